@@ -1,0 +1,255 @@
+/**
+ * The one place the CLI speaks HTTP: a small fetch wrapper for the status REST
+ * API with a timeout, bearer auth, and errors mapped to CLI exit codes.
+ */
+import { ApiError, AuthError, CliError, ConnectionError, type FieldIssue } from './errors.js';
+
+export interface HistoryEntry {
+  at: string;
+  from: string | null;
+  to: string;
+  reason?: string;
+}
+
+/** A simulation as the API returns it; later fields (job, results, cost) are kept as unknown. */
+export interface Simulation {
+  id: string;
+  owner?: string;
+  name?: string;
+  status: string;
+  version?: number;
+  createdAt?: string;
+  updatedAt?: string;
+  spec?: Record<string, unknown>;
+  history?: HistoryEntry[];
+  progress?: { percent?: number; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+export interface SimulationSummary {
+  id: string;
+  owner?: string;
+  name?: string;
+  status: string;
+  createdAt?: string;
+  updatedAt?: string;
+  simulationType?: string;
+  resolution?: string;
+  backend?: string;
+  [key: string]: unknown;
+}
+
+export interface SimulationPage {
+  items: SimulationSummary[];
+  nextCursor?: string;
+}
+
+export interface ListQuery {
+  status?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface ApiResponse<T> {
+  status: number;
+  body: T;
+}
+
+export interface RequestOptions {
+  /** Raw request body; sent as application/json. */
+  body?: string;
+  query?: Record<string, string | number | undefined>;
+  headers?: Record<string, string>;
+}
+
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+export interface ApiClientOptions {
+  /** Base URL of the API, possibly with a path prefix such as an API Gateway stage. */
+  baseUrl: string;
+  /** Bearer token; no Authorization header when absent. */
+  token?: string;
+  /** Whole-request timeout (connect, headers and body). Default 15 s. */
+  timeoutMs?: number;
+  fetch?: FetchLike;
+  /** What to tell the user when the API cannot be reached. */
+  unreachableHint?: string;
+}
+
+export const DEFAULT_TIMEOUT_MS = 15_000;
+
+export class ApiClient {
+  readonly baseUrl: string;
+  private readonly token?: string;
+  private readonly timeoutMs: number;
+  private readonly fetchImpl: FetchLike;
+  private readonly unreachableHint: string;
+
+  constructor(options: ApiClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.token = options.token;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
+    this.unreachableHint =
+      options.unreachableHint ?? 'check the URL given with --api or GCR_API_URL, and your network';
+  }
+
+  submitSimulation(specText: string, idempotencyKey?: string): Promise<ApiResponse<Simulation>> {
+    const headers: Record<string, string> = {};
+    if (idempotencyKey !== undefined) headers['Idempotency-Key'] = idempotencyKey;
+    return this.request<Simulation>('POST', '/simulations', { body: specText, headers });
+  }
+
+  async getSimulation(id: string): Promise<Simulation> {
+    return (await this.request<Simulation>('GET', `/simulations/${encodeURIComponent(id)}`)).body;
+  }
+
+  async listSimulations(query: ListQuery = {}): Promise<SimulationPage> {
+    const { body } = await this.request<SimulationPage>('GET', '/simulations', {
+      query: { status: query.status, limit: query.limit, cursor: query.cursor },
+    });
+    return { ...body, items: Array.isArray(body?.items) ? body.items : [] };
+  }
+
+  async cancelSimulation(id: string): Promise<Simulation> {
+    return (await this.request<Simulation>('POST', `/simulations/${encodeURIComponent(id)}/cancel`)).body;
+  }
+
+  async health(): Promise<{ status: string; [key: string]: unknown }> {
+    return (await this.request<{ status: string }>('GET', '/health')).body;
+  }
+
+  url(path: string, query?: RequestOptions['query']): string {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query ?? {})) {
+      if (value !== undefined && value !== '') params.set(key, String(value));
+    }
+    const qs = params.toString();
+    return `${this.baseUrl}${path}${qs ? `?${qs}` : ''}`;
+  }
+
+  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+    const url = this.url(path, options.query);
+    const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
+    if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+    if (this.token) headers.Authorization = `Bearer ${this.token}`;
+
+    const signal = AbortSignal.timeout(this.timeoutMs);
+    let status: number;
+    let text: string;
+    try {
+      const response = await this.fetchImpl(url, { method, headers, body: options.body, signal });
+      status = response.status;
+      text = await response.text();
+    } catch (error) {
+      throw this.connectionError(method, url, error, signal.aborted);
+    }
+
+    let body: unknown = undefined;
+    let parsed = true;
+    if (text.trim() !== '') {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        parsed = false;
+      }
+    }
+
+    if (status >= 200 && status < 300) {
+      if (!parsed) {
+        throw new ApiError(
+          `the API answered ${method} ${url} with HTTP ${status} but the body is not JSON: ${snippet(text)}`,
+          { code: 'BadResponse', httpStatus: status },
+        );
+      }
+      return { status, body: body as T };
+    }
+    throw errorFromResponse(method, url, status, parsed ? body : undefined, text);
+  }
+
+  private connectionError(method: string, url: string, error: unknown, aborted: boolean): CliError {
+    const name = (error as { name?: string } | null)?.name;
+    if (aborted || name === 'TimeoutError' || name === 'AbortError') {
+      const seconds = Math.round(this.timeoutMs / 100) / 10;
+      return new ConnectionError(
+        `no answer from ${method} ${url} within ${seconds} s: ${this.unreachableHint} (or raise GCR_HTTP_TIMEOUT)`,
+        url,
+        { code: 'Timeout', cause: error },
+      );
+    }
+    const reason = describeNetworkError(error);
+    return new ConnectionError(`cannot connect to ${url} (${reason}): ${this.unreachableHint}`, url, {
+      cause: error,
+    });
+  }
+}
+
+function describeNetworkError(error: unknown): string {
+  const cause = (error as { cause?: unknown } | null)?.cause as
+    { code?: string; message?: string; errors?: { code?: string }[] } | undefined;
+  if (cause?.code) return cause.code;
+  // Happy-eyeballs failures come as an AggregateError of per-address errors.
+  const inner = cause?.errors?.find((e) => e.code)?.code;
+  if (inner) return inner;
+  if (cause?.message) return cause.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
+function snippet(text: string, max = 200): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat || '(empty)';
+}
+
+function asIssues(value: unknown): FieldIssue[] {
+  if (!Array.isArray(value)) return [];
+  return value
+    .filter((i): i is Record<string, unknown> => typeof i === 'object' && i !== null)
+    .map((i) => ({ field: String(i.field ?? i.path ?? ''), message: String(i.message ?? '') }));
+}
+
+/** Map an error answer (`{ error: { code, message, issues } }` or a gateway's `{ message }`). */
+export function errorFromResponse(
+  method: string,
+  url: string,
+  status: number,
+  body: unknown,
+  rawText = '',
+): CliError {
+  const obj = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const err = (typeof obj.error === 'object' && obj.error !== null ? obj.error : {}) as Record<
+    string,
+    unknown
+  >;
+  const apiMessage =
+    (typeof err.message === 'string' && err.message) ||
+    (typeof obj.message === 'string' && obj.message) ||
+    (typeof obj.error === 'string' && obj.error) ||
+    '';
+  const code = typeof err.code === 'string' ? err.code : undefined;
+  const issues = asIssues(err.issues);
+  const fallback = body === undefined && rawText.trim() ? snippet(rawText) : `HTTP ${status}`;
+  const message = apiMessage || fallback;
+  const tag = `HTTP ${status}${code ? ` ${code}` : ''}`;
+
+  if (status === 401) {
+    return new AuthError(`not authenticated: ${message} (${tag})`, {
+      code: code ?? 'Unauthorized',
+      httpStatus: status,
+      issues,
+      details: ['check GCR_TOKEN (it may have expired); for the local platform, unset it to sign one'],
+    });
+  }
+  if (status === 403) {
+    return new AuthError(`not allowed: ${message} (${tag})`, {
+      code: code ?? 'Forbidden',
+      httpStatus: status,
+      issues,
+    });
+  }
+  const where = status >= 500 ? ` from ${method} ${url}` : '';
+  return new ApiError(`${message} (${tag}${where})`, {
+    code: code ?? (status >= 500 ? 'ServerError' : 'ApiError'),
+    httpStatus: status,
+    issues,
+  });
+}

@@ -1,0 +1,28 @@
+/** Parsers for option values; a bad value is a usage error (exit 2). */
+import { InvalidArgumentError } from 'commander';
+import { SIMULATION_STATUSES } from '../../shared/status.js';
+
+export function positiveInteger(what: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) {
+      throw new InvalidArgumentError(`${what} must be a positive integer.`);
+    }
+    return n;
+  };
+}
+
+export function simulationStatus(value: string): string {
+  const status = value.trim().toUpperCase().replace(/-/g, '_');
+  if (!(SIMULATION_STATUSES as readonly string[]).includes(status)) {
+    throw new InvalidArgumentError(`status must be one of ${SIMULATION_STATUSES.join(', ')}.`);
+  }
+  return status;
+}
+
+export function nonEmpty(what: string): (value: string) => string {
+  return (value) => {
+    if (value.trim() === '') throw new InvalidArgumentError(`${what} must not be empty.`);
+    return value;
+  };
+}

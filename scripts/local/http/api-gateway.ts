@@ -1,0 +1,181 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+
+/** One `httpApi` event of a function, as serverless.yml declares it. */
+export interface HttpRoute {
+  method: string;
+  path: string;
+  authorized: boolean;
+  invoke: (event: APIGatewayProxyEventV2WithJWTAuthorizer) => Promise<unknown>;
+}
+
+export interface ApiGatewayOptions {
+  routes: HttpRoute[];
+  /** Verifies a bearer token; returns the claims as HTTP API hands them to Lambda, or undefined if refused. */
+  authorize: (token: string) => Promise<Record<string, string> | undefined>;
+  onError?: (err: unknown) => void;
+}
+
+/** API Gateway's own payload limit; the handlers enforce their smaller one. */
+const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+interface CompiledRoute extends HttpRoute {
+  regex: RegExp;
+  params: string[];
+  routeKey: string;
+  specificity: number;
+}
+
+function compile(route: HttpRoute): CompiledRoute {
+  const params: string[] = [];
+  const pattern = route.path
+    .split('/')
+    .map((segment) => {
+      const greedy = /^\{(\w+)\+\}$/.exec(segment);
+      if (greedy) {
+        params.push(greedy[1]!);
+        return '(.+)';
+      }
+      const param = /^\{(\w+)\}$/.exec(segment);
+      if (param) {
+        params.push(param[1]!);
+        return '([^/]+)';
+      }
+      return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    })
+    .join('/');
+  return {
+    ...route,
+    regex: new RegExp(`^${pattern}/?$`),
+    params,
+    routeKey: `${route.method.toUpperCase()} ${route.path}`,
+    // Literal segments win over parameters, as in API Gateway.
+    specificity: route.path.split('/').filter((s) => s && !s.startsWith('{')).length,
+  };
+}
+
+function gatewayReply(res: ServerResponse, status: number, message: string): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ message }));
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > GATEWAY_MAX_BODY_BYTES) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(tooLarge ? 'too-large' : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function toResult(value: unknown): APIGatewayProxyStructuredResultV2 {
+  if (value && typeof value === 'object' && 'statusCode' in value)
+    return value as APIGatewayProxyStructuredResultV2;
+  // HTTP API payload 2.0: anything else is a 200 with a JSON body.
+  return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) };
+}
+
+/**
+ * An HTTP API (payload format 2.0) in front of the functions' real handlers:
+ * routes, JWT authorizer, the request event and the response mapping.
+ */
+export function createApiGateway(options: ApiGatewayOptions): Server {
+  const routes = options.routes.map(compile).sort((a, b) => b.specificity - a.specificity);
+
+  return createServer((req, res) => {
+    void (async () => {
+      const started = Date.now();
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const method = (req.method ?? 'GET').toUpperCase();
+      const matches = routes.filter((r) => r.regex.test(url.pathname));
+      const route = matches.find((r) => r.method.toUpperCase() === method || r.method === '*');
+      if (!route) {
+        gatewayReply(res, 404, 'Not Found');
+        return;
+      }
+      const body = await readBody(req);
+      if (body === 'too-large') {
+        gatewayReply(res, 413, 'Request Entity Too Large');
+        return;
+      }
+      let claims: Record<string, string> = {};
+      if (route.authorized) {
+        const auth = req.headers.authorization ?? '';
+        const token = /^Bearer\s+(.+)$/i.exec(auth)?.[1];
+        const verified = token ? await options.authorize(token) : undefined;
+        if (!verified) {
+          gatewayReply(res, 401, 'Unauthorized');
+          return;
+        }
+        claims = verified;
+      }
+      const values = route.regex.exec(url.pathname)!.slice(1);
+      const pathParameters = Object.fromEntries(
+        route.params.map((p, i) => [p, decodeURIComponent(values[i]!)]),
+      );
+      const headers: Record<string, string> = {};
+      for (const [key, value] of Object.entries(req.headers)) {
+        if (value !== undefined) headers[key.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+      }
+      const query: Record<string, string> = {};
+      for (const [key, value] of url.searchParams)
+        query[key] = key in query ? `${query[key]},${value}` : value;
+      const requestId = randomUUID();
+      const event = {
+        version: '2.0',
+        routeKey: route.routeKey,
+        rawPath: url.pathname,
+        rawQueryString: url.search.slice(1),
+        headers,
+        ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+        ...(route.params.length ? { pathParameters } : {}),
+        requestContext: {
+          accountId: '000000000000',
+          apiId: 'local',
+          domainName: headers['host'] ?? 'localhost',
+          domainPrefix: 'local',
+          http: {
+            method,
+            path: url.pathname,
+            protocol: `HTTP/${req.httpVersion}`,
+            sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+            userAgent: headers['user-agent'] ?? '',
+          },
+          requestId,
+          routeKey: route.routeKey,
+          stage: '$default',
+          time: new Date(started).toUTCString(),
+          timeEpoch: started,
+          authorizer: { principalId: '', integrationLatency: 0, jwt: { claims, scopes: [] } },
+        },
+        ...(body.length ? { body: body.toString('utf8') } : {}),
+        isBase64Encoded: false,
+      } as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
+
+      let result: APIGatewayProxyStructuredResultV2;
+      try {
+        result = toResult(await route.invoke(event));
+      } catch (err) {
+        options.onError?.(err);
+        gatewayReply(res, 500, 'Internal Server Error');
+        return;
+      }
+      const responseHeaders: Record<string, string> = { 'apigw-requestid': requestId };
+      for (const [key, value] of Object.entries(result.headers ?? {})) responseHeaders[key] = String(value);
+      res.writeHead(result.statusCode ?? 200, responseHeaders);
+      res.end(
+        result.isBase64Encoded && result.body ? Buffer.from(result.body, 'base64') : (result.body ?? ''),
+      );
+    })().catch((err: unknown) => {
+      options.onError?.(err);
+      if (!res.headersSent) gatewayReply(res, 500, 'Internal Server Error');
+    });
+  });
+}

@@ -1,0 +1,13 @@
+import { EnvReader } from '../../../shared/config.js';
+
+const env = new EnvReader();
+
+/** Read once at module load; a missing variable fails the cold start, not a request. */
+export const config = {
+  tableName: env.string('SIMULATIONS_TABLE'),
+  eventBusName: env.string('EVENT_BUS_NAME'),
+  statusIndexShards: env.int('STATUS_INDEX_SHARDS', 16, { min: 1, max: 256 }),
+  maxActivePerOwner: env.int('MAX_ACTIVE_SIMULATIONS_PER_OWNER', 20, { min: 1, max: 10_000 }),
+  stage: env.string('STAGE', 'dev'),
+};
+env.done();

@@ -1,0 +1,67 @@
+import { ConflictError, StaleVersionError } from '../../../../shared/errors.js';
+import { Source, simulationStatusChanged } from '../../../../shared/events/catalog.js';
+import type { Caller } from '../../../../shared/http/identity.js';
+import { isTerminal } from '../../../../shared/status.js';
+import type { Simulation } from '../../../../schemas/generated/types.js';
+import { loadVisibleSimulation } from './access.js';
+import type { SubmissionPorts } from './ports.js';
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Moves a simulation to CANCELLING; the execution poller terminates its job and
+ * records CANCELLED. Cancelling twice is harmless; cancelling a finished run is a 409.
+ */
+export async function cancelSimulation(
+  ports: SubmissionPorts,
+  caller: Caller,
+  id: string,
+): Promise<Simulation> {
+  for (let attempt = 1; ; attempt++) {
+    const simulation = await loadVisibleSimulation(ports, caller, id);
+    if (simulation.status === 'CANCELLING') return simulation;
+    if (isTerminal(simulation.status)) {
+      throw new ConflictError(
+        `simulation ${id} already ended as ${simulation.status}; there is nothing to cancel`,
+      );
+    }
+    const at = ports.now();
+    const who = caller.username ?? caller.userId;
+    const reason = `cancel requested by ${who}`;
+    try {
+      const updated = await ports.repository.transition({
+        id,
+        expectedVersion: simulation.version,
+        from: simulation.status,
+        to: 'CANCELLING',
+        reason,
+        at,
+        set: { cancelRequestedAt: at.toISOString(), cancelRequestedBy: who },
+      });
+      try {
+        await ports.publisher.publish([
+          simulationStatusChanged(Source.submission, {
+            simulationId: id,
+            owner: updated.owner,
+            name: updated.name,
+            backend: updated.backend,
+            from: simulation.status,
+            to: 'CANCELLING',
+            reason,
+            version: updated.version,
+            at: at.toISOString(),
+            terminal: false,
+          }),
+        ]);
+      } catch (err) {
+        // CANCELLING is on the StatusIndex: the next poll acts on it even without the event.
+        ports.onPublishFailure?.(err, id);
+      }
+      return updated;
+    } catch (err) {
+      // The poller moved it meanwhile: read again and decide afresh.
+      if (err instanceof StaleVersionError && attempt < MAX_ATTEMPTS) continue;
+      throw err;
+    }
+  }
+}

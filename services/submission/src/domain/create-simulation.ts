@@ -1,0 +1,119 @@
+import { IdempotencyMismatchError, LimitExceededError, ValidationError } from '../../../../shared/errors.js';
+import { simulationSubmitted } from '../../../../shared/events/catalog.js';
+import type { Caller } from '../../../../shared/http/identity.js';
+import { validateSimulationSpec } from '../../../../shared/spec/validate-spec.js';
+import type { Simulation } from '../../../../schemas/generated/types.js';
+import { idempotentSimulationId, newSimulationId, requestFingerprint } from './ids.js';
+import type { SubmissionPorts } from './ports.js';
+
+export interface CreateSimulationRequest {
+  caller: Caller;
+  body: unknown;
+  idempotencyKey?: string;
+}
+
+export interface CreateSimulationResult {
+  simulation: Simulation;
+  /** True when an earlier request with the same Idempotency-Key created it. */
+  replayed: boolean;
+}
+
+const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+function checkIdempotencyKey(key: string | undefined): void {
+  if (key !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(key)) {
+    throw new ValidationError('Idempotency-Key header is invalid', [
+      {
+        field: 'header.Idempotency-Key',
+        message: 'must be 1 to 255 visible ASCII characters (a UUID is a good choice)',
+      },
+    ]);
+  }
+}
+
+async function replay(
+  ports: SubmissionPorts,
+  id: string,
+  fingerprint: string,
+): Promise<CreateSimulationResult | undefined> {
+  const existing = await ports.repository.getWithFingerprint(id);
+  if (!existing) return undefined;
+  if (existing.requestFingerprint !== fingerprint) {
+    throw new IdempotencyMismatchError(
+      'this Idempotency-Key was already used with a different simulation spec; use a new key for a new simulation',
+    );
+  }
+  return { simulation: existing.simulation, replayed: true };
+}
+
+export async function createSimulation(
+  ports: SubmissionPorts,
+  limits: { maxActivePerOwner: number },
+  request: CreateSimulationRequest,
+): Promise<CreateSimulationResult> {
+  const { caller, body, idempotencyKey } = request;
+  checkIdempotencyKey(idempotencyKey);
+  const validated = validateSimulationSpec(body);
+  if (!validated.ok) {
+    throw new ValidationError('the simulation spec is invalid', validated.issues);
+  }
+  const spec = validated.spec;
+  const fingerprint = requestFingerprint(spec);
+  const id = idempotencyKey ? idempotentSimulationId(caller.userId, idempotencyKey) : newSimulationId();
+
+  if (idempotencyKey) {
+    const earlier = await replay(ports, id, fingerprint);
+    if (earlier) return earlier;
+  }
+
+  const active = await ports.repository.countActiveByOwner(caller.userId);
+  if (active >= limits.maxActivePerOwner) {
+    throw new LimitExceededError(
+      `you have ${active} active simulations; the limit is ${limits.maxActivePerOwner}. Wait for some to finish or cancel them`,
+      limits.maxActivePerOwner,
+      active,
+    );
+  }
+
+  const now = ports.now().toISOString();
+  const simulation: Simulation = {
+    id,
+    owner: caller.userId,
+    name: spec.name,
+    status: 'PENDING',
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+    backend: spec.compute.backend,
+    spec,
+    history: [{ at: now, from: null, to: 'PENDING', reason: 'submitted' }],
+    ...(idempotencyKey ? { idempotencyKey } : {}),
+  };
+
+  const outcome = await ports.repository.create(simulation, { requestFingerprint: fingerprint });
+  if (outcome === 'exists') {
+    // Lost a race with a concurrent retry of the same keyed request.
+    const earlier = await replay(ports, id, fingerprint);
+    if (earlier) return earlier;
+  }
+
+  try {
+    await ports.publisher.publish([
+      simulationSubmitted({
+        simulationId: id,
+        owner: caller.userId,
+        name: spec.name,
+        backend: spec.compute.backend,
+        simulationType: spec.simulation.type,
+        resolution: spec.grid.resolution,
+        submittedAt: now,
+        ...(spec.maxCostUsd !== undefined ? { maxCostUsd: spec.maxCostUsd } : {}),
+      }),
+    ]);
+  } catch (err) {
+    // The simulation is stored as PENDING and on the StatusIndex: the finder will
+    // still hand it to the poller, so a lost event delays it but loses nothing.
+    ports.onPublishFailure?.(err, id);
+  }
+  return { simulation, replayed: false };
+}

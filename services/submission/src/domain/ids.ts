@@ -1,0 +1,25 @@
+import { createHash } from 'node:crypto';
+import { ulid } from 'ulid';
+import { stableStringify } from '../../../../shared/stable-json.js';
+
+const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
+
+/** A new id: time-ordered (ULID), lower case. */
+export function newSimulationId(): string {
+  return `sim_${ulid().toLowerCase()}`;
+}
+
+/**
+ * The id a request with an Idempotency-Key gets: derived from owner and key, so a
+ * retried POST lands on the same item and a conditional put refuses a second one.
+ */
+export function idempotentSimulationId(owner: string, key: string): string {
+  const digest = createHash('sha256').update(`${owner}\u0000${key}`).digest();
+  let out = '';
+  for (let i = 0; i < 26; i++) out += CROCKFORD[digest[i]! % 32];
+  return `sim_${out}`;
+}
+
+export function requestFingerprint(body: unknown): string {
+  return createHash('sha256').update(stableStringify(body)).digest('hex');
+}

@@ -1,0 +1,26 @@
+import { callerFrom } from '../../../../shared/http/identity.js';
+import { httpHandler } from '../../../../shared/http/handler.js';
+import { pathParameter } from '../../../../shared/http/request.js';
+import { json } from '../../../../shared/http/responses.js';
+import { logger } from '../../../../shared/powertools.js';
+import { publisher, repository } from '../commons.js';
+import { cancelSimulation } from '../domain/cancel-simulation.js';
+
+/** POST /simulations/{id}/cancel: 202 with the simulation now CANCELLING; 409 if it already ended. */
+export const handler = httpHandler(async (event) => {
+  const simulation = await cancelSimulation(
+    {
+      repository,
+      publisher,
+      now: () => new Date(),
+      onPublishFailure: (err, simulationId) =>
+        logger.error('cancel event not published; the next poll will act on CANCELLING', {
+          simulationId,
+          error: err as Error,
+        }),
+    },
+    callerFrom(event),
+    pathParameter(event, 'id'),
+  );
+  return json(202, simulation);
+});

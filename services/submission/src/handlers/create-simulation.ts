@@ -1,0 +1,35 @@
+import { callerFrom } from '../../../../shared/http/identity.js';
+import { httpHandler } from '../../../../shared/http/handler.js';
+import { header, jsonBody } from '../../../../shared/http/request.js';
+import { json } from '../../../../shared/http/responses.js';
+import { logger, metrics } from '../../../../shared/powertools.js';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { repository, publisher } from '../commons.js';
+import { config } from '../config.js';
+import { createSimulation } from '../domain/create-simulation.js';
+
+/** POST /simulations: 201 with the new simulation, 200 when an Idempotency-Key replays an earlier one. */
+export const handler = httpHandler(async (event) => {
+  const caller = callerFrom(event);
+  const body = jsonBody(event);
+  const result = await createSimulation(
+    {
+      repository,
+      publisher,
+      now: () => new Date(),
+      onPublishFailure: (err, simulationId) => {
+        logger.error('Simulation Submitted not published; the finder will pick the simulation up', {
+          simulationId,
+          error: err as Error,
+        });
+        metrics.addMetric('SubmittedEventPublishFailures', MetricUnit.Count, 1);
+        metrics.publishStoredMetrics();
+      },
+    },
+    { maxActivePerOwner: config.maxActivePerOwner },
+    { caller, body, idempotencyKey: header(event, 'idempotency-key') },
+  );
+  const headers: Record<string, string> = { location: `/simulations/${result.simulation.id}` };
+  if (result.replayed) headers['idempotent-replayed'] = 'true';
+  return json(result.replayed ? 200 : 201, result.simulation, headers);
+});

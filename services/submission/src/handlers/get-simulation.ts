@@ -1,0 +1,12 @@
+import { callerFrom } from '../../../../shared/http/identity.js';
+import { httpHandler } from '../../../../shared/http/handler.js';
+import { pathParameter } from '../../../../shared/http/request.js';
+import { json } from '../../../../shared/http/responses.js';
+import { repository } from '../commons.js';
+import { getSimulation } from '../domain/get-simulation.js';
+
+/** GET /simulations/{id}: the simulation with its status history. */
+export const handler = httpHandler(async (event) => {
+  const simulation = await getSimulation({ repository }, callerFrom(event), pathParameter(event, 'id'));
+  return json(200, simulation);
+});

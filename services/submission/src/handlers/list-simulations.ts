@@ -1,0 +1,16 @@
+import { callerFrom } from '../../../../shared/http/identity.js';
+import { httpHandler } from '../../../../shared/http/handler.js';
+import { json } from '../../../../shared/http/responses.js';
+import { repository } from '../commons.js';
+import { listSimulations, parseListQuery } from '../domain/list-simulations.js';
+
+/** GET /simulations?status=&limit=&cursor=: the caller's simulations, newest first. */
+export const handler = httpHandler(async (event) => {
+  const caller = callerFrom(event);
+  const page = await listSimulations(
+    { repository },
+    caller,
+    parseListQuery(event.queryStringParameters ?? {}),
+  );
+  return json(200, page);
+});

@@ -1,0 +1,31 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type {
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+import { DomainError } from '../errors.js';
+import { logger } from '../powertools.js';
+import { errorResponse } from './responses.js';
+
+export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+export type HttpResult = APIGatewayProxyStructuredResultV2;
+
+/**
+ * Wraps an HTTP handler: Powertools logging context, and every thrown error
+ * mapped to an answer in one place. Domain errors are the caller's 4xx; anything
+ * else is logged as a bug and answered 500 without leaking internals.
+ */
+export function httpHandler(fn: (event: HttpEvent, context: Context) => Promise<HttpResult>) {
+  return middy<HttpEvent, HttpResult>(fn)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use({
+      onError: async (request) => {
+        if (!(request.error instanceof DomainError)) {
+          logger.error('unhandled error', { error: request.error as Error });
+        }
+        request.response = errorResponse(request.error);
+      },
+    });
+}

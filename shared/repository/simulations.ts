@@ -1,0 +1,315 @@
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { Simulation } from '../../schemas/generated/types.js';
+import { InvalidTransitionError, StaleVersionError, ValidationError } from '../errors.js';
+import { canTransition, isTerminal, type SimulationStatus } from '../status.js';
+import { createdKey, decodeCursor, encodeCursor, shardOf, statusShardKey } from './keys.js';
+
+export const STATUS_INDEX = 'StatusIndex';
+export const OWNER_INDEX = 'OwnerIndex';
+export const ACTIVE_OWNER_INDEX = 'ActiveOwnerIndex';
+
+/** Attributes that exist only to feed the indexes; never returned by the API. */
+interface IndexAttributes {
+  createdKey: string;
+  /** Present only while the simulation is active: that is what makes StatusIndex sparse. */
+  statusShard?: string;
+  nextPollAt?: number;
+  activeOwner?: string;
+  shard: number;
+  /** Hash of the validated spec a keyed (Idempotency-Key) request carried. */
+  requestFingerprint?: string;
+}
+
+export type SimulationItem = Simulation & IndexAttributes;
+
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+export interface ListOptions {
+  limit: number;
+  cursor?: string;
+  status?: SimulationStatus;
+}
+
+export interface TransitionRequest {
+  id: string;
+  expectedVersion: number;
+  from: SimulationStatus;
+  to: SimulationStatus;
+  reason: string;
+  at?: Date;
+  /** When the poller should look at the simulation next (ignored for terminal statuses). */
+  nextPollAt?: number;
+  /** Extra attributes to set in the same write (e.g. job details, cancelRequestedAt). */
+  set?: Record<string, unknown>;
+}
+
+export interface SimulationRepository {
+  create(
+    simulation: Simulation,
+    options?: { nextPollAt?: number; requestFingerprint?: string },
+  ): Promise<'created' | 'exists'>;
+  get(id: string): Promise<Simulation | undefined>;
+  /** The simulation with the fingerprint of the request that created it, for idempotent replays. */
+  getWithFingerprint(
+    id: string,
+  ): Promise<{ simulation: Simulation; requestFingerprint?: string } | undefined>;
+  listByOwner(owner: string, options: ListOptions): Promise<Page<Simulation>>;
+  listAll(options: ListOptions): Promise<Page<Simulation>>;
+  countActiveByOwner(owner: string): Promise<number>;
+  transition(request: TransitionRequest): Promise<Simulation>;
+  queryDue(
+    status: SimulationStatus,
+    shard: number,
+    nowMs: number,
+    options?: { limit?: number; cursor?: string },
+  ): Promise<Page<Simulation>>;
+}
+
+function isConditionalCheckFailed(err: unknown): boolean {
+  return err instanceof Error && err.name === 'ConditionalCheckFailedException';
+}
+
+const INDEX_ATTRIBUTES: (keyof IndexAttributes)[] = [
+  'createdKey',
+  'statusShard',
+  'nextPollAt',
+  'activeOwner',
+  'shard',
+  'requestFingerprint',
+];
+
+function toSimulation(item: Record<string, unknown>): Simulation {
+  const copy = { ...item };
+  for (const key of INDEX_ATTRIBUTES) delete copy[key];
+  return copy as unknown as Simulation;
+}
+
+function cursorToKey(cursor: string | undefined): Record<string, unknown> | undefined {
+  if (cursor === undefined) return undefined;
+  const key = decodeCursor(cursor);
+  if (!key)
+    throw new ValidationError('cursor is not valid', [
+      {
+        field: 'query.cursor',
+        message: 'is not a cursor this API issued; pass nextCursor from the previous page unchanged',
+      },
+    ]);
+  return key;
+}
+
+/** Reads pages until `limit` items pass the filter or the index is exhausted, within a bound of reads. */
+async function queryFiltered(
+  client: DynamoDBDocumentClient,
+  input: QueryCommandInput,
+  limit: number,
+  cursor: string | undefined,
+  useScan = false,
+): Promise<Page<Simulation>> {
+  const items: Simulation[] = [];
+  let startKey = cursorToKey(cursor);
+  for (let reads = 0; reads < 10; reads++) {
+    const request = { ...input, Limit: limit - items.length, ExclusiveStartKey: startKey };
+    const out = useScan
+      ? await client.send(new ScanCommand(request))
+      : await client.send(new QueryCommand(request));
+    for (const item of out.Items ?? []) items.push(toSimulation(item));
+    startKey = out.LastEvaluatedKey;
+    if (!startKey || items.length >= limit) break;
+  }
+  return { items, nextCursor: encodeCursor(startKey) };
+}
+
+export function createDynamoSimulationRepository(
+  client: DynamoDBDocumentClient,
+  config: { tableName: string; statusIndexShards: number },
+): SimulationRepository {
+  const { tableName, statusIndexShards } = config;
+
+  function statusFilter(status: SimulationStatus | undefined): Partial<QueryCommandInput> {
+    if (!status) return {};
+    return {
+      FilterExpression: '#status = :status',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':status': status },
+    };
+  }
+
+  return {
+    async create(simulation, options = {}) {
+      const shard = shardOf(simulation.id, statusIndexShards);
+      const item: SimulationItem = {
+        ...simulation,
+        createdKey: createdKey(simulation.createdAt, simulation.id),
+        shard,
+        requestFingerprint: options.requestFingerprint,
+      };
+      if (!isTerminal(simulation.status)) {
+        item.statusShard = statusShardKey(simulation.status, shard);
+        item.nextPollAt = options.nextPollAt ?? Date.parse(simulation.createdAt);
+        item.activeOwner = simulation.owner;
+      }
+      try {
+        await client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: item,
+            ConditionExpression: 'attribute_not_exists(id)',
+          }),
+        );
+        return 'created';
+      } catch (err) {
+        if (isConditionalCheckFailed(err)) return 'exists';
+        throw err;
+      }
+    },
+
+    async get(id) {
+      const out = await client.send(
+        new GetCommand({ TableName: tableName, Key: { id }, ConsistentRead: true }),
+      );
+      return out.Item ? toSimulation(out.Item) : undefined;
+    },
+
+    async getWithFingerprint(id) {
+      const out = await client.send(
+        new GetCommand({ TableName: tableName, Key: { id }, ConsistentRead: true }),
+      );
+      if (!out.Item) return undefined;
+      const fingerprint = out.Item['requestFingerprint'];
+      return {
+        simulation: toSimulation(out.Item),
+        requestFingerprint: typeof fingerprint === 'string' ? fingerprint : undefined,
+      };
+    },
+
+    async listByOwner(owner, { limit, cursor, status }) {
+      const filter = statusFilter(status);
+      return queryFiltered(
+        client,
+        {
+          TableName: tableName,
+          IndexName: OWNER_INDEX,
+          KeyConditionExpression: '#owner = :owner',
+          ScanIndexForward: false,
+          ...filter,
+          ExpressionAttributeNames: { '#owner': 'owner', ...filter.ExpressionAttributeNames },
+          ExpressionAttributeValues: { ':owner': owner, ...filter.ExpressionAttributeValues },
+        },
+        limit,
+        cursor,
+      );
+    },
+
+    async listAll({ limit, cursor, status }) {
+      // Admin view across owners: a scan, so unordered; owners' own lists use OwnerIndex.
+      const filter = statusFilter(status);
+      return queryFiltered(client, { TableName: tableName, ...filter }, limit, cursor, true);
+    },
+
+    async countActiveByOwner(owner) {
+      let count = 0;
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const out = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: ACTIVE_OWNER_INDEX,
+            KeyConditionExpression: 'activeOwner = :owner',
+            ExpressionAttributeValues: { ':owner': owner },
+            Select: 'COUNT',
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        count += out.Count ?? 0;
+        startKey = out.LastEvaluatedKey;
+      } while (startKey);
+      return count;
+    },
+
+    async transition({ id, expectedVersion, from, to, reason, at = new Date(), nextPollAt, set = {} }) {
+      if (!canTransition(from, to)) {
+        throw new InvalidTransitionError(`a simulation cannot move from ${from} to ${to}`);
+      }
+      const names: Record<string, string> = {
+        '#status': 'status',
+        '#version': 'version',
+        '#history': 'history',
+        '#updatedAt': 'updatedAt',
+      };
+      const values: Record<string, unknown> = {
+        ':to': to,
+        ':from': from,
+        ':expected': expectedVersion,
+        ':next': expectedVersion + 1,
+        ':at': at.toISOString(),
+        ':entry': [{ at: at.toISOString(), from, to, reason }],
+      };
+      const sets = [
+        '#status = :to',
+        '#version = :next',
+        '#updatedAt = :at',
+        '#history = list_append(#history, :entry)',
+      ];
+      const removes: string[] = [];
+      if (isTerminal(to)) {
+        removes.push('statusShard', 'nextPollAt', 'activeOwner');
+      } else {
+        names['#statusShard'] = 'statusShard';
+        names['#nextPollAt'] = 'nextPollAt';
+        values[':statusShard'] = statusShardKey(to, shardOf(id, statusIndexShards));
+        values[':nextPollAt'] = nextPollAt ?? at.getTime();
+        sets.push('#statusShard = :statusShard', '#nextPollAt = :nextPollAt');
+      }
+      Object.entries(set).forEach(([key, value], i) => {
+        names[`#s${i}`] = key;
+        values[`:s${i}`] = value;
+        sets.push(`#s${i} = :s${i}`);
+      });
+      try {
+        const out = await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { id },
+            UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+            ConditionExpression: '#version = :expected AND #status = :from',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return toSimulation(out.Attributes ?? {});
+      } catch (err) {
+        if (isConditionalCheckFailed(err)) {
+          throw new StaleVersionError(`simulation ${id} is no longer ${from} at version ${expectedVersion}`);
+        }
+        throw err;
+      }
+    },
+
+    async queryDue(status, shard, nowMs, options = {}) {
+      const { limit = 100, cursor } = options;
+      const out = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: STATUS_INDEX,
+          KeyConditionExpression: 'statusShard = :key AND nextPollAt <= :now',
+          ExpressionAttributeValues: { ':key': statusShardKey(status, shard), ':now': nowMs },
+          Limit: limit,
+          ExclusiveStartKey: cursorToKey(cursor),
+        }),
+      );
+      return { items: (out.Items ?? []).map(toSimulation), nextCursor: encodeCursor(out.LastEvaluatedKey) };
+    },
+  };
+}
