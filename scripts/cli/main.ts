@@ -12,6 +12,7 @@ import { COMMANDS } from './commands/index.js';
 import { CommandContext, type CliIo } from './context.js';
 import { CliError, ExitCode } from './errors.js';
 import { clean, colorEnabled, makeColors, toJson } from './format.js';
+import { isEntryPoint } from '../entry-point.js';
 
 export type { CliIo, CliStream } from './context.js';
 export { ExitCode } from './errors.js';
@@ -173,17 +174,8 @@ export async function main(): Promise<void> {
   });
 }
 
-function isEntryPoint(): boolean {
-  const script = process.argv[1];
-  if (!script) return false;
-  try {
-    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
 
-if (isEntryPoint()) {
+if (isEntryPoint(import.meta.url)) {
   main().catch((error: unknown) => {
     process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = ExitCode.failed;

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import dynalite from 'dynalite';
+import { Worker } from 'node:worker_threads';
 import S3rver from 's3rver';
 import { provisionInfrastructure, LOCAL_ACCOUNT } from './aws/local-resources.js';
 import { eventBridgeEndpoint } from './aws/eventbridge-endpoint.js';
@@ -71,14 +71,9 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
 
   try {
     // Storage emulators, state on disk under the data directory.
-    const dynamo = dynalite({
-      path: path.join(dataDir, 'dynamodb'),
-      createTableMs: 0,
-      deleteTableMs: 0,
-      updateTableMs: 0,
-    });
-    const dynamoPort = await listen(dynamo, 0, host);
-    cleanups.push(() => close(dynamo));
+    const dynamo = await startDynaliteWorker(path.join(dataDir, 'dynamodb'), host);
+    const dynamoPort = dynamo.port;
+    cleanups.push(() => dynamo.close());
     mkdirSync(path.join(dataDir, 's3'), { recursive: true });
     const s3 = new S3rver({ address: host, port: 0, directory: path.join(dataDir, 's3'), silent: true });
     const s3Address = (await s3.run()) as AddressInfo;
@@ -206,6 +201,34 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
     await stop();
     throw err;
   }
+}
+
+/** Starts dynalite on a worker thread (see dynalite-worker.ts) and waits for its port. */
+async function startDynaliteWorker(
+  dir: string,
+  host: string,
+): Promise<{ port: number; close: () => Promise<void> }> {
+  const worker = new Worker(new URL('./aws/dynalite-worker.js', import.meta.url), {
+    workerData: { path: dir, host },
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`dynalite worker exited with code ${code}`)));
+    worker.once('message', (message: { port?: number; error?: string }) =>
+      message.port ? resolve(message.port) : reject(new Error(`dynalite: ${message.error}`)),
+    );
+  });
+  return {
+    port,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        worker.once('message', () => resolve());
+        worker.postMessage({ close: true });
+        setTimeout(resolve, 2000).unref();
+      });
+      await worker.terminate();
+    },
+  };
 }
 
 type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
