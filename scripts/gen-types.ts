@@ -20,7 +20,7 @@
  * which is how ajv resolves them too. A `$ref` to a titled schema becomes a
  * reference to its named type, so each type is declared once.
  */
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -335,7 +335,6 @@ async function main(argv: string[]): Promise<number> {
   );
   return 0;
 }
-
 
 if (isEntryPoint(import.meta.url)) {
   main(process.argv.slice(2)).then(

@@ -5,8 +5,7 @@
  * process boundary, returning the exit code; `main()` binds it to the real
  * process (bin/gcr.js and `npm run gcr` call it).
  */
-import { readFileSync, realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { COMMANDS } from './commands/index.js';
 import { CommandContext, type CliIo } from './context.js';
@@ -173,7 +172,6 @@ export async function main(): Promise<void> {
     cwd: process.cwd(),
   });
 }
-
 
 if (isEntryPoint(import.meta.url)) {
   main().catch((error: unknown) => {
