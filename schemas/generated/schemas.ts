@@ -293,6 +293,88 @@ export const simulationSchema = {
       type: 'string',
       description: 'The Idempotency-Key the simulation was created with, if any.',
     },
+    job: {
+      type: 'object',
+      description: 'The compute job running this simulation, as last seen by the execution poller.',
+      additionalProperties: false,
+      required: ['jobId', 'jobName', 'attempt'],
+      properties: {
+        jobId: {
+          type: 'string',
+        },
+        jobName: {
+          type: 'string',
+        },
+        attempt: {
+          type: 'integer',
+          minimum: 1,
+          description: 'Current attempt (1 + attempts ended by a spot reclaim or host loss).',
+        },
+        state: {
+          type: 'string',
+          description: "The backend's own job state (AWS Batch JobStatus).",
+        },
+        statusReason: {
+          type: 'string',
+        },
+        exitCode: {
+          type: 'integer',
+        },
+        submittedAt: {
+          type: 'string',
+          format: 'date-time',
+        },
+        runnableSince: {
+          type: 'string',
+          format: 'date-time',
+          description: 'When the current attempt started waiting for capacity (for the queue-time limit).',
+        },
+        startedAt: {
+          type: 'string',
+          format: 'date-time',
+        },
+        stoppedAt: {
+          type: 'string',
+          format: 'date-time',
+        },
+        logStreamName: {
+          type: 'string',
+        },
+        instanceType: {
+          type: 'string',
+        },
+        attempts: {
+          type: 'array',
+          description: 'Attempts that ended.',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              exitCode: {
+                type: 'integer',
+              },
+              statusReason: {
+                type: 'string',
+              },
+              startedAt: {
+                type: 'string',
+                format: 'date-time',
+              },
+              stoppedAt: {
+                type: 'string',
+                format: 'date-time',
+              },
+              logStreamName: {
+                type: 'string',
+              },
+              instanceType: {
+                type: 'string',
+              },
+            },
+          },
+        },
+      },
+    },
   },
 } as const;
 

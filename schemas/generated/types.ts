@@ -120,6 +120,43 @@ export interface Simulation {
    * The Idempotency-Key the simulation was created with, if any.
    */
   idempotencyKey?: string;
+  /**
+   * The compute job running this simulation, as last seen by the execution poller.
+   */
+  job?: {
+    jobId: string;
+    jobName: string;
+    /**
+     * Current attempt (1 + attempts ended by a spot reclaim or host loss).
+     */
+    attempt: number;
+    /**
+     * The backend's own job state (AWS Batch JobStatus).
+     */
+    state?: string;
+    statusReason?: string;
+    exitCode?: number;
+    submittedAt?: string;
+    /**
+     * When the current attempt started waiting for capacity (for the queue-time limit).
+     */
+    runnableSince?: string;
+    startedAt?: string;
+    stoppedAt?: string;
+    logStreamName?: string;
+    instanceType?: string;
+    /**
+     * Attempts that ended.
+     */
+    attempts?: {
+      exitCode?: number;
+      statusReason?: string;
+      startedAt?: string;
+      stoppedAt?: string;
+      logStreamName?: string;
+      instanceType?: string;
+    }[];
+  };
 }
 
 // ---- schemas/common/simulation-status.schema.json

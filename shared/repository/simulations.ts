@@ -26,6 +26,8 @@ interface IndexAttributes {
   shard: number;
   /** Hash of the validated spec a keyed (Idempotency-Key) request carried. */
   requestFingerprint?: string;
+  /** When a poller claimed a PENDING simulation to submit its job (crash recovery). */
+  submitClaimedAt?: number;
 }
 
 export type SimulationItem = Simulation & IndexAttributes;
@@ -54,26 +56,42 @@ export interface TransitionRequest {
   set?: Record<string, unknown>;
 }
 
+export type DueSimulation = Simulation & { nextPollAt: number };
+
+export interface UpdateRequest {
+  id: string;
+  expectedVersion: number;
+  /** The status the simulation must still have. */
+  status: SimulationStatus;
+  set: Record<string, unknown>;
+  /** Moves the StatusIndex sort key (active simulations only). */
+  nextPollAt?: number;
+  at?: Date;
+}
+
 export interface SimulationRepository {
   create(
     simulation: Simulation,
     options?: { nextPollAt?: number; requestFingerprint?: string },
   ): Promise<'created' | 'exists'>;
   get(id: string): Promise<Simulation | undefined>;
-  /** The simulation with the fingerprint of the request that created it, for idempotent replays. */
-  getWithFingerprint(
+  /** The simulation with the internal attributes its writers need (idempotency fingerprint, submit claim). */
+  getWithInternals(
     id: string,
-  ): Promise<{ simulation: Simulation; requestFingerprint?: string } | undefined>;
+  ): Promise<{ simulation: Simulation; requestFingerprint?: string; submitClaimedAt?: number } | undefined>;
   listByOwner(owner: string, options: ListOptions): Promise<Page<Simulation>>;
   listAll(options: ListOptions): Promise<Page<Simulation>>;
   countActiveByOwner(owner: string): Promise<number>;
   transition(request: TransitionRequest): Promise<Simulation>;
+  /** A conditional write that keeps the status (claims, progress, job details). */
+  update(request: UpdateRequest): Promise<Simulation>;
+  /** Active simulations of one StatusIndex partition whose next poll is due, with that time. */
   queryDue(
     status: SimulationStatus,
     shard: number,
     nowMs: number,
     options?: { limit?: number; cursor?: string },
-  ): Promise<Page<Simulation>>;
+  ): Promise<Page<DueSimulation>>;
 }
 
 function isConditionalCheckFailed(err: unknown): boolean {
@@ -87,6 +105,7 @@ const INDEX_ATTRIBUTES: (keyof IndexAttributes)[] = [
   'activeOwner',
   'shard',
   'requestFingerprint',
+  'submitClaimedAt',
 ];
 
 function toSimulation(item: Record<string, unknown>): Simulation {
@@ -181,15 +200,17 @@ export function createDynamoSimulationRepository(
       return out.Item ? toSimulation(out.Item) : undefined;
     },
 
-    async getWithFingerprint(id) {
+    async getWithInternals(id) {
       const out = await client.send(
         new GetCommand({ TableName: tableName, Key: { id }, ConsistentRead: true }),
       );
       if (!out.Item) return undefined;
       const fingerprint = out.Item['requestFingerprint'];
+      const claimedAt = out.Item['submitClaimedAt'];
       return {
         simulation: toSimulation(out.Item),
         requestFingerprint: typeof fingerprint === 'string' ? fingerprint : undefined,
+        submitClaimedAt: typeof claimedAt === 'number' ? claimedAt : undefined,
       };
     },
 
@@ -213,8 +234,20 @@ export function createDynamoSimulationRepository(
 
     async listAll({ limit, cursor, status }) {
       // Admin view across owners: a scan, so unordered; owners' own lists use OwnerIndex.
+      // Only simulations have an owner (the table also holds e.g. rate-limit buckets).
       const filter = statusFilter(status);
-      return queryFiltered(client, { TableName: tableName, ...filter }, limit, cursor, true);
+      return queryFiltered(
+        client,
+        {
+          TableName: tableName,
+          FilterExpression: ['attribute_exists(#owner)', filter.FilterExpression].filter(Boolean).join(' AND '),
+          ExpressionAttributeNames: { '#owner': 'owner', ...filter.ExpressionAttributeNames },
+          ...(filter.ExpressionAttributeValues ? { ExpressionAttributeValues: filter.ExpressionAttributeValues } : {}),
+        },
+        limit,
+        cursor,
+        true,
+      );
     },
 
     async countActiveByOwner(owner) {
@@ -297,6 +330,52 @@ export function createDynamoSimulationRepository(
       }
     },
 
+    async update({ id, expectedVersion, status, set, nextPollAt, at = new Date() }) {
+      const names: Record<string, string> = {
+        '#status': 'status',
+        '#version': 'version',
+        '#updatedAt': 'updatedAt',
+      };
+      const values: Record<string, unknown> = {
+        ':status': status,
+        ':expected': expectedVersion,
+        ':next': expectedVersion + 1,
+        ':at': at.toISOString(),
+      };
+      const sets = ['#version = :next', '#updatedAt = :at'];
+      if (nextPollAt !== undefined && !isTerminal(status)) {
+        names['#nextPollAt'] = 'nextPollAt';
+        values[':nextPollAt'] = nextPollAt;
+        sets.push('#nextPollAt = :nextPollAt');
+      }
+      Object.entries(set).forEach(([key, value], i) => {
+        names[`#s${i}`] = key;
+        values[`:s${i}`] = value;
+        sets.push(`#s${i} = :s${i}`);
+      });
+      try {
+        const out = await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { id },
+            UpdateExpression: `SET ${sets.join(', ')}`,
+            ConditionExpression: '#version = :expected AND #status = :status',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return toSimulation(out.Attributes ?? {});
+      } catch (err) {
+        if (isConditionalCheckFailed(err)) {
+          throw new StaleVersionError(
+            `simulation ${id} is no longer ${status} at version ${expectedVersion}`,
+          );
+        }
+        throw err;
+      }
+    },
+
     async queryDue(status, shard, nowMs, options = {}) {
       const { limit = 100, cursor } = options;
       const out = await client.send(
@@ -309,7 +388,10 @@ export function createDynamoSimulationRepository(
           ExclusiveStartKey: cursorToKey(cursor),
         }),
       );
-      return { items: (out.Items ?? []).map(toSimulation), nextCursor: encodeCursor(out.LastEvaluatedKey) };
+      return {
+        items: (out.Items ?? []).map((item) => ({ ...toSimulation(item), nextPollAt: Number(item['nextPollAt']) })),
+        nextCursor: encodeCursor(out.LastEvaluatedKey),
+      };
     },
   };
 }

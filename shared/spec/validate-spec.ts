@@ -672,3 +672,11 @@ export function assertValidSimulationSpec(
   if (!result.ok) throw new ValidationError('the simulation spec is invalid', result.issues);
   return result.spec;
 }
+
+/**
+ * The spec of a stored simulation. Only validated specs are stored, with every
+ * default filled in, so the resolved type holds for what the table returns.
+ */
+export function storedSpec(simulation: { spec: SimulationSpec }): ResolvedSimulationSpec {
+  return simulation.spec as ResolvedSimulationSpec;
+}

@@ -1,0 +1,52 @@
+import { BatchClient } from '@aws-sdk/client-batch';
+import { S3Client } from '@aws-sdk/client-s3';
+import { dynamoDocumentClient, eventBridgeClient } from '../../../shared/aws/clients.js';
+import type { ComputeBackend } from '../../../shared/compute/backend.js';
+import { createBatchBackend, isThrottling, isTransientBatchError } from '../../../shared/compute/batch-backend.js';
+import { createEventBridgePublisher } from '../../../shared/events/publisher.js';
+import { createTokenBucket } from '../../../shared/rate-limit/token-bucket.js';
+import { createDynamoSimulationRepository } from '../../../shared/repository/simulations.js';
+import { storedSpec } from '../../../shared/spec/validate-spec.js';
+import type { Simulation } from '../../../schemas/generated/types.js';
+import { s3ProgressReader, statusKey } from './adapters/s3-progress.js';
+import { config } from './config.js';
+import type { PollerPorts } from './domain/ports.js';
+
+/*
+ * The poller's ports, built once per bundle. On the local platform the Batch
+ * client's endpoint (AWS_ENDPOINT_URL_BATCH) is the local Batch emulator, so the
+ * same adapter runs jobs as child processes there.
+ */
+const s3 = new S3Client({ forcePathStyle: process.env['AWS_ENDPOINT_URL_S3'] !== undefined });
+const batch = createBatchBackend(new BatchClient({}), { jobQueues: config.jobQueues, jobDefinitions: config.jobDefinitions });
+const backends: Record<string, ComputeBackend | undefined> = {
+  'aws-batch': batch,
+  local: config.localBackendEnabled ? batch : undefined,
+};
+
+function jobEnvironment(simulation: Simulation): Record<string, string> {
+  return {
+    GCR_SIMULATION_ID: simulation.id,
+    GCR_SPEC: JSON.stringify(storedSpec(simulation)),
+    GCR_OUTPUT_S3_URI: `s3://${config.resultsBucket}/simulations/${simulation.id}/outputs/`,
+    GCR_STATUS_S3_URI: `s3://${config.resultsBucket}/${statusKey(simulation.id)}`,
+    ...(simulation.backend === 'local' ? { GCR_DEMO_WALL_SECONDS: String(config.demoWallSeconds) } : {}),
+  };
+}
+
+export const ports: PollerPorts = {
+  repository: createDynamoSimulationRepository(dynamoDocumentClient, config),
+  publisher: createEventBridgePublisher({ client: eventBridgeClient, eventBusName: config.eventBusName }),
+  backendFor: (name) => backends[name],
+  rateLimiter: createTokenBucket({
+    client: dynamoDocumentClient,
+    tableName: config.tableName,
+    name: 'batch-api',
+    ratePerSecond: config.batchRatePerSecond,
+    capacity: config.batchRatePerSecond,
+  }),
+  progress: s3ProgressReader(s3, config.resultsBucket),
+  jobEnvironment,
+  isRetryable: (err) => isThrottling(err) || isTransientBatchError(err),
+  now: Date.now,
+};

@@ -1,0 +1,23 @@
+import { EnvReader } from '../../../shared/config.js';
+
+const env = new EnvReader();
+
+/** Read once at module load; a missing variable fails the cold start, not a message. */
+export const config = {
+  tableName: env.string('SIMULATIONS_TABLE'),
+  eventBusName: env.string('EVENT_BUS_NAME'),
+  resultsBucket: env.string('RESULTS_BUCKET'),
+  statusIndexShards: env.int('STATUS_INDEX_SHARDS', 16, { min: 1, max: 256 }),
+  jobQueues: {
+    arm64: { spot: env.string('JOB_QUEUE_ARM64_SPOT'), 'on-demand': env.string('JOB_QUEUE_ARM64_ON_DEMAND') },
+    x86_64: { spot: env.string('JOB_QUEUE_X86_64_SPOT'), 'on-demand': env.string('JOB_QUEUE_X86_64_ON_DEMAND') },
+  },
+  jobDefinitions: { arm64: env.string('JOB_DEFINITION_ARM64'), x86_64: env.string('JOB_DEFINITION_X86_64') },
+  /** AWS Batch allows 50 SubmitJob/DescribeJobs/... requests per second per account. */
+  batchRatePerSecond: env.int('BATCH_REQUESTS_PER_SECOND', 50, { min: 1, max: 1000 }),
+  /** The `local` backend exists only where the local platform runs jobs on this machine. */
+  localBackendEnabled: env.string('LOCAL_BACKEND_ENABLED', 'false') === 'true',
+  /** Wall time of the local demo workload (seconds). */
+  demoWallSeconds: env.int('DEMO_WALL_SECONDS', 20, { min: 0, max: 86_400 }),
+};
+env.done();

@@ -1,0 +1,84 @@
+import { StaleVersionError } from '../../../../shared/errors.js';
+import { Source, simulationStatusChanged } from '../../../../shared/events/catalog.js';
+import { isTerminal } from '../../../../shared/status.js';
+import type { Simulation } from '../../../../schemas/generated/types.js';
+import { withBackoff } from './backoff.js';
+import type { PollerPorts } from './ports.js';
+import { nextPollDelaySeconds, type Plan } from './reconcile.js';
+
+/**
+ * Carries out a plan: terminate if asked, then each transition as a conditional
+ * write followed by its event. A write that loses a race (stale version) stops
+ * here; the caller re-reads and plans again, so duplicates change nothing.
+ */
+export async function applyPlan(ports: PollerPorts, simulation: Simulation, plan: Plan): Promise<Simulation> {
+  if (plan.terminate && simulation.job) {
+    const backend = ports.backendFor(simulation.backend);
+    const jobId = simulation.job.jobId;
+    if (backend) {
+      await ports.rateLimiter.acquire(1);
+      await withBackoff(() => backend.terminate(jobId, plan.terminate!.reason), ports);
+    }
+  }
+  let current = simulation;
+  for (const [i, step] of plan.transitions.entries()) {
+    const last = i === plan.transitions.length - 1;
+    const at = new Date(ports.now());
+    const updated = await ports.repository.transition({
+      id: current.id,
+      expectedVersion: current.version,
+      from: current.status,
+      to: step.to,
+      reason: step.reason,
+      at,
+      nextPollAt: at.getTime() + nextPollDelaySeconds(step.to) * 1000,
+      set: last && plan.job ? { job: plan.job } : {},
+    });
+    await ports.publisher.publish([
+      simulationStatusChanged(Source.executionPoller, {
+        simulationId: updated.id,
+        owner: updated.owner,
+        name: updated.name,
+        backend: updated.backend,
+        from: current.status,
+        to: step.to,
+        reason: step.reason,
+        version: updated.version,
+        at: at.toISOString(),
+        terminal: isTerminal(step.to),
+        ...(updated.job?.exitCode !== undefined ? { exitCode: updated.job.exitCode } : {}),
+        ...(updated.job ? { attempt: updated.job.attempt } : {}),
+      }),
+    ]);
+    current = updated;
+  }
+  if (plan.transitions.length === 0 && plan.job) {
+    current = await ports.repository.update({
+      id: current.id,
+      expectedVersion: current.version,
+      status: current.status,
+      set: { job: plan.job },
+      at: new Date(ports.now()),
+    });
+  }
+  return current;
+}
+
+/** Runs `attempt` against fresh reads until it is not beaten by a concurrent writer (bounded). */
+export async function withFreshRead(
+  ports: PollerPorts,
+  id: string,
+  attempt: (simulation: Simulation) => Promise<void>,
+): Promise<void> {
+  for (let tries = 1; ; tries++) {
+    const simulation = await ports.repository.get(id);
+    if (!simulation) return;
+    try {
+      await attempt(simulation);
+      return;
+    } catch (err) {
+      if (err instanceof StaleVersionError && tries < 5) continue;
+      throw err;
+    }
+  }
+}

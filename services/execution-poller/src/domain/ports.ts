@@ -1,0 +1,27 @@
+import type { ComputeBackend } from '../../../../shared/compute/backend.js';
+import type { EventPublisher } from '../../../../shared/events/publisher.js';
+import type { SimulationRepository } from '../../../../shared/repository/simulations.js';
+import type { Simulation } from '../../../../schemas/generated/types.js';
+
+export interface Progress {
+  percent: number;
+  simulatedTime?: string;
+}
+
+/** What the poller needs from the outside world; handlers build it once, tests build it with fakes. */
+export interface PollerPorts {
+  repository: SimulationRepository;
+  publisher: EventPublisher;
+  /** The backend a simulation asked for, or undefined where it is not available. */
+  backendFor(name: string): ComputeBackend | undefined;
+  /** Shared budget for backend API calls (AWS Batch allows 50 requests/s per account). */
+  rateLimiter: { acquire(calls: number): Promise<void> };
+  /** Progress the job reported (its status file), if any. */
+  progress?: { read(simulation: Simulation): Promise<Progress | undefined> };
+  /** Environment handed to a new job. */
+  jobEnvironment(simulation: Simulation): Record<string, string>;
+  /** Whether a backend error is worth retrying here (throttling, 5xx, network). */
+  isRetryable(err: unknown): boolean;
+  now: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}

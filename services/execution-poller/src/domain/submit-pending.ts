@@ -1,0 +1,97 @@
+import { jobNameFor, type JobDescription } from '../../../../shared/compute/backend.js';
+import { StaleVersionError } from '../../../../shared/errors.js';
+import { storedSpec } from '../../../../shared/spec/validate-spec.js';
+import type { Simulation } from '../../../../schemas/generated/types.js';
+import { applyPlan } from './apply.js';
+import { withBackoff } from './backoff.js';
+import type { PollerPorts } from './ports.js';
+import { currentAttempt, planFromJob, type SimulationJob } from './reconcile.js';
+
+/** A claim older than this is taken to belong to a poller that crashed. */
+export const SUBMIT_CLAIM_TTL_MS = 2 * 60_000;
+
+function limitsOf(simulation: Simulation) {
+  const { maxQueueMinutes, maxRuntimeMinutes } = storedSpec(simulation).compute;
+  return { maxQueueMinutes, maxRuntimeMinutes };
+}
+
+function submittedJob(job: { jobId: string; jobName: string }, at: number): SimulationJob {
+  return { jobId: job.jobId, jobName: job.jobName, attempt: 1, state: 'SUBMITTED', submittedAt: new Date(at).toISOString(), attempts: [] };
+}
+
+/**
+ * Starts the job of a PENDING simulation exactly once. The claim (a conditional
+ * write) keeps a duplicate message from submitting twice; looking the job up by
+ * name first finds a job a crashed poller submitted but never recorded.
+ */
+export async function submitPending(ports: PollerPorts, id: string): Promise<void> {
+  const loaded = await ports.repository.getWithInternals(id);
+  if (!loaded || loaded.simulation.status !== 'PENDING') return;
+  const now = ports.now();
+  if (loaded.submitClaimedAt !== undefined && now - loaded.submitClaimedAt < SUBMIT_CLAIM_TTL_MS) return;
+
+  let simulation: Simulation;
+  try {
+    simulation = await ports.repository.update({
+      id,
+      expectedVersion: loaded.simulation.version,
+      status: 'PENDING',
+      set: { submitClaimedAt: now },
+      at: new Date(now),
+    });
+  } catch (err) {
+    if (err instanceof StaleVersionError) return; // someone else claimed or cancelled it
+    throw err;
+  }
+
+  const backend = ports.backendFor(simulation.backend);
+  if (!backend) {
+    await applyPlan(ports, simulation, {
+      transitions: [{ to: 'FAILED', reason: `the ${simulation.backend} backend is not available on this platform` }],
+    });
+    return;
+  }
+
+  const spec = storedSpec(simulation);
+  const jobName = jobNameFor(simulation.id);
+  await ports.rateLimiter.acquire(1);
+  const orphan: JobDescription | undefined = await withBackoff(() => backend.findJobByName(jobName), ports);
+  let reason: string;
+  let jobId: string;
+  if (orphan) {
+    jobId = orphan.jobId;
+    reason = `found job ${jobId}, submitted before an interruption`;
+  } else {
+    await ports.rateLimiter.acquire(1);
+    ({ jobId } = await withBackoff(
+      () =>
+        backend.submit({
+          simulationId: simulation.id,
+          jobName,
+          architecture: spec.compute.architecture,
+          purchase: spec.compute.purchase,
+          vcpus: spec.compute.vcpus,
+          memoryMiB: spec.compute.memoryMiB,
+          ...(spec.compute.instanceType ? { instanceType: spec.compute.instanceType } : {}),
+          spotRetries: spec.compute.spotRetries,
+          maxRuntimeSeconds: spec.compute.maxRuntimeMinutes * 60,
+          environment: ports.jobEnvironment(simulation),
+          tags: { ...spec.tags, 'gcr:simulation-id': simulation.id, 'gcr:owner': simulation.owner },
+        }),
+      ports,
+    ));
+    reason = `job ${jobId} submitted to ${simulation.backend}`;
+  }
+
+  const recorded = await applyPlan(ports, simulation, {
+    transitions: [{ to: 'SUBMITTED', reason }],
+    job: submittedJob({ jobId, jobName }, now),
+  });
+  // An orphan may already be further along: catch up at once.
+  if (orphan && currentAttempt(orphan) >= 1) {
+    const plan = planFromJob(recorded, orphan, ports.now(), limitsOf(recorded));
+    if (plan.transitions.length > 0 || plan.job) await applyPlan(ports, recorded, plan);
+  }
+}
+
+export { limitsOf };

@@ -1,0 +1,65 @@
+/**
+ * The compute backend port: what the execution poller needs from wherever jobs
+ * run. AWS Batch implements it; so does the local platform's Batch emulator
+ * (child processes on this machine), reached through the same adapter.
+ */
+
+/** AWS Batch's job states (JobStatus in the Batch API). */
+export type JobState = 'SUBMITTED' | 'PENDING' | 'RUNNABLE' | 'STARTING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+
+export interface JobAttempt {
+  exitCode?: number;
+  statusReason?: string;
+  /** Epoch milliseconds. */
+  startedAt?: number;
+  stoppedAt?: number;
+  logStreamName?: string;
+  instanceType?: string;
+}
+
+export interface JobDescription {
+  jobId: string;
+  jobName: string;
+  state: JobState;
+  statusReason?: string;
+  /** Exit code of the latest attempt's container, once it stopped. */
+  exitCode?: number;
+  createdAt?: number;
+  startedAt?: number;
+  stoppedAt?: number;
+  logStreamName?: string;
+  /** Finished attempts (Batch lists an attempt once its container stopped). */
+  attempts: JobAttempt[];
+  tags?: Record<string, string>;
+}
+
+export interface SubmitJobRequest {
+  simulationId: string;
+  /** Carries the simulation id, so an orphaned job can be found by name. */
+  jobName: string;
+  architecture: 'arm64' | 'x86_64';
+  purchase: 'spot' | 'on-demand';
+  vcpus: number;
+  memoryMiB: number;
+  instanceType?: string;
+  /** Batch-level retries for spot reclaims and host loss (attempts = spotRetries + 1). */
+  spotRetries: number;
+  /** Per-attempt wall-time limit. */
+  maxRuntimeSeconds: number;
+  environment: Record<string, string>;
+  tags: Record<string, string>;
+}
+
+export interface ComputeBackend {
+  submit(request: SubmitJobRequest): Promise<{ jobId: string }>;
+  /** The newest job with this name, if any (for crash recovery before re-submitting). */
+  findJobByName(jobName: string): Promise<JobDescription | undefined>;
+  /** Describes up to 100 jobs in one call; unknown ids are simply absent. */
+  describe(jobIds: string[]): Promise<JobDescription[]>;
+  terminate(jobId: string, reason: string): Promise<void>;
+}
+
+/** Job names are limited to 128 letters, digits, hyphens and underscores. */
+export function jobNameFor(simulationId: string): string {
+  return `gcr-${simulationId}`;
+}

@@ -1,0 +1,381 @@
+/**
+ * The AWS Batch implementation of the compute backend port (backend.ts).
+ *
+ * One SDK call per port call (DescribeJobs: one per 100 ids), no retries of its
+ * own beyond the SDK's standard retry: errors propagate unchanged so that the
+ * poller, which owns the pacing, can back off. `isThrottling` and
+ * `isTransientBatchError` classify them.
+ *
+ * The same mapping (`JobDetail` -> `JobDescription`) serves DescribeJobs
+ * answers and the `detail` of EventBridge `Batch Job State Change` events, which
+ * carry a JobDetail too (`jobDescriptionFromBatchEvent`).
+ */
+import {
+  DescribeJobsCommand,
+  ListJobsCommand,
+  SubmitJobCommand,
+  TerminateJobCommand,
+  type AttemptDetail,
+  type BatchClient,
+  type JobDetail,
+  type JobSummary,
+  type SubmitJobCommandInput,
+} from '@aws-sdk/client-batch';
+import type { ComputeBackend, JobAttempt, JobDescription, JobState, SubmitJobRequest } from './backend.js';
+
+export type Architecture = SubmitJobRequest['architecture'];
+export type Purchase = SubmitJobRequest['purchase'];
+
+export interface BatchBackendConfig {
+  /** Job queue (name or ARN) per architecture and purchase option. */
+  jobQueues: Record<Architecture, Record<Purchase, string>>;
+  /**
+   * Job definition per architecture: a name or an ARN without revision (Batch
+   * then uses the latest ACTIVE revision), or one with `:<revision>` to pin it.
+   */
+  jobDefinitions: Record<Architecture, string>;
+}
+
+/** DescribeJobs accepts at most 100 job ids per call. */
+export const DESCRIBE_JOBS_MAX_IDS = 100;
+/** Batch allows 1 to 10 attempts per job. */
+export const MAX_BATCH_ATTEMPTS = 10;
+/** The minimum job timeout Batch accepts. */
+export const MIN_ATTEMPT_DURATION_SECONDS = 60;
+/** TerminateJob's reason is limited to 1024 characters. */
+const MAX_TERMINATE_REASON = 1024;
+/** A safety stop for ListJobs pagination in findJobByName (100 jobs a page with a filter). */
+const MAX_LIST_PAGES = 20;
+
+/**
+ * Retry a host failure (a spot reclaim or a lost instance: the attempt's
+ * statusReason starts with "Host EC2"), give up on anything else (a model
+ * error, an out-of-memory kill, a timeout). Batch applies the first entry that
+ * matches; if none matched it would retry, hence the catch-all EXIT.
+ */
+export const SPOT_RETRY_EVALUATE_ON_EXIT = [
+  { onStatusReason: 'Host EC2*', action: 'RETRY' },
+  { onReason: '*', action: 'EXIT' },
+] as const;
+
+const JOB_STATES: ReadonlySet<string> = new Set<JobState>([
+  'SUBMITTED',
+  'PENDING',
+  'RUNNABLE',
+  'STARTING',
+  'RUNNING',
+  'SUCCEEDED',
+  'FAILED',
+]);
+
+/** Batch answered something the port cannot represent (e.g. a job status it does not know). */
+export class BatchResponseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BatchResponseError';
+  }
+}
+
+export function createBatchBackend(client: BatchClient, config: BatchBackendConfig): ComputeBackend {
+  const queues = [
+    ...new Set(Object.values(config.jobQueues).flatMap((byPurchase) => Object.values(byPurchase))),
+  ];
+
+  async function describe(jobIds: string[]): Promise<JobDescription[]> {
+    const unique = [...new Set(jobIds)];
+    const found: JobDescription[] = [];
+    // Sequential on purpose: one call per 100 ids at a steady rate; the poller
+    // hands over at most a few hundred ids per invocation.
+    for (let start = 0; start < unique.length; start += DESCRIBE_JOBS_MAX_IDS) {
+      const chunk = unique.slice(start, start + DESCRIBE_JOBS_MAX_IDS);
+      const answer = await client.send(new DescribeJobsCommand({ jobs: chunk }));
+      for (const job of answer.jobs ?? []) found.push(jobDescriptionFromDetail(job));
+    }
+    return found;
+  }
+
+  return {
+    async submit(request: SubmitJobRequest): Promise<{ jobId: string }> {
+      const answer = await client.send(new SubmitJobCommand(submitJobInput(request, config)));
+      if (!answer.jobId) throw new BatchResponseError(`SubmitJob for ${request.jobName} returned no jobId`);
+      return { jobId: answer.jobId };
+    },
+
+    async findJobByName(jobName: string): Promise<JobDescription | undefined> {
+      let newest: JobSummary | undefined;
+      for (const jobQueue of queues) {
+        let nextToken: string | undefined;
+        let pages = 0;
+        do {
+          const page = await client.send(
+            new ListJobsCommand({ jobQueue, filters: [{ name: 'JOB_NAME', values: [jobName] }], nextToken }),
+          );
+          // The JOB_NAME filter matches case-insensitively: keep exact names only.
+          for (const summary of page.jobSummaryList ?? []) {
+            if (summary.jobName !== jobName) continue;
+            if (!newest || (summary.createdAt ?? 0) > (newest.createdAt ?? 0)) newest = summary;
+          }
+          nextToken = page.nextToken;
+          pages += 1;
+        } while (nextToken && pages < MAX_LIST_PAGES);
+      }
+      if (!newest?.jobId) return undefined;
+      const [described] = await describe([newest.jobId]);
+      return described ?? jobDescriptionFromSummary(newest);
+    },
+
+    describe,
+
+    async terminate(jobId: string, reason: string): Promise<void> {
+      // TerminateJob stops STARTING/RUNNING jobs and cancels jobs that have not
+      // started yet (SUBMITTED, PENDING, RUNNABLE), so CancelJob is not needed.
+      await client.send(new TerminateJobCommand({ jobId, reason: reason.slice(0, MAX_TERMINATE_REASON) }));
+    },
+  };
+}
+
+/** The SubmitJob request for a simulation's job (exported for tests and tooling). */
+export function submitJobInput(request: SubmitJobRequest, config: BatchBackendConfig): SubmitJobCommandInput {
+  const attempts = request.spotRetries + 1;
+  if (!Number.isInteger(request.spotRetries) || attempts < 1 || attempts > MAX_BATCH_ATTEMPTS) {
+    throw new RangeError(
+      `spotRetries must be an integer from 0 to ${MAX_BATCH_ATTEMPTS - 1} (Batch allows 1-${MAX_BATCH_ATTEMPTS} attempts), got ${request.spotRetries}`,
+    );
+  }
+  const reserved = Object.keys(request.environment).filter((name) => name.startsWith('AWS_BATCH'));
+  if (reserved.length > 0) {
+    throw new RangeError(
+      `environment variables starting with AWS_BATCH are reserved by Batch: ${reserved.join(', ')}`,
+    );
+  }
+  const jobQueue = config.jobQueues[request.architecture]?.[request.purchase];
+  const jobDefinition = config.jobDefinitions[request.architecture];
+  if (!jobQueue || !jobDefinition) {
+    throw new RangeError(
+      `no job queue/definition configured for ${request.architecture} ${request.purchase}`,
+    );
+  }
+  return {
+    jobName: request.jobName,
+    jobQueue,
+    jobDefinition,
+    // `containerOverrides.instanceType` is only valid for multi-node parallel
+    // jobs (Batch rejects it on single-node container jobs), and SubmitJob has
+    // no other per-job instance-type choice. The instance comes from the
+    // queue's compute environment, which picks a type that fits these
+    // vCPU/memory requirements; `request.instanceType` is therefore not sent
+    // (the caller's cost estimate may still use it as a hint).
+    containerOverrides: {
+      resourceRequirements: [
+        { type: 'VCPU', value: String(request.vcpus) },
+        { type: 'MEMORY', value: String(request.memoryMiB) },
+      ],
+      environment: Object.entries(request.environment).map(([name, value]) => ({ name, value })),
+    },
+    retryStrategy: {
+      attempts,
+      evaluateOnExit: SPOT_RETRY_EVALUATE_ON_EXIT.map((rule) => ({ ...rule })),
+    },
+    timeout: {
+      attemptDurationSeconds: Math.max(MIN_ATTEMPT_DURATION_SECONDS, Math.ceil(request.maxRuntimeSeconds)),
+    },
+    tags: { ...request.tags },
+    propagateTags: true,
+  };
+}
+
+// ------------------------------------------------------------------ mapping
+
+function isJobState(value: unknown): value is JobState {
+  return typeof value === 'string' && JOB_STATES.has(value);
+}
+
+function optionalNumber(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+function optionalString(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+/** Drops undefined members so that descriptions compare and serialise cleanly. */
+function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/**
+ * An attempt's reason: Batch's attempt statusReason (e.g. "Host EC2 (instance
+ * i-...) terminated." for a spot reclaim, "Essential container in task exited"
+ * for a model exit) comes first, so prefix matching on it keeps working; the
+ * container's own reason (e.g. "OutOfMemoryError: Container killed due to
+ * memory usage") follows in parentheses when it adds something.
+ */
+function attemptReason(attempt: AttemptDetail): string | undefined {
+  const status = optionalString(attempt.statusReason);
+  const container = optionalString(attempt.container?.reason);
+  if (status && container && container !== status) return `${status} (${container})`;
+  return status ?? container;
+}
+
+function mapAttempt(attempt: AttemptDetail, instanceType: string | undefined): JobAttempt {
+  return compact<JobAttempt>({
+    exitCode: optionalNumber(attempt.container?.exitCode),
+    statusReason: attemptReason(attempt),
+    startedAt: optionalNumber(attempt.startedAt),
+    stoppedAt: optionalNumber(attempt.stoppedAt),
+    logStreamName: optionalString(attempt.container?.logStreamName),
+    instanceType,
+  });
+}
+
+/** Maps a Batch JobDetail (from DescribeJobs or an event) to the port's JobDescription. */
+export function jobDescriptionFromDetail(detail: JobDetail): JobDescription {
+  if (!isJobState(detail.status)) {
+    throw new BatchResponseError(
+      `job ${detail.jobId ?? '?'} has a status the port does not know: ${String(detail.status)}`,
+    );
+  }
+  if (!detail.jobId || !detail.jobName) throw new BatchResponseError('a Batch job without jobId or jobName');
+  // `container.instanceType` is only reported for multi-node parallel jobs;
+  // it is the job's, so every attempt ran on it.
+  const instanceType = optionalString(detail.container?.instanceType);
+  const attempts = (detail.attempts ?? []).map((attempt) => mapAttempt(attempt, instanceType));
+  const lastAttempt = attempts.at(-1);
+  const tags =
+    detail.tags && Object.keys(detail.tags).length > 0
+      ? Object.fromEntries(Object.entries(detail.tags).filter(([, v]) => typeof v === 'string'))
+      : undefined;
+  return compact<JobDescription>({
+    jobId: detail.jobId,
+    jobName: detail.jobName,
+    state: detail.status,
+    statusReason: optionalString(detail.statusReason),
+    exitCode: optionalNumber(detail.container?.exitCode) ?? lastAttempt?.exitCode,
+    createdAt: optionalNumber(detail.createdAt),
+    startedAt: optionalNumber(detail.startedAt),
+    stoppedAt: optionalNumber(detail.stoppedAt),
+    logStreamName: optionalString(detail.container?.logStreamName) ?? lastAttempt?.logStreamName,
+    attempts,
+    tags,
+  });
+}
+
+/** A ListJobs summary as a description, for the rare case DescribeJobs no longer returns the job. */
+function jobDescriptionFromSummary(summary: JobSummary): JobDescription | undefined {
+  if (!summary.jobId || !summary.jobName || !isJobState(summary.status)) return undefined;
+  return compact<JobDescription>({
+    jobId: summary.jobId,
+    jobName: summary.jobName,
+    state: summary.status,
+    statusReason: optionalString(summary.statusReason),
+    exitCode: optionalNumber(summary.container?.exitCode),
+    createdAt: optionalNumber(summary.createdAt),
+    startedAt: optionalNumber(summary.startedAt),
+    stoppedAt: optionalNumber(summary.stoppedAt),
+    attempts: [],
+  });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Maps the `detail` of an EventBridge `Batch Job State Change` event (source
+ * `aws.batch`) to a JobDescription. Both documented shapes are accepted: the
+ * 2018 one and the 2022 one (which adds jobArn, tags, propagateTags,
+ * platformCapabilities). Anything else (another event's detail, a whole event
+ * envelope, a malformed detail) gives `undefined`.
+ */
+export function jobDescriptionFromBatchEvent(detail: unknown): JobDescription | undefined {
+  if (!isRecord(detail)) return undefined;
+  const { jobId, jobName, jobQueue, jobDefinition, status } = detail;
+  if (typeof jobId !== 'string' || jobId.length === 0) return undefined;
+  if (typeof jobName !== 'string' || jobName.length === 0) return undefined;
+  // Every Batch job detail names its queue and its definition.
+  if (typeof jobQueue !== 'string' || typeof jobDefinition !== 'string') return undefined;
+  if (!isJobState(status)) return undefined;
+  if (detail['attempts'] !== undefined && !Array.isArray(detail['attempts'])) return undefined;
+  if (detail['container'] !== undefined && !isRecord(detail['container'])) return undefined;
+  for (const key of ['createdAt', 'startedAt', 'stoppedAt'] as const) {
+    if (detail[key] !== undefined && typeof detail[key] !== 'number') return undefined;
+  }
+  const attempts = ((detail['attempts'] as unknown[] | undefined) ?? []).filter(isRecord) as AttemptDetail[];
+  const tags = isRecord(detail['tags']) ? (detail['tags'] as Record<string, string>) : undefined;
+  return jobDescriptionFromDetail({ ...(detail as unknown as JobDetail), attempts, tags });
+}
+
+// ----------------------------------------------------------- error classes
+
+interface SdkErrorLike {
+  name?: unknown;
+  code?: unknown;
+  $fault?: unknown;
+  $metadata?: { httpStatusCode?: unknown };
+  $retryable?: { throttling?: unknown };
+}
+
+const THROTTLING_NAMES = new Set([
+  'TooManyRequestsException',
+  'ThrottlingException',
+  'Throttling',
+  'ThrottledException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+]);
+
+const NETWORK_ERROR_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+]);
+
+const TRANSIENT_NAMES = new Set([
+  'ServerException',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+]);
+
+function asSdkError(err: unknown): SdkErrorLike | undefined {
+  return typeof err === 'object' && err !== null ? (err as SdkErrorLike) : undefined;
+}
+
+/**
+ * Batch refused the call for its rate (HTTP 429 `TooManyRequestsException`, or
+ * any other throttling error the SDK marks). The SDK has already retried it;
+ * the caller should back off, not retry at once.
+ */
+export function isThrottling(err: unknown): boolean {
+  const e = asSdkError(err);
+  if (!e) return false;
+  return (
+    (typeof e.name === 'string' && THROTTLING_NAMES.has(e.name)) ||
+    e.$metadata?.httpStatusCode === 429 ||
+    e.$retryable?.throttling === true
+  );
+}
+
+/**
+ * A failure that says nothing about the request itself: a Batch server error
+ * (`ServerException`, any 5xx), a timeout or a network error. Worth trying
+ * again later; a `ClientException` (4xx, e.g. an unknown queue) is not.
+ * Throttling is reported by `isThrottling`, not here.
+ */
+export function isTransientBatchError(err: unknown): boolean {
+  const e = asSdkError(err);
+  if (!e) return false;
+  if (isThrottling(err)) return false;
+  const status = e.$metadata?.httpStatusCode;
+  if (typeof status === 'number' && status >= 500 && status <= 599) return true;
+  if (e.$fault === 'server') return true;
+  if (typeof e.name === 'string' && TRANSIENT_NAMES.has(e.name)) return true;
+  return typeof e.code === 'string' && NETWORK_ERROR_CODES.has(e.code);
+}
