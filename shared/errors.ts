@@ -87,3 +87,8 @@ export class ConfigError extends DomainError {
 export class IdempotencyMismatchError extends DomainError {
   readonly code = 'IdempotencyKeyReused';
 }
+
+/** Logs were asked for before the job wrote any (no log stream yet): 409. */
+export class NoLogsYetError extends DomainError {
+  readonly code = 'NoLogsYet';
+}

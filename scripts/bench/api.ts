@@ -6,6 +6,7 @@
  *
  * BENCH_SECONDS and BENCH_RATE override the duration and rate.
  */
+import '../quiet-sdk-warning.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

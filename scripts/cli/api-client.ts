@@ -22,7 +22,20 @@ export interface Simulation {
   updatedAt?: string;
   spec?: Record<string, unknown>;
   history?: HistoryEntry[];
-  progress?: { percent?: number; [key: string]: unknown };
+  progress?: { percent?: number; simulatedTime?: string; updatedAt?: string; [key: string]: unknown };
+  job?: SimulationJob;
+  [key: string]: unknown;
+}
+
+/** The compute job of a simulation, as the execution poller last saw it. */
+export interface SimulationJob {
+  jobId?: string;
+  jobName?: string;
+  attempt?: number;
+  state?: string;
+  statusReason?: string;
+  exitCode?: number;
+  logStreamName?: string;
   [key: string]: unknown;
 }
 
@@ -37,6 +50,28 @@ export interface SimulationSummary {
   resolution?: string;
   backend?: string;
   [key: string]: unknown;
+}
+
+/** One line of a job's log. */
+export interface LogEvent {
+  /** Epoch milliseconds. */
+  timestamp: number;
+  message: string;
+}
+
+/** A page of `GET /simulations/{id}/logs`. */
+export interface LogPage {
+  events: LogEvent[];
+  /** Forward token: pass it back for newer lines (the same token comes back when there is nothing new). */
+  nextToken?: string;
+  logStreamName?: string;
+}
+
+export interface LogQuery {
+  limit?: number;
+  nextToken?: string;
+  /** First request only: true for the oldest lines first, false for the newest page. */
+  startFromHead?: boolean;
 }
 
 export interface SimulationPage {
@@ -60,6 +95,8 @@ export interface RequestOptions {
   body?: string;
   query?: Record<string, string | number | undefined>;
   headers?: Record<string, string>;
+  /** Aborts the request (e.g. on Ctrl-C); the abort is rethrown as is, not as a ConnectionError. */
+  signal?: AbortSignal;
 }
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -100,8 +137,32 @@ export class ApiClient {
     return this.request<Simulation>('POST', '/simulations', { body: specText, headers });
   }
 
-  async getSimulation(id: string): Promise<Simulation> {
-    return (await this.request<Simulation>('GET', `/simulations/${encodeURIComponent(id)}`)).body;
+  async getSimulation(id: string, options: { signal?: AbortSignal } = {}): Promise<Simulation> {
+    return (await this.request<Simulation>('GET', `/simulations/${encodeURIComponent(id)}`, options)).body;
+  }
+
+  /** A page of the job's log (409 NoLogsYet before the job has a log stream). */
+  async getLogs(id: string, query: LogQuery = {}, options: { signal?: AbortSignal } = {}): Promise<LogPage> {
+    const { body } = await this.request<Partial<LogPage> | undefined>(
+      'GET',
+      `/simulations/${encodeURIComponent(id)}/logs`,
+      {
+        query: {
+          limit: query.limit,
+          nextToken: query.nextToken,
+          startFromHead: query.startFromHead === undefined ? undefined : String(query.startFromHead),
+        },
+        signal: options.signal,
+      },
+    );
+    const events = Array.isArray(body?.events)
+      ? body.events.filter((e): e is LogEvent => typeof e === 'object' && e !== null)
+      : [];
+    return {
+      events,
+      ...(typeof body?.nextToken === 'string' && body.nextToken !== '' ? { nextToken: body.nextToken } : {}),
+      ...(typeof body?.logStreamName === 'string' ? { logStreamName: body.logStreamName } : {}),
+    };
   }
 
   async listSimulations(query: ListQuery = {}): Promise<SimulationPage> {
@@ -134,7 +195,8 @@ export class ApiClient {
     if (options.body !== undefined) headers['Content-Type'] = 'application/json';
     if (this.token) headers.Authorization = `Bearer ${this.token}`;
 
-    const signal = AbortSignal.timeout(this.timeoutMs);
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
     let status: number;
     let text: string;
     try {
@@ -142,7 +204,8 @@ export class ApiClient {
       status = response.status;
       text = await response.text();
     } catch (error) {
-      throw this.connectionError(method, url, error, signal.aborted);
+      if (options.signal?.aborted) throw error; // the caller stopped waiting: not a connection problem
+      throw this.connectionError(method, url, error, timeout.aborted);
     }
 
     let body: unknown = undefined;

@@ -4,6 +4,7 @@
  * touches `process` directly, so `runCli` can run in-process under test.
  */
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { ApiClient, type FetchLike } from './api-client.js';
 import {
@@ -15,7 +16,9 @@ import {
   type Env,
 } from './config.js';
 import type { SignLocalToken } from './config.js';
+import { InterruptedError } from './errors.js';
 import { colorEnabled, makeColors, toJson, type Colors } from './format.js';
+import { untilAborted } from './polling.js';
 
 export interface CliStream {
   write(chunk: string): unknown;
@@ -32,8 +35,22 @@ export interface CliIo {
   fetch?: FetchLike;
   /** Replaces scripts/local/auth/jwt.ts's signLocalToken. */
   signLocalToken?: SignLocalToken;
-  /** Clock for relative times and token expiry. */
+  /** Clock for relative times, token expiry, elapsed times and `watch --timeout`. */
   now?: () => Date;
+  /** Waits between polls and retries (`watch`, `logs --follow`). Default: a timer. */
+  sleep?: (ms: number) => Promise<void>;
+  /**
+   * Registers a Ctrl-C handler for a command that polls and returns its
+   * removal; while registered, Ctrl-C ends the command (exit 130) instead of
+   * the process. Default: none (main() binds SIGINT).
+   */
+  onInterrupt?: (handler: () => void) => () => void;
+}
+
+/** A signal that aborts on Ctrl-C, while `dispose` has not been called. */
+export interface Interruptible {
+  signal: AbortSignal;
+  dispose(): void;
 }
 
 export interface GlobalOptions {
@@ -68,6 +85,20 @@ export class CommandContext {
 
   now(): Date {
     return this.io.now ? this.io.now() : new Date();
+  }
+
+  /** Wait `ms`; rejects with InterruptedError as soon as `signal` aborts. */
+  async sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) throw new InterruptedError();
+    const waiting = this.io.sleep ? this.io.sleep(ms) : delay(ms, undefined, signal ? { signal } : {});
+    await untilAborted(waiting, signal);
+  }
+
+  /** Catch Ctrl-C until `dispose()`: the returned signal aborts instead of the process dying. */
+  interruptible(): Interruptible {
+    const controller = new AbortController();
+    const off = this.io.onInterrupt?.(() => controller.abort()) ?? (() => undefined);
+    return { signal: controller.signal, dispose: off };
   }
 
   /** Absolute data directory (`--data-dir`, GCR_DATA_DIR, `.gcr`). */
@@ -112,6 +143,16 @@ export class CommandContext {
   /** The machine-readable result of a command with --json. */
   outJson(value: unknown): void {
     this.io.stdout.write(toJson(value));
+  }
+
+  /** One compact JSON document on one line (JSON Lines, for commands that stream results). */
+  outJsonLine(value: unknown): void {
+    this.io.stdout.write(`${JSON.stringify(value)}\n`);
+  }
+
+  /** Is stdout a terminal we may redraw (and not --json)? */
+  get interactive(): boolean {
+    return !this.json && this.io.stdout.isTTY === true;
   }
 
   /** A remark for people on stderr (never with --json). */

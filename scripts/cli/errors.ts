@@ -14,6 +14,10 @@ export const ExitCode = {
   connection: 3,
   /** Not authenticated or not allowed (401/403), or no token available. */
   auth: 4,
+  /** `gcr watch --timeout` elapsed before the simulation ended. */
+  timedOut: 5,
+  /** Stopped by Ctrl-C (SIGINT), as shells report 128 + 2. */
+  interrupted: 130,
 } as const;
 
 export interface FieldIssue {
@@ -89,5 +93,19 @@ export class ConnectionError extends CliError {
 export class AuthError extends CliError {
   constructor(message: string, options: CliErrorOptions = {}) {
     super(message, ExitCode.auth, { code: 'AuthError', ...options });
+  }
+}
+
+/** `gcr watch --timeout` elapsed (exit 5). */
+export class WatchTimeoutError extends CliError {
+  constructor(message: string, options: CliErrorOptions = {}) {
+    super(message, ExitCode.timedOut, { code: 'WatchTimeout', ...options });
+  }
+}
+
+/** Ctrl-C while a command was waiting (exit 130). Commands that poll catch it and clean up. */
+export class InterruptedError extends CliError {
+  constructor(options: CliErrorOptions = {}) {
+    super('interrupted', ExitCode.interrupted, { code: 'Interrupted', ...options });
   }
 }

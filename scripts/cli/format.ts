@@ -139,6 +139,53 @@ export function timeWithAge(iso: unknown, now: Date): string | undefined {
   return age ? `${t} (${age})` : t;
 }
 
+/** A compact duration: `42s`, `1m12s`, `2h03m`, `3d04h` (negative or unknown counts as 0). */
+export function formatDuration(ms: number): string {
+  const total = Number.isFinite(ms) && ms > 0 ? Math.floor(ms / 1000) : 0;
+  const two = (n: number): string => String(n).padStart(2, '0');
+  if (total < 60) return `${total}s`;
+  const minutes = Math.floor(total / 60);
+  if (minutes < 60) return `${minutes}m${two(total % 60)}s`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours}h${two(minutes % 60)}m`;
+  return `${Math.floor(hours / 24)}d${two(hours % 24)}h`;
+}
+
+/** Visible width of text that may hold colour codes. */
+export function visibleLength(text: string): number {
+  return [...stripAnsi(text)].length;
+}
+
+/** A piece of a one-line display; when the line is too wide, pieces of lower `keep` go first. */
+export interface LinePart {
+  text: string;
+  keep?: number;
+}
+
+/**
+ * Parts joined by two spaces, dropping parts (never the first; lowest `keep`
+ * first, the later one on a tie) until the line fits in `width` columns; a first
+ * part that alone is too wide is cut (losing its colours). For a line redrawn in
+ * place, which must not wrap.
+ */
+export function fitParts(parts: (string | LinePart)[], width: number): string {
+  const kept = parts
+    .map((p, index) => ({ ...(typeof p === 'string' ? { text: p } : p), index }))
+    .filter((p) => p.text !== '');
+  const render = (): string => kept.map((p) => p.text).join('  ');
+  while (kept.length > 1 && visibleLength(render()) > width) {
+    let drop = 1;
+    for (let i = 2; i < kept.length; i++) {
+      if ((kept[i]!.keep ?? 0) <= (kept[drop]!.keep ?? 0)) drop = i;
+    }
+    kept.splice(drop, 1);
+  }
+  const line = render();
+  if (visibleLength(line) <= width) return line;
+  const chars = [...stripAnsi(line)];
+  return width > 1 ? `${chars.slice(0, width - 1).join('')}…` : chars.slice(0, Math.max(0, width)).join('');
+}
+
 export function toJson(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }

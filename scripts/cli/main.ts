@@ -26,8 +26,9 @@ Environment:
   NO_COLOR           no colours even on a terminal
 
 Exit codes:
-  0 ok   1 refused by the API or bad input file   2 bad command line
-  3 cannot reach the API   4 not authenticated or not allowed
+  0 ok   1 refused by the API or bad input file (watch: the simulation did not succeed)
+  2 bad command line   3 cannot reach the API   4 not authenticated or not allowed
+  5 watch --timeout reached   130 interrupted (Ctrl-C)
 
 Reference: docs/CLI.md`;
 
@@ -120,7 +121,8 @@ function renderError(error: CliError, io: CliIo, json: boolean): void {
 
 /**
  * Run `gcr` with `argv` (the arguments after the program name) and return the
- * exit code: 0 ok, 1 API refusal or bad input, 2 usage, 3 connection, 4 auth.
+ * exit code: 0 ok, 1 API refusal or bad input (or a watched simulation that did
+ * not succeed), 2 usage, 3 connection, 4 auth, 5 watch timeout, 130 Ctrl-C.
  * Never throws and never exits the process.
  */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -170,6 +172,11 @@ export async function main(): Promise<void> {
     stderr: process.stderr,
     env: process.env,
     cwd: process.cwd(),
+    // Commands that poll catch Ctrl-C to tidy the terminal and exit 130; others keep the default.
+    onInterrupt: (handler) => {
+      process.on('SIGINT', handler);
+      return () => void process.off('SIGINT', handler);
+    },
   });
 }
 

@@ -26,3 +26,24 @@ export function nonEmpty(what: string): (value: string) => string {
     return value;
   };
 }
+
+/** A positive number of seconds, fractions allowed (`2`, `0.5`). */
+export function positiveSeconds(what: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+(\.\d+)?$/.test(value.trim()) || !Number.isFinite(n) || n <= 0) {
+      throw new InvalidArgumentError(`${what} must be a positive number of seconds.`);
+    }
+    return n;
+  };
+}
+
+export function integerInRange(what: string, min: number, max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`${what} must be a whole number from ${min} to ${max}.`);
+    }
+    return n;
+  };
+}

@@ -2,8 +2,18 @@
  * How simulations and events look for people. Pure functions of the API's JSON
  * (tolerant of fields that are missing or added later).
  */
-import type { Simulation, SimulationSummary } from './api-client.js';
-import { clean, formatTime, keyValues, paintStatus, table, timeWithAge, type Colors } from './format.js';
+import type { HistoryEntry, Simulation, SimulationSummary } from './api-client.js';
+import {
+  clean,
+  formatDuration,
+  formatTime,
+  keyValues,
+  paintStatus,
+  table,
+  timeWithAge,
+  type Colors,
+  type LinePart,
+} from './format.js';
 
 function get(obj: unknown, dotted: string): unknown {
   let cur: unknown = obj;
@@ -176,4 +186,76 @@ export function eventsTable(events: BusEvent[], colors: Colors): string {
     events.map((e) => [formatTime(e.time, true), clean(e['detail-type']), clean(e.source), eventSummary(e)]),
     colors,
   );
+}
+
+/** `[########------------]  42.0%`: `width` cells, a cell filled per whole 1/width done. */
+export function progressBar(percent: number, width = 20): string {
+  const p = Math.min(100, Math.max(0, Number.isFinite(percent) ? percent : 0));
+  const filled = Math.floor((p / 100) * width);
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]  ${p.toFixed(1)}%`;
+}
+
+/** Milliseconds from `from` to `to` (ISO strings or a Date); undefined when either is unknown. */
+function span(from: unknown, to: unknown): number | undefined {
+  const a = typeof from === 'string' ? Date.parse(from) : NaN;
+  const b = to instanceof Date ? to.getTime() : typeof to === 'string' ? Date.parse(to) : NaN;
+  return Number.isNaN(a) || Number.isNaN(b) ? undefined : b - a;
+}
+
+/**
+ * The parts of `gcr watch`'s live line: status, a remark (e.g. a retry), progress
+ * bar, model time reached, attempt (from the 2nd), elapsed time since creation.
+ * On a narrow terminal the model time goes first, then the attempt, the elapsed
+ * time and the bar.
+ */
+export function watchLineParts(sim: Simulation, colors: Colors, now: Date, remark?: string): LinePart[] {
+  const parts: LinePart[] = [{ text: paintStatus(String(sim.status ?? ''), colors) }];
+  if (remark) parts.push({ text: colors.yellow(clean(remark)), keep: 4 });
+  const p = sim.progress;
+  if (p && typeof p.percent === 'number') parts.push({ text: progressBar(p.percent), keep: 3 });
+  if (p && typeof p.simulatedTime === 'string') {
+    parts.push({ text: `simulated ${formatTime(p.simulatedTime)}`, keep: 0 });
+  }
+  const attempt = sim.job?.attempt;
+  if (typeof attempt === 'number' && attempt > 1) parts.push({ text: `attempt ${attempt}`, keep: 1 });
+  const elapsed = span(sim.createdAt, now);
+  if (elapsed !== undefined) parts.push({ text: colors.dim(`elapsed ${formatDuration(elapsed)}`), keep: 2 });
+  return parts;
+}
+
+/** One status transition: `2024-06-01 12:00:05Z  PENDING → SUBMITTED  job abc submitted`. */
+export function transitionLine(entry: HistoryEntry, colors: Colors): string {
+  const from = entry.from ? paintStatus(entry.from, colors) : colors.dim('∅');
+  const line = `${formatTime(entry.at, true) || '?'}  ${from} → ${paintStatus(String(entry.to ?? ''), colors)}`;
+  return entry.reason ? `${line}  ${clean(entry.reason)}` : line;
+}
+
+/** The history entry that brought the simulation to its current status, if recorded. */
+function arrival(sim: Simulation): HistoryEntry | undefined {
+  const history = Array.isArray(sim.history) ? sim.history : [];
+  for (let i = history.length - 1; i >= 0; i--) {
+    if (history[i]?.to === sim.status) return history[i];
+  }
+  return undefined;
+}
+
+/** Why the simulation is where it is: its last transition's reason, else the job's status reason. */
+export function lastReason(sim: Simulation): string | undefined {
+  const reason = arrival(sim)?.reason || sim.job?.statusReason;
+  return typeof reason === 'string' && reason !== '' ? clean(reason) : undefined;
+}
+
+/** The closing lines of `gcr watch` for a simulation in a terminal status. */
+export function watchSummary(sim: Simulation, colors: Colors): string {
+  const id = clean(sim.id);
+  const status = String(sim.status ?? '');
+  const took = span(sim.createdAt, arrival(sim)?.at ?? sim.updatedAt);
+  const head = `${id} ${paintStatus(status, colors)}${took === undefined ? '' : ` after ${formatDuration(took)}`}`;
+  const hint = colors.dim(`  see its log: gcr logs ${id}`);
+  if (status === 'SUCCEEDED') return `${head}\n${hint}\n`;
+  const exit = typeof sim.job?.exitCode === 'number' ? ` (exit code ${sim.job.exitCode})` : '';
+  const lines = [`${head}: ${lastReason(sim) ?? 'no reason recorded'}${exit}`];
+  // A job that never started has no log to look at.
+  if (sim.job?.logStreamName || sim.job?.startedAt) lines.push(hint);
+  return `${lines.join('\n')}\n`;
 }

@@ -1,3 +1,4 @@
+import '../quiet-sdk-warning.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
@@ -14,14 +15,6 @@ const dataDir = path.resolve(process.env['GCR_DATA_DIR'] ?? '.gcr');
 const port = Number(process.env['GCR_PORT'] ?? 3000);
 const host = process.env['GCR_HOST'] ?? '127.0.0.1';
 const rateOverride = process.env['GCR_SCHEDULE_RATE_SECONDS'];
-
-// The SDK warns once that its 2027 releases will need Node 22; the platform runs on
-// the Node the README names, so that notice is noise on every start.
-const emitWarning = process.emitWarning.bind(process);
-process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
-  if (String(warning).startsWith('NodeVersionSupportWarning')) return;
-  (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
-}) as typeof process.emitWarning;
 
 function log(message: string): void {
   process.stderr.write(`[gcr local] ${message}\n`);

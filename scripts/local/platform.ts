@@ -8,6 +8,13 @@ import { Worker } from 'node:worker_threads';
 import S3rver from 's3rver';
 import { provisionInfrastructure, LOCAL_ACCOUNT } from './aws/local-resources.js';
 import { eventBridgeEndpoint } from './aws/eventbridge-endpoint.js';
+import { logsEndpoint } from './aws/logs-endpoint.js';
+import {
+  LocalBatch,
+  batchEndpoint,
+  batchJobStateChangeEntry,
+  type LocalJobDefinition,
+} from './batch/index.js';
 import { LocalEventBus } from './eventbridge/bus.js';
 import { createApiGateway, type HttpRoute } from './http/api-gateway.js';
 import { loadFunction } from './lambda-runtime.js';
@@ -93,6 +100,8 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
       POWERTOOLS_METRICS_DISABLED: process.env['POWERTOOLS_METRICS_DISABLED'] ?? 'true',
       POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_DEV: process.env['POWERTOOLS_DEV'] ?? 'false',
+      // Read by services' serverless.yml (`${env:GCR_LOCAL_PLATFORM, 'false'}`): enables the local backend.
+      GCR_LOCAL_PLATFORM: 'true',
     });
 
     const infraConfig = loadServerlessConfig(path.join(options.root, 'serverless.yml'), { stage, region });
@@ -110,21 +119,50 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
     );
 
     const bus = new LocalEventBus({ dataDir, region, accountId: LOCAL_ACCOUNT, buses: stack.buses });
+    // AWS Batch, emulated: jobs are child processes under <data>/batch, and their
+    // state changes reach the default bus as Batch's own events do on AWS.
+    const batch = await LocalBatch.open({
+      dir: path.join(dataDir, 'batch'),
+      jobQueues: stack.jobQueues,
+      jobDefinitions: localJobDefinitions(options.root, stack.jobDefinitions),
+      region,
+      accountId: LOCAL_ACCOUNT,
+      deferStart: true,
+      log,
+      onStateChange: async (detail) => {
+        const [result] = await bus.putEvents([batchJobStateChangeEntry(detail)]);
+        if (result?.ErrorCode) log(`batch event not published: ${result.ErrorMessage}`);
+      },
+    });
+    cleanups.push(() => batch.close());
+
+    // One endpoint for the AWS APIs emulated here: EventBridge, Batch, CloudWatch Logs.
+    const handlers = {
+      events: eventBridgeEndpoint(bus),
+      batch: batchEndpoint(batch),
+      logs: logsEndpoint((_group, stream) => batch.logFileForStream(stream)),
+    };
     const awsEndpoint = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        void eventBridgeEndpoint(bus)(req, res, Buffer.concat(chunks).toString('utf8')).catch(
-          (err: unknown) => {
-            log(`local EventBridge endpoint: ${(err as Error).message}`);
-            res.writeHead(500).end();
-          },
-        );
+        const target = String(req.headers['x-amz-target'] ?? '');
+        const handle = (req.url ?? '').startsWith('/v1/')
+          ? handlers.batch
+          : target.startsWith('Logs_')
+            ? handlers.logs
+            : handlers.events;
+        void handle(req, res, Buffer.concat(chunks).toString('utf8')).catch((err: unknown) => {
+          log(`local AWS endpoint: ${(err as Error).message}`);
+          if (!res.headersSent) res.writeHead(500).end();
+        });
       });
     });
     const awsPort = await listen(awsEndpoint, 0, host);
     cleanups.push(() => close(awsEndpoint));
-    process.env['AWS_ENDPOINT_URL_EVENTBRIDGE'] = `http://${host}:${awsPort}`;
+    for (const service of ['EVENTBRIDGE', 'BATCH', 'CLOUDWATCH_LOGS']) {
+      process.env[`AWS_ENDPOINT_URL_${service}`] = `http://${host}:${awsPort}`;
+    }
 
     // Services: functions, their environment, and their triggers.
     const routes: HttpRoute[] = [];
@@ -160,6 +198,9 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
         await wireFunctionEvents(fn, invoke, { ctx, queues, bus, routes, queuesDir, cleanups, log, options });
       }
     }
+
+    // Jobs restored from before a restart report their states only now that rules exist.
+    await batch.start();
 
     const api = createApiGateway({
       routes,
@@ -201,6 +242,23 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
     await stop();
     throw err;
   }
+}
+
+/**
+ * What a Batch job definition runs here: the real GC Classic executable when
+ * GCR_GEOSCHEM_EXE is set, otherwise the built-in demo model (never GEOS-Chem).
+ */
+function localJobDefinitions(root: string, names: string[]): Record<string, LocalJobDefinition> {
+  // The job's cwd is its run directory: name tsx's loader by absolute URL, not by package name.
+  const demo = [
+    process.execPath,
+    '--import',
+    import.meta.resolve('tsx'),
+    path.join(root, 'scripts/demo-model/main.ts'),
+  ];
+  const geoschem = process.env['GCR_GEOSCHEM_EXE'];
+  const command = geoschem ? [geoschem] : demo;
+  return Object.fromEntries(names.map((name) => [name, { command, environment: { GCR_LOCAL_JOB: 'true' } }]));
 }
 
 /** Starts dynalite on a worker thread (see dynalite-worker.ts) and waits for its port. */

@@ -10,6 +10,7 @@ import {
   IdempotencyMismatchError,
   StaleVersionError,
   InvalidTransitionError,
+  NoLogsYetError,
 } from '../errors.js';
 import type { ErrorResponse } from '../../schemas/generated/types.js';
 
@@ -30,6 +31,7 @@ const STATUS_BY_ERROR: [new (...args: never[]) => DomainError, number][] = [
   [ConflictError, 409],
   [StaleVersionError, 409],
   [InvalidTransitionError, 409],
+  [NoLogsYetError, 409],
   [PayloadTooLargeError, 413],
   [IdempotencyMismatchError, 422],
   [LimitExceededError, 429],

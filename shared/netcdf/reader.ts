@@ -41,7 +41,13 @@ export interface NcFileRead {
   attributes: Record<string, NcAttributeRead>;
 }
 
-const TYPE_BY_DTYPE: Record<string, NcType> = { '<b': 'byte', '<h': 'short', '<i': 'int', '<f': 'float', '<d': 'double' };
+const TYPE_BY_DTYPE: Record<string, NcType> = {
+  '<b': 'byte',
+  '<h': 'short',
+  '<i': 'int',
+  '<f': 'float',
+  '<d': 'double',
+};
 const UNLIMITED_THRESHOLD = 2 ** 53;
 
 export class NetcdfReader {
@@ -64,7 +70,8 @@ export class NetcdfReader {
     const datasets: [string, H5Dataset][] = [];
     for (const name of this.file.keys()) {
       const entity = this.file.get(name);
-      if (entity && (entity as { type?: string }).type === 'Dataset') datasets.push([name, entity as H5Dataset]);
+      if (entity && (entity as { type?: string }).type === 'Dataset')
+        datasets.push([name, entity as H5Dataset]);
     }
 
     const scales: { name: string; id: number; order: number; length: number; unlimited: boolean }[] = [];
@@ -83,7 +90,11 @@ export class NetcdfReader {
       });
     });
     scales.sort((a, b) => (a.id === b.id ? a.order - b.order : a.id - b.id));
-    const dimensions: NcDimensionRead[] = scales.map(({ name, length, unlimited }) => ({ name, length, unlimited }));
+    const dimensions: NcDimensionRead[] = scales.map(({ name, length, unlimited }) => ({
+      name,
+      length,
+      unlimited,
+    }));
 
     const phony = new Map<number, NcDimensionRead>();
     const variables: NcVariableRead[] = [];

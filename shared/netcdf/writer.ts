@@ -46,11 +46,7 @@ export type NcNumericArray = Int8Array | Int16Array | Int32Array | Float32Array 
  * Float64Array double).
  */
 export type NcAttributeValue =
-  | string
-  | number
-  | readonly number[]
-  | NcNumericArray
-  | { type: NcType; value: number | readonly number[] };
+  string | number | readonly number[] | NcNumericArray | { type: NcType; value: number | readonly number[] };
 
 export interface NcDimensionInfo {
   name: string;
@@ -244,7 +240,9 @@ export class NetcdfWriter {
     if (definition.chunks) {
       if (
         definition.chunks.length !== dims.length ||
-        definition.chunks.some((c, i) => !Number.isInteger(c) || c < 1 || (!dims[i]!.unlimited && c > dims[i]!.length))
+        definition.chunks.some(
+          (c, i) => !Number.isInteger(c) || c < 1 || (!dims[i]!.unlimited && c > dims[i]!.length),
+        )
       ) {
         throw new NetcdfWriteError(`variable ${name}: chunks must give 1..length for each dimension`);
       }
@@ -319,7 +317,13 @@ export class NetcdfWriter {
   endDefine(): void {
     this.assertOpen('endDefine');
     if (this.defined) return;
-    guarded(this.h5, `cannot lay out ${this.path}`, () => this.layOut());
+    try {
+      guarded(this.h5, `cannot lay out ${this.path}`, () => this.layOut());
+    } catch (error) {
+      // A half-made layout cannot be finished: close the file so nothing else is written to it.
+      this.abort();
+      throw error;
+    }
     this.defined = true;
   }
 
@@ -327,7 +331,9 @@ export class NetcdfWriter {
   write(variable: string, data: ArrayLike<number>): void {
     const state = this.variable(variable);
     if (state.dims.length === 0) {
-      throw new NetcdfWriteError(`variable ${variable} is a scalar: give its value with addVariable({ data })`);
+      throw new NetcdfWriteError(
+        `variable ${variable} is a scalar: give its value with addVariable({ data })`,
+      );
     }
     const count = this.wholeShape(state, data.length);
     this.writeSlab(
@@ -343,13 +349,20 @@ export class NetcdfWriter {
    * dimension, `data` in C order. Writing past the current end of an
    * unlimited dimension extends it (and the variable).
    */
-  writeSlab(variable: string, start: readonly number[], count: readonly number[], data: ArrayLike<number>): void {
+  writeSlab(
+    variable: string,
+    start: readonly number[],
+    count: readonly number[],
+    data: ArrayLike<number>,
+  ): void {
     this.assertOpen('writeSlab');
     this.endDefine();
     const state = this.variable(variable);
     const rank = state.dims.length;
     if (rank === 0) {
-      throw new NetcdfWriteError(`variable ${variable} is a scalar: give its value with addVariable({ data })`);
+      throw new NetcdfWriteError(
+        `variable ${variable} is a scalar: give its value with addVariable({ data })`,
+      );
     }
     if (start.length !== rank || count.length !== rank) {
       throw new NetcdfWriteError(`variable ${variable}: start and count need ${rank} values`);
@@ -389,7 +402,11 @@ export class NetcdfWriter {
 
   /** Dimensions as defined, with their current lengths. */
   dimensionInfo(): NcDimensionInfo[] {
-    return [...this.dimensions.values()].map((d) => ({ name: d.name, length: d.length, unlimited: d.unlimited }));
+    return [...this.dimensions.values()].map((d) => ({
+      name: d.name,
+      length: d.length,
+      unlimited: d.unlimited,
+    }));
   }
 
   /** Flushes HDF5's buffers to the file (the file stays open). */
@@ -531,7 +548,9 @@ export class NetcdfWriter {
       maxshape: dims.map((d) => (d.unlimited ? null : d.length)),
       chunks,
       dtype: DTYPE[type],
-      ...(options.deflateLevel > 0 ? { compression: 'gzip' as const, compression_opts: options.deflateLevel } : {}),
+      ...(options.deflateLevel > 0
+        ? { compression: 'gzip' as const, compression_opts: options.deflateLevel }
+        : {}),
       track_order: true,
     });
     const extent = dims.map((d) => d.length);
@@ -555,7 +574,9 @@ export class NetcdfWriter {
     const unlimited = state.dims.find((d) => d.unlimited);
     if (!unlimited) {
       if (dataLength !== fixed) {
-        throw new NetcdfWriteError(`variable ${state.name}: data has ${dataLength} values, the shape needs ${fixed}`);
+        throw new NetcdfWriteError(
+          `variable ${state.name}: data has ${dataLength} values, the shape needs ${fixed}`,
+        );
       }
       return state.dims.map((d) => d.length);
     }
@@ -579,7 +600,8 @@ export class NetcdfWriter {
 
   private assertDefineMode(what: string): void {
     this.assertOpen(what);
-    if (this.defined) throw new NetcdfWriteError(`${what}: the file is laid out already (after the first write)`);
+    if (this.defined)
+      throw new NetcdfWriteError(`${what}: the file is laid out already (after the first write)`);
   }
 
   private assertOpen(what: string): void {
@@ -604,19 +626,30 @@ function guarded<T>(_h5: H5Wasm, message: string, fn: () => T): T {
   } catch (error) {
     if (error instanceof NetcdfWriteError) throw error;
     const detail = error instanceof Error ? error.message : String(error);
-    throw new NetcdfWriteError(`${message}: ${firstLines(detail)}`, { cause: error });
+    throw new NetcdfWriteError(`${message}: ${summariseHdf5Error(detail)}`, { cause: error });
   } finally {
     guardDepth--;
     if (outermost) module?.deactivate_throwing_error_handler();
   }
 }
 
-function firstLines(text: string): string {
-  const lines = text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean);
-  return lines.slice(0, 6).join(' | ') || 'unknown HDF5 error';
+/**
+ * The useful part of an HDF5 error stack: the outermost and the innermost
+ * frames ("unable to synchronously create file ... unable to open file:
+ * name = '...', errno = 2, error message = 'No such file or directory'").
+ */
+function summariseHdf5Error(text: string): string {
+  const frames = [...text.matchAll(/#\d+: .*? in ([A-Za-z0-9_]+)\(\): ([^\n]*)/g)].map(
+    (m) => `${m[1]}: ${m[2]!.trim()}`,
+  );
+  if (frames.length === 0) {
+    const lines = text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
+    return lines.slice(0, 3).join(' | ') || 'unknown HDF5 error';
+  }
+  return frames.length === 1 ? frames[0]! : `${frames[0]} ... ${frames[frames.length - 1]}`;
 }
 
 function checkName(name: string, what: string): void {
@@ -628,7 +661,9 @@ function checkName(name: string, what: string): void {
 function checkAttributeName(name: string): void {
   checkName(name, 'attribute');
   if (RESERVED_ATTRIBUTES.has(name)) {
-    throw new NetcdfWriteError(`attribute ${name} is part of the netCDF-4 layout and is written by the writer`);
+    throw new NetcdfWriteError(
+      `attribute ${name} is part of the netCDF-4 layout and is written by the writer`,
+    );
   }
 }
 
@@ -645,7 +680,10 @@ function upsert(list: [string, NcAttributeValue][], name: string, value: NcAttri
 }
 
 /** Chunk shape: whole fixed dimensions (1 along unlimited ones), shrunk from the slowest dimension to ≤ 4 MiB. */
-export function defaultChunks(dims: readonly { length: number; unlimited: boolean }[], bytesPerValue: number): number[] {
+export function defaultChunks(
+  dims: readonly { length: number; unlimited: boolean }[],
+  bytesPerValue: number,
+): number[] {
   if (dims.length === 1 && dims[0]!.unlimited) return [UNLIMITED_1D_CHUNK];
   const chunks = dims.map((d) => (d.unlimited ? 1 : Math.max(1, d.length)));
   const bytes = (): number => chunks.reduce((n, c) => n * c, bytesPerValue);
@@ -668,7 +706,8 @@ function numericType(value: NcNumericArray): NcType {
 function normalise(value: NcAttributeValue): { type: NcType; values: number[] } | { text: string } {
   if (typeof value === 'string') return { text: value };
   if (typeof value === 'number') return { type: 'double', values: [value] };
-  if (ArrayBuffer.isView(value)) return { type: numericType(value as NcNumericArray), values: Array.from(value) };
+  if (ArrayBuffer.isView(value))
+    return { type: numericType(value as NcNumericArray), values: Array.from(value) };
   if (Array.isArray(value)) return { type: 'double', values: [...(value as number[])] };
   const typed = value as { type: NcType; value: number | readonly number[] };
   if (!(typed.type in DTYPE)) throw new NetcdfWriteError(`unsupported attribute type ${String(typed.type)}`);

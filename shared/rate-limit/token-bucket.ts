@@ -29,7 +29,9 @@ export function createTokenBucket(options: TokenBucketOptions): { acquire(tokens
     async acquire(tokens) {
       if (tokens > capacity) throw new Error(`cannot take ${tokens} tokens from a bucket of ${capacity}`);
       for (;;) {
-        const out = await client.send(new GetCommand({ TableName: tableName, Key: { id }, ConsistentRead: true }));
+        const out = await client.send(
+          new GetCommand({ TableName: tableName, Key: { id }, ConsistentRead: true }),
+        );
         const item = out.Item as { tokens: number; updatedAt: number; version: number } | undefined;
         const at = now();
         const available = item

@@ -240,9 +240,13 @@ export function createDynamoSimulationRepository(
         client,
         {
           TableName: tableName,
-          FilterExpression: ['attribute_exists(#owner)', filter.FilterExpression].filter(Boolean).join(' AND '),
+          FilterExpression: ['attribute_exists(#owner)', filter.FilterExpression]
+            .filter(Boolean)
+            .join(' AND '),
           ExpressionAttributeNames: { '#owner': 'owner', ...filter.ExpressionAttributeNames },
-          ...(filter.ExpressionAttributeValues ? { ExpressionAttributeValues: filter.ExpressionAttributeValues } : {}),
+          ...(filter.ExpressionAttributeValues
+            ? { ExpressionAttributeValues: filter.ExpressionAttributeValues }
+            : {}),
         },
         limit,
         cursor,
@@ -389,7 +393,10 @@ export function createDynamoSimulationRepository(
         }),
       );
       return {
-        items: (out.Items ?? []).map((item) => ({ ...toSimulation(item), nextPollAt: Number(item['nextPollAt']) })),
+        items: (out.Items ?? []).map((item) => ({
+          ...toSimulation(item),
+          nextPollAt: Number(item['nextPollAt']),
+        })),
         nextCursor: encodeCursor(out.LastEvaluatedKey),
       };
     },

@@ -1,4 +1,9 @@
-import type { ComputeBackend, JobDescription, JobState, SubmitJobRequest } from '../../shared/compute/backend.js';
+import type {
+  ComputeBackend,
+  JobDescription,
+  JobState,
+  SubmitJobRequest,
+} from '../../shared/compute/backend.js';
 
 /**
  * An in-memory compute backend for the poller's domain tests: it keeps jobs the
@@ -24,7 +29,14 @@ export class FakeBackend implements ComputeBackend {
     this.calls.submit += 1;
     this.throttle();
     const jobId = `job-${++this.seq}`;
-    this.jobs.set(jobId, { jobId, jobName: request.jobName, state: 'SUBMITTED', attempts: [], createdAt: Date.now(), request });
+    this.jobs.set(jobId, {
+      jobId,
+      jobName: request.jobName,
+      state: 'SUBMITTED',
+      attempts: [],
+      createdAt: Date.now(),
+      request,
+    });
     return { jobId };
   }
 

@@ -1,14 +1,15 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
  * Reads the CloudFormation that `osls package` produces for the infrastructure
  * stack and the submission service, and checks the properties the platform
- * relies on (index keys, exports) and the security baseline (encryption, no
- * public bucket, TLS only, least-privilege per-function IAM).
+ * relies on (index keys, exports, the AWS Batch compute) and the security
+ * baseline (encryption, no public bucket, TLS only, least-privilege IAM). Every
+ * other service's imports are checked against the infrastructure's exports.
  *
  * If a packaged template is missing or older than its serverless.yml, the
  * stacks are packaged first with scripts/package-all.sh (offline, no AWS
@@ -23,6 +24,11 @@ const stacks = {
   root: repoRoot,
   submission: path.join(repoRoot, 'services', 'submission'),
 } as const;
+
+/** Every service directory with a serverless.yml (scripts/package-all.sh packages them all). */
+const serviceDirs = readdirSync(path.join(repoRoot, 'services'), { withFileTypes: true })
+  .filter((d) => d.isDirectory() && existsSync(path.join(repoRoot, 'services', d.name, 'serverless.yml')))
+  .map((d) => path.join(repoRoot, 'services', d.name));
 
 // ------------------------------------------------------------------ helpers
 
@@ -42,6 +48,8 @@ interface Output {
 interface Template {
   Resources: Record<string, Resource>;
   Outputs?: Record<string, Output>;
+  Parameters?: Record<string, Dict>;
+  Conditions?: Dict;
 }
 
 interface Statement {
@@ -189,7 +197,7 @@ let root: Template;
 let submission: Template;
 
 beforeAll(() => {
-  if (Object.values(stacks).some(isStale)) packageAllStacks();
+  if ([...Object.values(stacks), ...serviceDirs].some(isStale)) packageAllStacks();
   root = loadTemplate(stacks.root);
   submission = loadTemplate(stacks.submission);
 }, 300_000);
@@ -318,6 +326,18 @@ describe('infrastructure stack (packaged serverless.yml)', () => {
       'UserPoolId',
       'UserPoolClientId',
       'UserPoolIssuerUrl',
+      'JobQueueArm64Spot',
+      'JobQueueArm64OnDemand',
+      'JobQueueX8664Spot',
+      'JobQueueX8664OnDemand',
+      'JobQueueArm64SpotArn',
+      'JobQueueArm64OnDemandArn',
+      'JobQueueX8664SpotArn',
+      'JobQueueX8664OnDemandArn',
+      'JobDefinitionArm64',
+      'JobDefinitionX8664',
+      'BatchLogGroupName',
+      'GcClassicRepositoryUri',
     ]) {
       expect(exported).toContain(`gcr-${STAGE}-${name}`);
     }
@@ -333,6 +353,225 @@ describe('infrastructure stack (packaged serverless.yml)', () => {
     expect(imported.length).toBeGreaterThan(0);
     for (const name of imported) expect(exported).toContain(name);
   });
+
+  it('exports every name any service imports with Fn::ImportValue', () => {
+    const exported = new Set(Object.values(root.Outputs ?? {}).map((o) => o.Export?.Name));
+    const missing: string[] = [];
+    for (const dir of serviceDirs) {
+      const template = loadTemplate(dir);
+      for (const name of intrinsicArguments(template, 'Fn::ImportValue')) {
+        if (!exported.has(name)) missing.push(`${path.basename(dir)} imports ${JSON.stringify(name)}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------- AWS Batch
+
+const BATCH_COMPUTE = {
+  BatchComputeEnvArm64Spot: { arch: 'arm64', purchase: 'spot' },
+  BatchComputeEnvArm64OnDemand: { arch: 'arm64', purchase: 'on-demand' },
+  BatchComputeEnvX8664Spot: { arch: 'x86_64', purchase: 'spot' },
+  BatchComputeEnvX8664OnDemand: { arch: 'x86_64', purchase: 'on-demand' },
+} as const;
+
+/** The reasons Batch supports in jobStateTimeLimitActions (Batch User Guide, "jobStateTimeLimitActions"). */
+const TIME_LIMIT_REASONS = [
+  'CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY',
+  'MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE',
+  'MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT',
+  'MISCONFIGURATION:EC2_INSTANCE_CONFIGURATION_UNSUPPORTED',
+];
+
+/** `Fn::If: [HasBatchNetwork, {Ref: <parameter>}, []]`: the parameter a network property takes on AWS. */
+function networkParameter(value: unknown): string | undefined {
+  if (!isDict(value) || !Array.isArray(value['Fn::If'])) return undefined;
+  const [condition, whenTrue] = value['Fn::If'] as [unknown, unknown];
+  if (condition !== 'HasBatchNetwork' || !isDict(whenTrue)) return undefined;
+  return typeof whenTrue['Ref'] === 'string' ? whenTrue['Ref'] : undefined;
+}
+
+/** An instance family's processor: Graviton families end in `g` (c7g, m7g, r7g, c7gn...). */
+function isGravitonFamily(instanceType: string): boolean {
+  return /^[a-z]+\d+g[a-z]*(\.|$)/.test(instanceType);
+}
+
+describe('AWS Batch in the infrastructure stack (packaged serverless.yml)', () => {
+  it('has the four managed compute environments: spot and on-demand, arm64 and x86_64, scaling from 0 vCPUs', () => {
+    const environments = resourcesOfType(root, 'AWS::Batch::ComputeEnvironment').map(([id]) => id);
+    expect(environments.sort()).toEqual(Object.keys(BATCH_COMPUTE).sort());
+    for (const [id, { arch, purchase }] of Object.entries(BATCH_COMPUTE)) {
+      const environment = props(root, id);
+      const compute = environment['ComputeResources'] as Dict;
+      expect(environment['Type']).toBe('MANAGED');
+      expect(environment['State']).toBe('ENABLED');
+      // No ServiceRole: the Batch service-linked role.
+      expect(environment).not.toHaveProperty('ServiceRole');
+      expect(compute['MinvCpus']).toBe(0);
+      expect(Number(compute['MaxvCpus'])).toBeGreaterThan(0);
+      if (purchase === 'spot') {
+        expect(compute).toMatchObject({ Type: 'SPOT', AllocationStrategy: 'SPOT_PRICE_CAPACITY_OPTIMIZED' });
+      } else {
+        expect(compute).toMatchObject({ Type: 'EC2', AllocationStrategy: 'BEST_FIT_PROGRESSIVE' });
+      }
+      const types = compute['InstanceTypes'] as string[];
+      expect(types.length).toBeGreaterThan(0);
+      for (const type of types)
+        expect([id, type, isGravitonFamily(type)]).toEqual([id, type, arch === 'arm64']);
+      expect(compute['Ec2Configuration']).toEqual([{ ImageType: 'ECS_AL2023' }]);
+      expect(compute['InstanceRole']).toEqual({ Ref: 'BatchInstanceProfile' });
+      expect(networkParameter(compute['Subnets'])).toBe('BatchSubnetIds');
+      expect(networkParameter(compute['SecurityGroupIds'])).toBe('BatchSecurityGroupIds');
+    }
+  });
+
+  it('takes the Batch network as required, account-checked CloudFormation parameters', () => {
+    expect(root.Parameters?.['BatchSubnetIds']).toMatchObject({ Type: 'List<AWS::EC2::Subnet::Id>' });
+    expect(root.Parameters?.['BatchSecurityGroupIds']).toMatchObject({
+      Type: 'List<AWS::EC2::SecurityGroup::Id>',
+    });
+    for (const parameter of Object.values(root.Parameters ?? {}))
+      expect(parameter).not.toHaveProperty('Default');
+    expect(JSON.stringify(root.Conditions?.['HasBatchNetwork'])).toContain('"Ref":"BatchSubnetIds"');
+  });
+
+  it('launches instances with an encrypted root volume and IMDSv2 limited to the host', () => {
+    const data = props(root, 'BatchLaunchTemplate')['LaunchTemplateData'] as Dict;
+    const [device] = data['BlockDeviceMappings'] as { Ebs: Dict }[];
+    expect(device!.Ebs).toMatchObject({ Encrypted: true, VolumeType: 'gp3' });
+    expect(Number(device!.Ebs['VolumeSize'])).toBeGreaterThanOrEqual(100);
+    expect(data['MetadataOptions']).toMatchObject({ HttpTokens: 'required', HttpPutResponseHopLimit: 1 });
+  });
+
+  it('has a job queue per architecture and purchase, each on its compute environment, cancelling jobs stuck RUNNABLE', () => {
+    const queues = resourcesOfType(root, 'AWS::Batch::JobQueue');
+    expect(queues).toHaveLength(4);
+    const byName = Object.fromEntries(queues.map(([, q]) => [q.Properties!['JobQueueName'], q.Properties!]));
+    for (const [environment, { arch, purchase }] of Object.entries(BATCH_COMPUTE)) {
+      const queue = byName[`gcr-${STAGE}-${arch}-${purchase}`];
+      expect(queue).toBeDefined();
+      expect(queue!['ComputeEnvironmentOrder']).toEqual([
+        { Order: 1, ComputeEnvironment: { Ref: environment } },
+      ]);
+      const actions = queue!['JobStateTimeLimitActions'] as Dict[];
+      expect(actions.map((a) => a['Reason'])).toEqual(
+        expect.arrayContaining([
+          'MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT',
+          'CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY',
+        ]),
+      );
+      for (const action of actions) {
+        expect(action).toMatchObject({ State: 'RUNNABLE', Action: 'CANCEL' });
+        expect(TIME_LIMIT_REASONS).toContain(action['Reason']);
+        expect(action['MaxTimeSeconds']).toBeGreaterThanOrEqual(600);
+        expect(action['MaxTimeSeconds']).toBeLessThanOrEqual(86_400);
+      }
+    }
+  });
+
+  it('has a GC Classic job definition per architecture: EC2 container, stack image, awslogs, job and execution roles, spot retries', () => {
+    const definitions = resourcesOfType(root, 'AWS::Batch::JobDefinition');
+    expect(definitions.map(([, d]) => d.Properties!['JobDefinitionName']).sort()).toEqual([
+      `gcr-${STAGE}-gcclassic-arm64`,
+      `gcr-${STAGE}-gcclassic-x86_64`,
+    ]);
+    for (const [, definition] of definitions) {
+      const p = definition.Properties!;
+      expect(p).toMatchObject({ Type: 'container', PlatformCapabilities: ['EC2'], PropagateTags: true });
+      expect(p['RetryStrategy']).toEqual({
+        Attempts: expect.any(Number),
+        EvaluateOnExit: [
+          { OnStatusReason: 'Host EC2*', Action: 'RETRY' },
+          { OnReason: '*', Action: 'EXIT' },
+        ],
+      });
+      const container = p['ContainerProperties'] as Dict;
+      expect(JSON.stringify(container['Image'])).toContain('"GcClassicRepository","RepositoryUri"');
+      expect(container['LogConfiguration']).toEqual({
+        LogDriver: 'awslogs',
+        Options: {
+          'awslogs-group': { Ref: 'BatchLogGroup' },
+          'awslogs-region': { Ref: 'AWS::Region' },
+          'awslogs-stream-prefix': 'gcclassic',
+        },
+      });
+      expect(JSON.stringify(container['JobRoleArn'])).toContain('{"Ref":"BatchJobRole"}');
+      expect(JSON.stringify(container['ExecutionRoleArn'])).toContain('{"Ref":"BatchExecutionRole"}');
+      const resources = container['ResourceRequirements'] as { Type: string; Value: string }[];
+      expect(resources.map((r) => r.Type).sort()).toEqual(['MEMORY', 'VCPU']);
+    }
+    expect(props(root, 'BatchLogGroup')).toMatchObject({ LogGroupName: `/aws/batch/gcr-${STAGE}` });
+    expect(props(root, 'BatchLogGroup')['RetentionInDays']).toBeGreaterThan(0);
+    expect(props(root, 'GcClassicRepository')).toMatchObject({
+      RepositoryName: `gcr-${STAGE}-gcclassic`,
+      ImageScanningConfiguration: { ScanOnPush: true },
+    });
+  });
+
+  it('limits the job role to reading and writing objects under simulations/ in the results bucket', () => {
+    const role = props(root, 'BatchJobRole');
+    expect(JSON.stringify(role['AssumeRolePolicyDocument'])).toContain('ecs-tasks.amazonaws.com');
+    expect(role['ManagedPolicyArns']).toBeUndefined();
+    const statements = iamStatements(root).filter(({ where }) => where.startsWith('BatchJobRole.Policies'));
+    expect(statements.length).toBeGreaterThan(0);
+    const simulationObjects = JSON.stringify({
+      'Fn::Join': ['', [{ 'Fn::GetAtt': ['ResultsBucket', 'Arn'] }, '/simulations/*']],
+    });
+    const granted = new Set<string>();
+    for (const { statement } of statements) {
+      expect(statement.Effect).toBe('Allow');
+      const actions = asArray(statement.Action);
+      for (const action of actions) {
+        expect(action).toMatch(/^s3:/);
+        granted.add(action);
+      }
+      const resources = asArray(statement.Resource as unknown[]);
+      expect(resources.length).toBeGreaterThan(0);
+      for (const resource of resources) {
+        expect(resource).not.toBe('*');
+        if (actions.includes('s3:ListBucket')) {
+          // Listing the bucket, only under the prefix.
+          expect(resource).toEqual({ 'Fn::GetAtt': ['ResultsBucket', 'Arn'] });
+          expect(statement.Condition).toEqual({ StringLike: { 's3:prefix': ['simulations/*'] } });
+        } else {
+          expect(JSON.stringify(resource)).toBe(simulationObjects);
+        }
+      }
+    }
+    expect([...granted]).toEqual(expect.arrayContaining(['s3:GetObject', 's3:PutObject', 's3:ListBucket']));
+    expect([...granted].filter((a) => /Delete|Acl|Policy|\*/.test(a))).toEqual([]);
+  });
+
+  it('gives the instance and execution roles only the AWS-managed ECS policies, and no role an s3 grant on *', () => {
+    expect(props(root, 'BatchInstanceRole')['Policies']).toBeUndefined();
+    expect(props(root, 'BatchExecutionRole')['Policies']).toBeUndefined();
+    expect(JSON.stringify(props(root, 'BatchInstanceRole')['ManagedPolicyArns'])).toContain(
+      ':iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role',
+    );
+    expect(JSON.stringify(props(root, 'BatchExecutionRole')['ManagedPolicyArns'])).toContain(
+      ':iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy',
+    );
+    expect(props(root, 'BatchInstanceProfile')['Roles']).toEqual([{ Ref: 'BatchInstanceRole' }]);
+    for (const { where, statement } of iamStatements(root)) {
+      if (statement.Effect !== 'Allow') continue;
+      if (!asArray(statement.Action).some((a) => a.startsWith('s3:'))) continue;
+      expect([where, asArray(statement.Resource as unknown[])]).not.toEqual([
+        where,
+        expect.arrayContaining(['*']),
+      ]);
+    }
+  });
+
+  it('exports queue names and revision-less job definition ARNs, which stay the same across updates', () => {
+    const value = (key: string): string => JSON.stringify(root.Outputs?.[key]?.Value);
+    expect(root.Outputs?.['JobQueueArm64Spot']?.Value).toBe(`gcr-${STAGE}-arm64-spot`);
+    expect(root.Outputs?.['JobQueueX8664OnDemand']?.Value).toBe(`gcr-${STAGE}-x86_64-on-demand`);
+    expect(value('JobQueueArm64SpotArn')).toContain(`:job-queue/gcr-${STAGE}-arm64-spot`);
+    expect(value('JobDefinitionArm64')).toMatch(new RegExp(`:job-definition/gcr-${STAGE}-gcclassic-arm64"`));
+    expect(value('JobDefinitionX8664')).toMatch(new RegExp(`:job-definition/gcr-${STAGE}-gcclassic-x86_64"`));
+    expect(root.Outputs?.['BatchLogGroupName']?.Value).toBe(`/aws/batch/gcr-${STAGE}`);
+  });
 });
 
 describe('submission service (packaged services/submission/serverless.yml)', () => {
@@ -346,6 +585,7 @@ describe('submission service (packaged services/submission/serverless.yml)', () 
         'CancelSimulationLambdaFunction',
         'CreateSimulationLambdaFunction',
         'GetSimulationLambdaFunction',
+        'GetLogsLambdaFunction',
         'HealthLambdaFunction',
         'ListSimulationsLambdaFunction',
       ].sort(),
@@ -366,6 +606,7 @@ describe('submission service (packaged services/submission/serverless.yml)', () 
       CreateSimulation: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'events:PutEvents'],
       ListSimulations: ['dynamodb:Query', 'dynamodb:Scan'],
       GetSimulation: ['dynamodb:GetItem'],
+      GetLogs: ['dynamodb:GetItem'],
       CancelSimulation: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'events:PutEvents'],
       Health: [],
     });
@@ -376,6 +617,14 @@ describe('submission service (packaged services/submission/serverless.yml)', () 
       JSON.stringify(props(submission, roleOf(submission, `${id}LambdaFunction`))['Policies']);
     expect(policies('CreateSimulation')).toContain('/index/ActiveOwnerIndex');
     expect(policies('ListSimulations')).toContain('/index/OwnerIndex');
+  });
+
+  it('lets only the logs route read job logs, and only from the Batch log group', () => {
+    const policies = (id: string): string =>
+      JSON.stringify(props(submission, roleOf(submission, `${id}LambdaFunction`))['Policies']);
+    expect(policies('GetLogs')).toContain('logs:GetLogEvents');
+    expect(policies('GetLogs')).toContain('BatchLogGroupName');
+    expect(policies('GetSimulation')).not.toContain('logs:GetLogEvents');
   });
 });
 

@@ -22,6 +22,8 @@ export interface LocalStack {
   tables: string[];
   buckets: string[];
   buses: string[];
+  jobQueues: string[];
+  jobDefinitions: string[];
 }
 
 type Resource = { Type: string; Properties?: Record<string, unknown> };
@@ -41,13 +43,23 @@ export async function provisionInfrastructure(
 
   const refs: Record<string, string> = {};
   const arns: Record<string, string> = {};
-  const stack: LocalStack = { exports: {}, tables: [], buckets: [], buses: [] };
+  const stack: LocalStack = {
+    exports: {},
+    tables: [],
+    buckets: [],
+    buses: ['default'],
+    jobQueues: [],
+    jobDefinitions: [],
+  };
   const ctx: IntrinsicContext = {
     region,
     accountId: LOCAL_ACCOUNT,
     imports: {},
     ref: (id) => refs[id] ?? (resources[id] ? id : undefined),
-    getAtt: (id, attr) => (attr === 'Arn' ? arns[id] : `${refs[id] ?? id}-${attr}`),
+    getAtt: (id, attr) =>
+      attr === 'Arn'
+        ? (arns[id] ?? `arn:aws:local:${region}:${LOCAL_ACCOUNT}:${id}`)
+        : `${refs[id] ?? id}-${attr}`,
     condition: () => false,
   };
 
@@ -72,6 +84,16 @@ export async function provisionInfrastructure(
       refs[id] = name;
       arns[id] = `arn:aws:events:${region}:${LOCAL_ACCOUNT}:event-bus/${name}`;
       stack.buses.push(name);
+    } else if (resource.Type === 'AWS::Batch::JobQueue' || resource.Type === 'AWS::Batch::JobDefinition') {
+      // Served by the local Batch emulator, which accepts these names.
+      const queue = resource.Type === 'AWS::Batch::JobQueue';
+      const name = String(
+        props[queue ? 'JobQueueName' : 'JobDefinitionName'] ?? `${config.service}-${stage}-${id}`,
+      );
+      refs[id] = name;
+      arns[id] =
+        `arn:aws:batch:${region}:${LOCAL_ACCOUNT}:${queue ? 'job-queue' : 'job-definition'}/${name}${queue ? '' : ':1'}`;
+      (queue ? stack.jobQueues : stack.jobDefinitions).push(name);
     } else if (resource.Type === 'AWS::Cognito::UserPool') {
       // Locally, tokens come from scripts/local/auth; the pool is only named.
       refs[id] = `${region}_local`;
@@ -79,6 +101,16 @@ export async function provisionInfrastructure(
     } else if (resource.Type === 'AWS::Cognito::UserPoolClient') {
       refs[id] = 'gcr-local-client';
     }
+  }
+
+  // Anything else (roles, log groups, repositories, compute environments) exists only by name locally.
+  for (const [id, resource] of Object.entries(resources)) {
+    if (refs[id] !== undefined) continue;
+    const props = resource.Properties ?? {};
+    const nameKey = Object.keys(props).find((k) => k.endsWith('Name') && typeof props[k] === 'string');
+    refs[id] = nameKey ? String(props[nameKey]) : `${config.service}-${stage}-${id}`;
+    arns[id] =
+      `arn:aws:local:${region}:${LOCAL_ACCOUNT}:${resource.Type.split('::')[1]?.toLowerCase()}/${refs[id]}`;
   }
 
   for (const [id, output] of Object.entries(outputs)) {

@@ -2,7 +2,11 @@ import { BatchClient } from '@aws-sdk/client-batch';
 import { S3Client } from '@aws-sdk/client-s3';
 import { dynamoDocumentClient, eventBridgeClient } from '../../../shared/aws/clients.js';
 import type { ComputeBackend } from '../../../shared/compute/backend.js';
-import { createBatchBackend, isThrottling, isTransientBatchError } from '../../../shared/compute/batch-backend.js';
+import {
+  createBatchBackend,
+  isThrottling,
+  isTransientBatchError,
+} from '../../../shared/compute/batch-backend.js';
 import { createEventBridgePublisher } from '../../../shared/events/publisher.js';
 import { createTokenBucket } from '../../../shared/rate-limit/token-bucket.js';
 import { createDynamoSimulationRepository } from '../../../shared/repository/simulations.js';
@@ -18,7 +22,10 @@ import type { PollerPorts } from './domain/ports.js';
  * same adapter runs jobs as child processes there.
  */
 const s3 = new S3Client({ forcePathStyle: process.env['AWS_ENDPOINT_URL_S3'] !== undefined });
-const batch = createBatchBackend(new BatchClient({}), { jobQueues: config.jobQueues, jobDefinitions: config.jobDefinitions });
+const batch = createBatchBackend(new BatchClient({}), {
+  jobQueues: config.jobQueues,
+  jobDefinitions: config.jobDefinitions,
+});
 const backends: Record<string, ComputeBackend | undefined> = {
   'aws-batch': batch,
   local: config.localBackendEnabled ? batch : undefined,

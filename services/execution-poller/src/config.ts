@@ -10,7 +10,10 @@ export const config = {
   statusIndexShards: env.int('STATUS_INDEX_SHARDS', 16, { min: 1, max: 256 }),
   jobQueues: {
     arm64: { spot: env.string('JOB_QUEUE_ARM64_SPOT'), 'on-demand': env.string('JOB_QUEUE_ARM64_ON_DEMAND') },
-    x86_64: { spot: env.string('JOB_QUEUE_X86_64_SPOT'), 'on-demand': env.string('JOB_QUEUE_X86_64_ON_DEMAND') },
+    x86_64: {
+      spot: env.string('JOB_QUEUE_X86_64_SPOT'),
+      'on-demand': env.string('JOB_QUEUE_X86_64_ON_DEMAND'),
+    },
   },
   jobDefinitions: { arm64: env.string('JOB_DEFINITION_ARM64'), x86_64: env.string('JOB_DEFINITION_X86_64') },
   /** AWS Batch allows 50 SubmitJob/DescribeJobs/... requests per second per account. */

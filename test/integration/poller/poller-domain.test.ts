@@ -1,12 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { createDynamoSimulationRepository, type SimulationRepository } from '../../../shared/repository/simulations.js';
+import {
+  createDynamoSimulationRepository,
+  type SimulationRepository,
+} from '../../../shared/repository/simulations.js';
 import type { OutgoingEvent } from '../../../shared/events/publisher.js';
 import type { JobDescription } from '../../../shared/compute/backend.js';
 import type { PollerPorts } from '../../../services/execution-poller/src/domain/ports.js';
 import { processEvent } from '../../../services/execution-poller/src/domain/process-event.js';
 import { observeJob, pollSimulations } from '../../../services/execution-poller/src/domain/observe.js';
-import { submitPending, SUBMIT_CLAIM_TTL_MS } from '../../../services/execution-poller/src/domain/submit-pending.js';
+import {
+  submitPending,
+  SUBMIT_CLAIM_TTL_MS,
+} from '../../../services/execution-poller/src/domain/submit-pending.js';
 import { startLocalDynamo } from '../../helpers/local-dynamodb.js';
 import { FakeBackend } from '../../helpers/fake-backend.js';
 import { aSimulation } from '../../helpers/simulations.js';
@@ -16,7 +22,10 @@ let repository: SimulationRepository;
 
 beforeAll(async () => {
   dynamo = await startLocalDynamo();
-  repository = createDynamoSimulationRepository(dynamo.documentClient, { tableName: dynamo.tableName, statusIndexShards: 4 });
+  repository = createDynamoSimulationRepository(dynamo.documentClient, {
+    tableName: dynamo.tableName,
+    statusIndexShards: 4,
+  });
 });
 
 afterAll(async () => {
@@ -43,7 +52,9 @@ function setup(options: { repository?: SimulationRepository; clock?: { now: numb
 }
 
 async function created() {
-  const simulation = aSimulation({ id: `sim_${Math.random().toString(36).slice(2).padEnd(26, '0').slice(0, 26)}` });
+  const simulation = aSimulation({
+    id: `sim_${Math.random().toString(36).slice(2).padEnd(26, '0').slice(0, 26)}`,
+  });
   await repository.create(simulation);
   return simulation;
 }
@@ -98,9 +109,16 @@ describe('execution poller domain (dynalite + in-memory backend)', () => {
           backend.move(jobId, 'RUNNABLE'),
           backend.move(jobId, 'STARTING'),
           backend.move(jobId, 'RUNNING', { startedAt: Date.now() }),
-          backend.move(jobId, 'SUCCEEDED', { exitCode: 0, stoppedAt: Date.now(), attempts: [{ exitCode: 0 }] }),
+          backend.move(jobId, 'SUCCEEDED', {
+            exitCode: 0,
+            stoppedAt: Date.now(),
+            attempts: [{ exitCode: 0 }],
+          }),
         ];
-        const deliveries = [...states, ...states].map((job, i) => ({ job, key: order[i % order.length]! + i / 100 }));
+        const deliveries = [...states, ...states].map((job, i) => ({
+          job,
+          key: order[i % order.length]! + i / 100,
+        }));
         deliveries.sort((a, b) => a.key - b.key);
         for (const { job } of deliveries) await observeJob(ports, simulation.id, job);
         const stored = await repository.get(simulation.id);
@@ -122,11 +140,19 @@ describe('execution poller domain (dynalite + in-memory backend)', () => {
     for (const job of backend.jobs.values()) backend.move(job.jobId, 'RUNNABLE');
     published.length = 0;
     backend.calls.describe = 0;
-    await pollSimulations(ports, 'local', sims.map((s) => s.id));
+    await pollSimulations(
+      ports,
+      'local',
+      sims.map((s) => s.id),
+    );
     expect(backend.calls.describe).toBe(1);
     expect(published).toHaveLength(30);
     const versions = await Promise.all(sims.map(async (s) => (await repository.get(s.id))!.version));
-    await pollSimulations(ports, 'local', sims.map((s) => s.id));
+    await pollSimulations(
+      ports,
+      'local',
+      sims.map((s) => s.id),
+    );
     expect(backend.calls.describe).toBe(2);
     expect(published).toHaveLength(30);
     expect(await Promise.all(sims.map(async (s) => (await repository.get(s.id))!.version))).toEqual(versions);
@@ -146,8 +172,22 @@ describe('execution poller domain (dynalite + in-memory backend)', () => {
   it('cancels a simulation that has no job yet at once, and one with a job through its termination', async () => {
     const { backend, ports, transitions } = setup();
     const early = await created();
-    await repository.transition({ id: early.id, expectedVersion: 1, from: 'PENDING', to: 'CANCELLING', reason: 'user' });
-    await processEvent(ports, { source: 'gcr.submission', 'detail-type': 'Simulation Status Changed', detail: { simulationId: early.id, to: 'CANCELLING' } }, () => undefined);
+    await repository.transition({
+      id: early.id,
+      expectedVersion: 1,
+      from: 'PENDING',
+      to: 'CANCELLING',
+      reason: 'user',
+    });
+    await processEvent(
+      ports,
+      {
+        source: 'gcr.submission',
+        'detail-type': 'Simulation Status Changed',
+        detail: { simulationId: early.id, to: 'CANCELLING' },
+      },
+      () => undefined,
+    );
     expect((await repository.get(early.id))?.status).toBe('CANCELLED');
 
     const running = await created();
@@ -155,8 +195,22 @@ describe('execution poller domain (dynalite + in-memory backend)', () => {
     const jobId = [...backend.jobs.values()].find((j) => j.jobName.endsWith(running.id))!.jobId;
     await observeJob(ports, running.id, backend.move(jobId, 'RUNNING', { startedAt: Date.now() }));
     const current = (await repository.get(running.id))!;
-    await repository.transition({ id: running.id, expectedVersion: current.version, from: 'RUNNING', to: 'CANCELLING', reason: 'user' });
-    await processEvent(ports, { source: 'gcr.submission', 'detail-type': 'Simulation Status Changed', detail: { simulationId: running.id, to: 'CANCELLING' } }, () => undefined);
+    await repository.transition({
+      id: running.id,
+      expectedVersion: current.version,
+      from: 'RUNNING',
+      to: 'CANCELLING',
+      reason: 'user',
+    });
+    await processEvent(
+      ports,
+      {
+        source: 'gcr.submission',
+        'detail-type': 'Simulation Status Changed',
+        detail: { simulationId: running.id, to: 'CANCELLING' },
+      },
+      () => undefined,
+    );
     expect(backend.calls.terminate).toBe(1);
     await pollSimulations(ports, 'local', [running.id]);
     expect((await repository.get(running.id))?.status).toBe('CANCELLED');
@@ -172,7 +226,11 @@ describe('execution poller domain (dynalite + in-memory backend)', () => {
     const reclaimed = { statusReason: 'Host EC2 (instance i-0abc) terminated.' };
     await observeJob(ports, simulation.id, backend.move(jobId, 'RUNNABLE', { attempts: [reclaimed] }));
     await observeJob(ports, simulation.id, backend.move(jobId, 'RUNNING', { startedAt: Date.now() }));
-    await observeJob(ports, simulation.id, backend.move(jobId, 'SUCCEEDED', { exitCode: 0, attempts: [reclaimed, { exitCode: 0 }] }));
+    await observeJob(
+      ports,
+      simulation.id,
+      backend.move(jobId, 'SUCCEEDED', { exitCode: 0, attempts: [reclaimed, { exitCode: 0 }] }),
+    );
     expect(transitions()).toEqual([
       'PENDING->SUBMITTED',
       'SUBMITTED->RUNNING',
@@ -181,6 +239,9 @@ describe('execution poller domain (dynalite + in-memory backend)', () => {
       'RUNNABLE->RUNNING',
       'RUNNING->SUCCEEDED',
     ]);
-    expect((await repository.get(simulation.id))?.job).toMatchObject({ attempt: 2, attempts: [{ statusReason: reclaimed.statusReason }, { exitCode: 0 }] });
+    expect((await repository.get(simulation.id))?.job).toMatchObject({
+      attempt: 2,
+      attempts: [{ statusReason: reclaimed.statusReason }, { exitCode: 0 }],
+    });
   });
 });

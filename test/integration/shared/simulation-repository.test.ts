@@ -45,7 +45,7 @@ describe('simulation repository on dynalite', () => {
     await repository.create(simulation, { requestFingerprint: 'abc' });
     const stored = await repository.get(simulation.id);
     expect(stored).toEqual(simulation);
-    expect(await repository.getWithFingerprint(simulation.id)).toMatchObject({ requestFingerprint: 'abc' });
+    expect(await repository.getWithInternals(simulation.id)).toMatchObject({ requestFingerprint: 'abc' });
   });
 
   it('applies a transition conditionally on the version and appends it to the history', async () => {

@@ -1,87 +1,16 @@
 /**
  * The `gcr` CLI, run in-process against a real HTTP server on 127.0.0.1 that
- * plays the status API (canned answers per route, every request recorded).
+ * plays the status API (canned answers per route, every request recorded;
+ * see fake-api.ts).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli, type CliIo } from '../../../scripts/cli/main.js';
-
-interface Recorded {
-  method: string;
-  path: string;
-  query: URLSearchParams;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-interface Answer {
-  status: number;
-  body?: unknown;
-  raw?: string;
-  delayMs?: number;
-}
-
-type Route = (req: Recorded) => Answer;
-
-interface FakeApi {
-  url: string;
-  requests: Recorded[];
-  routes: Map<string, Route>;
-  close(): Promise<void>;
-}
-
-async function startFakeApi(): Promise<FakeApi> {
-  const requests: Recorded[] = [];
-  const routes = new Map<string, Route>();
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const u = new URL(req.url ?? '/', 'http://x');
-      const rec: Recorded = {
-        method: req.method ?? '',
-        path: u.pathname,
-        query: u.searchParams,
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
-      };
-      requests.push(rec);
-      const route = routes.get(`${rec.method} ${rec.path}`);
-      const answer: Answer = route
-        ? route(rec)
-        : {
-            status: 404,
-            body: { error: { code: 'NotFound', message: `no route ${rec.method} ${rec.path}` } },
-          };
-      const send = (): void => {
-        if (res.destroyed) return;
-        const text = answer.raw ?? (answer.body === undefined ? '' : JSON.stringify(answer.body));
-        res.writeHead(answer.status, { 'content-type': answer.raw ? 'text/html' : 'application/json' });
-        res.end(text);
-      };
-      if (answer.delayMs) setTimeout(send, answer.delayMs).unref();
-      else send();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    routes,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
+import { startFakeApi, type FakeApi } from './fake-api.js';
 
 interface Run {
   code: number;

@@ -2,6 +2,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { locateJsonError } from '../../../scripts/cli/json-locate.js';
 import {
+  fitParts,
+  formatDuration,
   formatTime,
   keyValues,
   makeColors,
@@ -9,7 +11,7 @@ import {
   stripAnsi,
   table,
 } from '../../../scripts/cli/format.js';
-import { eventSummary, specFacts } from '../../../scripts/cli/views.js';
+import { eventSummary, progressBar, specFacts, watchSummary } from '../../../scripts/cli/views.js';
 import { errorFromResponse } from '../../../scripts/cli/api-client.js';
 
 const plain = makeColors(false);
@@ -176,6 +178,68 @@ describe('errorFromResponse', () => {
     expect(limit.message).toBe('you have 10 active simulations (HTTP 429 LimitExceeded)');
     expect(errorFromResponse('GET', 'http://x/y', 500, undefined, 'oops').message).toContain(
       'from GET http://x/y',
+    );
+  });
+});
+
+describe('watch output pieces', () => {
+  it.each([
+    [0, '0s'],
+    [-5_000, '0s'],
+    [42_999, '42s'],
+    [72_000, '1m12s'],
+    [3_600_000 + 3 * 60_000, '1h03m'],
+    [3 * 86_400_000 + 4 * 3_600_000, '3d04h'],
+  ])('formatDuration(%d) is %s', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text);
+  });
+
+  it.each([
+    [42, '[########------------]  42.0%'],
+    [0, '[--------------------]  0.0%'],
+    [99.9, '[###################-]  99.9%'],
+    [100, '[####################]  100.0%'],
+    [130, '[####################]  100.0%'],
+  ])('progressBar(%d) is %s', (percent, text) => {
+    expect(progressBar(percent)).toBe(text);
+  });
+
+  it('fitParts drops the least important parts first, never the first, and cuts what still does not fit', () => {
+    const parts = [
+      'RUNNING',
+      { text: 'bar', keep: 3 },
+      { text: 'simulated x', keep: 0 },
+      { text: 'elapsed 5s', keep: 2 },
+    ];
+    expect(fitParts(parts, 80)).toBe('RUNNING  bar  simulated x  elapsed 5s');
+    expect(fitParts(parts, 30)).toBe('RUNNING  bar  elapsed 5s');
+    expect(fitParts(parts, 15)).toBe('RUNNING  bar');
+    expect(fitParts(parts, 5)).toBe('RUNN…');
+    const colors = makeColors(true);
+    expect(stripAnsi(fitParts([colors.cyan('RUNNING'), colors.dim('elapsed 5s')], 12))).toBe('RUNNING');
+  });
+
+  it('watchSummary names the outcome, how long it took, the reason and the exit code', () => {
+    const base = {
+      id: 'sim_1',
+      createdAt: '2024-06-01T12:00:00Z',
+      history: [{ at: '2024-06-01T12:00:00Z', from: null, to: 'PENDING' }],
+    };
+    expect(
+      watchSummary(
+        {
+          ...base,
+          status: 'FAILED',
+          updatedAt: '2024-06-01T14:05:00Z',
+          job: { statusReason: 'OutOfMemoryError: Container killed', exitCode: 137, startedAt: 'x' },
+        },
+        plain,
+      ),
+    ).toBe(
+      'sim_1 FAILED after 2h05m: OutOfMemoryError: Container killed (exit code 137)\n  see its log: gcr logs sim_1\n',
+    );
+    expect(watchSummary({ ...base, status: 'CANCELLED' }, plain)).toBe(
+      'sim_1 CANCELLED: no reason recorded\n',
     );
   });
 });

@@ -4,7 +4,13 @@ import { aJob, aSimulation } from '../../helpers/simulations.js';
 
 const limits = { maxQueueMinutes: 10, maxRuntimeMinutes: 30 };
 const now = Date.parse('2026-01-01T12:00:00Z');
-const job = (status: string) => ({ jobId: 'job-1', jobName: 'gcr-sim', attempt: 1, state: status, attempts: [] });
+const job = (status: string) => ({
+  jobId: 'job-1',
+  jobName: 'gcr-sim',
+  attempt: 1,
+  state: status,
+  attempts: [],
+});
 
 describe('planning a simulation from its job', () => {
   it('follows the job one state forward', () => {
@@ -16,7 +22,12 @@ describe('planning a simulation from its job', () => {
 
   it('skips forward when a poll missed states', () => {
     const simulation = aSimulation({ status: 'SUBMITTED', job: job('SUBMITTED') });
-    const plan = planFromJob(simulation, aJob('SUCCEEDED', { exitCode: 0, attempts: [{ exitCode: 0 }] }), now, limits);
+    const plan = planFromJob(
+      simulation,
+      aJob('SUCCEEDED', { exitCode: 0, attempts: [{ exitCode: 0 }] }),
+      now,
+      limits,
+    );
     expect(plan.transitions.map((t) => t.to)).toEqual(['SUCCEEDED']);
   });
 
@@ -26,7 +37,10 @@ describe('planning a simulation from its job', () => {
   });
 
   it('writes nothing when nothing changed', () => {
-    const simulation = aSimulation({ status: 'RUNNING', job: { ...job('RUNNING'), submittedAt: new Date(now).toISOString() } });
+    const simulation = aSimulation({
+      status: 'RUNNING',
+      job: { ...job('RUNNING'), submittedAt: new Date(now).toISOString() },
+    });
     expect(planFromJob(simulation, aJob('RUNNING'), now, limits)).toEqual({ transitions: [] });
   });
 
@@ -44,7 +58,10 @@ describe('planning a simulation from its job', () => {
     });
     const plan = planFromJob(simulation, failed, now, limits);
     expect(plan.transitions).toEqual([
-      { to: 'FAILED', reason: 'model failure: the model exited with code 3 (Essential container in task exited)' },
+      {
+        to: 'FAILED',
+        reason: 'model failure: the model exited with code 3 (Essential container in task exited)',
+      },
     ]);
   });
 
@@ -77,7 +94,12 @@ describe('planning a simulation from its job', () => {
 
   it('ends a cancelled job as CANCELLED', () => {
     const simulation = aSimulation({ status: 'CANCELLING', job: job('RUNNING') });
-    const plan = planFromJob(simulation, aJob('FAILED', { statusReason: 'cancelled by alice', attempts: [{}] }), now, limits);
+    const plan = planFromJob(
+      simulation,
+      aJob('FAILED', { statusReason: 'cancelled by alice', attempts: [{}] }),
+      now,
+      limits,
+    );
     expect(plan.transitions.map((t) => t.to)).toEqual(['CANCELLED']);
   });
 
@@ -90,7 +112,9 @@ describe('planning a simulation from its job', () => {
       now,
       limits,
     );
-    expect(plan.terminate?.reason).toMatch(/over its 10 min queue limit: CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY/);
+    expect(plan.terminate?.reason).toMatch(
+      /over its 10 min queue limit: CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY/,
+    );
     expect(plan.transitions.map((t) => t.to)).toEqual(['TIMED_OUT']);
   });
 

@@ -65,7 +65,10 @@ export async function findDueSimulations(ports: FinderPorts, options: FinderOpti
         truncated = true;
         break;
       }
-      const page = await ports.repository.queryDue(status, shard, now, { limit: Math.min(perPartition, budget, 1000), cursor });
+      const page = await ports.repository.queryDue(status, shard, now, {
+        limit: Math.min(perPartition, budget, 1000),
+        cursor,
+      });
       budget -= page.items.length;
       items.push(...page.items);
       cursor = page.nextCursor;

@@ -7,13 +7,20 @@ import { config } from '../config.js';
 import { findDueSimulations } from '../domain/find-due.js';
 
 const repository = createDynamoSimulationRepository(dynamoDocumentClient, config);
-const publisher = createEventBridgePublisher({ client: eventBridgeClient, eventBusName: config.eventBusName });
+const publisher = createEventBridgePublisher({
+  client: eventBridgeClient,
+  eventBusName: config.eventBusName,
+});
 
 /** Scheduled: hands every simulation whose poll is due to the poller, 100 per event. */
 export const handler = async (): Promise<void> => {
   const report = await findDueSimulations(
     { repository, publisher, now: Date.now },
-    { shards: config.statusIndexShards, maxSimulationsPerRun: config.maxSimulationsPerRun, concurrency: config.queryConcurrency },
+    {
+      shards: config.statusIndexShards,
+      maxSimulationsPerRun: config.maxSimulationsPerRun,
+      concurrency: config.queryConcurrency,
+    },
   );
   metrics.addDimension('service', 'execution-finder');
   metrics.addMetric('SimulationsDue', MetricUnit.Count, report.due);
@@ -21,6 +28,8 @@ export const handler = async (): Promise<void> => {
   metrics.addMetric('OldestOverduePollSeconds', MetricUnit.Seconds, report.oldestOverdueSeconds);
   metrics.publishStoredMetrics();
   if (report.truncated) {
-    logger.warn('more simulations are due than one run may handle; the rest wait for the next run', { ...report });
+    logger.warn('more simulations are due than one run may handle; the rest wait for the next run', {
+      ...report,
+    });
   }
 };

@@ -12,8 +12,13 @@ export function s3ProgressReader(client: S3Client, bucket: string) {
   return {
     async read(simulation: Simulation): Promise<Progress | undefined> {
       try {
-        const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: statusKey(simulation.id) }));
-        const status = JSON.parse(await out.Body!.transformToString()) as { percent?: unknown; simulatedTime?: unknown };
+        const out = await client.send(
+          new GetObjectCommand({ Bucket: bucket, Key: statusKey(simulation.id) }),
+        );
+        const status = JSON.parse(await out.Body!.transformToString()) as {
+          percent?: unknown;
+          simulatedTime?: unknown;
+        };
         if (typeof status.percent !== 'number') return undefined;
         return {
           percent: status.percent,

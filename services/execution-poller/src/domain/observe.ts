@@ -7,7 +7,11 @@ import { limitsOf, submitPending } from './submit-pending.js';
 import { withBackoff } from './backoff.js';
 
 /** Applies one observation of a job (from an event or a poll) to its simulation. */
-export async function observeJob(ports: PollerPorts, simulationId: string, job: JobDescription): Promise<void> {
+export async function observeJob(
+  ports: PollerPorts,
+  simulationId: string,
+  job: JobDescription,
+): Promise<void> {
   await withFreshRead(ports, simulationId, async (simulation) => {
     const plan = planFromJob(simulation, job, ports.now(), limitsOf(simulation));
     if (plan.transitions.length > 0 || plan.job) await applyPlan(ports, simulation, plan);
@@ -43,17 +47,24 @@ async function recordProgress(ports: PollerPorts, simulation: Simulation): Promi
 export async function cancel(ports: PollerPorts, simulation: Simulation): Promise<void> {
   if (simulation.status !== 'CANCELLING') return;
   if (!simulation.job) {
-    await applyPlan(ports, simulation, { transitions: [{ to: 'CANCELLED', reason: 'cancelled before a job was started' }] });
+    await applyPlan(ports, simulation, {
+      transitions: [{ to: 'CANCELLED', reason: 'cancelled before a job was started' }],
+    });
     return;
   }
   const backend = ports.backendFor(simulation.backend);
   if (!backend) {
-    await applyPlan(ports, simulation, { transitions: [{ to: 'CANCELLED', reason: 'cancelled; its backend is not reachable here' }] });
+    await applyPlan(ports, simulation, {
+      transitions: [{ to: 'CANCELLED', reason: 'cancelled; its backend is not reachable here' }],
+    });
     return;
   }
   const jobId = simulation.job.jobId;
   await ports.rateLimiter.acquire(1);
-  await withBackoff(() => backend.terminate(jobId, `cancelled by ${simulation.cancelRequestedBy ?? 'its owner'}`), ports);
+  await withBackoff(
+    () => backend.terminate(jobId, `cancelled by ${simulation.cancelRequestedBy ?? 'its owner'}`),
+    ports,
+  );
 }
 
 /**

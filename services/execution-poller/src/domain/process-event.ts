@@ -41,7 +41,9 @@ export async function processEvent(
     await submitPending(ports, String(event.detail['simulationId']));
   } else if (type === DetailType.SimulationStatusChanged) {
     if (event.detail['to'] !== 'CANCELLING') return;
-    await withFreshRead(ports, String(event.detail['simulationId']), (simulation) => cancel(ports, simulation));
+    await withFreshRead(ports, String(event.detail['simulationId']), (simulation) =>
+      cancel(ports, simulation),
+    );
   } else if (type === 'Batch Job State Change') {
     const job = jobFromBatchEvent(event.detail);
     const simulationId = job ? JOB_NAME.exec(job.jobName)?.[1] : undefined;

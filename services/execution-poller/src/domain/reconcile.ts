@@ -48,7 +48,10 @@ function failure(simulation: Simulation, job: JobDescription): { to: SimulationS
   const reason = job.statusReason ?? 'no reason given';
   if (simulation.status === 'CANCELLING') return { to: 'CANCELLED', reason: `cancelled: ${reason}` };
   if (ATTEMPT_TIMEOUT_REASON.test(reason)) {
-    return { to: 'TIMED_OUT', reason: `ran longer than its ${storedSpec(simulation).compute.maxRuntimeMinutes} min limit: ${reason}` };
+    return {
+      to: 'TIMED_OUT',
+      reason: `ran longer than its ${storedSpec(simulation).compute.maxRuntimeMinutes} min limit: ${reason}`,
+    };
   }
   if (HOST_LOSS_REASON.test(reason)) {
     return {
@@ -74,7 +77,9 @@ function jobRecord(simulation: Simulation, job: JobDescription, now: number): Si
     state: job.state,
     ...(job.statusReason !== undefined ? { statusReason: job.statusReason } : {}),
     ...(job.exitCode !== undefined ? { exitCode: job.exitCode } : {}),
-    ...(previous?.submittedAt ? { submittedAt: previous.submittedAt } : { submittedAt: iso(job.createdAt ?? now) }),
+    ...(previous?.submittedAt
+      ? { submittedAt: previous.submittedAt }
+      : { submittedAt: iso(job.createdAt ?? now) }),
     ...(enteredRunnable
       ? { runnableSince: new Date(now).toISOString() }
       : previous?.runnableSince

@@ -16,7 +16,14 @@ function limitsOf(simulation: Simulation) {
 }
 
 function submittedJob(job: { jobId: string; jobName: string }, at: number): SimulationJob {
-  return { jobId: job.jobId, jobName: job.jobName, attempt: 1, state: 'SUBMITTED', submittedAt: new Date(at).toISOString(), attempts: [] };
+  return {
+    jobId: job.jobId,
+    jobName: job.jobName,
+    attempt: 1,
+    state: 'SUBMITTED',
+    submittedAt: new Date(at).toISOString(),
+    attempts: [],
+  };
 }
 
 /**
@@ -47,7 +54,9 @@ export async function submitPending(ports: PollerPorts, id: string): Promise<voi
   const backend = ports.backendFor(simulation.backend);
   if (!backend) {
     await applyPlan(ports, simulation, {
-      transitions: [{ to: 'FAILED', reason: `the ${simulation.backend} backend is not available on this platform` }],
+      transitions: [
+        { to: 'FAILED', reason: `the ${simulation.backend} backend is not available on this platform` },
+      ],
     });
     return;
   }

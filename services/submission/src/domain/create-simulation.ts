@@ -36,7 +36,7 @@ async function replay(
   id: string,
   fingerprint: string,
 ): Promise<CreateSimulationResult | undefined> {
-  const existing = await ports.repository.getWithFingerprint(id);
+  const existing = await ports.repository.getWithInternals(id);
   if (!existing) return undefined;
   if (existing.requestFingerprint !== fingerprint) {
     throw new IdempotencyMismatchError(

@@ -1,0 +1,100 @@
+/**
+ * The gcr demo model: a small built-in workload the local backend runs when
+ * GEOS-Chem is not installed. It is NOT GEOS-Chem; it writes GEOS-Chem-shaped
+ * NetCDF-4 output with synthetic fields so results, metrics and plots can be
+ * seen on a laptop. See docs/DEMO-MODEL.md.
+ *
+ *   GCR_SPEC_FILE=examples/demo-local-4x5-1day.json GCR_DEMO_WALL_SECONDS=0 \
+ *     node --import tsx scripts/demo-model/main.ts
+ *
+ * Exit codes: 0 done; 1 write or upload failure; 2 bad spec or environment;
+ * 3 failure injected with GCR_DEMO_FAIL_AT_PERCENT; 143 SIGTERM (130 SIGINT).
+ */
+import { provideH5wasmLoader, type H5Wasm } from '../../shared/netcdf/h5.js';
+import { DemoConfigError, loadDemoConfig, statusFileFrom, type DemoConfig } from './config.js';
+import { EXIT, runDemoModel } from './run.js';
+import { isoSeconds, writeFileAtomic } from './status.js';
+
+/**
+ * Under `node --import tsx`, every ES module goes through tsx's loader, which
+ * rewrites dynamic imports with source maps; for h5wasm's 4 MB WebAssembly
+ * module that costs seconds and hundreds of MB. Imported with a tsx namespace
+ * of its own, the module is left to Node's loader (tsx only handles its own
+ * namespace). Without tsx the query is harmless; any failure falls back to a
+ * plain import.
+ */
+function loadH5wasmPastTsx(): void {
+  provideH5wasmLoader(async () => {
+    try {
+      const url = `${import.meta.resolve('h5wasm/node')}?tsx-namespace=gcr-h5wasm`;
+      return ((await import(url)) as { default: H5Wasm }).default;
+    } catch {
+      return (await import('h5wasm/node')).default;
+    }
+  });
+}
+
+async function main(): Promise<number> {
+  loadH5wasmPastTsx();
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (controller.signal.aborted) {
+      // A second signal: stop now.
+      process.exit(signal === 'SIGINT' ? EXIT.interrupted : EXIT.terminated);
+    }
+    process.stdout.write(`--- demo model: ${signal} received, stopping\n`);
+    controller.abort(signal);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+
+  let config: DemoConfig;
+  try {
+    config = loadDemoConfig();
+  } catch (error) {
+    if (!(error instanceof DemoConfigError)) throw error;
+    process.stderr.write(`gcr demo model: ${error.message}\n`);
+    await recordConfigFailure(error.message);
+    return EXIT.badConfig;
+  }
+  return runDemoModel(config, {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+    signal: controller.signal,
+  });
+}
+
+/** Best effort: a bad spec or environment is also recorded in the status file, when its path is usable. */
+async function recordConfigFailure(message: string): Promise<void> {
+  try {
+    const now = isoSeconds(new Date());
+    const status = {
+      model: 'gcr-demo',
+      state: 'failed',
+      percent: 0,
+      simulatedTime: null,
+      updatedAt: now,
+      files: [],
+      startedAt: now,
+      message,
+      exitCode: EXIT.badConfig,
+    };
+    await writeFileAtomic(statusFileFrom(process.env), `${JSON.stringify(status, null, 2)}\n`);
+  } catch {
+    // The status file itself may be what is misconfigured; stderr has the message.
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+    // Stop promptly even if an SDK keep-alive socket lingers.
+    setTimeout(() => process.exit(code), 100).unref();
+  },
+  (error: unknown) => {
+    process.stderr.write(
+      `gcr demo model: unexpected error: ${error instanceof Error ? error.stack : String(error)}\n`,
+    );
+    process.exit(EXIT.writeFailure);
+  },
+);

@@ -1,0 +1,120 @@
+/**
+ * npm run demo — the whole pipeline on this machine: starts the local platform,
+ * submits examples/demo-local-4x5-1day.json, watches it to the end, and prints
+ * its status history and where its outputs are.
+ *
+ * DEMO_SPEC picks another spec; GCR_DEMO_WALL_SECONDS sets how long the demo
+ * model runs (default 20 s); GCR_DATA_DIR keeps the platform's state (default .gcr).
+ */
+import './quiet-sdk-warning.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { signLocalToken } from './local/auth/jwt.js';
+import { startPlatformProcess, type PlatformInfo } from './local/spawn-platform.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const specFile = path.resolve(
+  process.env['DEMO_SPEC'] ?? path.join(root, 'examples/demo-local-4x5-1day.json'),
+);
+const dataDir = path.resolve(process.env['GCR_DATA_DIR'] ?? path.join(root, '.gcr'));
+const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT']);
+
+function say(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+/** A platform already serving this data directory (`npm start` in another shell), if any. */
+async function runningPlatform() {
+  try {
+    const info = JSON.parse(readFileSync(path.join(dataDir, 'platform.json'), 'utf8')) as PlatformInfo;
+    process.kill(info.pid, 0);
+    say(`using the local platform already running at ${info.url}`);
+    return {
+      ...info,
+      token: (user: string) => signLocalToken(dataDir, { user }),
+      stop: async () => undefined,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+async function startOwnPlatform() {
+  say(`starting the local platform (data in ${dataDir})...`);
+  return startPlatformProcess({
+    dataDir,
+    env: { GCR_SCHEDULE_RATE_SECONDS: process.env['GCR_SCHEDULE_RATE_SECONDS'] ?? '5' },
+  });
+}
+
+async function main(): Promise<number> {
+  const platform = (await runningPlatform()) ?? (await startOwnPlatform());
+  const started = Date.now();
+  try {
+    const token = await platform.token(process.env['GCR_USER'] ?? 'demo');
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const submitted = await fetch(`${platform.url}/simulations`, {
+      method: 'POST',
+      headers,
+      body: readFileSync(specFile, 'utf8'),
+    });
+    const simulation = (await submitted.json()) as { id: string; error?: { message: string } };
+    if (submitted.status !== 201) throw new Error(`submission refused: ${JSON.stringify(simulation)}`);
+    say(`submitted ${simulation.id} from ${path.relative(root, specFile)}`);
+
+    let seen = 0;
+    let last:
+      | {
+          status: string;
+          history: { at: string; from: string | null; to: string; reason: string }[];
+          progress?: { percent: number };
+        }
+      | undefined;
+    const deadline = Date.now() + 10 * 60_000;
+    while (Date.now() < deadline) {
+      const res = await fetch(`${platform.url}/simulations/${simulation.id}`, { headers });
+      last = (await res.json()) as NonNullable<typeof last>;
+      for (const entry of last.history.slice(seen)) {
+        say(`  ${entry.at}  ${(entry.from ?? '-').padEnd(10)} -> ${entry.to.padEnd(10)} ${entry.reason}`);
+      }
+      seen = last.history.length;
+      if (TERMINAL.has(last.status)) break;
+      if (last.progress) process.stdout.write(`  ... ${last.progress.percent.toFixed(0)}% simulated\r`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    if (!last || !TERMINAL.has(last.status))
+      throw new Error('the simulation did not finish within 10 minutes');
+
+    say(`\n${simulation.id} ended ${last.status} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    say(`status history: ${['PENDING', ...last.history.slice(1).map((h) => h.to)].join(' -> ')}`);
+    const bucket = platform.buckets[0]!;
+    const s3 = new S3Client({
+      endpoint: platform.endpoints.s3,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    });
+    const prefix = `simulations/${simulation.id}/outputs/`;
+    const listing = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
+    say(
+      `outputs in the local bucket s3://${bucket}/${prefix} (files under ${path.join(dataDir, 's3', bucket)}):`,
+    );
+    for (const object of listing.Contents ?? []) say(`  ${object.Key}  ${object.Size} bytes`);
+    say(
+      `\nMore: npx gcr status ${simulation.id}; npx gcr events ${simulation.id}; npx gcr logs ${simulation.id}`,
+    );
+    return last.status === 'SUCCEEDED' ? 0 : 1;
+  } finally {
+    await platform.stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(`demo failed: ${(err as Error).message}`);
+    process.exit(1);
+  },
+);

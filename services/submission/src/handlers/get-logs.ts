@@ -1,0 +1,22 @@
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { callerFrom } from '../../../../shared/http/identity.js';
+import { httpHandler } from '../../../../shared/http/handler.js';
+import { pathParameter } from '../../../../shared/http/request.js';
+import { json } from '../../../../shared/http/responses.js';
+import { createCloudWatchLogReader } from '../../../../shared/logs/log-reader.js';
+import { repository } from '../commons.js';
+import { config } from '../config.js';
+import { getLogs, parseLogsQuery } from '../domain/get-logs.js';
+
+const logs = createCloudWatchLogReader(new CloudWatchLogsClient({}));
+
+/** GET /simulations/{id}/logs?limit=&nextToken=&startFromHead=: the job's log, paged. */
+export const handler = httpHandler(async (event) => {
+  const page = await getLogs(
+    { repository, logs, logGroupName: config.jobLogGroup },
+    callerFrom(event),
+    pathParameter(event, 'id'),
+    parseLogsQuery(event.queryStringParameters ?? {}),
+  );
+  return json(200, page);
+});
