@@ -11,9 +11,9 @@
  * 3 failure injected with GCR_DEMO_FAIL_AT_PERCENT; 143 SIGTERM (130 SIGINT).
  */
 import { provideH5wasmLoader, type H5Wasm } from '../../shared/netcdf/h5.js';
-import { DemoConfigError, loadDemoConfig, statusFileFrom, type DemoConfig } from './config.js';
+import { DemoConfigError, loadDemoConfig, parseS3Uri, statusFileFrom, type DemoConfig } from './config.js';
 import { EXIT, runDemoModel } from './run.js';
-import { isoSeconds, writeFileAtomic } from './status.js';
+import { S3Uploads, isoSeconds, writeFileAtomic } from './status.js';
 
 /**
  * Under `node --import tsx`, every ES module goes through tsx's loader, which
@@ -64,24 +64,40 @@ async function main(): Promise<number> {
   });
 }
 
-/** Best effort: a bad spec or environment is also recorded in the status file, when its path is usable. */
+/**
+ * Best effort: a bad spec or environment is also recorded in the status file
+ * and its S3 copy, when their locations are usable (stderr always has it).
+ */
 async function recordConfigFailure(message: string): Promise<void> {
+  const now = isoSeconds(new Date());
+  const status = {
+    model: 'gcr-demo',
+    state: 'failed',
+    percent: 0,
+    simulatedTime: null,
+    updatedAt: now,
+    files: [],
+    startedAt: now,
+    message,
+    exitCode: EXIT.badConfig,
+  };
+  const body = `${JSON.stringify(status, null, 2)}\n`;
   try {
-    const now = isoSeconds(new Date());
-    const status = {
-      model: 'gcr-demo',
-      state: 'failed',
-      percent: 0,
-      simulatedTime: null,
-      updatedAt: now,
-      files: [],
-      startedAt: now,
-      message,
-      exitCode: EXIT.badConfig,
-    };
-    await writeFileAtomic(statusFileFrom(process.env), `${JSON.stringify(status, null, 2)}\n`);
+    await writeFileAtomic(statusFileFrom(process.env), body);
   } catch {
-    // The status file itself may be what is misconfigured; stderr has the message.
+    // The status file itself may be what is misconfigured.
+  }
+  try {
+    const uri = process.env['GCR_STATUS_S3_URI'];
+    if (!uri) return;
+    const uploads = new S3Uploads(undefined, parseS3Uri(uri, 'GCR_STATUS_S3_URI', 'object'));
+    uploads.queueStatus(body);
+    await Promise.race([
+      uploads.settleStatus(),
+      new Promise((resolve) => setTimeout(resolve, 5_000).unref()),
+    ]);
+  } catch {
+    // Not reachable or not configured: the exit code still says what happened.
   }
 }
 

@@ -128,11 +128,18 @@ export class S3Uploads {
     if (!this.client) {
       const localEndpoint = Boolean(process.env['AWS_ENDPOINT_URL_S3']);
       const hasRegion = Boolean(process.env['AWS_REGION'] || process.env['AWS_DEFAULT_REGION']);
-      this.client = new S3Client({
-        // Path-style addressing for S3 emulators (s3rver), which have no per-bucket host names.
-        ...(localEndpoint ? { forcePathStyle: true } : {}),
-        ...(localEndpoint && !hasRegion ? { region: 'us-east-1' } : {}),
-      });
+      this.client = new S3Client(
+        localEndpoint
+          ? {
+              // S3 emulators (s3rver): path-style addressing (no per-bucket host names), and
+              // checksums only where S3 requires them, because the SDK's default CRC32
+              // trailer sends streamed bodies aws-chunked, which s3rver stores verbatim.
+              forcePathStyle: true,
+              requestChecksumCalculation: 'WHEN_REQUIRED',
+              ...(hasRegion ? {} : { region: 'us-east-1' }),
+            }
+          : {},
+      );
     }
     return this.client;
   }

@@ -8,7 +8,8 @@ import { signLocalToken } from './auth/jwt.js';
 /**
  * `npm start`: the whole system on this machine. Configuration by environment:
  * GCR_DATA_DIR (default .gcr), GCR_PORT (default 3000; 0 picks a free port),
- * GCR_HOST (default 127.0.0.1), GCR_SCHEDULE_RATE_SECONDS (speeds up rate schedules).
+ * GCR_HOST (default 127.0.0.1), GCR_SCHEDULE_RATE_SECONDS (speeds up rate schedules),
+ * GCR_LOCAL_BATCH_SLOTS (jobs run at once; default the number of cores).
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dataDir = path.resolve(process.env['GCR_DATA_DIR'] ?? '.gcr');
@@ -31,6 +32,9 @@ async function main(): Promise<void> {
     host,
     log,
     ...(rateOverride ? { scheduleRateOverrideSeconds: Number(rateOverride) } : {}),
+    ...(process.env['GCR_LOCAL_BATCH_SLOTS']
+      ? { localBatchSlots: Number(process.env['GCR_LOCAL_BATCH_SLOTS']) }
+      : {}),
   });
   const user = process.env['GCR_USER'] ?? os.userInfo().username;
   const token = await signLocalToken(dataDir, { user });

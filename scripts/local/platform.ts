@@ -36,6 +36,8 @@ export interface PlatformOptions {
   region?: string;
   /** Replaces every `rate(...)` schedule (demos and tests). */
   scheduleRateOverrideSeconds?: number;
+  /** Jobs the local Batch runs at once (default: the number of cores; 0 keeps every job waiting). */
+  localBatchSlots?: number;
   log?: (message: string) => void;
 }
 
@@ -124,6 +126,7 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
     const batch = await LocalBatch.open({
       dir: path.join(dataDir, 'batch'),
       jobQueues: stack.jobQueues,
+      ...(options.localBatchSlots !== undefined ? { slots: options.localBatchSlots } : {}),
       jobDefinitions: localJobDefinitions(options.root, stack.jobDefinitions),
       region,
       accountId: LOCAL_ACCOUNT,

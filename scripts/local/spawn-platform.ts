@@ -69,7 +69,13 @@ export async function startPlatformProcess(
               signLocalToken(dataDir, { user, groups: opts.admin ? ['admin'] : [] }),
             stop: async () => {
               child.kill('SIGTERM');
+              // A platform that does not stop within 20 s is killed (and the caller told).
+              const timer = setTimeout(() => {
+                process.stderr.write(`platform ${child.pid} did not stop in 20 s: killing it\n`);
+                child.kill('SIGKILL');
+              }, 20_000);
               await exited(child);
+              clearTimeout(timer);
             },
             kill: async () => {
               child.kill('SIGKILL');

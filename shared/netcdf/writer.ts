@@ -233,7 +233,6 @@ export class NetcdfWriter {
           `variable ${name} has the name of a dimension but is not its coordinate variable ${name}(${name})`,
         );
       }
-      dimNamed.coordinate = true;
     }
     const deflateLevel = definition.deflateLevel ?? this.options.deflateLevel;
     checkDeflate(deflateLevel, `variable ${name}: deflateLevel`);
@@ -279,6 +278,7 @@ export class NetcdfWriter {
         );
       }
     }
+    if (dimNamed) dimNamed.coordinate = true;
     this.variables.set(name, state);
     return this;
   }
@@ -419,14 +419,12 @@ export class NetcdfWriter {
   /** Lays out anything still undefined, then closes the file. Safe to call twice. */
   close(): void {
     if (this.closed) return;
-    try {
-      this.endDefine();
-    } finally {
-      this.closed = true;
-      const status = guarded(this.h5, `cannot close ${this.path}`, () => this.file.close());
-      if (typeof status === 'number' && status < 0) {
-        throw new NetcdfWriteError(`cannot close ${this.path}: H5Fclose failed`);
-      }
+    // A failed layout has closed the file already (see endDefine) and throws here.
+    this.endDefine();
+    this.closed = true;
+    const status = guarded(this.h5, `cannot close ${this.path}`, () => this.file.close());
+    if (typeof status === 'number' && status < 0) {
+      throw new NetcdfWriteError(`cannot close ${this.path}: H5Fclose failed`);
     }
   }
 

@@ -1,4 +1,5 @@
 import {
+  BatchGetCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -75,6 +76,8 @@ export interface SimulationRepository {
     options?: { nextPollAt?: number; requestFingerprint?: string },
   ): Promise<'created' | 'exists'>;
   get(id: string): Promise<Simulation | undefined>;
+  /** Up to 100 simulations in one BatchGetItem (consistent reads); missing ids are left out. */
+  getMany(ids: string[]): Promise<Simulation[]>;
   /** The simulation with the internal attributes its writers need (idempotency fingerprint, submit claim). */
   getWithInternals(
     id: string,
@@ -198,6 +201,22 @@ export function createDynamoSimulationRepository(
         new GetCommand({ TableName: tableName, Key: { id }, ConsistentRead: true }),
       );
       return out.Item ? toSimulation(out.Item) : undefined;
+    },
+
+    async getMany(ids) {
+      if (ids.length > 100) throw new Error(`getMany takes at most 100 ids, got ${ids.length}`);
+      const found: Simulation[] = [];
+      let keys: Record<string, unknown>[] = [...new Set(ids)].map((id) => ({ id }));
+      for (let attempt = 0; keys.length > 0; attempt++) {
+        if (attempt > 0)
+          await new Promise((r) => setTimeout(r, Math.random() * 50 * 2 ** Math.min(attempt, 6)));
+        const out = await client.send(
+          new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }),
+        );
+        for (const item of out.Responses?.[tableName] ?? []) found.push(toSimulation(item));
+        keys = (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, unknown>[];
+      }
+      return found;
     },
 
     async getWithInternals(id) {

@@ -197,7 +197,8 @@ export class LocalBatch {
   ) {
     this.region = opts.region ?? 'us-east-1';
     this.accountId = opts.accountId ?? '000000000000';
-    this.slots = Math.max(1, Math.floor(opts.slots ?? os.availableParallelism()));
+    // 0 slots holds every job RUNNABLE (tests of the API that must not run models).
+    this.slots = Math.max(0, Math.floor(opts.slots ?? os.availableParallelism()));
     this.now = opts.now ?? Date.now;
     this.graceMs = opts.terminateGraceMs ?? DEFAULT_GRACE_MS;
     this.pollMs = opts.pollIntervalMs ?? DEFAULT_POLL_MS;

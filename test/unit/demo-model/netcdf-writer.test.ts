@@ -285,6 +285,19 @@ describe('NetcdfWriter', () => {
     expect(() => writer.write('v', [1, 2])).toThrow(/closed/);
   });
 
+  it('leaves nothing half-defined when a definition is refused', async () => {
+    const file = path.join(dir, 'refused.nc');
+    const writer = await NetcdfWriter.create(file);
+    writer.addDimension('y', 2);
+    expect(() => writer.addVariable('y', { type: 'double', dims: ['y'], chunks: [5] })).toThrow(/chunks/);
+    writer.addVariable('v', { type: 'float', dims: ['y'], data: [1, 2] });
+    writer.close();
+    const reader = await NetcdfReader.open(file);
+    expect(reader.header().variables.map((v) => v.name)).toEqual(['v']);
+    expect(reader.header().dimensions).toEqual([{ name: 'y', length: 2, unlimited: false }]);
+    reader.close();
+  });
+
   it('checks slab shapes against the dimensions', async () => {
     const writer = await NetcdfWriter.create(path.join(dir, 'slabs.nc'));
     writer.addDimension('t', 'unlimited').addDimension('y', 2);

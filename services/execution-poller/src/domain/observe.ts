@@ -72,9 +72,7 @@ export async function cancel(ports: PollerPorts, simulation: Simulation): Promis
  * all their jobs, then a plan per simulation. Nothing is written when nothing changed.
  */
 export async function pollSimulations(ports: PollerPorts, backendName: string, ids: string[]): Promise<void> {
-  const simulations = (await Promise.all(ids.map((id) => ports.repository.get(id)))).filter(
-    (s): s is Simulation => s !== undefined,
-  );
+  const simulations = await ports.repository.getMany(ids);
   for (const s of simulations.filter((s) => s.status === 'PENDING')) await submitPending(ports, s.id);
   for (const s of simulations.filter((s) => s.status === 'CANCELLING' && !s.job)) await cancel(ports, s);
 

@@ -1,0 +1,235 @@
+/**
+ * npm run bench:poll — one finder + poller cycle over N active simulations
+ * (N = 100, 1,000, 10,000; BENCH_SIZES overrides), against dynalite and an
+ * in-process Batch (scripts/bench/simulated-batch.ts). Per cycle: wall time,
+ * DescribeJobs calls (must be ceil(N/100)), table writes, events published;
+ * cycle 1 has 10% of the jobs finished since the last poll, cycle 2 nothing.
+ */
+import '../quiet-sdk-warning.js';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { findDueSimulations } from '../../services/execution-finder/src/domain/find-due.js';
+import type { PollerPorts } from '../../services/execution-poller/src/domain/ports.js';
+import {
+  processEvent,
+  type DeliveredEvent,
+} from '../../services/execution-poller/src/domain/process-event.js';
+import { jobNameFor } from '../../shared/compute/backend.js';
+import type { OutgoingEvent } from '../../shared/events/publisher.js';
+import { createTokenBucket } from '../../shared/rate-limit/token-bucket.js';
+import {
+  createDynamoSimulationRepository,
+  type SimulationRepository,
+} from '../../shared/repository/simulations.js';
+import { createdKey, shardOf, statusShardKey } from '../../shared/repository/keys.js';
+import { validateSimulationSpec } from '../../shared/spec/validate-spec.js';
+import { startLocalDynamo } from '../local/aws/standalone-dynamo.js';
+import { SimulatedBatch } from './simulated-batch.js';
+
+const SHARDS = 16;
+const POLLER_CONCURRENCY = Number(process.env['BENCH_POLLER_CONCURRENCY'] ?? 4);
+const sizes = (process.env['BENCH_SIZES'] ?? '100,1000,10000').split(',').map(Number);
+
+const spec = (() => {
+  const result = validateSimulationSpec({
+    name: 'bench',
+    simulation: { type: 'TransportTracers' },
+    meteorology: { field: 'merra2' },
+    grid: { resolution: '4x5' },
+    period: { start: '2019-01-01T00:00:00Z', end: '2019-01-02T00:00:00Z' },
+    compute: { backend: 'local', maxRuntimeMinutes: 1440 },
+  });
+  if (!result.ok) throw new Error(JSON.stringify(result.issues));
+  return result.spec;
+})();
+
+interface Row {
+  n: number;
+  cycle: string;
+  seconds: number;
+  describeCalls: number;
+  expectedDescribe: number;
+  writes: number;
+  events: number;
+}
+
+async function seed(
+  dynamo: Awaited<ReturnType<typeof startLocalDynamo>>,
+  batch: SimulatedBatch,
+  n: number,
+  tag: string,
+) {
+  const now = Date.now();
+  const jobIds: string[] = [];
+  const items = Array.from({ length: n }, (_, i) => {
+    const id = `sim_${tag}${String(i).padStart(26 - tag.length, '0')}`;
+    const startedAt = now - 600_000;
+    const jobId = batch.seed(jobNameFor(id), 'RUNNING', startedAt);
+    jobIds.push(jobId);
+    const createdAt = new Date(now - 3_600_000).toISOString();
+    const shard = shardOf(id, SHARDS);
+    return {
+      id,
+      owner: `owner-${i % 50}`,
+      name: 'bench',
+      status: 'RUNNING',
+      version: 4,
+      createdAt,
+      updatedAt: createdAt,
+      backend: 'local',
+      spec,
+      history: [{ at: createdAt, from: null, to: 'PENDING', reason: 'submitted' }],
+      job: {
+        jobId,
+        jobName: jobNameFor(id),
+        attempt: 1,
+        state: 'RUNNING',
+        startedAt: new Date(startedAt).toISOString(),
+        logStreamName: `bench/${jobId}`,
+        attempts: [],
+      },
+      createdKey: createdKey(createdAt, id),
+      shard,
+      statusShard: statusShardKey('RUNNING', shard),
+      nextPollAt: now - 1000,
+      activeOwner: `owner-${i % 50}`,
+    };
+  });
+  for (let i = 0; i < items.length; i += 25) {
+    let request: Record<string, unknown>[] = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    while (request.length > 0) {
+      const out = await dynamo.documentClient.send(
+        new BatchWriteCommand({ RequestItems: { [dynamo.tableName]: request } }),
+      );
+      request = (out.UnprocessedItems?.[dynamo.tableName] ?? []) as Record<string, unknown>[];
+    }
+  }
+  return jobIds;
+}
+
+function counting(repository: SimulationRepository, counter: { writes: number }): SimulationRepository {
+  return {
+    ...repository,
+    transition: async (r) => {
+      counter.writes += 1;
+      return repository.transition(r);
+    },
+    update: async (r) => {
+      counter.writes += 1;
+      return repository.update(r);
+    },
+    create: async (s, o) => {
+      counter.writes += 1;
+      return repository.create(s, o);
+    },
+  };
+}
+
+async function cycle(
+  ports: PollerPorts,
+  finderRepository: SimulationRepository,
+  published: OutgoingEvent[],
+): Promise<void> {
+  const pollEvents: OutgoingEvent[] = [];
+  await findDueSimulations(
+    {
+      repository: finderRepository,
+      publisher: { publish: async (e) => void pollEvents.push(...e) },
+      now: Date.now,
+    },
+    { shards: SHARDS, maxSimulationsPerRun: 100_000, concurrency: 16 },
+  );
+  published.push(...pollEvents);
+  // The poller's queue, consumed with Lambda-like concurrency.
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: POLLER_CONCURRENCY }, async () => {
+      while (next < pollEvents.length) {
+        const e = pollEvents[next++]!;
+        const delivered: DeliveredEvent = {
+          source: e.source,
+          'detail-type': e.detailType,
+          detail: e.detail as Record<string, unknown>,
+        };
+        await processEvent(ports, delivered, () => undefined);
+      }
+    }),
+  );
+}
+
+async function main(): Promise<void> {
+  const rows: Row[] = [];
+  for (const n of sizes) {
+    const dynamo = await startLocalDynamo();
+    try {
+      const batch = new SimulatedBatch({ throttleShare: 0.02 });
+      process.stderr.write(`seeding ${n} running simulations...\n`);
+      const jobIds = await seed(dynamo, batch, n, `b${n}`);
+      const repository = createDynamoSimulationRepository(dynamo.documentClient, {
+        tableName: dynamo.tableName,
+        statusIndexShards: SHARDS,
+      });
+      const counter = { writes: 0 };
+      const published: OutgoingEvent[] = [];
+      const ports: PollerPorts = {
+        repository: counting(repository, counter),
+        publisher: { publish: async (e) => void published.push(...e) },
+        backendFor: () => batch,
+        rateLimiter: createTokenBucket({
+          client: dynamo.documentClient,
+          tableName: dynamo.tableName,
+          name: 'batch-api',
+          ratePerSecond: 50,
+          capacity: 50,
+        }),
+        jobEnvironment: () => ({}),
+        isRetryable: (err) => (err as Error).name === 'TooManyRequestsException',
+        now: Date.now,
+      };
+
+      // Cycle 1: 10% of the jobs finished since the last poll.
+      for (const jobId of jobIds.slice(0, Math.ceil(n / 10))) batch.advance(jobId, 'SUCCEEDED');
+      for (const [name, changed] of [
+        ['10% finished', true],
+        ['nothing changed', false],
+      ] as const) {
+        const before = {
+          describe: batch.calls.describeAnswered,
+          writes: counter.writes,
+          events: published.length,
+        };
+        const t0 = performance.now();
+        await cycle(ports, repository, published);
+        const seconds = (performance.now() - t0) / 1000;
+        const active = changed ? n : n - Math.ceil(n / 10);
+        rows.push({
+          n,
+          cycle: name,
+          seconds,
+          describeCalls: batch.calls.describeAnswered - before.describe,
+          expectedDescribe: Math.ceil(active / 100),
+          writes: counter.writes - before.writes,
+          events: published.length - before.events,
+        });
+      }
+    } finally {
+      await dynamo.stop();
+    }
+  }
+  console.log(
+    '\nfinder + poller, one cycle (dynalite + in-process Batch; 2% of Batch calls throttled and retried)',
+  );
+  console.log(
+    `${'N'.padStart(6)}  ${'cycle'.padEnd(16)} ${'wall s'.padStart(7)} ${'DescribeJobs'.padStart(12)} ${'ceil(N/100)'.padStart(11)} ${'writes'.padStart(7)} ${'events'.padStart(7)}`,
+  );
+  for (const r of rows) {
+    console.log(
+      `${String(r.n).padStart(6)}  ${r.cycle.padEnd(16)} ${r.seconds.toFixed(2).padStart(7)} ${String(r.describeCalls).padStart(12)} ${String(r.expectedDescribe).padStart(11)} ${String(r.writes).padStart(7)} ${String(r.events).padStart(7)}`,
+    );
+  }
+  console.log('events = poll requests published by the finder + status changes published by the poller');
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,90 @@
+import type {
+  ComputeBackend,
+  JobDescription,
+  JobState,
+  SubmitJobRequest,
+} from '../../shared/compute/backend.js';
+
+/**
+ * An in-process AWS Batch for benchmarks: jobs move through Batch's states on a
+ * schedule the benchmark drives, DescribeJobs takes at most 100 ids, it can
+ * throttle a share of calls, and it counts every call.
+ */
+export class SimulatedBatch implements ComputeBackend {
+  readonly calls = {
+    submit: 0,
+    findJobByName: 0,
+    describe: 0,
+    describeAnswered: 0,
+    terminate: 0,
+    throttled: 0,
+  };
+  private readonly jobs = new Map<string, JobDescription>();
+  private seq = 0;
+
+  constructor(private readonly options: { throttleShare?: number } = {}) {}
+
+  private maybeThrottle(): void {
+    if (this.options.throttleShare && Math.random() < this.options.throttleShare) {
+      this.calls.throttled += 1;
+      const err = new Error('Too Many Requests');
+      err.name = 'TooManyRequestsException';
+      throw err;
+    }
+  }
+
+  /** A job already in Batch (for seeding a benchmark with active simulations). */
+  seed(jobName: string, state: JobState, startedAt: number): string {
+    const jobId = `bench-job-${++this.seq}`;
+    this.jobs.set(jobId, {
+      jobId,
+      jobName,
+      state,
+      attempts: [],
+      createdAt: startedAt,
+      startedAt,
+      logStreamName: `bench/${jobId}`,
+    });
+    return jobId;
+  }
+
+  /** Moves a job on, as Batch would between two polls. */
+  advance(jobId: string, state: JobState): void {
+    const job = this.jobs.get(jobId)!;
+    job.state = state;
+    if (state === 'SUCCEEDED') {
+      job.exitCode = 0;
+      job.stoppedAt = Date.now();
+      job.attempts = [{ exitCode: 0, startedAt: job.startedAt, stoppedAt: job.stoppedAt }];
+    }
+  }
+
+  async submit(request: SubmitJobRequest) {
+    this.calls.submit += 1;
+    this.maybeThrottle();
+    return { jobId: this.seed(request.jobName, 'SUBMITTED', Date.now()) };
+  }
+
+  async findJobByName(jobName: string) {
+    this.calls.findJobByName += 1;
+    this.maybeThrottle();
+    return [...this.jobs.values()].find((j) => j.jobName === jobName);
+  }
+
+  async describe(jobIds: string[]) {
+    this.calls.describe += 1;
+    this.maybeThrottle();
+    if (jobIds.length > 100) throw new Error(`DescribeJobs takes at most 100 ids, got ${jobIds.length}`);
+    this.calls.describeAnswered += 1;
+    return jobIds.flatMap((id) => {
+      const job = this.jobs.get(id);
+      return job ? [{ ...job, attempts: [...job.attempts] }] : [];
+    });
+  }
+
+  async terminate(jobId: string) {
+    this.calls.terminate += 1;
+    this.maybeThrottle();
+    this.advance(jobId, 'FAILED');
+  }
+}
