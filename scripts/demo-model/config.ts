@@ -9,6 +9,7 @@
  * | GCR_STATUS_FILE | the status JSON, rewritten atomically at every step | ./gcr-status.json |
  * | GCR_DEMO_WALL_SECONDS | wall time to spread the run over (0: as fast as possible) | 20 |
  * | GCR_DEMO_FAIL_AT_PERCENT | fail on purpose (exit 3) once this progress is reached | none |
+ * Spec tags `demo-wall-seconds` and `demo-fail-at-percent` override these two per simulation.
  * | GCR_OUTPUT_S3_URI | s3://bucket/prefix/ to upload each finished file to | none |
  * | GCR_STATUS_S3_URI | s3://bucket/key to upload the status JSON to after each update | none |
  */
@@ -87,10 +88,20 @@ export function loadDemoConfig(env: Env = process.env, cwd = process.cwd()): Dem
     throw new DemoConfigError(`the spec in ${specSource} is invalid:\n${issues}`);
   }
 
-  const wallSeconds = numberVar(env, 'GCR_DEMO_WALL_SECONDS', 20, 0, MAX_WALL_SECONDS);
-  const failText = nonEmpty(env['GCR_DEMO_FAIL_AT_PERCENT']);
+  // A simulation may set its own demo knobs through tags (they win over the environment),
+  // so one platform can run demos of different lengths and outcomes side by side.
+  const tags = result.spec.tags ?? {};
+  const knobs: NodeJS.ProcessEnv = {
+    ...env,
+    ...(tags['demo-wall-seconds'] !== undefined ? { GCR_DEMO_WALL_SECONDS: tags['demo-wall-seconds'] } : {}),
+    ...(tags['demo-fail-at-percent'] !== undefined
+      ? { GCR_DEMO_FAIL_AT_PERCENT: tags['demo-fail-at-percent'] }
+      : {}),
+  };
+  const wallSeconds = numberVar(knobs, 'GCR_DEMO_WALL_SECONDS', 20, 0, MAX_WALL_SECONDS);
+  const failText = nonEmpty(knobs['GCR_DEMO_FAIL_AT_PERCENT']);
   const failAtPercent =
-    failText === undefined ? undefined : numberVar(env, 'GCR_DEMO_FAIL_AT_PERCENT', 0, 0, 100);
+    failText === undefined ? undefined : numberVar(knobs, 'GCR_DEMO_FAIL_AT_PERCENT', 0, 0, 100);
   const outputS3Text = nonEmpty(env['GCR_OUTPUT_S3_URI']);
   const statusS3Text = nonEmpty(env['GCR_STATUS_S3_URI']);
 

@@ -51,6 +51,28 @@ export function tropopauseKm(latDeg: number): number {
   return 8 + 9 * c * c;
 }
 
+/**
+ * Time-dependent patterns of the field last prepared. One scratch can serve
+ * every species of a grid (they are written one after the other), which keeps
+ * memory to one grid-sized array however many species there are.
+ */
+export class FieldScratch {
+  /** Travelling-wave pattern, [j][i]. */
+  readonly wave: Float32Array;
+  /** Diurnal cycle by longitude, [i]. */
+  readonly diurnal: Float64Array;
+  owner: SpeciesField | undefined;
+  instant: number | undefined;
+
+  constructor(
+    readonly nx: number,
+    readonly ny: number,
+  ) {
+    this.wave = new Float32Array(nx * ny);
+    this.diurnal = new Float64Array(nx);
+  }
+}
+
 interface Wave {
   zonal: number;
   periodHours: number;
@@ -64,23 +86,20 @@ export class SpeciesField {
   readonly nz: number;
   /** Vertical profile x north-south gradient, [k][j]. */
   private readonly profile: Float64Array;
-  /** Fixed source-region enhancement, [j][i] (0 for non-surface species). */
-  private readonly sources: Float64Array;
+  /** Fixed source-region enhancement, [j][i] (surface-emitted species only). */
+  private readonly sources: Float32Array | undefined;
   /** Per-level weights of the sources, the wave and the diurnal cycle. */
   private readonly sourceWeight: Float64Array;
   private readonly waveWeight: Float64Array;
   private readonly diurnalWeight: Float64Array;
   private readonly waves: Wave[];
-  /** Wave and diurnal patterns of the instant last prepared, [j][i]. */
-  private readonly wave: Float64Array;
-  private readonly diurnal: Float64Array;
-  private preparedAt: number | undefined;
 
   constructor(
     readonly species: SpeciesProfile,
     private readonly grid: HorizontalGrid,
     vertical: VerticalGrid,
     seed: number,
+    private readonly scratch: FieldScratch = new FieldScratch(grid.lon.length, grid.lat.length),
   ) {
     const random = seededRandom(seed ^ seedFrom(species.name));
     this.nx = grid.lon.length;
@@ -111,8 +130,9 @@ export class SpeciesField {
     const scale = species.scaleKm ?? 3;
     this.sourceWeight = z.map((h) => (species.kind === 'surface' ? Math.exp(-h / scale) : 0));
 
-    this.sources = new Float64Array(this.nx * this.ny);
-    if (species.kind === 'surface') {
+    if (scratch.nx !== this.nx || scratch.ny !== this.ny) throw new Error('scratch of another grid');
+    this.sources = species.kind === 'surface' ? new Float32Array(this.nx * this.ny) : undefined;
+    if (this.sources) {
       const count = 3 + Math.floor(random() * 3);
       for (let s = 0; s < count; s++) {
         const lat0 = -20 + random() * 75;
@@ -147,13 +167,12 @@ export class SpeciesField {
         weight: 0.5,
       },
     ];
-    this.wave = new Float64Array(this.nx * this.ny);
-    this.diurnal = new Float64Array(this.nx * this.ny);
   }
 
-  /** Computes the time-dependent patterns for an instant (epoch ms). */
+  /** Computes the time-dependent patterns for an instant (epoch ms) into the scratch. */
   prepare(instantMs: number): void {
-    if (this.preparedAt === instantMs) return;
+    const scratch = this.scratch;
+    if (scratch.owner === this && scratch.instant === instantMs) return;
     const hours = (instantMs - PHASE_EPOCH_MS) / HOUR_MS;
     const utcHour = (((instantMs % 86_400_000) + 86_400_000) % 86_400_000) / HOUR_MS;
     const norm = this.waves.reduce((n, w) => n + w.weight, 0);
@@ -169,12 +188,15 @@ export class SpeciesField {
             wave.weight *
             Math.sin(wave.zonal * lonRad - (2 * Math.PI * hours) / wave.periodHours + wave.phase + tilt);
         }
-        this.wave[j * this.nx + i] = (envelope * w) / norm;
-        const localHour = utcHour + this.grid.lon[i]! / 15;
-        this.diurnal[j * this.nx + i] = Math.cos((2 * Math.PI * (localHour - 15)) / 24);
+        scratch.wave[j * this.nx + i] = (envelope * w) / norm;
       }
     }
-    this.preparedAt = instantMs;
+    for (let i = 0; i < this.nx; i++) {
+      const localHour = utcHour + this.grid.lon[i]! / 15;
+      scratch.diurnal[i] = Math.cos((2 * Math.PI * (localHour - 15)) / 24);
+    }
+    scratch.owner = this;
+    scratch.instant = instantMs;
   }
 
   /**
@@ -182,8 +204,9 @@ export class SpeciesField {
    * `out` ([k][j][i], C order; length at least nk * ny * nx).
    */
   fill(out: Float32Array, k0: number, nk: number): void {
-    if (this.preparedAt === undefined) throw new Error('prepare(instant) before fill');
-    const { nx, ny } = this;
+    const { nx, ny, scratch, sources } = this;
+    if (scratch.owner !== this) throw new Error('prepare(instant) before fill');
+    const { wave, diurnal } = scratch;
     let o = 0;
     for (let k = k0; k < k0 + nk; k++) {
       const a = this.waveWeight[k]!;
@@ -192,9 +215,15 @@ export class SpeciesField {
       for (let j = 0; j < ny; j++) {
         const p = this.profile[k * ny + j]!;
         const row = j * nx;
-        for (let i = 0; i < nx; i++) {
-          const c = row + i;
-          out[o++] = p * (1 + s * this.sources[c]!) * (1 + a * this.wave[c]! + d * this.diurnal[c]!);
+        if (sources && s > 0) {
+          for (let i = 0; i < nx; i++) {
+            const c = row + i;
+            out[o++] = p * (1 + s * sources[c]!) * (1 + a * wave[c]! + d * diurnal[i]!);
+          }
+        } else {
+          for (let i = 0; i < nx; i++) {
+            out[o++] = p * (1 + a * wave[row + i]! + d * diurnal[i]!);
+          }
         }
       }
     }

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { DemoConfig } from './config.js';
 import { cellAreas, horizontalGrid, verticalGrid } from './grid.js';
-import { SpeciesField, seedFrom } from './fields.js';
+import { FieldScratch, SpeciesField, seedFrom } from './fields.js';
 import { CollectionFile } from './output.js';
 import { collectionFileName, planDiagnostics, type DiagnosticInterval } from './schedule.js';
 import { speciesFor } from './species.js';
@@ -96,7 +96,9 @@ export async function runDemoModel(config: DemoConfig, io: RunIo): Promise<numbe
       grid: spec.grid,
       period: spec.period,
     });
-    const fields = species.map((s) => new SpeciesField(s, grid, vertical, seed));
+    // Species are written one after another, so they share one scratch grid.
+    const scratch = new FieldScratch(grid.lon.length, grid.lat.length);
+    const fields = species.map((s) => new SpeciesField(s, grid, vertical, seed, scratch));
 
     banner(
       io,

@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { SpeciesField, seedFrom, seededRandom, tropopauseKm } from '../../../scripts/demo-model/fields.js';
+import {
+  FieldScratch,
+  SpeciesField,
+  seedFrom,
+  seededRandom,
+  tropopauseKm,
+} from '../../../scripts/demo-model/fields.js';
 import { horizontalGrid, verticalGrid } from '../../../scripts/demo-model/grid.js';
 import { roundMantissa } from '../../../scripts/demo-model/output.js';
 import { speciesFor } from '../../../scripts/demo-model/species.js';
@@ -110,6 +116,20 @@ describe('synthetic fields', () => {
     const block = new Float32Array(5 * cells);
     field.fill(block, 10, 5);
     expect(block).toEqual(whole.subarray(10 * cells, 15 * cells));
+  });
+
+  it('give the same values through a scratch shared by all species, written one after the other', () => {
+    const scratch = new FieldScratch(grid.lon.length, grid.lat.length);
+    const profiles = speciesFor('TransportTracers');
+    const shared = profiles.map((p) => new SpeciesField(p, grid, vertical, 3, scratch));
+    for (const [index, field] of shared.entries()) {
+      field.prepare(T0);
+      const out = new Float32Array(vertical.levels * cells);
+      field.fill(out, 0, vertical.levels);
+      expect(out).toEqual(sample(profiles[index]!.name, 3));
+    }
+    // A field whose patterns were overwritten by another must be prepared again.
+    expect(() => shared[0]!.fill(new Float32Array(cells), 0, 1)).toThrow(/prepare/);
   });
 
   it('seeds come from the spec content', () => {

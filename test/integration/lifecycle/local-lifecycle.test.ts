@@ -1,0 +1,178 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import path from 'node:path';
+import {
+  api,
+  startPlatformProcess,
+  tempDataDir,
+  type RunningPlatform,
+} from '../../helpers/platform-process.js';
+import { repoRoot } from '../../helpers/local-dynamodb.js';
+
+const TERMINAL = ['SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT'];
+const tinySpec = JSON.parse(readFileSync(path.join(repoRoot, 'test/fixtures/specs/tiny-demo.json'), 'utf8'));
+
+function spec(
+  overrides: { tags?: Record<string, string>; compute?: Record<string, unknown>; name?: string } = {},
+) {
+  return {
+    ...tinySpec,
+    ...(overrides.name ? { name: overrides.name } : {}),
+    compute: { ...tinySpec.compute, ...overrides.compute },
+    tags: { ...tinySpec.tags, ...overrides.tags },
+  };
+}
+
+/** Processes whose working directory is the job's run directory: the job, if it still runs. */
+function processesIn(dir: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readlinkSync(`/proc/${entry}/cwd`) === dir) pids.push(Number(entry));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return pids;
+}
+
+async function waitFor(
+  platform: RunningPlatform,
+  token: string,
+  id: string,
+  statuses: string[],
+  seconds = 120,
+) {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const res = await api(platform, 'GET', `/simulations/${id}`, { token });
+    if (statuses.includes(res.body.status)) return res.body;
+    if (Date.now() > deadline)
+      throw new Error(
+        `${id} is ${res.body.status} (${res.body.history.at(-1)?.reason}), expected ${statuses.join('/')}`,
+      );
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+function statusEvents(platform: RunningPlatform, id: string) {
+  return readFileSync(path.join(platform.dataDir, 'events.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l))
+    .filter((e) => e['detail-type'] === 'Simulation Status Changed' && e.detail.simulationId === id)
+    .map((e) => `${e.detail.from}->${e.detail.to}`);
+}
+
+describe('simulations on the local backend, end to end', () => {
+  let platform: RunningPlatform;
+  let token: string;
+
+  beforeAll(async () => {
+    platform = await startPlatformProcess({
+      env: { GCR_SCHEDULE_RATE_SECONDS: '5', GCR_LOCAL_BATCH_SLOTS: '4' },
+    });
+    token = await platform.token('lifecycle');
+  }, 120_000);
+
+  afterAll(async () => {
+    await platform?.stop();
+  }, 60_000);
+
+  const submit = async (body: unknown) => {
+    const res = await api(platform, 'POST', '/simulations', { token, body });
+    expect(res.status).toBe(201);
+    return res.body.id as string;
+  };
+
+  it('runs 20 simulations submitted at once to SUCCEEDED with no lost or duplicated transition', async () => {
+    const ids = await Promise.all(Array.from({ length: 20 }, (_, i) => submit(spec({ name: `batch ${i}` }))));
+    for (const id of ids) {
+      const done = await waitFor(platform, token, id, TERMINAL, 240);
+      expect(done.status).toBe('SUCCEEDED');
+      const path = done.history.map((h: { to: string }) => h.to);
+      expect(path[0]).toBe('PENDING');
+      expect(path.at(-1)).toBe('SUCCEEDED');
+      expect(new Set(path).size).toBe(path.length);
+      const published = statusEvents(platform, id);
+      expect(published).toEqual(
+        done.history.slice(1).map((h: { from: string; to: string }) => `${h.from}->${h.to}`),
+      );
+    }
+  }, 300_000);
+
+  it('ends a job that exits non-zero FAILED with its exit code', async () => {
+    const id = await submit(spec({ tags: { 'demo-fail-at-percent': '50' } }));
+    const done = await waitFor(platform, token, id, TERMINAL);
+    expect(done.status).toBe('FAILED');
+    expect(done.job.exitCode).toBe(3);
+    expect(done.history.at(-1).reason).toMatch(/model failure: the model exited with code 3/);
+  }, 150_000);
+
+  it('cancels a RUNNING simulation: CANCELLED, and its process is gone', async () => {
+    const id = await submit(spec({ tags: { 'demo-wall-seconds': '120' } }));
+    const running = await waitFor(platform, token, id, ['RUNNING']);
+    const runDir = path.join(platform.dataDir, 'batch', 'runs', running.job.jobId);
+    expect(processesIn(runDir).length).toBeGreaterThan(0);
+    expect((await api(platform, 'POST', `/simulations/${id}/cancel`, { token })).status).toBe(202);
+    const done = await waitFor(platform, token, id, TERMINAL, 60);
+    expect(done.status).toBe('CANCELLED');
+    expect(processesIn(runDir)).toEqual([]);
+  }, 150_000);
+
+  it('cancels a RUNNABLE simulation before it starts', async () => {
+    // Fill the four slots, then the fifth waits RUNNABLE.
+    const blockers = await Promise.all(
+      Array.from({ length: 4 }, () => submit(spec({ tags: { 'demo-wall-seconds': '120' } }))),
+    );
+    for (const id of blockers) await waitFor(platform, token, id, ['RUNNING']);
+    const waiting = await submit(spec());
+    await waitFor(platform, token, waiting, ['RUNNABLE']);
+    await api(platform, 'POST', `/simulations/${waiting}/cancel`, { token });
+    const done = await waitFor(platform, token, waiting, TERMINAL, 60);
+    expect(done.status).toBe('CANCELLED');
+    expect(done.history.map((h: { to: string }) => h.to)).not.toContain('RUNNING');
+    for (const id of blockers) await api(platform, 'POST', `/simulations/${id}/cancel`, { token });
+    for (const id of blockers)
+      expect((await waitFor(platform, token, id, TERMINAL, 60)).status).toBe('CANCELLED');
+  }, 200_000);
+
+  it('ends a simulation that runs past its max runtime TIMED_OUT', async () => {
+    const id = await submit(
+      spec({ compute: { maxRuntimeMinutes: 1 }, tags: { 'demo-wall-seconds': '300' } }),
+    );
+    const done = await waitFor(platform, token, id, TERMINAL, 150);
+    expect(done.status).toBe('TIMED_OUT');
+    expect(done.history.at(-1).reason).toMatch(/1 min/);
+  }, 200_000);
+});
+
+describe('a platform killed with jobs running', () => {
+  it('brings every simulation to a terminal state after it starts again', async () => {
+    const dataDir = tempDataDir();
+    const env = { GCR_SCHEDULE_RATE_SECONDS: '5', GCR_LOCAL_BATCH_SLOTS: '2' };
+    const first = await startPlatformProcess({ dataDir, env });
+    const token = await first.token('crash');
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await api(first, 'POST', '/simulations', {
+        token,
+        body: spec({ tags: { 'demo-wall-seconds': '6' } }),
+      });
+      ids.push(res.body.id);
+    }
+    await waitFor(first, token, ids[0]!, ['RUNNING']);
+    await first.kill();
+
+    const second = await startPlatformProcess({ dataDir, env });
+    try {
+      for (const id of ids) {
+        const done = await waitFor(second, token, id, TERMINAL, 180);
+        expect(TERMINAL).toContain(done.status);
+      }
+    } finally {
+      await second.stop();
+    }
+  }, 300_000);
+});
