@@ -628,15 +628,42 @@ describe('submission service (packaged services/submission/serverless.yml)', () 
   });
 });
 
+describe('execution services (packaged services/execution-*/serverless.yml)', () => {
+  it('feeds the poller queue from the four rules, with a dead-letter queue after 5 receives', () => {
+    const poller = loadTemplate(path.join(repoRoot, 'services', 'execution-poller'));
+    const queue = props(poller, 'PollQueue');
+    expect(queue['RedrivePolicy']).toMatchObject({ maxReceiveCount: 5 });
+    const rules = resourcesOfType(poller, 'AWS::Events::Rule').map(([id]) => id);
+    expect(rules.sort()).toEqual([
+      'BatchJobStateRule',
+      'CancelRequestedRule',
+      'PollRequestedRule',
+      'SubmittedRule',
+    ]);
+    expect(props(poller, 'BatchJobStateRule')['EventPattern']).toMatchObject({ source: ['aws.batch'] });
+    const alarms = resourcesOfType(poller, 'AWS::CloudWatch::Alarm').map(([id]) => id);
+    expect(alarms).toEqual(expect.arrayContaining(['PollDeadLetterAlarm', 'PollerErrorsAlarm']));
+  });
+
+  it('alarms on the oldest overdue poll with a runbook in the description', () => {
+    const finder = loadTemplate(path.join(repoRoot, 'services', 'execution-finder'));
+    expect(props(finder, 'OldestOverduePollAlarm')).toMatchObject({
+      MetricName: 'OldestOverduePollSeconds',
+      AlarmDescription: expect.stringContaining('runbooks/oldest-overdue-poll.md'),
+    });
+  });
+});
+
 describe('IAM across the packaged templates', () => {
   it('has no statement that allows the action * or <service>:*', () => {
     const offending: string[] = [];
-    for (const [name, template] of [
-      ['root', root],
-      ['submission', submission],
-    ] as const) {
+    const services = serviceDirs.map((dir) => [path.basename(dir), loadTemplate(dir)] as const);
+    expect(services.map(([name]) => name)).toEqual(
+      expect.arrayContaining(['submission', 'execution-finder', 'execution-poller']),
+    );
+    for (const [name, template] of [['root', root] as const, ...services]) {
       const statements = iamStatements(template);
-      if (name === 'submission') expect(statements.length).toBeGreaterThan(0);
+      if (name !== 'root') expect(statements.length).toBeGreaterThan(0);
       for (const { where, statement } of statements) {
         if (statement.Effect !== 'Allow') continue;
         if (statement.NotAction !== undefined) offending.push(`${name}:${where} allows NotAction`);
