@@ -138,7 +138,8 @@ async function bareGetItem(endpoint: string, table: string, id: string): Promise
 
 async function main(): Promise<void> {
   process.stderr.write(`starting the local platform...\n`);
-  const platform = await startPlatformProcess();
+  // Jobs stay queued (no local Batch slots): the benchmark measures the API, not 2,000 demo models.
+  const platform = await startPlatformProcess({ env: { GCR_LOCAL_BATCH_SLOTS: '0' } });
   try {
     const token = await platform.token('bench');
     const created = await fetch(`${platform.url}/simulations`, {

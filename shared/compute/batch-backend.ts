@@ -12,6 +12,7 @@
  */
 import {
   DescribeJobsCommand,
+  JobStatus,
   ListJobsCommand,
   SubmitJobCommand,
   TerminateJobCommand,
@@ -58,15 +59,8 @@ export const SPOT_RETRY_EVALUATE_ON_EXIT = [
   { onReason: '*', action: 'EXIT' },
 ] as const;
 
-const JOB_STATES: ReadonlySet<string> = new Set<JobState>([
-  'SUBMITTED',
-  'PENDING',
-  'RUNNABLE',
-  'STARTING',
-  'RUNNING',
-  'SUCCEEDED',
-  'FAILED',
-]);
+/** Batch's job statuses, from the API model the SDK is generated from. */
+const JOB_STATES: ReadonlySet<string> = new Set<string>(Object.values(JobStatus));
 
 /** Batch answered something the port cannot represent (e.g. a job status it does not know). */
 export class BatchResponseError extends Error {

@@ -167,6 +167,62 @@ export function createDynamoSimulationRepository(
     };
   }
 
+  /**
+   * One UpdateItem conditional on the version and status the caller read: sets
+   * attributes, appends to lists, removes attributes, and bumps the version.
+   */
+  async function versionedUpdate(change: {
+    id: string;
+    expectedVersion: number;
+    expectedStatus: SimulationStatus;
+    set: Record<string, unknown>;
+    append?: Record<string, unknown[]>;
+    remove?: string[];
+  }): Promise<Simulation> {
+    const names: Record<string, string> = { '#version': 'version', '#status': 'status' };
+    const values: Record<string, unknown> = {
+      ':expected': change.expectedVersion,
+      ':next': change.expectedVersion + 1,
+      ':status': change.expectedStatus,
+    };
+    const sets = ['#version = :next'];
+    Object.entries(change.set).forEach(([attribute, value], i) => {
+      names[`#s${i}`] = attribute;
+      values[`:s${i}`] = value;
+      sets.push(`#s${i} = :s${i}`);
+    });
+    Object.entries(change.append ?? {}).forEach(([attribute, items], i) => {
+      names[`#a${i}`] = attribute;
+      values[`:a${i}`] = items;
+      sets.push(`#a${i} = list_append(#a${i}, :a${i})`);
+    });
+    const removes = (change.remove ?? []).map((attribute, i) => {
+      names[`#r${i}`] = attribute;
+      return `#r${i}`;
+    });
+    try {
+      const out = await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { id: change.id },
+          UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+          ConditionExpression: '#version = :expected AND #status = :status',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toSimulation(out.Attributes ?? {});
+    } catch (err) {
+      if (isConditionalCheckFailed(err)) {
+        throw new StaleVersionError(
+          `simulation ${change.id} is no longer ${change.expectedStatus} at version ${change.expectedVersion}`,
+        );
+      }
+      throw err;
+    }
+  }
+
   return {
     async create(simulation, options = {}) {
       const shard = shardOf(simulation.id, statusIndexShards);
@@ -297,106 +353,41 @@ export function createDynamoSimulationRepository(
       if (!canTransition(from, to)) {
         throw new InvalidTransitionError(`a simulation cannot move from ${from} to ${to}`);
       }
-      const names: Record<string, string> = {
-        '#status': 'status',
-        '#version': 'version',
-        '#history': 'history',
-        '#updatedAt': 'updatedAt',
-      };
-      const values: Record<string, unknown> = {
-        ':to': to,
-        ':from': from,
-        ':expected': expectedVersion,
-        ':next': expectedVersion + 1,
-        ':at': at.toISOString(),
-        ':entry': [{ at: at.toISOString(), from, to, reason }],
-      };
-      const sets = [
-        '#status = :to',
-        '#version = :next',
-        '#updatedAt = :at',
-        '#history = list_append(#history, :entry)',
-      ];
-      const removes: string[] = [];
-      if (isTerminal(to)) {
-        removes.push('statusShard', 'nextPollAt', 'activeOwner');
-      } else {
-        names['#statusShard'] = 'statusShard';
-        names['#nextPollAt'] = 'nextPollAt';
-        values[':statusShard'] = statusShardKey(to, shardOf(id, statusIndexShards));
-        values[':nextPollAt'] = nextPollAt ?? at.getTime();
-        sets.push('#statusShard = :statusShard', '#nextPollAt = :nextPollAt');
-      }
-      Object.entries(set).forEach(([key, value], i) => {
-        names[`#s${i}`] = key;
-        values[`:s${i}`] = value;
-        sets.push(`#s${i} = :s${i}`);
+      const when = at.toISOString();
+      const terminal = isTerminal(to);
+      return versionedUpdate({
+        id,
+        expectedVersion,
+        expectedStatus: from,
+        set: {
+          status: to,
+          updatedAt: when,
+          // Moving the StatusIndex key is what re-files the simulation for the finder.
+          ...(terminal
+            ? {}
+            : {
+                statusShard: statusShardKey(to, shardOf(id, statusIndexShards)),
+                nextPollAt: nextPollAt ?? at.getTime(),
+              }),
+          ...set,
+        },
+        append: { history: [{ at: when, from, to, reason }] },
+        // A finished simulation leaves the sparse indexes in the same write.
+        remove: terminal ? ['statusShard', 'nextPollAt', 'activeOwner'] : [],
       });
-      try {
-        const out = await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { id },
-            UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
-            ConditionExpression: '#version = :expected AND #status = :from',
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        return toSimulation(out.Attributes ?? {});
-      } catch (err) {
-        if (isConditionalCheckFailed(err)) {
-          throw new StaleVersionError(`simulation ${id} is no longer ${from} at version ${expectedVersion}`);
-        }
-        throw err;
-      }
     },
 
     async update({ id, expectedVersion, status, set, nextPollAt, at = new Date() }) {
-      const names: Record<string, string> = {
-        '#status': 'status',
-        '#version': 'version',
-        '#updatedAt': 'updatedAt',
-      };
-      const values: Record<string, unknown> = {
-        ':status': status,
-        ':expected': expectedVersion,
-        ':next': expectedVersion + 1,
-        ':at': at.toISOString(),
-      };
-      const sets = ['#version = :next', '#updatedAt = :at'];
-      if (nextPollAt !== undefined && !isTerminal(status)) {
-        names['#nextPollAt'] = 'nextPollAt';
-        values[':nextPollAt'] = nextPollAt;
-        sets.push('#nextPollAt = :nextPollAt');
-      }
-      Object.entries(set).forEach(([key, value], i) => {
-        names[`#s${i}`] = key;
-        values[`:s${i}`] = value;
-        sets.push(`#s${i} = :s${i}`);
+      return versionedUpdate({
+        id,
+        expectedVersion,
+        expectedStatus: status,
+        set: {
+          updatedAt: at.toISOString(),
+          ...(nextPollAt !== undefined && !isTerminal(status) ? { nextPollAt } : {}),
+          ...set,
+        },
       });
-      try {
-        const out = await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { id },
-            UpdateExpression: `SET ${sets.join(', ')}`,
-            ConditionExpression: '#version = :expected AND #status = :status',
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        return toSimulation(out.Attributes ?? {});
-      } catch (err) {
-        if (isConditionalCheckFailed(err)) {
-          throw new StaleVersionError(
-            `simulation ${id} is no longer ${status} at version ${expectedVersion}`,
-          );
-        }
-        throw err;
-      }
     },
 
     async queryDue(status, shard, nowMs, options = {}) {

@@ -20,17 +20,11 @@ import {
   type RetryStrategy,
   type SubmitJobInput,
 } from './types.js';
+import { JobStatus } from '@aws-sdk/client-batch';
 
 export const JOB_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
-export const JOB_STATUSES = [
-  'SUBMITTED',
-  'PENDING',
-  'RUNNABLE',
-  'STARTING',
-  'RUNNING',
-  'SUCCEEDED',
-  'FAILED',
-];
+/** Batch's job statuses, from the API model the SDK is generated from. */
+export const JOB_STATUSES: string[] = Object.values(JobStatus);
 const MAX_REASON = 1024;
 const UNSUPPORTED_SUBMIT_MEMBERS = [
   'arrayProperties',
