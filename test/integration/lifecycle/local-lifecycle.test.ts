@@ -59,12 +59,18 @@ async function waitFor(
   }
 }
 
+/**
+ * The simulation's `Simulation Status Changed` events, in version order: two
+ * poller invocations may publish consecutive transitions in either order (as on
+ * AWS); `version` is what orders them.
+ */
 function statusEvents(platform: RunningPlatform, id: string) {
   return readFileSync(path.join(platform.dataDir, 'events.jsonl'), 'utf8')
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l))
     .filter((e) => e['detail-type'] === 'Simulation Status Changed' && e.detail.simulationId === id)
+    .sort((a, b) => a.detail.version - b.detail.version)
     .map((e) => `${e.detail.from}->${e.detail.to}`);
 }
 
@@ -103,7 +109,47 @@ describe('simulations on the local backend, end to end', () => {
         done.history.slice(1).map((h: { from: string; to: string }) => `${h.from}->${h.to}`),
       );
     }
+    await expectNetcdfOutputs(ids[0]!);
   }, 300_000);
+
+  /** The outputs in the local bucket are NetCDF-4 files an independent reader (ncdump) opens. */
+  async function expectNetcdfOutputs(id: string): Promise<void> {
+    const s3 = new S3Client({
+      endpoint: platform.endpoints.s3,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    });
+    const bucket = platform.buckets[0]!;
+    const listed = await s3.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: `simulations/${id}/outputs/` }),
+    );
+    const keys = (listed.Contents ?? []).map((o) => o.Key!);
+    const key = keys.find((k) => /GEOSChem\.SpeciesConc\.20190101_0000z\.nc4$/.test(k));
+    expect(key).toBeDefined();
+    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const body = Buffer.from(await object.Body!.transformToByteArray());
+    // The HDF5 signature at byte 0: the upload is the file itself, not a chunk-framed copy.
+    expect([...body.subarray(0, 8)]).toEqual([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const file = path.join(os.tmpdir(), `gcr-${id}.nc4`);
+    writeFileSync(file, body);
+    let header: string;
+    try {
+      header = execFileSync('ncdump', ['-h', file], { encoding: 'utf8' });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+        console.warn(
+          'ncdump is not installed (apt-get install netcdf-bin): the independent-reader check is SKIPPED',
+        );
+        return;
+      }
+      throw err;
+    }
+    expect(header).toMatch(/lat = 46 ;/);
+    expect(header).toMatch(/lon = 72 ;/);
+    expect(header).toMatch(/lev = 47 ;/);
+    expect(header).toMatch(/float SpeciesConcVV_Rn222\(time, lev, lat, lon\)/);
+  }
 
   it('ends a job that exits non-zero FAILED with its exit code', async () => {
     const id = await submit(spec({ tags: { 'demo-fail-at-percent': '50' } }));
