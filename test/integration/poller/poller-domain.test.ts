@@ -65,6 +65,7 @@ describe('execution poller domain (dynalite + in-memory backend)', () => {
     const simulation = await created();
     await Promise.all([submitPending(ports, simulation.id), submitPending(ports, simulation.id)]);
     expect(backend.calls.submit).toBe(1);
+    expect(backend.calls.findJobByName).toBe(0); // no earlier claim: no orphan to look for
     expect((await repository.get(simulation.id))?.status).toBe('SUBMITTED');
     expect(transitions()).toEqual(['PENDING->SUBMITTED']);
   });
@@ -92,6 +93,7 @@ describe('execution poller domain (dynalite + in-memory backend)', () => {
     // ...after it, the orphan is found by name and recorded, not submitted again.
     clock.now += SUBMIT_CLAIM_TTL_MS + 1;
     await submitPending(ports, simulation.id);
+    expect(backend.calls.findJobByName).toBe(1);
     expect(backend.calls.submit).toBe(1);
     const stored = await repository.get(simulation.id);
     expect(stored).toMatchObject({ status: 'SUBMITTED', job: { jobId: backend.only().jobId } });

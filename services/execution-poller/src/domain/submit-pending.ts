@@ -28,8 +28,9 @@ function submittedJob(job: { jobId: string; jobName: string }, at: number): Simu
 
 /**
  * Starts the job of a PENDING simulation exactly once. The claim (a conditional
- * write) keeps a duplicate message from submitting twice; looking the job up by
- * name first finds a job a crashed poller submitted but never recorded.
+ * write) keeps a duplicate message from submitting twice; when an earlier claim
+ * exists, looking the job up by name first finds a job a crashed poller
+ * submitted but never recorded.
  */
 export async function submitPending(ports: PollerPorts, id: string): Promise<void> {
   const loaded = await ports.repository.getWithInternals(id);
@@ -63,8 +64,13 @@ export async function submitPending(ports: PollerPorts, id: string): Promise<voi
 
   const spec = storedSpec(simulation);
   const jobName = jobNameFor(simulation.id);
-  await ports.rateLimiter.acquire(1);
-  const orphan: JobDescription | undefined = await withBackoff(() => backend.findJobByName(jobName), ports);
+  // Only a poller that claimed before us can have left a job behind: look for it
+  // then, and spare the first (by far the most common) submission the ListJobs call.
+  let orphan: JobDescription | undefined;
+  if (loaded.submitClaimedAt !== undefined) {
+    await ports.rateLimiter.acquire(1);
+    orphan = await withBackoff(() => backend.findJobByName(jobName), ports);
+  }
   let reason: string;
   let jobId: string;
   if (orphan) {
