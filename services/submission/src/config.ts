@@ -9,6 +9,7 @@ export const config = {
   statusIndexShards: env.int('STATUS_INDEX_SHARDS', 16, { min: 1, max: 256 }),
   maxActivePerOwner: env.int('MAX_ACTIVE_SIMULATIONS_PER_OWNER', 20, { min: 1, max: 10_000 }),
   stage: env.string('STAGE', 'dev'),
+  localBackendEnabled: env.string('LOCAL_BACKEND_ENABLED', 'false') === 'true',
   /** Where Batch jobs log (awslogs); on the local platform, the local Batch emulator's logs. */
   jobLogGroup: env.string('JOB_LOG_GROUP', '/aws/batch/job'),
 };

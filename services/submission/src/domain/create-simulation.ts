@@ -48,7 +48,7 @@ async function replay(
 
 export async function createSimulation(
   ports: SubmissionPorts,
-  limits: { maxActivePerOwner: number },
+  limits: { maxActivePerOwner: number; localBackendEnabled: boolean },
   request: CreateSimulationRequest,
 ): Promise<CreateSimulationResult> {
   const { caller, body, idempotencyKey } = request;
@@ -58,6 +58,14 @@ export async function createSimulation(
     throw new ValidationError('the simulation spec is invalid', validated.issues);
   }
   const spec = validated.spec;
+  if (spec.compute.backend === 'local' && !limits.localBackendEnabled) {
+    throw new ValidationError('the simulation spec is invalid', [
+      {
+        field: 'compute.backend',
+        message: 'the local backend runs jobs only on the local platform (npm start); here, use aws-batch',
+      },
+    ]);
+  }
   const fingerprint = requestFingerprint(spec);
   const id = idempotencyKey ? idempotentSimulationId(caller.userId, idempotencyKey) : newSimulationId();
 

@@ -26,7 +26,7 @@ export const handler = httpHandler(async (event) => {
         metrics.publishStoredMetrics();
       },
     },
-    { maxActivePerOwner: config.maxActivePerOwner },
+    { maxActivePerOwner: config.maxActivePerOwner, localBackendEnabled: config.localBackendEnabled },
     { caller, body, idempotencyKey: header(event, 'idempotency-key') },
   );
   const headers: Record<string, string> = { location: `/simulations/${result.simulation.id}` };
