@@ -160,6 +160,19 @@ describe('execution poller domain (dynalite + in-memory backend)', () => {
     expect(await Promise.all(sims.map(async (s) => (await repository.get(s.id))!.version))).toEqual(versions);
   });
 
+  it('fails a simulation whose job the backend refuses, saying why, instead of retrying forever', async () => {
+    const { backend, ports, transitions } = setup();
+    backend.submit = async () => {
+      throw Object.assign(new Error('job queue gcr-x does not exist'), { name: 'ClientException' });
+    };
+    const simulation = await created();
+    await submitPending(ports, simulation.id);
+    const stored = await repository.get(simulation.id);
+    expect(stored?.status).toBe('FAILED');
+    expect(stored?.history.at(-1)?.reason).toMatch(/refused the job: job queue gcr-x does not exist/);
+    expect(transitions()).toEqual(['PENDING->FAILED']);
+  });
+
   it('retries a throttled describe and loses nothing', async () => {
     const { backend, ports } = setup();
     const simulation = await created();

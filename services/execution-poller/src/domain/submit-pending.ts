@@ -78,23 +78,37 @@ export async function submitPending(ports: PollerPorts, id: string): Promise<voi
     reason = `found job ${jobId}, submitted before an interruption`;
   } else {
     await ports.rateLimiter.acquire(1);
-    ({ jobId } = await withBackoff(
-      () =>
-        backend.submit({
-          simulationId: simulation.id,
-          jobName,
-          architecture: spec.compute.architecture,
-          purchase: spec.compute.purchase,
-          vcpus: spec.compute.vcpus,
-          memoryMiB: spec.compute.memoryMiB,
-          ...(spec.compute.instanceType ? { instanceType: spec.compute.instanceType } : {}),
-          spotRetries: spec.compute.spotRetries,
-          maxRuntimeSeconds: spec.compute.maxRuntimeMinutes * 60,
-          environment: ports.jobEnvironment(simulation),
-          tags: { ...spec.tags, 'gcr:simulation-id': simulation.id, 'gcr:owner': simulation.owner },
-        }),
-      ports,
-    ));
+    try {
+      ({ jobId } = await withBackoff(
+        () =>
+          backend.submit({
+            simulationId: simulation.id,
+            jobName,
+            architecture: spec.compute.architecture,
+            purchase: spec.compute.purchase,
+            vcpus: spec.compute.vcpus,
+            memoryMiB: spec.compute.memoryMiB,
+            ...(spec.compute.instanceType ? { instanceType: spec.compute.instanceType } : {}),
+            spotRetries: spec.compute.spotRetries,
+            maxRuntimeSeconds: spec.compute.maxRuntimeMinutes * 60,
+            environment: ports.jobEnvironment(simulation),
+            tags: { ...spec.tags, 'gcr:simulation-id': simulation.id, 'gcr:owner': simulation.owner },
+          }),
+        ports,
+      ));
+    } catch (err) {
+      if (ports.isRetryable(err)) throw err; // throttled or unavailable: the message comes back
+      // The backend refused the job itself (bad queue, bad request): retrying cannot help.
+      await applyPlan(ports, simulation, {
+        transitions: [
+          {
+            to: 'FAILED',
+            reason: `the ${simulation.backend} backend refused the job: ${(err as Error).message}`,
+          },
+        ],
+      });
+      return;
+    }
     reason = `job ${jobId} submitted to ${simulation.backend}`;
   }
 
