@@ -6,7 +6,9 @@
 import type { RegisterCommand } from '../context.js';
 import { registerCancel } from './cancel.js';
 import { registerEvents } from './events.js';
+import { registerInspect } from './inspect.js';
 import { registerList } from './list.js';
+import { registerRundir } from './rundir.js';
 import { registerLogs } from './logs.js';
 import { registerStatus } from './status.js';
 import { registerSubmit } from './submit.js';
@@ -22,4 +24,6 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerCancel,
   registerEvents,
   registerToken,
+  registerInspect,
+  registerRundir,
 ];
