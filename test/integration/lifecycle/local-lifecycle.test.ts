@@ -104,6 +104,11 @@ describe('simulations on the local backend, end to end', () => {
       expect(path[0]).toBe('PENDING');
       expect(path.at(-1)).toBe('SUCCEEDED');
       expect(new Set(path).size).toBe(path.length);
+      // The event follows its write by a moment: wait until it is on the bus.
+      const deadline = Date.now() + 10_000;
+      while (statusEvents(platform, id).length < done.history.length - 1 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
       const published = statusEvents(platform, id);
       expect(published).toEqual(
         done.history.slice(1).map((h: { from: string; to: string }) => `${h.from}->${h.to}`),
