@@ -9,6 +9,7 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Simulation } from '../../schemas/generated/types.js';
+import type { OutgoingEvent } from '../events/publisher.js';
 import { InvalidTransitionError, StaleVersionError, ValidationError } from '../errors.js';
 import { canTransition, isTerminal, type SimulationStatus } from '../status.js';
 import { createdKey, decodeCursor, encodeCursor, shardOf, statusShardKey } from './keys.js';
@@ -55,6 +56,11 @@ export interface TransitionRequest {
   nextPollAt?: number;
   /** Extra attributes to set in the same write (e.g. job details, cancelRequestedAt). */
   set?: Record<string, unknown>;
+  /**
+   * The event announcing this transition, kept on the item in the same write
+   * (a transactional outbox) until `clearPendingEvent` confirms it was published.
+   */
+  event?: OutgoingEvent;
 }
 
 export type DueSimulation = Simulation & { nextPollAt: number };
@@ -88,6 +94,8 @@ export interface SimulationRepository {
   transition(request: TransitionRequest): Promise<Simulation>;
   /** A conditional write that keeps the status (claims, progress, job details). */
   update(request: UpdateRequest): Promise<Simulation>;
+  /** Forgets a transition's event once it is published (idempotent; does not change the version). */
+  clearPendingEvent(id: string, version: number): Promise<void>;
   /** Active simulations of one StatusIndex partition whose next poll is due, with that time. */
   queryDue(
     status: SimulationStatus,
@@ -111,10 +119,42 @@ const INDEX_ATTRIBUTES: (keyof IndexAttributes)[] = [
   'submitClaimedAt',
 ];
 
+/** Outbox entries are top-level attributes `outbox_<version>`: one per transition, never clashing. */
+const OUTBOX_PREFIX = 'outbox_';
+
+/**
+ * Events written with a transition but not yet confirmed as published, carried
+ * on a simulation under a symbol: invisible to JSON (so never in an API answer),
+ * available to the writers that must publish them.
+ */
+export const PENDING_EVENTS = Symbol('pendingEvents');
+
+export interface PendingEvent {
+  version: number;
+  event: OutgoingEvent;
+}
+
+export function pendingEventsOf(simulation: Simulation): PendingEvent[] {
+  return (simulation as Simulation & { [PENDING_EVENTS]?: PendingEvent[] })[PENDING_EVENTS] ?? [];
+}
+
 function toSimulation(item: Record<string, unknown>): Simulation {
   const copy = { ...item };
   for (const key of INDEX_ATTRIBUTES) delete copy[key];
-  return copy as unknown as Simulation;
+  const pending: PendingEvent[] = [];
+  for (const key of Object.keys(copy)) {
+    if (!key.startsWith(OUTBOX_PREFIX)) continue;
+    pending.push({ version: Number(key.slice(OUTBOX_PREFIX.length)), event: copy[key] as OutgoingEvent });
+    delete copy[key];
+  }
+  const simulation = copy as unknown as Simulation;
+  if (pending.length > 0) {
+    Object.defineProperty(simulation, PENDING_EVENTS, {
+      value: pending.sort((a, b) => a.version - b.version),
+      enumerable: false,
+    });
+  }
+  return simulation;
 }
 
 function cursorToKey(cursor: string | undefined): Record<string, unknown> | undefined {
@@ -349,7 +389,17 @@ export function createDynamoSimulationRepository(
       return count;
     },
 
-    async transition({ id, expectedVersion, from, to, reason, at = new Date(), nextPollAt, set = {} }) {
+    async transition({
+      id,
+      expectedVersion,
+      from,
+      to,
+      reason,
+      at = new Date(),
+      nextPollAt,
+      set = {},
+      event,
+    }) {
       if (!canTransition(from, to)) {
         throw new InvalidTransitionError(`a simulation cannot move from ${from} to ${to}`);
       }
@@ -369,6 +419,7 @@ export function createDynamoSimulationRepository(
                 statusShard: statusShardKey(to, shardOf(id, statusIndexShards)),
                 nextPollAt: nextPollAt ?? at.getTime(),
               }),
+          ...(event ? { [`${OUTBOX_PREFIX}${expectedVersion + 1}`]: event } : {}),
           ...set,
         },
         append: { history: [{ at: when, from, to, reason }] },
@@ -388,6 +439,22 @@ export function createDynamoSimulationRepository(
           ...set,
         },
       });
+    },
+
+    async clearPendingEvent(id, version) {
+      await client
+        .send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { id },
+            UpdateExpression: 'REMOVE #o',
+            ConditionExpression: 'attribute_exists(id)',
+            ExpressionAttributeNames: { '#o': `${OUTBOX_PREFIX}${version}` },
+          }),
+        )
+        .catch((err: unknown) => {
+          if (!isConditionalCheckFailed(err)) throw err;
+        });
     },
 
     async queryDue(status, shard, nowMs, options = {}) {

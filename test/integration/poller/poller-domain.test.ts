@@ -173,6 +173,37 @@ describe('execution poller domain (dynalite + in-memory backend)', () => {
     expect(transitions()).toEqual(['PENDING->FAILED']);
   });
 
+  it('loses no status event when publishing fails after the write: the redelivered message publishes it', async () => {
+    const { backend, ports, published } = setup();
+    const simulation = await created();
+    await submitPending(ports, simulation.id);
+    const jobId = backend.only().jobId;
+    const running = backend.move(jobId, 'RUNNING', { startedAt: Date.now() });
+    let failNext = true;
+    const flaky = {
+      ...ports,
+      publisher: {
+        publish: async (events: OutgoingEvent[]) => {
+          if (failNext) {
+            failNext = false;
+            throw new Error('EventBridge unavailable');
+          }
+          published.push(...events);
+        },
+      },
+    };
+    await expect(observeJob(flaky, simulation.id, running)).rejects.toThrow('EventBridge unavailable');
+    expect((await repository.get(simulation.id))?.status).toBe('RUNNING'); // the write happened
+    expect(published.map((e) => (e.detail as { to: string }).to)).toEqual(['SUBMITTED']);
+    // The same message, delivered again: the stored event goes out, once, and nothing is written twice.
+    await observeJob(flaky, simulation.id, running);
+    expect(published.map((e) => (e.detail as { to: string }).to)).toEqual(['SUBMITTED', 'RUNNING']);
+    await observeJob(flaky, simulation.id, running);
+    expect(published).toHaveLength(2);
+    const stored = await repository.get(simulation.id);
+    expect(JSON.stringify(stored)).not.toMatch(/outbox/);
+  });
+
   it('retries a throttled describe and loses nothing', async () => {
     const { backend, ports } = setup();
     const simulation = await created();

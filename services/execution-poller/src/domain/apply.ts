@@ -1,5 +1,6 @@
 import { StaleVersionError } from '../../../../shared/errors.js';
 import { Source, simulationStatusChanged } from '../../../../shared/events/catalog.js';
+import { publishAndClear, publishPendingEvents } from '../../../../shared/events/outbox.js';
 import { isTerminal } from '../../../../shared/status.js';
 import type { Simulation } from '../../../../schemas/generated/types.js';
 import { withBackoff } from './backoff.js';
@@ -24,6 +25,21 @@ export async function applyPlan(ports: PollerPorts, simulation: Simulation, plan
   for (const [i, step] of plan.transitions.entries()) {
     const last = i === plan.transitions.length - 1;
     const at = new Date(ports.now());
+    const version = current.version + 1;
+    const event = simulationStatusChanged(Source.executionPoller, {
+      simulationId: current.id,
+      owner: current.owner,
+      name: current.name,
+      backend: current.backend,
+      from: current.status,
+      to: step.to,
+      reason: step.reason,
+      version,
+      at: at.toISOString(),
+      terminal: isTerminal(step.to),
+      ...(last && plan.job?.exitCode !== undefined ? { exitCode: plan.job.exitCode } : {}),
+      ...((last ? plan.job : current.job) ? { attempt: (last ? plan.job : current.job)!.attempt } : {}),
+    });
     const updated = await ports.repository.transition({
       id: current.id,
       expectedVersion: current.version,
@@ -33,23 +49,9 @@ export async function applyPlan(ports: PollerPorts, simulation: Simulation, plan
       at,
       nextPollAt: at.getTime() + nextPollDelaySeconds(step.to) * 1000,
       set: last && plan.job ? { job: plan.job } : {},
+      event,
     });
-    await ports.publisher.publish([
-      simulationStatusChanged(Source.executionPoller, {
-        simulationId: updated.id,
-        owner: updated.owner,
-        name: updated.name,
-        backend: updated.backend,
-        from: current.status,
-        to: step.to,
-        reason: step.reason,
-        version: updated.version,
-        at: at.toISOString(),
-        terminal: isTerminal(step.to),
-        ...(updated.job?.exitCode !== undefined ? { exitCode: updated.job.exitCode } : {}),
-        ...(updated.job ? { attempt: updated.job.attempt } : {}),
-      }),
-    ]);
+    await publishAndClear(ports, updated.id, version, event);
     current = updated;
   }
   if (plan.transitions.length === 0 && plan.job) {
@@ -73,6 +75,8 @@ export async function withFreshRead(
   for (let tries = 1; ; tries++) {
     const simulation = await ports.repository.get(id);
     if (!simulation) return;
+    // Events an earlier attempt wrote but could not confirm go out first, in order.
+    await publishPendingEvents(ports, simulation);
     try {
       await attempt(simulation);
       return;

@@ -1,4 +1,5 @@
 import type { JobDescription } from '../../../../shared/compute/backend.js';
+import { publishPendingEvents } from '../../../../shared/events/outbox.js';
 import type { Simulation } from '../../../../schemas/generated/types.js';
 import { applyPlan, withFreshRead } from './apply.js';
 import type { PollerPorts } from './ports.js';
@@ -73,6 +74,7 @@ export async function cancel(ports: PollerPorts, simulation: Simulation): Promis
  */
 export async function pollSimulations(ports: PollerPorts, backendName: string, ids: string[]): Promise<void> {
   const simulations = await ports.repository.getMany(ids);
+  for (const simulation of simulations) await publishPendingEvents(ports, simulation);
   for (const s of simulations.filter((s) => s.status === 'PENDING')) await submitPending(ports, s.id);
   for (const s of simulations.filter((s) => s.status === 'CANCELLING' && !s.job)) await cancel(ports, s);
 

@@ -1,5 +1,6 @@
 import { ConflictError, StaleVersionError } from '../../../../shared/errors.js';
 import { Source, simulationStatusChanged } from '../../../../shared/events/catalog.js';
+import { publishAndClear } from '../../../../shared/events/outbox.js';
 import type { Caller } from '../../../../shared/http/identity.js';
 import { isTerminal } from '../../../../shared/status.js';
 import type { Simulation } from '../../../../schemas/generated/types.js';
@@ -28,6 +29,18 @@ export async function cancelSimulation(
     const at = ports.now();
     const who = caller.username ?? caller.userId;
     const reason = `cancel requested by ${who}`;
+    const event = simulationStatusChanged(Source.submission, {
+      simulationId: id,
+      owner: simulation.owner,
+      name: simulation.name,
+      backend: simulation.backend,
+      from: simulation.status,
+      to: 'CANCELLING',
+      reason,
+      version: simulation.version + 1,
+      at: at.toISOString(),
+      terminal: false,
+    });
     try {
       const updated = await ports.repository.transition({
         id,
@@ -37,24 +50,13 @@ export async function cancelSimulation(
         reason,
         at,
         set: { cancelRequestedAt: at.toISOString(), cancelRequestedBy: who },
+        event,
       });
       try {
-        await ports.publisher.publish([
-          simulationStatusChanged(Source.submission, {
-            simulationId: id,
-            owner: updated.owner,
-            name: updated.name,
-            backend: updated.backend,
-            from: simulation.status,
-            to: 'CANCELLING',
-            reason,
-            version: updated.version,
-            at: at.toISOString(),
-            terminal: false,
-          }),
-        ]);
+        await publishAndClear(ports, id, updated.version, event);
       } catch (err) {
-        // CANCELLING is on the StatusIndex: the next poll acts on it even without the event.
+        // The event stays in the simulation's outbox, and CANCELLING is on the
+        // StatusIndex: the poller publishes it and acts on the cancel at its next poll.
         ports.onPublishFailure?.(err, id);
       }
       return updated;
