@@ -13,6 +13,7 @@ import {
   submitPending,
   SUBMIT_CLAIM_TTL_MS,
 } from '../../../services/execution-poller/src/domain/submit-pending.js';
+import { ABANDONED_EVENT_AGE_MS } from '../../../shared/events/outbox.js';
 import { startLocalDynamo } from '../../helpers/local-dynamodb.js';
 import { FakeBackend } from '../../helpers/fake-backend.js';
 import { aSimulation } from '../../helpers/simulations.js';
@@ -174,11 +175,11 @@ describe('execution poller domain (dynalite + in-memory backend)', () => {
   });
 
   it('loses no status event when publishing fails after the write: the redelivered message publishes it', async () => {
-    const { backend, ports, published } = setup();
+    const { backend, ports, published, clock } = setup();
     const simulation = await created();
     await submitPending(ports, simulation.id);
     const jobId = backend.only().jobId;
-    const running = backend.move(jobId, 'RUNNING', { startedAt: Date.now() });
+    const running = backend.move(jobId, 'RUNNING', { startedAt: clock.now });
     let failNext = true;
     const flaky = {
       ...ports,
@@ -195,7 +196,11 @@ describe('execution poller domain (dynalite + in-memory backend)', () => {
     await expect(observeJob(flaky, simulation.id, running)).rejects.toThrow('EventBridge unavailable');
     expect((await repository.get(simulation.id))?.status).toBe('RUNNING'); // the write happened
     expect(published.map((e) => (e.detail as { to: string }).to)).toEqual(['SUBMITTED']);
-    // The same message, delivered again: the stored event goes out, once, and nothing is written twice.
+    // Redelivered at once, the entry may still be its writer's: nothing goes out twice.
+    await observeJob(flaky, simulation.id, running);
+    expect(published).toHaveLength(1);
+    // The message comes back after its visibility timeout: the abandoned event goes out, once.
+    clock.now += ABANDONED_EVENT_AGE_MS + 1;
     await observeJob(flaky, simulation.id, running);
     expect(published.map((e) => (e.detail as { to: string }).to)).toEqual(['SUBMITTED', 'RUNNING']);
     await observeJob(flaky, simulation.id, running);
