@@ -10,29 +10,10 @@
  * Exit codes: 0 done; 1 write or upload failure; 2 bad spec or environment;
  * 3 failure injected with GCR_DEMO_FAIL_AT_PERCENT; 143 SIGTERM (130 SIGINT).
  */
-import { provideH5wasmLoader, type H5Wasm } from '../../shared/netcdf/h5.js';
+import { loadH5wasmPastTsx } from '../h5wasm-past-tsx.js';
 import { DemoConfigError, loadDemoConfig, parseS3Uri, statusFileFrom, type DemoConfig } from './config.js';
 import { EXIT, runDemoModel } from './run.js';
 import { S3Uploads, isoSeconds, writeFileAtomic } from './status.js';
-
-/**
- * Under `node --import tsx`, every ES module goes through tsx's loader, which
- * rewrites dynamic imports with source maps; for h5wasm's 4 MB WebAssembly
- * module that costs seconds and hundreds of MB. Imported with a tsx namespace
- * of its own, the module is left to Node's loader (tsx only handles its own
- * namespace). Without tsx the query is harmless; any failure falls back to a
- * plain import.
- */
-function loadH5wasmPastTsx(): void {
-  provideH5wasmLoader(async () => {
-    try {
-      const url = `${import.meta.resolve('h5wasm/node')}?tsx-namespace=gcr-h5wasm`;
-      return ((await import(url)) as { default: H5Wasm }).default;
-    } catch {
-      return (await import('h5wasm/node')).default;
-    }
-  });
-}
 
 async function main(): Promise<number> {
   loadH5wasmPastTsx();

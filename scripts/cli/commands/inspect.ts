@@ -1,5 +1,5 @@
 /** `gcr inspect <file>`: summary metrics of a GEOS-Chem NetCDF-4 file (local, no API). */
-import { provideH5wasmLoader, type H5Wasm } from '../../../shared/netcdf/h5.js';
+import { loadH5wasmPastTsx } from '../../h5wasm-past-tsx.js';
 import {
   computeMetrics,
   NetcdfOpenError,
@@ -84,20 +84,4 @@ function num(x: number | null): string {
   if (x === 0 || Number.isInteger(x)) return String(x);
   const abs = Math.abs(x);
   return abs >= 1e-3 && abs < 1e6 ? String(Number(x.toPrecision(6))) : x.toExponential(5);
-}
-
-/**
- * Under tsx (bin/gcr.js), loading h5wasm's 4 MB module through tsx's loader
- * is slow; imported in a tsx namespace of its own it goes to Node's loader
- * (as scripts/demo-model/main.ts does). Does nothing once h5wasm is loaded.
- */
-function loadH5wasmPastTsx(): void {
-  provideH5wasmLoader(async () => {
-    try {
-      const url = `${import.meta.resolve('h5wasm/node')}?tsx-namespace=gcr-h5wasm`;
-      return ((await import(url)) as { default: H5Wasm }).default;
-    } catch {
-      return (await import('h5wasm/node')).default;
-    }
-  });
 }
