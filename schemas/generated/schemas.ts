@@ -82,6 +82,177 @@ export const healthResponseSchema = {
   },
 } as const;
 
+/** schemas/api/input-plan.schema.json */
+export const inputPlanSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/api/input-plan.schema.json',
+  title: 'InputPlan',
+  description:
+    'The input data a run will read from the public GEOS-Chem data buckets (ExtData layout), with estimated volumes and what the buckets are known not to hold. Computed from the spec and its generated run directory (HEMCO_Config.rc, geoschem_config.yml); see docs/INPUTS-AND-ESTIMATES.md.',
+  type: 'object',
+  additionalProperties: false,
+  required: [
+    'buckets',
+    'period',
+    'items',
+    'itemCount',
+    'totalBytes',
+    'unavailableCount',
+    'warnings',
+    'notes',
+  ],
+  properties: {
+    buckets: {
+      type: 'array',
+      items: {
+        type: 'string',
+        pattern: '^s3://[a-z0-9.-]+$',
+      },
+      description:
+        'The buckets the items live in, e.g. ["s3://geos-chem"] (nested-grid meteorology may be in s3://gcgrid).',
+    },
+    period: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['start', 'end', 'days'],
+      properties: {
+        start: {
+          type: 'string',
+          format: 'date-time',
+        },
+        end: {
+          type: 'string',
+          format: 'date-time',
+        },
+        days: {
+          type: 'integer',
+          minimum: 1,
+          description: 'UTC calendar days the run touches.',
+        },
+      },
+    },
+    items: {
+      type: 'array',
+      items: {
+        $ref: '#/$defs/InputPlanItem',
+      },
+    },
+    itemCount: {
+      type: 'integer',
+      minimum: 0,
+    },
+    totalBytes: {
+      type: 'integer',
+      minimum: 0,
+      description: "Sum of the items' estimatedBytes.",
+    },
+    unavailableCount: {
+      type: 'integer',
+      minimum: 0,
+      description: 'Items whose data the buckets are known not to hold for this run.',
+    },
+    warnings: {
+      type: 'array',
+      items: {
+        $ref: '#/$defs/InputPlanWarning',
+      },
+      description:
+        'Grids and periods the public buckets are known not to hold, each naming the spec field to change.',
+    },
+    notes: {
+      type: 'array',
+      items: {
+        type: 'string',
+      },
+      description: "How the plan was made and what it leaves out (assumptions, estimates' bases).",
+    },
+  },
+  $defs: {
+    InputPlanWarning: {
+      title: 'InputPlanWarning',
+      type: 'object',
+      additionalProperties: false,
+      required: ['field', 'message'],
+      properties: {
+        field: {
+          type: 'string',
+          description: 'Spec field to change, e.g. "period.start" or "grid.resolution".',
+        },
+        message: {
+          type: 'string',
+        },
+      },
+    },
+    InputPlanItem: {
+      title: 'InputPlanItem',
+      type: 'object',
+      additionalProperties: false,
+      required: ['category', 'description', 'bucket', 'keyCount', 'estimatedBytes', 'available'],
+      properties: {
+        category: {
+          type: 'string',
+          enum: ['met', 'restart', 'emissions', 'chemistry', 'other'],
+        },
+        description: {
+          type: 'string',
+          description: 'What it is, e.g. "MERRA-2 A1 fields (1-hourly 2-D)" or "CEDS v2024-06".',
+        },
+        bucket: {
+          type: 'string',
+          pattern: '^s3://[a-z0-9.-]+$',
+        },
+        s3Uri: {
+          type: 'string',
+          pattern: '^s3://',
+          description: 'The one object, when the item is a single file.',
+        },
+        prefix: {
+          type: 'string',
+          pattern: '^s3://',
+          description: "Common prefix of the item's objects, when there are several.",
+        },
+        keys: {
+          type: 'array',
+          items: {
+            type: 'string',
+          },
+          description: 'Object keys (relative to the bucket), listed up to 400 per item; see keysTruncated.',
+        },
+        keysTruncated: {
+          type: 'boolean',
+          description: 'True when keys lists only the first 400 of keyCount.',
+        },
+        keyCount: {
+          type: 'integer',
+          minimum: 0,
+        },
+        estimatedBytes: {
+          type: 'integer',
+          minimum: 0,
+        },
+        sizeBasis: {
+          type: 'string',
+          description: 'How estimatedBytes was obtained.',
+        },
+        source: {
+          type: 'string',
+          description:
+            'Where the path comes from, e.g. "HEMCO_Config.rc.gmao_metfields" or "download_data.yml restarts.fullchem".',
+        },
+        available: {
+          type: 'boolean',
+          description:
+            "False when the buckets are known not to hold this data for the run's period and grid.",
+        },
+        reason: {
+          type: 'string',
+          description: 'Why it is unavailable (or what to know about it).',
+        },
+      },
+    },
+  },
+} as const;
+
 /** schemas/api/list-simulations-query.schema.json */
 export const listSimulationsQuerySchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -135,6 +306,867 @@ export const listSimulationsResponseSchema = {
     },
     nextCursor: {
       type: 'string',
+    },
+  },
+} as const;
+
+/** schemas/api/result-file-link.schema.json */
+export const resultFileLinkSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/api/result-file-link.schema.json',
+  title: 'ResultFileLink',
+  description:
+    'GET /simulations/{id}/results/files/{key}: a short-lived presigned URL from which a plain HTTP GET downloads one file of a simulation (an output in its manifest, or a file under results/).',
+  type: 'object',
+  additionalProperties: false,
+  required: ['key', 'url', 'expiresAt'],
+  properties: {
+    key: {
+      type: 'string',
+      description:
+        "The file, relative to the simulation's prefix, e.g. outputs/GEOSChem.SpeciesConc.20190101_0000z.nc4.",
+    },
+    url: {
+      type: 'string',
+      description: 'Presigned GET URL; needs no Authorization header.',
+    },
+    expiresAt: {
+      type: 'string',
+      format: 'date-time',
+    },
+    size: {
+      type: 'integer',
+      minimum: 0,
+      description: 'Bytes.',
+    },
+    sha256: {
+      type: 'string',
+      pattern: '^[0-9a-f]{64}$',
+      description: 'Hex SHA-256 recorded in the manifest (outputs only).',
+    },
+    contentType: {
+      type: 'string',
+    },
+  },
+} as const;
+
+/** schemas/api/results-comparison.schema.json */
+export const resultsComparisonSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/api/results-comparison.schema.json',
+  title: 'ResultsComparison',
+  description:
+    "POST /simulations/{id}/compare/{otherId}: the two runs' results side by side, as GEOS-Chem benchmark tables show them: for every variable both runs wrote in the same collection, its metrics in the reference run ({id}) and the development run ({otherId}), dev - ref and (dev - ref) / |ref| in %, sorted by the largest relative difference of the surface area-weighted mean; plus maps of dev - ref (surface, time mean) for the variables that differ most. Kept under simulations/{id}/results/comparisons/{otherId}/ and reused until either run's results change (or ?refresh=true).",
+  type: 'object',
+  additionalProperties: false,
+  required: ['ref', 'dev', 'grid', 'generatedAt', 'cached', 'species', 'onlyInRef', 'onlyInDev', 'maps'],
+  properties: {
+    ref: {
+      $ref: '#/$defs/ComparedRun',
+    },
+    dev: {
+      $ref: '#/$defs/ComparedRun',
+    },
+    grid: {
+      type: 'string',
+      description: 'The grid both runs share, e.g. 4x5.',
+    },
+    generatedAt: {
+      type: 'string',
+      format: 'date-time',
+    },
+    cached: {
+      type: 'boolean',
+      description: 'True when this answer is a stored comparison reused as is.',
+    },
+    species: {
+      type: 'array',
+      items: {
+        $ref: '#/$defs/ComparisonRow',
+      },
+    },
+    onlyInRef: {
+      type: 'array',
+      description: 'Collection/variable pairs only the reference run wrote.',
+      items: {
+        type: 'string',
+      },
+    },
+    onlyInDev: {
+      type: 'array',
+      items: {
+        type: 'string',
+      },
+    },
+    maps: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['collection', 'variable', 'key'],
+        properties: {
+          collection: {
+            type: 'string',
+          },
+          variable: {
+            type: 'string',
+          },
+          key: {
+            type: 'string',
+            description:
+              'Under the reference simulation: fetch through GET /simulations/{id}/results/files/{key}.',
+          },
+        },
+      },
+    },
+    mapsNote: {
+      type: 'string',
+      description: 'Why fewer maps than asked were drawn, when that happens.',
+    },
+  },
+  $defs: {
+    ComparedRun: {
+      title: 'ComparedRun',
+      type: 'object',
+      additionalProperties: false,
+      required: ['simulationId', 'name', 'resultsUpdatedAt'],
+      properties: {
+        simulationId: {
+          type: 'string',
+        },
+        name: {
+          type: 'string',
+        },
+        resultsUpdatedAt: {
+          type: 'string',
+        },
+      },
+    },
+    ComparisonStats: {
+      title: 'ComparisonStats',
+      type: 'object',
+      additionalProperties: false,
+      required: ['surfaceMean', 'mean', 'min', 'max'],
+      properties: {
+        surfaceMean: {
+          type: ['number', 'null'],
+          description: 'Time mean of the surface area-weighted means.',
+        },
+        mean: {
+          type: ['number', 'null'],
+        },
+        min: {
+          type: ['number', 'null'],
+        },
+        max: {
+          type: ['number', 'null'],
+        },
+      },
+    },
+    ComparisonRow: {
+      title: 'ComparisonRow',
+      type: 'object',
+      additionalProperties: false,
+      required: ['collection', 'variable', 'units', 'ref', 'dev', 'difference', 'relativeDifferencePercent'],
+      properties: {
+        collection: {
+          type: 'string',
+        },
+        variable: {
+          type: 'string',
+        },
+        units: {
+          type: ['string', 'null'],
+        },
+        ref: {
+          $ref: '#/$defs/ComparisonStats',
+        },
+        dev: {
+          $ref: '#/$defs/ComparisonStats',
+        },
+        difference: {
+          $ref: '#/$defs/ComparisonStats',
+          description: 'dev - ref.',
+        },
+        relativeDifferencePercent: {
+          $ref: '#/$defs/ComparisonStats',
+          description: '(dev - ref) / |ref| x 100; null where ref is 0 (0 when both are 0) or unknown.',
+        },
+      },
+    },
+  },
+} as const;
+
+/** schemas/api/run-estimate.schema.json */
+export const runEstimateSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/api/run-estimate.schema.json',
+  title: 'RunEstimate',
+  description:
+    'Expected wall time and cost of a run on the instance choices that fit it, scaled from published GEOS-Chem timings on AWS and priced from the EC2 on-demand table in shared/pricing/. See docs/INPUTS-AND-ESTIMATES.md.',
+  type: 'object',
+  additionalProperties: false,
+  required: [
+    'model',
+    'simulatedDays',
+    'purchase',
+    'options',
+    'recommended',
+    'basis',
+    'assumptions',
+    'uncertainty',
+    'warnings',
+    'pricing',
+  ],
+  properties: {
+    model: {
+      type: 'string',
+      enum: ['gcclassic', 'gchp'],
+    },
+    simulatedDays: {
+      type: 'number',
+      exclusiveMinimum: 0,
+      description: 'Length of the period in days (hours / 24).',
+    },
+    purchase: {
+      type: 'string',
+      enum: ['spot', 'on-demand'],
+    },
+    options: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        $ref: '#/$defs/EstimateOption',
+      },
+    },
+    recommended: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['instanceType', 'reason'],
+      properties: {
+        instanceType: {
+          type: 'string',
+        },
+        reason: {
+          type: 'string',
+        },
+      },
+    },
+    basis: {
+      type: 'array',
+      items: {
+        $ref: '#/$defs/EstimateBasisRow',
+      },
+      description: 'The published figures the estimate is scaled from, each with its citation.',
+    },
+    assumptions: {
+      type: 'array',
+      items: {
+        type: 'string',
+      },
+      description: 'Every scaling factor applied to this run and where it comes from.',
+    },
+    uncertainty: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['factor', 'statement'],
+      properties: {
+        factor: {
+          type: 'number',
+          minimum: 1,
+          description: 'low = expected / factor, high = expected x factor.',
+        },
+        statement: {
+          type: 'string',
+        },
+      },
+    },
+    warnings: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['field', 'message'],
+        properties: {
+          field: {
+            type: 'string',
+          },
+          message: {
+            type: 'string',
+          },
+        },
+      },
+      description: 'Limits the estimate says the run may cross (compute.maxRuntimeMinutes, maxCostUsd).',
+    },
+    pricing: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['source', 'region', 'generatedAt'],
+      properties: {
+        source: {
+          type: 'string',
+        },
+        region: {
+          type: 'string',
+        },
+        generatedAt: {
+          type: 'string',
+        },
+        spotFraction: {
+          type: 'number',
+          description:
+            'Spot price as a fraction of on-demand, when purchase is spot (an assumption: the table has no spot prices).',
+        },
+      },
+    },
+  },
+  $defs: {
+    EstimateRange: {
+      title: 'EstimateRange',
+      type: 'object',
+      additionalProperties: false,
+      required: ['low', 'expected', 'high'],
+      properties: {
+        low: {
+          type: 'number',
+          minimum: 0,
+        },
+        expected: {
+          type: 'number',
+          minimum: 0,
+        },
+        high: {
+          type: 'number',
+          minimum: 0,
+        },
+      },
+    },
+    EstimateOption: {
+      title: 'EstimateOption',
+      type: 'object',
+      additionalProperties: false,
+      required: [
+        'instanceType',
+        'architecture',
+        'vcpus',
+        'nodes',
+        'purchase',
+        'pricePerHourUsd',
+        'wallSeconds',
+        'costUsd',
+        'fitsMaxRuntime',
+      ],
+      properties: {
+        instanceType: {
+          type: 'string',
+        },
+        architecture: {
+          type: 'string',
+          enum: ['arm64', 'x86_64'],
+        },
+        vcpus: {
+          type: 'integer',
+          minimum: 1,
+          description: 'vCPUs per instance.',
+        },
+        threads: {
+          type: 'integer',
+          minimum: 1,
+          description: 'OpenMP threads (GC Classic) or MPI processes (GCHP) the estimate assumes.',
+        },
+        nodes: {
+          type: 'integer',
+          minimum: 1,
+        },
+        purchase: {
+          type: 'string',
+          enum: ['spot', 'on-demand'],
+        },
+        pricePerHourUsd: {
+          type: 'number',
+          minimum: 0,
+          description: 'Per instance; spot is estimated (see pricing.spotFraction).',
+        },
+        onDemandPricePerHourUsd: {
+          type: 'number',
+          minimum: 0,
+        },
+        wallSeconds: {
+          $ref: '#/$defs/EstimateRange',
+        },
+        costUsd: {
+          $ref: '#/$defs/EstimateRange',
+          description: 'wallSeconds / 3600 x pricePerHourUsd x nodes.',
+        },
+        fitsMaxRuntime: {
+          type: 'boolean',
+          description: 'Expected wall time within compute.maxRuntimeMinutes.',
+        },
+        fromSpec: {
+          type: 'boolean',
+          description: "True for the spec's own compute.instanceType.",
+        },
+      },
+    },
+    EstimateBasisRow: {
+      title: 'EstimateBasisRow',
+      type: 'object',
+      additionalProperties: false,
+      required: ['id', 'figure', 'citation'],
+      properties: {
+        id: {
+          type: 'string',
+        },
+        figure: {
+          type: 'string',
+        },
+        citation: {
+          type: 'string',
+        },
+        wallSeconds: {
+          type: 'number',
+        },
+        instanceType: {
+          type: 'string',
+        },
+      },
+    },
+  },
+} as const;
+
+/** schemas/api/simulation-plan.schema.json */
+export const simulationPlanSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/api/simulation-plan.schema.json',
+  title: 'SimulationPlan',
+  description:
+    'What POST /simulations would do with a spec, without doing it (POST /simulation-plans): the spec with its defaults filled in, the run directory that would be generated, the input data the run would read and the expected time and cost. Nothing is stored and no event is published.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['spec', 'runDirectory', 'inputs', 'estimate', 'warnings'],
+  properties: {
+    spec: {
+      $ref: 'https://gcr.dev/schemas/simulation-spec.schema.json',
+      description: 'The spec as it would be stored: every default filled in, the period in UTC.',
+    },
+    runDirectory: {
+      $ref: '#/$defs/PlannedRunDirectory',
+    },
+    inputs: {
+      $ref: 'https://gcr.dev/schemas/api/input-plan.schema.json',
+    },
+    estimate: {
+      $ref: 'https://gcr.dev/schemas/api/run-estimate.schema.json',
+    },
+    warnings: {
+      type: 'array',
+      items: {
+        $ref: '#/$defs/PlanWarning',
+      },
+      description:
+        "Everything worth knowing that does not stop the run: the spec's own warnings, then the inputs' and the estimate's, each naming the spec field concerned.",
+    },
+  },
+  $defs: {
+    PlanWarning: {
+      title: 'PlanWarning',
+      type: 'object',
+      additionalProperties: false,
+      required: ['field', 'message', 'source'],
+      properties: {
+        field: {
+          type: 'string',
+          description: 'Spec field concerned, e.g. "period.start".',
+        },
+        message: {
+          type: 'string',
+        },
+        source: {
+          type: 'string',
+          enum: ['spec', 'inputs', 'estimate'],
+          description: 'Which check raised it: the spec validator, the input plan or the estimate.',
+        },
+      },
+    },
+    PlannedRunDirectory: {
+      title: 'PlannedRunDirectory',
+      type: 'object',
+      additionalProperties: false,
+      required: ['name', 'files', 'assumptions', 'summary'],
+      properties: {
+        name: {
+          type: 'string',
+          description: "createRunDir.sh's default run-directory name, e.g. gc_2x25_merra2_fullchem.",
+        },
+        files: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['name', 'bytes'],
+            properties: {
+              name: {
+                type: 'string',
+                description: 'File name, e.g. geoschem_config.yml.',
+              },
+              bytes: {
+                type: 'integer',
+                minimum: 0,
+                description: 'Size in UTF-8 bytes.',
+              },
+            },
+          },
+          description:
+            'The configuration files, as they would be stored under simulations/<id>/rundir/ (plus gcr-rundir.json).',
+        },
+        assumptions: {
+          type: 'array',
+          items: {
+            type: 'string',
+          },
+          description:
+            "Values the platform chose where createRunDir.sh's logic is not in the reference copy.",
+        },
+        summary: {
+          $ref: '#/$defs/RunDirectorySummary',
+        },
+      },
+    },
+    RunDirectorySummary: {
+      title: 'RunDirectorySummary',
+      type: 'object',
+      additionalProperties: false,
+      required: [
+        'model',
+        'simulation',
+        'met',
+        'grid',
+        'levels',
+        'domain',
+        'period',
+        'collections',
+        'frequency',
+      ],
+      properties: {
+        model: {
+          type: 'string',
+          description: 'gcclassic or gchp.',
+        },
+        simulation: {
+          type: 'string',
+          description:
+            'Simulation type, with its extra option in parentheses when there is one, e.g. "fullchem (benchmark)".',
+        },
+        met: {
+          type: 'string',
+          description: 'Meteorology, as createRunDir.sh names it, e.g. "MERRA-2".',
+        },
+        grid: {
+          type: 'string',
+          description: 'Horizontal resolution, e.g. "2x2.5" or "C48".',
+        },
+        levels: {
+          type: 'integer',
+          minimum: 1,
+        },
+        domain: {
+          type: 'string',
+          description: '"global", a nested region code (e.g. "na"), or "custom" with its bounds.',
+        },
+        period: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['start', 'end', 'hours'],
+          properties: {
+            start: {
+              type: 'string',
+              format: 'date-time',
+            },
+            end: {
+              type: 'string',
+              format: 'date-time',
+            },
+            hours: {
+              type: 'number',
+              exclusiveMinimum: 0,
+            },
+          },
+        },
+        timesteps: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['transportSeconds', 'chemistrySeconds'],
+          properties: {
+            transportSeconds: {
+              type: 'integer',
+              minimum: 1,
+            },
+            chemistrySeconds: {
+              type: 'integer',
+              minimum: 1,
+            },
+          },
+          description:
+            'Timesteps written to geoschem_config.yml (absent when the generated files do not state them).',
+        },
+        collections: {
+          type: 'array',
+          items: {
+            type: 'string',
+          },
+          description: 'HISTORY collections switched on.',
+        },
+        frequency: {
+          type: 'string',
+          description: "How often the collections are written (the spec's diagnostics.frequency).",
+        },
+      },
+    },
+  },
+} as const;
+
+/** schemas/api/simulation-results.schema.json */
+export const simulationResultsSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/api/simulation-results.schema.json',
+  title: 'SimulationResults',
+  description:
+    "GET /simulations/{id}/results: where the processing of a simulation's outputs stands, the manifest of its output files (grouped by collection, with the outputs HISTORY.rc promised but the run did not write), per-file metrics of every variable, and the preview maps. Keys are relative to the simulation's prefix and fetchable through GET /simulations/{id}/results/files/{key}.",
+  type: 'object',
+  additionalProperties: false,
+  required: ['simulationId', 'simulationStatus', 'status', 'previews'],
+  properties: {
+    simulationId: {
+      type: 'string',
+    },
+    simulationStatus: {
+      $ref: 'https://gcr.dev/schemas/common/simulation-status.schema.json',
+    },
+    status: {
+      type: 'string',
+      enum: ['NOT_STARTED', 'PENDING', 'PROCESSING', 'READY', 'FAILED'],
+      description:
+        'NOT_STARTED: the run has not succeeded, and results are processed only once it does. PENDING: the run succeeded and its processing is queued. PROCESSING, READY, FAILED: as the results processor last recorded.',
+    },
+    reason: {
+      type: 'string',
+      description: 'Why the results are in this state (e.g. why processing failed).',
+    },
+    updatedAt: {
+      type: 'string',
+      format: 'date-time',
+    },
+    manifest: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['generatedAt', 'fileCount', 'totalBytes', 'complete', 'missing', 'collections'],
+      properties: {
+        generatedAt: {
+          type: 'string',
+        },
+        fileCount: {
+          type: 'integer',
+          minimum: 0,
+        },
+        totalBytes: {
+          type: 'integer',
+          minimum: 0,
+        },
+        complete: {
+          type: 'boolean',
+          description: "True when every output the run's HISTORY.rc promised is present.",
+        },
+        missing: {
+          type: 'array',
+          description: 'Outputs expected from HISTORY.rc and the period but not written.',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['collection', 'timeStep', 'expectedKey'],
+            properties: {
+              collection: {
+                type: 'string',
+              },
+              timeStep: {
+                type: 'string',
+              },
+              expectedKey: {
+                type: 'string',
+              },
+            },
+          },
+        },
+        collections: {
+          type: 'array',
+          items: {
+            $ref: '#/$defs/SimulationResultsCollection',
+          },
+        },
+      },
+    },
+    metrics: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['fileCount', 'truncated', 'files'],
+      properties: {
+        generatedAt: {
+          type: 'string',
+        },
+        fileCount: {
+          type: 'integer',
+          minimum: 0,
+        },
+        truncated: {
+          type: 'boolean',
+          description:
+            'True when the answer stopped at its size cap; narrow it with ?collection= or ?variables=.',
+        },
+        note: {
+          type: 'string',
+        },
+        files: {
+          type: 'array',
+          items: {
+            $ref: '#/$defs/SimulationResultsFileMetrics',
+          },
+        },
+      },
+    },
+    previews: {
+      type: 'array',
+      items: {
+        $ref: '#/$defs/SimulationResultsPreview',
+      },
+    },
+  },
+  $defs: {
+    SimulationResultsCollection: {
+      title: 'SimulationResultsCollection',
+      type: 'object',
+      additionalProperties: false,
+      required: ['collection', 'kind', 'fileCount', 'totalBytes', 'files'],
+      properties: {
+        collection: {
+          type: 'string',
+          description:
+            'HISTORY.rc collection (SpeciesConc, ...), HEMCO_diagnostics, or Restart / other for files outside collections.',
+        },
+        kind: {
+          type: 'string',
+        },
+        fileCount: {
+          type: 'integer',
+          minimum: 0,
+        },
+        totalBytes: {
+          type: 'integer',
+          minimum: 0,
+        },
+        files: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['key', 'size', 'sha256'],
+            properties: {
+              key: {
+                type: 'string',
+              },
+              size: {
+                type: 'integer',
+                minimum: 0,
+              },
+              sha256: {
+                type: 'string',
+                pattern: '^[0-9a-f]{64}$',
+              },
+              timeStep: {
+                type: 'string',
+              },
+            },
+          },
+        },
+      },
+    },
+    SimulationResultsFileMetrics: {
+      title: 'SimulationResultsFileMetrics',
+      type: 'object',
+      additionalProperties: false,
+      required: ['key', 'variables'],
+      properties: {
+        key: {
+          type: 'string',
+        },
+        collection: {
+          type: 'string',
+        },
+        timeStep: {
+          type: 'string',
+        },
+        grid: {
+          type: 'string',
+        },
+        variables: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['name', 'dims', 'units', 'validCount', 'min', 'max', 'mean'],
+            properties: {
+              name: {
+                type: 'string',
+              },
+              dims: {
+                type: 'array',
+                items: {
+                  type: 'string',
+                },
+              },
+              units: {
+                type: ['string', 'null'],
+              },
+              validCount: {
+                type: 'integer',
+                minimum: 0,
+              },
+              min: {
+                type: ['number', 'null'],
+              },
+              max: {
+                type: ['number', 'null'],
+              },
+              mean: {
+                type: ['number', 'null'],
+              },
+              surfaceAreaWeightedMean: {
+                type: 'array',
+                description: 'Area-weighted mean of the surface level, one per time step.',
+                items: {
+                  type: ['number', 'null'],
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    SimulationResultsPreview: {
+      title: 'SimulationResultsPreview',
+      type: 'object',
+      additionalProperties: false,
+      required: ['key', 'collection', 'variable'],
+      properties: {
+        key: {
+          type: 'string',
+          description: 'e.g. results/previews/SpeciesConc/SpeciesConcVV_O3.png',
+        },
+        collection: {
+          type: 'string',
+        },
+        variable: {
+          type: 'string',
+        },
+      },
     },
   },
 } as const;
@@ -372,6 +1404,67 @@ export const simulationSchema = {
               },
             },
           },
+        },
+      },
+    },
+    results: {
+      title: 'SimulationResultsStatus',
+      type: 'object',
+      description:
+        'Processing of the outputs of a SUCCEEDED simulation (manifest, metrics, previews), written only by the results processor.',
+      additionalProperties: false,
+      required: ['status', 'updatedAt'],
+      properties: {
+        status: {
+          type: 'string',
+          enum: ['PROCESSING', 'READY', 'FAILED'],
+        },
+        updatedAt: {
+          type: 'string',
+          format: 'date-time',
+        },
+        reason: {
+          type: 'string',
+          description: 'Why processing failed (FAILED only).',
+        },
+        trigger: {
+          type: 'string',
+          description:
+            'What started this processing: "succeeded:v<version>" (the run finished) or "request:<requestId>" (POST /simulations/{id}/results); a redelivered trigger is processed once.',
+        },
+        requestedBy: {
+          type: 'string',
+        },
+        manifestKey: {
+          type: 'string',
+        },
+        metricsKey: {
+          type: 'string',
+        },
+        fileCount: {
+          type: 'integer',
+          minimum: 0,
+        },
+        totalBytes: {
+          type: 'integer',
+          minimum: 0,
+        },
+        missingOutputs: {
+          type: 'integer',
+          minimum: 0,
+          description: 'Number of expected outputs not found.',
+        },
+        previews: {
+          type: 'integer',
+          minimum: 0,
+        },
+        complete: {
+          type: 'boolean',
+        },
+        announcedAt: {
+          type: 'string',
+          format: 'date-time',
+          description: 'When Simulation Results Ready or Failed was published for this processing.',
         },
       },
     },
@@ -656,18 +1749,84 @@ export const simulationResultsReadyDetailSchema = {
     },
     missingOutputs: {
       type: 'array',
+      maxItems: 100,
+      description:
+        'Expected keys of the missing outputs (the first 100; missingOutputCount has the total, the manifest lists all).',
       items: {
         type: 'string',
       },
     },
     metricsSummary: {
       type: 'object',
-      description: 'Headline metrics per species (surface area-weighted mean etc.).',
+      description:
+        "Headline metrics per species of the run's main SpeciesConc collection (at most 50 species): surfaceAreaWeightedMean (time mean of the surface area-weighted means), min and max.",
       additionalProperties: {
         type: 'object',
         additionalProperties: {
           type: 'number',
         },
+      },
+    },
+    missingOutputCount: {
+      type: 'integer',
+      minimum: 0,
+    },
+    complete: {
+      type: 'boolean',
+      description: 'True when no expected output is missing.',
+    },
+    metricsKey: {
+      type: 'string',
+    },
+    previews: {
+      type: 'integer',
+      minimum: 0,
+      description: 'Preview maps drawn.',
+    },
+  },
+} as const;
+
+/** schemas/events/simulation-results-requested.schema.json */
+export const simulationResultsRequestedDetailSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/events/simulation-results-requested.schema.json',
+  title: 'SimulationResultsRequestedDetail',
+  description:
+    "Detail of 'Simulation Results Requested' (source gcr.results-processor, published by POST /simulations/{id}/results): process a finished simulation's results again.",
+  type: 'object',
+  additionalProperties: false,
+  required: ['schemaVersion', 'simulationId', 'owner', 'requestedBy', 'requestedAt'],
+  properties: {
+    schemaVersion: {
+      const: '1',
+      description: 'Version of this detail schema; consumers refuse versions they do not know.',
+    },
+    simulationId: {
+      type: 'string',
+    },
+    owner: {
+      type: 'string',
+    },
+    requestedBy: {
+      type: 'string',
+    },
+    requestedAt: {
+      type: 'string',
+      format: 'date-time',
+    },
+    requestId: {
+      type: 'string',
+      description: 'Identifies this request: a redelivered copy of the event is processed once.',
+    },
+    species: {
+      type: 'array',
+      maxItems: 50,
+      uniqueItems: true,
+      description:
+        "Species to draw preview maps for (default: the first PREVIEW_SPECIES_COUNT of the run's SpeciesConc).",
+      items: {
+        type: 'string',
+        pattern: '^[A-Za-z0-9_]{1,64}$',
       },
     },
   },
@@ -774,6 +1933,282 @@ export const simulationSubmittedDetailSchema = {
   },
 } as const;
 
+/** schemas/results/results-manifest.schema.json */
+export const resultsManifestSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/results/results-manifest.schema.json',
+  title: 'ResultsManifest',
+  description:
+    'Every output a simulation stored (simulations/<id>/outputs/), with its size and SHA-256, and the outputs its HISTORY.rc (or spec) says it should have written but did not. Stored at simulations/<id>/results/manifest.json.',
+  type: 'object',
+  additionalProperties: false,
+  required: [
+    'schemaVersion',
+    'simulationId',
+    'generatedAt',
+    'files',
+    'missing',
+    'complete',
+    'fileCount',
+    'totalBytes',
+  ],
+  properties: {
+    schemaVersion: {
+      const: '1',
+    },
+    simulationId: {
+      type: 'string',
+    },
+    generatedAt: {
+      type: 'string',
+      format: 'date-time',
+    },
+    expectedFrom: {
+      type: 'string',
+      enum: ['history-rc', 'spec', 'demo-model'],
+      description:
+        "Where the expected outputs come from: the run's stored rundir/HISTORY.rc, the spec's diagnostics (no HISTORY.rc stored), or the demo model's schedule (the run was the demo workload).",
+    },
+    files: {
+      type: 'array',
+      items: {
+        $ref: '#/$defs/ResultsFile',
+      },
+    },
+    missing: {
+      type: 'array',
+      description: 'Expected outputs with no stored file of the same collection and time step.',
+      items: {
+        $ref: '#/$defs/MissingOutput',
+      },
+    },
+    complete: {
+      type: 'boolean',
+      description: 'True when no expected output is missing.',
+    },
+    fileCount: {
+      type: 'integer',
+      minimum: 0,
+    },
+    totalBytes: {
+      type: 'integer',
+      minimum: 0,
+    },
+  },
+  $defs: {
+    ResultsFile: {
+      title: 'ResultsFile',
+      type: 'object',
+      additionalProperties: false,
+      required: ['key', 'size', 'sha256', 'contentType', 'kind'],
+      properties: {
+        key: {
+          type: 'string',
+          description:
+            'Key relative to simulations/<id>/, e.g. "outputs/GEOSChem.SpeciesConc.20190101_0000z.nc4".',
+        },
+        size: {
+          type: 'integer',
+          minimum: 0,
+        },
+        sha256: {
+          type: 'string',
+          pattern: '^[0-9a-f]{64}$',
+        },
+        contentType: {
+          type: 'string',
+        },
+        kind: {
+          type: 'string',
+          enum: ['diagnostic', 'restart', 'hemco-diagnostic', 'other'],
+        },
+        collection: {
+          type: 'string',
+        },
+        timeStep: {
+          type: 'string',
+          format: 'date-time',
+          description: 'The time stamp in the file name (UTC).',
+        },
+      },
+    },
+    MissingOutput: {
+      title: 'MissingOutput',
+      type: 'object',
+      additionalProperties: false,
+      required: ['collection', 'timeStep', 'expectedKey'],
+      properties: {
+        collection: {
+          type: 'string',
+        },
+        timeStep: {
+          type: 'string',
+          format: 'date-time',
+        },
+        expectedKey: {
+          type: 'string',
+        },
+      },
+    },
+  },
+} as const;
+
+/** schemas/results/results-metrics.schema.json */
+export const resultsMetricsSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/results/results-metrics.schema.json',
+  title: 'ResultsMetrics',
+  description:
+    'Summary metrics of every NetCDF output of a simulation (shared/results/metrics.ts computeMetrics). Stored at simulations/<id>/results/metrics.json.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['schemaVersion', 'simulationId', 'generatedAt', 'files'],
+  properties: {
+    schemaVersion: {
+      const: '1',
+    },
+    simulationId: {
+      type: 'string',
+    },
+    generatedAt: {
+      type: 'string',
+      format: 'date-time',
+    },
+    files: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['key', 'metrics'],
+        properties: {
+          key: {
+            type: 'string',
+            description: 'Key relative to simulations/<id>/.',
+          },
+          metrics: {
+            $ref: '#/$defs/FileMetrics',
+          },
+        },
+      },
+    },
+  },
+  $defs: {
+    FileMetrics: {
+      title: 'NetcdfFileMetrics',
+      type: 'object',
+      additionalProperties: false,
+      required: ['path', 'format', 'grid', 'dimensions', 'title', 'areaVariable', 'variables'],
+      properties: {
+        path: {
+          type: 'string',
+          description: "The file's key relative to simulations/<id>/ (computeMetrics' local path, replaced).",
+        },
+        format: {
+          type: 'string',
+        },
+        grid: {
+          type: 'string',
+          enum: ['lat-lon', 'cubed-sphere', 'unknown'],
+        },
+        dimensions: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['name', 'length', 'unlimited'],
+            properties: {
+              name: {
+                type: 'string',
+              },
+              length: {
+                type: 'integer',
+                minimum: 0,
+              },
+              unlimited: {
+                type: 'boolean',
+              },
+            },
+          },
+        },
+        title: {
+          type: ['string', 'null'],
+        },
+        areaVariable: {
+          type: ['string', 'null'],
+          description: 'The variable used as cell area (m2).',
+        },
+        variables: {
+          type: 'array',
+          items: {
+            $ref: '#/$defs/VariableMetrics',
+          },
+        },
+      },
+    },
+    VariableMetrics: {
+      title: 'NetcdfVariableMetrics',
+      type: 'object',
+      additionalProperties: false,
+      required: ['name', 'dims', 'shape', 'units', 'longName', 'size', 'count', 'min', 'max', 'mean'],
+      properties: {
+        name: {
+          type: 'string',
+        },
+        dims: {
+          type: 'array',
+          items: {
+            type: 'string',
+          },
+        },
+        shape: {
+          type: 'array',
+          items: {
+            type: 'integer',
+            minimum: 0,
+          },
+        },
+        units: {
+          type: ['string', 'null'],
+        },
+        longName: {
+          type: ['string', 'null'],
+        },
+        size: {
+          type: 'integer',
+          minimum: 0,
+          description: 'Number of values.',
+        },
+        count: {
+          type: 'integer',
+          minimum: 0,
+          description: 'Valid values: not _FillValue, missing_value or NaN.',
+        },
+        min: {
+          type: ['number', 'null'],
+        },
+        max: {
+          type: ['number', 'null'],
+        },
+        mean: {
+          type: ['number', 'null'],
+        },
+        surfaceAreaWeightedMean: {
+          type: 'array',
+          description:
+            'Area-weighted mean of the surface level per time step (null for a step without valid values).',
+          items: {
+            type: ['number', 'null'],
+          },
+        },
+        surfaceLevelIndex: {
+          type: 'integer',
+          minimum: 0,
+        },
+      },
+    },
+  },
+} as const;
+
 /** schemas/simulation-spec.schema.json */
 export const simulationSpecSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -866,9 +2301,9 @@ export const simulationSpecSchema = {
     Model: {
       title: 'GeosChemModel',
       type: 'string',
-      enum: ['gcclassic'],
+      enum: ['gcclassic', 'gchp'],
       description:
-        'Which GEOS-Chem to run. "gcclassic": GEOS-Chem Classic, one node, OpenMP threads, latitude-longitude grid. GCHP (cubed sphere, MPI over several nodes) will be added later. Default: "gcclassic".',
+        'Which GEOS-Chem to run. "gcclassic": GEOS-Chem Classic, one node, OpenMP threads, latitude-longitude grid (grid.resolution 4x5 ... 0.125x0.15625). "gchp": GEOS-Chem High Performance, cubed-sphere grid (grid.resolution C24, C48, C90 or C180), MPI over several nodes; it runs only on compute.backend "aws-batch" as an AWS Batch multi-node parallel job, on on-demand capacity only (multi-node parallel jobs do not run on Spot), on EFA-capable instance types, and only the "fullchem" simulation (the only GCHP run-directory templates the platform has). See docs/GCHP.md. Default: "gcclassic".',
     },
     GeosChemVersion: {
       title: 'GeosChemVersion',
@@ -973,9 +2408,9 @@ export const simulationSpecSchema = {
     GridResolution: {
       title: 'GridResolution',
       type: 'string',
-      enum: ['4x5', '2x2.5', '0.5x0.625', '0.25x0.3125', '0.125x0.15625'],
+      enum: ['4x5', '2x2.5', '0.5x0.625', '0.25x0.3125', '0.125x0.15625', 'C24', 'C48', 'C90', 'C180'],
       description:
-        'Horizontal resolution, latitude x longitude in degrees (createRunDir.sh writes these as 4x5, 2x25, 05x0625, 025x03125, 0125x015625). Offered per met field: MERRA-2 4x5, 2x2.5, 0.5x0.625; GEOS-FP 4x5, 2x2.5, 0.5x0.625, 0.25x0.3125, 0.125x0.15625; GEOS-IT 4x5, 2x2.5, 0.5x0.625 (global only); ModelE2.1 4x5, 2x2.5, 0.5x0.625 (createRunDir.sh lists 0.25x0.3125 for ModelE2.1 but refuses it).',
+        'Horizontal resolution. GEOS-Chem Classic (model "gcclassic"): latitude x longitude in degrees (createRunDir.sh writes these as 4x5, 2x25, 05x0625, 025x03125, 0125x015625), offered per met field: MERRA-2 4x5, 2x2.5, 0.5x0.625; GEOS-FP 4x5, 2x2.5, 0.5x0.625, 0.25x0.3125, 0.125x0.15625; GEOS-IT 4x5, 2x2.5, 0.5x0.625 (global only); ModelE2.1 4x5, 2x2.5, 0.5x0.625 (createRunDir.sh lists 0.25x0.3125 for ModelE2.1 but refuses it). GCHP (model "gchp"): cubed-sphere CN, N cells along each edge of the 6 cube faces: "C24" (about 4x5), "C48" (about 2x2.5), "C90" (about 1x1.25), "C180" (about 0.5x0.625); global only. Cubed-sphere resolutions are refused with "gcclassic" and latitude-longitude ones with "gchp".',
     },
     NestedDomain: {
       title: 'NestedDomain',
@@ -1039,12 +2474,12 @@ export const simulationSpecSchema = {
         levels: {
           $ref: '#/$defs/VerticalLevels',
           description:
-            'Vertical levels; see VerticalLevels for which met field offers which. Default: 72 for MERRA-2, GEOS-FP and GEOS-IT, 40 for ModelE2.1.',
+            'Vertical levels; see VerticalLevels for which met field offers which. GCHP runs on 72 levels only. Default: 72 for MERRA-2, GEOS-FP and GEOS-IT, 40 for ModelE2.1.',
         },
         nestedDomain: {
           $ref: '#/$defs/NestedDomain',
           description:
-            'Region. Required where createRunDir.sh asks for a domain (0.5x0.625 and 0.25x0.3125 except with GEOS-IT, and 0.125x0.15625): write "global" for a global run at that resolution. 4x5, 2x2.5 and GEOS-IT grids are global only ("global" is accepted and is the default there).',
+            'Region. Required where createRunDir.sh asks for a domain (0.5x0.625 and 0.25x0.3125 except with GEOS-IT, and 0.125x0.15625): write "global" for a global run at that resolution. 4x5, 2x2.5 and GEOS-IT grids are global only ("global" is accepted and is the default there). GCHP grids are global: only "global" (the default) is accepted with model "gchp", and grid.bounds is refused.',
         },
         bounds: {
           $ref: '#/$defs/GridBounds',
@@ -1128,18 +2563,20 @@ export const simulationSpecSchema = {
       type: 'string',
       enum: ['spot', 'on-demand'],
       description:
-        'EC2 purchase option on AWS Batch: "spot" (spare capacity, much cheaper, may be reclaimed; the run is then retried up to spotRetries times) or "on-demand".',
+        'EC2 purchase option on AWS Batch: "spot" (spare capacity, much cheaper, may be reclaimed; the run is then retried up to spotRetries times) or "on-demand". GCHP (model "gchp") runs as an AWS Batch multi-node parallel job, and multi-node parallel jobs do not run on Spot capacity: with "gchp" only "on-demand" is accepted, and it is the default there.',
     },
     SpecCompute: {
       title: 'SpecCompute',
       type: 'object',
       additionalProperties: false,
       description:
-        'Where and with what the run executes, and how long it may take. Every field has a default.',
+        'Where and with what the run executes, and how long it may take. Every field has a default. GCHP runs (model "gchp") are AWS Batch multi-node parallel jobs: on-demand only (multi-node parallel jobs do not run on Spot), on EFA-capable instance types in a cluster placement group; see docs/GCHP.md.',
       properties: {
         backend: {
           $ref: '#/$defs/ComputeBackend',
           default: 'local',
+          description:
+            'Where the run executes. Default: "local" for GEOS-Chem Classic, "aws-batch" for GCHP (which needs MPI across nodes and is refused on "local").',
         },
         architecture: {
           $ref: '#/$defs/CpuArchitecture',
@@ -1148,6 +2585,8 @@ export const simulationSpecSchema = {
         purchase: {
           $ref: '#/$defs/PurchaseOption',
           default: 'spot',
+          description:
+            'EC2 purchase option. Default: "spot" for GEOS-Chem Classic; "on-demand" for GCHP, which accepts only "on-demand" (AWS Batch multi-node parallel jobs do not run on Spot capacity).',
         },
         vcpus: {
           type: 'integer',
@@ -1155,7 +2594,7 @@ export const simulationSpecSchema = {
           maximum: 192,
           default: 8,
           description:
-            'vCPUs for the run; GEOS-Chem Classic uses them as OpenMP threads on one node. 1 to 192 (the largest single EC2 instances). Default: 8.',
+            'vCPUs for the run; GEOS-Chem Classic uses them as OpenMP threads on one node. 1 to 192 (the largest single EC2 instances). Default: 8. For GCHP it is the vCPUs of each node (the whole instance by default: 72 on c5n.18xlarge, 64 on hpc7g.16xlarge).',
         },
         memoryMiB: {
           type: 'integer',
@@ -1163,7 +2602,7 @@ export const simulationSpecSchema = {
           maximum: 786432,
           default: 16384,
           description:
-            'Memory for the run in MiB. 1024 (1 GiB) to 786432 (768 GiB); finer grids and full chemistry need more. Default: 16384 (16 GiB).',
+            "Memory for the run in MiB. 1024 (1 GiB) to 786432 (768 GiB); finer grids and full chemistry need more. Default: 16384 (16 GiB). For GCHP it is the memory of each node (default: 90% of the instance's memory, the rest left to the ECS agent and the operating system).",
         },
         instanceType: {
           type: 'string',
@@ -1171,8 +2610,25 @@ export const simulationSpecSchema = {
           pattern:
             '^[a-z][a-z0-9-]*[0-9][a-z0-9-]*\\.(?:nano|micro|small|medium|large|[0-9]*xlarge|metal(?:-[0-9]+xl)?)$',
           description:
-            'EC2 instance type hint for AWS Batch, e.g. "c7g.4xlarge" or "c7i.8xlarge". Only with backend "aws-batch"; it must match the architecture (Graviton families such as c7g, m7g, r8g are arm64) and hold the requested vCPUs. Default: none; AWS Batch picks an instance from the compute environment.',
-          examples: ['c7g.4xlarge', 'c7i.8xlarge'],
+            'EC2 instance type hint for AWS Batch, e.g. "c7g.4xlarge" or "c7i.8xlarge". Only with backend "aws-batch"; it must match the architecture (Graviton families such as c7g, m7g, r8g are arm64) and hold the requested vCPUs. Default: none; AWS Batch picks an instance from the compute environment. For GCHP it is the node type and must be EFA-capable (Elastic Fabric Adapter, for MPI between nodes): x86_64 c5n.18xlarge, c6in.32xlarge, c6i.32xlarge, c7i.48xlarge, hpc6a.48xlarge, hpc7a.96xlarge; arm64 c6gn.16xlarge, c7gn.16xlarge, hpc7g.16xlarge. Default for GCHP: c5n.18xlarge (x86_64) or hpc7g.16xlarge (arm64).',
+          examples: ['c7g.4xlarge', 'c7i.8xlarge', 'c5n.18xlarge'],
+        },
+        cores: {
+          type: 'integer',
+          minimum: 6,
+          maximum: 2304,
+          multipleOf: 6,
+          description:
+            'GCHP only (refused for GEOS-Chem Classic, which runs OpenMP threads on one node: use vcpus). Total MPI processes of the run, over all nodes: a multiple of 6, because GCHP splits each of the 6 cube faces among the same number of processes; 6 to 2304. One process runs per physical core, so cores / nodes must fit on one instance (36 physical cores on c5n.18xlarge, 64 on hpc7g.16xlarge). Default per resolution: C24 48, C48 96, C90 216, C180 576.',
+          examples: [96],
+        },
+        nodes: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 32,
+          description:
+            'GCHP only (refused for GEOS-Chem Classic, which runs on one node). Instances of the AWS Batch multi-node parallel job, 1 to 32; every node runs cores / nodes MPI processes (rounded up on the first ones). Default: cores divided by the physical cores of the instance type (c5n.18xlarge 36, hpc7g.16xlarge 64), rounded up.',
+          examples: [3],
         },
         maxRuntimeMinutes: {
           type: 'integer',
@@ -1196,7 +2652,7 @@ export const simulationSpecSchema = {
           maximum: 10,
           default: 3,
           description:
-            'How many times a run whose spot instance was reclaimed (or whose host failed) is started again. Model errors are never retried. 0 to 10. Default: 3.',
+            'How many times a run whose spot instance was reclaimed (or whose host failed) is started again; a runner exit for a transient infrastructure failure (exit code 75: S3 staging or upload failed after retries) is retried too. Model errors are never retried. 0 to 10. Default: 3.',
         },
       },
     },
@@ -1207,8 +2663,14 @@ export const simulationSpecSchema = {
 export const allSchemas = [
   errorResponseSchema,
   healthResponseSchema,
+  inputPlanSchema,
   listSimulationsQuerySchema,
   listSimulationsResponseSchema,
+  resultFileLinkSchema,
+  resultsComparisonSchema,
+  runEstimateSchema,
+  simulationPlanSchema,
+  simulationResultsSchema,
   simulationSummarySchema,
   simulationSchema,
   simulationStatusSchema,
@@ -1219,7 +2681,10 @@ export const allSchemas = [
   simulationPollRequestedDetailSchema,
   simulationResultsFailedDetailSchema,
   simulationResultsReadyDetailSchema,
+  simulationResultsRequestedDetailSchema,
   simulationStatusChangedDetailSchema,
   simulationSubmittedDetailSchema,
+  resultsManifestSchema,
+  resultsMetricsSchema,
   simulationSpecSchema,
 ] as const;

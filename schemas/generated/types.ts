@@ -33,6 +33,100 @@ export interface HealthResponse {
   time: string;
 }
 
+// ---- schemas/api/input-plan.schema.json
+/**
+ * The input data a run will read from the public GEOS-Chem data buckets (ExtData layout), with estimated volumes and what the buckets are known not to hold. Computed from the spec and its generated run directory (HEMCO_Config.rc, geoschem_config.yml); see docs/INPUTS-AND-ESTIMATES.md.
+ */
+export interface InputPlan {
+  /**
+   * The buckets the items live in, e.g. ["s3://geos-chem"] (nested-grid meteorology may be in s3://gcgrid).
+   */
+  buckets: string[];
+  period: {
+    start: string;
+    end: string;
+    /**
+     * UTC calendar days the run touches.
+     */
+    days: number;
+  };
+  items: InputPlanItem[];
+  itemCount: number;
+  /**
+   * Sum of the items' estimatedBytes.
+   */
+  totalBytes: number;
+  /**
+   * Items whose data the buckets are known not to hold for this run.
+   */
+  unavailableCount: number;
+  /**
+   * Grids and periods the public buckets are known not to hold, each naming the spec field to change.
+   */
+  warnings: InputPlanWarning[];
+  /**
+   * How the plan was made and what it leaves out (assumptions, estimates' bases).
+   */
+  notes: string[];
+}
+/**
+ * This interface was referenced by `InputPlan`'s JSON-Schema
+ * via the `definition` "InputPlanWarning".
+ */
+export interface InputPlanWarning {
+  /**
+   * Spec field to change, e.g. "period.start" or "grid.resolution".
+   */
+  field: string;
+  message: string;
+}
+/**
+ * This interface was referenced by `InputPlan`'s JSON-Schema
+ * via the `definition` "InputPlanItem".
+ */
+export interface InputPlanItem {
+  category: 'met' | 'restart' | 'emissions' | 'chemistry' | 'other';
+  /**
+   * What it is, e.g. "MERRA-2 A1 fields (1-hourly 2-D)" or "CEDS v2024-06".
+   */
+  description: string;
+  bucket: string;
+  /**
+   * The one object, when the item is a single file.
+   */
+  s3Uri?: string;
+  /**
+   * Common prefix of the item's objects, when there are several.
+   */
+  prefix?: string;
+  /**
+   * Object keys (relative to the bucket), listed up to 400 per item; see keysTruncated.
+   */
+  keys?: string[];
+  /**
+   * True when keys lists only the first 400 of keyCount.
+   */
+  keysTruncated?: boolean;
+  keyCount: number;
+  estimatedBytes: number;
+  /**
+   * How estimatedBytes was obtained.
+   */
+  sizeBasis?: string;
+  /**
+   * Where the path comes from, e.g. "HEMCO_Config.rc.gmao_metfields" or "download_data.yml restarts.fullchem".
+   */
+  source?: string;
+  /**
+   * False when the buckets are known not to hold this data for the run's period and grid.
+   */
+  available: boolean;
+  /**
+   * Why it is unavailable (or what to know about it).
+   */
+  reason?: string;
+}
+
 // ---- schemas/api/list-simulations-query.schema.json
 /**
  * Query string of GET /simulations.
@@ -60,6 +154,425 @@ export interface ListSimulationsQuery {
 export interface ListSimulationsResponse {
   items: SimulationSummary[];
   nextCursor?: string;
+}
+
+// ---- schemas/api/result-file-link.schema.json
+/**
+ * GET /simulations/{id}/results/files/{key}: a short-lived presigned URL from which a plain HTTP GET downloads one file of a simulation (an output in its manifest, or a file under results/).
+ */
+export interface ResultFileLink {
+  /**
+   * The file, relative to the simulation's prefix, e.g. outputs/GEOSChem.SpeciesConc.20190101_0000z.nc4.
+   */
+  key: string;
+  /**
+   * Presigned GET URL; needs no Authorization header.
+   */
+  url: string;
+  expiresAt: string;
+  /**
+   * Bytes.
+   */
+  size?: number;
+  /**
+   * Hex SHA-256 recorded in the manifest (outputs only).
+   */
+  sha256?: string;
+  contentType?: string;
+}
+
+// ---- schemas/api/results-comparison.schema.json
+/**
+ * POST /simulations/{id}/compare/{otherId}: the two runs' results side by side, as GEOS-Chem benchmark tables show them: for every variable both runs wrote in the same collection, its metrics in the reference run ({id}) and the development run ({otherId}), dev - ref and (dev - ref) / |ref| in %, sorted by the largest relative difference of the surface area-weighted mean; plus maps of dev - ref (surface, time mean) for the variables that differ most. Kept under simulations/{id}/results/comparisons/{otherId}/ and reused until either run's results change (or ?refresh=true).
+ */
+export interface ResultsComparison {
+  ref: ComparedRun;
+  dev: ComparedRun;
+  /**
+   * The grid both runs share, e.g. 4x5.
+   */
+  grid: string;
+  generatedAt: string;
+  /**
+   * True when this answer is a stored comparison reused as is.
+   */
+  cached: boolean;
+  species: ComparisonRow[];
+  /**
+   * Collection/variable pairs only the reference run wrote.
+   */
+  onlyInRef: string[];
+  onlyInDev: string[];
+  maps: {
+    collection: string;
+    variable: string;
+    /**
+     * Under the reference simulation: fetch through GET /simulations/{id}/results/files/{key}.
+     */
+    key: string;
+  }[];
+  /**
+   * Why fewer maps than asked were drawn, when that happens.
+   */
+  mapsNote?: string;
+}
+/**
+ * This interface was referenced by `ResultsComparison`'s JSON-Schema
+ * via the `definition` "ComparedRun".
+ */
+export interface ComparedRun {
+  simulationId: string;
+  name: string;
+  resultsUpdatedAt: string;
+}
+/**
+ * This interface was referenced by `ResultsComparison`'s JSON-Schema
+ * via the `definition` "ComparisonStats".
+ */
+export interface ComparisonStats {
+  /**
+   * Time mean of the surface area-weighted means.
+   */
+  surfaceMean: number | null;
+  mean: number | null;
+  min: number | null;
+  max: number | null;
+}
+/**
+ * This interface was referenced by `ResultsComparison`'s JSON-Schema
+ * via the `definition` "ComparisonRow".
+ */
+export interface ComparisonRow {
+  collection: string;
+  variable: string;
+  units: string | null;
+  ref: ComparisonStats;
+  dev: ComparisonStats;
+  /**
+   * dev - ref.
+   */
+  difference: ComparisonStats;
+  /**
+   * (dev - ref) / |ref| x 100; null where ref is 0 (0 when both are 0) or unknown.
+   */
+  relativeDifferencePercent: ComparisonStats;
+}
+
+// ---- schemas/api/run-estimate.schema.json
+/**
+ * Expected wall time and cost of a run on the instance choices that fit it, scaled from published GEOS-Chem timings on AWS and priced from the EC2 on-demand table in shared/pricing/. See docs/INPUTS-AND-ESTIMATES.md.
+ */
+export interface RunEstimate {
+  model: 'gcclassic' | 'gchp';
+  /**
+   * Length of the period in days (hours / 24).
+   */
+  simulatedDays: number;
+  purchase: 'spot' | 'on-demand';
+  /**
+   * @minItems 1
+   */
+  options: EstimateOption[];
+  recommended: {
+    instanceType: string;
+    reason: string;
+  };
+  /**
+   * The published figures the estimate is scaled from, each with its citation.
+   */
+  basis: EstimateBasisRow[];
+  /**
+   * Every scaling factor applied to this run and where it comes from.
+   */
+  assumptions: string[];
+  uncertainty: {
+    /**
+     * low = expected / factor, high = expected x factor.
+     */
+    factor: number;
+    statement: string;
+  };
+  /**
+   * Limits the estimate says the run may cross (compute.maxRuntimeMinutes, maxCostUsd).
+   */
+  warnings: {
+    field: string;
+    message: string;
+  }[];
+  pricing: {
+    source: string;
+    region: string;
+    generatedAt: string;
+    /**
+     * Spot price as a fraction of on-demand, when purchase is spot (an assumption: the table has no spot prices).
+     */
+    spotFraction?: number;
+  };
+}
+/**
+ * This interface was referenced by `RunEstimate`'s JSON-Schema
+ * via the `definition` "EstimateRange".
+ */
+export interface EstimateRange {
+  low: number;
+  expected: number;
+  high: number;
+}
+/**
+ * This interface was referenced by `RunEstimate`'s JSON-Schema
+ * via the `definition` "EstimateOption".
+ */
+export interface EstimateOption {
+  instanceType: string;
+  architecture: 'arm64' | 'x86_64';
+  /**
+   * vCPUs per instance.
+   */
+  vcpus: number;
+  /**
+   * OpenMP threads (GC Classic) or MPI processes (GCHP) the estimate assumes.
+   */
+  threads?: number;
+  nodes: number;
+  purchase: 'spot' | 'on-demand';
+  /**
+   * Per instance; spot is estimated (see pricing.spotFraction).
+   */
+  pricePerHourUsd: number;
+  onDemandPricePerHourUsd?: number;
+  wallSeconds: EstimateRange;
+  /**
+   * wallSeconds / 3600 x pricePerHourUsd x nodes.
+   */
+  costUsd: EstimateRange;
+  /**
+   * Expected wall time within compute.maxRuntimeMinutes.
+   */
+  fitsMaxRuntime: boolean;
+  /**
+   * True for the spec's own compute.instanceType.
+   */
+  fromSpec?: boolean;
+}
+/**
+ * This interface was referenced by `RunEstimate`'s JSON-Schema
+ * via the `definition` "EstimateBasisRow".
+ */
+export interface EstimateBasisRow {
+  id: string;
+  figure: string;
+  citation: string;
+  wallSeconds?: number;
+  instanceType?: string;
+}
+
+// ---- schemas/api/simulation-plan.schema.json
+/**
+ * What POST /simulations would do with a spec, without doing it (POST /simulation-plans): the spec with its defaults filled in, the run directory that would be generated, the input data the run would read and the expected time and cost. Nothing is stored and no event is published.
+ */
+export interface SimulationPlan {
+  /**
+   * The spec as it would be stored: every default filled in, the period in UTC.
+   */
+  spec: SimulationSpec;
+  runDirectory: PlannedRunDirectory;
+  inputs: InputPlan;
+  estimate: RunEstimate;
+  /**
+   * Everything worth knowing that does not stop the run: the spec's own warnings, then the inputs' and the estimate's, each naming the spec field concerned.
+   */
+  warnings: PlanWarning[];
+}
+/**
+ * This interface was referenced by `SimulationPlan`'s JSON-Schema
+ * via the `definition` "PlanWarning".
+ */
+export interface PlanWarning {
+  /**
+   * Spec field concerned, e.g. "period.start".
+   */
+  field: string;
+  message: string;
+  /**
+   * Which check raised it: the spec validator, the input plan or the estimate.
+   */
+  source: 'spec' | 'inputs' | 'estimate';
+}
+/**
+ * This interface was referenced by `SimulationPlan`'s JSON-Schema
+ * via the `definition` "PlannedRunDirectory".
+ */
+export interface PlannedRunDirectory {
+  /**
+   * createRunDir.sh's default run-directory name, e.g. gc_2x25_merra2_fullchem.
+   */
+  name: string;
+  /**
+   * The configuration files, as they would be stored under simulations/<id>/rundir/ (plus gcr-rundir.json).
+   */
+  files: {
+    /**
+     * File name, e.g. geoschem_config.yml.
+     */
+    name: string;
+    /**
+     * Size in UTF-8 bytes.
+     */
+    bytes: number;
+  }[];
+  /**
+   * Values the platform chose where createRunDir.sh's logic is not in the reference copy.
+   */
+  assumptions: string[];
+  summary: RunDirectorySummary;
+}
+/**
+ * This interface was referenced by `SimulationPlan`'s JSON-Schema
+ * via the `definition` "RunDirectorySummary".
+ */
+export interface RunDirectorySummary {
+  /**
+   * gcclassic or gchp.
+   */
+  model: string;
+  /**
+   * Simulation type, with its extra option in parentheses when there is one, e.g. "fullchem (benchmark)".
+   */
+  simulation: string;
+  /**
+   * Meteorology, as createRunDir.sh names it, e.g. "MERRA-2".
+   */
+  met: string;
+  /**
+   * Horizontal resolution, e.g. "2x2.5" or "C48".
+   */
+  grid: string;
+  levels: number;
+  /**
+   * "global", a nested region code (e.g. "na"), or "custom" with its bounds.
+   */
+  domain: string;
+  period: {
+    start: string;
+    end: string;
+    hours: number;
+  };
+  /**
+   * Timesteps written to geoschem_config.yml (absent when the generated files do not state them).
+   */
+  timesteps?: {
+    transportSeconds: number;
+    chemistrySeconds: number;
+  };
+  /**
+   * HISTORY collections switched on.
+   */
+  collections: string[];
+  /**
+   * How often the collections are written (the spec's diagnostics.frequency).
+   */
+  frequency: string;
+}
+
+// ---- schemas/api/simulation-results.schema.json
+/**
+ * GET /simulations/{id}/results: where the processing of a simulation's outputs stands, the manifest of its output files (grouped by collection, with the outputs HISTORY.rc promised but the run did not write), per-file metrics of every variable, and the preview maps. Keys are relative to the simulation's prefix and fetchable through GET /simulations/{id}/results/files/{key}.
+ */
+export interface SimulationResults {
+  simulationId: string;
+  simulationStatus: SimulationStatus;
+  /**
+   * NOT_STARTED: the run has not succeeded, and results are processed only once it does. PENDING: the run succeeded and its processing is queued. PROCESSING, READY, FAILED: as the results processor last recorded.
+   */
+  status: 'NOT_STARTED' | 'PENDING' | 'PROCESSING' | 'READY' | 'FAILED';
+  /**
+   * Why the results are in this state (e.g. why processing failed).
+   */
+  reason?: string;
+  updatedAt?: string;
+  manifest?: {
+    generatedAt: string;
+    fileCount: number;
+    totalBytes: number;
+    /**
+     * True when every output the run's HISTORY.rc promised is present.
+     */
+    complete: boolean;
+    /**
+     * Outputs expected from HISTORY.rc and the period but not written.
+     */
+    missing: {
+      collection: string;
+      timeStep: string;
+      expectedKey: string;
+    }[];
+    collections: SimulationResultsCollection[];
+  };
+  metrics?: {
+    generatedAt?: string;
+    fileCount: number;
+    /**
+     * True when the answer stopped at its size cap; narrow it with ?collection= or ?variables=.
+     */
+    truncated: boolean;
+    note?: string;
+    files: SimulationResultsFileMetrics[];
+  };
+  previews: SimulationResultsPreview[];
+}
+/**
+ * This interface was referenced by `SimulationResults`'s JSON-Schema
+ * via the `definition` "SimulationResultsCollection".
+ */
+export interface SimulationResultsCollection {
+  /**
+   * HISTORY.rc collection (SpeciesConc, ...), HEMCO_diagnostics, or Restart / other for files outside collections.
+   */
+  collection: string;
+  kind: string;
+  fileCount: number;
+  totalBytes: number;
+  files: {
+    key: string;
+    size: number;
+    sha256: string;
+    timeStep?: string;
+  }[];
+}
+/**
+ * This interface was referenced by `SimulationResults`'s JSON-Schema
+ * via the `definition` "SimulationResultsFileMetrics".
+ */
+export interface SimulationResultsFileMetrics {
+  key: string;
+  collection?: string;
+  timeStep?: string;
+  grid?: string;
+  variables: {
+    name: string;
+    dims: string[];
+    units: string | null;
+    validCount: number;
+    min: number | null;
+    max: number | null;
+    mean: number | null;
+    /**
+     * Area-weighted mean of the surface level, one per time step.
+     */
+    surfaceAreaWeightedMean?: (number | null)[];
+  }[];
+}
+/**
+ * This interface was referenced by `SimulationResults`'s JSON-Schema
+ * via the `definition` "SimulationResultsPreview".
+ */
+export interface SimulationResultsPreview {
+  /**
+   * e.g. results/previews/SpeciesConc/SpeciesConcVV_O3.png
+   */
+  key: string;
+  collection: string;
+  variable: string;
 }
 
 // ---- schemas/api/simulation-summary.schema.json
@@ -157,6 +670,37 @@ export interface Simulation {
       instanceType?: string;
     }[];
   };
+  results?: SimulationResultsStatus;
+}
+/**
+ * Processing of the outputs of a SUCCEEDED simulation (manifest, metrics, previews), written only by the results processor.
+ */
+export interface SimulationResultsStatus {
+  status: 'PROCESSING' | 'READY' | 'FAILED';
+  updatedAt: string;
+  /**
+   * Why processing failed (FAILED only).
+   */
+  reason?: string;
+  /**
+   * What started this processing: "succeeded:v<version>" (the run finished) or "request:<requestId>" (POST /simulations/{id}/results); a redelivered trigger is processed once.
+   */
+  trigger?: string;
+  requestedBy?: string;
+  manifestKey?: string;
+  metricsKey?: string;
+  fileCount?: number;
+  totalBytes?: number;
+  /**
+   * Number of expected outputs not found.
+   */
+  missingOutputs?: number;
+  previews?: number;
+  complete?: boolean;
+  /**
+   * When Simulation Results Ready or Failed was published for this processing.
+   */
+  announcedAt?: string;
 }
 
 // ---- schemas/common/simulation-status.schema.json
@@ -296,15 +840,55 @@ export interface SimulationResultsReadyDetail {
   manifestKey: string;
   fileCount: number;
   totalBytes: number;
+  /**
+   * Expected keys of the missing outputs (the first 100; missingOutputCount has the total, the manifest lists all).
+   *
+   * @maxItems 100
+   */
   missingOutputs?: string[];
   /**
-   * Headline metrics per species (surface area-weighted mean etc.).
+   * Headline metrics per species of the run's main SpeciesConc collection (at most 50 species): surfaceAreaWeightedMean (time mean of the surface area-weighted means), min and max.
    */
   metricsSummary?: {
     [k: string]: {
       [k: string]: number;
     };
   };
+  missingOutputCount?: number;
+  /**
+   * True when no expected output is missing.
+   */
+  complete?: boolean;
+  metricsKey?: string;
+  /**
+   * Preview maps drawn.
+   */
+  previews?: number;
+}
+
+// ---- schemas/events/simulation-results-requested.schema.json
+/**
+ * Detail of 'Simulation Results Requested' (source gcr.results-processor, published by POST /simulations/{id}/results): process a finished simulation's results again.
+ */
+export interface SimulationResultsRequestedDetail {
+  /**
+   * Version of this detail schema; consumers refuse versions they do not know.
+   */
+  schemaVersion: '1';
+  simulationId: string;
+  owner: string;
+  requestedBy: string;
+  requestedAt: string;
+  /**
+   * Identifies this request: a redelivered copy of the event is processed once.
+   */
+  requestId?: string;
+  /**
+   * Species to draw preview maps for (default: the first PREVIEW_SPECIES_COUNT of the run's SpeciesConc).
+   *
+   * @maxItems 50
+   */
+  species?: string[];
 }
 
 // ---- schemas/events/simulation-status-changed.schema.json
@@ -352,14 +936,134 @@ export interface SimulationSubmittedDetail {
   maxCostUsd?: number;
 }
 
+// ---- schemas/results/results-manifest.schema.json
+/**
+ * Every output a simulation stored (simulations/<id>/outputs/), with its size and SHA-256, and the outputs its HISTORY.rc (or spec) says it should have written but did not. Stored at simulations/<id>/results/manifest.json.
+ */
+export interface ResultsManifest {
+  schemaVersion: '1';
+  simulationId: string;
+  generatedAt: string;
+  /**
+   * Where the expected outputs come from: the run's stored rundir/HISTORY.rc, the spec's diagnostics (no HISTORY.rc stored), or the demo model's schedule (the run was the demo workload).
+   */
+  expectedFrom?: 'history-rc' | 'spec' | 'demo-model';
+  files: ResultsFile[];
+  /**
+   * Expected outputs with no stored file of the same collection and time step.
+   */
+  missing: MissingOutput[];
+  /**
+   * True when no expected output is missing.
+   */
+  complete: boolean;
+  fileCount: number;
+  totalBytes: number;
+}
+/**
+ * This interface was referenced by `ResultsManifest`'s JSON-Schema
+ * via the `definition` "ResultsFile".
+ */
+export interface ResultsFile {
+  /**
+   * Key relative to simulations/<id>/, e.g. "outputs/GEOSChem.SpeciesConc.20190101_0000z.nc4".
+   */
+  key: string;
+  size: number;
+  sha256: string;
+  contentType: string;
+  kind: 'diagnostic' | 'restart' | 'hemco-diagnostic' | 'other';
+  collection?: string;
+  /**
+   * The time stamp in the file name (UTC).
+   */
+  timeStep?: string;
+}
+/**
+ * This interface was referenced by `ResultsManifest`'s JSON-Schema
+ * via the `definition` "MissingOutput".
+ */
+export interface MissingOutput {
+  collection: string;
+  timeStep: string;
+  expectedKey: string;
+}
+
+// ---- schemas/results/results-metrics.schema.json
+/**
+ * Summary metrics of every NetCDF output of a simulation (shared/results/metrics.ts computeMetrics). Stored at simulations/<id>/results/metrics.json.
+ */
+export interface ResultsMetrics {
+  schemaVersion: '1';
+  simulationId: string;
+  generatedAt: string;
+  files: {
+    /**
+     * Key relative to simulations/<id>/.
+     */
+    key: string;
+    metrics: NetcdfFileMetrics;
+  }[];
+}
+/**
+ * This interface was referenced by `ResultsMetrics`'s JSON-Schema
+ * via the `definition` "FileMetrics".
+ */
+export interface NetcdfFileMetrics {
+  /**
+   * The file's key relative to simulations/<id>/ (computeMetrics' local path, replaced).
+   */
+  path: string;
+  format: string;
+  grid: 'lat-lon' | 'cubed-sphere' | 'unknown';
+  dimensions: {
+    name: string;
+    length: number;
+    unlimited: boolean;
+  }[];
+  title: string | null;
+  /**
+   * The variable used as cell area (m2).
+   */
+  areaVariable: string | null;
+  variables: NetcdfVariableMetrics[];
+}
+/**
+ * This interface was referenced by `ResultsMetrics`'s JSON-Schema
+ * via the `definition` "VariableMetrics".
+ */
+export interface NetcdfVariableMetrics {
+  name: string;
+  dims: string[];
+  shape: number[];
+  units: string | null;
+  longName: string | null;
+  /**
+   * Number of values.
+   */
+  size: number;
+  /**
+   * Valid values: not _FillValue, missing_value or NaN.
+   */
+  count: number;
+  min: number | null;
+  max: number | null;
+  mean: number | null;
+  /**
+   * Area-weighted mean of the surface level per time step (null for a step without valid values).
+   */
+  surfaceAreaWeightedMean?: (number | null)[];
+  surfaceLevelIndex?: number;
+}
+
 // ---- schemas/simulation-spec.schema.json
 /**
- * Which GEOS-Chem to run. "gcclassic": GEOS-Chem Classic, one node, OpenMP threads, latitude-longitude grid. GCHP (cubed sphere, MPI over several nodes) will be added later. Default: "gcclassic".
+ * Which GEOS-Chem to run. "gcclassic": GEOS-Chem Classic, one node, OpenMP threads, latitude-longitude grid (grid.resolution 4x5 ... 0.125x0.15625). "gchp": GEOS-Chem High Performance, cubed-sphere grid (grid.resolution C24, C48, C90 or C180), MPI over several nodes; it runs only on compute.backend "aws-batch" as an AWS Batch multi-node parallel job, on on-demand capacity only (multi-node parallel jobs do not run on Spot), on EFA-capable instance types, and only the "fullchem" simulation (the only GCHP run-directory templates the platform has). See docs/GCHP.md. Default: "gcclassic".
  *
  * This interface was referenced by `SimulationSpec`'s JSON-Schema
  * via the `definition` "Model".
  */
-export type GeosChemModel = 'gcclassic';
+export type GeosChemModel = 'gcclassic' | 'gchp';
 /**
  * GEOS-Chem release whose run-directory templates and createRunDir.sh rules are used. Default: "14.7.0".
  *
@@ -407,12 +1111,13 @@ export type Gcap2RunId =
   | 'E213SSP370aF40oQ40'
   | 'E213SSP585aF40oQ40';
 /**
- * Horizontal resolution, latitude x longitude in degrees (createRunDir.sh writes these as 4x5, 2x25, 05x0625, 025x03125, 0125x015625). Offered per met field: MERRA-2 4x5, 2x2.5, 0.5x0.625; GEOS-FP 4x5, 2x2.5, 0.5x0.625, 0.25x0.3125, 0.125x0.15625; GEOS-IT 4x5, 2x2.5, 0.5x0.625 (global only); ModelE2.1 4x5, 2x2.5, 0.5x0.625 (createRunDir.sh lists 0.25x0.3125 for ModelE2.1 but refuses it).
+ * Horizontal resolution. GEOS-Chem Classic (model "gcclassic"): latitude x longitude in degrees (createRunDir.sh writes these as 4x5, 2x25, 05x0625, 025x03125, 0125x015625), offered per met field: MERRA-2 4x5, 2x2.5, 0.5x0.625; GEOS-FP 4x5, 2x2.5, 0.5x0.625, 0.25x0.3125, 0.125x0.15625; GEOS-IT 4x5, 2x2.5, 0.5x0.625 (global only); ModelE2.1 4x5, 2x2.5, 0.5x0.625 (createRunDir.sh lists 0.25x0.3125 for ModelE2.1 but refuses it). GCHP (model "gchp"): cubed-sphere CN, N cells along each edge of the 6 cube faces: "C24" (about 4x5), "C48" (about 2x2.5), "C90" (about 1x1.25), "C180" (about 0.5x0.625); global only. Cubed-sphere resolutions are refused with "gcclassic" and latitude-longitude ones with "gchp".
  *
  * This interface was referenced by `SimulationSpec`'s JSON-Schema
  * via the `definition` "GridResolution".
  */
-export type GridResolution = '4x5' | '2x2.5' | '0.5x0.625' | '0.25x0.3125' | '0.125x0.15625';
+export type GridResolution =
+  '4x5' | '2x2.5' | '0.5x0.625' | '0.25x0.3125' | '0.125x0.15625' | 'C24' | 'C48' | 'C90' | 'C180';
 /**
  * Region simulated: "global", one of createRunDir.sh's nested (regional) domains, or "custom" with grid.bounds. Nested domains: at 0.5x0.625 AS (Asia), EU (Europe), NA (North America); at 0.25x0.3125 AS, EU, NA, SA (South America), AF (Africa), ME (Middle East), OC (Oceania), RU (Russia); at 0.125x0.15625 AS, EU, NA, SA, AF. A nested run reads boundary conditions from a global run and keeps a 3-cell buffer zone on every side.
  *
@@ -449,7 +1154,7 @@ export type ComputeBackend = 'local' | 'aws-batch';
  */
 export type CpuArchitecture = 'arm64' | 'x86_64';
 /**
- * EC2 purchase option on AWS Batch: "spot" (spare capacity, much cheaper, may be reclaimed; the run is then retried up to spotRetries times) or "on-demand".
+ * EC2 purchase option on AWS Batch: "spot" (spare capacity, much cheaper, may be reclaimed; the run is then retried up to spotRetries times) or "on-demand". GCHP (model "gchp") runs as an AWS Batch multi-node parallel job, and multi-node parallel jobs do not run on Spot capacity: with "gchp" only "on-demand" is accepted, and it is the default there.
  *
  * This interface was referenced by `SimulationSpec`'s JSON-Schema
  * via the `definition` "PurchaseOption".
@@ -556,11 +1261,11 @@ export interface GridBounds {
 export interface SpecGrid {
   resolution: GridResolution;
   /**
-   * Vertical levels; see VerticalLevels for which met field offers which. Default: 72 for MERRA-2, GEOS-FP and GEOS-IT, 40 for ModelE2.1.
+   * Vertical levels; see VerticalLevels for which met field offers which. GCHP runs on 72 levels only. Default: 72 for MERRA-2, GEOS-FP and GEOS-IT, 40 for ModelE2.1.
    */
   levels?: VerticalLevels;
   /**
-   * Region. Required where createRunDir.sh asks for a domain (0.5x0.625 and 0.25x0.3125 except with GEOS-IT, and 0.125x0.15625): write "global" for a global run at that resolution. 4x5, 2x2.5 and GEOS-IT grids are global only ("global" is accepted and is the default there).
+   * Region. Required where createRunDir.sh asks for a domain (0.5x0.625 and 0.25x0.3125 except with GEOS-IT, and 0.125x0.15625): write "global" for a global run at that resolution. 4x5, 2x2.5 and GEOS-IT grids are global only ("global" is accepted and is the default there). GCHP grids are global: only "global" (the default) is accepted with model "gchp", and grid.bounds is refused.
    */
   nestedDomain?: NestedDomain;
   bounds?: GridBounds;
@@ -598,27 +1303,41 @@ export interface SpecDiagnostics {
   frequency?: DiagnosticFrequency;
 }
 /**
- * Where and with what the run executes, and how long it may take. Every field has a default.
+ * Where and with what the run executes, and how long it may take. Every field has a default. GCHP runs (model "gchp") are AWS Batch multi-node parallel jobs: on-demand only (multi-node parallel jobs do not run on Spot), on EFA-capable instance types in a cluster placement group; see docs/GCHP.md.
  *
  * This interface was referenced by `SimulationSpec`'s JSON-Schema
  * via the `definition` "SpecCompute".
  */
 export interface SpecCompute {
+  /**
+   * Where the run executes. Default: "local" for GEOS-Chem Classic, "aws-batch" for GCHP (which needs MPI across nodes and is refused on "local").
+   */
   backend?: ComputeBackend;
   architecture?: CpuArchitecture;
+  /**
+   * EC2 purchase option. Default: "spot" for GEOS-Chem Classic; "on-demand" for GCHP, which accepts only "on-demand" (AWS Batch multi-node parallel jobs do not run on Spot capacity).
+   */
   purchase?: PurchaseOption;
   /**
-   * vCPUs for the run; GEOS-Chem Classic uses them as OpenMP threads on one node. 1 to 192 (the largest single EC2 instances). Default: 8.
+   * vCPUs for the run; GEOS-Chem Classic uses them as OpenMP threads on one node. 1 to 192 (the largest single EC2 instances). Default: 8. For GCHP it is the vCPUs of each node (the whole instance by default: 72 on c5n.18xlarge, 64 on hpc7g.16xlarge).
    */
   vcpus?: number;
   /**
-   * Memory for the run in MiB. 1024 (1 GiB) to 786432 (768 GiB); finer grids and full chemistry need more. Default: 16384 (16 GiB).
+   * Memory for the run in MiB. 1024 (1 GiB) to 786432 (768 GiB); finer grids and full chemistry need more. Default: 16384 (16 GiB). For GCHP it is the memory of each node (default: 90% of the instance's memory, the rest left to the ECS agent and the operating system).
    */
   memoryMiB?: number;
   /**
-   * EC2 instance type hint for AWS Batch, e.g. "c7g.4xlarge" or "c7i.8xlarge". Only with backend "aws-batch"; it must match the architecture (Graviton families such as c7g, m7g, r8g are arm64) and hold the requested vCPUs. Default: none; AWS Batch picks an instance from the compute environment.
+   * EC2 instance type hint for AWS Batch, e.g. "c7g.4xlarge" or "c7i.8xlarge". Only with backend "aws-batch"; it must match the architecture (Graviton families such as c7g, m7g, r8g are arm64) and hold the requested vCPUs. Default: none; AWS Batch picks an instance from the compute environment. For GCHP it is the node type and must be EFA-capable (Elastic Fabric Adapter, for MPI between nodes): x86_64 c5n.18xlarge, c6in.32xlarge, c6i.32xlarge, c7i.48xlarge, hpc6a.48xlarge, hpc7a.96xlarge; arm64 c6gn.16xlarge, c7gn.16xlarge, hpc7g.16xlarge. Default for GCHP: c5n.18xlarge (x86_64) or hpc7g.16xlarge (arm64).
    */
   instanceType?: string;
+  /**
+   * GCHP only (refused for GEOS-Chem Classic, which runs OpenMP threads on one node: use vcpus). Total MPI processes of the run, over all nodes: a multiple of 6, because GCHP splits each of the 6 cube faces among the same number of processes; 6 to 2304. One process runs per physical core, so cores / nodes must fit on one instance (36 physical cores on c5n.18xlarge, 64 on hpc7g.16xlarge). Default per resolution: C24 48, C48 96, C90 216, C180 576.
+   */
+  cores?: number;
+  /**
+   * GCHP only (refused for GEOS-Chem Classic, which runs on one node). Instances of the AWS Batch multi-node parallel job, 1 to 32; every node runs cores / nodes MPI processes (rounded up on the first ones). Default: cores divided by the physical cores of the instance type (c5n.18xlarge 36, hpc7g.16xlarge 64), rounded up.
+   */
+  nodes?: number;
   /**
    * Longest the run may execute, in minutes, before it is stopped as TIMED_OUT. 1 to 20160 (14 days). Default: 1440 (1 day).
    */
@@ -628,7 +1347,7 @@ export interface SpecCompute {
    */
   maxQueueMinutes?: number;
   /**
-   * How many times a run whose spot instance was reclaimed (or whose host failed) is started again. Model errors are never retried. 0 to 10. Default: 3.
+   * How many times a run whose spot instance was reclaimed (or whose host failed) is started again; a runner exit for a transient infrastructure failure (exit code 75: S3 staging or upload failed after retries) is retried too. Model errors are never retried. 0 to 10. Default: 3.
    */
   spotRetries?: number;
 }

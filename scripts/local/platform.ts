@@ -248,19 +248,17 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
 }
 
 /**
- * What a Batch job definition runs here: the real GC Classic executable when
- * GCR_GEOSCHEM_EXE is set, otherwise the built-in demo model (never GEOS-Chem).
+ * What a Batch job definition runs here: when GCR_GEOSCHEM_EXE is set, the job
+ * runner of the images (containers/runner), which runs that GC Classic
+ * executable as on AWS (rundir from S3, inputs from GCR_INPUTS_FROM_DIR);
+ * otherwise the built-in demo model (never GEOS-Chem).
  */
 function localJobDefinitions(root: string, names: string[]): Record<string, LocalJobDefinition> {
   // The job's cwd is its run directory: name tsx's loader by absolute URL, not by package name.
-  const demo = [
-    process.execPath,
-    '--import',
-    import.meta.resolve('tsx'),
-    path.join(root, 'scripts/demo-model/main.ts'),
-  ];
-  const geoschem = process.env['GCR_GEOSCHEM_EXE'];
-  const command = geoschem ? [geoschem] : demo;
+  const node = [process.execPath, '--import', import.meta.resolve('tsx')];
+  const demo = [...node, path.join(root, 'scripts/demo-model/main.ts')];
+  const runner = [...node, path.join(root, 'containers/runner/src/main.ts')];
+  const command = process.env['GCR_GEOSCHEM_EXE'] ? runner : demo;
   return Object.fromEntries(names.map((name) => [name, { command, environment: { GCR_LOCAL_JOB: 'true' } }]));
 }
 

@@ -46,6 +46,12 @@ export interface SubmitJobRequest {
   spotRetries: number;
   /** Per-attempt wall-time limit. */
   maxRuntimeSeconds: number;
+  /**
+   * GCHP: run as a multi-node parallel job of `nodes` instances with
+   * `mpiProcesses` MPI processes in all (vcpus and memoryMiB are then per node,
+   * and instanceType is the node type). Absent for single-node GC Classic jobs.
+   */
+  multiNode?: { nodes: number; mpiProcesses: number };
   environment: Record<string, string>;
   tags: Record<string, string>;
 }

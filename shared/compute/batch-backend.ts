@@ -14,15 +14,18 @@ import {
   DescribeJobsCommand,
   JobStatus,
   ListJobsCommand,
+  RetryAction,
   SubmitJobCommand,
   TerminateJobCommand,
   type AttemptDetail,
   type BatchClient,
+  type EvaluateOnExit,
   type JobDetail,
   type JobSummary,
   type SubmitJobCommandInput,
 } from '@aws-sdk/client-batch';
 import type { ComputeBackend, JobAttempt, JobDescription, JobState, SubmitJobRequest } from './backend.js';
+import { RETRYABLE_EXIT_CODES } from './exit-codes.js';
 
 export type Architecture = SubmitJobRequest['architecture'];
 export type Purchase = SubmitJobRequest['purchase'];
@@ -35,6 +38,15 @@ export interface BatchBackendConfig {
    * then uses the latest ACTIVE revision), or one with `:<revision>` to pin it.
    */
   jobDefinitions: Record<Architecture, string>;
+  /**
+   * GCHP's multi-node parallel jobs: one on-demand queue and one job
+   * definition (type multinode) per architecture. Without it, multi-node
+   * requests are refused.
+   */
+  multiNode?: {
+    jobQueues: Record<Architecture, string>;
+    jobDefinitions: Record<Architecture, string>;
+  };
 }
 
 /** DescribeJobs accepts at most 100 job ids per call. */
@@ -50,14 +62,24 @@ const MAX_LIST_PAGES = 20;
 
 /**
  * Retry a host failure (a spot reclaim or a lost instance: the attempt's
- * statusReason starts with "Host EC2"), give up on anything else (a model
- * error, an out-of-memory kill, a timeout). Batch applies the first entry that
- * matches; if none matched it would retry, hence the catch-all EXIT.
+ * statusReason starts with "Host EC2") and the runner's transient
+ * infrastructure exit (RETRYABLE_EXIT_CODES: S3 staging or upload still failed
+ * after its own retries); give up on anything else (a model error, missing
+ * input data, an out-of-memory kill, a timeout). Batch applies the first entry
+ * that matches; if none matched it would retry, hence the catch-all EXIT. The
+ * job definitions in serverless.yml carry the same rules.
  */
-export const SPOT_RETRY_EVALUATE_ON_EXIT = [
-  { onStatusReason: 'Host EC2*', action: 'RETRY' },
-  { onReason: '*', action: 'EXIT' },
-] as const;
+export const RETRY_EVALUATE_ON_EXIT: readonly EvaluateOnExit[] = [
+  { onStatusReason: 'Host EC2*', action: RetryAction.RETRY },
+  ...RETRYABLE_EXIT_CODES.map((code) => ({ onExitCode: String(code), action: RetryAction.RETRY })),
+  { onReason: '*', action: RetryAction.EXIT },
+];
+
+/** The former name, kept for callers written before exit-code retries. */
+export const SPOT_RETRY_EVALUATE_ON_EXIT = RETRY_EVALUATE_ON_EXIT;
+
+/** Where a multi-node job's nodes get their overrides: every node, from 0 on. */
+export const ALL_NODES = '0:';
 
 /** Batch's job statuses, from the API model the SDK is generated from. */
 const JOB_STATES: ReadonlySet<string> = new Set<string>(Object.values(JobStatus));
@@ -72,7 +94,10 @@ export class BatchResponseError extends Error {
 
 export function createBatchBackend(client: BatchClient, config: BatchBackendConfig): ComputeBackend {
   const queues = [
-    ...new Set(Object.values(config.jobQueues).flatMap((byPurchase) => Object.values(byPurchase))),
+    ...new Set([
+      ...Object.values(config.jobQueues).flatMap((byPurchase) => Object.values(byPurchase)),
+      ...Object.values(config.multiNode?.jobQueues ?? {}),
+    ]),
   ];
 
   async function describe(jobIds: string[]): Promise<JobDescription[]> {
@@ -142,6 +167,15 @@ export function submitJobInput(request: SubmitJobRequest, config: BatchBackendCo
       `environment variables starting with AWS_BATCH are reserved by Batch: ${reserved.join(', ')}`,
     );
   }
+  const retryStrategy = {
+    attempts,
+    evaluateOnExit: RETRY_EVALUATE_ON_EXIT.map((rule) => ({ ...rule })),
+  };
+  const timeout = {
+    attemptDurationSeconds: Math.max(MIN_ATTEMPT_DURATION_SECONDS, Math.ceil(request.maxRuntimeSeconds)),
+  };
+  if (request.multiNode) return multiNodeSubmitJobInput(request, config, { retryStrategy, timeout });
+
   const jobQueue = config.jobQueues[request.architecture]?.[request.purchase];
   const jobDefinition = config.jobDefinitions[request.architecture];
   if (!jobQueue || !jobDefinition) {
@@ -166,13 +200,71 @@ export function submitJobInput(request: SubmitJobRequest, config: BatchBackendCo
       ],
       environment: Object.entries(request.environment).map(([name, value]) => ({ name, value })),
     },
-    retryStrategy: {
-      attempts,
-      evaluateOnExit: SPOT_RETRY_EVALUATE_ON_EXIT.map((rule) => ({ ...rule })),
+    retryStrategy,
+    timeout,
+    tags: { ...request.tags },
+    propagateTags: true,
+  };
+}
+
+/** Batch runs a multi-node parallel job on at most this many nodes here (the spec's limit). */
+export const MAX_JOB_NODES = 32;
+
+/**
+ * GCHP's SubmitJob: the architecture's multinode queue (on-demand: multi-node
+ * parallel jobs do not run on Spot) and job definition, with `nodeOverrides`
+ * giving the node count and, for every node ("0:"), the node type, its
+ * vCPUs and memory and the environment the runner needs to launch MPI.
+ */
+function multiNodeSubmitJobInput(
+  request: SubmitJobRequest,
+  config: BatchBackendConfig,
+  common: Pick<SubmitJobCommandInput, 'retryStrategy' | 'timeout'>,
+): SubmitJobCommandInput {
+  const { nodes, mpiProcesses } = request.multiNode!;
+  if (request.purchase !== 'on-demand') {
+    throw new RangeError('multi-node parallel jobs do not run on Spot capacity: purchase must be on-demand');
+  }
+  if (!Number.isInteger(nodes) || nodes < 1 || nodes > MAX_JOB_NODES) {
+    throw new RangeError(`a multi-node job needs 1 to ${MAX_JOB_NODES} nodes, got ${nodes}`);
+  }
+  if (!Number.isInteger(mpiProcesses) || mpiProcesses < nodes) {
+    throw new RangeError(`a multi-node job needs at least one MPI process per node, got ${mpiProcesses}`);
+  }
+  const jobQueue = config.multiNode?.jobQueues[request.architecture];
+  const jobDefinition = config.multiNode?.jobDefinitions[request.architecture];
+  if (!jobQueue || !jobDefinition) {
+    throw new RangeError(`no multi-node job queue/definition configured for ${request.architecture}`);
+  }
+  const environment: Record<string, string> = {
+    ...request.environment,
+    SIMULATION_ID: request.simulationId,
+    GCR_LAUNCH_MODE: 'mpi',
+    GCR_MPI_PROCESSES: String(mpiProcesses),
+    GCR_MPI_PROCESSES_PER_NODE: String(Math.ceil(mpiProcesses / nodes)),
+    GCR_NUM_NODES: String(nodes),
+  };
+  return {
+    jobName: request.jobName,
+    jobQueue,
+    jobDefinition,
+    nodeOverrides: {
+      numNodes: nodes,
+      nodePropertyOverrides: [
+        {
+          targetNodes: ALL_NODES,
+          containerOverrides: {
+            ...(request.instanceType ? { instanceType: request.instanceType } : {}),
+            resourceRequirements: [
+              { type: 'VCPU', value: String(request.vcpus) },
+              { type: 'MEMORY', value: String(request.memoryMiB) },
+            ],
+            environment: Object.entries(environment).map(([name, value]) => ({ name, value })),
+          },
+        },
+      ],
     },
-    timeout: {
-      attemptDurationSeconds: Math.max(MIN_ATTEMPT_DURATION_SECONDS, Math.ceil(request.maxRuntimeSeconds)),
-    },
+    ...common,
     tags: { ...request.tags },
     propagateTags: true,
   };

@@ -26,6 +26,7 @@ import {
   resolutionSettings,
   timestepsFor,
 } from '../spec/rundir-rules.js';
+import { generateGchpRunDirectory } from './generate-gchp.js';
 
 const TEMPLATES = new URL('../geoschem/templates/', import.meta.url);
 
@@ -390,12 +391,14 @@ export function activeCollections(history: string): string[] {
 /**
  * The run directory createRunDir.sh would create for this spec: its default
  * name and geoschem_config.yml, HISTORY.rc, HEMCO_Config.rc, HEMCO_Diagn.rc
- * and the met-field HEMCO file HEMCO_Config.rc includes.
+ * and the met-field HEMCO file HEMCO_Config.rc includes. GCHP specs get
+ * GCHP's files instead (generate-gchp.ts).
  */
 export function generateRunDirectory(
   spec: ResolvedSimulationSpec,
   options: GenerateOptions = {},
 ): GeneratedRunDirectory {
+  if (spec.model === 'gchp') return generateGchpRunDirectory(spec, options);
   if (spec.geosChemVersion !== '14.7.0') {
     throw new Error(
       `run directories are generated for GEOS-Chem Classic 14.7.0 only, not ${spec.geosChemVersion}`,

@@ -9,10 +9,12 @@
  */
 import rundirOptions from '../geoschem/rundir-options.json' with { type: 'json' };
 import historyCollections from '../geoschem/history-collections.json' with { type: 'json' };
+import gchpHistoryCollections from '../geoschem/gchp-history-collections.json' with { type: 'json' };
 import type {
   DiagnosticFrequency,
   Gcap2RunId,
   Gcap2Scenario,
+  GeosChemModel,
   GeosChemVersion,
   GridResolution,
   MetField,
@@ -357,11 +359,24 @@ export interface HistoryCollections {
   enabledByDefault: string[];
 }
 
-/** HISTORY.rc collections of a simulation type (from the 14.7.0 templates). */
-export function historyCollectionsFor(type: SimulationType): HistoryCollections {
-  const entry = (historyCollections.simulations as Record<string, HistoryCollections>)[type];
-  if (!entry) throw new Error(`no HISTORY.rc collections recorded for ${type}`);
-  return { offered: [...entry.offered], enabledByDefault: [...entry.enabledByDefault] };
+/**
+ * The restart "collection": a HISTORY.rc collection in GC Classic; in GCHP the
+ * MAPL checkpoint configured in GCHP.rc, offered under the same name so that a
+ * spec asks for the end-of-run restart file the same way for both models.
+ */
+export const RESTART_COLLECTION = 'Restart';
+
+/** HISTORY.rc collections of a simulation type (from the 14.7.0 templates of the model). */
+export function historyCollectionsFor(
+  type: SimulationType,
+  model: GeosChemModel = 'gcclassic',
+): HistoryCollections {
+  const source = model === 'gchp' ? gchpHistoryCollections : historyCollections;
+  const entry = (source.simulations as Record<string, HistoryCollections>)[type];
+  if (!entry) throw new Error(`no ${model} HISTORY.rc collections recorded for ${type}`);
+  const offered = [...entry.offered];
+  if (model === 'gchp') offered.push(RESTART_COLLECTION);
+  return { offered, enabledByDefault: [...entry.enabledByDefault] };
 }
 
 /** HISTORY.rc frequency/duration for a spec frequency ("daily" -> "00000001 000000"). */

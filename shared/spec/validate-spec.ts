@@ -1,7 +1,8 @@
 /**
  * Validation of a simulation spec: first the JSON Schema (structure, types,
  * enums; defaults filled in), then the rules GEOS-Chem Classic's createRunDir.sh
- * enforces (read from rundir-options.json through rundir-rules.ts) and the
+ * enforces (read from rundir-options.json through rundir-rules.ts), GCHP's
+ * (cubed-sphere grids, MPI layout, multi-node AWS Batch; gchp-rules.ts) and the
  * platform's own limits. Every refusal is a FieldIssue that says why, in
  * GEOS-Chem terms. Nothing here throws on bad input.
  */
@@ -51,6 +52,23 @@ import {
   resolutionsWithDomain,
   type RegionCode,
 } from './rundir-rules.js';
+import {
+  CUBE_FACES,
+  CUBED_SPHERE_RESOLUTIONS,
+  DEFAULT_GCHP_CORES,
+  DEFAULT_GCHP_INSTANCE_TYPE,
+  GCHP_LEVELS,
+  GCHP_LIMITS,
+  GCHP_MET_FIELDS,
+  GCHP_SIMULATIONS,
+  ROUGH_LAT_LON,
+  coresPerNode,
+  defaultGchpNodeMemoryMiB,
+  defaultGchpNodes,
+  efaInstanceType,
+  efaInstanceTypesFor,
+  isCubedSphere,
+} from './gchp-rules.js';
 
 /** The platform's own limits (not GEOS-Chem's). */
 export const SPEC_LIMITS = {
@@ -81,6 +99,10 @@ export interface ResolvedSimulationSpec extends SimulationSpec {
     vcpus: number;
     memoryMiB: number;
     instanceType?: string;
+    /** GCHP only: total MPI processes (a multiple of 6). */
+    cores?: number;
+    /** GCHP only: nodes of the multi-node parallel job. */
+    nodes?: number;
     maxRuntimeMinutes: number;
     maxQueueMinutes: number;
     spotRetries: number;
@@ -128,6 +150,8 @@ interface RuleContext {
   issues: FieldIssue[];
   warnings: FieldIssue[];
   now: Date;
+  /** The compute fields the request itself set (before the schema's defaults). */
+  givenCompute: ReadonlySet<string>;
   /** Parsed period, when both ends are valid instants in order. */
   start?: Date;
   end?: Date;
@@ -137,6 +161,16 @@ interface RuleContext {
 
 function checkSimulation(spec: ResolvedSimulationSpec, ctx: RuleContext): void {
   const { type, extraOption } = spec.simulation;
+  if (spec.model === 'gchp' && !GCHP_SIMULATIONS.includes(type)) {
+    ctx.issues.push({
+      field: 'simulation.type',
+      message:
+        `GCHP runs only the ${list(GCHP_SIMULATIONS)} simulation here: the platform has GCHP run-directory ` +
+        `templates for fullchem only (GCHP's createRunDir.sh also offers TransportTracers, carbon and tagO3, ` +
+        `whose templates are not bundled); run ${type} with model "gcclassic"`,
+    });
+    return;
+  }
   const allowed = extraOptionsFor(type);
   if (allowed.includes(extraOption)) return;
   if (type === 'POPs' && extraOption === 'none') {
@@ -157,8 +191,21 @@ function checkSimulation(spec: ResolvedSimulationSpec, ctx: RuleContext): void {
 
 function checkMeteorology(spec: ResolvedSimulationSpec, ctx: RuleContext): void {
   const met = spec.meteorology.field;
-  const unavailable = metFieldUnavailableReason(met, spec.geosChemVersion);
-  if (unavailable) ctx.issues.push({ field: 'meteorology.field', message: unavailable });
+  if (spec.model === 'gchp') {
+    // GCHP's createRunDir.sh has its own met menu (and GEOS-IT settings files that exist).
+    if (!GCHP_MET_FIELDS.includes(met)) {
+      ctx.issues.push({
+        field: 'meteorology.field',
+        message:
+          `GCHP's createRunDir.sh offers ${GCHP_MET_FIELDS.map(metFieldLabel).join(', ')} meteorology, ` +
+          `not ${metFieldLabel(met)}; GCAP 2.0 (ModelE2.1) runs need model "gcclassic"`,
+      });
+      return;
+    }
+  } else {
+    const unavailable = metFieldUnavailableReason(met, spec.geosChemVersion);
+    if (unavailable) ctx.issues.push({ field: 'meteorology.field', message: unavailable });
+  }
 
   const gcap2 = spec.meteorology.gcap2;
   if (met !== 'ModelE2.1') {
@@ -193,9 +240,25 @@ function checkMeteorology(spec: ResolvedSimulationSpec, ctx: RuleContext): void 
 }
 
 function checkGrid(spec: ResolvedSimulationSpec, ctx: RuleContext): void {
+  if (spec.model === 'gchp') {
+    checkGchpGrid(spec, ctx);
+    return;
+  }
   const met = spec.meteorology.field;
   const { resolution } = spec.grid;
   const label = metFieldLabel(met);
+  if (isCubedSphere(resolution)) {
+    ctx.issues.push({
+      field: 'grid.resolution',
+      message:
+        `${resolution} is a GCHP cubed-sphere resolution; GEOS-Chem Classic runs on latitude-longitude grids ` +
+        `(${list(resolutionsFor(met))} with ${label}): set model "gchp" or choose one of these ` +
+        `(${resolution} is about ${ROUGH_LAT_LON[resolution]})`,
+    });
+    if (spec.grid.levels === undefined) spec.grid.levels = defaultLevels(met);
+    spec.grid.nestedDomain ??= 'global';
+    return;
+  }
 
   // Resolution offered with the met field
   const offered = resolutionsFor(met);
@@ -295,6 +358,43 @@ function checkDomain(spec: ResolvedSimulationSpec, ctx: RuleContext): void {
         ? `is only used with nestedDomain "custom"; ${given} at ${resolution} has fixed bounds ` +
           `lon [${region.lonRange.join(', ')}], lat [${region.latRange.join(', ')}]`
         : 'is only used with nestedDomain "custom"',
+    });
+  }
+}
+
+/** GCHP: global cubed-sphere grids on 72 levels, no nested domains. */
+function checkGchpGrid(spec: ResolvedSimulationSpec, ctx: RuleContext): void {
+  const { resolution } = spec.grid;
+  if (!isCubedSphere(resolution)) {
+    ctx.issues.push({
+      field: 'grid.resolution',
+      message:
+        `${resolution} is a GEOS-Chem Classic latitude-longitude resolution; GCHP runs on a cubed-sphere grid: ` +
+        `${CUBED_SPHERE_RESOLUTIONS.map((cs) => `${cs} (about ${ROUGH_LAT_LON[cs]})`).join(', ')}`,
+    });
+  }
+  if (spec.grid.levels === undefined) {
+    spec.grid.levels = GCHP_LEVELS;
+  } else if (spec.grid.levels !== GCHP_LEVELS) {
+    ctx.issues.push({
+      field: 'grid.levels',
+      message: `GCHP runs on the native ${GCHP_LEVELS} levels only; its createRunDir.sh offers no other choice`,
+    });
+  }
+  const given = spec.grid.nestedDomain as NestedDomain | undefined;
+  spec.grid.nestedDomain = given ?? 'global';
+  if (given !== undefined && given !== 'global') {
+    ctx.issues.push({
+      field: 'grid.nestedDomain',
+      message:
+        'GCHP grids are global: its createRunDir.sh has no nested domains (regional refinement in GCHP is a ' +
+        'stretched grid, which the platform does not offer); use "global" or model "gcclassic" for a nested run',
+    });
+  }
+  if (spec.grid.bounds) {
+    ctx.issues.push({
+      field: 'grid.bounds',
+      message: 'is for custom nested domains of GEOS-Chem Classic; GCHP grids are global (remove it)',
     });
   }
 }
@@ -457,7 +557,9 @@ function checkPeriod(spec: ResolvedSimulationSpec, ctx: RuleContext): void {
 function checkDiagnostics(spec: ResolvedSimulationSpec, ctx: RuleContext): void {
   const { type } = spec.simulation;
   const { collections, frequency } = spec.diagnostics;
-  const { offered } = historyCollectionsFor(type);
+  // A GCHP simulation without templates is already refused in checkSimulation.
+  if (spec.model === 'gchp' && !GCHP_SIMULATIONS.includes(type)) return;
+  const { offered } = historyCollectionsFor(type, spec.model);
   collections.forEach((name, index) => {
     if (offered.includes(name)) return;
     const sameCase = offered.find((candidate) => candidate.toLowerCase() === name.toLowerCase());
@@ -465,7 +567,7 @@ function checkDiagnostics(spec: ResolvedSimulationSpec, ctx: RuleContext): void 
       field: `diagnostics.collections.${index}`,
       message: sameCase
         ? `"${name}" is not a HISTORY.rc collection; did you mean "${sameCase}"?`
-        : `"${name}" is not a collection of the ${type} simulation's HISTORY.rc (it offers: ${list(offered)})`,
+        : `"${name}" is not a collection of the ${spec.model === 'gchp' ? 'GCHP ' : ''}${type} simulation's HISTORY.rc (it offers: ${list(offered)})`,
     });
   });
   if (!collections.includes('Restart')) {
@@ -521,7 +623,21 @@ export function instanceArchitecture(instanceType: string): CpuArchitecture {
 }
 
 function checkCompute(spec: ResolvedSimulationSpec, ctx: RuleContext): void {
+  if (spec.model === 'gchp') {
+    checkGchpCompute(spec, ctx);
+    return;
+  }
   const { compute } = spec;
+  for (const key of ['cores', 'nodes'] as const) {
+    if (compute[key] === undefined) continue;
+    ctx.issues.push({
+      field: `compute.${key}`,
+      message:
+        key === 'cores'
+          ? 'is for GCHP (MPI processes over several nodes); GEOS-Chem Classic runs OpenMP threads on one node: set compute.vcpus instead, or model "gchp"'
+          : 'is for GCHP (a multi-node job); GEOS-Chem Classic runs on one node: remove it, or use model "gchp"',
+    });
+  }
   if (compute.instanceType === undefined) return;
   if (compute.backend !== 'aws-batch') {
     ctx.issues.push({
@@ -544,6 +660,106 @@ function checkCompute(spec: ResolvedSimulationSpec, ctx: RuleContext): void {
     ctx.issues.push({
       field: 'compute.vcpus',
       message: `${compute.vcpus} vCPUs do not fit on ${compute.instanceType}, which has ${vcpus}; GEOS-Chem Classic runs on one node`,
+    });
+  }
+}
+
+/**
+ * GCHP runs as an AWS Batch multi-node parallel job: on aws-batch only, on
+ * on-demand capacity only, on EFA-capable nodes, with `cores` MPI processes
+ * (a multiple of 6) spread over `nodes` instances. Fields the request left out
+ * get GCHP's defaults here (the schema's defaults are GEOS-Chem Classic's).
+ */
+function checkGchpCompute(spec: ResolvedSimulationSpec, ctx: RuleContext): void {
+  const { compute } = spec;
+  const given = ctx.givenCompute;
+
+  if (!given.has('backend')) compute.backend = 'aws-batch';
+  else if (compute.backend !== 'aws-batch') {
+    ctx.issues.push({
+      field: 'compute.backend',
+      message: `GCHP needs MPI across nodes; the ${compute.backend} backend runs GC Classic and the demo model (use "aws-batch")`,
+    });
+  }
+  if (!given.has('purchase')) compute.purchase = 'on-demand';
+  else if (compute.purchase === 'spot') {
+    ctx.issues.push({
+      field: 'compute.purchase',
+      message:
+        'AWS Batch multi-node parallel jobs do not run on Spot capacity, and GCHP runs as one: use "on-demand" (the default for GCHP)',
+    });
+  }
+
+  compute.instanceType ??= DEFAULT_GCHP_INSTANCE_TYPE[compute.architecture];
+  const instance = efaInstanceType(compute.instanceType);
+  const efaTypes = efaInstanceTypesFor(compute.architecture);
+  if (!instance) {
+    ctx.issues.push({
+      field: 'compute.instanceType',
+      message:
+        `${compute.instanceType} is not an EFA-capable instance type the platform runs GCHP on; GCHP's MPI ` +
+        `traffic between nodes needs an Elastic Fabric Adapter: for ${compute.architecture} use ${list(efaTypes)}`,
+    });
+  } else if (instance.architecture !== compute.architecture) {
+    ctx.issues.push({
+      field: 'compute.instanceType',
+      message:
+        `${instance.instanceType} is ${instance.architecture === 'arm64' ? 'an AWS Graviton (arm64)' : 'an x86_64'} ` +
+        `instance type, but compute.architecture is ${compute.architecture}; EFA types for ${compute.architecture}: ${list(efaTypes)}`,
+    });
+  }
+
+  const resolution = spec.grid.resolution;
+  compute.cores ??= isCubedSphere(resolution) ? DEFAULT_GCHP_CORES[resolution] : DEFAULT_GCHP_CORES.C24;
+  const cores = compute.cores;
+  if (cores % CUBE_FACES !== 0) return; // the schema already refused it
+  if (!instance) return;
+
+  if (compute.nodes === undefined) {
+    compute.nodes = defaultGchpNodes(cores, instance);
+  } else if (compute.nodes > cores) {
+    ctx.issues.push({
+      field: 'compute.nodes',
+      message: `${compute.nodes} nodes for ${cores} MPI processes would leave nodes idle; use at most ${cores}`,
+    });
+  } else if (coresPerNode(cores, compute.nodes) > instance.physicalCores) {
+    ctx.issues.push({
+      field: 'compute.nodes',
+      message:
+        `${cores} MPI processes on ${compute.nodes} node${compute.nodes === 1 ? '' : 's'} is ` +
+        `${coresPerNode(cores, compute.nodes)} per node, but ${instance.instanceType} has ${instance.physicalCores} ` +
+        `physical cores (GCHP runs one process per core): use at least ${defaultGchpNodes(cores, instance)} nodes`,
+    });
+  }
+  if (compute.nodes > GCHP_LIMITS.maxNodes) {
+    ctx.issues.push({
+      field: 'compute.cores',
+      message:
+        `${cores} MPI processes need ${compute.nodes} ${instance.instanceType} nodes, more than the ${GCHP_LIMITS.maxNodes} the platform ` +
+        `runs in one job; use fewer cores or an instance type with more (${list(efaTypes)})`,
+    });
+  }
+
+  if (!given.has('vcpus')) compute.vcpus = instance.vcpus;
+  else if (compute.vcpus > instance.vcpus) {
+    ctx.issues.push({
+      field: 'compute.vcpus',
+      message: `${compute.vcpus} vCPUs per node do not fit on ${instance.instanceType}, which has ${instance.vcpus}`,
+    });
+  } else if (compute.vcpus < coresPerNode(cores, compute.nodes)) {
+    ctx.issues.push({
+      field: 'compute.vcpus',
+      message:
+        `${compute.vcpus} vCPUs per node cannot hold the ${coresPerNode(cores, compute.nodes)} MPI processes each ` +
+        `node runs (${cores} cores on ${compute.nodes} nodes); leave vcpus out to take the whole instance`,
+    });
+  }
+  const instanceMiB = instance.memoryGiB * 1024;
+  if (!given.has('memoryMiB')) compute.memoryMiB = defaultGchpNodeMemoryMiB(instance);
+  else if (compute.memoryMiB > instanceMiB) {
+    ctx.issues.push({
+      field: 'compute.memoryMiB',
+      message: `${compute.memoryMiB} MiB per node do not fit on ${instance.instanceType}, which has ${instanceMiB} MiB`,
     });
   }
 }
@@ -625,7 +841,13 @@ export function validateSimulationSpec(
     return { ok: false, issues: refineSchemaIssues(issuesFromAjv(validateSchema.errors), input) };
   }
   const spec = copy as ResolvedSimulationSpec;
-  const ctx: RuleContext = { issues: [], warnings: [], now: options.now ?? new Date() };
+  const rawCompute = (input as { compute?: unknown }).compute;
+  const ctx: RuleContext = {
+    issues: [],
+    warnings: [],
+    now: options.now ?? new Date(),
+    givenCompute: new Set(rawCompute && typeof rawCompute === 'object' ? Object.keys(rawCompute) : []),
+  };
 
   checkSimulation(spec, ctx);
   checkMeteorology(spec, ctx);

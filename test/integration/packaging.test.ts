@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { RETRYABLE_EXIT_CODES } from '../../shared/compute/exit-codes.js';
 
 /**
  * Reads the CloudFormation that `osls package` produces for the infrastructure
@@ -338,6 +339,11 @@ describe('infrastructure stack (packaged serverless.yml)', () => {
       'JobDefinitionX8664',
       'BatchLogGroupName',
       'GcClassicRepositoryUri',
+      'JobQueueArm64Multinode',
+      'JobQueueX8664Multinode',
+      'JobDefinitionGchpArm64',
+      'JobDefinitionGchpX8664',
+      'GchpRepositoryUri',
     ]) {
       expect(exported).toContain(`gcr-${STAGE}-${name}`);
     }
@@ -399,7 +405,9 @@ function isGravitonFamily(instanceType: string): boolean {
 
 describe('AWS Batch in the infrastructure stack (packaged serverless.yml)', () => {
   it('has the four managed compute environments: spot and on-demand, arm64 and x86_64, scaling from 0 vCPUs', () => {
-    const environments = resourcesOfType(root, 'AWS::Batch::ComputeEnvironment').map(([id]) => id);
+    const environments = resourcesOfType(root, 'AWS::Batch::ComputeEnvironment')
+      .map(([id]) => id)
+      .filter((id) => !id.endsWith('Multinode'));
     expect(environments.sort()).toEqual(Object.keys(BATCH_COMPUTE).sort());
     for (const [id, { arch, purchase }] of Object.entries(BATCH_COMPUTE)) {
       const environment = props(root, id);
@@ -446,7 +454,7 @@ describe('AWS Batch in the infrastructure stack (packaged serverless.yml)', () =
 
   it('has a job queue per architecture and purchase, each on its compute environment, cancelling jobs stuck RUNNABLE', () => {
     const queues = resourcesOfType(root, 'AWS::Batch::JobQueue');
-    expect(queues).toHaveLength(4);
+    expect(queues).toHaveLength(6); // and the two GCHP multinode queues (below)
     const byName = Object.fromEntries(queues.map(([, q]) => [q.Properties!['JobQueueName'], q.Properties!]));
     for (const [environment, { arch, purchase }] of Object.entries(BATCH_COMPUTE)) {
       const queue = byName[`gcr-${STAGE}-${arch}-${purchase}`];
@@ -471,7 +479,9 @@ describe('AWS Batch in the infrastructure stack (packaged serverless.yml)', () =
   });
 
   it('has a GC Classic job definition per architecture: EC2 container, stack image, awslogs, job and execution roles, spot retries', () => {
-    const definitions = resourcesOfType(root, 'AWS::Batch::JobDefinition');
+    const definitions = resourcesOfType(root, 'AWS::Batch::JobDefinition').filter(
+      ([, d]) => d.Properties!['Type'] === 'container',
+    );
     expect(definitions.map(([, d]) => d.Properties!['JobDefinitionName']).sort()).toEqual([
       `gcr-${STAGE}-gcclassic-arm64`,
       `gcr-${STAGE}-gcclassic-x86_64`,
@@ -483,6 +493,7 @@ describe('AWS Batch in the infrastructure stack (packaged serverless.yml)', () =
         Attempts: expect.any(Number),
         EvaluateOnExit: [
           { OnStatusReason: 'Host EC2*', Action: 'RETRY' },
+          ...RETRYABLE_EXIT_CODES.map((code) => ({ OnExitCode: String(code), Action: 'RETRY' })),
           { OnReason: '*', Action: 'EXIT' },
         ],
       });
@@ -507,6 +518,63 @@ describe('AWS Batch in the infrastructure stack (packaged serverless.yml)', () =
       RepositoryName: `gcr-${STAGE}-gcclassic`,
       ImageScanningConfiguration: { ScanOnPush: true },
     });
+  });
+
+  it('runs GCHP as multi-node parallel jobs: on-demand EFA compute environments in a cluster placement group, a multinode queue and job definition per architecture', () => {
+    expect(props(root, 'GchpPlacementGroup')).toEqual({ Strategy: 'cluster' });
+    const launch = props(root, 'BatchEfaLaunchTemplate')['LaunchTemplateData'] as Dict;
+    const [efa] = launch['NetworkInterfaces'] as Dict[];
+    expect(efa).toMatchObject({ DeviceIndex: 0, InterfaceType: 'efa' });
+    expect(networkParameter(efa!['Groups'])).toBe('BatchSecurityGroupIds');
+    expect(launch['MetadataOptions']).toMatchObject({ HttpTokens: 'required', HttpPutResponseHopLimit: 1 });
+    const queues = Object.fromEntries(
+      resourcesOfType(root, 'AWS::Batch::JobQueue').map(([, q]) => [
+        q.Properties!['JobQueueName'],
+        q.Properties!,
+      ]),
+    );
+    for (const [arch, id, instanceType] of [
+      ['arm64', 'Arm64', 'hpc7g.16xlarge'],
+      ['x86_64', 'X8664', 'c5n.18xlarge'],
+    ] as const) {
+      const compute = props(root, `BatchComputeEnv${id}Multinode`)['ComputeResources'] as Dict;
+      // Multi-node parallel jobs do not run on Spot.
+      expect(compute).toMatchObject({
+        Type: 'EC2',
+        MinvCpus: 0,
+        PlacementGroup: { Ref: 'GchpPlacementGroup' },
+      });
+      expect(compute['LaunchTemplate']).toMatchObject({
+        LaunchTemplateId: { Ref: 'BatchEfaLaunchTemplate' },
+      });
+      expect(compute).not.toHaveProperty('SecurityGroupIds');
+      expect(compute['InstanceTypes']).toContain(instanceType);
+      for (const type of compute['InstanceTypes'] as string[])
+        expect(isGravitonFamily(type)).toBe(arch === 'arm64');
+      expect(queues[`gcr-${STAGE}-${arch}-multinode`]!['ComputeEnvironmentOrder']).toEqual([
+        { Order: 1, ComputeEnvironment: { Ref: `BatchComputeEnv${id}Multinode` } },
+      ]);
+      const definition = props(root, `GchpJobDefinition${id}`);
+      expect(definition).toMatchObject({
+        JobDefinitionName: `gcr-${STAGE}-gchp-${arch}`,
+        Type: 'multinode',
+        PlatformCapabilities: ['EC2'],
+        RetryStrategy: {
+          EvaluateOnExit: [
+            { OnStatusReason: 'Host EC2*', Action: 'RETRY' },
+            { OnExitCode: '75', Action: 'RETRY' },
+            { OnReason: '*', Action: 'EXIT' },
+          ],
+        },
+      });
+      const nodes = definition['NodeProperties'] as Dict;
+      expect(nodes).toMatchObject({ MainNode: 0, NumNodes: 2 });
+      const [range] = nodes['NodeRangeProperties'] as Dict[];
+      expect(range!['TargetNodes']).toBe('0:');
+      const container = range!['Container'] as Dict;
+      expect(container['InstanceType']).toBe(instanceType);
+      expect(JSON.stringify(container['Image'])).toContain('"GchpRepository","RepositoryUri"');
+    }
   });
 
   it('limits the job role to reading and writing objects under simulations/ in the results bucket', () => {
@@ -588,6 +656,9 @@ describe('submission service (packaged services/submission/serverless.yml)', () 
         'GetLogsLambdaFunction',
         'HealthLambdaFunction',
         'ListSimulationsLambdaFunction',
+        'PlanSimulationLambdaFunction',
+        'EstimateSimulationLambdaFunction',
+        'GetInputsLambdaFunction',
       ].sort(),
     );
     const roleIds = roles.map(([, role]) => role);
@@ -603,7 +674,16 @@ describe('submission service (packaged services/submission/serverless.yml)', () 
       ]),
     );
     expect(granted).toEqual({
-      CreateSimulation: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'events:PutEvents'],
+      CreateSimulation: [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'events:PutEvents',
+        's3:PutObject',
+      ],
+      PlanSimulation: [],
+      EstimateSimulation: [],
+      GetInputs: ['dynamodb:GetItem'],
       ListSimulations: ['dynamodb:Query', 'dynamodb:Scan'],
       GetSimulation: ['dynamodb:GetItem'],
       GetLogs: ['dynamodb:GetItem'],
@@ -617,6 +697,14 @@ describe('submission service (packaged services/submission/serverless.yml)', () 
       JSON.stringify(props(submission, roleOf(submission, `${id}LambdaFunction`))['Policies']);
     expect(policies('CreateSimulation')).toContain('/index/ActiveOwnerIndex');
     expect(policies('ListSimulations')).toContain('/index/OwnerIndex');
+  });
+
+  it('lets createSimulation write only run directories in the results bucket', () => {
+    const policies = JSON.stringify(
+      props(submission, roleOf(submission, 'CreateSimulationLambdaFunction'))['Policies'],
+    );
+    expect(policies).toContain('"/simulations/*/rundir/*"');
+    expect(policies).toContain(`gcr-${STAGE}-ResultsBucketArn`);
   });
 
   it('lets only the logs route read job logs, and only from the Batch log group', () => {

@@ -5,9 +5,14 @@
  */
 import type { RegisterCommand } from '../context.js';
 import { registerCancel } from './cancel.js';
+import { registerCompare } from './compare.js';
+import { registerDownload } from './download.js';
+import { registerEstimate } from './estimate.js';
 import { registerEvents } from './events.js';
+import { registerInputs } from './inputs.js';
 import { registerInspect } from './inspect.js';
 import { registerList } from './list.js';
+import { registerResults } from './results.js';
 import { registerRundir } from './rundir.js';
 import { registerLogs } from './logs.js';
 import { registerStatus } from './status.js';
@@ -17,6 +22,8 @@ import { registerWatch } from './watch.js';
 
 export const COMMANDS: readonly RegisterCommand[] = [
   registerSubmit,
+  registerEstimate,
+  registerInputs,
   registerStatus,
   registerWatch,
   registerLogs,
@@ -26,4 +33,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerToken,
   registerInspect,
   registerRundir,
+  registerResults,
+  registerDownload,
+  registerCompare,
 ];

@@ -1,11 +1,17 @@
-/** `gcr submit <spec.json>`: send a spec to POST /simulations; the new id is the first line. */
+/**
+ * `gcr submit <spec.json>`: send a spec to POST /simulations; the new id is the
+ * first line. With --dry-run, POST /simulation-plans instead: what would be
+ * generated, read and spent, and nothing submitted.
+ */
 import { readFile } from 'node:fs/promises';
+import type { SimulationPlan } from '../../../schemas/generated/types.js';
 import { ApiError, InputError } from '../errors.js';
 import { locateJsonError } from '../json-locate.js';
 import { nonEmpty } from '../options.js';
 import type { CommandContext, RegisterCommand } from '../context.js';
 import { clean, paintStatus } from '../format.js';
 import { specFacts } from '../views.js';
+import { expectShape, PLAN_FIELDS, planText } from './plan-views.js';
 
 /**
  * Read a spec file and check that it is JSON; returns the text unchanged (minus
@@ -57,9 +63,20 @@ export const registerSubmit: RegisterCommand = (program, ctx) => {
       'send Idempotency-Key: a retry with the same key returns the same simulation instead of a new one',
       nonEmpty('--idempotency-key'),
     )
-    .action(async (file: string, opts: { idempotencyKey?: string }) => {
+    .option(
+      '--dry-run',
+      'submit nothing: show the run directory, input data and cost estimate the spec would get',
+    )
+    .action(async (file: string, opts: { idempotencyKey?: string; dryRun?: boolean }) => {
       const spec = await readSpecFile(ctx, file);
       const client = await ctx.client();
+      if (opts.dryRun) {
+        const answer = await client.request<unknown>('POST', '/simulation-plans', { body: spec });
+        const plan = expectShape<SimulationPlan>(answer.body, 'plan', PLAN_FIELDS, answer.status);
+        if (ctx.json) ctx.outJson(plan);
+        else ctx.out(planText(plan, ctx.colors));
+        return;
+      }
       const { status, body: sim } = await client.submitSimulation(spec, opts.idempotencyKey);
       if (typeof sim?.id !== 'string' || sim.id === '') {
         throw new ApiError(`the API accepted the spec (HTTP ${status}) but returned no simulation id`, {

@@ -25,6 +25,7 @@ const s3 = new S3Client({ forcePathStyle: process.env['AWS_ENDPOINT_URL_S3'] !==
 const batch = createBatchBackend(new BatchClient({}), {
   jobQueues: config.jobQueues,
   jobDefinitions: config.jobDefinitions,
+  multiNode: config.multiNode,
 });
 const backends: Record<string, ComputeBackend | undefined> = {
   'aws-batch': batch,

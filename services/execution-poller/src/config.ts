@@ -16,6 +16,17 @@ export const config = {
     },
   },
   jobDefinitions: { arm64: env.string('JOB_DEFINITION_ARM64'), x86_64: env.string('JOB_DEFINITION_X86_64') },
+  /** GCHP: multi-node parallel jobs, on-demand queues only (they do not run on Spot). */
+  multiNode: {
+    jobQueues: {
+      arm64: env.string('JOB_QUEUE_ARM64_MULTINODE'),
+      x86_64: env.string('JOB_QUEUE_X86_64_MULTINODE'),
+    },
+    jobDefinitions: {
+      arm64: env.string('JOB_DEFINITION_GCHP_ARM64'),
+      x86_64: env.string('JOB_DEFINITION_GCHP_X86_64'),
+    },
+  },
   /** AWS Batch allows 50 SubmitJob/DescribeJobs/... requests per second per account. */
   batchRatePerSecond: env.int('BATCH_REQUESTS_PER_SECOND', 50, { min: 1, max: 1000 }),
   /** The `local` backend exists only where the local platform runs jobs on this machine. */

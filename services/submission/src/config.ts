@@ -6,6 +6,8 @@ const env = new EnvReader();
 export const config = {
   tableName: env.string('SIMULATIONS_TABLE'),
   eventBusName: env.string('EVENT_BUS_NAME'),
+  /** Where each simulation's run directory is stored at submission (`simulations/<id>/rundir/`). */
+  resultsBucket: env.string('RESULTS_BUCKET'),
   statusIndexShards: env.int('STATUS_INDEX_SHARDS', 16, { min: 1, max: 256 }),
   maxActivePerOwner: env.int('MAX_ACTIVE_SIMULATIONS_PER_OWNER', 20, { min: 1, max: 10_000 }),
   stage: env.string('STAGE', 'dev'),

@@ -111,6 +111,7 @@ describe('Batch backend: submit', () => {
         attempts: 3,
         evaluateOnExit: [
           { onStatusReason: 'Host EC2*', action: 'RETRY' },
+          { onExitCode: '75', action: 'RETRY' },
           { onReason: '*', action: 'EXIT' },
         ],
       },

@@ -158,7 +158,7 @@ describe('validateSimulationSpec: schema and defaults', () => {
     expect(issuesOf(spec((s) => (s.grid.resolution = '1x1')))).toEqual([
       {
         field: 'grid.resolution',
-        message: 'must be one of: 4x5, 2x2.5, 0.5x0.625, 0.25x0.3125, 0.125x0.15625',
+        message: 'must be one of: 4x5, 2x2.5, 0.5x0.625, 0.25x0.3125, 0.125x0.15625, C24, C48, C90, C180',
       },
     ]);
   });

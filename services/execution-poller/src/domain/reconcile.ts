@@ -1,4 +1,5 @@
 import type { JobDescription, JobState } from '../../../../shared/compute/backend.js';
+import { describeExitCode, isRunnerExitCode } from '../../../../shared/compute/exit-codes.js';
 import { canTransition, isTerminal, type SimulationStatus } from '../../../../shared/status.js';
 import type { Simulation } from '../../../../schemas/generated/types.js';
 import { storedSpec } from '../../../../shared/spec/validate-spec.js';
@@ -60,6 +61,13 @@ function failure(simulation: Simulation, job: JobDescription): { to: SimulationS
     };
   }
   if (job.exitCode !== undefined && job.exitCode !== 0) {
+    // The job runner's own codes say what went wrong (shared/compute/exit-codes.ts).
+    if (isRunnerExitCode(job.exitCode)) {
+      return {
+        to: 'FAILED',
+        reason: `${describeExitCode(job.exitCode)} (exit code ${job.exitCode}; ${reason})`,
+      };
+    }
     return { to: 'FAILED', reason: `model failure: the model exited with code ${job.exitCode} (${reason})` };
   }
   return { to: 'FAILED', reason: `the job failed: ${reason}` };

@@ -90,6 +90,9 @@ export async function submitPending(ports: PollerPorts, id: string): Promise<voi
             memoryMiB: spec.compute.memoryMiB,
             ...(spec.compute.instanceType ? { instanceType: spec.compute.instanceType } : {}),
             spotRetries: spec.compute.spotRetries,
+            ...(spec.model === 'gchp' && spec.compute.nodes && spec.compute.cores
+              ? { multiNode: { nodes: spec.compute.nodes, mpiProcesses: spec.compute.cores } }
+              : {}),
             maxRuntimeSeconds: spec.compute.maxRuntimeMinutes * 60,
             environment: ports.jobEnvironment(simulation),
             tags: { ...spec.tags, 'gcr:simulation-id': simulation.id, 'gcr:owner': simulation.owner },

@@ -1,10 +1,12 @@
 import { IdempotencyMismatchError, LimitExceededError, ValidationError } from '../../../../shared/errors.js';
 import { simulationSubmitted } from '../../../../shared/events/catalog.js';
 import type { Caller } from '../../../../shared/http/identity.js';
-import { validateSimulationSpec } from '../../../../shared/spec/validate-spec.js';
+import { storedSpec } from '../../../../shared/spec/validate-spec.js';
 import type { Simulation } from '../../../../schemas/generated/types.js';
 import { idempotentSimulationId, newSimulationId, requestFingerprint } from './ids.js';
-import type { SubmissionPorts } from './ports.js';
+import type { CreateSimulationPorts, SubmissionPorts } from './ports.js';
+import { buildRunDirectory, storeRunDirectory } from './run-directory.js';
+import { validateSubmission } from './validate-submission.js';
 
 export interface CreateSimulationRequest {
   caller: Caller;
@@ -32,7 +34,7 @@ function checkIdempotencyKey(key: string | undefined): void {
 }
 
 async function replay(
-  ports: SubmissionPorts,
+  ports: Pick<SubmissionPorts, 'repository'>,
   id: string,
   fingerprint: string,
 ): Promise<CreateSimulationResult | undefined> {
@@ -46,26 +48,27 @@ async function replay(
   return { simulation: existing.simulation, replayed: true };
 }
 
+/**
+ * A concurrent request with the same Idempotency-Key but another spec may have
+ * written its run directory over the winner's before losing the race to create
+ * the item: write the winner's back (every write of both happened before the
+ * loser found the item, so nothing overwrites this one).
+ */
+async function restoreWinnersRunDirectory(ports: CreateSimulationPorts, id: string): Promise<void> {
+  const winner = await ports.repository.get(id);
+  if (!winner) return;
+  const spec = storedSpec(winner);
+  await storeRunDirectory(ports.objects, id, spec, buildRunDirectory(spec), new Date(winner.createdAt));
+}
+
 export async function createSimulation(
-  ports: SubmissionPorts,
+  ports: CreateSimulationPorts,
   limits: { maxActivePerOwner: number; localBackendEnabled: boolean },
   request: CreateSimulationRequest,
 ): Promise<CreateSimulationResult> {
   const { caller, body, idempotencyKey } = request;
   checkIdempotencyKey(idempotencyKey);
-  const validated = validateSimulationSpec(body);
-  if (!validated.ok) {
-    throw new ValidationError('the simulation spec is invalid', validated.issues);
-  }
-  const spec = validated.spec;
-  if (spec.compute.backend === 'local' && !limits.localBackendEnabled) {
-    throw new ValidationError('the simulation spec is invalid', [
-      {
-        field: 'compute.backend',
-        message: 'the local backend runs jobs only on the local platform (npm start); here, use aws-batch',
-      },
-    ]);
-  }
+  const { spec } = validateSubmission(body, limits);
   const fingerprint = requestFingerprint(spec);
   const id = idempotencyKey ? idempotentSimulationId(caller.userId, idempotencyKey) : newSimulationId();
 
@@ -83,7 +86,12 @@ export async function createSimulation(
     );
   }
 
-  const now = ports.now().toISOString();
+  // Before the item exists: the poller may submit its job as soon as it does.
+  const runDirectory = buildRunDirectory(spec);
+  const createdAt = ports.now();
+  await storeRunDirectory(ports.objects, id, spec, runDirectory, createdAt);
+
+  const now = createdAt.toISOString();
   const simulation: Simulation = {
     id,
     owner: caller.userId,
@@ -101,8 +109,13 @@ export async function createSimulation(
   const outcome = await ports.repository.create(simulation, { requestFingerprint: fingerprint });
   if (outcome === 'exists') {
     // Lost a race with a concurrent retry of the same keyed request.
-    const earlier = await replay(ports, id, fingerprint);
-    if (earlier) return earlier;
+    try {
+      const earlier = await replay(ports, id, fingerprint);
+      if (earlier) return earlier;
+    } catch (err) {
+      if (err instanceof IdempotencyMismatchError) await restoreWinnersRunDirectory(ports, id);
+      throw err;
+    }
   }
 
   try {

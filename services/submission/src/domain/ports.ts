@@ -9,3 +9,21 @@ export interface SubmissionPorts {
   /** Told when an event could not be published; the simulation is safe in the table regardless. */
   onPublishFailure?: (err: unknown, simulationId: string) => void;
 }
+
+/** One object to write to the results bucket (the bucket is the adapter's business). */
+export interface PutObjectInput {
+  /** Key in the results bucket, e.g. `simulations/<id>/rundir/HISTORY.rc`. */
+  key: string;
+  body: string;
+  contentType: string;
+}
+
+/** The results bucket, as far as submission writes to it (run directories only). */
+export interface ObjectStore {
+  putObject(input: PutObjectInput): Promise<void>;
+}
+
+/** createSimulation also stores the run directory before the simulation exists. */
+export interface CreateSimulationPorts extends SubmissionPorts {
+  objects: ObjectStore;
+}

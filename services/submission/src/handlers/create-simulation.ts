@@ -4,9 +4,12 @@ import { header, jsonBody } from '../../../../shared/http/request.js';
 import { json } from '../../../../shared/http/responses.js';
 import { logger, metrics } from '../../../../shared/powertools.js';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { createS3ObjectStore, submissionS3Client } from '../adapters/s3-object-store.js';
 import { repository, publisher } from '../commons.js';
 import { config } from '../config.js';
 import { createSimulation } from '../domain/create-simulation.js';
+
+const objects = createS3ObjectStore(submissionS3Client(), config.resultsBucket);
 
 /** POST /simulations: 201 with the new simulation, 200 when an Idempotency-Key replays an earlier one. */
 export const handler = httpHandler(async (event) => {
@@ -16,6 +19,7 @@ export const handler = httpHandler(async (event) => {
     {
       repository,
       publisher,
+      objects,
       now: () => new Date(),
       onPublishFailure: (err, simulationId) => {
         logger.error('Simulation Submitted not published; the finder will pick the simulation up', {

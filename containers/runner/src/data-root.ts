@@ -1,0 +1,32 @@
+/**
+ * Points a run directory at the data root the inputs were staged to. Pure.
+ * The generated configuration names the container's data root (/ExtData) in
+ * geoschem_config.yml's `root_data_dir` and throughout HEMCO_Config.rc; when
+ * the inputs live elsewhere (GCR_INPUTS_FROM_DIR, or another GCR_DATA_ROOT)
+ * every occurrence of the configured root is replaced.
+ */
+
+/** The files that name the data root. */
+export const FILES_NAMING_DATA_ROOT = [
+  'geoschem_config.yml',
+  'HEMCO_Config.rc',
+  'HEMCO_Config.rc.gmao_metfields',
+  'HEMCO_Config.rc.gcap2_metfields',
+  'HISTORY.rc',
+] as const;
+
+/** The `root_data_dir:` of geoschem_config.yml, without a trailing slash. */
+export function configuredDataRoot(geoschemConfig: string): string | undefined {
+  const match = /^\s*root_data_dir:\s*['"]?([^'"\s#]+)/m.exec(geoschemConfig);
+  return match ? match[1]!.replace(/\/+$/, '') : undefined;
+}
+
+/** Replaces the root where it is a whole path prefix (followed by "/", a quote, space or line end). */
+export function rewriteDataRoot(text: string, from: string, to: string): string {
+  if (from === to) return text;
+  const escaped = from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return text.replace(
+    new RegExp(`${escaped}(?=[/'"\\s]|$)`, 'gm'),
+    to.replace(/\/+$/, '').replace(/\$/g, '$$$$'),
+  );
+}

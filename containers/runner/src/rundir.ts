@@ -1,0 +1,96 @@
+/** Assembles the run directory: the files stored at submission, plus static defaults the image carries. */
+import { copyFile, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { ConfigurationError } from './failures.js';
+import { configuredDataRoot, FILES_NAMING_DATA_ROOT, rewriteDataRoot } from './data-root.js';
+import { forEachLimited, withRetries } from './s3.js';
+import { downloadFile, listObjects } from './transfers.js';
+
+export interface RundirSource {
+  client: S3Client;
+  bucket: string;
+  /** `simulations/<id>/rundir/` */
+  prefix: string;
+  attempts: number;
+}
+
+/** Downloads every object under the rundir prefix; a ConfigurationError (78) when there is none. */
+export async function downloadRundir(source: RundirSource, workDir: string): Promise<string[]> {
+  const objects = await withRetries(
+    `listing s3://${source.bucket}/${source.prefix}`,
+    () => listObjects(source.client, source.bucket, source.prefix),
+    { attempts: source.attempts, permanent: (error) => (error as { name?: string }).name === 'NoSuchBucket' },
+  ).catch((error: unknown) => {
+    if ((error as { name?: string }).name === 'NoSuchBucket') {
+      throw new ConfigurationError(`results bucket ${source.bucket} does not exist`);
+    }
+    throw error;
+  });
+  if (objects.length === 0) {
+    throw new ConfigurationError(`no run directory at s3://${source.bucket}/${source.prefix}`);
+  }
+  const names: string[] = [];
+  await forEachLimited(objects, 8, async (object) => {
+    const relative = object.key.slice(source.prefix.length);
+    if (relative.split('/').some((part) => part === '..' || part === '')) return;
+    await withRetries(
+      `downloading s3://${source.bucket}/${object.key}`,
+      () => downloadFile(source.client, source.bucket, object.key, path.join(workDir, relative), object.size),
+      { attempts: source.attempts },
+    );
+    names.push(relative);
+  });
+  return names.sort();
+}
+
+/** Copies files of `defaultsDir` the run directory does not have (species database, metfield config...). */
+export async function addRundirDefaults(defaultsDir: string, workDir: string): Promise<string[]> {
+  let entries: string[];
+  try {
+    entries = await readdir(defaultsDir, { recursive: true });
+  } catch {
+    return [];
+  }
+  const added: string[] = [];
+  for (const relative of entries.sort()) {
+    const from = path.join(defaultsDir, relative);
+    if (!(await stat(from)).isFile()) continue;
+    const to = path.join(workDir, relative);
+    if (await exists(to)) continue;
+    await mkdir(path.dirname(to), { recursive: true });
+    await copyFile(from, to);
+    added.push(relative);
+  }
+  return added;
+}
+
+/** Rewrites the configured data root to `dataRoot` in the files that name it; returns the root it replaced. */
+export async function pointAtDataRoot(workDir: string, dataRoot: string): Promise<string | undefined> {
+  const config = await readOptional(path.join(workDir, 'geoschem_config.yml'));
+  const configured = config ? configuredDataRoot(config) : undefined;
+  if (!configured || configured === dataRoot.replace(/\/+$/, '')) return undefined;
+  for (const name of FILES_NAMING_DATA_ROOT) {
+    const file = path.join(workDir, name);
+    const text = await readOptional(file);
+    if (text !== undefined) await writeFile(file, rewriteDataRoot(text, configured, dataRoot));
+  }
+  return configured;
+}
+
+export async function readOptional(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await stat(file);
+    return true;
+  } catch {
+    return false;
+  }
+}

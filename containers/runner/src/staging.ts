@@ -1,0 +1,167 @@
+/**
+ * Stages the run's input data: each listed file is checked against its data
+ * bucket (HeadObject; prefixes are expanded with ListObjects),
+ * downloaded in parallel with a concurrency limit and verified by size. Files
+ * already on disk at the right size are kept (a retried attempt resumes).
+ * With GCR_INPUTS_FROM_DIR, the files are only checked in that directory.
+ */
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { InputUnavailableError } from './failures.js';
+import type { InputEntry } from './inputs-list.js';
+import { forEachLimited, isNotFound, withRetries } from './s3.js';
+import { downloadFile, listObjects } from './transfers.js';
+
+export interface StagingSource {
+  client: S3Client;
+  bucket: string;
+  prefix: string;
+  concurrency: number;
+  attempts: number;
+  baseDelayMs?: number;
+}
+
+export interface StagingReport {
+  files: number;
+  bytes: number;
+  /** Files that were already there at the right size. */
+  kept: number;
+}
+
+/** One object to stage: where it is, where it goes (relative to the data root), how big it is. */
+export interface StagedObject {
+  bucket: string;
+  key: string;
+  path: string;
+  size: number;
+}
+
+/** Resolves each entry to objects with sizes; an InputUnavailableError (69) for any missing one. */
+export async function resolveInputs(
+  source: StagingSource,
+  entries: readonly InputEntry[],
+): Promise<StagedObject[]> {
+  const resolved: StagedObject[] = [];
+  const missing: string[] = [];
+  await forEachLimited(entries, source.concurrency, async (entry) => {
+    // A named bucket (InputPlan items) holds ExtData-relative keys; the default bucket's sit under the input prefix.
+    const bucket = entry.bucket ?? source.bucket;
+    const keyPrefix = entry.bucket ? '' : source.prefix;
+    const key = `${keyPrefix}${entry.path}`;
+    if (entry.prefix) {
+      const objects = await withRetries(
+        `listing s3://${bucket}/${key}`,
+        () => listObjects(source.client, bucket, key),
+        retryOptions(source),
+      );
+      if (objects.length === 0) missing.push(`s3://${bucket}/${key}*`);
+      for (const object of objects) {
+        resolved.push({
+          bucket,
+          key: object.key,
+          path: object.key.slice(keyPrefix.length),
+          size: object.size,
+        });
+      }
+      return;
+    }
+    const head = await withRetries(
+      `checking s3://${bucket}/${key}`,
+      async () => {
+        try {
+          return await source.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+        } catch (error) {
+          if (isNotFound(error)) return undefined;
+          throw error;
+        }
+      },
+      retryOptions(source),
+    );
+    if (!head) {
+      missing.push(`s3://${bucket}/${key}`);
+      return;
+    }
+    const size = head.ContentLength ?? 0;
+    if (entry.size !== undefined && entry.size !== size) {
+      throw new InputUnavailableError(
+        `input ${entry.path} is ${size} bytes in s3://${bucket}, the run directory lists ${entry.size}`,
+      );
+    }
+    resolved.push({ bucket, key, path: entry.path, size });
+  });
+  if (missing.length > 0) {
+    const shown = missing.sort().slice(0, 5).join(', ');
+    throw new InputUnavailableError(
+      `${missing.length} input file(s) not found: ${shown}${missing.length > 5 ? ', ...' : ''}`,
+    );
+  }
+  return resolved;
+}
+
+export async function stageFromS3(
+  source: StagingSource,
+  entries: readonly InputEntry[],
+  dataRoot: string,
+): Promise<StagingReport> {
+  const objects = await resolveInputs(source, entries);
+  const report: StagingReport = { files: objects.length, bytes: 0, kept: 0 };
+  await forEachLimited(objects, source.concurrency, async (object) => {
+    const file = path.join(dataRoot, object.path);
+    report.bytes += object.size;
+    if ((await sizeOf(file)) === object.size) {
+      report.kept++;
+      return;
+    }
+    await withRetries(
+      `downloading s3://${object.bucket}/${object.key}`,
+      () => downloadFile(source.client, object.bucket, object.key, file, object.size),
+      retryOptions(source),
+    );
+  });
+  return report;
+}
+
+/** Checks every listed file exists in `dir` (at its listed size); an InputUnavailableError (69) otherwise. */
+export async function checkLocalInputs(dir: string, entries: readonly InputEntry[]): Promise<StagingReport> {
+  const problems: string[] = [];
+  let bytes = 0;
+  for (const entry of entries) {
+    const file = path.join(dir, entry.path);
+    if (entry.prefix) {
+      // A key prefix: its directory (or, for a partial name, the directory holding it) must be there.
+      const directory = entry.path.endsWith('/') ? file : path.dirname(file);
+      if ((await stat(directory).catch(() => undefined))?.isDirectory() !== true) {
+        problems.push(`${entry.path} (missing)`);
+      }
+      continue;
+    }
+    const size = await sizeOf(file);
+    if (size === undefined) problems.push(`${entry.path} (missing)`);
+    else if (entry.size !== undefined && size !== entry.size)
+      problems.push(`${entry.path} (${size} bytes, listed ${entry.size})`);
+    else bytes += size;
+  }
+  if (problems.length > 0) {
+    throw new InputUnavailableError(
+      `${problems.length} input file(s) unusable in ${dir}: ${problems.slice(0, 5).join(', ')}`,
+    );
+  }
+  return { files: entries.length, bytes, kept: entries.length };
+}
+
+function retryOptions(source: StagingSource) {
+  return {
+    attempts: source.attempts,
+    ...(source.baseDelayMs !== undefined ? { baseDelayMs: source.baseDelayMs } : {}),
+  };
+}
+
+async function sizeOf(file: string): Promise<number | undefined> {
+  try {
+    const info = await stat(file);
+    return info.isFile() ? info.size : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,16 @@
+import type { Caller } from '../../../../shared/http/identity.js';
+import { planInputs } from '../../../../shared/inputs/plan-inputs.js';
+import { storedSpec } from '../../../../shared/spec/validate-spec.js';
+import type { InputPlan } from '../../../../schemas/generated/types.js';
+import { loadVisibleSimulation } from './access.js';
+import type { SubmissionPorts } from './ports.js';
+
+/** GET /simulations/{id}/inputs: the input data the simulation reads, from its stored spec. */
+export async function getInputs(
+  ports: Pick<SubmissionPorts, 'repository'>,
+  caller: Caller,
+  id: string,
+): Promise<InputPlan> {
+  const simulation = await loadVisibleSimulation(ports, caller, id);
+  return planInputs(storedSpec(simulation));
+}

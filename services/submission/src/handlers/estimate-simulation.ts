@@ -1,0 +1,13 @@
+import { callerFrom } from '../../../../shared/http/identity.js';
+import { httpHandler } from '../../../../shared/http/handler.js';
+import { jsonBody } from '../../../../shared/http/request.js';
+import { json } from '../../../../shared/http/responses.js';
+import { config } from '../config.js';
+import { estimateSimulation } from '../domain/plan-simulation.js';
+
+/** POST /estimates: 200 with the expected wall time and cost of the spec's run. */
+export const handler = httpHandler(async (event) => {
+  callerFrom(event); // signed-in callers only, though nothing is per-owner
+  const estimate = estimateSimulation(jsonBody(event), { localBackendEnabled: config.localBackendEnabled });
+  return json(200, estimate);
+});

@@ -1,0 +1,12 @@
+import { callerFrom } from '../../../../shared/http/identity.js';
+import { httpHandler } from '../../../../shared/http/handler.js';
+import { pathParameter } from '../../../../shared/http/request.js';
+import { json } from '../../../../shared/http/responses.js';
+import { repository } from '../commons.js';
+import { getInputs } from '../domain/get-inputs.js';
+
+/** GET /simulations/{id}/inputs: the input data the simulation reads (404 for someone else's). */
+export const handler = httpHandler(async (event) => {
+  const inputs = await getInputs({ repository }, callerFrom(event), pathParameter(event, 'id'));
+  return json(200, inputs);
+});

@@ -1,0 +1,13 @@
+import { callerFrom } from '../../../../shared/http/identity.js';
+import { httpHandler } from '../../../../shared/http/handler.js';
+import { jsonBody } from '../../../../shared/http/request.js';
+import { json } from '../../../../shared/http/responses.js';
+import { config } from '../config.js';
+import { planSimulation } from '../domain/plan-simulation.js';
+
+/** POST /simulation-plans: 200 with what POST /simulations would do with the spec; nothing is stored. */
+export const handler = httpHandler(async (event) => {
+  callerFrom(event); // signed-in callers only, though nothing is per-owner
+  const plan = planSimulation(jsonBody(event), { localBackendEnabled: config.localBackendEnabled });
+  return json(200, plan);
+});

@@ -1,0 +1,61 @@
+/**
+ * What the public GEOS-Chem buckets hold, per met field and grid, from
+ * data-availability.json (each entry states its basis).
+ */
+import availability from './data-availability.json' with { type: 'json' };
+
+export interface MetFieldAvailability {
+  firstDate?: string;
+  lastDate?: string;
+  publicBucket?: boolean;
+  basis: string;
+}
+
+export interface GridAvailability {
+  met: string;
+  resolution: string;
+  bucket?: string;
+  offered?: boolean;
+  firstDate?: string;
+  lastDate?: string;
+  basis: string;
+}
+
+export const DEFAULT_BUCKET: string = availability.defaultBucket;
+export const RECENT_DATA_DAYS: number = availability.recentDataDays;
+export const RECENT_DATA_BASIS: string = availability.recentDataBasis;
+
+const MET = availability.metFields as Record<string, MetFieldAvailability>;
+const GRIDS = availability.grids as GridAvailability[];
+
+export function metFieldAvailability(met: string): MetFieldAvailability | undefined {
+  return MET[met];
+}
+
+export function gridAvailability(met: string, resolution: string): GridAvailability | undefined {
+  return GRIDS.find((grid) => grid.met === met && grid.resolution === resolution);
+}
+
+/** Directory names of the met archives under GEOS_<grid>/ -> the spec's met field. */
+const MET_BY_DIRECTORY: Record<string, string> = {
+  MERRA2: 'merra2',
+  GEOS_FP: 'geosfp',
+  GEOS_FP_DerivedWinds: 'geosfp',
+  GEOS_IT: 'geosit',
+};
+
+/** The bucket holding an ExtData key (met archives per the table, everything else the default bucket). */
+export function bucketForKey(key: string): string {
+  const match = /^GEOS_([0-9.x]+)\/([A-Za-z0-9_]+)\//.exec(key);
+  if (!match) return DEFAULT_BUCKET;
+  const met = MET_BY_DIRECTORY[match[2]!];
+  const grid = met ? gridAvailability(met, match[1]!) : undefined;
+  return grid?.bucket ?? DEFAULT_BUCKET;
+}
+
+/** The (met, resolution) of a met archive key, e.g. GEOS_0.25x0.3125/GEOS_FP/... -> geosfp, 0.25x0.3125. */
+export function metArchiveOf(key: string): { met: string; resolution: string } | undefined {
+  const match = /^GEOS_([0-9.x]+)\/([A-Za-z0-9_]+)\//.exec(key);
+  const met = match ? MET_BY_DIRECTORY[match[2]!] : undefined;
+  return match && met ? { met, resolution: match[1]! } : undefined;
+}
