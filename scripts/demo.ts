@@ -1,7 +1,8 @@
 /**
  * npm run demo — the whole pipeline on this machine: starts the local platform,
  * submits examples/demo-local-4x5-1day.json, watches it to the end, and prints
- * its status history and where its outputs are.
+ * its status history and where its outputs are, then waits for its results
+ * (manifest, metrics, previews) to be READY.
  *
  * DEMO_SPEC picks another spec; GCR_DEMO_WALL_SECONDS sets how long the demo
  * model runs (default 20 s); GCR_DATA_DIR keeps the platform's state (default .gcr).
@@ -11,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import type { SimulationResultsStatus } from '../schemas/generated/types.js';
 import { signLocalToken } from './local/auth/jwt.js';
 import { startPlatformProcess, type PlatformInfo } from './local/spawn-platform.js';
 
@@ -102,13 +104,56 @@ async function main(): Promise<number> {
       `outputs in the local bucket s3://${bucket}/${prefix} (files under ${path.join(dataDir, 's3', bucket)}):`,
     );
     for (const object of listing.Contents ?? []) say(`  ${object.Key}  ${object.Size} bytes`);
+    if (last.status !== 'SUCCEEDED') {
+      say(
+        `\nMore: npx gcr status ${simulation.id}; npx gcr events ${simulation.id}; npx gcr logs ${simulation.id}`,
+      );
+      return 1;
+    }
+    const results = await waitForResults(platform.url, simulation.id, headers);
     say(
-      `\nMore: npx gcr status ${simulation.id}; npx gcr events ${simulation.id}; npx gcr logs ${simulation.id}`,
+      `results ${results?.status ?? 'not processed within 5 minutes'}${
+        results?.status === 'READY'
+          ? `: ${results.fileCount} files, ${results.totalBytes} bytes, ${
+              results.complete ? 'complete' : `${results.missingOutputs} expected outputs missing`
+            }, ${results.previews ?? 0} preview maps`
+          : results?.reason
+            ? `: ${results.reason}`
+            : ''
+      }`,
     );
-    return last.status === 'SUCCEEDED' ? 0 : 1;
+    say(
+      `\nMore: npx gcr results ${simulation.id}; npx gcr status ${simulation.id}; npx gcr events ${simulation.id}; npx gcr logs ${simulation.id}`,
+    );
+    return results?.status === 'READY' ? 0 : 1;
   } finally {
     await platform.stop();
   }
+}
+
+type ResultsStatus = SimulationResultsStatus;
+
+/** The results processor's outcome (manifest, metrics, previews), once it is READY or FAILED. */
+async function waitForResults(
+  url: string,
+  id: string,
+  headers: Record<string, string>,
+): Promise<ResultsStatus | undefined> {
+  say('processing results (manifest, metrics, previews)...');
+  const deadline = Date.now() + 5 * 60_000;
+  let results: ResultsStatus | undefined;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`${url}/simulations/${id}`, { headers });
+      results = ((await res.json()) as { results?: ResultsStatus }).results;
+      if (results && results.status !== 'PROCESSING') return results;
+    } catch {
+      // The local platform runs the processor in its own process: while it reads a
+      // large NetCDF file (synchronous hyperslab reads) the API may not answer.
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  return results;
 }
 
 main().then(

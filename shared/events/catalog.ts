@@ -1,4 +1,7 @@
 import type {
+  SimulationResultsFailedDetail,
+  SimulationResultsReadyDetail,
+  SimulationResultsRequestedDetail,
   SimulationStatusChangedDetail,
   SimulationSubmittedDetail,
 } from '../../schemas/generated/types.js';
@@ -11,6 +14,7 @@ export const DetailType = {
   SimulationStatusChanged: 'Simulation Status Changed',
   SimulationResultsReady: 'Simulation Results Ready',
   SimulationResultsFailed: 'Simulation Results Failed',
+  SimulationResultsRequested: 'Simulation Results Requested',
   SimulationCostUpdated: 'Simulation Cost Updated',
   BudgetThresholdCrossed: 'Budget Threshold Crossed',
   NotificationFailed: 'Notification Failed',
@@ -42,6 +46,39 @@ export function simulationStatusChanged(
     source,
     detailType: DetailType.SimulationStatusChanged,
     detail: { schemaVersion: '1', ...detail } satisfies SimulationStatusChangedDetail,
+    resources: [detail.simulationId],
+  };
+}
+
+export function simulationResultsRequested(
+  detail: Omit<SimulationResultsRequestedDetail, 'schemaVersion'>,
+): OutgoingEvent {
+  return {
+    source: Source.resultsProcessor,
+    detailType: DetailType.SimulationResultsRequested,
+    detail: { schemaVersion: '1', ...detail } satisfies SimulationResultsRequestedDetail,
+    resources: [detail.simulationId],
+  };
+}
+
+export function simulationResultsReady(
+  detail: Omit<SimulationResultsReadyDetail, 'schemaVersion'>,
+): OutgoingEvent {
+  return {
+    source: Source.resultsProcessor,
+    detailType: DetailType.SimulationResultsReady,
+    detail: { schemaVersion: '1', ...detail } satisfies SimulationResultsReadyDetail,
+    resources: [detail.simulationId],
+  };
+}
+
+export function simulationResultsFailed(
+  detail: Omit<SimulationResultsFailedDetail, 'schemaVersion'>,
+): OutgoingEvent {
+  return {
+    source: Source.resultsProcessor,
+    detailType: DetailType.SimulationResultsFailed,
+    detail: { schemaVersion: '1', ...detail } satisfies SimulationResultsFailedDetail,
     resources: [detail.simulationId],
   };
 }

@@ -74,7 +74,7 @@ export class NetcdfOpenError extends Error {
   }
 }
 
-const NUMERIC_TYPES: ReadonlySet<string> = new Set(['byte', 'short', 'int', 'float', 'double']);
+export const NUMERIC_TYPES: ReadonlySet<string> = new Set(['byte', 'short', 'int', 'float', 'double']);
 /** Hybrid sigma-pressure coefficients and their reference pressure. */
 const HYBRID_COEFFICIENTS: ReadonlySet<string> = new Set(['hyam', 'hybm', 'hyai', 'hybi', 'P0', 'ap', 'bp']);
 /** GCHP grid geometry variables. */
@@ -88,8 +88,8 @@ const GRID_GEOMETRY: ReadonlySet<string> = new Set([
   'anchor',
 ]);
 /** Cell-area variables, in order of preference (GC Classic outputs, GCHP StateMet). */
-const AREA_NAMES = ['AREA', 'Met_AREAM2', 'area'];
-const VERTICAL_DIMS: ReadonlySet<string> = new Set(['lev', 'ilev']);
+export const AREA_NAMES = ['AREA', 'Met_AREAM2', 'area'];
+export const VERTICAL_DIMS: ReadonlySet<string> = new Set(['lev', 'ilev']);
 const TIME_DIM = 'time';
 const DEFAULT_MAX_SLAB = 1 << 20;
 
@@ -117,13 +117,7 @@ function computeWithReader(reader: NetcdfReader, path: string, maxSlab: number):
       cause: error,
     });
   }
-  const dimNames = new Set(header.dimensions.map((d) => d.name));
-  const grid: GridKind = ['nf', 'Ydim', 'Xdim'].every((d) => dimNames.has(d))
-    ? 'cubed-sphere'
-    : dimNames.has('lat') && dimNames.has('lon')
-      ? 'lat-lon'
-      : 'unknown';
-  const hDims = grid === 'cubed-sphere' ? ['nf', 'Ydim', 'Xdim'] : grid === 'lat-lon' ? ['lat', 'lon'] : [];
+  const { grid, hDims } = horizontalGrid(header);
   const area = findArea(reader, header, hDims);
   const excluded = gridVariables(header, area?.name);
 
@@ -142,6 +136,18 @@ function computeWithReader(reader: NetcdfReader, path: string, maxSlab: number):
     areaVariable: area?.name ?? null,
     variables,
   };
+}
+
+/** The file's horizontal grid and its dimension names (also used by ./surface-field.ts). */
+export function horizontalGrid(header: NcFileRead): { grid: GridKind; hDims: string[] } {
+  const dimNames = new Set(header.dimensions.map((d) => d.name));
+  const grid: GridKind = ['nf', 'Ydim', 'Xdim'].every((d) => dimNames.has(d))
+    ? 'cubed-sphere'
+    : dimNames.has('lat') && dimNames.has('lon')
+      ? 'lat-lon'
+      : 'unknown';
+  const hDims = grid === 'cubed-sphere' ? ['nf', 'Ydim', 'Xdim'] : grid === 'lat-lon' ? ['lat', 'lon'] : [];
+  return { grid, hDims };
 }
 
 interface CellArea {
@@ -178,7 +184,7 @@ function readArea(area: CellArea, variable: NcVariableRead, step: number): Float
 }
 
 /** Names of coordinates, bounds, hybrid coefficients, grid geometry and the area variable. */
-function gridVariables(header: NcFileRead, areaName: string | undefined): Set<string> {
+export function gridVariables(header: NcFileRead, areaName: string | undefined): Set<string> {
   const out = new Set<string>([...HYBRID_COEFFICIENTS, ...GRID_GEOMETRY]);
   if (areaName) out.add(areaName);
   for (const dim of header.dimensions) out.add(dim.name);
@@ -309,7 +315,7 @@ function surfaceMeans(
 }
 
 /** `_FillValue` and `missing_value`, in the precision the data are read in. */
-function missingValues(variable: NcVariableRead): number[] {
+export function missingValues(variable: NcVariableRead): number[] {
   const out: number[] = [];
   for (const key of ['_FillValue', 'missing_value']) {
     const value = variable.attributes[key];
@@ -320,7 +326,7 @@ function missingValues(variable: NcVariableRead): number[] {
 }
 
 /** Index where the horizontal dims start, when they are the variable's trailing dims; else -1. */
-function horizontalStart(dims: string[], hDims: string[]): number {
+export function horizontalStart(dims: string[], hDims: string[]): number {
   if (hDims.length === 0 || dims.length < hDims.length) return -1;
   const start = dims.length - hDims.length;
   return sameDims(dims.slice(start), hDims) ? start : -1;

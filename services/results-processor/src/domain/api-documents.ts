@@ -1,0 +1,132 @@
+/**
+ * The results documents the processing pipeline writes (CONTRACTS.md, issue 5),
+ * as far as the results API reads them. Narrow on purpose: the API keeps
+ * working when the pipeline adds fields.
+ */
+import type { Simulation } from '../../../../schemas/generated/types.js';
+
+export type ResultsProcessingStatus = 'PROCESSING' | 'READY' | 'FAILED';
+
+/** The simulation's `results` field, written by the results processor. */
+export interface SimulationResultsState {
+  status: ResultsProcessingStatus;
+  updatedAt: string;
+  reason?: string;
+  manifestKey?: string;
+  fileCount?: number;
+  totalBytes?: number;
+  missingOutputs?: number;
+  previews?: number;
+  complete?: boolean;
+}
+
+export interface ManifestFile {
+  key: string;
+  size: number;
+  sha256: string;
+  contentType?: string;
+  kind: string;
+  collection?: string;
+  timeStep?: string;
+}
+
+export interface ManifestMissing {
+  collection: string;
+  timeStep: string;
+  expectedKey: string;
+}
+
+export interface ResultsManifestDocument {
+  files: ManifestFile[];
+  missing: ManifestMissing[];
+  complete: boolean;
+  fileCount: number;
+  totalBytes: number;
+  generatedAt: string;
+}
+
+export interface VariableMetricsDocument {
+  name: string;
+  dims: string[];
+  shape?: number[];
+  units: string | null;
+  longName?: string | null;
+  size?: number;
+  count: number;
+  min: number | null;
+  max: number | null;
+  mean: number | null;
+  surfaceAreaWeightedMean?: (number | null)[];
+  surfaceLevelIndex?: number;
+}
+
+export interface FileMetricsDocument {
+  grid?: string;
+  areaVariable?: string | null;
+  variables: VariableMetricsDocument[];
+}
+
+export interface ResultsMetricsDocument {
+  generatedAt?: string;
+  files: { key: string; metrics: FileMetricsDocument }[];
+}
+
+export const MANIFEST_KEY = 'results/manifest.json';
+export const METRICS_KEY = 'results/metrics.json';
+export const PREVIEWS_PREFIX = 'results/previews/';
+export const COMPARISONS_PREFIX = 'results/comparisons/';
+
+export function resultsStateOf(simulation: Simulation): SimulationResultsState | undefined {
+  const value = (simulation as { results?: unknown }).results;
+  return value && typeof value === 'object' ? (value as SimulationResultsState) : undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The manifest when the object has its shape; undefined otherwise (absent or foreign). */
+export function asManifest(value: unknown): ResultsManifestDocument | undefined {
+  if (!isObject(value) || !Array.isArray(value['files'])) return undefined;
+  const files = (value['files'] as unknown[]).filter(
+    (f): f is ManifestFile => isObject(f) && typeof f['key'] === 'string',
+  );
+  const missing = Array.isArray(value['missing'])
+    ? (value['missing'] as unknown[]).filter((m): m is ManifestMissing => isObject(m))
+    : [];
+  return {
+    files,
+    missing,
+    complete: value['complete'] === true,
+    fileCount: typeof value['fileCount'] === 'number' ? value['fileCount'] : files.length,
+    totalBytes:
+      typeof value['totalBytes'] === 'number'
+        ? value['totalBytes']
+        : files.reduce((sum, f) => sum + (f.size ?? 0), 0),
+    generatedAt: typeof value['generatedAt'] === 'string' ? value['generatedAt'] : '',
+  };
+}
+
+export function asMetrics(value: unknown): ResultsMetricsDocument | undefined {
+  if (!isObject(value) || !Array.isArray(value['files'])) return undefined;
+  const files = (value['files'] as unknown[]).filter(
+    (f): f is { key: string; metrics: FileMetricsDocument } =>
+      isObject(f) &&
+      typeof f['key'] === 'string' &&
+      isObject(f['metrics']) &&
+      Array.isArray((f['metrics'] as Record<string, unknown>)['variables']),
+  );
+  return {
+    ...(typeof value['generatedAt'] === 'string' ? { generatedAt: value['generatedAt'] } : {}),
+    files,
+  };
+}
+
+/** `GEOSChem.SpeciesConc.20190101_0000z.nc4` -> SpeciesConc; HEMCO diagnostics -> HEMCO_diagnostics. */
+export function collectionOfKey(key: string): string | undefined {
+  const name = key.slice(key.lastIndexOf('/') + 1);
+  const geosChem = /^GEOSChem\.([A-Za-z0-9_]+)\./.exec(name);
+  if (geosChem) return geosChem[1];
+  if (/^HEMCO_diagnostics\./.test(name)) return 'HEMCO_diagnostics';
+  return undefined;
+}

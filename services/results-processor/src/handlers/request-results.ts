@@ -1,0 +1,15 @@
+import { callerFrom } from '../../../../shared/http/identity.js';
+import { httpHandler } from '../../../../shared/http/handler.js';
+import { bodyText, pathParameter } from '../../../../shared/http/request.js';
+import { json } from '../../../../shared/http/responses.js';
+import { publisher, repository } from '../commons.js';
+import { parseResultsRequest, requestResults } from '../domain/request-results.js';
+
+/** POST /simulations/{id}/results: 202, processing requested; 404 for others' runs, 409 unless SUCCEEDED. */
+export const handler = httpHandler(async (event) => {
+  const caller = callerFrom(event);
+  const id = pathParameter(event, 'id');
+  const body = parseResultsRequest(bodyText(event));
+  const accepted = await requestResults({ repository, publisher, now: () => new Date() }, caller, id, body);
+  return json(202, accepted);
+});
