@@ -276,12 +276,9 @@ function surfaceMeans(
   const levAxis = leading.findIndex((d) => VERTICAL_DIMS.has(d));
   if (leading.some((d, i) => i !== timeAxis && i !== levAxis)) return undefined;
 
-  let surfaceLevelIndex: number | undefined;
-  if (levAxis !== -1) {
-    const levVariable = header.variables.find((v) => v.name === dims[levAxis]);
-    const down = levVariable?.attributes['positive'] === 'down';
-    surfaceLevelIndex = down ? shape[levAxis]! - 1 : 0;
-  }
+  // GEOS-Chem Classic and GCHP both store the surface at lev index 0; GCHP's
+  // pre-14 files say positive="down" all the same, so the attribute is ignored.
+  const surfaceLevelIndex = levAxis === -1 ? undefined : 0;
   const steps = timeAxis === -1 ? 1 : shape[timeAxis]!;
   const areaVariable = header.variables.find((v) => v.name === area.name)!;
   const means: (number | null)[] = [];

@@ -94,7 +94,7 @@ class Progress {
 
   constructor(
     private readonly ctx: CommandContext,
-    private readonly total: number,
+    private total: number,
     private readonly count: number,
   ) {
     this.started = ctx.now().getTime();
@@ -116,6 +116,11 @@ class Progress {
   private line(label: string): string {
     const percent = this.total > 0 ? (this.done / this.total) * 100 : 100;
     return `${progressBar(percent)}  ${humanBytes(this.done)} / ${humanBytes(this.total)}  ${this.rate()}  ${label}`;
+  }
+
+  /** A file whose size the listing did not give (results files) counts once its link says it. */
+  expect(n: number): void {
+    this.total += n;
   }
 
   bytes(n: number, key: string): void {
@@ -242,6 +247,7 @@ async function downloadAll(
         throw error;
       }
       await mkdir(path.dirname(target), { recursive: true });
+      if (w.size === undefined && link.size !== undefined) progress.expect(link.size);
       const got = await fetchToFile(ctx, link.url, target, w.key, progress, interrupt.signal);
       const partial = `${target}.part`;
       const expected = w.sha256 ?? link.sha256;

@@ -150,7 +150,7 @@ describe('POST /estimates', () => {
 });
 
 describe('POST /simulations stores the run directory', () => {
-  it('writes rundir/ files matching the generator, and gcr-rundir.json', async () => {
+  it('writes rundir/ files matching the generator, the input plan and gcr-rundir.json', async () => {
     const spec = exampleSpec('fullchem-2x25-1week');
     const res = await api(platform, 'POST', '/simulations', { token: alice, body: spec });
     expect(res.status).toBe(201);
@@ -159,8 +159,14 @@ describe('POST /simulations stores the run directory', () => {
     const listed = await s3.send(new ListObjectsV2Command({ Bucket: resultsBucket(), Prefix: prefix }));
     const expected = generateRunDirectory(resolved(spec));
     expect((listed.Contents ?? []).map((o) => o.Key).sort()).toEqual(
-      [...Object.keys(expected.files), 'gcr-rundir.json'].map((name) => `${prefix}${name}`).sort(),
+      [...Object.keys(expected.files), 'gcr-inputs.json', 'gcr-rundir.json']
+        .map((name) => `${prefix}${name}`)
+        .sort(),
     );
+    // The stored plan is the one GET /simulations/{id}/inputs answers.
+    const inputs = await api(platform, 'GET', `/simulations/${id}/inputs`, { token: alice });
+    expect(inputs.status).toBe(200);
+    expect(JSON.parse(await readObject(`${prefix}gcr-inputs.json`))).toEqual(inputs.body);
     for (const [name, content] of Object.entries(expected.files)) {
       expect(await readObject(`${prefix}${name}`)).toBe(content);
     }

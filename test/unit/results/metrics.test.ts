@@ -293,7 +293,7 @@ describe('computeMetrics on written files with known values', () => {
     });
   });
 
-  it('cubed-sphere with a per-time Met_AREAM2 and lev positive "down": the surface is the last level', async () => {
+  it('cubed-sphere with a per-time Met_AREAM2 and lev positive "down": the surface is still lev index 0 (as in GCHP files)', async () => {
     const file = path.join(dir, 'cs.nc4');
     const w = await NetcdfWriter.create(file, { classicModel: false });
     w.addDimension('time', 'unlimited')
@@ -320,10 +320,10 @@ describe('computeMetrics on written files with known values', () => {
     w.write('lev', [1, 2]);
     w.write('nf', [1, 2, 3, 4, 5, 6]);
     w.write('lats', new Float32Array(24));
-    // Face f (0..5) has cells of area f + 1; level 0 (top) is 100, level 1 (surface) is f + 1.
+    // Face f (0..5) has cells of area f + 1; level 0 (surface) is f + 1, level 1 is 100.
     const area = Float32Array.from({ length: 24 }, (_, n) => Math.floor(n / 4) + 1);
     w.write('Met_AREAM2', area);
-    w.write('SpeciesConcVV_O3', Float32Array.from([...new Array<number>(24).fill(100), ...area]));
+    w.write('SpeciesConcVV_O3', Float32Array.from([...area, ...new Array<number>(24).fill(100)]));
     w.close();
 
     const metrics = await computeMetrics(file);
@@ -331,7 +331,7 @@ describe('computeMetrics on written files with known values', () => {
     expect(metrics.areaVariable).toBe('Met_AREAM2');
     expect(metrics.variables.map((v) => v.name)).toEqual(['SpeciesConcVV_O3']);
     const v = variable(metrics, 'SpeciesConcVV_O3');
-    expect(v).toMatchObject({ count: 48, min: 1, max: 100, surfaceLevelIndex: 1 });
+    expect(v).toMatchObject({ count: 48, min: 1, max: 100, surfaceLevelIndex: 0 });
     expectClose(v.mean, (2400 + 4 * 21) / 48);
     // sum((f+1) * (f+1)) / sum(f+1) over f = 0..5 = 91 / 21.
     expectClose(v.surfaceAreaWeightedMean![0], 91 / 21);

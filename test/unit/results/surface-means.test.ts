@@ -1,12 +1,13 @@
 /**
  * writeSurfaceMeans / readSurfaceMeans on real GEOS-Chem collections, against
  * time means of level index 0 computed independently with /usr/bin/python3
- * (Debian python3-netcdf4 and numpy), run from the repository root:
+ * (Debian python3-netcdf4 and numpy), run from the repository root on the
+ * fixtures (copies of the reference files, see test/fixtures/geoschem_nc/README.md):
  *
  *   import netCDF4, numpy as np
- *   R = '../shared/reference/geoschem_nc/imi/test_data_baseline_jacobian_inversion3/'
- *   one = R + 'jacobian_runs/baseline_jacobian_inversion3_0000/OutputDir/GEOSChem.SpeciesConc.20180505_0000z.nc4'
- *   two = [R + 'inversion/data_geoschem/GEOSChem.SpeciesConc.20180505_%s00z.nc4' % h for h in ('00', '01')]
+ *   F = 'test/fixtures/geoschem_nc/'
+ *   one = F + 'hourly/GEOSChem.SpeciesConc.20180505_0000z.nc4'
+ *   two = [F + 'GEOSChem.SpeciesConc.20180505_%s00z.nc4' % h for h in ('00', '01')]
  *   def lev0(path):
  *       return netCDF4.Dataset(path)['SpeciesConcVV_CH4'][:, 0].astype('f8')  # masked at _FillValue
  *   m24 = lev0(one).mean(axis=0)                                   # one file, 24 hourly steps
@@ -14,7 +15,7 @@
  *   for m in (m24, m2): print(m[0, 0], m[22, 17], m[44, 34], m.mean())
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,18 +28,12 @@ import {
 } from '../../../shared/results/surface-means.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const IMI = path.resolve(ROOT, '../shared/reference/geoschem_nc/imi/test_data_baseline_jacobian_inversion3');
-const HOURLY = path.join(
-  IMI,
-  'jacobian_runs/baseline_jacobian_inversion3_0000/OutputDir/GEOSChem.SpeciesConc.20180505_0000z.nc4',
-);
-const PER_STEP = ['00', '01'].map((h) =>
-  path.join(IMI, `inversion/data_geoschem/GEOSChem.SpeciesConc.20180505_${h}00z.nc4`),
-);
+const FIXTURES = path.join(ROOT, 'test/fixtures/geoschem_nc');
+const HOURLY = path.join(FIXTURES, 'hourly/GEOSChem.SpeciesConc.20180505_0000z.nc4');
+const PER_STEP = ['00', '01'].map((h) => path.join(FIXTURES, `GEOSChem.SpeciesConc.20180505_${h}00z.nc4`));
 const GCHP = fileURLToPath(
   new URL('../../fixtures/geoschem_nc/GCHP.SpeciesConc.20180101_1200z.nc4', import.meta.url),
 );
-const haveReference = [HOURLY, ...PER_STEP].every((p) => existsSync(p));
 
 function expectClose(actual: number | undefined, expected: number): void {
   expect(typeof actual).toBe('number');
@@ -59,43 +54,37 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('writeSurfaceMeans on real GEOS-Chem output', () => {
-  (haveReference ? it : it.skip)(
-    'averages level 0 over the 24 hourly steps of one file, as numpy does',
-    async () => {
-      const out = path.join(dir, 'SpeciesConc-hourly.nc4');
-      const summary = await writeSurfaceMeans([HOURLY], out);
-      expect(summary).toEqual({ variables: ['SpeciesConcVV_CH4'], timeSteps: 24, grid: 'lat-lon' });
-      const means = await readSurfaceMeans(out);
-      const ch4 = means.variables.get('SpeciesConcVV_CH4')!;
-      expectClose(ch4.data[0], 1.9031860413557904e-6);
-      expectClose(ch4.data[22 * 35 + 17], 1.96385164485946e-6);
-      expectClose(ch4.data[44 * 35 + 34], 1.95953447246211e-6);
-      expectClose(meanOf(ch4.data), 1.9330310687844944e-6);
-      expect(ch4.units).toBe('mol mol-1 dry');
-      expect(ch4.longName).toBe('Concentration of species CH4');
-      expect(means.area).toHaveLength(45 * 35);
-      expect(means.grid.kind).toBe('lat-lon');
-    },
-  );
+  it('averages level 0 over the 24 hourly steps of one file, as numpy does', async () => {
+    const out = path.join(dir, 'SpeciesConc-hourly.nc4');
+    const summary = await writeSurfaceMeans([HOURLY], out);
+    expect(summary).toEqual({ variables: ['SpeciesConcVV_CH4'], timeSteps: 24, grid: 'lat-lon' });
+    const means = await readSurfaceMeans(out);
+    const ch4 = means.variables.get('SpeciesConcVV_CH4')!;
+    expectClose(ch4.data[0], 1.9031860413557904e-6);
+    expectClose(ch4.data[22 * 35 + 17], 1.96385164485946e-6);
+    expectClose(ch4.data[44 * 35 + 34], 1.95953447246211e-6);
+    expectClose(meanOf(ch4.data), 1.9330310687844944e-6);
+    expect(ch4.units).toBe('mol mol-1 dry');
+    expect(ch4.longName).toBe('Concentration of species CH4');
+    expect(means.area).toHaveLength(45 * 35);
+    expect(means.grid.kind).toBe('lat-lon');
+  });
 
-  (haveReference ? it : it.skip)(
-    'averages over a collection of one file per time step, in batches or all at once alike',
-    async () => {
-      const whole = path.join(dir, 'SpeciesConc-two.nc4');
-      const batched = path.join(dir, 'SpeciesConc-two-batched.nc4');
-      expect((await writeSurfaceMeans(PER_STEP, whole)).timeSteps).toBe(2);
-      // A budget smaller than one variable's accumulators: one variable per pass.
-      await writeSurfaceMeans(PER_STEP, batched, { maxAccumulatorBytes: 1 });
-      const ch4 = (await readSurfaceMeans(whole)).variables.get('SpeciesConcVV_CH4')!;
-      expectClose(ch4.data[0], 1.8946906266137375e-6);
-      expectClose(ch4.data[22 * 35 + 17], 1.9391277419344988e-6);
-      expectClose(ch4.data[44 * 35 + 34], 1.9501717360981274e-6);
-      expectClose(meanOf(ch4.data), 1.9181306429129023e-6);
-      expect((await readSurfaceMeans(batched)).variables.get('SpeciesConcVV_CH4')!.data).toEqual(ch4.data);
-    },
-  );
+  it('averages over a collection of one file per time step, in batches or all at once alike', async () => {
+    const whole = path.join(dir, 'SpeciesConc-two.nc4');
+    const batched = path.join(dir, 'SpeciesConc-two-batched.nc4');
+    expect((await writeSurfaceMeans(PER_STEP, whole)).timeSteps).toBe(2);
+    // A budget smaller than one variable's accumulators: one variable per pass.
+    await writeSurfaceMeans(PER_STEP, batched, { maxAccumulatorBytes: 1 });
+    const ch4 = (await readSurfaceMeans(whole)).variables.get('SpeciesConcVV_CH4')!;
+    expectClose(ch4.data[0], 1.8946906266137375e-6);
+    expectClose(ch4.data[22 * 35 + 17], 1.9391277419344988e-6);
+    expectClose(ch4.data[44 * 35 + 34], 1.9501717360981274e-6);
+    expectClose(meanOf(ch4.data), 1.9181306429129023e-6);
+    expect((await readSurfaceMeans(batched)).variables.get('SpeciesConcVV_CH4')!.data).toEqual(ch4.data);
+  });
 
-  (haveReference ? it : it.skip)('writes a NetCDF-4 file with lat/lon, AREA and float means', async () => {
+  it('writes a NetCDF-4 file with lat/lon, AREA and float means', async () => {
     const out = path.join(dir, 'SpeciesConc-header.nc4');
     await writeSurfaceMeans(PER_STEP, out);
     const reader = await NetcdfReader.open(out);

@@ -115,7 +115,9 @@ describe('the run directory stored at submission', () => {
     }
     expect(w.log.at(-1)).toBe(`create ${simulation.id}`);
     expect(w.log.slice(0, -1).sort()).toEqual(
-      [...Object.keys(expected.files), 'gcr-rundir.json'].map((name) => `put ${prefix}${name}`).sort(),
+      [...Object.keys(expected.files), 'gcr-inputs.json', 'gcr-rundir.json']
+        .map((name) => `put ${prefix}${name}`)
+        .sort(),
     );
   });
 

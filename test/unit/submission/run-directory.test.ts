@@ -6,6 +6,7 @@ import {
 } from '../../../services/submission/src/domain/run-directory.js';
 import { ValidationError } from '../../../shared/errors.js';
 import { validateSimulationSpec, type ResolvedSimulationSpec } from '../../../shared/spec/validate-spec.js';
+import { parseInputList } from '../../../containers/runner/src/inputs-list.js';
 import { exampleSpec } from '../../helpers/specs.js';
 
 function resolved(name = 'fullchem-2x25-1week'): ResolvedSimulationSpec {
@@ -74,5 +75,19 @@ describe('run directory at submission', () => {
       contentType: 'application/json',
     });
     expect(objects.find((o) => o.key.endsWith('.yml'))!.contentType).toBe('application/yaml');
+  });
+
+  it('stores the input plan as gcr-inputs.json, in the shape the job runner stages from', () => {
+    const spec = resolved();
+    const objects = runDirectoryObjects('sim_x', spec, buildRunDirectory(spec), new Date(0));
+    const inputs = objects.find((o) => o.key === 'simulations/sim_x/rundir/gcr-inputs.json');
+    expect(inputs?.contentType).toBe('application/json');
+    const plan = JSON.parse(String(inputs!.body)) as { items: unknown[]; totalBytes: number };
+    expect(plan.items.length).toBeGreaterThan(0);
+    expect(plan.totalBytes).toBeGreaterThan(0);
+    const entries = parseInputList(String(inputs!.body));
+    // The 2x2.5 week reads MERRA-2 met fields for its days, among the rest.
+    expect(entries.some((e) => /MERRA2/.test(e.path))).toBe(true);
+    expect(entries.every((e) => !e.path.startsWith('/') && !e.path.includes('..'))).toBe(true);
   });
 });

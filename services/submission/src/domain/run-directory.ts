@@ -4,12 +4,16 @@
  * the simulation exists, so a job never starts without its configuration.
  */
 import { ValidationError, type FieldIssue } from '../../../../shared/errors.js';
+import { planInputs } from '../../../../shared/inputs/plan-inputs.js';
 import { generateRunDirectory, type GeneratedRunDirectory } from '../../../../shared/rundir/generate.js';
 import type { ResolvedSimulationSpec } from '../../../../shared/spec/validate-spec.js';
 import type { ObjectStore, PutObjectInput } from './ports.js';
 
 /** The file next to the configuration files that says where they came from. */
 export const RUNDIR_MANIFEST_FILE = 'gcr-rundir.json';
+
+/** The input data the job runner stages before GEOS-Chem starts (an InputPlan). */
+export const RUNDIR_INPUTS_FILE = 'gcr-inputs.json';
 
 /** Contents of `rundir/gcr-rundir.json`. */
 export interface RunDirectoryManifest {
@@ -60,7 +64,10 @@ function contentTypeOf(fileName: string): string {
   return 'text/plain; charset=utf-8';
 }
 
-/** The objects a run directory is stored as: every generated file plus gcr-rundir.json. */
+/**
+ * The objects a run directory is stored as: every generated file, the input
+ * plan the runner stages from (gcr-inputs.json), and gcr-rundir.json last.
+ */
 export function runDirectoryObjects(
   simulationId: string,
   spec: ResolvedSimulationSpec,
@@ -80,6 +87,11 @@ export function runDirectoryObjects(
       body,
       contentType: contentTypeOf(name),
     })),
+    {
+      key: `${prefix}${RUNDIR_INPUTS_FILE}`,
+      body: `${JSON.stringify(planInputs(spec, { now: generatedAt }), null, 2)}\n`,
+      contentType: 'application/json',
+    },
     {
       key: `${prefix}${RUNDIR_MANIFEST_FILE}`,
       body: `${JSON.stringify(manifest, null, 2)}\n`,
