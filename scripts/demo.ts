@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { SimulationResultsStatus } from '../schemas/generated/types.js';
+import { localUser } from './cli/config.js';
 import { signLocalToken } from './local/auth/jwt.js';
 import { startPlatformProcess, type PlatformInfo } from './local/spawn-platform.js';
 
@@ -55,7 +56,8 @@ async function main(): Promise<number> {
   const platform = (await runningPlatform()) ?? (await startOwnPlatform());
   const started = Date.now();
   try {
-    const token = await platform.token(process.env['GCR_USER'] ?? 'demo');
+    // The user `gcr` signs for by default, so the commands printed at the end see this simulation.
+    const token = await platform.token(localUser(process.env));
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     const submitted = await fetch(`${platform.url}/simulations`, {
       method: 'POST',
