@@ -2203,6 +2203,8 @@ export const resultsMetricsSchema = {
         surfaceLevelIndex: {
           type: 'integer',
           minimum: 0,
+          description:
+            "Index along the vertical dimension taken as the surface: 0, GEOS-Chem's surface in Classic and GCHP files.",
         },
       },
     },

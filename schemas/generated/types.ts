@@ -1053,6 +1053,9 @@ export interface NetcdfVariableMetrics {
    * Area-weighted mean of the surface level per time step (null for a step without valid values).
    */
   surfaceAreaWeightedMean?: (number | null)[];
+  /**
+   * Index along the vertical dimension taken as the surface: 0, GEOS-Chem's surface in Classic and GCHP files.
+   */
   surfaceLevelIndex?: number;
 }
 

@@ -18,48 +18,17 @@
  */
 import { Buffer } from 'node:buffer';
 import { open, type FileHandle } from 'node:fs/promises';
+import type { NetcdfFileMetrics, NetcdfVariableMetrics } from '../../schemas/generated/types.js';
 import { NetcdfReader, type NcFileRead, type NcVariableRead } from '../netcdf/reader.js';
 import { hyperslabs } from './hyperslab.js';
 
-export interface VariableMetrics {
-  name: string;
-  dims: string[];
-  shape: number[];
-  /** The `units` attribute, or null when absent. */
-  units: string | null;
-  longName: string | null;
-  /** Number of values in the variable (product of the shape). */
-  size: number;
-  /** Number of valid values: not `_FillValue`, not `missing_value`, not NaN. */
-  count: number;
-  /** Null when there is no valid value. */
-  min: number | null;
-  max: number | null;
-  mean: number | null;
-  /**
-   * Area-weighted mean of the surface level (or of the 2-D field), one per
-   * time step (one entry when the variable has no time dimension); null for
-   * a step without valid values. Absent when the file has no usable cell area
-   * or the variable is not on the horizontal grid.
-   */
-  surfaceAreaWeightedMean?: (number | null)[];
-  /** Index along the vertical dimension used for the surface (0 unless `positive = "down"`). */
-  surfaceLevelIndex?: number;
-}
+/** One variable's metrics (schemas/results/results-metrics.schema.json, VariableMetrics). */
+export type VariableMetrics = NetcdfVariableMetrics;
 
-export type GridKind = 'lat-lon' | 'cubed-sphere' | 'unknown';
+export type GridKind = NetcdfFileMetrics['grid'];
 
-export interface FileMetrics {
-  path: string;
-  format: NcFileRead['format'];
-  grid: GridKind;
-  dimensions: { name: string; length: number; unlimited: boolean }[];
-  /** The global `title`, when present. */
-  title: string | null;
-  /** The variable used as cell area, or null when none was found. */
-  areaVariable: string | null;
-  variables: VariableMetrics[];
-}
+/** One file's metrics; `path` is the local path here (the stored document replaces it with the key). */
+export type FileMetrics = NetcdfFileMetrics & { format: NcFileRead['format'] };
 
 export interface MetricsOptions {
   /** Largest number of values read in one hyperslab (default 1,048,576). */

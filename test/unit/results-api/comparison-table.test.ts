@@ -13,7 +13,10 @@ function variable(
   return {
     name,
     dims: ['time', 'lev', 'lat', 'lon'],
+    shape: [1, 1, 2, 5],
     units: 'mol mol-1 dry',
+    longName: null,
+    size: 10,
     count: values.count ?? 10,
     min: values.min,
     max: values.max,
@@ -23,7 +26,20 @@ function variable(
 }
 
 function metrics(files: Record<string, ReturnType<typeof variable>[]>): ResultsMetricsDocument {
-  return { files: Object.entries(files).map(([key, variables]) => ({ key, metrics: { variables } })) };
+  return {
+    files: Object.entries(files).map(([key, variables]) => ({
+      key,
+      metrics: {
+        path: key,
+        format: 'netCDF-4',
+        grid: 'lat-lon',
+        dimensions: [],
+        title: null,
+        areaVariable: 'AREA',
+        variables,
+      },
+    })),
+  };
 }
 
 describe('summariseMetrics', () => {

@@ -52,6 +52,7 @@ describe('summariseManifest', () => {
           key: 'outputs/GEOSChem.SpeciesConc.20190102_0000z.nc4',
           size: 20,
           sha256: sha,
+          contentType: 'application/x-netcdf',
           kind: 'diagnostic',
           collection: 'SpeciesConc',
         },
@@ -59,10 +60,17 @@ describe('summariseManifest', () => {
           key: 'outputs/GEOSChem.SpeciesConc.20190101_0000z.nc4',
           size: 10,
           sha256: sha,
+          contentType: 'application/x-netcdf',
           kind: 'diagnostic',
           collection: 'SpeciesConc',
         },
-        { key: 'outputs/GEOSChem.Restart.20190102_0000z.nc4', size: 30, sha256: sha, kind: 'restart' },
+        {
+          key: 'outputs/GEOSChem.Restart.20190102_0000z.nc4',
+          size: 30,
+          sha256: sha,
+          contentType: 'application/x-netcdf',
+          kind: 'restart',
+        },
       ],
     });
     expect(summary.collections.map((c) => [c.collection, c.fileCount, c.totalBytes])).toEqual([

@@ -1,75 +1,32 @@
 /**
- * The results documents the processing pipeline writes (CONTRACTS.md, issue 5),
- * as far as the results API reads them. Narrow on purpose: the API keeps
- * working when the pipeline adds fields.
+ * The results documents the processing pipeline writes, as far as the results
+ * API reads them: types derived from their schemas
+ * (schemas/results/*.schema.json, schemas/api/simulation.schema.json).
  */
-import type { Simulation } from '../../../../schemas/generated/types.js';
+import type {
+  NetcdfFileMetrics,
+  NetcdfVariableMetrics,
+  ResultsManifest,
+  ResultsMetrics,
+  Simulation,
+  SimulationResultsStatus,
+} from '../../../../schemas/generated/types.js';
 
-export type ResultsProcessingStatus = 'PROCESSING' | 'READY' | 'FAILED';
+export type ResultsProcessingStatus = SimulationResultsStatus['status'];
 
 /** The simulation's `results` field, written by the results processor. */
-export interface SimulationResultsState {
-  status: ResultsProcessingStatus;
-  updatedAt: string;
-  reason?: string;
-  manifestKey?: string;
-  fileCount?: number;
-  totalBytes?: number;
-  missingOutputs?: number;
-  previews?: number;
-  complete?: boolean;
-}
+export type SimulationResultsState = SimulationResultsStatus;
 
-export interface ManifestFile {
-  key: string;
-  size: number;
-  sha256: string;
-  contentType?: string;
-  kind: string;
-  collection?: string;
-  timeStep?: string;
-}
-
-export interface ManifestMissing {
-  collection: string;
-  timeStep: string;
-  expectedKey: string;
-}
-
-export interface ResultsManifestDocument {
-  files: ManifestFile[];
-  missing: ManifestMissing[];
-  complete: boolean;
-  fileCount: number;
-  totalBytes: number;
-  generatedAt: string;
-}
-
-export interface VariableMetricsDocument {
-  name: string;
-  dims: string[];
-  shape?: number[];
-  units: string | null;
-  longName?: string | null;
-  size?: number;
-  count: number;
-  min: number | null;
-  max: number | null;
-  mean: number | null;
-  surfaceAreaWeightedMean?: (number | null)[];
-  surfaceLevelIndex?: number;
-}
-
-export interface FileMetricsDocument {
-  grid?: string;
-  areaVariable?: string | null;
-  variables: VariableMetricsDocument[];
-}
-
-export interface ResultsMetricsDocument {
-  generatedAt?: string;
-  files: { key: string; metrics: FileMetricsDocument }[];
-}
+export type ManifestFile = ResultsManifest['files'][number];
+export type ManifestMissing = ResultsManifest['missing'][number];
+export type ResultsManifestDocument = Pick<
+  ResultsManifest,
+  'files' | 'missing' | 'complete' | 'fileCount' | 'totalBytes' | 'generatedAt'
+>;
+export type VariableMetricsDocument = NetcdfVariableMetrics;
+export type FileMetricsDocument = NetcdfFileMetrics;
+export type ResultsMetricsDocument = Pick<ResultsMetrics, 'files'> &
+  Partial<Pick<ResultsMetrics, 'generatedAt'>>;
 
 export const MANIFEST_KEY = 'results/manifest.json';
 export const METRICS_KEY = 'results/metrics.json';
