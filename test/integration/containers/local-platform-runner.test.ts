@@ -9,10 +9,30 @@ import {
   type RunningPlatform,
 } from '../../helpers/platform-process.js';
 import { repoRoot } from '../../helpers/local-dynamodb.js';
+import { parseInputList } from '../../../containers/runner/src/inputs-list.js';
+import { planInputs } from '../../../shared/inputs/plan-inputs.js';
+import { validateSimulationSpec } from '../../../shared/spec/validate-spec.js';
 
 const TERMINAL = ['SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT'];
 const NETCDF = path.join(repoRoot, 'test/fixtures/geoschem_nc/GEOSChem.SpeciesConc.20180505_0000z.nc4');
 const tinySpec = JSON.parse(readFileSync(path.join(repoRoot, 'test/fixtures/specs/tiny-demo.json'), 'utf8'));
+
+/**
+ * A local ExtData holding a placeholder for every input the spec's plan lists
+ * (the plan the submission stores as rundir/gcr-inputs.json), so the runner's
+ * input check passes without the public bucket.
+ */
+function extDataFor(spec: unknown, root: string): void {
+  const validated = validateSimulationSpec(spec);
+  if (!validated.ok) throw new Error(JSON.stringify(validated.issues));
+  for (const entry of parseInputList(JSON.stringify(planInputs(validated.spec)))) {
+    const file = entry.prefix
+      ? path.join(root, entry.path.endsWith('/') ? entry.path : path.dirname(entry.path), 'placeholder')
+      : path.join(root, entry.path);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, 'input\n');
+  }
+}
 
 describe('the local platform with GCR_GEOSCHEM_EXE: jobs run through the job runner', () => {
   let platform: RunningPlatform;
@@ -25,6 +45,8 @@ describe('the local platform with GCR_GEOSCHEM_EXE: jobs run through the job run
     copyFileSync(path.join(repoRoot, 'test/integration/containers/fake-gcclassic.sh'), fakeModel);
     chmodSync(fakeModel, 0o755);
     const extData = path.join(work, 'ExtData');
+    extDataFor(tinySpec, extData);
+    // The file fake-gcclassic.sh itself opens through the run directory's data root.
     mkdirSync(path.join(extData, 'GEOS_4x5/MERRA2/2019/07'), { recursive: true });
     writeFileSync(path.join(extData, 'GEOS_4x5/MERRA2/2019/07/MERRA2.20190701.A1.4x5.nc4'), 'met\n');
     platform = await startPlatformProcess({
@@ -51,10 +73,13 @@ describe('the local platform with GCR_GEOSCHEM_EXE: jobs run through the job run
     await platform?.stop();
   }, 60_000);
 
-  async function runToEnd(tags: Record<string, string>): Promise<any> {
+  async function runToEnd(
+    tags: Record<string, string>,
+    overrides: Record<string, unknown> = {},
+  ): Promise<any> {
     const submitted = await api(platform, 'POST', '/simulations', {
       token,
-      body: { ...tinySpec, tags: { ...tinySpec.tags, ...tags } },
+      body: { ...tinySpec, ...overrides, tags: { ...tinySpec.tags, ...tags } },
     });
     expect(submitted.status).toBe(201);
     const id = submitted.body.id as string;
@@ -87,6 +112,18 @@ describe('the local platform with GCR_GEOSCHEM_EXE: jobs run through the job run
       state: 'succeeded',
       exitCode: 0,
     });
+  }, 150_000);
+
+  it('ends FAILED with exit code 69 before the model starts when an input file is missing', async () => {
+    // A month later: the met fields for these days are not in the local ExtData.
+    const done = await runToEnd(
+      {},
+      { period: { start: '2019-02-01T00:00:00Z', end: '2019-02-02T00:00:00Z' } },
+    );
+    expect(done.status).toBe('FAILED');
+    expect(done.job.exitCode).toBe(69);
+    expect(done.history.at(-1).reason).toMatch(/input data/i);
+    expect(await objectKeys(`simulations/${done.id}/outputs/`)).toEqual([]);
   }, 150_000);
 
   it("ends FAILED with the runner's reason when the model logs a GEOS-Chem ERROR", async () => {
