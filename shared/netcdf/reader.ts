@@ -9,7 +9,7 @@
  * dataset without attached scales (plain HDF5) gets phony dimension names
  * `phony_dim_<length>`. Groups other than the root are not read.
  */
-import { loadH5wasm, type H5Dataset, type H5File } from './h5.js';
+import { h5Module, loadH5wasm, type H5Dataset, type H5File } from './h5.js';
 import { DIM_WITHOUT_VARIABLE, RESERVED_ATTRIBUTES, type NcType } from './writer.js';
 
 export type NcAttributeRead = string | number | number[];
@@ -51,6 +51,16 @@ const TYPE_BY_DTYPE: Record<string, NcType> = {
 const UNLIMITED_THRESHOLD = 2 ** 53;
 
 export class NetcdfReader {
+  /**
+   * Datasets already looked up, by name: h5wasm's `Dataset` keeps its metadata
+   * once read, so repeated hyperslab reads of a variable skip the lookup and
+   * the metadata query.
+   */
+  private readonly datasets = new Map<string, H5Dataset>();
+  /** withSlab's buffer in h5wasm's memory (0: none yet) and its size. */
+  private buffer = 0;
+  private bufferBytes = 0;
+
   private constructor(
     readonly path: string,
     private readonly file: H5File,
@@ -150,15 +160,66 @@ export class NetcdfReader {
     return asNumeric(dataset.slice(ranges), variable);
   }
 
+  /**
+   * Like `readSlab`, but without copying the values out of h5wasm's memory:
+   * `use` gets a view of a buffer the reader reuses from read to read, valid
+   * only until `use` returns (and while it makes no other h5wasm call). For
+   * little-endian integer and float variables; others go through `readSlab`.
+   */
+  withSlab<T>(
+    variable: string,
+    start: readonly number[],
+    count: readonly number[],
+    use: (values: Float64Array | Float32Array | Int32Array | Int16Array | Int8Array) => T,
+  ): T {
+    const dataset = this.dataset(variable);
+    const module = h5Module();
+    const metadata = dataset.metadata;
+    const View =
+      module && metadata.littleEndian ? numericView(metadata.type, metadata.size, metadata.signed) : null;
+    if (!module || !View || !metadata.shape || metadata.shape.length !== start.length || metadata.vlen) {
+      return use(this.readSlab(variable, start, count));
+    }
+    const n = count.reduce((a, b) => a * b, 1);
+    const nbytes = n * metadata.size;
+    if (nbytes > this.bufferBytes) {
+      if (this.buffer) module._free(this.buffer);
+      this.buffer = 0;
+      this.bufferBytes = 0;
+      const pointer = module._malloc(Math.max(nbytes, 8));
+      if (pointer === 0) throw new Error(`cannot allocate ${nbytes} bytes to read ${variable}`);
+      this.buffer = pointer;
+      this.bufferBytes = nbytes;
+    }
+    const status = module.get_dataset_data(
+      this.file.file_id as bigint,
+      dataset.path,
+      count.map((c) => BigInt(c)),
+      start.map((s) => BigInt(s)),
+      count.map(() => 1n),
+      BigInt(this.buffer),
+    );
+    if (status < 0) throw new Error(`cannot read ${variable} from ${this.path} (status ${status})`);
+    // The view is made after the read: memory growth during it replaces HEAPU8's buffer.
+    return use(new View(module.HEAPU8.buffer as ArrayBuffer, this.buffer, n));
+  }
+
   close(): void {
+    this.datasets.clear();
+    if (this.buffer) h5Module()?._free(this.buffer);
+    this.buffer = 0;
+    this.bufferBytes = 0;
     this.file.close();
   }
 
   private dataset(name: string): H5Dataset {
+    const known = this.datasets.get(name);
+    if (known) return known;
     const entity = this.file.get(name);
     if (!entity || (entity as { type?: string }).type !== 'Dataset') {
       throw new Error(`${this.path} has no variable ${name}`);
     }
+    this.datasets.set(name, entity as H5Dataset);
     return entity as H5Dataset;
   }
 }
@@ -184,6 +245,21 @@ function firstNumber(value: unknown): number {
   if (typeof value === 'number' || typeof value === 'bigint') return Number(value);
   if (ArrayBuffer.isView(value)) return Number((value as unknown as ArrayLike<number>)[0]);
   return NaN;
+}
+
+type NumericView =
+  | Float64ArrayConstructor
+  | Float32ArrayConstructor
+  | Int32ArrayConstructor
+  | Int16ArrayConstructor
+  | Int8ArrayConstructor;
+
+/** The typed array for an HDF5 type class (0 integer, 1 float), size and sign, when readSlab would give one. */
+function numericView(typeClass: number, size: number, signed: boolean): NumericView | null {
+  if (typeClass === 1) return size === 8 ? Float64Array : size === 4 ? Float32Array : null;
+  if (typeClass === 0 && signed)
+    return size === 4 ? Int32Array : size === 2 ? Int16Array : size === 1 ? Int8Array : null;
+  return null;
 }
 
 function asNumeric(

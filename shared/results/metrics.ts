@@ -12,9 +12,13 @@
  * field without a vertical dimension, e.g. HEMCO 2-D emissions, of the field
  * itself).
  *
- * Data are read by hyperslabs (one horizontal field at a time, smaller
- * blocks when a field is very large) and accumulated in double precision, so
- * memory stays bounded whatever the file's size.
+ * Data are read by hyperslabs of at most `maxSlabElements` values (as many
+ * trailing dimensions whole as fit, in whole chunks where the limit allows;
+ * see ./hyperslab.ts) and accumulated in double precision, in the file's C
+ * order, so memory stays bounded whatever the file's size and the numbers do
+ * not depend on the slab size. The surface means are taken from the same
+ * slabs (no second read). Between variables and between slabs the event loop
+ * gets a turn, so a process that also serves requests stays responsive.
  */
 import { Buffer } from 'node:buffer';
 import { open, type FileHandle } from 'node:fs/promises';
@@ -31,7 +35,11 @@ export type GridKind = NetcdfFileMetrics['grid'];
 export type FileMetrics = NetcdfFileMetrics & { format: NcFileRead['format'] };
 
 export interface MetricsOptions {
-  /** Largest number of values read in one hyperslab (default 1,048,576). */
+  /**
+   * Largest number of values read in one hyperslab (default 1,048,576: about
+   * 4 MB of float32 at a time, and at most some tens of ms between two turns
+   * of the event loop).
+   */
   maxSlabElements?: number;
 }
 
@@ -71,13 +79,13 @@ export async function computeMetrics(path: string, options: MetricsOptions = {})
     throw new NetcdfOpenError(`cannot open ${path} as NetCDF-4: ${errorMessage(error)}`, { cause: error });
   }
   try {
-    return computeWithReader(reader, path, options.maxSlabElements ?? DEFAULT_MAX_SLAB);
+    return await computeWithReader(reader, path, options.maxSlabElements ?? DEFAULT_MAX_SLAB);
   } finally {
     reader.close();
   }
 }
 
-function computeWithReader(reader: NetcdfReader, path: string, maxSlab: number): FileMetrics {
+async function computeWithReader(reader: NetcdfReader, path: string, maxSlab: number): Promise<FileMetrics> {
   let header: NcFileRead;
   try {
     header = reader.header();
@@ -93,7 +101,10 @@ function computeWithReader(reader: NetcdfReader, path: string, maxSlab: number):
   const variables: VariableMetrics[] = [];
   for (const variable of header.variables) {
     if (excluded.has(variable.name) || !NUMERIC_TYPES.has(variable.type)) continue;
-    variables.push(variableMetrics(reader, header, variable, hDims, area, maxSlab));
+    // Between variables and between the slabs of one, the event loop gets a
+    // turn: a process that also serves requests is not blocked for the whole file.
+    await yieldToEventLoop();
+    variables.push(await variableMetrics(reader, header, variable, hDims, area, maxSlab));
   }
   const title = header.attributes['title'];
   return {
@@ -169,39 +180,51 @@ export function gridVariables(header: NcFileRead, areaName: string | undefined):
   return out;
 }
 
-function variableMetrics(
+async function variableMetrics(
   reader: NetcdfReader,
   header: NcFileRead,
   variable: NcVariableRead,
   hDims: string[],
   area: CellArea | undefined,
   maxSlab: number,
-): VariableMetrics {
+): Promise<VariableMetrics> {
   const { name, dims, shape, attributes } = variable;
   const missing = missingValues(variable);
-  const isValid = (x: number): boolean => !Number.isNaN(x) && !missing.includes(x);
+  // The validity test, inlined in the loops below: `x !== x` is NaN; a fill
+  // value absent is NaN, which no value equals. More than two missing values
+  // (an array-valued attribute) take the general path.
+  const fill0 = missing.length > 0 ? missing[0]! : NaN;
+  const fill1 = missing.length > 1 ? missing[1]! : NaN;
+  const moreMissing = missing.length > 2 ? missing : null;
 
-  let count = 0;
-  let sum = 0;
-  let min = Infinity;
-  let max = -Infinity;
-  const accumulate = (values: ArrayLike<number>): void => {
-    for (let i = 0; i < values.length; i++) {
-      const x = values[i]!;
-      if (!isValid(x)) continue;
-      count++;
-      sum += x;
-      if (x < min) min = x;
-      if (x > max) max = x;
-    }
-  };
+  // count, sum, min, max: kept in an array rather than in variables a closure
+  // updates, which V8 would box (a heap number per addition) in the hot loop.
+  const stats = Float64Array.of(0, 0, Infinity, -Infinity);
+  const accumulate = (values: ArrayLike<number>): void =>
+    moreMissing ? accumulateSlow(stats, values, moreMissing) : accumulateFast(stats, values, fill0, fill1);
   const size = shape.reduce((a, b) => a * b, 1);
+  const surface =
+    area && size > 0 ? surfacePlan(header, variable, hDims, area, fill0, fill1, moreMissing) : undefined;
   if (shape.length === 0) accumulate(reader.read(name));
   else if (size > 0) {
-    const hStart = horizontalStart(dims, hDims);
-    const innermost = hStart === -1 ? Math.max(0, dims.length - 2) : hStart;
-    for (const slab of hyperslabs(shape, innermost, maxSlab)) {
-      accumulate(reader.readSlab(name, slab.start, slab.count));
+    // Strides of the flattened variable, to place each slab (a contiguous
+    // range, see ./hyperslab.ts) in it.
+    const strides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
+    let first = true;
+    for (const slab of hyperslabs(shape, 0, maxSlab, variable.chunks)) {
+      if (!first) await yieldToEventLoop();
+      first = false;
+      let offset = 0;
+      for (let i = 0; i < slab.start.length; i++) offset += slab.start[i]! * strides[i]!;
+      surface?.prepare(
+        offset,
+        slab.count.reduce((a, b) => a * b, 1),
+      );
+      // `values` lives in h5wasm's memory until the callback returns: no other read inside.
+      reader.withSlab(name, slab.start, slab.count, (values) => {
+        accumulate(values);
+        surface?.add(values, offset);
+      });
     }
   }
 
@@ -212,30 +235,92 @@ function variableMetrics(
     units: typeof attributes['units'] === 'string' ? attributes['units'] : null,
     longName: typeof attributes['long_name'] === 'string' ? attributes['long_name'] : null,
     size,
-    count,
-    min: count ? min : null,
-    max: count ? max : null,
-    mean: count ? sum / count : null,
+    count: stats[0]!,
+    min: stats[0] ? stats[2]! : null,
+    max: stats[0] ? stats[3]! : null,
+    mean: stats[0] ? stats[1]! / stats[0] : null,
   };
-  if (area && size > 0) {
-    const surface = surfaceMeans(reader, header, variable, hDims, area, isValid);
-    if (surface) Object.assign(metrics, surface);
-  }
+  if (surface) Object.assign(metrics, surface.result());
   return metrics;
 }
 
 /**
- * Area-weighted means of the surface field per time step: sum(x * A) / sum(A)
- * over the cells where x is valid (and A finite).
+ * Adds the valid values (not NaN, not `fill0` or `fill1`; NaN there matches
+ * nothing) to `stats` = [count, sum, min, max], in order.
  */
-function surfaceMeans(
-  reader: NetcdfReader,
+function accumulateFast(stats: Float64Array, values: ArrayLike<number>, fill0: number, fill1: number): void {
+  let count = stats[0]!;
+  let sum = stats[1]!;
+  let min = stats[2]!;
+  let max = stats[3]!;
+  const n = values.length;
+  for (let i = 0; i < n; i++) {
+    const x = values[i]!;
+    if (x !== x || x === fill0 || x === fill1) continue;
+    count++;
+    sum += x;
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
+  stats[0] = count;
+  stats[1] = sum;
+  stats[2] = min;
+  stats[3] = max;
+}
+
+/** accumulateFast for any number of missing values. */
+function accumulateSlow(stats: Float64Array, values: ArrayLike<number>, missing: number[]): void {
+  let count = stats[0]!;
+  let sum = stats[1]!;
+  let min = stats[2]!;
+  let max = stats[3]!;
+  const n = values.length;
+  for (let i = 0; i < n; i++) {
+    const x = values[i]!;
+    if (x !== x || missing.includes(x)) continue;
+    count++;
+    sum += x;
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
+  stats[0] = count;
+  stats[1] = sum;
+  stats[2] = min;
+  stats[3] = max;
+}
+
+/** Lets other work queued on the event loop (I/O callbacks, timers, requests) run. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+interface SurfacePlan {
+  /** Reads what `add` will need for the `length` values from flat index `offset` (before that slab is read). */
+  prepare(offset: number, length: number): void;
+  /** Adds the part of the surface fields held by `values`, which start at flat index `offset`. */
+  add(values: ArrayLike<number>, offset: number): void;
+  result(): Pick<VariableMetrics, 'surfaceAreaWeightedMean' | 'surfaceLevelIndex'>;
+}
+
+/**
+ * Area-weighted means of the surface field per time step: sum(x * A) / sum(A)
+ * over the cells where x is valid (and A finite), accumulated from the slabs
+ * read for the other metrics (no second read). Each surface field (time step
+ * t, surface level, the whole horizontal grid) is a contiguous range of the
+ * flattened variable, since the horizontal dimensions are its trailing ones;
+ * slabs arrive in C order, so each field's sums see its cells in C order,
+ * exactly as a single pass over the field would. Undefined when the variable
+ * has no such surface field.
+ */
+function surfacePlan(
   header: NcFileRead,
   variable: NcVariableRead,
   hDims: string[],
   area: CellArea,
-  isValid: (x: number) => boolean,
-): Pick<VariableMetrics, 'surfaceAreaWeightedMean' | 'surfaceLevelIndex'> | undefined {
+  fill0: number,
+  fill1: number,
+  moreMissing: number[] | null,
+): SurfacePlan | undefined {
   const { dims, shape } = variable;
   const hStart = horizontalStart(dims, hDims);
   if (hStart === -1) return undefined;
@@ -249,35 +334,69 @@ function surfaceMeans(
   // pre-14 files say positive="down" all the same, so the attribute is ignored.
   const surfaceLevelIndex = levAxis === -1 ? undefined : 0;
   const steps = timeAxis === -1 ? 1 : shape[timeAxis]!;
-  const areaVariable = header.variables.find((v) => v.name === area.name)!;
-  const means: (number | null)[] = [];
+  const fieldSize = shape.slice(hStart).reduce((a, b) => a * b, 1);
+  // Where each step's surface field starts in the flattened variable.
+  const fieldStarts: number[] = [];
   for (let t = 0; t < steps; t++) {
-    const start = shape.map(() => 0);
-    const count = [...shape];
-    if (timeAxis !== -1) {
-      start[timeAxis] = t;
-      count[timeAxis] = 1;
+    let leadingFlat = 0;
+    for (let i = 0; i < hStart; i++) {
+      const index = i === timeAxis ? t : i === levAxis ? surfaceLevelIndex! : 0;
+      leadingFlat = leadingFlat * shape[i]! + index;
     }
-    if (levAxis !== -1) {
-      start[levAxis] = surfaceLevelIndex!;
-      count[levAxis] = 1;
-    }
-    const field = reader.readSlab(variable.name, start, count);
-    const weights = area.perTime && t > 0 ? readArea(area, areaVariable, t) : area.values;
-    let weighted = 0;
-    let total = 0;
-    for (let i = 0; i < field.length; i++) {
-      const x = field[i]!;
-      const a = weights[i]!;
-      if (!isValid(x) || !Number.isFinite(a)) continue;
-      weighted += x * a;
-      total += a;
-    }
-    means.push(total > 0 ? weighted / total : null);
+    fieldStarts.push(leadingFlat * fieldSize);
   }
-  return surfaceLevelIndex === undefined
-    ? { surfaceAreaWeightedMean: means }
-    : { surfaceAreaWeightedMean: means, surfaceLevelIndex };
+  const areaVariable = header.variables.find((v) => v.name === area.name)!;
+  const weighted = new Float64Array(steps);
+  const total = new Float64Array(steps);
+  // Per-time areas (GCHP StateMet) of the steps the current slab holds, read
+  // by `prepare` before the slab is (reads must not happen while a slab is used).
+  const stepWeights = new Map<number, Float64Array>();
+  const weightsOf = (t: number): Float64Array =>
+    !area.perTime || t === 0 ? area.values : stepWeights.get(t)!;
+  const stepsIn = (offset: number, length: number): number[] => {
+    const out: number[] = [];
+    for (let t = 0; t < steps; t++) {
+      const fieldStart = fieldStarts[t]!;
+      if (Math.max(offset, fieldStart) < Math.min(offset + length, fieldStart + fieldSize)) out.push(t);
+    }
+    return out;
+  };
+
+  return {
+    prepare(offset, length) {
+      if (!area.perTime) return;
+      const wanted = stepsIn(offset, length).filter((t) => t > 0);
+      for (const t of stepWeights.keys()) if (!wanted.includes(t)) stepWeights.delete(t);
+      for (const t of wanted) if (!stepWeights.has(t)) stepWeights.set(t, readArea(area, areaVariable, t));
+    },
+    add(values, offset) {
+      for (const t of stepsIn(offset, values.length)) {
+        const fieldStart = fieldStarts[t]!;
+        const from = Math.max(offset, fieldStart);
+        const to = Math.min(offset + values.length, fieldStart + fieldSize);
+        const w = weightsOf(t);
+        let sumXA = weighted[t]!;
+        let sumA = total[t]!;
+        for (let k = from; k < to; k++) {
+          const x = values[k - offset]!;
+          const a = w[k - fieldStart]!;
+          if (x !== x || x === fill0 || x === fill1 || (moreMissing && moreMissing.includes(x))) continue;
+          if (!Number.isFinite(a)) continue;
+          sumXA += x * a;
+          sumA += a;
+        }
+        weighted[t] = sumXA;
+        total[t] = sumA;
+      }
+    },
+    result() {
+      const means: (number | null)[] = [];
+      for (let t = 0; t < steps; t++) means.push(total[t]! > 0 ? weighted[t]! / total[t]! : null);
+      return surfaceLevelIndex === undefined
+        ? { surfaceAreaWeightedMean: means }
+        : { surfaceAreaWeightedMean: means, surfaceLevelIndex };
+    },
+  };
 }
 
 /** `_FillValue` and `missing_value`, in the precision the data are read in. */

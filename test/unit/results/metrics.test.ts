@@ -337,6 +337,72 @@ describe('computeMetrics on written files with known values', () => {
     expectClose(v.surfaceAreaWeightedMean![0], 91 / 21);
   });
 
+  it('per-time areas over several steps: the same exact numbers whatever the slab size, and the event loop runs between slabs', async () => {
+    const file = path.join(dir, 'per-time-area.nc4');
+    const w = await NetcdfWriter.create(file);
+    w.addDimension('time', 'unlimited').addDimension('lev', 2).addDimension('lat', 2).addDimension('lon', 2);
+    w.addVariable('time', { type: 'double', dims: ['time'] });
+    w.addVariable('AREA', { type: 'double', dims: ['time', 'lat', 'lon'], attributes: { units: 'm2' } });
+    w.addVariable('SpeciesConcVV_X', { type: 'float', dims: ['time', 'lev', 'lat', 'lon'], fillValue: -999 });
+    w.addVariable('Count', { type: 'int', dims: ['time', 'lev', 'lat', 'lon'] });
+    w.addVariable('Level', { type: 'short', dims: ['time', 'lev', 'lat', 'lon'] });
+    w.addVariable('Double', { type: 'double', dims: ['time', 'lev', 'lat', 'lon'] });
+    w.write('time', [0, 60, 120]);
+    // Cell c = 2 lat + lon; area 1 + c at steps 0 and 2, 4 - c at step 1.
+    w.write(
+      'AREA',
+      Array.from({ length: 12 }, (_, n) => (Math.floor(n / 4) === 1 ? 4 - (n % 4) : 1 + (n % 4))),
+    );
+    // x[t, k, c] = 1 + 10 t + 100 k + c; x[2, 0, 3] is _FillValue.
+    const x = Float32Array.from(
+      { length: 24 },
+      (_, n) => 1 + 10 * Math.floor(n / 8) + 100 * (Math.floor(n / 4) % 2) + (n % 4),
+    );
+    x[16 + 3] = -999;
+    w.write('SpeciesConcVV_X', x);
+    w.write(
+      'Count',
+      Int32Array.from({ length: 24 }, (_, n) => n - 5),
+    );
+    w.write(
+      'Level',
+      Int16Array.from({ length: 24 }, (_, n) => 3 * n),
+    );
+    w.write(
+      'Double',
+      Float64Array.from({ length: 24 }, (_, n) => n / 7),
+    );
+    w.close();
+
+    const whole = await computeMetrics(file);
+    const v = variable(whole, 'SpeciesConcVV_X');
+    expect(v).toMatchObject({ count: 23, min: 1, max: 124, surfaceLevelIndex: 0 });
+    // t=0: sum((1+c)(1+c)) / sum(1+c) = 30/10; t=1: sum((11+c)(4-c)) / sum(4-c) = 120/10;
+    // t=2: cells 0..2 only, (21*1 + 22*2 + 23*3) / 6 = 134/6.
+    expectClose(v.surfaceAreaWeightedMean![0], 3);
+    expectClose(v.surfaceAreaWeightedMean![1], 12);
+    expectClose(v.surfaceAreaWeightedMean![2], 134 / 6);
+    expect(variable(whole, 'Count')).toMatchObject({ count: 24, min: -5, max: 18 });
+    expect(variable(whole, 'Level')).toMatchObject({ count: 24, min: 0, max: 69 });
+    expectClose(variable(whole, 'Double').max, 23 / 7);
+    for (const maxSlabElements of [1, 3, 5, 7, 9, 16]) {
+      // Slabs that cut the surface fields, or hold parts of two steps: the same numbers, to the bit.
+      let turns = 0;
+      let done = false;
+      const spin = (): void => {
+        if (done) return;
+        turns++;
+        setImmediate(spin);
+      };
+      setImmediate(spin);
+      const sliced = await computeMetrics(file, { maxSlabElements });
+      done = true;
+      expect(sliced).toEqual(whole);
+      // At least one turn of the event loop per slab of SpeciesConcVV_X alone.
+      expect(turns).toBeGreaterThanOrEqual(Math.ceil(24 / maxSlabElements));
+    }
+  });
+
   it('refuses a missing file, a directory, a non-NetCDF file and a netCDF-3 file with NetcdfOpenError', async () => {
     const text = path.join(dir, 'notes.txt');
     writeFileSync(text, 'not a netcdf file\n'.repeat(100));
@@ -375,6 +441,19 @@ describe('hyperslabs', () => {
       0,
     );
     expect(covered).toBe(105);
+  });
+
+  it('with a chunk shape, blocks the last walked dimension in whole chunks when the limit allows one', () => {
+    // 6 x 10 = 60 values per index of the first dimension > 50: walk it, then the second in blocks
+    // of 5 rows, rounded down to the chunk extent 3.
+    expect(list([2, 6, 10], 0, 50)).toEqual(['0,0,0+1,5,10', '0,5,0+1,1,10', '1,0,0+1,5,10', '1,5,0+1,1,10']);
+    expect(
+      [...hyperslabs([2, 6, 10], 0, 50, [1, 3, 10])].map((s) => `${s.start.join(',')}+${s.count.join(',')}`),
+    ).toEqual(['0,0,0+1,3,10', '0,3,0+1,3,10', '1,0,0+1,3,10', '1,3,0+1,3,10']);
+    // A limit below one chunk extent cuts the chunk (memory stays bounded).
+    expect([...hyperslabs([2, 6, 10], 0, 25, [1, 3, 10])].map((s) => s.count[1])).toEqual([2, 2, 2, 2, 2, 2]);
+    // Whole variable when it fits, whatever the chunks.
+    expect([...hyperslabs([2, 6, 10], 0, 120, [1, 3, 10])]).toHaveLength(1);
   });
 
   it('yields nothing for scalars and empty variables', () => {
