@@ -7,11 +7,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { generateRunDirectory } from '../../../shared/rundir/generate.js';
 import { validateSimulationSpec } from '../../../shared/spec/validate-spec.js';
 import { api, startPlatformProcess, type RunningPlatform } from '../../helpers/platform-process.js';
 import { exampleSpec } from '../../helpers/specs.js';
+import { s3rverClient } from '../../helpers/s3rver-client.js';
 
 let platform: RunningPlatform;
 let alice: string;
@@ -27,12 +28,7 @@ beforeAll(async () => {
     platform.token('bob'),
     platform.token('root', { admin: true }),
   ]);
-  s3 = new S3Client({
-    endpoint: platform.endpoints.s3,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-  });
+  s3 = s3rverClient(platform.endpoints.s3);
 }, 120_000);
 
 afterAll(async () => {

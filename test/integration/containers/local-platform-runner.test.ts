@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import {
   api,
   startPlatformProcess,
@@ -12,6 +12,7 @@ import { repoRoot } from '../../helpers/local-dynamodb.js';
 import { parseInputList } from '../../../containers/runner/src/inputs-list.js';
 import { planInputs } from '../../../shared/inputs/plan-inputs.js';
 import { validateSimulationSpec } from '../../../shared/spec/validate-spec.js';
+import { s3rverClient } from '../../helpers/s3rver-client.js';
 
 const TERMINAL = ['SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT'];
 const NETCDF = path.join(repoRoot, 'test/fixtures/geoschem_nc/GEOSChem.SpeciesConc.20180505_0000z.nc4');
@@ -60,12 +61,7 @@ describe('the local platform with GCR_GEOSCHEM_EXE: jobs run through the job run
       },
     });
     token = await platform.token('runner-user');
-    s3 = new S3Client({
-      endpoint: platform.endpoints.s3,
-      region: 'us-east-1',
-      forcePathStyle: true,
-      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    });
+    s3 = s3rverClient(platform.endpoints.s3);
   }, 120_000);
 
   afterAll(async () => {

@@ -18,10 +18,11 @@ import {
   GetObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
-  S3Client,
+  type S3Client,
 } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { EXIT_CODES } from '../../../shared/compute/exit-codes.js';
+import { s3rverClient } from '../../helpers/s3rver-client.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../..');
@@ -162,12 +163,7 @@ beforeAll(async () => {
   s3rver = new S3rver({ address: '127.0.0.1', port: 0, directory: dir, silent: true });
   const address = (await s3rver.run()) as AddressInfo;
   endpoint = `http://127.0.0.1:${address.port}`;
-  s3 = new S3Client({
-    endpoint,
-    forcePathStyle: true,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-  });
+  s3 = s3rverClient(endpoint);
   await s3.send(new CreateBucketCommand({ Bucket: RESULTS }));
   await s3.send(new CreateBucketCommand({ Bucket: INPUTS }));
   await put(INPUTS, MET, MET_BYTES);

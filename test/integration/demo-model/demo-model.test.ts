@@ -13,9 +13,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { NetcdfReader } from '../../../shared/netcdf/reader.js';
+import { s3rverClient } from '../../helpers/s3rver-client.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const MAIN = path.join(repoRoot, 'scripts/demo-model/main.ts');
@@ -396,12 +402,7 @@ describe('demo model: S3 uploads', () => {
     s3rver = new S3rver({ address: '127.0.0.1', port: 0, directory: dir, silent: true });
     const address = (await s3rver.run()) as AddressInfo;
     endpoint = `http://127.0.0.1:${address.port}`;
-    s3 = new S3Client({
-      endpoint,
-      forcePathStyle: true,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    });
+    s3 = s3rverClient(endpoint);
     await s3.send(new CreateBucketCommand({ Bucket: 'gcr-results' }));
   });
   afterAll(async () => {

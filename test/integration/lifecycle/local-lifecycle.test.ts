@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import path from 'node:path';
 import {
   api,
@@ -11,6 +11,7 @@ import {
   type RunningPlatform,
 } from '../../helpers/platform-process.js';
 import { repoRoot } from '../../helpers/local-dynamodb.js';
+import { s3rverClient } from '../../helpers/s3rver-client.js';
 
 const TERMINAL = ['SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT'];
 const tinySpec = JSON.parse(readFileSync(path.join(repoRoot, 'test/fixtures/specs/tiny-demo.json'), 'utf8'));
@@ -119,12 +120,7 @@ describe('simulations on the local backend, end to end', () => {
 
   /** The outputs in the local bucket are NetCDF-4 files an independent reader (ncdump) opens. */
   async function expectNetcdfOutputs(id: string): Promise<void> {
-    const s3 = new S3Client({
-      endpoint: platform.endpoints.s3,
-      region: 'us-east-1',
-      forcePathStyle: true,
-      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    });
+    const s3 = s3rverClient(platform.endpoints.s3);
     const bucket = platform.buckets[0]!;
     const listed = await s3.send(
       new ListObjectsV2Command({ Bucket: bucket, Prefix: `simulations/${id}/outputs/` }),
