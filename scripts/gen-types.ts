@@ -30,7 +30,7 @@ import { compile, type JSONSchema } from 'json-schema-to-typescript';
 import { format } from 'prettier/standalone';
 import * as estreePlugin from 'prettier/plugins/estree';
 import * as typescriptPlugin from 'prettier/plugins/typescript';
-import { isEntryPoint } from './entry-point.js';
+import { isEntryPoint } from '../shared/kernel/entry-point.js';
 
 const Ajv2020 = Ajv2020Module.default;
 const addFormats = addFormatsModule.default;
@@ -201,7 +201,7 @@ function prepareForTypes(file: SchemaFile, byId: Map<string, SchemaFile>): Schem
   return prepared;
 }
 
-/** Checks every schema compiles with the same strict Ajv options as shared/validation/ajv.ts. */
+/** Checks every schema compiles with the same strict Ajv options as shared/kernel/validation/ajv.ts. */
 function checkWithAjv(files: SchemaFile[]): void {
   const ajv = new Ajv2020({ strict: true, allErrors: true, useDefaults: true });
   addFormats(ajv);
@@ -268,7 +268,7 @@ export async function generate(options: GenerateOptions = {}): Promise<Generated
 
   const schemaParts: string[] = [
     HEADER,
-    '// Every JSON Schema in schemas/ as a const, for ajv (see shared/validation/ajv.ts).',
+    '// Every JSON Schema in schemas/ as a const, for ajv (see shared/kernel/validation/ajv.ts).',
     '',
   ];
   for (const file of files) {

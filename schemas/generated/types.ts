@@ -260,7 +260,7 @@ export interface ComparisonRow {
 
 // ---- schemas/api/run-estimate.schema.json
 /**
- * Expected wall time and cost of a run on the instance choices that fit it, scaled from published GEOS-Chem timings on AWS and priced from the EC2 on-demand table in shared/pricing/. See docs/INPUTS-AND-ESTIMATES.md.
+ * Expected wall time and cost of a run on the instance choices that fit it, scaled from published GEOS-Chem timings on AWS and priced from the EC2 on-demand table in shared/science/pricing/. See docs/INPUTS-AND-ESTIMATES.md.
  */
 export interface RunEstimate {
   model: 'gcclassic' | 'gchp';
@@ -991,7 +991,7 @@ export interface MissingOutput {
 
 // ---- schemas/results/results-metrics.schema.json
 /**
- * Summary metrics of every NetCDF output of a simulation (shared/results/metrics.ts computeMetrics). Stored at simulations/<id>/results/metrics.json.
+ * Summary metrics of every NetCDF output of a simulation (shared/science/results/metrics.ts computeMetrics). Stored at simulations/<id>/results/metrics.json.
  */
 export interface ResultsMetrics {
   schemaVersion: '1';

@@ -1,6 +1,6 @@
 /**
  * npm run bench:results — how fast the results processor's metrics are:
- * computeMetrics (h5wasm, shared/results/metrics.ts) against xarray (Debian's
+ * computeMetrics (h5wasm, shared/science/results/metrics.ts) against xarray (Debian's
  * /usr/bin/python3, scripts/bench/results_xarray.py) on the same
  * GEOS-Chem-shaped SpeciesConc file, by default 4x5, 72 levels, 24 hourly
  * steps, 200 species, written by the demo model's writer and cached between
@@ -19,9 +19,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { GridResolution, VerticalLevels } from '../../schemas/generated/types.js';
-import { computeMetrics, type FileMetrics } from '../../shared/results/metrics.js';
-import { loadH5wasm } from '../../shared/netcdf/h5.js';
-import { loadH5wasmPastTsx } from '../h5wasm-past-tsx.js';
+import { computeMetrics, type FileMetrics } from '../../shared/science/results/metrics.js';
+import { loadH5wasm } from '../../shared/science/netcdf/h5.js';
+import { loadH5wasmPastTsx } from '../../shared/science/netcdf/h5wasm-past-tsx.js';
 import { compareWithReference, median, type ReferenceMetrics } from './results-compare.js';
 import { benchFile, type BenchFileParameters } from './results-file.js';
 

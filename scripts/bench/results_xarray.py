@@ -3,7 +3,7 @@
 which has python3-xarray and python3-netcdf4).
 
 Computes, for every data variable of a GEOS-Chem SpeciesConc file, the same
-metrics as shared/results/metrics.ts: count of valid values (NaN after
+metrics as shared/science/results/metrics.ts: count of valid values (NaN after
 xarray's _FillValue masking), min, max, mean, and the area-weighted mean of
 the surface level (lev index 0) per time step. Times the work itself
 (open_dataset to the last reduction) `--runs` times and prints one JSON

@@ -2,7 +2,7 @@
  * esbuild plugins of the submission bundles (custom.esbuild.plugins; loaded
  * with require(), which takes an ES module from Node 20.19 on).
  *
- * The run-directory generator (shared/rundir/) reads GEOS-Chem's templates at
+ * The run-directory generator (shared/science/rundir/) reads GEOS-Chem's templates at
  * run time from `new URL('../geoschem/templates/', import.meta.url)`. In a
  * bundle, import.meta.url is the bundle's own file (src/handlers/<name>.mjs), so
  * the templates are copied to src/geoschem/templates/ next to it, from where
@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 
 const TEMPLATES = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
-  '../../shared/geoschem/templates',
+  '../../shared/science/geoschem/templates',
 );
 
 /** Every function's bundle lands in the same directory: copy once (cpSync replaces files by unlinking them). */

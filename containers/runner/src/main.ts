@@ -5,7 +5,7 @@
  *   model (OpenMP, or mpirun for GCHP) while uploading finished outputs and
  *   keeping simulations/<id>/status.json current -> upload the rest -> exit
  *
- * Exit codes: shared/compute/exit-codes.ts (0 success, 1 model failure,
+ * Exit codes: shared/kernel/compute/exit-codes.ts (0 success, 1 model failure,
  * 69 input unavailable, 75 transient S3 failure (Batch retries), 78 bad job
  * configuration), 143 when told to stop. See docs/CONTAINERS.md.
  */
@@ -15,7 +15,7 @@ import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { describeExitCode, EXIT_CODES } from '../../../shared/compute/exit-codes.js';
+import { describeExitCode, EXIT_CODES } from '../../../shared/kernel/compute/exit-codes.js';
 import { parseRunnerEnv, type RunnerConfig } from './env.js';
 import { classicExecutableFor, gchpExecutableFor, simulationTypeOf } from './executable.js';
 import { RunnerFailure } from './failures.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import path from 'node:path';
-import { runCli } from '../../../scripts/cli/main.js';
+import { runCli } from '../../../cli/main.js';
 import { repoRoot } from '../../helpers/local-dynamodb.js';
 import { startPlatformProcess, type RunningPlatform } from '../../helpers/platform-process.js';
 

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { runCli } from '../../../scripts/cli/main.js';
+import { runCli } from '../../../cli/main.js';
 import { repoRoot } from '../../helpers/local-dynamodb.js';
 import { startPlatformProcess, tempDataDir, type RunningPlatform } from '../../helpers/platform-process.js';
 import { exampleSpec } from '../../helpers/specs.js';

@@ -5,7 +5,7 @@ import {
   parseScheduleExpression,
   startSchedule,
   type Schedule,
-} from '../../../scripts/local/schedule.js';
+} from '../../../local/schedule.js';
 
 const at = (iso: string): Date => new Date(iso);
 const iso = (d: Date): string => d.toISOString().replace('.000Z', 'Z');

@@ -1,5 +1,5 @@
-import type { JobDescription } from '../../../../shared/compute/backend.js';
-import { DetailType } from '../../../../shared/events/catalog.js';
+import type { JobDescription } from '../../../../shared/kernel/compute/backend.js';
+import { DetailType } from '../../../../shared/kernel/events/catalog.js';
 import type { SimulationPollRequestedDetail } from '../../../../schemas/generated/types.js';
 import { withFreshRead } from './apply.js';
 import { cancel, observeJob, pollSimulations } from './observe.js';

@@ -1,8 +1,8 @@
-import type { JobDescription, JobState } from '../../../../shared/compute/backend.js';
-import { describeExitCode, isRunnerExitCode } from '../../../../shared/compute/exit-codes.js';
-import { canTransition, isTerminal, type SimulationStatus } from '../../../../shared/status.js';
+import type { JobDescription, JobState } from '../../../../shared/kernel/compute/backend.js';
+import { describeExitCode, isRunnerExitCode } from '../../../../shared/kernel/compute/exit-codes.js';
+import { canTransition, isTerminal, type SimulationStatus } from '../../../../shared/kernel/status.js';
 import type { Simulation } from '../../../../schemas/generated/types.js';
-import { storedSpec } from '../../../../shared/spec/validate-spec.js';
+import { storedSpec } from '../../../../shared/science/spec/validate-spec.js';
 
 export type SimulationJob = NonNullable<Simulation['job']>;
 
@@ -61,7 +61,7 @@ function failure(simulation: Simulation, job: JobDescription): { to: SimulationS
     };
   }
   if (job.exitCode !== undefined && job.exitCode !== 0) {
-    // The job runner's own codes say what went wrong (shared/compute/exit-codes.ts).
+    // The job runner's own codes say what went wrong (shared/kernel/compute/exit-codes.ts).
     if (isRunnerExitCode(job.exitCode)) {
       return {
         to: 'FAILED',

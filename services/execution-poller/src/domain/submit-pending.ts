@@ -1,6 +1,6 @@
-import { jobNameFor, type JobDescription } from '../../../../shared/compute/backend.js';
-import { StaleVersionError } from '../../../../shared/errors.js';
-import { storedSpec } from '../../../../shared/spec/validate-spec.js';
+import { jobNameFor, type JobDescription } from '../../../../shared/kernel/compute/backend.js';
+import { StaleVersionError } from '../../../../shared/kernel/errors.js';
+import { storedSpec } from '../../../../shared/science/spec/validate-spec.js';
 import type { Simulation } from '../../../../schemas/generated/types.js';
 import { applyPlan } from './apply.js';
 import { withBackoff } from './backoff.js';

@@ -1,10 +1,10 @@
-import { renderVariablePreview } from '../../../../shared/results/preview/index.js';
-import { writeSurfaceMeans } from '../../../../shared/results/surface-means.js';
+import { renderVariablePreview } from '../../../../shared/science/results/preview/index.js';
+import { writeSurfaceMeans } from '../../../../shared/science/results/surface-means.js';
 import type { DerivedProducts, PreviewImage } from '../domain/ports.js';
 
 /**
- * Surface time means of a collection (shared/results/surface-means.ts) and
- * preview maps drawn from them (shared/results/preview/).
+ * Surface time means of a collection (shared/science/results/surface-means.ts) and
+ * preview maps drawn from them (shared/science/results/preview/).
  */
 export const derivedProducts: DerivedProducts = {
   async writeSurfaceMeans(sourcePaths, outPath) {

@@ -1,5 +1,5 @@
-import { ValidationError, type FieldIssue } from '../../../../shared/errors.js';
-import type { Caller } from '../../../../shared/http/identity.js';
+import { ValidationError, type FieldIssue } from '../../../../shared/kernel/errors.js';
+import type { Caller } from '../../../../shared/kernel/http/identity.js';
 import type {
   SimulationResults,
   SimulationResultsCollection,

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
-import type { EventPublisher } from '../../../../shared/events/publisher.js';
-import type { SimulationRepository } from '../../../../shared/repository/simulations.js';
+import type { EventPublisher } from '../../../../shared/kernel/events/publisher.js';
+import type { SimulationRepository } from '../../../../shared/kernel/repository/simulations.js';
 
 export interface StoredObject {
   /** Full key in the bucket. */
@@ -28,8 +28,8 @@ export interface PreviewImage {
 
 /**
  * Products derived from a collection's files once they are on local disk: the
- * time-mean surface file and preview maps (shared/results/surface-means.ts and
- * shared/results/preview/). Optional, so the pipeline runs without them.
+ * time-mean surface file and preview maps (shared/science/results/surface-means.ts and
+ * shared/science/results/preview/). Optional, so the pipeline runs without them.
  */
 export interface DerivedProducts {
   writeSurfaceMeans(sourcePaths: string[], outPath: string): Promise<void>;

@@ -4,9 +4,9 @@
  * manifest, metrics and previews, record READY (or FAILED with the reason)
  * and announce it. The simulation's own status is never changed.
  */
-import { simulationResultsFailed, simulationResultsReady } from '../../../../shared/events/catalog.js';
-import type { OutgoingEvent } from '../../../../shared/events/publisher.js';
-import { StaleVersionError } from '../../../../shared/errors.js';
+import { simulationResultsFailed, simulationResultsReady } from '../../../../shared/kernel/events/catalog.js';
+import type { OutgoingEvent } from '../../../../shared/kernel/events/publisher.js';
+import { StaleVersionError } from '../../../../shared/kernel/errors.js';
 import type {
   ResultsManifest,
   ResultsMetrics,

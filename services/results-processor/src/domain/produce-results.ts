@@ -15,16 +15,16 @@ import {
   contentTypeFor,
   isNetcdfName,
   parseOutputName,
-} from '../../../../shared/results/manifest/file-names.js';
-import { HistoryRcError, parseHistoryRc } from '../../../../shared/results/manifest/history-rc.js';
+} from '../../../../shared/science/results/manifest/file-names.js';
+import { HistoryRcError, parseHistoryRc } from '../../../../shared/science/results/manifest/history-rc.js';
 import {
   demoModelSchedules,
   expectedOutputs,
   missingOutputs,
   schedulesFromSpec,
-} from '../../../../shared/results/manifest/expected-outputs.js';
-import { computeMetrics } from '../../../../shared/results/metrics.js';
-import { storedSpec } from '../../../../shared/spec/validate-spec.js';
+} from '../../../../shared/science/results/manifest/expected-outputs.js';
+import { computeMetrics } from '../../../../shared/science/results/metrics.js';
+import { storedSpec } from '../../../../shared/science/spec/validate-spec.js';
 import type {
   NetcdfFileMetrics,
   ResultsFile,

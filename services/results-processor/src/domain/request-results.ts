@@ -4,11 +4,11 @@
  * optionally naming the species to draw.
  */
 import { randomUUID } from 'node:crypto';
-import { ConflictError, NotFoundError, ValidationError } from '../../../../shared/errors.js';
-import { simulationResultsRequested } from '../../../../shared/events/catalog.js';
-import type { EventPublisher } from '../../../../shared/events/publisher.js';
-import type { Caller } from '../../../../shared/http/identity.js';
-import type { SimulationRepository } from '../../../../shared/repository/simulations.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../../../shared/kernel/errors.js';
+import { simulationResultsRequested } from '../../../../shared/kernel/events/catalog.js';
+import type { EventPublisher } from '../../../../shared/kernel/events/publisher.js';
+import type { Caller } from '../../../../shared/kernel/http/identity.js';
+import type { SimulationRepository } from '../../../../shared/kernel/repository/simulations.js';
 import type { SimulationResultsStatus } from '../../../../schemas/generated/types.js';
 
 export interface RequestResultsPorts {

@@ -1,5 +1,5 @@
-import { NotFoundError, ValidationError } from '../../../../shared/errors.js';
-import type { Caller } from '../../../../shared/http/identity.js';
+import { NotFoundError, ValidationError } from '../../../../shared/kernel/errors.js';
+import type { Caller } from '../../../../shared/kernel/http/identity.js';
 import type { ResultFileLink } from '../../../../schemas/generated/types.js';
 import { loadVisibleSimulation } from './api-access.js';
 import { asManifest, MANIFEST_KEY } from './api-documents.js';

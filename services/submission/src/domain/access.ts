@@ -1,5 +1,5 @@
-import { NotFoundError } from '../../../../shared/errors.js';
-import type { Caller } from '../../../../shared/http/identity.js';
+import { NotFoundError } from '../../../../shared/kernel/errors.js';
+import type { Caller } from '../../../../shared/kernel/http/identity.js';
 import type { Simulation } from '../../../../schemas/generated/types.js';
 import type { SubmissionPorts } from './ports.js';
 

@@ -1,7 +1,11 @@
-import { IdempotencyMismatchError, LimitExceededError, ValidationError } from '../../../../shared/errors.js';
-import { simulationSubmitted } from '../../../../shared/events/catalog.js';
-import type { Caller } from '../../../../shared/http/identity.js';
-import { storedSpec } from '../../../../shared/spec/validate-spec.js';
+import {
+  IdempotencyMismatchError,
+  LimitExceededError,
+  ValidationError,
+} from '../../../../shared/kernel/errors.js';
+import { simulationSubmitted } from '../../../../shared/kernel/events/catalog.js';
+import type { Caller } from '../../../../shared/kernel/http/identity.js';
+import { storedSpec } from '../../../../shared/science/spec/validate-spec.js';
 import type { Simulation } from '../../../../schemas/generated/types.js';
 import { idempotentSimulationId, newSimulationId, requestFingerprint } from './ids.js';
 import type { CreateSimulationPorts, SubmissionPorts } from './ports.js';

@@ -1,6 +1,6 @@
-import type { Caller } from '../../../../shared/http/identity.js';
-import { planInputs } from '../../../../shared/inputs/plan-inputs.js';
-import { storedSpec } from '../../../../shared/spec/validate-spec.js';
+import type { Caller } from '../../../../shared/kernel/http/identity.js';
+import { planInputs } from '../../../../shared/science/inputs/plan-inputs.js';
+import { storedSpec } from '../../../../shared/science/spec/validate-spec.js';
 import type { InputPlan } from '../../../../schemas/generated/types.js';
 import { loadVisibleSimulation } from './access.js';
 import type { SubmissionPorts } from './ports.js';

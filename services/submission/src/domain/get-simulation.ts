@@ -1,4 +1,4 @@
-import type { Caller } from '../../../../shared/http/identity.js';
+import type { Caller } from '../../../../shared/kernel/http/identity.js';
 import type { Simulation } from '../../../../schemas/generated/types.js';
 import { loadVisibleSimulation } from './access.js';
 import type { SubmissionPorts } from './ports.js';

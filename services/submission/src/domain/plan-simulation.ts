@@ -2,11 +2,11 @@
  * POST /simulation-plans and POST /estimates: what a submission would do with
  * a spec, computed without storing anything or publishing any event.
  */
-import { estimateRun } from '../../../../shared/estimate/estimate-run.js';
-import { planInputs } from '../../../../shared/inputs/plan-inputs.js';
-import type { GeneratedRunDirectory } from '../../../../shared/rundir/generate.js';
-import { metFieldLabel } from '../../../../shared/spec/rundir-rules.js';
-import type { ResolvedSimulationSpec } from '../../../../shared/spec/validate-spec.js';
+import { estimateRun } from '../../../../shared/science/estimate/estimate-run.js';
+import { planInputs } from '../../../../shared/science/inputs/plan-inputs.js';
+import type { GeneratedRunDirectory } from '../../../../shared/science/rundir/generate.js';
+import { metFieldLabel } from '../../../../shared/science/spec/rundir-rules.js';
+import type { ResolvedSimulationSpec } from '../../../../shared/science/spec/validate-spec.js';
 import type {
   PlanWarning,
   PlannedRunDirectory,

@@ -1,8 +1,8 @@
-import { ValidationError, type FieldIssue } from '../../../../shared/errors.js';
+import { ValidationError, type FieldIssue } from '../../../../shared/kernel/errors.js';
 import {
   validateSimulationSpec,
   type ResolvedSimulationSpec,
-} from '../../../../shared/spec/validate-spec.js';
+} from '../../../../shared/science/spec/validate-spec.js';
 
 export interface SubmissionRules {
   /** Only the local platform runs jobs on the `local` backend. */

@@ -1,5 +1,5 @@
-import { httpHandler } from '../../../../shared/http/handler.js';
-import { json } from '../../../../shared/http/responses.js';
+import { httpHandler } from '../../../../shared/kernel/http/handler.js';
+import { json } from '../../../../shared/kernel/http/responses.js';
 import type { HealthResponse } from '../../../../schemas/generated/types.js';
 import { config } from '../config.js';
 

@@ -1,0 +1,165 @@
+/**
+ * What every command gets: the process boundary (streams, env, cwd) and lazy
+ * access to global options, the data directory and an API client. Nothing here
+ * touches `process` directly, so `runCli` can run in-process under test.
+ */
+import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Command } from 'commander';
+import { ApiClient, type FetchLike } from './api-client.js';
+import {
+  resolveApiTarget,
+  resolveDataDir,
+  resolveToken,
+  timeoutMs,
+  type ApiTarget,
+  type Env,
+} from './config.js';
+import type { SignLocalToken } from './config.js';
+import { InterruptedError } from './errors.js';
+import { colorEnabled, makeColors, toJson, type Colors } from './format.js';
+import { untilAborted } from './polling.js';
+
+export interface CliStream {
+  write(chunk: string): unknown;
+  isTTY?: boolean;
+}
+
+/** The CLI's whole view of its process. Optional members exist for tests and embedding. */
+export interface CliIo {
+  stdout: CliStream;
+  stderr: CliStream;
+  env: Env;
+  cwd: string;
+  /** Replaces global fetch. */
+  fetch?: FetchLike;
+  /** Replaces local/auth/jwt.ts's signLocalToken. */
+  signLocalToken?: SignLocalToken;
+  /** Clock for relative times, token expiry, elapsed times and `watch --timeout`. */
+  now?: () => Date;
+  /** Waits between polls and retries (`watch`, `logs --follow`). Default: a timer. */
+  sleep?: (ms: number) => Promise<void>;
+  /**
+   * Registers a Ctrl-C handler for a command that polls and returns its
+   * removal; while registered, Ctrl-C ends the command (exit 130) instead of
+   * the process. Default: none (main() binds SIGINT).
+   */
+  onInterrupt?: (handler: () => void) => () => void;
+}
+
+/** A signal that aborts on Ctrl-C, while `dispose` has not been called. */
+export interface Interruptible {
+  signal: AbortSignal;
+  dispose(): void;
+}
+
+export interface GlobalOptions {
+  json: boolean;
+  api?: string;
+  dataDir?: string;
+}
+
+export class CommandContext {
+  /** Exit code to return when the command finishes without throwing. */
+  exitCode = 0;
+  private clientPromise?: Promise<ApiClient>;
+  private targetPromise?: Promise<ApiTarget>;
+
+  constructor(
+    readonly io: CliIo,
+    private readonly program: Command,
+  ) {}
+
+  get globals(): GlobalOptions {
+    const o = this.program.opts<{ json?: boolean; api?: string; dataDir?: string }>();
+    return { json: o.json === true, api: o.api, dataDir: o.dataDir };
+  }
+
+  get json(): boolean {
+    return this.globals.json;
+  }
+
+  get colors(): Colors {
+    return makeColors(!this.json && colorEnabled(this.io.stdout, this.io.env));
+  }
+
+  now(): Date {
+    return this.io.now ? this.io.now() : new Date();
+  }
+
+  /** Wait `ms`; rejects with InterruptedError as soon as `signal` aborts. */
+  async sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) throw new InterruptedError();
+    const waiting = this.io.sleep ? this.io.sleep(ms) : delay(ms, undefined, signal ? { signal } : {});
+    await untilAborted(waiting, signal);
+  }
+
+  /** Catch Ctrl-C until `dispose()`: the returned signal aborts instead of the process dying. */
+  interruptible(): Interruptible {
+    const controller = new AbortController();
+    const off = this.io.onInterrupt?.(() => controller.abort()) ?? (() => undefined);
+    return { signal: controller.signal, dispose: off };
+  }
+
+  /** Absolute data directory (`--data-dir`, GCR_DATA_DIR, `.gcr`). */
+  dataDir(): string {
+    return resolveDataDir(this.globals.dataDir, this.io.env, this.io.cwd);
+  }
+
+  /** A path the user typed, resolved against the CLI's working directory. */
+  resolvePath(p: string): string {
+    return path.resolve(this.io.cwd, p);
+  }
+
+  target(): Promise<ApiTarget> {
+    this.targetPromise ??= resolveApiTarget({ api: this.globals.api, dataDir: this.dataDir() }, this.io.env);
+    return this.targetPromise;
+  }
+
+  /** The API client, with the target and token resolved on first use. */
+  client(): Promise<ApiClient> {
+    this.clientPromise ??= (async () => {
+      const target = await this.target();
+      const timeout = timeoutMs(this.io.env);
+      const token = await resolveToken(target, this.io.env, this.io.signLocalToken);
+      return new ApiClient({
+        baseUrl: target.url,
+        token,
+        timeoutMs: timeout,
+        fetch: this.io.fetch,
+        unreachableHint: target.local
+          ? `is the local platform in ${target.dataDir} still running? Start it with \`npm start\`, or pass --api URL`
+          : `check the URL (from ${target.source}) and your network`,
+      });
+    })();
+    return this.clientPromise;
+  }
+
+  /** Write to stdout (a newline is added when missing). */
+  out(text: string): void {
+    this.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  /** The machine-readable result of a command with --json. */
+  outJson(value: unknown): void {
+    this.io.stdout.write(toJson(value));
+  }
+
+  /** One compact JSON document on one line (JSON Lines, for commands that stream results). */
+  outJsonLine(value: unknown): void {
+    this.io.stdout.write(`${JSON.stringify(value)}\n`);
+  }
+
+  /** Is stdout a terminal we may redraw (and not --json)? */
+  get interactive(): boolean {
+    return !this.json && this.io.stdout.isTTY === true;
+  }
+
+  /** A remark for people on stderr (never with --json). */
+  note(text: string): void {
+    if (!this.json) this.io.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+}
+
+/** Adds one subcommand to the program. New commands are one file and one line in commands/index.ts. */
+export type RegisterCommand = (program: Command, ctx: CommandContext) => void;

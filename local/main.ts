@@ -1,0 +1,81 @@
+import '../shared/kernel/quiet-sdk-warning.js';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import os from 'node:os';
+import { startPlatform } from './platform.js';
+import { signLocalToken } from './auth/jwt.js';
+
+/**
+ * `npm start`: the whole system on this machine. Configuration by environment:
+ * GCR_DATA_DIR (default .gcr), GCR_PORT (default 3000; 0 picks a free port),
+ * GCR_HOST (default 127.0.0.1), GCR_SCHEDULE_RATE_SECONDS (speeds up rate schedules),
+ * GCR_LOCAL_BATCH_SLOTS (jobs run at once; default the number of cores).
+ */
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dataDir = path.resolve(process.env['GCR_DATA_DIR'] ?? '.gcr');
+const port = Number(process.env['GCR_PORT'] ?? 3000);
+const host = process.env['GCR_HOST'] ?? '127.0.0.1';
+const rateOverride = process.env['GCR_SCHEDULE_RATE_SECONDS'];
+
+function log(message: string): void {
+  process.stderr.write(`[gcr local] ${message}\n`);
+}
+
+async function main(): Promise<void> {
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`GCR_PORT must be a port number (0-65535), got "${process.env['GCR_PORT']}"`);
+  }
+  const platform = await startPlatform({
+    root,
+    dataDir,
+    port,
+    host,
+    log,
+    ...(rateOverride ? { scheduleRateOverrideSeconds: Number(rateOverride) } : {}),
+    ...(process.env['GCR_LOCAL_BATCH_SLOTS']
+      ? { localBatchSlots: Number(process.env['GCR_LOCAL_BATCH_SLOTS']) }
+      : {}),
+  });
+  const user = process.env['GCR_USER'] ?? os.userInfo().username;
+  const token = await signLocalToken(dataDir, { user });
+  process.stdout.write(
+    [
+      `GEOS-Chem Cloud Runner local platform`,
+      `  API:        ${platform.url}`,
+      `  data dir:   ${platform.dataDir}`,
+      `  functions:  ${platform.functions.join(', ')}`,
+      `  dev token for "${user}" (12 h; \`gcr token <user>\` makes others):`,
+      `  ${token}`,
+      ``,
+      `Try: npx gcr submit examples/demo-local-4x5-1day.json   (Ctrl-C stops the platform; state is kept)`,
+      ``,
+    ].join('\n'),
+  );
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping`);
+    platform.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log(`stop failed: ${(err as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  const error = err as NodeJS.ErrnoException;
+  if (error.code === 'EADDRINUSE') {
+    log(`port ${port} is in use: set GCR_PORT to another port (0 picks a free one)`);
+  } else if (/LOCK|lock/.test(error.message ?? '')) {
+    log(`the data directory ${dataDir} is in use by another platform: stop it first, or set GCR_DATA_DIR`);
+  } else {
+    log(`failed to start: ${error.stack ?? String(err)}`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,481 @@
+import { createServer, type Server } from 'node:http';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { Worker } from 'node:worker_threads';
+import S3rver from 's3rver';
+import { provisionInfrastructure, LOCAL_ACCOUNT } from './aws/local-resources.js';
+import { eventBridgeEndpoint } from './aws/eventbridge-endpoint.js';
+import { logsEndpoint } from './aws/logs-endpoint.js';
+import {
+  LocalBatch,
+  batchEndpoint,
+  batchJobStateChangeEntry,
+  type LocalJobDefinition,
+} from './batch/index.js';
+import { LocalEventBus } from './eventbridge/bus.js';
+import { createApiGateway, type HttpRoute } from './http/api-gateway.js';
+import { loadFunction } from './lambda-runtime.js';
+import { loadServerlessConfig } from './wiring/serverless-config.js';
+import { loadService, serviceFiles, type FunctionDefinition } from './wiring/functions.js';
+import { resolveIntrinsics, type IntrinsicContext } from './wiring/intrinsics.js';
+import { verifyLocalToken, toHttpApiClaims } from './auth/jwt.js';
+import { LocalQueue } from './queue/local-queue.js';
+import { startQueueConsumer } from './queue/queue-consumer.js';
+import { startSchedule } from './schedule.js';
+
+export interface PlatformOptions {
+  /** Repository root (where serverless.yml and services/ are). */
+  root: string;
+  dataDir: string;
+  port?: number;
+  host?: string;
+  stage?: string;
+  region?: string;
+  /** Replaces every `rate(...)` schedule (demos and tests). */
+  scheduleRateOverrideSeconds?: number;
+  /** Jobs the local Batch runs at once (default: the number of cores; 0 keeps every job waiting). */
+  localBatchSlots?: number;
+  log?: (message: string) => void;
+}
+
+export interface LocalPlatform {
+  url: string;
+  dataDir: string;
+  stage: string;
+  functions: string[];
+  stop(): Promise<void>;
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/**
+ * Starts the whole system on this machine: dynalite and s3rver behind the real
+ * SDK clients, the local EventBridge, SQS and schedules, and every service's real
+ * handlers wired from its own serverless.yml.
+ */
+export async function startPlatform(options: PlatformOptions): Promise<LocalPlatform> {
+  const stage = options.stage ?? 'local';
+  const region = options.region ?? 'us-east-1';
+  const host = options.host ?? '127.0.0.1';
+  const dataDir = path.resolve(options.dataDir);
+  const log = options.log ?? (() => undefined);
+  mkdirSync(dataDir, { recursive: true });
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+    rmSync(path.join(dataDir, 'platform.json'), { force: true });
+  };
+
+  try {
+    // Storage emulators, state on disk under the data directory.
+    const dynamo = await startDynaliteWorker(path.join(dataDir, 'dynamodb'), host);
+    const dynamoPort = dynamo.port;
+    cleanups.push(() => dynamo.close());
+    mkdirSync(path.join(dataDir, 's3'), { recursive: true });
+    const s3 = new S3rver({ address: host, port: 0, directory: path.join(dataDir, 's3'), silent: true });
+    const s3Address = (await s3.run()) as AddressInfo;
+    cleanups.push(() => s3.close());
+
+    // What every handler's SDK client reads: endpoints and dummy credentials.
+    delete process.env['AWS_SESSION_TOKEN'];
+    delete process.env['AWS_PROFILE'];
+    Object.assign(process.env, {
+      AWS_REGION: region,
+      // s3rver accepts only these; dynalite accepts anything. Never real credentials locally.
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      AWS_ENDPOINT_URL_DYNAMODB: `http://${host}:${dynamoPort}`,
+      AWS_ENDPOINT_URL_S3: `http://${host}:${s3Address.port}`,
+      POWERTOOLS_LOG_LEVEL: process.env['POWERTOOLS_LOG_LEVEL'] ?? 'WARN',
+      POWERTOOLS_METRICS_DISABLED: process.env['POWERTOOLS_METRICS_DISABLED'] ?? 'true',
+      POWERTOOLS_TRACE_ENABLED: 'false',
+      POWERTOOLS_DEV: process.env['POWERTOOLS_DEV'] ?? 'false',
+      // Read by services' serverless.yml (`${env:GCR_LOCAL_PLATFORM, 'false'}`): enables the local backend.
+      GCR_LOCAL_PLATFORM: 'true',
+    });
+
+    const infraConfig = loadServerlessConfig(path.join(options.root, 'serverless.yml'), { stage, region });
+    const stack = await provisionInfrastructure(
+      infraConfig,
+      {
+        dynamodb: new DynamoDBClient({ endpoint: process.env['AWS_ENDPOINT_URL_DYNAMODB'], region }),
+        s3: new S3Client({ endpoint: process.env['AWS_ENDPOINT_URL_S3'], forcePathStyle: true, region }),
+      },
+      region,
+      stage,
+    );
+    log(
+      `infrastructure: tables ${stack.tables.join(', ')}; buckets ${stack.buckets.join(', ')}; buses ${stack.buses.join(', ')}`,
+    );
+
+    const bus = new LocalEventBus({ dataDir, region, accountId: LOCAL_ACCOUNT, buses: stack.buses });
+    // AWS Batch, emulated: jobs are child processes under <data>/batch, and their
+    // state changes reach the default bus as Batch's own events do on AWS.
+    const batch = await LocalBatch.open({
+      dir: path.join(dataDir, 'batch'),
+      jobQueues: stack.jobQueues,
+      ...(options.localBatchSlots !== undefined ? { slots: options.localBatchSlots } : {}),
+      jobDefinitions: localJobDefinitions(options.root, stack.jobDefinitions),
+      region,
+      accountId: LOCAL_ACCOUNT,
+      deferStart: true,
+      log,
+      onStateChange: async (detail) => {
+        const [result] = await bus.putEvents([batchJobStateChangeEntry(detail)]);
+        if (result?.ErrorCode) log(`batch event not published: ${result.ErrorMessage}`);
+      },
+    });
+    cleanups.push(() => batch.close());
+
+    // One endpoint for the AWS APIs emulated here: EventBridge, Batch, CloudWatch Logs.
+    const handlers = {
+      events: eventBridgeEndpoint(bus),
+      batch: batchEndpoint(batch),
+      logs: logsEndpoint((_group, stream) => batch.logFileForStream(stream)),
+    };
+    const awsEndpoint = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const target = String(req.headers['x-amz-target'] ?? '');
+        const handle = (req.url ?? '').startsWith('/v1/')
+          ? handlers.batch
+          : target.startsWith('Logs_')
+            ? handlers.logs
+            : handlers.events;
+        void handle(req, res, Buffer.concat(chunks).toString('utf8')).catch((err: unknown) => {
+          log(`local AWS endpoint: ${(err as Error).message}`);
+          if (!res.headersSent) res.writeHead(500).end();
+        });
+      });
+    });
+    const awsPort = await listen(awsEndpoint, 0, host);
+    cleanups.push(() => close(awsEndpoint));
+    for (const service of ['EVENTBRIDGE', 'BATCH', 'CLOUDWATCH_LOGS']) {
+      process.env[`AWS_ENDPOINT_URL_${service}`] = `http://${host}:${awsPort}`;
+    }
+
+    // Services: functions, their environment, and their triggers.
+    const routes: HttpRoute[] = [];
+    const functionNames: string[] = [];
+    const queuesDir = path.join(dataDir, 'queues');
+    for (const file of serviceFiles(options.root)) {
+      const service = loadService(file, { stage, region });
+      const queues = new Map<string, LocalQueue>();
+      const ctx: IntrinsicContext = {
+        region,
+        accountId: LOCAL_ACCOUNT,
+        imports: stack.exports,
+        ref: (id) => (queues.has(id) ? `http://${host}/000000000000/${queues.get(id)!.name}` : undefined),
+        getAtt: (id, attr) => (attr === 'Arn' ? queues.get(id)?.arn : undefined),
+        condition: () => false,
+      };
+      await openServiceQueues(service.resources, ctx, queues, queuesDir, service.config.service, cleanups);
+      wireServiceRules(service.resources, ctx, queues, bus);
+
+      const env: Record<string, string> = {};
+      for (const fn of service.functions) {
+        for (const [key, value] of Object.entries(
+          resolveIntrinsics(fn.environment, ctx) as Record<string, unknown>,
+        )) {
+          env[key] = String(value);
+        }
+      }
+      // Set before importing: handlers read their config once, at module load.
+      Object.assign(process.env, env);
+      for (const fn of service.functions) {
+        const invoke = await loadFunction(fn, { stage, region });
+        functionNames.push(`${service.config.service}.${fn.name}`);
+        await wireFunctionEvents(fn, invoke, { ctx, queues, bus, routes, queuesDir, cleanups, log, options });
+      }
+    }
+
+    // Jobs restored from before a restart report their states only now that rules exist.
+    await batch.start();
+
+    const api = createApiGateway({
+      routes,
+      authorize: async (token) => {
+        try {
+          return toHttpApiClaims(await verifyLocalToken(dataDir, token));
+        } catch {
+          return undefined;
+        }
+      },
+      onError: (err) => log(`API: ${(err as Error).stack ?? String(err)}`),
+    });
+    const apiPort = await listen(api, options.port ?? 0, host);
+    cleanups.push(() => close(api));
+    const url = `http://${host}:${apiPort}`;
+    writeFileSync(
+      path.join(dataDir, 'platform.json'),
+      `${JSON.stringify(
+        {
+          url,
+          pid: process.pid,
+          startedAt: new Date().toISOString(),
+          dataDir,
+          // For operators and tests: the emulators behind the production adapters.
+          endpoints: {
+            dynamodb: process.env['AWS_ENDPOINT_URL_DYNAMODB'],
+            s3: process.env['AWS_ENDPOINT_URL_S3'],
+            eventbridge: process.env['AWS_ENDPOINT_URL_EVENTBRIDGE'],
+          },
+          tables: stack.tables,
+          buckets: stack.buckets,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    return { url, dataDir, stage, functions: functionNames, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/**
+ * What a Batch job definition runs here: when GCR_GEOSCHEM_EXE is set, the job
+ * runner of the images (containers/runner), which runs that GC Classic
+ * executable as on AWS (rundir from S3, inputs from GCR_INPUTS_FROM_DIR);
+ * otherwise the built-in demo model (never GEOS-Chem).
+ */
+function localJobDefinitions(root: string, names: string[]): Record<string, LocalJobDefinition> {
+  // The job's cwd is its run directory: name tsx's loader by absolute URL, not by package name.
+  const node = [process.execPath, '--import', import.meta.resolve('tsx')];
+  const demo = [...node, path.join(root, 'containers/demo-model/src/main.ts')];
+  const runner = [...node, path.join(root, 'containers/runner/src/main.ts')];
+  const command = process.env['GCR_GEOSCHEM_EXE'] ? runner : demo;
+  return Object.fromEntries(names.map((name) => [name, { command, environment: { GCR_LOCAL_JOB: 'true' } }]));
+}
+
+/** Starts dynalite on a worker thread (see dynalite-worker.ts) and waits for its port. */
+async function startDynaliteWorker(
+  dir: string,
+  host: string,
+): Promise<{ port: number; close: () => Promise<void> }> {
+  const worker = new Worker(new URL('./aws/dynalite-worker.js', import.meta.url), {
+    workerData: { path: dir, host },
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`dynalite worker exited with code ${code}`)));
+    worker.once('message', (message: { port?: number; error?: string }) =>
+      message.port ? resolve(message.port) : reject(new Error(`dynalite: ${message.error}`)),
+    );
+  });
+  return {
+    port,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        worker.once('message', () => resolve());
+        worker.postMessage({ close: true });
+        setTimeout(resolve, 2000).unref();
+      });
+      await worker.terminate();
+    },
+  };
+}
+
+type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+
+async function openServiceQueues(
+  resources: Resources,
+  ctx: IntrinsicContext,
+  queues: Map<string, LocalQueue>,
+  dir: string,
+  service: string,
+  cleanups: (() => Promise<void> | void)[],
+): Promise<void> {
+  // Dead-letter queues first, so redrive policies can point at them.
+  const queueIds = Object.keys(resources).filter((id) => resources[id]!.Type === 'AWS::SQS::Queue');
+  const pending = new Set(queueIds);
+  while (pending.size > 0) {
+    let progressed = false;
+    for (const id of [...pending]) {
+      const props = resources[id]!.Properties ?? {};
+      const redrive = props['RedrivePolicy'] as
+        { deadLetterTargetArn?: unknown; maxReceiveCount?: number } | undefined;
+      const dlqId = redrive ? dependencyOf(redrive.deadLetterTargetArn) : undefined;
+      if (dlqId && pending.has(dlqId)) continue;
+      const resolved = resolveIntrinsics(props, ctx) as Record<string, unknown>;
+      const name = String(resolved['QueueName'] ?? `${service}-${id}`);
+      const queue = await LocalQueue.open({
+        name,
+        dir: path.join(dir, name),
+        visibilityTimeoutSeconds: Number(resolved['VisibilityTimeout'] ?? 30),
+        delaySeconds: Number(resolved['DelaySeconds'] ?? 0),
+        messageRetentionSeconds: Number(resolved['MessageRetentionPeriod'] ?? 345_600),
+        ...(redrive && dlqId
+          ? { maxReceiveCount: Number(redrive.maxReceiveCount ?? 10), deadLetterQueue: queues.get(dlqId) }
+          : {}),
+      });
+      queues.set(id, queue);
+      cleanups.push(() => queue.close());
+      pending.delete(id);
+      progressed = true;
+    }
+    if (!progressed) throw new Error(`queues ${[...pending].join(', ')} have circular redrive policies`);
+  }
+}
+
+function dependencyOf(value: unknown): string | undefined {
+  if (value && typeof value === 'object' && 'Fn::GetAtt' in value) {
+    const arg = (value as { 'Fn::GetAtt': unknown })['Fn::GetAtt'];
+    return Array.isArray(arg) ? String(arg[0]) : String(arg).split('.')[0];
+  }
+  return undefined;
+}
+
+/** AWS::Events::Rule resources whose targets are the service's queues. */
+function wireServiceRules(
+  resources: Resources,
+  ctx: IntrinsicContext,
+  queues: Map<string, LocalQueue>,
+  bus: LocalEventBus,
+) {
+  for (const [id, resource] of Object.entries(resources)) {
+    if (resource.Type !== 'AWS::Events::Rule') continue;
+    const props = resolveIntrinsics(resource.Properties ?? {}, ctx) as Record<string, unknown>;
+    if (props['State'] === 'DISABLED') continue;
+    const busName = String(props['EventBusName'] ?? 'default')
+      .split('/')
+      .pop()!;
+    for (const target of (props['Targets'] ?? []) as { Arn: string }[]) {
+      const queue = [...queues.values()].find((q) => q.arn === target.Arn);
+      if (!queue) throw new Error(`rule ${id}: target ${target.Arn} is not a queue of this service`);
+      bus.addRule({
+        name: id,
+        busName,
+        pattern: props['EventPattern'] as Record<string, unknown>,
+        deliver: async (event) => {
+          await queue.send(JSON.stringify(event));
+        },
+      });
+    }
+  }
+}
+
+interface WiringContext {
+  ctx: IntrinsicContext;
+  queues: Map<string, LocalQueue>;
+  bus: LocalEventBus;
+  routes: HttpRoute[];
+  queuesDir: string;
+  cleanups: (() => Promise<void> | void)[];
+  log: (message: string) => void;
+  options: PlatformOptions;
+}
+
+async function wireFunctionEvents(
+  fn: FunctionDefinition,
+  invoke: (event: unknown) => Promise<unknown>,
+  w: WiringContext,
+): Promise<void> {
+  for (const rawEvent of fn.events) {
+    const [kind, rawSpec] = Object.entries(rawEvent)[0] ?? [];
+    const spec = resolveIntrinsics(rawSpec, w.ctx);
+    if (kind === 'httpApi') {
+      const {
+        method,
+        path: routePath,
+        authorizer,
+      } = spec as { method: string; path: string; authorizer?: unknown };
+      w.routes.push({ method, path: routePath, authorized: authorizer !== undefined, invoke });
+    } else if (kind === 'schedule') {
+      const expression = typeof spec === 'string' ? spec : String((spec as { rate: unknown }).rate);
+      const handle = startSchedule(
+        expression,
+        async (time) => {
+          await invoke({
+            version: '0',
+            id: crypto.randomUUID(),
+            'detail-type': 'Scheduled Event',
+            source: 'aws.events',
+            account: LOCAL_ACCOUNT,
+            time: time.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+            region: w.ctx.region,
+            resources: [`arn:aws:events:${w.ctx.region}:${LOCAL_ACCOUNT}:rule/${fn.name}`],
+            detail: {},
+          });
+        },
+        {
+          rateOverrideSeconds: w.options.scheduleRateOverrideSeconds,
+          onError: (err) => w.log(`${fn.name} (schedule): ${(err as Error).message}`),
+        },
+      );
+      w.cleanups.push(() => handle.stop());
+    } else if (kind === 'sqs') {
+      const s = (typeof spec === 'string' ? { arn: spec } : spec) as {
+        arn: string;
+        batchSize?: number;
+        maximumBatchingWindow?: number;
+        functionResponseType?: string;
+      };
+      const queue = [...w.queues.values()].find((q) => q.arn === s.arn);
+      if (!queue) throw new Error(`${fn.name}: sqs event ${s.arn} is not a queue of its service`);
+      const consumer = startQueueConsumer(queue, {
+        batchSize: s.batchSize ?? 10,
+        maximumBatchingWindowSeconds: s.maximumBatchingWindow,
+        reportBatchItemFailures: s.functionResponseType === 'ReportBatchItemFailures',
+        handler: async (event) => (await invoke(event)) as never,
+        onError: (err) => w.log(`${fn.name} (sqs): ${(err as Error).message}`),
+      });
+      w.cleanups.unshift(() => consumer.stop());
+    } else if (kind === 'eventBridge') {
+      // Lambda's asynchronous invocation: a durable internal queue, two retries, then a failure queue.
+      const e = spec as { eventBus?: string; pattern: Record<string, unknown> };
+      const name = `lambda-async-${fn.service}-${fn.name}`;
+      const failed = await LocalQueue.open({
+        name: `${name}-failed`,
+        dir: path.join(w.queuesDir, `${name}-failed`),
+        visibilityTimeoutSeconds: 30,
+      });
+      const queue = await LocalQueue.open({
+        name,
+        dir: path.join(w.queuesDir, name),
+        visibilityTimeoutSeconds: Math.max(fn.timeoutSeconds, 1) + 5,
+        maxReceiveCount: 3,
+        deadLetterQueue: failed,
+      });
+      w.cleanups.push(
+        () => queue.close(),
+        () => failed.close(),
+      );
+      w.bus.addRule({
+        name,
+        busName: String(e.eventBus ?? 'default')
+          .split('/')
+          .pop()!,
+        pattern: e.pattern,
+        deliver: async (event) => {
+          await queue.send(JSON.stringify(event));
+        },
+      });
+      const consumer = startQueueConsumer(queue, {
+        batchSize: 1,
+        reportBatchItemFailures: false,
+        handler: async (sqsEvent) => {
+          for (const record of sqsEvent.Records) await invoke(JSON.parse(record.body));
+        },
+        onError: (err) => w.log(`${fn.name} (eventBridge): ${(err as Error).message}`),
+      });
+      w.cleanups.unshift(() => consumer.stop());
+    } else {
+      w.log(`${fn.name}: event type ${String(kind)} is not emulated locally; skipped`);
+    }
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * Named errors of the domain. Handlers never build HTTP answers for them by
+ * hand: `toHttpError` (shared/kernel/http/responses.ts) maps each class to a status once.
+ */
+
+/** One problem with one field of an input, e.g. `{ field: 'grid.resolution', message: '...' }`. */
+export interface FieldIssue {
+  /** Dotted path of the offending field in the request body, query or header (`body`, `query.limit`). */
+  field: string;
+  /** What is wrong, in words a user can act on. */
+  message: string;
+}
+
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** The input is malformed or breaks a rule: 400. */
+export class ValidationError extends DomainError {
+  readonly code = 'ValidationError';
+  constructor(
+    message: string,
+    readonly issues: FieldIssue[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** The body is larger than the API accepts: 413. */
+export class PayloadTooLargeError extends DomainError {
+  readonly code = 'PayloadTooLarge';
+  constructor(
+    readonly limitBytes: number,
+    readonly actualBytes: number,
+  ) {
+    super(`request body is ${actualBytes} bytes; the limit is ${limitBytes} bytes`);
+  }
+}
+
+/** No caller identity: 401. */
+export class UnauthorizedError extends DomainError {
+  readonly code = 'Unauthorized';
+}
+
+/** The resource does not exist, or belongs to someone else (we do not tell which): 404. */
+export class NotFoundError extends DomainError {
+  readonly code = 'NotFound';
+}
+
+/** The request conflicts with the resource's state, e.g. cancelling a finished run: 409. */
+export class ConflictError extends DomainError {
+  readonly code = 'Conflict';
+}
+
+/** The owner is over a quota, e.g. too many active simulations: 429. */
+export class LimitExceededError extends DomainError {
+  readonly code = 'LimitExceeded';
+  constructor(
+    message: string,
+    readonly limit: number,
+    readonly current: number,
+  ) {
+    super(message);
+  }
+}
+
+/** A conditional write lost a race on the version number; callers re-read and retry or give up. */
+export class StaleVersionError extends DomainError {
+  readonly code = 'StaleVersion';
+}
+
+/** A status transition the state machine forbids. */
+export class InvalidTransitionError extends DomainError {
+  readonly code = 'InvalidTransition';
+}
+
+/** Configuration is missing or invalid at module load: fail fast, never at first request. */
+export class ConfigError extends DomainError {
+  readonly code = 'ConfigError';
+}
+
+/** An Idempotency-Key was reused with a different request body: 422. */
+export class IdempotencyMismatchError extends DomainError {
+  readonly code = 'IdempotencyKeyReused';
+}
+
+/** Logs were asked for before the job wrote any (no log stream yet): 409. */
+export class NoLogsYetError extends DomainError {
+  readonly code = 'NoLogsYet';
+}

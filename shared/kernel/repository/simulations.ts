@@ -1,0 +1,481 @@
+import {
+  BatchGetCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { Simulation } from '../../../schemas/generated/types.js';
+import type { OutgoingEvent } from '../events/publisher.js';
+import { InvalidTransitionError, StaleVersionError, ValidationError } from '../errors.js';
+import { canTransition, isTerminal, type SimulationStatus } from '../status.js';
+import { createdKey, decodeCursor, encodeCursor, shardOf, statusShardKey } from './keys.js';
+
+export const STATUS_INDEX = 'StatusIndex';
+export const OWNER_INDEX = 'OwnerIndex';
+export const ACTIVE_OWNER_INDEX = 'ActiveOwnerIndex';
+
+/** Attributes that exist only to feed the indexes; never returned by the API. */
+interface IndexAttributes {
+  createdKey: string;
+  /** Present only while the simulation is active: that is what makes StatusIndex sparse. */
+  statusShard?: string;
+  nextPollAt?: number;
+  activeOwner?: string;
+  shard: number;
+  /** Hash of the validated spec a keyed (Idempotency-Key) request carried. */
+  requestFingerprint?: string;
+  /** When a poller claimed a PENDING simulation to submit its job (crash recovery). */
+  submitClaimedAt?: number;
+}
+
+export type SimulationItem = Simulation & IndexAttributes;
+
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+export interface ListOptions {
+  limit: number;
+  cursor?: string;
+  status?: SimulationStatus;
+}
+
+export interface TransitionRequest {
+  id: string;
+  expectedVersion: number;
+  from: SimulationStatus;
+  to: SimulationStatus;
+  reason: string;
+  at?: Date;
+  /** When the poller should look at the simulation next (ignored for terminal statuses). */
+  nextPollAt?: number;
+  /** Extra attributes to set in the same write (e.g. job details, cancelRequestedAt). */
+  set?: Record<string, unknown>;
+  /**
+   * The event announcing this transition, kept on the item in the same write
+   * (a transactional outbox) until `clearPendingEvent` confirms it was published.
+   */
+  event?: OutgoingEvent;
+}
+
+export type DueSimulation = Simulation & { nextPollAt: number };
+
+export interface UpdateRequest {
+  id: string;
+  expectedVersion: number;
+  /** The status the simulation must still have. */
+  status: SimulationStatus;
+  set: Record<string, unknown>;
+  /** Moves the StatusIndex sort key (active simulations only). */
+  nextPollAt?: number;
+  at?: Date;
+}
+
+export interface SimulationRepository {
+  create(
+    simulation: Simulation,
+    options?: { nextPollAt?: number; requestFingerprint?: string },
+  ): Promise<'created' | 'exists'>;
+  get(id: string): Promise<Simulation | undefined>;
+  /** Up to 100 simulations in one BatchGetItem (consistent reads); missing ids are left out. */
+  getMany(ids: string[]): Promise<Simulation[]>;
+  /** The simulation with the internal attributes its writers need (idempotency fingerprint, submit claim). */
+  getWithInternals(
+    id: string,
+  ): Promise<{ simulation: Simulation; requestFingerprint?: string; submitClaimedAt?: number } | undefined>;
+  listByOwner(owner: string, options: ListOptions): Promise<Page<Simulation>>;
+  listAll(options: ListOptions): Promise<Page<Simulation>>;
+  countActiveByOwner(owner: string): Promise<number>;
+  transition(request: TransitionRequest): Promise<Simulation>;
+  /** A conditional write that keeps the status (claims, progress, job details). */
+  update(request: UpdateRequest): Promise<Simulation>;
+  /** Forgets a transition's event once it is published (idempotent; does not change the version). */
+  clearPendingEvent(id: string, version: number): Promise<void>;
+  /** Active simulations of one StatusIndex partition whose next poll is due, with that time. */
+  queryDue(
+    status: SimulationStatus,
+    shard: number,
+    nowMs: number,
+    options?: { limit?: number; cursor?: string },
+  ): Promise<Page<DueSimulation>>;
+}
+
+function isConditionalCheckFailed(err: unknown): boolean {
+  return err instanceof Error && err.name === 'ConditionalCheckFailedException';
+}
+
+const INDEX_ATTRIBUTES: (keyof IndexAttributes)[] = [
+  'createdKey',
+  'statusShard',
+  'nextPollAt',
+  'activeOwner',
+  'shard',
+  'requestFingerprint',
+  'submitClaimedAt',
+];
+
+/** Outbox entries are top-level attributes `outbox_<version>`: one per transition, never clashing. */
+const OUTBOX_PREFIX = 'outbox_';
+
+/**
+ * Events written with a transition but not yet confirmed as published, carried
+ * on a simulation under a symbol: invisible to JSON (so never in an API answer),
+ * available to the writers that must publish them.
+ */
+export const PENDING_EVENTS = Symbol('pendingEvents');
+
+export interface PendingEvent {
+  version: number;
+  event: OutgoingEvent;
+}
+
+export function pendingEventsOf(simulation: Simulation): PendingEvent[] {
+  return (simulation as Simulation & { [PENDING_EVENTS]?: PendingEvent[] })[PENDING_EVENTS] ?? [];
+}
+
+function toSimulation(item: Record<string, unknown>): Simulation {
+  const copy = { ...item };
+  for (const key of INDEX_ATTRIBUTES) delete copy[key];
+  const pending: PendingEvent[] = [];
+  for (const key of Object.keys(copy)) {
+    if (!key.startsWith(OUTBOX_PREFIX)) continue;
+    pending.push({ version: Number(key.slice(OUTBOX_PREFIX.length)), event: copy[key] as OutgoingEvent });
+    delete copy[key];
+  }
+  const simulation = copy as unknown as Simulation;
+  if (pending.length > 0) {
+    Object.defineProperty(simulation, PENDING_EVENTS, {
+      value: pending.sort((a, b) => a.version - b.version),
+      enumerable: false,
+    });
+  }
+  return simulation;
+}
+
+function cursorToKey(cursor: string | undefined): Record<string, unknown> | undefined {
+  if (cursor === undefined) return undefined;
+  const key = decodeCursor(cursor);
+  if (!key)
+    throw new ValidationError('cursor is not valid', [
+      {
+        field: 'query.cursor',
+        message: 'is not a cursor this API issued; pass nextCursor from the previous page unchanged',
+      },
+    ]);
+  return key;
+}
+
+/** Reads pages until `limit` items pass the filter or the index is exhausted, within a bound of reads. */
+async function queryFiltered(
+  client: DynamoDBDocumentClient,
+  input: QueryCommandInput,
+  limit: number,
+  cursor: string | undefined,
+  useScan = false,
+): Promise<Page<Simulation>> {
+  const items: Simulation[] = [];
+  let startKey = cursorToKey(cursor);
+  for (let reads = 0; reads < 10; reads++) {
+    const request = { ...input, Limit: limit - items.length, ExclusiveStartKey: startKey };
+    const out = useScan
+      ? await client.send(new ScanCommand(request))
+      : await client.send(new QueryCommand(request));
+    for (const item of out.Items ?? []) items.push(toSimulation(item));
+    startKey = out.LastEvaluatedKey;
+    if (!startKey || items.length >= limit) break;
+  }
+  return { items, nextCursor: encodeCursor(startKey) };
+}
+
+export function createDynamoSimulationRepository(
+  client: DynamoDBDocumentClient,
+  config: { tableName: string; statusIndexShards: number },
+): SimulationRepository {
+  const { tableName, statusIndexShards } = config;
+
+  function statusFilter(status: SimulationStatus | undefined): Partial<QueryCommandInput> {
+    if (!status) return {};
+    return {
+      FilterExpression: '#status = :status',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':status': status },
+    };
+  }
+
+  /**
+   * One UpdateItem conditional on the version and status the caller read: sets
+   * attributes, appends to lists, removes attributes, and bumps the version.
+   */
+  async function versionedUpdate(change: {
+    id: string;
+    expectedVersion: number;
+    expectedStatus: SimulationStatus;
+    set: Record<string, unknown>;
+    append?: Record<string, unknown[]>;
+    remove?: string[];
+  }): Promise<Simulation> {
+    const names: Record<string, string> = { '#version': 'version', '#status': 'status' };
+    const values: Record<string, unknown> = {
+      ':expected': change.expectedVersion,
+      ':next': change.expectedVersion + 1,
+      ':status': change.expectedStatus,
+    };
+    const sets = ['#version = :next'];
+    Object.entries(change.set).forEach(([attribute, value], i) => {
+      names[`#s${i}`] = attribute;
+      values[`:s${i}`] = value;
+      sets.push(`#s${i} = :s${i}`);
+    });
+    Object.entries(change.append ?? {}).forEach(([attribute, items], i) => {
+      names[`#a${i}`] = attribute;
+      values[`:a${i}`] = items;
+      sets.push(`#a${i} = list_append(#a${i}, :a${i})`);
+    });
+    const removes = (change.remove ?? []).map((attribute, i) => {
+      names[`#r${i}`] = attribute;
+      return `#r${i}`;
+    });
+    try {
+      const out = await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { id: change.id },
+          UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+          ConditionExpression: '#version = :expected AND #status = :status',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toSimulation(out.Attributes ?? {});
+    } catch (err) {
+      if (isConditionalCheckFailed(err)) {
+        throw new StaleVersionError(
+          `simulation ${change.id} is no longer ${change.expectedStatus} at version ${change.expectedVersion}`,
+        );
+      }
+      throw err;
+    }
+  }
+
+  return {
+    async create(simulation, options = {}) {
+      const shard = shardOf(simulation.id, statusIndexShards);
+      const item: SimulationItem = {
+        ...simulation,
+        createdKey: createdKey(simulation.createdAt, simulation.id),
+        shard,
+        requestFingerprint: options.requestFingerprint,
+      };
+      if (!isTerminal(simulation.status)) {
+        item.statusShard = statusShardKey(simulation.status, shard);
+        item.nextPollAt = options.nextPollAt ?? Date.parse(simulation.createdAt);
+        item.activeOwner = simulation.owner;
+      }
+      try {
+        await client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: item,
+            ConditionExpression: 'attribute_not_exists(id)',
+          }),
+        );
+        return 'created';
+      } catch (err) {
+        if (isConditionalCheckFailed(err)) return 'exists';
+        throw err;
+      }
+    },
+
+    async get(id) {
+      const out = await client.send(
+        new GetCommand({ TableName: tableName, Key: { id }, ConsistentRead: true }),
+      );
+      return out.Item ? toSimulation(out.Item) : undefined;
+    },
+
+    async getMany(ids) {
+      if (ids.length > 100) throw new Error(`getMany takes at most 100 ids, got ${ids.length}`);
+      const found: Simulation[] = [];
+      let keys: Record<string, unknown>[] = [...new Set(ids)].map((id) => ({ id }));
+      for (let attempt = 0; keys.length > 0; attempt++) {
+        if (attempt > 0)
+          await new Promise((r) => setTimeout(r, Math.random() * 50 * 2 ** Math.min(attempt, 6)));
+        const out = await client.send(
+          new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }),
+        );
+        for (const item of out.Responses?.[tableName] ?? []) found.push(toSimulation(item));
+        keys = (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, unknown>[];
+      }
+      return found;
+    },
+
+    async getWithInternals(id) {
+      const out = await client.send(
+        new GetCommand({ TableName: tableName, Key: { id }, ConsistentRead: true }),
+      );
+      if (!out.Item) return undefined;
+      const fingerprint = out.Item['requestFingerprint'];
+      const claimedAt = out.Item['submitClaimedAt'];
+      return {
+        simulation: toSimulation(out.Item),
+        requestFingerprint: typeof fingerprint === 'string' ? fingerprint : undefined,
+        submitClaimedAt: typeof claimedAt === 'number' ? claimedAt : undefined,
+      };
+    },
+
+    async listByOwner(owner, { limit, cursor, status }) {
+      const filter = statusFilter(status);
+      return queryFiltered(
+        client,
+        {
+          TableName: tableName,
+          IndexName: OWNER_INDEX,
+          KeyConditionExpression: '#owner = :owner',
+          ScanIndexForward: false,
+          ...filter,
+          ExpressionAttributeNames: { '#owner': 'owner', ...filter.ExpressionAttributeNames },
+          ExpressionAttributeValues: { ':owner': owner, ...filter.ExpressionAttributeValues },
+        },
+        limit,
+        cursor,
+      );
+    },
+
+    async listAll({ limit, cursor, status }) {
+      // Admin view across owners: a scan, so unordered; owners' own lists use OwnerIndex.
+      // Only simulations have an owner (the table also holds e.g. rate-limit buckets).
+      const filter = statusFilter(status);
+      return queryFiltered(
+        client,
+        {
+          TableName: tableName,
+          FilterExpression: ['attribute_exists(#owner)', filter.FilterExpression]
+            .filter(Boolean)
+            .join(' AND '),
+          ExpressionAttributeNames: { '#owner': 'owner', ...filter.ExpressionAttributeNames },
+          ...(filter.ExpressionAttributeValues
+            ? { ExpressionAttributeValues: filter.ExpressionAttributeValues }
+            : {}),
+        },
+        limit,
+        cursor,
+        true,
+      );
+    },
+
+    async countActiveByOwner(owner) {
+      let count = 0;
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const out = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: ACTIVE_OWNER_INDEX,
+            KeyConditionExpression: 'activeOwner = :owner',
+            ExpressionAttributeValues: { ':owner': owner },
+            Select: 'COUNT',
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        count += out.Count ?? 0;
+        startKey = out.LastEvaluatedKey;
+      } while (startKey);
+      return count;
+    },
+
+    async transition({
+      id,
+      expectedVersion,
+      from,
+      to,
+      reason,
+      at = new Date(),
+      nextPollAt,
+      set = {},
+      event,
+    }) {
+      if (!canTransition(from, to)) {
+        throw new InvalidTransitionError(`a simulation cannot move from ${from} to ${to}`);
+      }
+      const when = at.toISOString();
+      const terminal = isTerminal(to);
+      return versionedUpdate({
+        id,
+        expectedVersion,
+        expectedStatus: from,
+        set: {
+          status: to,
+          updatedAt: when,
+          // Moving the StatusIndex key is what re-files the simulation for the finder.
+          ...(terminal
+            ? {}
+            : {
+                statusShard: statusShardKey(to, shardOf(id, statusIndexShards)),
+                nextPollAt: nextPollAt ?? at.getTime(),
+              }),
+          ...(event ? { [`${OUTBOX_PREFIX}${expectedVersion + 1}`]: event } : {}),
+          ...set,
+        },
+        append: { history: [{ at: when, from, to, reason }] },
+        // A finished simulation leaves the sparse indexes in the same write.
+        remove: terminal ? ['statusShard', 'nextPollAt', 'activeOwner'] : [],
+      });
+    },
+
+    async update({ id, expectedVersion, status, set, nextPollAt, at = new Date() }) {
+      return versionedUpdate({
+        id,
+        expectedVersion,
+        expectedStatus: status,
+        set: {
+          updatedAt: at.toISOString(),
+          ...(nextPollAt !== undefined && !isTerminal(status) ? { nextPollAt } : {}),
+          ...set,
+        },
+      });
+    },
+
+    async clearPendingEvent(id, version) {
+      await client
+        .send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { id },
+            UpdateExpression: 'REMOVE #o',
+            ConditionExpression: 'attribute_exists(id)',
+            ExpressionAttributeNames: { '#o': `${OUTBOX_PREFIX}${version}` },
+          }),
+        )
+        .catch((err: unknown) => {
+          if (!isConditionalCheckFailed(err)) throw err;
+        });
+    },
+
+    async queryDue(status, shard, nowMs, options = {}) {
+      const { limit = 100, cursor } = options;
+      const out = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: STATUS_INDEX,
+          KeyConditionExpression: 'statusShard = :key AND nextPollAt <= :now',
+          ExpressionAttributeValues: { ':key': statusShardKey(status, shard), ':now': nowMs },
+          Limit: limit,
+          ExclusiveStartKey: cursorToKey(cursor),
+        }),
+      );
+      return {
+        items: (out.Items ?? []).map((item) => ({
+          ...toSimulation(item),
+          nextPollAt: Number(item['nextPollAt']),
+        })),
+        nextCursor: encodeCursor(out.LastEvaluatedKey),
+      };
+    },
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * The simulation status machine. A status only moves forward; every move is
+ * checked here before the repository writes it (conditionally, on a version).
+ */
+import type { SimulationStatus } from '../../schemas/generated/types.js';
+import { simulationStatusSchema } from '../../schemas/generated/schemas.js';
+
+export type { SimulationStatus };
+
+/** The statuses, in lifecycle order, from the contract in schemas/common/simulation-status.schema.json. */
+export const SIMULATION_STATUSES: readonly SimulationStatus[] = simulationStatusSchema.enum;
+
+export const TERMINAL_STATUSES: ReadonlySet<SimulationStatus> = new Set([
+  'SUCCEEDED',
+  'FAILED',
+  'CANCELLED',
+  'TIMED_OUT',
+]);
+
+/**
+ * Allowed moves. Besides the brief's edges, a poller may observe a later state of
+ * the same attempt directly (a job can go SUBMITTED -> RUNNING between two polls, or
+ * fail before it starts), so forward skips within an attempt are allowed; nothing
+ * ever moves back except RETRYING -> RUNNABLE, which starts a new attempt.
+ */
+const TRANSITIONS: Record<SimulationStatus, readonly SimulationStatus[]> = {
+  PENDING: ['SUBMITTED', 'FAILED', 'CANCELLING'],
+  SUBMITTED: ['RUNNABLE', 'STARTING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLING'],
+  RUNNABLE: ['STARTING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'CANCELLING'],
+  STARTING: ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'CANCELLING'],
+  RUNNING: ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'RETRYING', 'CANCELLING'],
+  RETRYING: ['RUNNABLE', 'STARTING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'CANCELLING'],
+  // A job may finish on its own before the terminate request reaches it: report what happened.
+  CANCELLING: ['CANCELLED', 'SUCCEEDED', 'FAILED'],
+  SUCCEEDED: [],
+  FAILED: [],
+  CANCELLED: [],
+  TIMED_OUT: [],
+};
+
+export function isTerminal(status: SimulationStatus): boolean {
+  return TERMINAL_STATUSES.has(status);
+}
+
+export function isSimulationStatus(value: unknown): value is SimulationStatus {
+  return typeof value === 'string' && (SIMULATION_STATUSES as readonly string[]).includes(value);
+}
+
+export function canTransition(from: SimulationStatus, to: SimulationStatus): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+export function allowedTransitions(from: SimulationStatus): readonly SimulationStatus[] {
+  return TRANSITIONS[from];
+}
+
+/** Statuses the execution poller still has to look at: everything not terminal. */
+export const ACTIVE_STATUSES: readonly SimulationStatus[] = SIMULATION_STATUSES.filter((s) => !isTerminal(s));

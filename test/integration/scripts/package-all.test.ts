@@ -1,0 +1,765 @@
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RETRYABLE_EXIT_CODES } from '../../../shared/kernel/compute/exit-codes.js';
+
+/**
+ * Reads the CloudFormation that `osls package` produces for the infrastructure
+ * stack and the submission service, and checks the properties the platform
+ * relies on (index keys, exports, the AWS Batch compute) and the security
+ * baseline (encryption, no public bucket, TLS only, least-privilege IAM). Every
+ * other service's imports are checked against the infrastructure's exports.
+ *
+ * If a packaged template is missing or older than its serverless.yml, the
+ * stacks are packaged first with scripts/package-all.sh (offline, no AWS
+ * credentials needed), so `npm test` alone is enough.
+ */
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const STAGE = 'ci';
+const TEMPLATE = path.join('.serverless', 'cloudformation-template-update-stack.json');
+
+const stacks = {
+  root: repoRoot,
+  submission: path.join(repoRoot, 'services', 'submission'),
+} as const;
+
+/** Every service directory with a serverless.yml (scripts/package-all.sh packages them all). */
+const serviceDirs = readdirSync(path.join(repoRoot, 'services'), { withFileTypes: true })
+  .filter((d) => d.isDirectory() && existsSync(path.join(repoRoot, 'services', d.name, 'serverless.yml')))
+  .map((d) => path.join(repoRoot, 'services', d.name));
+
+// ------------------------------------------------------------------ helpers
+
+type Dict = Record<string, unknown>;
+
+interface Resource {
+  Type: string;
+  Properties?: Dict;
+  DependsOn?: string | string[];
+}
+
+interface Output {
+  Value: unknown;
+  Export?: { Name: unknown };
+}
+
+interface Template {
+  Resources: Record<string, Resource>;
+  Outputs?: Record<string, Output>;
+  Parameters?: Record<string, Dict>;
+  Conditions?: Dict;
+}
+
+interface Statement {
+  Effect?: string;
+  Action?: string | string[];
+  NotAction?: string | string[];
+  Resource?: unknown;
+  Condition?: Dict;
+}
+
+function isDict(value: unknown): value is Dict {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function asArray<T>(value: T | T[] | undefined): T[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+function isStale(stackDir: string): boolean {
+  const template = path.join(stackDir, TEMPLATE);
+  if (!existsSync(template)) return true;
+  return statSync(template).mtimeMs < statSync(path.join(stackDir, 'serverless.yml')).mtimeMs;
+}
+
+function packageAllStacks(): void {
+  try {
+    execFileSync('bash', [path.join(repoRoot, 'scripts', 'package-all.sh')], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      stdio: 'pipe',
+      timeout: 280_000,
+    });
+  } catch (err) {
+    const e = err as Error & { stdout?: string; stderr?: string };
+    throw new Error(`scripts/package-all.sh failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
+  }
+}
+
+function loadTemplate(stackDir: string): Template {
+  return JSON.parse(readFileSync(path.join(stackDir, TEMPLATE), 'utf8')) as Template;
+}
+
+function resource(template: Template, logicalId: string): Resource {
+  const found = template.Resources[logicalId];
+  if (!found) throw new Error(`resource ${logicalId} is not in the template`);
+  return found;
+}
+
+function props(template: Template, logicalId: string): Dict {
+  return resource(template, logicalId).Properties ?? {};
+}
+
+function resourcesOfType(template: Template, type: string): [string, Resource][] {
+  return Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+}
+
+/** Every policy statement in IAM roles (inline and assume-role), inline policies and managed policies. */
+function iamStatements(template: Template): { where: string; statement: Statement }[] {
+  const found: { where: string; statement: Statement }[] = [];
+  const addDocument = (where: string, document: unknown): void => {
+    if (!isDict(document)) return;
+    for (const statement of asArray(document['Statement'] as Statement | Statement[] | undefined)) {
+      found.push({ where, statement });
+    }
+  };
+  for (const [id, r] of Object.entries(template.Resources)) {
+    const p = r.Properties ?? {};
+    if (r.Type === 'AWS::IAM::Role') {
+      addDocument(`${id}.AssumeRolePolicyDocument`, p['AssumeRolePolicyDocument']);
+      for (const [i, policy] of asArray(p['Policies'] as Dict[] | undefined).entries()) {
+        addDocument(`${id}.Policies[${i}]`, policy['PolicyDocument']);
+      }
+    } else if (r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy') {
+      addDocument(`${id}.PolicyDocument`, p['PolicyDocument']);
+    }
+  }
+  return found;
+}
+
+function isWildcardAction(action: string): boolean {
+  return action.trim() === '*' || /^[A-Za-z0-9-]+:\*$/.test(action.trim());
+}
+
+/** The logical id of the role a function runs with (`Role: { Fn::GetAtt: [Role, Arn] }`). */
+function roleOf(template: Template, functionId: string): string {
+  const role = props(template, functionId)['Role'];
+  if (isDict(role) && Array.isArray(role['Fn::GetAtt'])) return String(role['Fn::GetAtt'][0]);
+  throw new Error(`${functionId} has no Role of the form Fn::GetAtt [<Role>, Arn]: ${JSON.stringify(role)}`);
+}
+
+/** Allowed actions of a role's inline policies, except its own CloudWatch Logs statements. */
+function allowedNonLogActions(template: Template, roleId: string): string[] {
+  const actions = new Set<string>();
+  for (const policy of asArray(props(template, roleId)['Policies'] as Dict[] | undefined)) {
+    const document = policy['PolicyDocument'];
+    if (!isDict(document)) continue;
+    for (const statement of asArray(document['Statement'] as Statement | Statement[] | undefined)) {
+      if (statement.Effect !== 'Allow') continue;
+      for (const action of asArray(statement.Action)) if (!action.startsWith('logs:')) actions.add(action);
+    }
+  }
+  return [...actions].sort();
+}
+
+/** All values of a given intrinsic (e.g. every `Fn::ImportValue` argument) anywhere in a value. */
+function intrinsicArguments(value: unknown, intrinsic: string): unknown[] {
+  if (Array.isArray(value)) return value.flatMap((v) => intrinsicArguments(v, intrinsic));
+  if (!isDict(value)) return [];
+  return Object.entries(value).flatMap(([key, v]) =>
+    key === intrinsic ? [v, ...intrinsicArguments(v, intrinsic)] : intrinsicArguments(v, intrinsic),
+  );
+}
+
+interface Gsi {
+  IndexName: string;
+  KeySchema: { AttributeName: string; KeyType: string }[];
+  Projection: { ProjectionType: string };
+}
+
+function gsi(template: Template, name: string): Gsi {
+  const indexes = (props(template, 'SimulationsTable')['GlobalSecondaryIndexes'] ?? []) as Gsi[];
+  const index = indexes.find((i) => i.IndexName === name);
+  if (!index) throw new Error(`SimulationsTable has no GSI ${name}`);
+  return index;
+}
+
+function attributeType(template: Template, attribute: string): string | undefined {
+  const definitions = (props(template, 'SimulationsTable')['AttributeDefinitions'] ?? []) as {
+    AttributeName: string;
+    AttributeType: string;
+  }[];
+  return definitions.find((d) => d.AttributeName === attribute)?.AttributeType;
+}
+
+function keySchema(template: Template, index: Gsi): string[] {
+  return index.KeySchema.map(
+    (k) => `${k.KeyType} ${k.AttributeName} ${attributeType(template, k.AttributeName)}`,
+  );
+}
+
+// -------------------------------------------------------------------- tests
+
+let root: Template;
+let submission: Template;
+
+beforeAll(() => {
+  if ([...Object.values(stacks), ...serviceDirs].some(isStale)) packageAllStacks();
+  root = loadTemplate(stacks.root);
+  submission = loadTemplate(stacks.submission);
+}, 300_000);
+
+describe('infrastructure stack (packaged serverless.yml)', () => {
+  it('keys the simulations table by id (S)', () => {
+    const table = props(root, 'SimulationsTable');
+    expect(table['KeySchema']).toEqual([{ AttributeName: 'id', KeyType: 'HASH' }]);
+    expect(attributeType(root, 'id')).toBe('S');
+    expect(table['BillingMode']).toBe('PAY_PER_REQUEST');
+  });
+
+  it('has the StatusIndex GSI keyed statusShard (S) / nextPollAt (N), projecting ALL', () => {
+    const index = gsi(root, 'StatusIndex');
+    expect(keySchema(root, index)).toEqual(['HASH statusShard S', 'RANGE nextPollAt N']);
+    expect(index.Projection.ProjectionType).toBe('ALL');
+  });
+
+  it('has the OwnerIndex GSI keyed owner (S) / createdKey (S), projecting ALL', () => {
+    const index = gsi(root, 'OwnerIndex');
+    expect(keySchema(root, index)).toEqual(['HASH owner S', 'RANGE createdKey S']);
+    expect(index.Projection.ProjectionType).toBe('ALL');
+  });
+
+  it('has the ActiveOwnerIndex GSI keyed activeOwner (S), projecting KEYS_ONLY', () => {
+    const index = gsi(root, 'ActiveOwnerIndex');
+    expect(keySchema(root, index)).toEqual(['HASH activeOwner S']);
+    expect(index.Projection.ProjectionType).toBe('KEYS_ONLY');
+  });
+
+  it('encrypts the simulations table with KMS, keeps point-in-time recovery and expires items by expiresAt', () => {
+    const table = props(root, 'SimulationsTable');
+    expect(table['SSESpecification']).toMatchObject({ SSEEnabled: true, SSEType: 'KMS' });
+    expect(table['PointInTimeRecoverySpecification']).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(table['TimeToLiveSpecification']).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+  });
+
+  it('encrypts the results bucket, blocks all public access and enforces bucket-owner object ownership', () => {
+    const bucket = props(root, 'ResultsBucket');
+    const encryption = bucket['BucketEncryption'] as {
+      ServerSideEncryptionConfiguration: { ServerSideEncryptionByDefault: { SSEAlgorithm: string } }[];
+    };
+    const algorithms = encryption.ServerSideEncryptionConfiguration.map(
+      (c) => c.ServerSideEncryptionByDefault.SSEAlgorithm,
+    );
+    expect(algorithms.length).toBeGreaterThan(0);
+    for (const algorithm of algorithms) expect(['aws:kms', 'AES256']).toContain(algorithm);
+    expect(bucket['PublicAccessBlockConfiguration']).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(bucket['OwnershipControls']).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
+    expect(bucket['VersioningConfiguration']).toEqual({ Status: 'Enabled' });
+  });
+
+  it('denies every non-TLS request to the results bucket and its objects', () => {
+    const policies = resourcesOfType(root, 'AWS::S3::BucketPolicy').filter(
+      ([, r]) => JSON.stringify(r.Properties?.['Bucket']) === JSON.stringify({ Ref: 'ResultsBucket' }),
+    );
+    expect(policies).toHaveLength(1);
+    const document = policies[0]![1].Properties!['PolicyDocument'] as { Statement: (Statement & Dict)[] };
+    const deny = document.Statement.find(
+      (s) =>
+        s.Effect === 'Deny' &&
+        JSON.stringify(s.Condition) === JSON.stringify({ Bool: { 'aws:SecureTransport': 'false' } }),
+    );
+    expect(deny).toBeDefined();
+    expect(asArray(deny!.Action)).toContain('s3:*');
+    expect(deny!['Principal']).toEqual('*');
+    const resources = JSON.stringify(deny!.Resource);
+    expect(resources).toContain('"ResultsBucket","Arn"');
+    expect(resources).toContain('/*');
+  });
+
+  it('ages results: aborts stale multipart uploads, tiers outputs, expires noncurrent versions', () => {
+    const rules = (props(root, 'ResultsBucket')['LifecycleConfiguration'] as { Rules: Dict[] }).Rules;
+    for (const rule of rules) expect(rule['Status']).toBe('Enabled');
+    expect(rules).toContainEqual(
+      expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }),
+    );
+    expect(rules).toContainEqual(
+      expect.objectContaining({
+        Prefix: expect.stringMatching(/^simulations\//),
+        Transitions: [{ StorageClass: 'INTELLIGENT_TIERING', TransitionInDays: 30 }],
+      }),
+    );
+    expect(rules).toContainEqual(
+      expect.objectContaining({ NoncurrentVersionExpiration: { NoncurrentDays: 90 } }),
+    );
+  });
+
+  it('has the gcr-<stage> event bus and an archive of it', () => {
+    expect(resource(root, 'EventBus').Type).toBe('AWS::Events::EventBus');
+    expect(props(root, 'EventBus')['Name']).toBe(`gcr-${STAGE}`);
+    const archives = resourcesOfType(root, 'AWS::Events::Archive');
+    expect(archives).toHaveLength(1);
+    const archive = archives[0]![1].Properties!;
+    expect(archive['SourceArn']).toEqual({ 'Fn::GetAtt': ['EventBus', 'Arn'] });
+    expect(archive['RetentionDays']).toBeGreaterThan(0);
+  });
+
+  it('has a Cognito user pool with email sign-in, an admin group and a secretless SRP client', () => {
+    expect(props(root, 'UserPool')['UsernameAttributes']).toEqual(['email']);
+    expect(props(root, 'UserPoolAdminGroup')).toMatchObject({
+      GroupName: 'admin',
+      UserPoolId: { Ref: 'UserPool' },
+    });
+    const client = props(root, 'UserPoolClient');
+    expect(client['GenerateSecret']).toBe(false);
+    expect(client['ExplicitAuthFlows']).toEqual(
+      expect.arrayContaining(['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']),
+    );
+  });
+
+  it('exports every name and ARN the services import', () => {
+    const exported = Object.values(root.Outputs ?? {}).map((o) => o.Export?.Name);
+    for (const name of [
+      'SimulationsTableName',
+      'SimulationsTableArn',
+      'EventBusName',
+      'EventBusArn',
+      'ResultsBucketName',
+      'ResultsBucketArn',
+      'UserPoolId',
+      'UserPoolClientId',
+      'UserPoolIssuerUrl',
+      'JobQueueArm64Spot',
+      'JobQueueArm64OnDemand',
+      'JobQueueX8664Spot',
+      'JobQueueX8664OnDemand',
+      'JobQueueArm64SpotArn',
+      'JobQueueArm64OnDemandArn',
+      'JobQueueX8664SpotArn',
+      'JobQueueX8664OnDemandArn',
+      'JobDefinitionArm64',
+      'JobDefinitionX8664',
+      'BatchLogGroupName',
+      'GcClassicRepositoryUri',
+      'JobQueueArm64Multinode',
+      'JobQueueX8664Multinode',
+      'JobDefinitionGchpArm64',
+      'JobDefinitionGchpX8664',
+      'GchpRepositoryUri',
+    ]) {
+      expect(exported).toContain(`gcr-${STAGE}-${name}`);
+    }
+    const issuer = JSON.stringify(root.Outputs?.['UserPoolIssuerUrl']?.Value);
+    expect(issuer).toContain('https://cognito-idp.');
+    expect(issuer).toContain('AWS::Region');
+    expect(issuer).toContain('"Ref":"UserPool"');
+  });
+
+  it('exports every name the submission service imports with Fn::ImportValue', () => {
+    const exported = new Set(Object.values(root.Outputs ?? {}).map((o) => o.Export?.Name));
+    const imported = intrinsicArguments(submission.Resources, 'Fn::ImportValue');
+    expect(imported.length).toBeGreaterThan(0);
+    for (const name of imported) expect(exported).toContain(name);
+  });
+
+  it('exports every name any service imports with Fn::ImportValue', () => {
+    const exported = new Set(Object.values(root.Outputs ?? {}).map((o) => o.Export?.Name));
+    const missing: string[] = [];
+    for (const dir of serviceDirs) {
+      const template = loadTemplate(dir);
+      for (const name of intrinsicArguments(template, 'Fn::ImportValue')) {
+        if (!exported.has(name)) missing.push(`${path.basename(dir)} imports ${JSON.stringify(name)}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------- AWS Batch
+
+const BATCH_COMPUTE = {
+  BatchComputeEnvArm64Spot: { arch: 'arm64', purchase: 'spot' },
+  BatchComputeEnvArm64OnDemand: { arch: 'arm64', purchase: 'on-demand' },
+  BatchComputeEnvX8664Spot: { arch: 'x86_64', purchase: 'spot' },
+  BatchComputeEnvX8664OnDemand: { arch: 'x86_64', purchase: 'on-demand' },
+} as const;
+
+/** The reasons Batch supports in jobStateTimeLimitActions (Batch User Guide, "jobStateTimeLimitActions"). */
+const TIME_LIMIT_REASONS = [
+  'CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY',
+  'MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE',
+  'MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT',
+  'MISCONFIGURATION:EC2_INSTANCE_CONFIGURATION_UNSUPPORTED',
+];
+
+/** `Fn::If: [HasBatchNetwork, {Ref: <parameter>}, []]`: the parameter a network property takes on AWS. */
+function networkParameter(value: unknown): string | undefined {
+  if (!isDict(value) || !Array.isArray(value['Fn::If'])) return undefined;
+  const [condition, whenTrue] = value['Fn::If'] as [unknown, unknown];
+  if (condition !== 'HasBatchNetwork' || !isDict(whenTrue)) return undefined;
+  return typeof whenTrue['Ref'] === 'string' ? whenTrue['Ref'] : undefined;
+}
+
+/** An instance family's processor: Graviton families end in `g` (c7g, m7g, r7g, c7gn...). */
+function isGravitonFamily(instanceType: string): boolean {
+  return /^[a-z]+\d+g[a-z]*(\.|$)/.test(instanceType);
+}
+
+describe('AWS Batch in the infrastructure stack (packaged serverless.yml)', () => {
+  it('has the four managed compute environments: spot and on-demand, arm64 and x86_64, scaling from 0 vCPUs', () => {
+    const environments = resourcesOfType(root, 'AWS::Batch::ComputeEnvironment')
+      .map(([id]) => id)
+      .filter((id) => !id.endsWith('Multinode'));
+    expect(environments.sort()).toEqual(Object.keys(BATCH_COMPUTE).sort());
+    for (const [id, { arch, purchase }] of Object.entries(BATCH_COMPUTE)) {
+      const environment = props(root, id);
+      const compute = environment['ComputeResources'] as Dict;
+      expect(environment['Type']).toBe('MANAGED');
+      expect(environment['State']).toBe('ENABLED');
+      // No ServiceRole: the Batch service-linked role.
+      expect(environment).not.toHaveProperty('ServiceRole');
+      expect(compute['MinvCpus']).toBe(0);
+      expect(Number(compute['MaxvCpus'])).toBeGreaterThan(0);
+      if (purchase === 'spot') {
+        expect(compute).toMatchObject({ Type: 'SPOT', AllocationStrategy: 'SPOT_PRICE_CAPACITY_OPTIMIZED' });
+      } else {
+        expect(compute).toMatchObject({ Type: 'EC2', AllocationStrategy: 'BEST_FIT_PROGRESSIVE' });
+      }
+      const types = compute['InstanceTypes'] as string[];
+      expect(types.length).toBeGreaterThan(0);
+      for (const type of types)
+        expect([id, type, isGravitonFamily(type)]).toEqual([id, type, arch === 'arm64']);
+      expect(compute['Ec2Configuration']).toEqual([{ ImageType: 'ECS_AL2023' }]);
+      expect(compute['InstanceRole']).toEqual({ Ref: 'BatchInstanceProfile' });
+      expect(networkParameter(compute['Subnets'])).toBe('BatchSubnetIds');
+      expect(networkParameter(compute['SecurityGroupIds'])).toBe('BatchSecurityGroupIds');
+    }
+  });
+
+  it('takes the Batch network as required, account-checked CloudFormation parameters', () => {
+    expect(root.Parameters?.['BatchSubnetIds']).toMatchObject({ Type: 'List<AWS::EC2::Subnet::Id>' });
+    expect(root.Parameters?.['BatchSecurityGroupIds']).toMatchObject({
+      Type: 'List<AWS::EC2::SecurityGroup::Id>',
+    });
+    for (const parameter of Object.values(root.Parameters ?? {}))
+      expect(parameter).not.toHaveProperty('Default');
+    expect(JSON.stringify(root.Conditions?.['HasBatchNetwork'])).toContain('"Ref":"BatchSubnetIds"');
+  });
+
+  it('launches instances with an encrypted root volume and IMDSv2 limited to the host', () => {
+    const data = props(root, 'BatchLaunchTemplate')['LaunchTemplateData'] as Dict;
+    const [device] = data['BlockDeviceMappings'] as { Ebs: Dict }[];
+    expect(device!.Ebs).toMatchObject({ Encrypted: true, VolumeType: 'gp3' });
+    expect(Number(device!.Ebs['VolumeSize'])).toBeGreaterThanOrEqual(100);
+    expect(data['MetadataOptions']).toMatchObject({ HttpTokens: 'required', HttpPutResponseHopLimit: 1 });
+  });
+
+  it('has a job queue per architecture and purchase, each on its compute environment, cancelling jobs stuck RUNNABLE', () => {
+    const queues = resourcesOfType(root, 'AWS::Batch::JobQueue');
+    expect(queues).toHaveLength(6); // and the two GCHP multinode queues (below)
+    const byName = Object.fromEntries(queues.map(([, q]) => [q.Properties!['JobQueueName'], q.Properties!]));
+    for (const [environment, { arch, purchase }] of Object.entries(BATCH_COMPUTE)) {
+      const queue = byName[`gcr-${STAGE}-${arch}-${purchase}`];
+      expect(queue).toBeDefined();
+      expect(queue!['ComputeEnvironmentOrder']).toEqual([
+        { Order: 1, ComputeEnvironment: { Ref: environment } },
+      ]);
+      const actions = queue!['JobStateTimeLimitActions'] as Dict[];
+      expect(actions.map((a) => a['Reason'])).toEqual(
+        expect.arrayContaining([
+          'MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT',
+          'CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY',
+        ]),
+      );
+      for (const action of actions) {
+        expect(action).toMatchObject({ State: 'RUNNABLE', Action: 'CANCEL' });
+        expect(TIME_LIMIT_REASONS).toContain(action['Reason']);
+        expect(action['MaxTimeSeconds']).toBeGreaterThanOrEqual(600);
+        expect(action['MaxTimeSeconds']).toBeLessThanOrEqual(86_400);
+      }
+    }
+  });
+
+  it('has a GC Classic job definition per architecture: EC2 container, stack image, awslogs, job and execution roles, spot retries', () => {
+    const definitions = resourcesOfType(root, 'AWS::Batch::JobDefinition').filter(
+      ([, d]) => d.Properties!['Type'] === 'container',
+    );
+    expect(definitions.map(([, d]) => d.Properties!['JobDefinitionName']).sort()).toEqual([
+      `gcr-${STAGE}-gcclassic-arm64`,
+      `gcr-${STAGE}-gcclassic-x86_64`,
+    ]);
+    for (const [, definition] of definitions) {
+      const p = definition.Properties!;
+      expect(p).toMatchObject({ Type: 'container', PlatformCapabilities: ['EC2'], PropagateTags: true });
+      expect(p['RetryStrategy']).toEqual({
+        Attempts: expect.any(Number),
+        EvaluateOnExit: [
+          { OnStatusReason: 'Host EC2*', Action: 'RETRY' },
+          ...RETRYABLE_EXIT_CODES.map((code) => ({ OnExitCode: String(code), Action: 'RETRY' })),
+          { OnReason: '*', Action: 'EXIT' },
+        ],
+      });
+      const container = p['ContainerProperties'] as Dict;
+      expect(JSON.stringify(container['Image'])).toContain('"GcClassicRepository","RepositoryUri"');
+      expect(container['LogConfiguration']).toEqual({
+        LogDriver: 'awslogs',
+        Options: {
+          'awslogs-group': { Ref: 'BatchLogGroup' },
+          'awslogs-region': { Ref: 'AWS::Region' },
+          'awslogs-stream-prefix': 'gcclassic',
+        },
+      });
+      expect(JSON.stringify(container['JobRoleArn'])).toContain('{"Ref":"BatchJobRole"}');
+      expect(JSON.stringify(container['ExecutionRoleArn'])).toContain('{"Ref":"BatchExecutionRole"}');
+      const resources = container['ResourceRequirements'] as { Type: string; Value: string }[];
+      expect(resources.map((r) => r.Type).sort()).toEqual(['MEMORY', 'VCPU']);
+    }
+    expect(props(root, 'BatchLogGroup')).toMatchObject({ LogGroupName: `/aws/batch/gcr-${STAGE}` });
+    expect(props(root, 'BatchLogGroup')['RetentionInDays']).toBeGreaterThan(0);
+    expect(props(root, 'GcClassicRepository')).toMatchObject({
+      RepositoryName: `gcr-${STAGE}-gcclassic`,
+      ImageScanningConfiguration: { ScanOnPush: true },
+    });
+  });
+
+  it('runs GCHP as multi-node parallel jobs: on-demand EFA compute environments in a cluster placement group, a multinode queue and job definition per architecture', () => {
+    expect(props(root, 'GchpPlacementGroup')).toEqual({ Strategy: 'cluster' });
+    const launch = props(root, 'BatchEfaLaunchTemplate')['LaunchTemplateData'] as Dict;
+    const [efa] = launch['NetworkInterfaces'] as Dict[];
+    expect(efa).toMatchObject({ DeviceIndex: 0, InterfaceType: 'efa' });
+    expect(networkParameter(efa!['Groups'])).toBe('BatchSecurityGroupIds');
+    expect(launch['MetadataOptions']).toMatchObject({ HttpTokens: 'required', HttpPutResponseHopLimit: 1 });
+    const queues = Object.fromEntries(
+      resourcesOfType(root, 'AWS::Batch::JobQueue').map(([, q]) => [
+        q.Properties!['JobQueueName'],
+        q.Properties!,
+      ]),
+    );
+    for (const [arch, id, instanceType] of [
+      ['arm64', 'Arm64', 'hpc7g.16xlarge'],
+      ['x86_64', 'X8664', 'c5n.18xlarge'],
+    ] as const) {
+      const compute = props(root, `BatchComputeEnv${id}Multinode`)['ComputeResources'] as Dict;
+      // Multi-node parallel jobs do not run on Spot.
+      expect(compute).toMatchObject({
+        Type: 'EC2',
+        MinvCpus: 0,
+        PlacementGroup: { Ref: 'GchpPlacementGroup' },
+      });
+      expect(compute['LaunchTemplate']).toMatchObject({
+        LaunchTemplateId: { Ref: 'BatchEfaLaunchTemplate' },
+      });
+      expect(compute).not.toHaveProperty('SecurityGroupIds');
+      expect(compute['InstanceTypes']).toContain(instanceType);
+      for (const type of compute['InstanceTypes'] as string[])
+        expect(isGravitonFamily(type)).toBe(arch === 'arm64');
+      expect(queues[`gcr-${STAGE}-${arch}-multinode`]!['ComputeEnvironmentOrder']).toEqual([
+        { Order: 1, ComputeEnvironment: { Ref: `BatchComputeEnv${id}Multinode` } },
+      ]);
+      const definition = props(root, `GchpJobDefinition${id}`);
+      expect(definition).toMatchObject({
+        JobDefinitionName: `gcr-${STAGE}-gchp-${arch}`,
+        Type: 'multinode',
+        PlatformCapabilities: ['EC2'],
+        RetryStrategy: {
+          EvaluateOnExit: [
+            { OnStatusReason: 'Host EC2*', Action: 'RETRY' },
+            { OnExitCode: '75', Action: 'RETRY' },
+            { OnReason: '*', Action: 'EXIT' },
+          ],
+        },
+      });
+      const nodes = definition['NodeProperties'] as Dict;
+      expect(nodes).toMatchObject({ MainNode: 0, NumNodes: 2 });
+      const [range] = nodes['NodeRangeProperties'] as Dict[];
+      expect(range!['TargetNodes']).toBe('0:');
+      const container = range!['Container'] as Dict;
+      expect(container['InstanceType']).toBe(instanceType);
+      expect(JSON.stringify(container['Image'])).toContain('"GchpRepository","RepositoryUri"');
+    }
+  });
+
+  it('limits the job role to reading and writing objects under simulations/ in the results bucket', () => {
+    const role = props(root, 'BatchJobRole');
+    expect(JSON.stringify(role['AssumeRolePolicyDocument'])).toContain('ecs-tasks.amazonaws.com');
+    expect(role['ManagedPolicyArns']).toBeUndefined();
+    const statements = iamStatements(root).filter(({ where }) => where.startsWith('BatchJobRole.Policies'));
+    expect(statements.length).toBeGreaterThan(0);
+    const simulationObjects = JSON.stringify({
+      'Fn::Join': ['', [{ 'Fn::GetAtt': ['ResultsBucket', 'Arn'] }, '/simulations/*']],
+    });
+    const granted = new Set<string>();
+    for (const { statement } of statements) {
+      expect(statement.Effect).toBe('Allow');
+      const actions = asArray(statement.Action);
+      for (const action of actions) {
+        expect(action).toMatch(/^s3:/);
+        granted.add(action);
+      }
+      const resources = asArray(statement.Resource as unknown[]);
+      expect(resources.length).toBeGreaterThan(0);
+      for (const resource of resources) {
+        expect(resource).not.toBe('*');
+        if (actions.includes('s3:ListBucket')) {
+          // Listing the bucket, only under the prefix.
+          expect(resource).toEqual({ 'Fn::GetAtt': ['ResultsBucket', 'Arn'] });
+          expect(statement.Condition).toEqual({ StringLike: { 's3:prefix': ['simulations/*'] } });
+        } else {
+          expect(JSON.stringify(resource)).toBe(simulationObjects);
+        }
+      }
+    }
+    expect([...granted]).toEqual(expect.arrayContaining(['s3:GetObject', 's3:PutObject', 's3:ListBucket']));
+    expect([...granted].filter((a) => /Delete|Acl|Policy|\*/.test(a))).toEqual([]);
+  });
+
+  it('gives the instance and execution roles only the AWS-managed ECS policies, and no role an s3 grant on *', () => {
+    expect(props(root, 'BatchInstanceRole')['Policies']).toBeUndefined();
+    expect(props(root, 'BatchExecutionRole')['Policies']).toBeUndefined();
+    expect(JSON.stringify(props(root, 'BatchInstanceRole')['ManagedPolicyArns'])).toContain(
+      ':iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role',
+    );
+    expect(JSON.stringify(props(root, 'BatchExecutionRole')['ManagedPolicyArns'])).toContain(
+      ':iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy',
+    );
+    expect(props(root, 'BatchInstanceProfile')['Roles']).toEqual([{ Ref: 'BatchInstanceRole' }]);
+    for (const { where, statement } of iamStatements(root)) {
+      if (statement.Effect !== 'Allow') continue;
+      if (!asArray(statement.Action).some((a) => a.startsWith('s3:'))) continue;
+      expect([where, asArray(statement.Resource as unknown[])]).not.toEqual([
+        where,
+        expect.arrayContaining(['*']),
+      ]);
+    }
+  });
+
+  it('exports queue names and revision-less job definition ARNs, which stay the same across updates', () => {
+    const value = (key: string): string => JSON.stringify(root.Outputs?.[key]?.Value);
+    expect(root.Outputs?.['JobQueueArm64Spot']?.Value).toBe(`gcr-${STAGE}-arm64-spot`);
+    expect(root.Outputs?.['JobQueueX8664OnDemand']?.Value).toBe(`gcr-${STAGE}-x86_64-on-demand`);
+    expect(value('JobQueueArm64SpotArn')).toContain(`:job-queue/gcr-${STAGE}-arm64-spot`);
+    expect(value('JobDefinitionArm64')).toMatch(new RegExp(`:job-definition/gcr-${STAGE}-gcclassic-arm64"`));
+    expect(value('JobDefinitionX8664')).toMatch(new RegExp(`:job-definition/gcr-${STAGE}-gcclassic-x86_64"`));
+    expect(root.Outputs?.['BatchLogGroupName']?.Value).toBe(`/aws/batch/gcr-${STAGE}`);
+  });
+});
+
+describe('submission service (packaged services/submission/serverless.yml)', () => {
+  const functionRoles = (): [string, string][] =>
+    resourcesOfType(submission, 'AWS::Lambda::Function').map(([id]) => [id, roleOf(submission, id)]);
+
+  it('gives each function its own IAM role', () => {
+    const roles = functionRoles();
+    expect(roles.map(([id]) => id).sort()).toEqual(
+      [
+        'CancelSimulationLambdaFunction',
+        'CreateSimulationLambdaFunction',
+        'GetSimulationLambdaFunction',
+        'GetLogsLambdaFunction',
+        'HealthLambdaFunction',
+        'ListSimulationsLambdaFunction',
+        'PlanSimulationLambdaFunction',
+        'EstimateSimulationLambdaFunction',
+        'GetInputsLambdaFunction',
+      ].sort(),
+    );
+    const roleIds = roles.map(([, role]) => role);
+    expect(new Set(roleIds).size).toBe(roleIds.length);
+    for (const role of roleIds) expect(resource(submission, role).Type).toBe('AWS::IAM::Role');
+  });
+
+  it('grants each function only the table and bus actions it calls', () => {
+    const granted = Object.fromEntries(
+      functionRoles().map(([id, role]) => [
+        id.replace(/LambdaFunction$/, ''),
+        allowedNonLogActions(submission, role),
+      ]),
+    );
+    expect(granted).toEqual({
+      CreateSimulation: [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'events:PutEvents',
+        's3:PutObject',
+      ],
+      PlanSimulation: [],
+      EstimateSimulation: [],
+      GetInputs: ['dynamodb:GetItem'],
+      ListSimulations: ['dynamodb:Query', 'dynamodb:Scan'],
+      GetSimulation: ['dynamodb:GetItem'],
+      GetLogs: ['dynamodb:GetItem'],
+      CancelSimulation: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'events:PutEvents'],
+      Health: [],
+    });
+  });
+
+  it('scopes table queries to the indexes the functions use', () => {
+    const policies = (id: string): string =>
+      JSON.stringify(props(submission, roleOf(submission, `${id}LambdaFunction`))['Policies']);
+    expect(policies('CreateSimulation')).toContain('/index/ActiveOwnerIndex');
+    expect(policies('ListSimulations')).toContain('/index/OwnerIndex');
+  });
+
+  it('lets createSimulation write only run directories in the results bucket', () => {
+    const policies = JSON.stringify(
+      props(submission, roleOf(submission, 'CreateSimulationLambdaFunction'))['Policies'],
+    );
+    expect(policies).toContain('"/simulations/*/rundir/*"');
+    expect(policies).toContain(`gcr-${STAGE}-ResultsBucketArn`);
+  });
+
+  it('lets only the logs route read job logs, and only from the Batch log group', () => {
+    const policies = (id: string): string =>
+      JSON.stringify(props(submission, roleOf(submission, `${id}LambdaFunction`))['Policies']);
+    expect(policies('GetLogs')).toContain('logs:GetLogEvents');
+    expect(policies('GetLogs')).toContain('BatchLogGroupName');
+    expect(policies('GetSimulation')).not.toContain('logs:GetLogEvents');
+  });
+});
+
+describe('execution services (packaged services/execution-*/serverless.yml)', () => {
+  it('feeds the poller queue from the four rules, with a dead-letter queue after 5 receives', () => {
+    const poller = loadTemplate(path.join(repoRoot, 'services', 'execution-poller'));
+    const queue = props(poller, 'PollQueue');
+    expect(queue['RedrivePolicy']).toMatchObject({ maxReceiveCount: 5 });
+    const rules = resourcesOfType(poller, 'AWS::Events::Rule').map(([id]) => id);
+    expect(rules.sort()).toEqual([
+      'BatchJobStateRule',
+      'CancelRequestedRule',
+      'PollRequestedRule',
+      'SubmittedRule',
+    ]);
+    expect(props(poller, 'BatchJobStateRule')['EventPattern']).toMatchObject({ source: ['aws.batch'] });
+    const alarms = resourcesOfType(poller, 'AWS::CloudWatch::Alarm').map(([id]) => id);
+    expect(alarms).toEqual(expect.arrayContaining(['PollDeadLetterAlarm', 'PollerErrorsAlarm']));
+  });
+
+  it('alarms on the oldest overdue poll with a runbook in the description', () => {
+    const finder = loadTemplate(path.join(repoRoot, 'services', 'execution-finder'));
+    expect(props(finder, 'OldestOverduePollAlarm')).toMatchObject({
+      MetricName: 'OldestOverduePollSeconds',
+      AlarmDescription: expect.stringContaining('runbooks/oldest-overdue-poll.md'),
+    });
+  });
+});
+
+describe('IAM across the packaged templates', () => {
+  it('has no statement that allows the action * or <service>:*', () => {
+    const offending: string[] = [];
+    const services = serviceDirs.map((dir) => [path.basename(dir), loadTemplate(dir)] as const);
+    expect(services.map(([name]) => name)).toEqual(
+      expect.arrayContaining(['submission', 'execution-finder', 'execution-poller']),
+    );
+    for (const [name, template] of [['root', root] as const, ...services]) {
+      const statements = iamStatements(template);
+      if (name !== 'root') expect(statements.length).toBeGreaterThan(0);
+      for (const { where, statement } of statements) {
+        if (statement.Effect !== 'Allow') continue;
+        if (statement.NotAction !== undefined) offending.push(`${name}:${where} allows NotAction`);
+        for (const action of asArray(statement.Action)) {
+          if (isWildcardAction(action)) offending.push(`${name}:${where} allows ${action}`);
+        }
+      }
+    }
+    expect(offending).toEqual([]);
+  });
+});

@@ -1,0 +1,298 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import {
+  createDynamoSimulationRepository,
+  type SimulationRepository,
+} from '../../../../../shared/kernel/repository/simulations.js';
+import type { OutgoingEvent } from '../../../../../shared/kernel/events/publisher.js';
+import type { JobDescription } from '../../../../../shared/kernel/compute/backend.js';
+import type { PollerPorts } from '../../../../../services/execution-poller/src/domain/ports.js';
+import { processEvent } from '../../../../../services/execution-poller/src/domain/process-event.js';
+import { observeJob, pollSimulations } from '../../../../../services/execution-poller/src/domain/observe.js';
+import {
+  submitPending,
+  SUBMIT_CLAIM_TTL_MS,
+} from '../../../../../services/execution-poller/src/domain/submit-pending.js';
+import { ABANDONED_EVENT_AGE_MS } from '../../../../../shared/kernel/events/outbox.js';
+import { startLocalDynamo } from '../../../../helpers/local-dynamodb.js';
+import { FakeBackend } from '../../../../helpers/fake-backend.js';
+import { aSimulation } from '../../../../helpers/simulations.js';
+
+let dynamo: Awaited<ReturnType<typeof startLocalDynamo>>;
+let repository: SimulationRepository;
+
+beforeAll(async () => {
+  dynamo = await startLocalDynamo();
+  repository = createDynamoSimulationRepository(dynamo.documentClient, {
+    tableName: dynamo.tableName,
+    statusIndexShards: 4,
+  });
+});
+
+afterAll(async () => {
+  await dynamo.stop();
+});
+
+function setup(options: { repository?: SimulationRepository; clock?: { now: number } } = {}) {
+  const backend = new FakeBackend();
+  const published: OutgoingEvent[] = [];
+  const clock = options.clock ?? { now: Date.now() };
+  const ports: PollerPorts = {
+    repository: options.repository ?? repository,
+    publisher: { publish: async (events) => void published.push(...events) },
+    backendFor: (name) => (name === 'local' ? backend : undefined),
+    rateLimiter: { acquire: async () => undefined },
+    jobEnvironment: (s) => ({ GCR_SIMULATION_ID: s.id }),
+    isRetryable: (err) => (err as Error).name === 'TooManyRequestsException',
+    now: () => clock.now,
+    sleep: async () => undefined,
+  };
+  const transitions = () =>
+    published.map((e) => `${(e.detail as { from: string }).from}->${(e.detail as { to: string }).to}`);
+  return { backend, published, ports, clock, transitions };
+}
+
+async function created() {
+  const simulation = aSimulation({
+    id: `sim_${Math.random().toString(36).slice(2).padEnd(26, '0').slice(0, 26)}`,
+  });
+  await repository.create(simulation);
+  return simulation;
+}
+
+describe('execution poller domain (dynalite + in-memory backend)', () => {
+  it('submits a PENDING simulation once even when the message is delivered twice at once', async () => {
+    const { backend, ports, transitions } = setup();
+    const simulation = await created();
+    await Promise.all([submitPending(ports, simulation.id), submitPending(ports, simulation.id)]);
+    expect(backend.calls.submit).toBe(1);
+    expect(backend.calls.findJobByName).toBe(0); // no earlier claim: no orphan to look for
+    expect((await repository.get(simulation.id))?.status).toBe('SUBMITTED');
+    expect(transitions()).toEqual(['PENDING->SUBMITTED']);
+  });
+
+  it('leaves exactly one job after a crash between submitting and recording it', async () => {
+    const clock = { now: Date.now() };
+    let crash = true;
+    const crashing: SimulationRepository = {
+      ...repository,
+      transition: async (request) => {
+        if (crash) {
+          crash = false;
+          throw new Error('process died');
+        }
+        return repository.transition(request);
+      },
+    };
+    const { backend, ports } = setup({ repository: crashing, clock });
+    const simulation = await created();
+    await expect(submitPending(ports, simulation.id)).rejects.toThrow('process died');
+    expect(backend.calls.submit).toBe(1);
+    // The redelivered message inside the claim's lifetime does nothing...
+    await submitPending(ports, simulation.id);
+    expect((await repository.get(simulation.id))?.status).toBe('PENDING');
+    // ...after it, the orphan is found by name and recorded, not submitted again.
+    clock.now += SUBMIT_CLAIM_TTL_MS + 1;
+    await submitPending(ports, simulation.id);
+    expect(backend.calls.findJobByName).toBe(1);
+    expect(backend.calls.submit).toBe(1);
+    const stored = await repository.get(simulation.id);
+    expect(stored).toMatchObject({ status: 'SUBMITTED', job: { jobId: backend.only().jobId } });
+    expect(stored?.history.at(-1)?.reason).toMatch(/submitted before an interruption/);
+  });
+
+  it('reaches the same end with one event per transition when job events come twice and shuffled', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.nat(), { minLength: 10, maxLength: 10 }), async (order) => {
+        const { backend, ports, published } = setup();
+        const simulation = await created();
+        await submitPending(ports, simulation.id);
+        const jobId = backend.only().jobId;
+        const states: JobDescription[] = [
+          backend.move(jobId, 'RUNNABLE'),
+          backend.move(jobId, 'STARTING'),
+          backend.move(jobId, 'RUNNING', { startedAt: Date.now() }),
+          backend.move(jobId, 'SUCCEEDED', {
+            exitCode: 0,
+            stoppedAt: Date.now(),
+            attempts: [{ exitCode: 0 }],
+          }),
+        ];
+        const deliveries = [...states, ...states].map((job, i) => ({
+          job,
+          key: order[i % order.length]! + i / 100,
+        }));
+        deliveries.sort((a, b) => a.key - b.key);
+        for (const { job } of deliveries) await observeJob(ports, simulation.id, job);
+        const stored = await repository.get(simulation.id);
+        expect(stored?.status).toBe('SUCCEEDED');
+        const moves = published.map((e) => (e.detail as { to: string }).to);
+        expect(new Set(moves).size).toBe(moves.length); // no transition published twice
+        expect(moves.at(-1)).toBe('SUCCEEDED');
+        expect(stored!.history.length).toBe(moves.length + 1);
+      }),
+      { numRuns: 15 },
+    );
+  });
+
+  it('polls up to 100 jobs with one describe call and writes nothing when nothing changed', async () => {
+    const { backend, ports, published } = setup();
+    const sims = [];
+    for (let i = 0; i < 30; i++) sims.push(await created());
+    for (const s of sims) await submitPending(ports, s.id);
+    for (const job of backend.jobs.values()) backend.move(job.jobId, 'RUNNABLE');
+    published.length = 0;
+    backend.calls.describe = 0;
+    await pollSimulations(
+      ports,
+      'local',
+      sims.map((s) => s.id),
+    );
+    expect(backend.calls.describe).toBe(1);
+    expect(published).toHaveLength(30);
+    const versions = await Promise.all(sims.map(async (s) => (await repository.get(s.id))!.version));
+    await pollSimulations(
+      ports,
+      'local',
+      sims.map((s) => s.id),
+    );
+    expect(backend.calls.describe).toBe(2);
+    expect(published).toHaveLength(30);
+    expect(await Promise.all(sims.map(async (s) => (await repository.get(s.id))!.version))).toEqual(versions);
+  });
+
+  it('fails a simulation whose job the backend refuses, saying why, instead of retrying forever', async () => {
+    const { backend, ports, transitions } = setup();
+    backend.submit = async () => {
+      throw Object.assign(new Error('job queue gcr-x does not exist'), { name: 'ClientException' });
+    };
+    const simulation = await created();
+    await submitPending(ports, simulation.id);
+    const stored = await repository.get(simulation.id);
+    expect(stored?.status).toBe('FAILED');
+    expect(stored?.history.at(-1)?.reason).toMatch(/refused the job: job queue gcr-x does not exist/);
+    expect(transitions()).toEqual(['PENDING->FAILED']);
+  });
+
+  it('loses no status event when publishing fails after the write: the redelivered message publishes it', async () => {
+    const { backend, ports, published, clock } = setup();
+    const simulation = await created();
+    await submitPending(ports, simulation.id);
+    const jobId = backend.only().jobId;
+    const running = backend.move(jobId, 'RUNNING', { startedAt: clock.now });
+    let failNext = true;
+    const flaky = {
+      ...ports,
+      publisher: {
+        publish: async (events: OutgoingEvent[]) => {
+          if (failNext) {
+            failNext = false;
+            throw new Error('EventBridge unavailable');
+          }
+          published.push(...events);
+        },
+      },
+    };
+    await expect(observeJob(flaky, simulation.id, running)).rejects.toThrow('EventBridge unavailable');
+    expect((await repository.get(simulation.id))?.status).toBe('RUNNING'); // the write happened
+    expect(published.map((e) => (e.detail as { to: string }).to)).toEqual(['SUBMITTED']);
+    // Redelivered at once, the entry may still be its writer's: nothing goes out twice.
+    await observeJob(flaky, simulation.id, running);
+    expect(published).toHaveLength(1);
+    // The message comes back after its visibility timeout: the abandoned event goes out, once.
+    clock.now += ABANDONED_EVENT_AGE_MS + 1;
+    await observeJob(flaky, simulation.id, running);
+    expect(published.map((e) => (e.detail as { to: string }).to)).toEqual(['SUBMITTED', 'RUNNING']);
+    await observeJob(flaky, simulation.id, running);
+    expect(published).toHaveLength(2);
+    const stored = await repository.get(simulation.id);
+    expect(JSON.stringify(stored)).not.toMatch(/outbox/);
+  });
+
+  it('retries a throttled describe and loses nothing', async () => {
+    const { backend, ports } = setup();
+    const simulation = await created();
+    await submitPending(ports, simulation.id);
+    backend.move(backend.only().jobId, 'RUNNING', { startedAt: Date.now() });
+    backend.throttleNext = 2;
+    await pollSimulations(ports, 'local', [simulation.id]);
+    expect(backend.calls.describe).toBe(3);
+    expect((await repository.get(simulation.id))?.status).toBe('RUNNING');
+  });
+
+  it('cancels a simulation that has no job yet at once, and one with a job through its termination', async () => {
+    const { backend, ports, transitions } = setup();
+    const early = await created();
+    await repository.transition({
+      id: early.id,
+      expectedVersion: 1,
+      from: 'PENDING',
+      to: 'CANCELLING',
+      reason: 'user',
+    });
+    await processEvent(
+      ports,
+      {
+        source: 'gcr.submission',
+        'detail-type': 'Simulation Status Changed',
+        detail: { simulationId: early.id, to: 'CANCELLING' },
+      },
+      () => undefined,
+    );
+    expect((await repository.get(early.id))?.status).toBe('CANCELLED');
+
+    const running = await created();
+    await submitPending(ports, running.id);
+    const jobId = [...backend.jobs.values()].find((j) => j.jobName.endsWith(running.id))!.jobId;
+    await observeJob(ports, running.id, backend.move(jobId, 'RUNNING', { startedAt: Date.now() }));
+    const current = (await repository.get(running.id))!;
+    await repository.transition({
+      id: running.id,
+      expectedVersion: current.version,
+      from: 'RUNNING',
+      to: 'CANCELLING',
+      reason: 'user',
+    });
+    await processEvent(
+      ports,
+      {
+        source: 'gcr.submission',
+        'detail-type': 'Simulation Status Changed',
+        detail: { simulationId: running.id, to: 'CANCELLING' },
+      },
+      () => undefined,
+    );
+    expect(backend.calls.terminate).toBe(1);
+    await pollSimulations(ports, 'local', [running.id]);
+    expect((await repository.get(running.id))?.status).toBe('CANCELLED');
+    expect(transitions()).toContain('CANCELLING->CANCELLED');
+  });
+
+  it('gives RETRYING, a new attempt, then SUCCEEDED after a spot reclaim', async () => {
+    const { backend, ports, transitions } = setup();
+    const simulation = await created();
+    await submitPending(ports, simulation.id);
+    const jobId = backend.only().jobId;
+    await observeJob(ports, simulation.id, backend.move(jobId, 'RUNNING', { startedAt: Date.now() }));
+    const reclaimed = { statusReason: 'Host EC2 (instance i-0abc) terminated.' };
+    await observeJob(ports, simulation.id, backend.move(jobId, 'RUNNABLE', { attempts: [reclaimed] }));
+    await observeJob(ports, simulation.id, backend.move(jobId, 'RUNNING', { startedAt: Date.now() }));
+    await observeJob(
+      ports,
+      simulation.id,
+      backend.move(jobId, 'SUCCEEDED', { exitCode: 0, attempts: [reclaimed, { exitCode: 0 }] }),
+    );
+    expect(transitions()).toEqual([
+      'PENDING->SUBMITTED',
+      'SUBMITTED->RUNNING',
+      'RUNNING->RETRYING',
+      'RETRYING->RUNNABLE',
+      'RUNNABLE->RUNNING',
+      'RUNNING->SUCCEEDED',
+    ]);
+    expect((await repository.get(simulation.id))?.job).toMatchObject({
+      attempt: 2,
+      attempts: [{ statusReason: reclaimed.statusReason }, { exitCode: 0 }],
+    });
+  });
+});

@@ -1,0 +1,698 @@
+/**
+ * The `gcr` CLI, run in-process against a real HTTP server on 127.0.0.1 that
+ * plays the status API (canned answers per route, every request recorded;
+ * see fake-api.ts).
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runCli, type CliIo } from '../../../cli/main.js';
+import { startFakeApi, type FakeApi } from './fake-api.js';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function gcr(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  extra: Partial<CliIo> = {},
+): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+    env,
+    cwd: extra.cwd ?? tmp,
+    ...extra,
+  };
+  const code = await runCli(argv, io);
+  return { code, stdout, stderr };
+}
+
+const NOW = '2024-06-01T12:00:00.000Z';
+const SIM_ID = 'sim_01jd3k9x2m4q8r7t6v5w3y1z0a';
+const SPEC = {
+  name: 'tropchem-july',
+  simulation: { type: 'fullchem' },
+  grid: { resolution: '4x5' },
+  compute: { backend: 'local' },
+};
+
+function simulation(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id: SIM_ID,
+    owner: 'alice',
+    name: 'tropchem-july',
+    status: 'PENDING',
+    version: 1,
+    createdAt: NOW,
+    updatedAt: NOW,
+    backend: 'local',
+    spec: SPEC,
+    history: [{ at: NOW, from: null, to: 'PENDING', reason: 'submitted' }],
+    ...overrides,
+  };
+}
+
+function summary(id: string, status = 'RUNNING'): Record<string, unknown> {
+  return {
+    id,
+    owner: 'alice',
+    name: `run-${id.slice(-3)}`,
+    status,
+    createdAt: NOW,
+    updatedAt: NOW,
+    simulationType: 'fullchem',
+    resolution: '4x5',
+    backend: 'local',
+  };
+}
+
+let tmp: string;
+let api: FakeApi;
+let specFile: string;
+let env: Record<string, string | undefined>;
+
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'gcr-cli-'));
+  specFile = path.join(tmp, 'spec.json');
+  await writeFile(specFile, `${JSON.stringify(SPEC, null, 2)}\n`);
+  api = await startFakeApi();
+});
+
+afterAll(async () => {
+  await api.close();
+  await rm(tmp, { recursive: true, force: true });
+});
+
+beforeEach(() => {
+  api.requests.length = 0;
+  api.routes.clear();
+  env = { GCR_API_URL: api.url, GCR_TOKEN: 'test-token' };
+});
+
+describe('gcr submit', () => {
+  it('prints the new id on the first line, sends the spec file as is with the bearer token', async () => {
+    api.routes.set('POST /simulations', () => ({ status: 201, body: simulation() }));
+    const run = await gcr(['submit', 'spec.json'], env);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout.split('\n')[0]).toBe(SIM_ID);
+    expect(run.stdout).toContain('tropchem-july');
+    expect(run.stdout).toContain('PENDING');
+    expect(run.stdout).toContain('4x5');
+    expect(run.stderr).toBe('');
+    expect(api.requests).toHaveLength(1);
+    const req = api.requests[0]!;
+    expect(req.headers.authorization).toBe('Bearer test-token');
+    expect(req.headers['content-type']).toBe('application/json');
+    expect(req.body).toBe(`${JSON.stringify(SPEC, null, 2)}\n`);
+    expect(req.headers['idempotency-key']).toBeUndefined();
+  });
+
+  it('sends Idempotency-Key only when --idempotency-key is given, and says when the answer is a replay', async () => {
+    api.routes.set('POST /simulations', () => ({ status: 200, body: simulation() }));
+    const run = await gcr(['submit', specFile, '--idempotency-key', 'batch-42'], env);
+
+    expect(run.code).toBe(0);
+    expect(api.requests[0]!.headers['idempotency-key']).toBe('batch-42');
+    expect(run.stdout.split('\n')[0]).toBe(SIM_ID);
+    expect(run.stdout).toContain('already submitted');
+  });
+
+  it('with --json prints only the simulation as JSON on stdout', async () => {
+    api.routes.set('POST /simulations', () => ({ status: 201, body: simulation() }));
+    const run = await gcr(['--json', 'submit', 'spec.json'], env);
+
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual(simulation());
+    expect(run.stderr).toBe('');
+  });
+
+  it('prints a 400 with its field issues on stderr and exits 1', async () => {
+    api.routes.set('POST /simulations', () => ({
+      status: 400,
+      body: {
+        error: {
+          code: 'ValidationError',
+          message: 'the simulation spec is invalid',
+          issues: [
+            { field: 'grid.resolution', message: 'must be one of 4x5, 2x2.5, 0.5x0.625' },
+            { field: 'period.end', message: 'must be after period.start' },
+          ],
+        },
+      },
+    }));
+    const run = await gcr(['submit', 'spec.json'], env);
+
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    const lines = run.stderr.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^error: the simulation spec is invalid \(HTTP 400 ValidationError\)$/);
+    expect(lines).toContain('  grid.resolution: must be one of 4x5, 2x2.5, 0.5x0.625');
+    expect(lines).toContain('  period.end: must be after period.start');
+  });
+
+  it('with --json reports an API error as JSON on stderr', async () => {
+    api.routes.set('POST /simulations', () => ({
+      status: 400,
+      body: {
+        error: { code: 'ValidationError', message: 'bad', issues: [{ field: 'name', message: 'required' }] },
+      },
+    }));
+    const run = await gcr(['submit', 'spec.json', '--json'], env);
+
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(JSON.parse(run.stderr)).toEqual({
+      error: expect.objectContaining({
+        code: 'ValidationError',
+        exitCode: 1,
+        httpStatus: 400,
+        issues: [{ field: 'name', message: 'required' }],
+      }),
+    });
+  });
+
+  it('reports a spec file that is not JSON with its path and position, without calling the API', async () => {
+    await writeFile(path.join(tmp, 'broken.json'), '{\n  "name": "x",\n  "grid": { "resolution": 4x5 }\n}\n');
+    const run = await gcr(['submit', 'broken.json'], env);
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('spec file broken.json is not valid JSON');
+    expect(run.stderr).toContain('line 3, column 28');
+    expect(run.stderr).toContain('"grid": { "resolution": 4x5 }');
+    expect(api.requests).toHaveLength(0);
+  });
+
+  it('reports a missing spec file with its path, without calling the API', async () => {
+    const run = await gcr(['submit', 'nope/missing.json'], env);
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('spec file nope/missing.json not found');
+    expect(run.stderr).toContain(path.join(tmp, 'nope/missing.json'));
+    expect(api.requests).toHaveLength(0);
+  });
+});
+
+describe('connection and auth failures', () => {
+  it('exits 3 and names the URL when the connection is refused', async () => {
+    const dead = await startFakeApi();
+    await dead.close();
+    const run = await gcr(['status', SIM_ID], { ...env, GCR_API_URL: dead.url });
+
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain(`${dead.url}/simulations/${SIM_ID}`);
+    expect(run.stderr).toContain('ECONNREFUSED');
+  });
+
+  it('exits 3 with a clear message when the API does not answer in time', async () => {
+    api.routes.set(`GET /simulations/${SIM_ID}`, () => ({ status: 200, body: simulation(), delayMs: 2_000 }));
+    const run = await gcr(['status', SIM_ID], { ...env, GCR_HTTP_TIMEOUT: '0.2' });
+
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('no answer from GET');
+    expect(run.stderr).toContain('within 0.2 s');
+  });
+
+  it("exits 4 on a gateway's 401 { message: 'Unauthorized' }", async () => {
+    api.routes.set('GET /simulations', () => ({ status: 401, body: { message: 'Unauthorized' } }));
+    const run = await gcr(['list'], env);
+
+    expect(run.code).toBe(4);
+    expect(run.stderr).toContain('not authenticated: Unauthorized');
+    expect(run.stderr).toContain('GCR_TOKEN');
+  });
+
+  it('exits 4 on 403', async () => {
+    api.routes.set(`POST /simulations/${SIM_ID}/cancel`, () => ({
+      status: 403,
+      body: { error: { code: 'Forbidden', message: 'not your simulation' } },
+    }));
+    const run = await gcr(['cancel', SIM_ID], env);
+    expect(run.code).toBe(4);
+    expect(run.stderr).toContain('not allowed: not your simulation');
+  });
+
+  it('exits 4 before calling a remote API when there is no token', async () => {
+    const run = await gcr(['list'], { GCR_API_URL: api.url });
+    expect(run.code).toBe(4);
+    expect(run.stderr).toContain('set GCR_TOKEN');
+    expect(api.requests).toHaveLength(0);
+  });
+
+  it('exits 1 on a 5xx that is not JSON, quoting the body', async () => {
+    api.routes.set(`GET /simulations/${SIM_ID}`, () => ({ status: 502, raw: '<html>Bad Gateway</html>' }));
+    const run = await gcr(['status', SIM_ID], env);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('Bad Gateway');
+    expect(run.stderr).toContain('HTTP 502');
+  });
+});
+
+describe('finding the local platform', () => {
+  it('without --api or GCR_API_URL and no platform.json, says to run npm start (exit 3)', async () => {
+    const run = await gcr(['list'], {}, { cwd: tmp });
+
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain(
+      `no local platform is running in ${path.join(tmp, '.gcr')}: start it with \`npm start\`, or pass --api URL`,
+    );
+  });
+
+  it('treats a platform.json whose pid has exited as no platform', async () => {
+    const dataDir = path.join(tmp, 'stale');
+    await mkdir(dataDir, { recursive: true });
+    const exited = spawnSync(process.execPath, ['-e', '']).pid!;
+    await writeFile(
+      path.join(dataDir, 'platform.json'),
+      JSON.stringify({ url: api.url, pid: exited, startedAt: NOW, dataDir }),
+    );
+    const run = await gcr(['--data-dir', dataDir, 'list'], {});
+
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain(`no local platform is running in ${dataDir}`);
+    expect(run.stderr).toContain(`pid ${exited}`);
+    expect(api.requests).toHaveLength(0);
+  });
+
+  it('uses the running platform from GCR_DATA_DIR and signs a token for GCR_USER', async () => {
+    const dataDir = path.join(tmp, 'live');
+    await mkdir(dataDir, { recursive: true });
+    await writeFile(
+      path.join(dataDir, 'platform.json'),
+      JSON.stringify({ url: api.url, pid: process.pid, startedAt: NOW, dataDir }),
+    );
+    const signed: { dataDir: string; user: string }[] = [];
+    api.routes.set('GET /simulations', () => ({ status: 200, body: { items: [] } }));
+    const run = await gcr(
+      ['list'],
+      { GCR_DATA_DIR: dataDir, GCR_USER: 'bob' },
+      {
+        signLocalToken: async (dir, opts) => {
+          signed.push({ dataDir: dir, user: opts.user });
+          return 'signed-for-bob';
+        },
+      },
+    );
+
+    expect(run.code).toBe(0);
+    expect(signed).toEqual([{ dataDir, user: 'bob' }]);
+    expect(api.requests[0]!.headers.authorization).toBe('Bearer signed-for-bob');
+  });
+
+  it('prefers GCR_TOKEN over signing on the local platform', async () => {
+    const dataDir = path.join(tmp, 'live2');
+    await mkdir(dataDir, { recursive: true });
+    await writeFile(path.join(dataDir, 'platform.json'), JSON.stringify({ url: api.url, pid: process.pid }));
+    api.routes.set('GET /simulations', () => ({ status: 200, body: { items: [] } }));
+    const run = await gcr(
+      ['--data-dir', dataDir, 'list'],
+      { GCR_TOKEN: 'mine' },
+      {
+        signLocalToken: async () => {
+          throw new Error('should not sign');
+        },
+      },
+    );
+    expect(run.code).toBe(0);
+    expect(api.requests[0]!.headers.authorization).toBe('Bearer mine');
+  });
+
+  it('rejects an --api that is not an http(s) URL as a usage error', async () => {
+    const run = await gcr(['--api', 'ftp://example', 'list'], env);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--api must be an http(s) URL');
+  });
+});
+
+describe('gcr status', () => {
+  it('prints a key/value block and the history table', async () => {
+    api.routes.set(`GET /simulations/${SIM_ID}`, () => ({
+      status: 200,
+      body: simulation({
+        status: 'RUNNING',
+        version: 4,
+        progress: { percent: 42.5 },
+        history: [
+          { at: NOW, from: null, to: 'PENDING', reason: 'submitted' },
+          { at: '2024-06-01T12:00:05Z', from: 'PENDING', to: 'SUBMITTED', reason: 'job abc submitted' },
+          { at: '2024-06-01T12:01:00Z', from: 'SUBMITTED', to: 'RUNNING', reason: 'job started' },
+        ],
+      }),
+    }));
+    const run = await gcr(['status', SIM_ID], env, { now: () => new Date('2024-06-01T12:05:00Z') });
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`^id: +${SIM_ID}$`, 'm'));
+    expect(run.stdout).toMatch(/^status: +RUNNING$/m);
+    expect(run.stdout).toMatch(/^progress: +42\.5%$/m);
+    expect(run.stdout).toMatch(/^grid: +4x5$/m);
+    expect(run.stdout).toMatch(/^created: +2024-06-01 12:00:00Z \(5 min ago\)$/m);
+    expect(run.stdout).toMatch(/^AT +FROM +TO +REASON$/m);
+    expect(run.stdout).toMatch(/^2024-06-01 12:00:05Z +PENDING +SUBMITTED +job abc submitted$/m);
+    expect(run.stdout).toMatch(/^2024-06-01 12:00:00Z +- +PENDING +submitted$/m);
+    expect(run.stdout).not.toContain('\u001b[');
+  });
+
+  it('accepts global options after the subcommand and prints JSON', async () => {
+    api.routes.set(`GET /simulations/${SIM_ID}`, () => ({ status: 200, body: simulation() }));
+    const run = await gcr(['status', SIM_ID, '--json'], env);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual(simulation());
+  });
+
+  it('colours the status only on a TTY without NO_COLOR', async () => {
+    api.routes.set(`GET /simulations/${SIM_ID}`, () => ({
+      status: 200,
+      body: simulation({ status: 'FAILED' }),
+    }));
+    const tty = { write: (s: string) => ((ttyOut += s), true), isTTY: true };
+    let ttyOut = '';
+    await runCli(['status', SIM_ID], { stdout: tty, stderr: tty, env, cwd: tmp });
+    expect(ttyOut).toContain('\u001b[31mFAILED');
+
+    ttyOut = '';
+    await runCli(['status', SIM_ID], { stdout: tty, stderr: tty, env: { ...env, NO_COLOR: '1' }, cwd: tmp });
+    expect(ttyOut).not.toContain('\u001b[');
+  });
+
+  it('exits 1 with the API message on 404', async () => {
+    api.routes.set(`GET /simulations/${SIM_ID}`, () => ({
+      status: 404,
+      body: { error: { code: 'NotFound', message: `simulation ${SIM_ID} not found` } },
+    }));
+    const run = await gcr(['status', SIM_ID], env);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`simulation ${SIM_ID} not found (HTTP 404 NotFound)`);
+  });
+});
+
+describe('gcr list', () => {
+  it('follows nextCursor with --all-pages and prints one table', async () => {
+    api.routes.set('GET /simulations', (req) => {
+      const cursor = req.query.get('cursor');
+      if (!cursor)
+        return { status: 200, body: { items: [summary('sim_a01'), summary('sim_a02')], nextCursor: 'c2' } };
+      if (cursor === 'c2') return { status: 200, body: { items: [summary('sim_a03')], nextCursor: 'c3' } };
+      return { status: 200, body: { items: [summary('sim_a04', 'SUCCEEDED')] } };
+    });
+    const run = await gcr(['list', '--all-pages', '--limit', '2', '--status', 'running'], env);
+
+    expect(run.code).toBe(0);
+    expect(api.requests.map((r) => r.query.get('cursor'))).toEqual([null, 'c2', 'c3']);
+    expect(
+      api.requests.every((r) => r.query.get('limit') === '2' && r.query.get('status') === 'RUNNING'),
+    ).toBe(true);
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^ID +NAME +STATUS +CREATED +TYPE +GRID$/);
+    expect(lines.slice(1).map((l) => l.split(/\s+/)[0])).toEqual([
+      'sim_a01',
+      'sim_a02',
+      'sim_a03',
+      'sim_a04',
+    ]);
+    expect(lines[1]).toMatch(/^sim_a01 +run-a01 +RUNNING +2024-06-01 12:00Z +fullchem +4x5$/);
+    expect(run.stderr).toBe('');
+  });
+
+  it('without --all-pages fetches one page and mentions the next cursor on stderr', async () => {
+    api.routes.set('GET /simulations', () => ({
+      status: 200,
+      body: { items: [summary('sim_a01')], nextCursor: 'c2' },
+    }));
+    const run = await gcr(['list'], env);
+
+    expect(api.requests).toHaveLength(1);
+    expect(run.stdout).toContain('sim_a01');
+    expect(run.stderr).toContain('--cursor c2');
+  });
+
+  it('with --json --all-pages prints { items } of every page', async () => {
+    api.routes.set('GET /simulations', (req) =>
+      req.query.get('cursor')
+        ? { status: 200, body: { items: [summary('sim_a02')] } }
+        : { status: 200, body: { items: [summary('sim_a01')], nextCursor: 'n' } },
+    );
+    const run = await gcr(['--json', 'list', '--all-pages'], env);
+    expect(JSON.parse(run.stdout)).toEqual({ items: [summary('sim_a01'), summary('sim_a02')] });
+  });
+
+  it('stops when the API repeats a cursor', async () => {
+    api.routes.set('GET /simulations', () => ({ status: 200, body: { items: [], nextCursor: 'same' } }));
+    const run = await gcr(['list', '--all-pages'], env);
+    expect(run.code).toBe(1);
+    expect(api.requests).toHaveLength(2);
+    expect(run.stderr).toContain('same nextCursor twice');
+  });
+
+  it.each([
+    [['list', '--limit', '0']],
+    [['list', '--limit', 'ten']],
+    [['list', '--status', 'DONE']],
+    [['list', '--bogus']],
+    [['frobnicate']],
+    [[]],
+  ])('exits 2 on a bad command line: %j', async (argv) => {
+    const run = await gcr(argv, env);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(api.requests).toHaveLength(0);
+  });
+
+  it('with --json reports a usage error as JSON on stderr', async () => {
+    const run = await gcr(['--json', 'list', '--limit', '0'], env);
+    expect(run.code).toBe(2);
+    expect(JSON.parse(run.stderr).error).toEqual(
+      expect.objectContaining({
+        code: 'UsageError',
+        exitCode: 2,
+        message: expect.stringContaining('--limit'),
+      }),
+    );
+  });
+});
+
+describe('gcr cancel', () => {
+  it('posts the cancel request and shows the new status', async () => {
+    api.routes.set(`POST /simulations/${SIM_ID}/cancel`, () => ({
+      status: 202,
+      body: simulation({ status: 'CANCELLING' }),
+    }));
+    const run = await gcr(['cancel', SIM_ID], env);
+    expect(run.code).toBe(0);
+    expect(api.requests[0]!.method).toBe('POST');
+    expect(run.stdout).toContain(`cancellation requested for ${SIM_ID}: status CANCELLING`);
+  });
+
+  it('exits 1 on 409 when the simulation already finished', async () => {
+    api.routes.set(`POST /simulations/${SIM_ID}/cancel`, () => ({
+      status: 409,
+      body: { error: { code: 'Conflict', message: 'simulation already finished (SUCCEEDED)' } },
+    }));
+    const run = await gcr(['cancel', SIM_ID], env);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('simulation already finished (SUCCEEDED) (HTTP 409 Conflict)');
+  });
+});
+
+describe('gcr events', () => {
+  const event = (
+    simulationId: string,
+    time: string,
+    detailType: string,
+    detail: Record<string, unknown>,
+  ) => ({
+    version: '0',
+    id: `evt-${time}`,
+    'detail-type': detailType,
+    source: 'gcr.execution-poller',
+    account: '000000000000',
+    time,
+    region: 'us-east-1',
+    resources: [],
+    bus: 'gcr-local',
+    detail: { schemaVersion: '1', simulationId, ...detail },
+  });
+
+  it('shows the events of one simulation from events.jsonl, in order, without the platform', async () => {
+    const dataDir = path.join(tmp, 'events');
+    await mkdir(dataDir, { recursive: true });
+    const lines = [
+      event(SIM_ID, '2024-06-01T12:00:00Z', 'Simulation Submitted', {
+        name: 'tropchem-july',
+        backend: 'local',
+      }),
+      event('sim_other', '2024-06-01T12:00:01Z', 'Simulation Status Changed', {
+        from: 'PENDING',
+        to: 'FAILED',
+      }),
+      event(SIM_ID, '2024-06-01T12:00:02Z', 'Simulation Status Changed', {
+        from: 'PENDING',
+        to: 'SUBMITTED',
+        reason: 'job 42 submitted',
+      }),
+      event(SIM_ID, '2024-06-01T12:09:00Z', 'Simulation Status Changed', {
+        from: 'RUNNING',
+        to: 'SUCCEEDED',
+        reason: 'exit 0',
+      }),
+    ].map((e) => JSON.stringify(e));
+    await writeFile(path.join(dataDir, 'events.jsonl'), `${lines.join('\n')}\n{"truncated": \n`);
+
+    const run = await gcr(['--data-dir', dataDir, 'events', SIM_ID], {});
+    expect(run.code).toBe(0);
+    const out = run.stdout.trimEnd().split('\n');
+    expect(out[0]).toMatch(/^TIME +TYPE +SOURCE +SUMMARY$/);
+    expect(out).toHaveLength(4);
+    expect(out[1]).toMatch(
+      /^2024-06-01 12:00:00Z +Simulation Submitted +gcr\.execution-poller +tropchem-july local$/,
+    );
+    expect(out[2]).toMatch(
+      /Simulation Status Changed +gcr\.execution-poller +PENDING → SUBMITTED \(job 42 submitted\)$/,
+    );
+    expect(out[3]).toContain('RUNNING → SUCCEEDED (exit 0)');
+    expect(run.stdout).not.toContain('sim_other');
+    expect(run.stdout).not.toContain('FAILED');
+
+    const json = await gcr(['--data-dir', dataDir, 'events', SIM_ID, '--json'], {});
+    const parsed = JSON.parse(json.stdout) as { detail: { simulationId: string } }[];
+    expect(parsed.map((e) => e.detail.simulationId)).toEqual([SIM_ID, SIM_ID, SIM_ID]);
+  });
+
+  it('says so when there are no events for the id, and when there is no events file', async () => {
+    const dataDir = path.join(tmp, 'events2');
+    await mkdir(dataDir, { recursive: true });
+    await writeFile(path.join(dataDir, 'events.jsonl'), '');
+    const none = await gcr(['events', 'sim_unknown'], { GCR_DATA_DIR: dataDir });
+    expect(none.code).toBe(0);
+    expect(none.stdout).toContain('no events about sim_unknown');
+
+    const missing = await gcr(['--data-dir', path.join(tmp, 'nowhere'), 'events', SIM_ID], {});
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain(path.join(tmp, 'nowhere', 'events.jsonl'));
+  });
+});
+
+describe('gcr token', () => {
+  const fakeJwt = (claims: Record<string, unknown>): string =>
+    ['{"alg":"HS256"}', JSON.stringify(claims), 'sig']
+      .map((p) => Buffer.from(p).toString('base64url'))
+      .join('.');
+
+  it('prints a token signed with the data directory for the user', async () => {
+    const calls: unknown[] = [];
+    const run = await gcr(
+      ['token', 'carol', '--data-dir', 'd1'],
+      {},
+      {
+        signLocalToken: async (dir, opts) => {
+          calls.push({ dir, ...opts });
+          return 'tok.en.x';
+        },
+      },
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe('tok.en.x\n');
+    expect(calls).toEqual([{ dir: path.join(tmp, 'd1'), user: 'carol', groups: [] }]);
+  });
+
+  it('with --admin --ttl --json prints {token, user, groups, expiresAt}', async () => {
+    const exp = Math.floor(Date.parse('2024-06-01T13:00:00Z') / 1000);
+    const calls: unknown[] = [];
+    const run = await gcr(
+      ['--json', 'token', 'dave', '--admin', '--ttl', '3600'],
+      {},
+      {
+        signLocalToken: async (_dir, opts) => {
+          calls.push(opts);
+          return fakeJwt({ sub: 'dave', exp });
+        },
+      },
+    );
+    expect(run.code).toBe(0);
+    expect(calls).toEqual([{ user: 'dave', groups: ['admin'], ttlSeconds: 3600 }]);
+    expect(JSON.parse(run.stdout)).toEqual({
+      token: fakeJwt({ sub: 'dave', exp }),
+      user: 'dave',
+      groups: ['admin'],
+      expiresAt: '2024-06-01T13:00:00.000Z',
+    });
+  });
+});
+
+describe('with the local platform signer (local/auth/jwt.ts)', () => {
+  it('gcr token signs a token the local platform verifies, with the admin group', async () => {
+    const { verifyLocalToken } = await import('../../../local/auth/jwt.js');
+    const dataDir = path.join(tmp, 'real-signer');
+    const run = await gcr(['--data-dir', dataDir, '--json', 'token', 'erin', '--admin', '--ttl', '600'], {});
+
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const out = JSON.parse(run.stdout) as {
+      token: string;
+      user: string;
+      groups: string[];
+      expiresAt: string;
+    };
+    expect(out.user).toBe('erin');
+    expect(out.groups).toEqual(['admin']);
+    const claims = (await verifyLocalToken(dataDir, out.token)) as unknown as Record<string, unknown>;
+    expect(claims['cognito:username']).toBe('erin');
+    expect(claims['cognito:groups']).toEqual(['admin']);
+    const ttl = Date.parse(out.expiresAt) - Date.now();
+    expect(ttl).toBeGreaterThan(590_000);
+    expect(ttl).toBeLessThanOrEqual(600_000);
+  });
+
+  it('a bad user name is a usage error', async () => {
+    const run = await gcr(['--data-dir', path.join(tmp, 'real-signer'), 'token', 'has space'], {});
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('not a valid user name');
+  });
+
+  it('signs for the current user when talking to the running local platform', async () => {
+    const { verifyLocalToken } = await import('../../../local/auth/jwt.js');
+    const dataDir = path.join(tmp, 'real-live');
+    await mkdir(dataDir, { recursive: true });
+    await writeFile(
+      path.join(dataDir, 'platform.json'),
+      JSON.stringify({ url: api.url, pid: process.pid, dataDir }),
+    );
+    api.routes.set(`GET /simulations/${SIM_ID}`, () => ({ status: 200, body: simulation() }));
+    const run = await gcr(['status', SIM_ID], { GCR_DATA_DIR: dataDir, GCR_USER: 'frank' });
+
+    expect(run.code).toBe(0);
+    const auth = String(api.requests[0]!.headers.authorization);
+    expect(auth).toMatch(/^Bearer ey/);
+    const claims = (await verifyLocalToken(dataDir, auth.slice('Bearer '.length))) as unknown as Record<
+      string,
+      unknown
+    >;
+    expect(claims['cognito:username']).toBe('frank');
+  });
+});
+
+describe('bin/gcr.js', () => {
+  it('runs the TypeScript CLI through tsx without a build, with the exit code', () => {
+    const bin = fileURLToPath(new URL('../../../bin/gcr.js', import.meta.url));
+    const ok = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8', cwd: tmp });
+    expect(ok.status).toBe(0);
+    expect(ok.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+
+    const noPlatform = spawnSync(process.execPath, [bin, 'list'], {
+      encoding: 'utf8',
+      cwd: tmp,
+      env: { PATH: process.env.PATH ?? '', HOME: os.homedir() },
+    });
+    expect(noPlatform.status).toBe(3);
+    expect(noPlatform.stderr).toContain('npm start');
+  }, 30_000);
+});

@@ -1,0 +1,81 @@
+import { describe, expect, it } from '@jest/globals';
+import {
+  SIMULATION_STATUSES,
+  canTransition,
+  isTerminal,
+  type SimulationStatus,
+} from '../../../../shared/kernel/status.js';
+
+/**
+ * Written out by hand from the design's status model (not derived from the
+ * implementation's table), so a change to either shows up here.
+ */
+const DESIGN_EDGES: [SimulationStatus, SimulationStatus][] = [
+  ['PENDING', 'SUBMITTED'],
+  ['SUBMITTED', 'RUNNABLE'],
+  ['RUNNABLE', 'STARTING'],
+  ['STARTING', 'RUNNING'],
+  ['RUNNING', 'SUCCEEDED'],
+  ['RUNNING', 'FAILED'],
+  ['PENDING', 'CANCELLING'],
+  ['SUBMITTED', 'CANCELLING'],
+  ['RUNNABLE', 'CANCELLING'],
+  ['STARTING', 'CANCELLING'],
+  ['RUNNING', 'CANCELLING'],
+  ['RETRYING', 'CANCELLING'],
+  ['CANCELLING', 'CANCELLED'],
+  ['RUNNABLE', 'TIMED_OUT'],
+  ['STARTING', 'TIMED_OUT'],
+  ['RUNNING', 'TIMED_OUT'],
+  ['RUNNING', 'RETRYING'],
+  ['RETRYING', 'RUNNABLE'],
+];
+
+/** Forward skips a poller can observe between two polls, and outcomes that overtake a cancel. */
+const OBSERVED_SKIPS: [SimulationStatus, SimulationStatus][] = [
+  ['PENDING', 'FAILED'],
+  ['SUBMITTED', 'STARTING'],
+  ['SUBMITTED', 'RUNNING'],
+  ['SUBMITTED', 'SUCCEEDED'],
+  ['SUBMITTED', 'FAILED'],
+  ['RUNNABLE', 'RUNNING'],
+  ['RUNNABLE', 'SUCCEEDED'],
+  ['RUNNABLE', 'FAILED'],
+  ['STARTING', 'SUCCEEDED'],
+  ['STARTING', 'FAILED'],
+  ['RETRYING', 'STARTING'],
+  ['RETRYING', 'RUNNING'],
+  ['RETRYING', 'SUCCEEDED'],
+  ['RETRYING', 'FAILED'],
+  ['RETRYING', 'TIMED_OUT'],
+  ['CANCELLING', 'SUCCEEDED'],
+  ['CANCELLING', 'FAILED'],
+];
+
+const allowed = new Set([...DESIGN_EDGES, ...OBSERVED_SKIPS].map(([a, b]) => `${a}->${b}`));
+const allPairs = SIMULATION_STATUSES.flatMap((from) => SIMULATION_STATUSES.map((to) => [from, to] as const));
+
+describe('status machine', () => {
+  it.each(allPairs.filter(([a, b]) => allowed.has(`${a}->${b}`)))('allows %s -> %s', (from, to) => {
+    expect(canTransition(from, to)).toBe(true);
+  });
+
+  it.each(allPairs.filter(([a, b]) => !allowed.has(`${a}->${b}`)))('forbids %s -> %s', (from, to) => {
+    expect(canTransition(from, to)).toBe(false);
+  });
+
+  it('knows exactly four terminal statuses, which have no way out', () => {
+    const terminal = SIMULATION_STATUSES.filter(isTerminal);
+    expect(terminal).toEqual(['SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT']);
+    for (const from of terminal) {
+      expect(SIMULATION_STATUSES.filter((to) => canTransition(from, to))).toEqual([]);
+    }
+  });
+
+  it('never moves back to PENDING and never stays in place', () => {
+    for (const from of SIMULATION_STATUSES) {
+      expect(canTransition(from, 'PENDING')).toBe(false);
+      expect(canTransition(from, from)).toBe(false);
+    }
+  });
+});
