@@ -2,7 +2,12 @@
 // tests against real dynalite, s3rver, HTTP and child processes.
 const common = {
   extensionsToTreatAsEsm: ['.ts'],
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  // Relative imports and package.json "imports" aliases (#shared/..., #schemas/...) name .js files that are .ts here.
+  moduleNameMapper: {
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+    '^#(shared|schemas|cli|local|containers|services|scripts|test)/(.*)\\.js$': '<rootDir>/$1/$2',
+    '^#(shared|schemas|cli|local|containers|services|scripts|test)/(.*)$': '<rootDir>/$1/$2',
+  },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
   testEnvironment: 'node',
 };

@@ -167,7 +167,7 @@ export function localUser(env: Env): string {
 export async function loadLocalSigner(): Promise<SignLocalToken> {
   let mod: { signLocalToken?: unknown };
   try {
-    mod = (await import('../local/auth/jwt.js')) as { signLocalToken?: unknown };
+    mod = (await import('#local/auth/jwt.js')) as { signLocalToken?: unknown };
   } catch (error) {
     throw new AuthError(
       `cannot sign a local token: the local platform's signer did not load (${(error as Error).message}); set GCR_TOKEN instead`,

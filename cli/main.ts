@@ -11,7 +11,7 @@ import { COMMANDS } from './commands/index.js';
 import { CommandContext, type CliIo } from './context.js';
 import { CliError, ExitCode } from './errors.js';
 import { clean, colorEnabled, makeColors, toJson } from './format.js';
-import { isEntryPoint } from '../shared/kernel/entry-point.js';
+import { isEntryPoint } from '#shared/kernel/entry-point.js';
 
 export type { CliIo, CliStream } from './context.js';
 export { ExitCode } from './errors.js';

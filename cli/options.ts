@@ -1,6 +1,6 @@
 /** Parsers for option values; a bad value is a usage error (exit 2). */
 import { InvalidArgumentError } from 'commander';
-import { SIMULATION_STATUSES } from '../shared/kernel/status.js';
+import { SIMULATION_STATUSES } from '#shared/kernel/status.js';
 
 export function positiveInteger(what: string): (value: string) => number {
   return (value) => {

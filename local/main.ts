@@ -1,4 +1,4 @@
-import '../shared/kernel/quiet-sdk-warning.js';
+import '#shared/kernel/quiet-sdk-warning.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';

@@ -7,15 +7,15 @@
  * DEMO_SPEC picks another spec; GCR_DEMO_WALL_SECONDS sets how long the demo
  * model runs (default 20 s); GCR_DATA_DIR keeps the platform's state (default .gcr).
  */
-import '../shared/kernel/quiet-sdk-warning.js';
+import '#shared/kernel/quiet-sdk-warning.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import type { SimulationResultsStatus } from '../schemas/generated/types.js';
-import { localUser } from '../cli/config.js';
-import { signLocalToken } from '../local/auth/jwt.js';
-import { startPlatformProcess, type PlatformInfo } from '../local/spawn-platform.js';
+import type { SimulationResultsStatus } from '#schemas/generated/types.js';
+import { localUser } from '#cli/config.js';
+import { signLocalToken } from '#local/auth/jwt.js';
+import { startPlatformProcess, type PlatformInfo } from '#local/spawn-platform.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const specFile = path.resolve(

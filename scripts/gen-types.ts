@@ -30,7 +30,7 @@ import { compile, type JSONSchema } from 'json-schema-to-typescript';
 import { format } from 'prettier/standalone';
 import * as estreePlugin from 'prettier/plugins/estree';
 import * as typescriptPlugin from 'prettier/plugins/typescript';
-import { isEntryPoint } from '../shared/kernel/entry-point.js';
+import { isEntryPoint } from '#shared/kernel/entry-point.js';
 
 const Ajv2020 = Ajv2020Module.default;
 const addFormats = addFormatsModule.default;

@@ -1,5 +1,5 @@
 /** `gcr estimate <spec.json>`: POST /estimates; the expected wall time and cost of the spec's run. */
-import type { RunEstimate } from '../../schemas/generated/types.js';
+import type { RunEstimate } from '#schemas/generated/types.js';
 import type { RegisterCommand } from '../context.js';
 import { ESTIMATE_FIELDS, estimateText, expectShape } from './plan-views.js';
 import { readSpecFile } from './submit.js';

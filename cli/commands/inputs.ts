@@ -1,5 +1,5 @@
 /** `gcr inputs <id>`: GET /simulations/{id}/inputs; the input data a submitted simulation reads. */
-import type { InputPlan } from '../../schemas/generated/types.js';
+import type { InputPlan } from '#schemas/generated/types.js';
 import type { RegisterCommand } from '../context.js';
 import { expectShape, INPUT_PLAN_FIELDS, inputPlanText } from './plan-views.js';
 

@@ -1,11 +1,11 @@
 /** `gcr inspect <file>`: summary metrics of a GEOS-Chem NetCDF-4 file (local, no API). */
-import { loadH5wasmPastTsx } from '../../shared/science/netcdf/h5wasm-past-tsx.js';
+import { loadH5wasmPastTsx } from '#shared/science/netcdf/h5wasm-past-tsx.js';
 import {
   computeMetrics,
   NetcdfOpenError,
   type FileMetrics,
   type VariableMetrics,
-} from '../../shared/science/results/metrics.js';
+} from '#shared/science/results/metrics.js';
 import type { RegisterCommand } from '../context.js';
 import { InputError } from '../errors.js';
 import { keyValues, table, type Colors } from '../format.js';

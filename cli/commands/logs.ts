@@ -9,7 +9,7 @@ import { ApiError, ExitCode, InterruptedError, UsageError } from '../errors.js';
 import { clean } from '../format.js';
 import { integerInRange } from '../options.js';
 import { transientSummary, withRetries } from '../polling.js';
-import { isTerminal, isSimulationStatus } from '../../shared/kernel/status.js';
+import { isTerminal, isSimulationStatus } from '#shared/kernel/status.js';
 
 /** The API's largest page. */
 export const MAX_LOG_PAGE = 10_000;

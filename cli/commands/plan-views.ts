@@ -3,9 +3,9 @@
  * shared renderers for the inputs and the estimate, plus the run-directory
  * summary of a plan. API text passes through `cleanText` (no terminal escapes).
  */
-import { formatEstimate } from '../../shared/science/estimate/format-estimate.js';
-import { formatBytes, formatInputPlan } from '../../shared/science/inputs/format-input-plan.js';
-import type { InputPlan, RunEstimate, SimulationPlan } from '../../schemas/generated/types.js';
+import { formatEstimate } from '#shared/science/estimate/format-estimate.js';
+import { formatBytes, formatInputPlan } from '#shared/science/inputs/format-input-plan.js';
+import type { InputPlan, RunEstimate, SimulationPlan } from '#schemas/generated/types.js';
 import { ApiError } from '../errors.js';
 import type { Colors } from '../format.js';
 import { clean } from '../format.js';

@@ -5,9 +5,9 @@
  */
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { generateRunDirectory } from '../../shared/science/rundir/generate.js';
-import { metFieldLabel } from '../../shared/science/spec/rundir-rules.js';
-import { validateSimulationSpec } from '../../shared/science/spec/validate-spec.js';
+import { generateRunDirectory } from '#shared/science/rundir/generate.js';
+import { metFieldLabel } from '#shared/science/spec/rundir-rules.js';
+import { validateSimulationSpec } from '#shared/science/spec/validate-spec.js';
 import type { RegisterCommand } from '../context.js';
 import { InputError } from '../errors.js';
 import { readSpecFile } from './submit.js';

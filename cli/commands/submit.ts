@@ -4,7 +4,7 @@
  * generated, read and spent, and nothing submitted.
  */
 import { readFile } from 'node:fs/promises';
-import type { SimulationPlan } from '../../schemas/generated/types.js';
+import type { SimulationPlan } from '#schemas/generated/types.js';
 import { ApiError, InputError } from '../errors.js';
 import { locateJsonError } from '../json-locate.js';
 import { nonEmpty } from '../options.js';

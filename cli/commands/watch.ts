@@ -11,7 +11,7 @@ import { clean, fitParts } from '../format.js';
 import { positiveSeconds } from '../options.js';
 import { transientSummary, withRetries } from '../polling.js';
 import { transitionLine, watchLineParts, watchSummary } from '../views.js';
-import { isTerminal, isSimulationStatus } from '../../shared/kernel/status.js';
+import { isTerminal, isSimulationStatus } from '#shared/kernel/status.js';
 
 export const DEFAULT_WATCH_INTERVAL_SECONDS = 2;
 /** On a terminal the line is redrawn at least this often (elapsed time), whatever the poll interval. */

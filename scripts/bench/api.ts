@@ -6,13 +6,13 @@
  *
  * BENCH_SECONDS and BENCH_RATE override the duration and rate.
  */
-import '../../shared/kernel/quiet-sdk-warning.js';
+import '#shared/kernel/quiet-sdk-warning.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { startPlatformProcess } from '../../local/spawn-platform.js';
+import { startPlatformProcess } from '#local/spawn-platform.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 20);

@@ -5,11 +5,11 @@
  * through the API, watched by polling GET /simulations/{id} every 50 ms.
  * The design's target is 2 s. BENCH_JOBS overrides the count.
  */
-import '../../shared/kernel/quiet-sdk-warning.js';
+import '#shared/kernel/quiet-sdk-warning.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startPlatformProcess } from '../../local/spawn-platform.js';
+import { startPlatformProcess } from '#local/spawn-platform.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const jobs = Number(process.env['BENCH_JOBS'] ?? 20);

@@ -5,24 +5,21 @@
  * DescribeJobs calls (must be ceil(N/100)), table writes, events published;
  * cycle 1 has 10% of the jobs finished since the last poll, cycle 2 nothing.
  */
-import '../../shared/kernel/quiet-sdk-warning.js';
+import '#shared/kernel/quiet-sdk-warning.js';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { findDueSimulations } from '../../services/execution-finder/src/domain/find-due.js';
-import type { PollerPorts } from '../../services/execution-poller/src/domain/ports.js';
-import {
-  processEvent,
-  type DeliveredEvent,
-} from '../../services/execution-poller/src/domain/process-event.js';
-import { jobNameFor } from '../../shared/kernel/compute/backend.js';
-import type { OutgoingEvent } from '../../shared/kernel/events/publisher.js';
-import { createTokenBucket } from '../../shared/kernel/rate-limit/token-bucket.js';
+import { findDueSimulations } from '#services/execution-finder/src/domain/find-due.js';
+import type { PollerPorts } from '#services/execution-poller/src/domain/ports.js';
+import { processEvent, type DeliveredEvent } from '#services/execution-poller/src/domain/process-event.js';
+import { jobNameFor } from '#shared/kernel/compute/backend.js';
+import type { OutgoingEvent } from '#shared/kernel/events/publisher.js';
+import { createTokenBucket } from '#shared/kernel/rate-limit/token-bucket.js';
 import {
   createDynamoSimulationRepository,
   type SimulationRepository,
-} from '../../shared/kernel/repository/simulations.js';
-import { createdKey, shardOf, statusShardKey } from '../../shared/kernel/repository/keys.js';
-import { validateSimulationSpec } from '../../shared/science/spec/validate-spec.js';
-import { startLocalDynamo } from '../../local/aws/standalone-dynamo.js';
+} from '#shared/kernel/repository/simulations.js';
+import { createdKey, shardOf, statusShardKey } from '#shared/kernel/repository/keys.js';
+import { validateSimulationSpec } from '#shared/science/spec/validate-spec.js';
+import { startLocalDynamo } from '#local/aws/standalone-dynamo.js';
 import { SimulatedBatch } from './simulated-batch.js';
 
 const SHARDS = 16;

@@ -3,7 +3,7 @@
  * benchmark: the largest relative difference over every number both sides
  * computed (count, min, max, mean and each surface mean of each variable).
  */
-import type { FileMetrics } from '../../shared/science/results/metrics.js';
+import type { FileMetrics } from '#shared/science/results/metrics.js';
 
 export interface ReferenceMetrics {
   count: number;

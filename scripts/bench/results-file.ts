@@ -8,11 +8,11 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { FieldScratch, SpeciesField, seedFrom } from '../../containers/demo-model/src/fields.js';
-import { cellAreas, horizontalGrid, verticalGrid } from '../../containers/demo-model/src/grid.js';
-import { CollectionFile } from '../../containers/demo-model/src/output.js';
-import type { ProfileKind, SpeciesProfile } from '../../containers/demo-model/src/species.js';
-import type { GridResolution, VerticalLevels } from '../../schemas/generated/types.js';
+import { FieldScratch, SpeciesField, seedFrom } from '#containers/demo-model/src/fields.js';
+import { cellAreas, horizontalGrid, verticalGrid } from '#containers/demo-model/src/grid.js';
+import { CollectionFile } from '#containers/demo-model/src/output.js';
+import type { ProfileKind, SpeciesProfile } from '#containers/demo-model/src/species.js';
+import type { GridResolution, VerticalLevels } from '#schemas/generated/types.js';
 
 export interface BenchFileParameters {
   resolution: GridResolution;

@@ -18,10 +18,10 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { GridResolution, VerticalLevels } from '../../schemas/generated/types.js';
-import { computeMetrics, type FileMetrics } from '../../shared/science/results/metrics.js';
-import { loadH5wasm } from '../../shared/science/netcdf/h5.js';
-import { loadH5wasmPastTsx } from '../../shared/science/netcdf/h5wasm-past-tsx.js';
+import type { GridResolution, VerticalLevels } from '#schemas/generated/types.js';
+import { computeMetrics, type FileMetrics } from '#shared/science/results/metrics.js';
+import { loadH5wasm } from '#shared/science/netcdf/h5.js';
+import { loadH5wasmPastTsx } from '#shared/science/netcdf/h5wasm-past-tsx.js';
 import { compareWithReference, median, type ReferenceMetrics } from './results-compare.js';
 import { benchFile, type BenchFileParameters } from './results-file.js';
 

@@ -3,7 +3,7 @@ import type {
   JobDescription,
   JobState,
   SubmitJobRequest,
-} from '../../shared/kernel/compute/backend.js';
+} from '#shared/kernel/compute/backend.js';
 
 /**
  * An in-process AWS Batch for benchmarks: jobs move through Batch's states on a

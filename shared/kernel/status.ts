@@ -2,8 +2,8 @@
  * The simulation status machine. A status only moves forward; every move is
  * checked here before the repository writes it (conditionally, on a version).
  */
-import type { SimulationStatus } from '../../schemas/generated/types.js';
-import { simulationStatusSchema } from '../../schemas/generated/schemas.js';
+import type { SimulationStatus } from '#schemas/generated/types.js';
+import { simulationStatusSchema } from '#schemas/generated/schemas.js';
 
 export type { SimulationStatus };
 

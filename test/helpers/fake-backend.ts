@@ -3,7 +3,7 @@ import type {
   JobDescription,
   JobState,
   SubmitJobRequest,
-} from '../../shared/kernel/compute/backend.js';
+} from '#shared/kernel/compute/backend.js';
 
 /**
  * An in-memory compute backend for the poller's domain tests: it keeps jobs the

@@ -1,1 +1,1 @@
-export { repoRoot, startLocalDynamo } from '../../local/aws/standalone-dynamo.js';
+export { repoRoot, startLocalDynamo } from '#local/aws/standalone-dynamo.js';

@@ -3,7 +3,7 @@ export {
   tempDataDir,
   type PlatformInfo,
   type RunningPlatform,
-} from '../../local/spawn-platform.js';
+} from '#local/spawn-platform.js';
 
 /** fetch against the platform with an optional bearer token; returns status, headers and parsed JSON. */
 export async function api(

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { validateSimulationSpec } from '../../shared/science/spec/validate-spec.js';
-import type { Simulation } from '../../schemas/generated/types.js';
-import type { SimulationStatus } from '../../shared/kernel/status.js';
-import type { JobDescription, JobState } from '../../shared/kernel/compute/backend.js';
+import { validateSimulationSpec } from '#shared/science/spec/validate-spec.js';
+import type { Simulation } from '#schemas/generated/types.js';
+import type { SimulationStatus } from '#shared/kernel/status.js';
+import type { JobDescription, JobState } from '#shared/kernel/compute/backend.js';
 import { repoRoot } from './local-dynamodb.js';
 
 let counter = 0;

@@ -15,10 +15,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import {
-  validateSimulationSpec,
-  type ResolvedSimulationSpec,
-} from '../../../shared/science/spec/validate-spec.js';
+import { validateSimulationSpec, type ResolvedSimulationSpec } from '#shared/science/spec/validate-spec.js';
 
 export interface S3Location {
   bucket: string;

@@ -27,18 +27,8 @@
  *   about 80 hPa) and the 40-level GISS grid of GCAP 2.0, with P0 = 1000 hPa:
  *   lev = hyam/P0 + hybm, ilev = hyai/P0 + hybi, as GEOS-Chem writes them.
  */
-import {
-  GLOBAL_DOMAIN,
-  gridStep,
-  nestedDomain,
-  type DomainInfo,
-} from '../../../shared/science/spec/rundir-rules.js';
-import type {
-  GridResolution,
-  MetField,
-  NestedDomain,
-  VerticalLevels,
-} from '../../../schemas/generated/types.js';
+import { GLOBAL_DOMAIN, gridStep, nestedDomain, type DomainInfo } from '#shared/science/spec/rundir-rules.js';
+import type { GridResolution, MetField, NestedDomain, VerticalLevels } from '#schemas/generated/types.js';
 
 /** Earth radius GEOS-Chem uses for grid-box areas (PhysConstants Re since 12.x), in metres. */
 export const EARTH_RADIUS_M = 6.3710072e6;

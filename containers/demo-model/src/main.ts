@@ -10,7 +10,7 @@
  * Exit codes: 0 done; 1 write or upload failure; 2 bad spec or environment;
  * 3 failure injected with GCR_DEMO_FAIL_AT_PERCENT; 143 SIGTERM (130 SIGINT).
  */
-import { loadH5wasmPastTsx } from '../../../shared/science/netcdf/h5wasm-past-tsx.js';
+import { loadH5wasmPastTsx } from '#shared/science/netcdf/h5wasm-past-tsx.js';
 import { DemoConfigError, loadDemoConfig, parseS3Uri, statusFileFrom, type DemoConfig } from './config.js';
 import { EXIT, runDemoModel } from './run.js';
 import { S3Uploads, isoSeconds, writeFileAtomic } from './status.js';

@@ -4,7 +4,7 @@
  * (compared with real SpeciesConc and Restart files), with global attributes
  * that say the data come from the demo model, not from GEOS-Chem.
  */
-import { NetcdfWriter } from '../../../shared/science/netcdf/writer.js';
+import { NetcdfWriter } from '#shared/science/netcdf/writer.js';
 import { bounds, P0_HPA, type HorizontalGrid, type VerticalGrid } from './grid.js';
 import { unitsStamp } from './schedule.js';
 import type { SpeciesField } from './fields.js';

@@ -15,7 +15,7 @@
  * an interval does not write it). Each interval is stamped at its start in
  * "minutes since" the file's first interval.
  */
-import type { DiagnosticFrequency } from '../../../schemas/generated/types.js';
+import type { DiagnosticFrequency } from '#schemas/generated/types.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;

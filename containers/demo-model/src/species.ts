@@ -5,7 +5,7 @@
  * has them); the magnitudes are order-of-magnitude background mixing ratios.
  * None of this is chemistry: see docs/DEMO-MODEL.md.
  */
-import type { SimulationType } from '../../../schemas/generated/types.js';
+import type { SimulationType } from '#schemas/generated/types.js';
 
 /** Vertical shape of a species' profile. */
 export type ProfileKind =

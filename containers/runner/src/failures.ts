@@ -1,5 +1,5 @@
 /** Failures that end the runner with a specific exit code (shared/kernel/compute/exit-codes.ts). */
-import { EXIT_CODES } from '../../../shared/kernel/compute/exit-codes.js';
+import { EXIT_CODES } from '#shared/kernel/compute/exit-codes.js';
 
 export class RunnerFailure extends Error {
   constructor(

@@ -15,7 +15,7 @@ import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { describeExitCode, EXIT_CODES } from '../../../shared/kernel/compute/exit-codes.js';
+import { describeExitCode, EXIT_CODES } from '#shared/kernel/compute/exit-codes.js';
 import { parseRunnerEnv, type RunnerConfig } from './env.js';
 import { classicExecutableFor, gchpExecutableFor, simulationTypeOf } from './executable.js';
 import { RunnerFailure } from './failures.js';

@@ -1,5 +1,5 @@
 /** How the model's end maps to the runner's exit code. Pure. */
-import { EXIT_CODES } from '../../../shared/kernel/compute/exit-codes.js';
+import { EXIT_CODES } from '#shared/kernel/compute/exit-codes.js';
 import type { LogSummary } from './log-scanner.js';
 
 export interface ModelEnd {

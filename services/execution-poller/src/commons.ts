@@ -1,17 +1,17 @@
 import { BatchClient } from '@aws-sdk/client-batch';
 import { S3Client } from '@aws-sdk/client-s3';
-import { dynamoDocumentClient, eventBridgeClient } from '../../../shared/kernel/aws/clients.js';
-import type { ComputeBackend } from '../../../shared/kernel/compute/backend.js';
+import { dynamoDocumentClient, eventBridgeClient } from '#shared/kernel/aws/clients.js';
+import type { ComputeBackend } from '#shared/kernel/compute/backend.js';
 import {
   createBatchBackend,
   isThrottling,
   isTransientBatchError,
-} from '../../../shared/kernel/compute/batch-backend.js';
-import { createEventBridgePublisher } from '../../../shared/kernel/events/publisher.js';
-import { createTokenBucket } from '../../../shared/kernel/rate-limit/token-bucket.js';
-import { createDynamoSimulationRepository } from '../../../shared/kernel/repository/simulations.js';
-import { storedSpec } from '../../../shared/science/spec/validate-spec.js';
-import type { Simulation } from '../../../schemas/generated/types.js';
+} from '#shared/kernel/compute/batch-backend.js';
+import { createEventBridgePublisher } from '#shared/kernel/events/publisher.js';
+import { createTokenBucket } from '#shared/kernel/rate-limit/token-bucket.js';
+import { createDynamoSimulationRepository } from '#shared/kernel/repository/simulations.js';
+import { storedSpec } from '#shared/science/spec/validate-spec.js';
+import type { Simulation } from '#schemas/generated/types.js';
 import { s3ProgressReader, statusKey } from './adapters/s3-progress.js';
 import { config } from './config.js';
 import type { PollerPorts } from './domain/ports.js';

@@ -3,9 +3,9 @@
  * getResultFile, compareResults), built once per bundle.
  */
 import { S3Client } from '@aws-sdk/client-s3';
-import { dynamoDocumentClient } from '../../../shared/kernel/aws/clients.js';
-import { EnvReader } from '../../../shared/kernel/config.js';
-import { createDynamoSimulationRepository } from '../../../shared/kernel/repository/simulations.js';
+import { dynamoDocumentClient } from '#shared/kernel/aws/clients.js';
+import { EnvReader } from '#shared/kernel/config.js';
+import { createDynamoSimulationRepository } from '#shared/kernel/repository/simulations.js';
 import { createS3ResultsStore } from './api-s3-store.js';
 
 const env = new EnvReader();

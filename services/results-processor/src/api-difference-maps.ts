@@ -2,8 +2,8 @@
  * dev - ref maps from two runs' surface-means files, drawn by the shared
  * preview renderer (diverging colours, range symmetric about zero).
  */
-import { renderDifferenceMap } from '../../../shared/science/results/preview/render-map.js';
-import { readSurfaceMeans, type SurfaceMeans } from '../../../shared/science/results/surface-means.js';
+import { renderDifferenceMap } from '#shared/science/results/preview/render-map.js';
+import { readSurfaceMeans, type SurfaceMeans } from '#shared/science/results/surface-means.js';
 import type { DifferenceMapRenderer } from './domain/compare.js';
 
 function sameGrid(a: SurfaceMeans['grid'], b: SurfaceMeans['grid']): boolean {

@@ -1,5 +1,5 @@
 import { tmpdir } from 'node:os';
-import { EnvReader } from '../../../shared/kernel/config.js';
+import { EnvReader } from '#shared/kernel/config.js';
 
 const env = new EnvReader();
 

@@ -1,5 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import { logger } from '../../../shared/kernel/powertools.js';
+import { logger } from '#shared/kernel/powertools.js';
 import { derivedProducts } from './adapters/derived-products.js';
 import { s3ResultsStore } from './adapters/s3-results-store.js';
 import { publisher, repository } from './commons.js';

@@ -1,4 +1,4 @@
-import { EnvReader } from '../../../shared/kernel/config.js';
+import { EnvReader } from '#shared/kernel/config.js';
 
 const env = new EnvReader();
 

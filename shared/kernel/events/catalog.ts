@@ -4,7 +4,7 @@ import type {
   SimulationResultsRequestedDetail,
   SimulationStatusChangedDetail,
   SimulationSubmittedDetail,
-} from '../../../schemas/generated/types.js';
+} from '#schemas/generated/types.js';
 import type { OutgoingEvent } from './publisher.js';
 
 /** Detail types of the event catalog (../shared/DESIGN.md); the detail schemas live in schemas/events/. */

@@ -1,5 +1,5 @@
 import { pendingEventsOf, type SimulationRepository } from '../repository/simulations.js';
-import type { Simulation } from '../../../schemas/generated/types.js';
+import type { Simulation } from '#schemas/generated/types.js';
 import type { EventPublisher, OutgoingEvent } from './publisher.js';
 
 /**

@@ -12,7 +12,7 @@ import {
   InvalidTransitionError,
   NoLogsYetError,
 } from '../errors.js';
-import type { ErrorResponse } from '../../../schemas/generated/types.js';
+import type { ErrorResponse } from '#schemas/generated/types.js';
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
 

@@ -8,7 +8,7 @@ import {
   type DynamoDBDocumentClient,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { Simulation } from '../../../schemas/generated/types.js';
+import type { Simulation } from '#schemas/generated/types.js';
 import type { OutgoingEvent } from '../events/publisher.js';
 import { InvalidTransitionError, StaleVersionError, ValidationError } from '../errors.js';
 import { canTransition, isTerminal, type SimulationStatus } from '../status.js';

@@ -4,7 +4,7 @@
  * work-model.ts) and priced from the EC2 on-demand table (shared/science/pricing/).
  * See docs/INPUTS-AND-ESTIMATES.md for the model and its uncertainty.
  */
-import type { EstimateOption, RunEstimate } from '../../../schemas/generated/types.js';
+import type { EstimateOption, RunEstimate } from '#schemas/generated/types.js';
 import {
   PRICING_SOURCE,
   instanceFamily,
@@ -30,7 +30,7 @@ import {
   simulationFactor,
   timestepFactor,
 } from './work-model.js';
-import type { GridResolution } from '../../../schemas/generated/types.js';
+import type { GridResolution } from '#schemas/generated/types.js';
 
 /** Instance choices considered when the spec names none. */
 export const CLASSIC_CANDIDATES: Record<'x86_64' | 'arm64', readonly string[]> = {

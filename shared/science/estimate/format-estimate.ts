@@ -3,7 +3,7 @@
  * (time and cost, low / expected / high), the recommendation, then the
  * basis, assumptions, uncertainty and warnings.
  */
-import type { RunEstimate } from '../../../schemas/generated/types.js';
+import type { RunEstimate } from '#schemas/generated/types.js';
 
 /** "45 min", "3.8 h", "2.1 d". */
 export function formatDuration(seconds: number): string {

@@ -6,7 +6,7 @@
  * them into wall time and cost.
  */
 import timings from './published-timings.json' with { type: 'json' };
-import type { GridResolution } from '../../../schemas/generated/types.js';
+import type { GridResolution } from '#schemas/generated/types.js';
 import { gridStep, nestedDomain, timestepsFor } from '../spec/rundir-rules.js';
 import type { ResolvedSimulationSpec } from '../spec/validate-spec.js';
 

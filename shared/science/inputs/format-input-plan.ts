@@ -2,7 +2,7 @@
  * Plain-text rendering of an InputPlan for the CLI: one line per item
  * (category, size, files, where), then warnings and notes.
  */
-import type { InputPlan } from '../../../schemas/generated/types.js';
+import type { InputPlan } from '#schemas/generated/types.js';
 
 /** "1.2 GB", "350 MB", "12 kB" (decimal units, as S3 and AWS bill). */
 export function formatBytes(bytes: number): string {

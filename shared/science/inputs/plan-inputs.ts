@@ -9,7 +9,7 @@
  * geoschem_config.yml; the restart from download_data.yml. See
  * docs/INPUTS-AND-ESTIMATES.md.
  */
-import type { InputPlan, InputPlanItem, InputPlanWarning } from '../../../schemas/generated/types.js';
+import type { InputPlan, InputPlanItem, InputPlanWarning } from '#schemas/generated/types.js';
 import { generateRunDirectory, rundirVariables } from '../rundir/generate.js';
 import { historyCollectionsFor, metFieldLabel } from '../spec/rundir-rules.js';
 import type { ResolvedSimulationSpec } from '../spec/validate-spec.js';

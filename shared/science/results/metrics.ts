@@ -22,7 +22,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { open, type FileHandle } from 'node:fs/promises';
-import type { NetcdfFileMetrics, NetcdfVariableMetrics } from '../../../schemas/generated/types.js';
+import type { NetcdfFileMetrics, NetcdfVariableMetrics } from '#schemas/generated/types.js';
 import { NetcdfReader, type NcFileRead, type NcVariableRead } from '../netcdf/reader.js';
 import { hyperslabs } from './hyperslab.js';
 

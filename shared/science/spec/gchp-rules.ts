@@ -4,12 +4,7 @@
  * AWS Batch job can use. Shared by spec validation, the run-directory generator
  * and the Batch backend. See docs/GCHP.md.
  */
-import type {
-  CpuArchitecture,
-  GridResolution,
-  MetField,
-  SimulationType,
-} from '../../../schemas/generated/types.js';
+import type { CpuArchitecture, GridResolution, MetField, SimulationType } from '#schemas/generated/types.js';
 
 export type CubedSphereResolution = 'C24' | 'C48' | 'C90' | 'C180';
 

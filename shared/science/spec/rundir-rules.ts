@@ -21,7 +21,7 @@ import type {
   NestedDomain,
   SimulationType,
   VerticalLevels,
-} from '../../../schemas/generated/types.js';
+} from '#schemas/generated/types.js';
 
 const GC = rundirOptions.gcclassic_14_7_0;
 

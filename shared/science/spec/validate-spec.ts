@@ -6,8 +6,8 @@
  * platform's own limits. Every refusal is a FieldIssue that says why, in
  * GEOS-Chem terms. Nothing here throws on bad input.
  */
-import type { FieldIssue } from '../../kernel/errors.js';
-import { ValidationError } from '../../kernel/errors.js';
+import type { FieldIssue } from '#shared/kernel/errors.js';
+import { ValidationError } from '#shared/kernel/errors.js';
 import type {
   ComputeBackend,
   CpuArchitecture,
@@ -22,9 +22,9 @@ import type {
   DiagnosticFrequency,
   Gcap2Scenario,
   VerticalLevels,
-} from '../../../schemas/generated/types.js';
-import { simulationSpecSchema } from '../../../schemas/generated/schemas.js';
-import { issuesFromAjv, validatorFor } from '../../kernel/validation/ajv.js';
+} from '#schemas/generated/types.js';
+import { simulationSpecSchema } from '#schemas/generated/schemas.js';
+import { issuesFromAjv, validatorFor } from '#shared/kernel/validation/ajv.js';
 import {
   defaultGcap2RunId,
   defaultLevels,

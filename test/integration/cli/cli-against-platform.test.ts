@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import path from 'node:path';
-import { runCli } from '../../../cli/main.js';
-import { repoRoot } from '../../helpers/local-dynamodb.js';
-import { startPlatformProcess, type RunningPlatform } from '../../helpers/platform-process.js';
+import { runCli } from '#cli/main.js';
+import { repoRoot } from '#test/helpers/local-dynamodb.js';
+import { startPlatformProcess, type RunningPlatform } from '#test/helpers/platform-process.js';
 
 let platform: RunningPlatform;
 

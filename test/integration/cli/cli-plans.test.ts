@@ -6,10 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { runCli } from '../../../cli/main.js';
-import { repoRoot } from '../../helpers/local-dynamodb.js';
-import { startPlatformProcess, tempDataDir, type RunningPlatform } from '../../helpers/platform-process.js';
-import { exampleSpec } from '../../helpers/specs.js';
+import { runCli } from '#cli/main.js';
+import { repoRoot } from '#test/helpers/local-dynamodb.js';
+import { startPlatformProcess, tempDataDir, type RunningPlatform } from '#test/helpers/platform-process.js';
+import { exampleSpec } from '#test/helpers/specs.js';
 
 let platform: RunningPlatform;
 const FULLCHEM = path.join(repoRoot, 'examples/fullchem-2x25-1week.json');

@@ -9,9 +9,9 @@ import {
   startPlatformProcess,
   tempDataDir,
   type RunningPlatform,
-} from '../../helpers/platform-process.js';
-import { repoRoot } from '../../helpers/local-dynamodb.js';
-import { s3rverClient } from '../../helpers/s3rver-client.js';
+} from '#test/helpers/platform-process.js';
+import { repoRoot } from '#test/helpers/local-dynamodb.js';
+import { s3rverClient } from '#test/helpers/s3rver-client.js';
 
 const TERMINAL = ['SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT'];
 const tinySpec = JSON.parse(readFileSync(path.join(repoRoot, 'test/fixtures/specs/tiny-demo.json'), 'utf8'));

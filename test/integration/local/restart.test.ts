@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { api, startPlatformProcess, tempDataDir } from '../../helpers/platform-process.js';
-import { exampleSpec } from '../../helpers/specs.js';
+import { api, startPlatformProcess, tempDataDir } from '#test/helpers/platform-process.js';
+import { exampleSpec } from '#test/helpers/specs.js';
 
 // No job runs (0 slots), and the finder polls every 5 s so lost work is picked up quickly.
 const env = { GCR_LOCAL_BATCH_SLOTS: '0', GCR_SCHEDULE_RATE_SECONDS: '5' };

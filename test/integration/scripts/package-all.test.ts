@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RETRYABLE_EXIT_CODES } from '../../../shared/kernel/compute/exit-codes.js';
+import { RETRYABLE_EXIT_CODES } from '#shared/kernel/compute/exit-codes.js';
 
 /**
  * Reads the CloudFormation that `osls package` produces for the infrastructure

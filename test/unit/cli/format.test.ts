@@ -1,6 +1,6 @@
 /** Pieces of the CLI's output for people: JSON error positions, tables, times, event summaries. */
 import { describe, expect, it } from '@jest/globals';
-import { locateJsonError } from '../../../cli/json-locate.js';
+import { locateJsonError } from '#cli/json-locate.js';
 import {
   fitParts,
   formatDuration,
@@ -10,9 +10,9 @@ import {
   relativeTime,
   stripAnsi,
   table,
-} from '../../../cli/format.js';
-import { eventSummary, progressBar, specFacts, watchSummary } from '../../../cli/views.js';
-import { errorFromResponse } from '../../../cli/api-client.js';
+} from '#cli/format.js';
+import { eventSummary, progressBar, specFacts, watchSummary } from '#cli/views.js';
+import { errorFromResponse } from '#cli/api-client.js';
 
 const plain = makeColors(false);
 

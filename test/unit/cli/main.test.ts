@@ -9,7 +9,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runCli, type CliIo } from '../../../cli/main.js';
+import { runCli, type CliIo } from '#cli/main.js';
 import { startFakeApi, type FakeApi } from './fake-api.js';
 
 interface Run {
@@ -630,7 +630,7 @@ describe('gcr token', () => {
 
 describe('with the local platform signer (local/auth/jwt.ts)', () => {
   it('gcr token signs a token the local platform verifies, with the admin group', async () => {
-    const { verifyLocalToken } = await import('../../../local/auth/jwt.js');
+    const { verifyLocalToken } = await import('#local/auth/jwt.js');
     const dataDir = path.join(tmp, 'real-signer');
     const run = await gcr(['--data-dir', dataDir, '--json', 'token', 'erin', '--admin', '--ttl', '600'], {});
 
@@ -659,7 +659,7 @@ describe('with the local platform signer (local/auth/jwt.ts)', () => {
   });
 
   it('signs for the current user when talking to the running local platform', async () => {
-    const { verifyLocalToken } = await import('../../../local/auth/jwt.js');
+    const { verifyLocalToken } = await import('#local/auth/jwt.js');
     const dataDir = path.join(tmp, 'real-live');
     await mkdir(dataDir, { recursive: true });
     await writeFile(

@@ -7,11 +7,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { planSimulation } from '../../../services/submission/src/domain/plan-simulation.js';
-import { formatBytes } from '../../../shared/science/inputs/format-input-plan.js';
-import { runCli } from '../../../cli/main.js';
-import type { SimulationPlan } from '../../../schemas/generated/types.js';
-import { exampleSpec } from '../../helpers/specs.js';
+import { planSimulation } from '#services/submission/src/domain/plan-simulation.js';
+import { formatBytes } from '#shared/science/inputs/format-input-plan.js';
+import { runCli } from '#cli/main.js';
+import type { SimulationPlan } from '#schemas/generated/types.js';
+import { exampleSpec } from '#test/helpers/specs.js';
 import { startFakeApi, type FakeApi } from './fake-api.js';
 
 const SIM_ID = 'sim_01jd3k9x2m4q8r7t6v5w3y1z0a';

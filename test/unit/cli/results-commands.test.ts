@@ -11,7 +11,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { runCli } from '../../../cli/main.js';
+import { runCli } from '#cli/main.js';
 import { startFakeApi, type FakeApi } from './fake-api.js';
 
 const SIM = 'sim_01jd3k9x2m4q8r7t6v5w3y1z0a';

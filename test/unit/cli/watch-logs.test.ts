@@ -5,7 +5,7 @@
  * 2-second intervals and backoff finish in milliseconds.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { runCli, type CliIo } from '../../../cli/main.js';
+import { runCli, type CliIo } from '#cli/main.js';
 import { inTurn, startFakeApi, type Answer, type FakeApi, type Route } from './fake-api.js';
 
 const SIM_ID = 'sim_01jd3k9x2m4q8r7t6v5w3y1z0a';

@@ -1,11 +1,6 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { CronExpressionParser } from 'cron-parser';
-import {
-  ScheduleError,
-  parseScheduleExpression,
-  startSchedule,
-  type Schedule,
-} from '../../../local/schedule.js';
+import { ScheduleError, parseScheduleExpression, startSchedule, type Schedule } from '#local/schedule.js';
 
 const at = (iso: string): Date => new Date(iso);
 const iso = (d: Date): string => d.toISOString().replace('.000Z', 'Z');

@@ -1,11 +1,8 @@
-import { DetailType, Source } from '../../../../shared/kernel/events/catalog.js';
-import type { EventPublisher, OutgoingEvent } from '../../../../shared/kernel/events/publisher.js';
-import type {
-  DueSimulation,
-  SimulationRepository,
-} from '../../../../shared/kernel/repository/simulations.js';
-import { ACTIVE_STATUSES, type SimulationStatus } from '../../../../shared/kernel/status.js';
-import type { Simulation, SimulationPollRequestedDetail } from '../../../../schemas/generated/types.js';
+import { DetailType, Source } from '#shared/kernel/events/catalog.js';
+import type { EventPublisher, OutgoingEvent } from '#shared/kernel/events/publisher.js';
+import type { DueSimulation, SimulationRepository } from '#shared/kernel/repository/simulations.js';
+import { ACTIVE_STATUSES, type SimulationStatus } from '#shared/kernel/status.js';
+import type { Simulation, SimulationPollRequestedDetail } from '#schemas/generated/types.js';
 
 export const MAX_SIMULATIONS_PER_EVENT = 100;
 

@@ -1,8 +1,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { dynamoDocumentClient, eventBridgeClient } from '../../../../shared/kernel/aws/clients.js';
-import { createEventBridgePublisher } from '../../../../shared/kernel/events/publisher.js';
-import { logger, metrics } from '../../../../shared/kernel/powertools.js';
-import { createDynamoSimulationRepository } from '../../../../shared/kernel/repository/simulations.js';
+import { dynamoDocumentClient, eventBridgeClient } from '#shared/kernel/aws/clients.js';
+import { createEventBridgePublisher } from '#shared/kernel/events/publisher.js';
+import { logger, metrics } from '#shared/kernel/powertools.js';
+import { createDynamoSimulationRepository } from '#shared/kernel/repository/simulations.js';
 import { config } from '../config.js';
 import { findDueSimulations } from '../domain/find-due.js';
 

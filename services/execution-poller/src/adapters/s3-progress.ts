@@ -1,5 +1,5 @@
 import { GetObjectCommand, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
-import type { Simulation } from '../../../../schemas/generated/types.js';
+import type { Simulation } from '#schemas/generated/types.js';
 import type { Progress } from '../domain/ports.js';
 
 /** Where a job writes its machine-readable status (progress, state), under the simulation's prefix. */

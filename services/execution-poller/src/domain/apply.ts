@@ -1,8 +1,8 @@
-import { StaleVersionError } from '../../../../shared/kernel/errors.js';
-import { Source, simulationStatusChanged } from '../../../../shared/kernel/events/catalog.js';
-import { publishAndClear, publishPendingEvents } from '../../../../shared/kernel/events/outbox.js';
-import { isTerminal } from '../../../../shared/kernel/status.js';
-import type { Simulation } from '../../../../schemas/generated/types.js';
+import { StaleVersionError } from '#shared/kernel/errors.js';
+import { Source, simulationStatusChanged } from '#shared/kernel/events/catalog.js';
+import { publishAndClear, publishPendingEvents } from '#shared/kernel/events/outbox.js';
+import { isTerminal } from '#shared/kernel/status.js';
+import type { Simulation } from '#schemas/generated/types.js';
 import { withBackoff } from './backoff.js';
 import type { PollerPorts } from './ports.js';
 import { nextPollDelaySeconds, type Plan } from './reconcile.js';

@@ -1,7 +1,7 @@
-import type { ComputeBackend } from '../../../../shared/kernel/compute/backend.js';
-import type { EventPublisher } from '../../../../shared/kernel/events/publisher.js';
-import type { SimulationRepository } from '../../../../shared/kernel/repository/simulations.js';
-import type { Simulation } from '../../../../schemas/generated/types.js';
+import type { ComputeBackend } from '#shared/kernel/compute/backend.js';
+import type { EventPublisher } from '#shared/kernel/events/publisher.js';
+import type { SimulationRepository } from '#shared/kernel/repository/simulations.js';
+import type { Simulation } from '#schemas/generated/types.js';
 
 export interface Progress {
   percent: number;

@@ -1,6 +1,6 @@
-import type { JobDescription } from '../../../../shared/kernel/compute/backend.js';
-import { DetailType } from '../../../../shared/kernel/events/catalog.js';
-import type { SimulationPollRequestedDetail } from '../../../../schemas/generated/types.js';
+import type { JobDescription } from '#shared/kernel/compute/backend.js';
+import { DetailType } from '#shared/kernel/events/catalog.js';
+import type { SimulationPollRequestedDetail } from '#schemas/generated/types.js';
 import { withFreshRead } from './apply.js';
 import { cancel, observeJob, pollSimulations } from './observe.js';
 import type { PollerPorts } from './ports.js';

@@ -1,8 +1,8 @@
-import type { JobDescription, JobState } from '../../../../shared/kernel/compute/backend.js';
-import { describeExitCode, isRunnerExitCode } from '../../../../shared/kernel/compute/exit-codes.js';
-import { canTransition, isTerminal, type SimulationStatus } from '../../../../shared/kernel/status.js';
-import type { Simulation } from '../../../../schemas/generated/types.js';
-import { storedSpec } from '../../../../shared/science/spec/validate-spec.js';
+import type { JobDescription, JobState } from '#shared/kernel/compute/backend.js';
+import { describeExitCode, isRunnerExitCode } from '#shared/kernel/compute/exit-codes.js';
+import { canTransition, isTerminal, type SimulationStatus } from '#shared/kernel/status.js';
+import type { Simulation } from '#schemas/generated/types.js';
+import { storedSpec } from '#shared/science/spec/validate-spec.js';
 
 export type SimulationJob = NonNullable<Simulation['job']>;
 

@@ -1,7 +1,7 @@
-import { jobNameFor, type JobDescription } from '../../../../shared/kernel/compute/backend.js';
-import { StaleVersionError } from '../../../../shared/kernel/errors.js';
-import { storedSpec } from '../../../../shared/science/spec/validate-spec.js';
-import type { Simulation } from '../../../../schemas/generated/types.js';
+import { jobNameFor, type JobDescription } from '#shared/kernel/compute/backend.js';
+import { StaleVersionError } from '#shared/kernel/errors.js';
+import { storedSpec } from '#shared/science/spec/validate-spec.js';
+import type { Simulation } from '#schemas/generated/types.js';
 import { applyPlan } from './apply.js';
 import { withBackoff } from './backoff.js';
 import type { PollerPorts } from './ports.js';

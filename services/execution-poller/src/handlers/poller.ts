@@ -1,7 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSEvent, SQSRecord, Context } from 'aws-lambda';
-import { jobDescriptionFromBatchEvent } from '../../../../shared/kernel/compute/batch-backend.js';
-import { logger } from '../../../../shared/kernel/powertools.js';
+import { jobDescriptionFromBatchEvent } from '#shared/kernel/compute/batch-backend.js';
+import { logger } from '#shared/kernel/powertools.js';
 import { ports } from '../commons.js';
 import { processEvent, type DeliveredEvent } from '../domain/process-event.js';
 

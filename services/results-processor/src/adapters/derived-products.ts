@@ -1,5 +1,5 @@
-import { renderVariablePreview } from '../../../../shared/science/results/preview/index.js';
-import { writeSurfaceMeans } from '../../../../shared/science/results/surface-means.js';
+import { renderVariablePreview } from '#shared/science/results/preview/index.js';
+import { writeSurfaceMeans } from '#shared/science/results/surface-means.js';
 import type { DerivedProducts, PreviewImage } from '../domain/ports.js';
 
 /**

@@ -1,6 +1,6 @@
-import { NotFoundError } from '../../../../shared/kernel/errors.js';
-import type { Caller } from '../../../../shared/kernel/http/identity.js';
-import type { Simulation } from '../../../../schemas/generated/types.js';
+import { NotFoundError } from '#shared/kernel/errors.js';
+import type { Caller } from '#shared/kernel/http/identity.js';
+import type { Simulation } from '#schemas/generated/types.js';
 import type { SimulationReader } from './api-ports.js';
 
 /**

@@ -4,7 +4,7 @@
  * maxes, count-weighted mean, time mean of the surface area-weighted means),
  * then dev - ref and the relative difference in %.
  */
-import type { ComparisonRow, ComparisonStats } from '../../../../schemas/generated/types.js';
+import type { ComparisonRow, ComparisonStats } from '#schemas/generated/types.js';
 import { collectionOfKey, type ResultsMetricsDocument } from './api-documents.js';
 
 export interface VariableSummary {

@@ -10,7 +10,7 @@ import type {
   ResultsMetrics,
   Simulation,
   SimulationResultsStatus,
-} from '../../../../schemas/generated/types.js';
+} from '#schemas/generated/types.js';
 
 export type ResultsProcessingStatus = SimulationResultsStatus['status'];
 

@@ -1,4 +1,4 @@
-import type { Simulation } from '../../../../schemas/generated/types.js';
+import type { Simulation } from '#schemas/generated/types.js';
 
 /** What the results API reads and writes in the results bucket; keys are whole bucket keys. */
 export interface ResultsObjectStore {

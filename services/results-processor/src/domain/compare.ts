@@ -1,9 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ConflictError, ValidationError } from '../../../../shared/kernel/errors.js';
-import type { Caller } from '../../../../shared/kernel/http/identity.js';
-import type { ResultsComparison, Simulation } from '../../../../schemas/generated/types.js';
+import { ConflictError, ValidationError } from '#shared/kernel/errors.js';
+import type { Caller } from '#shared/kernel/http/identity.js';
+import type { ResultsComparison, Simulation } from '#schemas/generated/types.js';
 import { loadVisibleSimulation } from './api-access.js';
 import { compareSummaries, summariseMetrics } from './api-comparison-table.js';
 import {

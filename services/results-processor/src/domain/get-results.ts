@@ -1,11 +1,11 @@
-import { ValidationError, type FieldIssue } from '../../../../shared/kernel/errors.js';
-import type { Caller } from '../../../../shared/kernel/http/identity.js';
+import { ValidationError, type FieldIssue } from '#shared/kernel/errors.js';
+import type { Caller } from '#shared/kernel/http/identity.js';
 import type {
   SimulationResults,
   SimulationResultsCollection,
   SimulationResultsFileMetrics,
   SimulationResultsPreview,
-} from '../../../../schemas/generated/types.js';
+} from '#schemas/generated/types.js';
 import { loadVisibleSimulation } from './api-access.js';
 import {
   asManifest,

@@ -4,7 +4,7 @@
  * time mean of the surface area-weighted means, and the minimum and maximum
  * over all files. Capped so the event stays far below EventBridge's 256 KB.
  */
-import type { NetcdfFileMetrics, ResultsFile } from '../../../../schemas/generated/types.js';
+import type { NetcdfFileMetrics, ResultsFile } from '#schemas/generated/types.js';
 
 export const SUMMARY_SPECIES_LIMIT = 50;
 

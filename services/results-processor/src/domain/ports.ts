@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
-import type { EventPublisher } from '../../../../shared/kernel/events/publisher.js';
-import type { SimulationRepository } from '../../../../shared/kernel/repository/simulations.js';
+import type { EventPublisher } from '#shared/kernel/events/publisher.js';
+import type { SimulationRepository } from '#shared/kernel/repository/simulations.js';
 
 export interface StoredObject {
   /** Full key in the bucket. */

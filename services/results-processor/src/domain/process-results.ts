@@ -4,15 +4,15 @@
  * manifest, metrics and previews, record READY (or FAILED with the reason)
  * and announce it. The simulation's own status is never changed.
  */
-import { simulationResultsFailed, simulationResultsReady } from '../../../../shared/kernel/events/catalog.js';
-import type { OutgoingEvent } from '../../../../shared/kernel/events/publisher.js';
-import { StaleVersionError } from '../../../../shared/kernel/errors.js';
+import { simulationResultsFailed, simulationResultsReady } from '#shared/kernel/events/catalog.js';
+import type { OutgoingEvent } from '#shared/kernel/events/publisher.js';
+import { StaleVersionError } from '#shared/kernel/errors.js';
 import type {
   ResultsManifest,
   ResultsMetrics,
   Simulation,
   SimulationResultsStatus,
-} from '../../../../schemas/generated/types.js';
+} from '#schemas/generated/types.js';
 import { summarizeMetrics, mainCollection, type MetricsSummary } from './metrics-summary.js';
 import type { ResultsPorts } from './ports.js';
 import {

@@ -15,23 +15,23 @@ import {
   contentTypeFor,
   isNetcdfName,
   parseOutputName,
-} from '../../../../shared/science/results/manifest/file-names.js';
-import { HistoryRcError, parseHistoryRc } from '../../../../shared/science/results/manifest/history-rc.js';
+} from '#shared/science/results/manifest/file-names.js';
+import { HistoryRcError, parseHistoryRc } from '#shared/science/results/manifest/history-rc.js';
 import {
   demoModelSchedules,
   expectedOutputs,
   missingOutputs,
   schedulesFromSpec,
-} from '../../../../shared/science/results/manifest/expected-outputs.js';
-import { computeMetrics } from '../../../../shared/science/results/metrics.js';
-import { storedSpec } from '../../../../shared/science/spec/validate-spec.js';
+} from '#shared/science/results/manifest/expected-outputs.js';
+import { computeMetrics } from '#shared/science/results/metrics.js';
+import { storedSpec } from '#shared/science/spec/validate-spec.js';
 import type {
   NetcdfFileMetrics,
   ResultsFile,
   ResultsManifest,
   ResultsMetrics,
   Simulation,
-} from '../../../../schemas/generated/types.js';
+} from '#schemas/generated/types.js';
 import {
   mainCollection,
   previewVariables,

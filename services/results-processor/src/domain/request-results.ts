@@ -4,12 +4,12 @@
  * optionally naming the species to draw.
  */
 import { randomUUID } from 'node:crypto';
-import { ConflictError, NotFoundError, ValidationError } from '../../../../shared/kernel/errors.js';
-import { simulationResultsRequested } from '../../../../shared/kernel/events/catalog.js';
-import type { EventPublisher } from '../../../../shared/kernel/events/publisher.js';
-import type { Caller } from '../../../../shared/kernel/http/identity.js';
-import type { SimulationRepository } from '../../../../shared/kernel/repository/simulations.js';
-import type { SimulationResultsStatus } from '../../../../schemas/generated/types.js';
+import { ConflictError, NotFoundError, ValidationError } from '#shared/kernel/errors.js';
+import { simulationResultsRequested } from '#shared/kernel/events/catalog.js';
+import type { EventPublisher } from '#shared/kernel/events/publisher.js';
+import type { Caller } from '#shared/kernel/http/identity.js';
+import type { SimulationRepository } from '#shared/kernel/repository/simulations.js';
+import type { SimulationResultsStatus } from '#schemas/generated/types.js';
 
 export interface RequestResultsPorts {
   repository: Pick<SimulationRepository, 'get'>;

@@ -1,6 +1,6 @@
-import { NotFoundError, ValidationError } from '../../../../shared/kernel/errors.js';
-import type { Caller } from '../../../../shared/kernel/http/identity.js';
-import type { ResultFileLink } from '../../../../schemas/generated/types.js';
+import { NotFoundError, ValidationError } from '#shared/kernel/errors.js';
+import type { Caller } from '#shared/kernel/http/identity.js';
+import type { ResultFileLink } from '#schemas/generated/types.js';
 import { loadVisibleSimulation } from './api-access.js';
 import { asManifest, MANIFEST_KEY } from './api-documents.js';
 import { simulationPrefix, type ResultsApiPorts } from './api-ports.js';

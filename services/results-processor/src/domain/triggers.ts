@@ -3,8 +3,8 @@
  * do. The trigger's id is recorded on the simulation's `results`, so a message
  * delivered twice processes once, while a requested reprocess runs again.
  */
-import { DetailType } from '../../../../shared/kernel/events/catalog.js';
-import type { Simulation } from '../../../../schemas/generated/types.js';
+import { DetailType } from '#shared/kernel/events/catalog.js';
+import type { Simulation } from '#schemas/generated/types.js';
 
 /** An EventBridge event as a rule delivers it to the results queue. */
 export interface DeliveredEvent {

@@ -1,7 +1,7 @@
-import { callerFrom } from '../../../../shared/kernel/http/identity.js';
-import { httpHandler } from '../../../../shared/kernel/http/handler.js';
-import { pathParameter } from '../../../../shared/kernel/http/request.js';
-import { json } from '../../../../shared/kernel/http/responses.js';
+import { callerFrom } from '#shared/kernel/http/identity.js';
+import { httpHandler } from '#shared/kernel/http/handler.js';
+import { pathParameter } from '#shared/kernel/http/request.js';
+import { json } from '#shared/kernel/http/responses.js';
 import { apiConfig, repository, store } from '../api-commons.js';
 import { getResultFile } from '../domain/result-file.js';
 

@@ -1,6 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { logger } from '../../../../shared/kernel/powertools.js';
+import { logger } from '#shared/kernel/powertools.js';
 import { ports } from '../processing-ports.js';
 import { config } from '../config.js';
 import { processResultsEvent } from '../domain/process-results.js';

@@ -1,7 +1,7 @@
-import { callerFrom } from '../../../../shared/kernel/http/identity.js';
-import { httpHandler } from '../../../../shared/kernel/http/handler.js';
-import { bodyText, pathParameter } from '../../../../shared/kernel/http/request.js';
-import { json } from '../../../../shared/kernel/http/responses.js';
+import { callerFrom } from '#shared/kernel/http/identity.js';
+import { httpHandler } from '#shared/kernel/http/handler.js';
+import { bodyText, pathParameter } from '#shared/kernel/http/request.js';
+import { json } from '#shared/kernel/http/responses.js';
 import { publisher, repository } from '../commons.js';
 import { parseResultsRequest, requestResults } from '../domain/request-results.js';
 

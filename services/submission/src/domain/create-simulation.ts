@@ -1,12 +1,8 @@
-import {
-  IdempotencyMismatchError,
-  LimitExceededError,
-  ValidationError,
-} from '../../../../shared/kernel/errors.js';
-import { simulationSubmitted } from '../../../../shared/kernel/events/catalog.js';
-import type { Caller } from '../../../../shared/kernel/http/identity.js';
-import { storedSpec } from '../../../../shared/science/spec/validate-spec.js';
-import type { Simulation } from '../../../../schemas/generated/types.js';
+import { IdempotencyMismatchError, LimitExceededError, ValidationError } from '#shared/kernel/errors.js';
+import { simulationSubmitted } from '#shared/kernel/events/catalog.js';
+import type { Caller } from '#shared/kernel/http/identity.js';
+import { storedSpec } from '#shared/science/spec/validate-spec.js';
+import type { Simulation } from '#schemas/generated/types.js';
 import { idempotentSimulationId, newSimulationId, requestFingerprint } from './ids.js';
 import type { CreateSimulationPorts, SubmissionPorts } from './ports.js';
 import { buildRunDirectory, storeRunDirectory } from './run-directory.js';

@@ -1,7 +1,7 @@
-import type { Caller } from '../../../../shared/kernel/http/identity.js';
-import { planInputs } from '../../../../shared/science/inputs/plan-inputs.js';
-import { storedSpec } from '../../../../shared/science/spec/validate-spec.js';
-import type { InputPlan } from '../../../../schemas/generated/types.js';
+import type { Caller } from '#shared/kernel/http/identity.js';
+import { planInputs } from '#shared/science/inputs/plan-inputs.js';
+import { storedSpec } from '#shared/science/spec/validate-spec.js';
+import type { InputPlan } from '#schemas/generated/types.js';
 import { loadVisibleSimulation } from './access.js';
 import type { SubmissionPorts } from './ports.js';
 

@@ -1,7 +1,7 @@
-import { NoLogsYetError, ValidationError } from '../../../../shared/kernel/errors.js';
-import type { Caller } from '../../../../shared/kernel/http/identity.js';
-import type { LogReader } from '../../../../shared/kernel/logs/log-reader.js';
-import type { SimulationRepository } from '../../../../shared/kernel/repository/simulations.js';
+import { NoLogsYetError, ValidationError } from '#shared/kernel/errors.js';
+import type { Caller } from '#shared/kernel/http/identity.js';
+import type { LogReader } from '#shared/kernel/logs/log-reader.js';
+import type { SimulationRepository } from '#shared/kernel/repository/simulations.js';
 import { loadVisibleSimulation } from './access.js';
 
 export interface LogsQuery {

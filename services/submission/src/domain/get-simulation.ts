@@ -1,5 +1,5 @@
-import type { Caller } from '../../../../shared/kernel/http/identity.js';
-import type { Simulation } from '../../../../schemas/generated/types.js';
+import type { Caller } from '#shared/kernel/http/identity.js';
+import type { Simulation } from '#schemas/generated/types.js';
 import { loadVisibleSimulation } from './access.js';
 import type { SubmissionPorts } from './ports.js';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ulid } from 'ulid';
-import { stableStringify } from '../../../../shared/kernel/stable-json.js';
+import { stableStringify } from '#shared/kernel/stable-json.js';
 
 const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
 

@@ -1,12 +1,12 @@
-import { ValidationError } from '../../../../shared/kernel/errors.js';
-import type { Caller } from '../../../../shared/kernel/http/identity.js';
-import { issuesFromAjv, ajv } from '../../../../shared/kernel/validation/ajv.js';
+import { ValidationError } from '#shared/kernel/errors.js';
+import type { Caller } from '#shared/kernel/http/identity.js';
+import { issuesFromAjv, ajv } from '#shared/kernel/validation/ajv.js';
 import type {
   ListSimulationsQuery,
   ListSimulationsResponse,
   Simulation,
   SimulationSummary,
-} from '../../../../schemas/generated/types.js';
+} from '#schemas/generated/types.js';
 import type { SubmissionPorts } from './ports.js';
 
 const validateQuery = ajv.getSchema<ListSimulationsQuery>(

@@ -2,18 +2,18 @@
  * POST /simulation-plans and POST /estimates: what a submission would do with
  * a spec, computed without storing anything or publishing any event.
  */
-import { estimateRun } from '../../../../shared/science/estimate/estimate-run.js';
-import { planInputs } from '../../../../shared/science/inputs/plan-inputs.js';
-import type { GeneratedRunDirectory } from '../../../../shared/science/rundir/generate.js';
-import { metFieldLabel } from '../../../../shared/science/spec/rundir-rules.js';
-import type { ResolvedSimulationSpec } from '../../../../shared/science/spec/validate-spec.js';
+import { estimateRun } from '#shared/science/estimate/estimate-run.js';
+import { planInputs } from '#shared/science/inputs/plan-inputs.js';
+import type { GeneratedRunDirectory } from '#shared/science/rundir/generate.js';
+import { metFieldLabel } from '#shared/science/spec/rundir-rules.js';
+import type { ResolvedSimulationSpec } from '#shared/science/spec/validate-spec.js';
 import type {
   PlanWarning,
   PlannedRunDirectory,
   RunDirectorySummary,
   RunEstimate,
   SimulationPlan,
-} from '../../../../schemas/generated/types.js';
+} from '#schemas/generated/types.js';
 import { buildRunDirectory } from './run-directory.js';
 import { validateSubmission, type SubmissionRules } from './validate-submission.js';
 

@@ -1,5 +1,5 @@
-import type { EventPublisher } from '../../../../shared/kernel/events/publisher.js';
-import type { SimulationRepository } from '../../../../shared/kernel/repository/simulations.js';
+import type { EventPublisher } from '#shared/kernel/events/publisher.js';
+import type { SimulationRepository } from '#shared/kernel/repository/simulations.js';
 
 /** What the submission domain needs from the outside world, injected by the handlers (or tests). */
 export interface SubmissionPorts {

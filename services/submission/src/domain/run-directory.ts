@@ -3,13 +3,10 @@
  * spec and stored under `simulations/<id>/rundir/` in the results bucket before
  * the simulation exists, so a job never starts without its configuration.
  */
-import { ValidationError, type FieldIssue } from '../../../../shared/kernel/errors.js';
-import { planInputs } from '../../../../shared/science/inputs/plan-inputs.js';
-import {
-  generateRunDirectory,
-  type GeneratedRunDirectory,
-} from '../../../../shared/science/rundir/generate.js';
-import type { ResolvedSimulationSpec } from '../../../../shared/science/spec/validate-spec.js';
+import { ValidationError, type FieldIssue } from '#shared/kernel/errors.js';
+import { planInputs } from '#shared/science/inputs/plan-inputs.js';
+import { generateRunDirectory, type GeneratedRunDirectory } from '#shared/science/rundir/generate.js';
+import type { ResolvedSimulationSpec } from '#shared/science/spec/validate-spec.js';
 import type { ObjectStore, PutObjectInput } from './ports.js';
 
 /** The file next to the configuration files that says where they came from. */

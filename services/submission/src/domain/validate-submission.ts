@@ -1,8 +1,5 @@
-import { ValidationError, type FieldIssue } from '../../../../shared/kernel/errors.js';
-import {
-  validateSimulationSpec,
-  type ResolvedSimulationSpec,
-} from '../../../../shared/science/spec/validate-spec.js';
+import { ValidationError, type FieldIssue } from '#shared/kernel/errors.js';
+import { validateSimulationSpec, type ResolvedSimulationSpec } from '#shared/science/spec/validate-spec.js';
 
 export interface SubmissionRules {
   /** Only the local platform runs jobs on the `local` backend. */

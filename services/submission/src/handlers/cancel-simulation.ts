@@ -1,8 +1,8 @@
-import { callerFrom } from '../../../../shared/kernel/http/identity.js';
-import { httpHandler } from '../../../../shared/kernel/http/handler.js';
-import { pathParameter } from '../../../../shared/kernel/http/request.js';
-import { json } from '../../../../shared/kernel/http/responses.js';
-import { logger } from '../../../../shared/kernel/powertools.js';
+import { callerFrom } from '#shared/kernel/http/identity.js';
+import { httpHandler } from '#shared/kernel/http/handler.js';
+import { pathParameter } from '#shared/kernel/http/request.js';
+import { json } from '#shared/kernel/http/responses.js';
+import { logger } from '#shared/kernel/powertools.js';
 import { publisher, repository } from '../commons.js';
 import { cancelSimulation } from '../domain/cancel-simulation.js';
 

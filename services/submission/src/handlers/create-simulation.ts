@@ -1,8 +1,8 @@
-import { callerFrom } from '../../../../shared/kernel/http/identity.js';
-import { httpHandler } from '../../../../shared/kernel/http/handler.js';
-import { header, jsonBody } from '../../../../shared/kernel/http/request.js';
-import { json } from '../../../../shared/kernel/http/responses.js';
-import { logger, metrics } from '../../../../shared/kernel/powertools.js';
+import { callerFrom } from '#shared/kernel/http/identity.js';
+import { httpHandler } from '#shared/kernel/http/handler.js';
+import { header, jsonBody } from '#shared/kernel/http/request.js';
+import { json } from '#shared/kernel/http/responses.js';
+import { logger, metrics } from '#shared/kernel/powertools.js';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { createS3ObjectStore, submissionS3Client } from '../adapters/s3-object-store.js';
 import { repository, publisher } from '../commons.js';

@@ -1,9 +1,9 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { callerFrom } from '../../../../shared/kernel/http/identity.js';
-import { httpHandler } from '../../../../shared/kernel/http/handler.js';
-import { pathParameter } from '../../../../shared/kernel/http/request.js';
-import { json } from '../../../../shared/kernel/http/responses.js';
-import { createCloudWatchLogReader } from '../../../../shared/kernel/logs/log-reader.js';
+import { callerFrom } from '#shared/kernel/http/identity.js';
+import { httpHandler } from '#shared/kernel/http/handler.js';
+import { pathParameter } from '#shared/kernel/http/request.js';
+import { json } from '#shared/kernel/http/responses.js';
+import { createCloudWatchLogReader } from '#shared/kernel/logs/log-reader.js';
 import { repository } from '../commons.js';
 import { config } from '../config.js';
 import { getLogs, parseLogsQuery } from '../domain/get-logs.js';

@@ -1,6 +1,6 @@
-import { httpHandler } from '../../../../shared/kernel/http/handler.js';
-import { json } from '../../../../shared/kernel/http/responses.js';
-import type { HealthResponse } from '../../../../schemas/generated/types.js';
+import { httpHandler } from '#shared/kernel/http/handler.js';
+import { json } from '#shared/kernel/http/responses.js';
+import type { HealthResponse } from '#schemas/generated/types.js';
 import { config } from '../config.js';
 
 /** GET /health: unauthenticated liveness. */

@@ -1,6 +1,6 @@
-import { callerFrom } from '../../../../shared/kernel/http/identity.js';
-import { httpHandler } from '../../../../shared/kernel/http/handler.js';
-import { json } from '../../../../shared/kernel/http/responses.js';
+import { callerFrom } from '#shared/kernel/http/identity.js';
+import { httpHandler } from '#shared/kernel/http/handler.js';
+import { json } from '#shared/kernel/http/responses.js';
 import { repository } from '../commons.js';
 import { listSimulations, parseListQuery } from '../domain/list-simulations.js';
 

@@ -10,7 +10,7 @@
  * new file every `duration`, stamped at its first record; 'End' means one
  * record at the end. A months-only span follows calendar month boundaries.
  */
-import type { DiagnosticFrequency } from '../../../../schemas/generated/types.js';
+import type { DiagnosticFrequency } from '#schemas/generated/types.js';
 import type { CollectionSchedule } from './history-rc.js';
 import { HEMCO_COLLECTION, RESTART_COLLECTION, historyFileName } from './file-names.js';
 import { addSpan, hours, type Span } from './schedule.js';

@@ -20,8 +20,8 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
-import { NetcdfReader } from '../../../../shared/science/netcdf/reader.js';
-import { s3rverClient } from '../../../helpers/s3rver-client.js';
+import { NetcdfReader } from '#shared/science/netcdf/reader.js';
+import { s3rverClient } from '#test/helpers/s3rver-client.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const MAIN = path.join(repoRoot, 'containers/demo-model/src/main.ts');

@@ -7,12 +7,12 @@ import {
   startPlatformProcess,
   tempDataDir,
   type RunningPlatform,
-} from '../../../helpers/platform-process.js';
-import { repoRoot } from '../../../helpers/local-dynamodb.js';
-import { parseInputList } from '../../../../containers/runner/src/inputs-list.js';
-import { planInputs } from '../../../../shared/science/inputs/plan-inputs.js';
-import { validateSimulationSpec } from '../../../../shared/science/spec/validate-spec.js';
-import { s3rverClient } from '../../../helpers/s3rver-client.js';
+} from '#test/helpers/platform-process.js';
+import { repoRoot } from '#test/helpers/local-dynamodb.js';
+import { parseInputList } from '#containers/runner/src/inputs-list.js';
+import { planInputs } from '#shared/science/inputs/plan-inputs.js';
+import { validateSimulationSpec } from '#shared/science/spec/validate-spec.js';
+import { s3rverClient } from '#test/helpers/s3rver-client.js';
 
 const TERMINAL = ['SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT'];
 const NETCDF = path.join(repoRoot, 'test/fixtures/geoschem_nc/GEOSChem.SpeciesConc.20180505_0000z.nc4');

@@ -21,8 +21,8 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
-import { EXIT_CODES } from '../../../../shared/kernel/compute/exit-codes.js';
-import { s3rverClient } from '../../../helpers/s3rver-client.js';
+import { EXIT_CODES } from '#shared/kernel/compute/exit-codes.js';
+import { s3rverClient } from '#test/helpers/s3rver-client.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../../..');

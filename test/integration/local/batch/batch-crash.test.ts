@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { LocalBatch } from '../../../../local/batch/job-runner.js';
-import type { BatchJobDetail } from '../../../../local/batch/types.js';
+import { LocalBatch } from '#local/batch/job-runner.js';
+import type { BatchJobDetail } from '#local/batch/types.js';
 
 jest.setTimeout(60_000);
 

@@ -11,8 +11,8 @@ import {
   SubmitJobCommand,
   TerminateJobCommand,
 } from '@aws-sdk/client-batch';
-import { LocalBatch } from '../../../../local/batch/job-runner.js';
-import { batchJobStateChangeEntry, listenBatchEndpoint } from '../../../../local/batch/batch-endpoint.js';
+import { LocalBatch } from '#local/batch/job-runner.js';
+import { batchJobStateChangeEntry, listenBatchEndpoint } from '#local/batch/batch-endpoint.js';
 
 jest.setTimeout(30_000);
 

@@ -8,8 +8,8 @@ import {
   HOST_RESTARTED_REASON,
   LocalBatch,
   type LocalBatchOptions,
-} from '../../../../local/batch/job-runner.js';
-import type { BatchJobDetail } from '../../../../local/batch/types.js';
+} from '#local/batch/job-runner.js';
+import type { BatchJobDetail } from '#local/batch/types.js';
 
 jest.setTimeout(30_000);
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { api, startPlatformProcess, type RunningPlatform } from '../../../helpers/platform-process.js';
-import { exampleSpec } from '../../../helpers/specs.js';
+import { api, startPlatformProcess, type RunningPlatform } from '#test/helpers/platform-process.js';
+import { exampleSpec } from '#test/helpers/specs.js';
 
 let platform: RunningPlatform;
 let token: string;

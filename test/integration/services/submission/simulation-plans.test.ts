@@ -8,11 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { generateRunDirectory } from '../../../../shared/science/rundir/generate.js';
-import { validateSimulationSpec } from '../../../../shared/science/spec/validate-spec.js';
-import { api, startPlatformProcess, type RunningPlatform } from '../../../helpers/platform-process.js';
-import { exampleSpec } from '../../../helpers/specs.js';
-import { s3rverClient } from '../../../helpers/s3rver-client.js';
+import { generateRunDirectory } from '#shared/science/rundir/generate.js';
+import { validateSimulationSpec } from '#shared/science/spec/validate-spec.js';
+import { api, startPlatformProcess, type RunningPlatform } from '#test/helpers/platform-process.js';
+import { exampleSpec } from '#test/helpers/specs.js';
+import { s3rverClient } from '#test/helpers/s3rver-client.js';
 
 let platform: RunningPlatform;
 let alice: string;

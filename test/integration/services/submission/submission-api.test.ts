@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDynamoSimulationRepository } from '../../../../shared/kernel/repository/simulations.js';
-import { api, startPlatformProcess, type RunningPlatform } from '../../../helpers/platform-process.js';
-import { exampleSpec } from '../../../helpers/specs.js';
+import { createDynamoSimulationRepository } from '#shared/kernel/repository/simulations.js';
+import { api, startPlatformProcess, type RunningPlatform } from '#test/helpers/platform-process.js';
+import { exampleSpec } from '#test/helpers/specs.js';
 
 let platform: RunningPlatform;
 let alice: string;

@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runCli, type CliIo } from '../../../../cli/main.js';
-import type { FileMetrics } from '../../../../shared/science/results/metrics.js';
+import { runCli, type CliIo } from '#cli/main.js';
+import type { FileMetrics } from '#shared/science/results/metrics.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../fixtures/geoschem_nc/', import.meta.url));
 

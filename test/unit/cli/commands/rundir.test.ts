@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { runCli, type CliIo } from '../../../../cli/main.js';
+import { runCli, type CliIo } from '#cli/main.js';
 
 let tmp: string;
 

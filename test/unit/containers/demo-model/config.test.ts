@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DemoConfigError, loadDemoConfig, parseS3Uri } from '../../../../containers/demo-model/src/config.js';
+import { DemoConfigError, loadDemoConfig, parseS3Uri } from '#containers/demo-model/src/config.js';
 
 const SPEC = {
   name: 'demo config test',

@@ -5,11 +5,11 @@ import {
   seedFrom,
   seededRandom,
   tropopauseKm,
-} from '../../../../containers/demo-model/src/fields.js';
-import { horizontalGrid, verticalGrid } from '../../../../containers/demo-model/src/grid.js';
-import { roundMantissa } from '../../../../containers/demo-model/src/output.js';
-import { speciesFor } from '../../../../containers/demo-model/src/species.js';
-import type { SimulationType } from '../../../../schemas/generated/types.js';
+} from '#containers/demo-model/src/fields.js';
+import { horizontalGrid, verticalGrid } from '#containers/demo-model/src/grid.js';
+import { roundMantissa } from '#containers/demo-model/src/output.js';
+import { speciesFor } from '#containers/demo-model/src/species.js';
+import type { SimulationType } from '#schemas/generated/types.js';
 
 const grid = horizontalGrid({ resolution: '4x5' }, 'merra2');
 const vertical = verticalGrid(47);

@@ -5,8 +5,8 @@ import {
   cellAreas,
   horizontalGrid,
   verticalGrid,
-} from '../../../../containers/demo-model/src/grid.js';
-import type { GridResolution, NestedDomain } from '../../../../schemas/generated/types.js';
+} from '#containers/demo-model/src/grid.js';
+import type { GridResolution, NestedDomain } from '#schemas/generated/types.js';
 
 const range = (from: number, to: number, step: number): number[] =>
   Array.from({ length: Math.round((to - from) / step) + 1 }, (_, i) => from + i * step);

@@ -4,7 +4,7 @@ import {
   fileStamp,
   planDiagnostics,
   unitsStamp,
-} from '../../../../containers/demo-model/src/schedule.js';
+} from '#containers/demo-model/src/schedule.js';
 
 const at = (iso: string): Date => new Date(iso);
 

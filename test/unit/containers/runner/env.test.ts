@@ -1,11 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { parseRunnerEnv } from '../../../../containers/runner/src/env.js';
-import { ConfigurationError } from '../../../../containers/runner/src/failures.js';
+import { parseRunnerEnv } from '#containers/runner/src/env.js';
+import { ConfigurationError } from '#containers/runner/src/failures.js';
 import {
   classicExecutableFor,
   gchpExecutableFor,
   simulationTypeOf,
-} from '../../../../containers/runner/src/executable.js';
+} from '#containers/runner/src/executable.js';
 
 const BASE = { SIMULATION_ID: 'sim_01JABC', RESULTS_BUCKET: 'gcr-results' };
 

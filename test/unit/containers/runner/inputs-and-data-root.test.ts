@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { configuredDataRoot, rewriteDataRoot } from '../../../../containers/runner/src/data-root.js';
-import { parseInputList } from '../../../../containers/runner/src/inputs-list.js';
+import { configuredDataRoot, rewriteDataRoot } from '#containers/runner/src/data-root.js';
+import { parseInputList } from '#containers/runner/src/inputs-list.js';
 
 describe('the input list of a run directory', () => {
   it('reads paths and sizes from "files", strings or records, without duplicates', () => {

@@ -4,7 +4,7 @@ import {
   hostfile,
   mpirunArgs,
   parseMultiNodeEnv,
-} from '../../../../containers/runner/src/multi-node.js';
+} from '#containers/runner/src/multi-node.js';
 
 describe('GCHP multi-node launch', () => {
   it('is off for a single-node job', () => {

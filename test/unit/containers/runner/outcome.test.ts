@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { modelOutcome, type ModelEnd } from '../../../../containers/runner/src/outcome.js';
+import { modelOutcome, type ModelEnd } from '#containers/runner/src/outcome.js';
 
 const end = (change: Partial<ModelEnd>): ModelEnd => ({
   code: 0,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { jobVcpus, requestedVcpus } from '../../../../containers/runner/src/vcpus.js';
+import { jobVcpus, requestedVcpus } from '#containers/runner/src/vcpus.js';
 
 describe("the job's vCPU count for OMP_NUM_THREADS", () => {
   it('takes GCR_VCPUS when the platform set it', () => {

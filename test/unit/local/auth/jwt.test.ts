@@ -14,7 +14,7 @@ import {
   signLocalToken,
   toHttpApiClaims,
   verifyLocalToken,
-} from '../../../../local/auth/jwt.js';
+} from '#local/auth/jwt.js';
 
 let dataDir: string;
 const dirs: string[] = [];

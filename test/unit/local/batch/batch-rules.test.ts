@@ -2,16 +2,16 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { globMatches, shouldRetry } from '../../../../local/batch/retry-strategy.js';
+import { globMatches, shouldRetry } from '#local/batch/retry-strategy.js';
 import {
   parseDescribeJobs,
   parseListJobs,
   parseStopJob,
   parseSubmitJob,
-} from '../../../../local/batch/submit-request.js';
-import { resolveJobDefinition, resolveJobQueue } from '../../../../local/batch/job-definitions.js';
-import { JobStore, type StoredJob } from '../../../../local/batch/job-store.js';
-import { BatchClientError } from '../../../../local/batch/types.js';
+} from '#local/batch/submit-request.js';
+import { resolveJobDefinition, resolveJobQueue } from '#local/batch/job-definitions.js';
+import { JobStore, type StoredJob } from '#local/batch/job-store.js';
+import { BatchClientError } from '#local/batch/types.js';
 
 const SPOT_RETRY = {
   attempts: 3,

@@ -1,10 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
-import {
-  matchesEventPattern,
-  validateEventPattern,
-  type EventPattern,
-} from '../../../../local/eventbridge/pattern.js';
+import { matchesEventPattern, validateEventPattern, type EventPattern } from '#local/eventbridge/pattern.js';
 
 interface PatternCase {
   name: string;

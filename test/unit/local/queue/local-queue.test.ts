@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { LocalQueue, LocalQueueError, type LocalQueueOptions } from '../../../../local/queue/local-queue.js';
+import { LocalQueue, LocalQueueError, type LocalQueueOptions } from '#local/queue/local-queue.js';
 
 const T0 = Date.UTC(2025, 0, 1, 12, 0, 0);
 

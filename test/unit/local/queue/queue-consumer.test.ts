@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { LocalQueue, type LocalQueueOptions } from '../../../../local/queue/local-queue.js';
+import { LocalQueue, type LocalQueueOptions } from '#local/queue/local-queue.js';
 import {
   HandlerInvocationError,
   InvalidBatchResponseError,
@@ -12,7 +12,7 @@ import {
   startQueueConsumer,
   type QueueConsumer,
   type QueueConsumerOptions,
-} from '../../../../local/queue/queue-consumer.js';
+} from '#local/queue/queue-consumer.js';
 
 /** Waits until `cond` holds, polling; fails only after a generous timeout. */
 async function waitFor(cond: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {

@@ -1,10 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import type { FileMetrics, VariableMetrics } from '../../../../shared/science/results/metrics.js';
-import {
-  compareWithReference,
-  median,
-  relativeDifference,
-} from '../../../../scripts/bench/results-compare.js';
+import type { FileMetrics, VariableMetrics } from '#shared/science/results/metrics.js';
+import { compareWithReference, median, relativeDifference } from '#scripts/bench/results-compare.js';
 
 function variable(name: string, values: Partial<VariableMetrics>): VariableMetrics {
   return {

@@ -9,14 +9,14 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { computeMetrics } from '../../../../shared/science/results/metrics.js';
-import { compareWithReference, type ReferenceMetrics } from '../../../../scripts/bench/results-compare.js';
+import { computeMetrics } from '#shared/science/results/metrics.js';
+import { compareWithReference, type ReferenceMetrics } from '#scripts/bench/results-compare.js';
 import {
   benchFile,
   benchFileName,
   benchSpecies,
   type BenchFileParameters,
-} from '../../../../scripts/bench/results-file.js';
+} from '#scripts/bench/results-file.js';
 
 const XARRAY_SCRIPT = fileURLToPath(new URL('../../../../scripts/bench/results_xarray.py', import.meta.url));
 const dir = mkdtempSync(path.join(tmpdir(), 'gcr-bench-results-test-'));

@@ -4,7 +4,7 @@ import {
   canTransition,
   isTerminal,
   type SimulationStatus,
-} from '../../../../shared/kernel/status.js';
+} from '#shared/kernel/status.js';
 
 /**
  * Written out by hand from the design's status model (not derived from the

@@ -2,13 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   createDynamoSimulationRepository,
   type SimulationRepository,
-} from '../../../../../shared/kernel/repository/simulations.js';
-import type { OutgoingEvent } from '../../../../../shared/kernel/events/publisher.js';
-import { findDueSimulations } from '../../../../../services/execution-finder/src/domain/find-due.js';
-import type { SimulationPollRequestedDetail } from '../../../../../schemas/generated/types.js';
-import { ajv } from '../../../../../shared/kernel/validation/ajv.js';
-import { startLocalDynamo } from '../../../../helpers/local-dynamodb.js';
-import { aSimulation } from '../../../../helpers/simulations.js';
+} from '#shared/kernel/repository/simulations.js';
+import type { OutgoingEvent } from '#shared/kernel/events/publisher.js';
+import { findDueSimulations } from '#services/execution-finder/src/domain/find-due.js';
+import type { SimulationPollRequestedDetail } from '#schemas/generated/types.js';
+import { ajv } from '#shared/kernel/validation/ajv.js';
+import { startLocalDynamo } from '#test/helpers/local-dynamodb.js';
+import { aSimulation } from '#test/helpers/simulations.js';
 
 let dynamo: Awaited<ReturnType<typeof startLocalDynamo>>;
 let repository: SimulationRepository;

@@ -3,20 +3,17 @@ import fc from 'fast-check';
 import {
   createDynamoSimulationRepository,
   type SimulationRepository,
-} from '../../../../../shared/kernel/repository/simulations.js';
-import type { OutgoingEvent } from '../../../../../shared/kernel/events/publisher.js';
-import type { JobDescription } from '../../../../../shared/kernel/compute/backend.js';
-import type { PollerPorts } from '../../../../../services/execution-poller/src/domain/ports.js';
-import { processEvent } from '../../../../../services/execution-poller/src/domain/process-event.js';
-import { observeJob, pollSimulations } from '../../../../../services/execution-poller/src/domain/observe.js';
-import {
-  submitPending,
-  SUBMIT_CLAIM_TTL_MS,
-} from '../../../../../services/execution-poller/src/domain/submit-pending.js';
-import { ABANDONED_EVENT_AGE_MS } from '../../../../../shared/kernel/events/outbox.js';
-import { startLocalDynamo } from '../../../../helpers/local-dynamodb.js';
-import { FakeBackend } from '../../../../helpers/fake-backend.js';
-import { aSimulation } from '../../../../helpers/simulations.js';
+} from '#shared/kernel/repository/simulations.js';
+import type { OutgoingEvent } from '#shared/kernel/events/publisher.js';
+import type { JobDescription } from '#shared/kernel/compute/backend.js';
+import type { PollerPorts } from '#services/execution-poller/src/domain/ports.js';
+import { processEvent } from '#services/execution-poller/src/domain/process-event.js';
+import { observeJob, pollSimulations } from '#services/execution-poller/src/domain/observe.js';
+import { submitPending, SUBMIT_CLAIM_TTL_MS } from '#services/execution-poller/src/domain/submit-pending.js';
+import { ABANDONED_EVENT_AGE_MS } from '#shared/kernel/events/outbox.js';
+import { startLocalDynamo } from '#test/helpers/local-dynamodb.js';
+import { FakeBackend } from '#test/helpers/fake-backend.js';
+import { aSimulation } from '#test/helpers/simulations.js';
 
 let dynamo: Awaited<ReturnType<typeof startLocalDynamo>>;
 let repository: SimulationRepository;

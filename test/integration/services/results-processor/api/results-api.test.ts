@@ -4,10 +4,10 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { runCli } from '../../../../../cli/main.js';
-import { localSubFor } from '../../../../../local/auth/jwt.js';
-import { api, startPlatformProcess, type RunningPlatform } from '../../../../helpers/platform-process.js';
-import { aSimulation } from '../../../../helpers/simulations.js';
+import { runCli } from '#cli/main.js';
+import { localSubFor } from '#local/auth/jwt.js';
+import { api, startPlatformProcess, type RunningPlatform } from '#test/helpers/platform-process.js';
+import { aSimulation } from '#test/helpers/simulations.js';
 import {
   platformStores,
   writeFinishedRun,

@@ -6,29 +6,26 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
-import type { OutgoingEvent } from '../../../../../shared/kernel/events/publisher.js';
-import { readSurfaceMeans } from '../../../../../shared/science/results/surface-means.js';
+import type { OutgoingEvent } from '#shared/kernel/events/publisher.js';
+import { readSurfaceMeans } from '#shared/science/results/surface-means.js';
 import {
   createDynamoSimulationRepository,
   type SimulationRepository,
-} from '../../../../../shared/kernel/repository/simulations.js';
-import { derivedProducts } from '../../../../../services/results-processor/src/adapters/derived-products.js';
-import { s3ResultsStore } from '../../../../../services/results-processor/src/adapters/s3-results-store.js';
-import { processResultsEvent } from '../../../../../services/results-processor/src/domain/process-results.js';
-import type {
-  ResultsPorts,
-  ResultsStore,
-} from '../../../../../services/results-processor/src/domain/ports.js';
-import { isTransientError } from '../../../../../services/results-processor/src/domain/transient.js';
-import type { DeliveredEvent } from '../../../../../services/results-processor/src/domain/triggers.js';
+} from '#shared/kernel/repository/simulations.js';
+import { derivedProducts } from '#services/results-processor/src/adapters/derived-products.js';
+import { s3ResultsStore } from '#services/results-processor/src/adapters/s3-results-store.js';
+import { processResultsEvent } from '#services/results-processor/src/domain/process-results.js';
+import type { ResultsPorts, ResultsStore } from '#services/results-processor/src/domain/ports.js';
+import { isTransientError } from '#services/results-processor/src/domain/transient.js';
+import type { DeliveredEvent } from '#services/results-processor/src/domain/triggers.js';
 import type {
   ResultsManifest,
   ResultsMetrics,
   Simulation,
   SimulationResultsReadyDetail,
-} from '../../../../../schemas/generated/types.js';
-import { repoRoot, startLocalDynamo } from '../../../../helpers/local-dynamodb.js';
-import { aSimulation, storedDemoSpec } from '../../../../helpers/simulations.js';
+} from '#schemas/generated/types.js';
+import { repoRoot, startLocalDynamo } from '#test/helpers/local-dynamodb.js';
+import { aSimulation, storedDemoSpec } from '#test/helpers/simulations.js';
 
 const BUCKET = 'gcr-results';
 const FIXTURES = path.join(repoRoot, 'test/fixtures/geoschem_nc');

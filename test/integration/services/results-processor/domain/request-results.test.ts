@@ -1,19 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ConflictError, NotFoundError, ValidationError } from '../../../../../shared/kernel/errors.js';
-import type { OutgoingEvent } from '../../../../../shared/kernel/events/publisher.js';
-import type { Caller } from '../../../../../shared/kernel/http/identity.js';
+import { ConflictError, NotFoundError, ValidationError } from '#shared/kernel/errors.js';
+import type { OutgoingEvent } from '#shared/kernel/events/publisher.js';
+import type { Caller } from '#shared/kernel/http/identity.js';
 import {
   createDynamoSimulationRepository,
   type SimulationRepository,
-} from '../../../../../shared/kernel/repository/simulations.js';
+} from '#shared/kernel/repository/simulations.js';
 import {
   parseResultsRequest,
   requestResults,
   type RequestResultsPorts,
-} from '../../../../../services/results-processor/src/domain/request-results.js';
-import { triggerOf } from '../../../../../services/results-processor/src/domain/triggers.js';
-import { startLocalDynamo } from '../../../../helpers/local-dynamodb.js';
-import { aSimulation } from '../../../../helpers/simulations.js';
+} from '#services/results-processor/src/domain/request-results.js';
+import { triggerOf } from '#services/results-processor/src/domain/triggers.js';
+import { startLocalDynamo } from '#test/helpers/local-dynamodb.js';
+import { aSimulation } from '#test/helpers/simulations.js';
 
 let dynamo: Awaited<ReturnType<typeof startLocalDynamo>>;
 let repository: SimulationRepository;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTokenBucket } from '../../../../../shared/kernel/rate-limit/token-bucket.js';
-import { startLocalDynamo } from '../../../../helpers/local-dynamodb.js';
+import { createTokenBucket } from '#shared/kernel/rate-limit/token-bucket.js';
+import { startLocalDynamo } from '#test/helpers/local-dynamodb.js';
 
 let dynamo: Awaited<ReturnType<typeof startLocalDynamo>>;
 

@@ -1,17 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import {
-  StaleVersionError,
-  InvalidTransitionError,
-  ValidationError,
-} from '../../../../../shared/kernel/errors.js';
+import { StaleVersionError, InvalidTransitionError, ValidationError } from '#shared/kernel/errors.js';
 import {
   createDynamoSimulationRepository,
   type SimulationRepository,
-} from '../../../../../shared/kernel/repository/simulations.js';
-import { shardOf } from '../../../../../shared/kernel/repository/keys.js';
-import { startLocalDynamo } from '../../../../helpers/local-dynamodb.js';
-import { aSimulation } from '../../../../helpers/simulations.js';
+} from '#shared/kernel/repository/simulations.js';
+import { shardOf } from '#shared/kernel/repository/keys.js';
+import { startLocalDynamo } from '#test/helpers/local-dynamodb.js';
+import { aSimulation } from '#test/helpers/simulations.js';
 
 const SHARDS = 4;
 let dynamo: Awaited<ReturnType<typeof startLocalDynamo>>;

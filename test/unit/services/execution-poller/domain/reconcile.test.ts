@@ -1,9 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  currentAttempt,
-  planFromJob,
-} from '../../../../../services/execution-poller/src/domain/reconcile.js';
-import { aJob, aSimulation } from '../../../../helpers/simulations.js';
+import { currentAttempt, planFromJob } from '#services/execution-poller/src/domain/reconcile.js';
+import { aJob, aSimulation } from '#test/helpers/simulations.js';
 
 const limits = { maxQueueMinutes: 10, maxRuntimeMinutes: 30 };
 const now = Date.parse('2026-01-01T12:00:00Z');

@@ -3,8 +3,8 @@ import {
   compareSummaries,
   relativeDifferencePercent,
   summariseMetrics,
-} from '../../../../../services/results-processor/src/domain/api-comparison-table.js';
-import type { ResultsMetricsDocument } from '../../../../../services/results-processor/src/domain/api-documents.js';
+} from '#services/results-processor/src/domain/api-comparison-table.js';
+import type { ResultsMetricsDocument } from '#services/results-processor/src/domain/api-documents.js';
 
 function variable(
   name: string,

@@ -3,8 +3,8 @@ import {
   mainCollection,
   previewVariables,
   summarizeMetrics,
-} from '../../../../../services/results-processor/src/domain/metrics-summary.js';
-import type { NetcdfFileMetrics, NetcdfVariableMetrics } from '../../../../../schemas/generated/types.js';
+} from '#services/results-processor/src/domain/metrics-summary.js';
+import type { NetcdfFileMetrics, NetcdfVariableMetrics } from '#schemas/generated/types.js';
 
 const variable = (
   name: string,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { ValidationError } from '../../../../../shared/kernel/errors.js';
-import { parseResultKey } from '../../../../../services/results-processor/src/domain/result-file.js';
+import { ValidationError } from '#shared/kernel/errors.js';
+import { parseResultKey } from '#services/results-processor/src/domain/result-file.js';
 
 function refusal(raw: string): { field: string; message: string } | undefined {
   try {

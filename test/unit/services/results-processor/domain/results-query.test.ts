@@ -1,10 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { ValidationError } from '../../../../../shared/kernel/errors.js';
-import {
-  parseResultsQuery,
-  summariseManifest,
-} from '../../../../../services/results-processor/src/domain/get-results.js';
-import { parseCompareQuery } from '../../../../../services/results-processor/src/domain/compare.js';
+import { ValidationError } from '#shared/kernel/errors.js';
+import { parseResultsQuery, summariseManifest } from '#services/results-processor/src/domain/get-results.js';
+import { parseCompareQuery } from '#services/results-processor/src/domain/compare.js';
 
 function issuesOf(fn: () => unknown) {
   try {

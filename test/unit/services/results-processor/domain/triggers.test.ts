@@ -4,9 +4,9 @@ import {
   triggerOf,
   UnknownEventError,
   type DeliveredEvent,
-} from '../../../../../services/results-processor/src/domain/triggers.js';
-import type { SimulationResultsStatus } from '../../../../../schemas/generated/types.js';
-import { aSimulation } from '../../../../helpers/simulations.js';
+} from '#services/results-processor/src/domain/triggers.js';
+import type { SimulationResultsStatus } from '#schemas/generated/types.js';
+import { aSimulation } from '#test/helpers/simulations.js';
 
 const succeededEvent = (version = 7): DeliveredEvent => ({
   source: 'gcr.execution-poller',

@@ -9,7 +9,7 @@ import S3rver from 's3rver';
 import {
   createS3ObjectStore,
   submissionS3Client,
-} from '../../../../../services/submission/src/adapters/s3-object-store.js';
+} from '#services/submission/src/adapters/s3-object-store.js';
 
 const BUCKET = 'results';
 let server: S3rver;

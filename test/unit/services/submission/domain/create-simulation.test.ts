@@ -1,16 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { createSimulation } from '../../../../../services/submission/src/domain/create-simulation.js';
-import type {
-  CreateSimulationPorts,
-  PutObjectInput,
-} from '../../../../../services/submission/src/domain/ports.js';
-import { IdempotencyMismatchError, ValidationError } from '../../../../../shared/kernel/errors.js';
-import type { SimulationRepository } from '../../../../../shared/kernel/repository/simulations.js';
-import { generateRunDirectory } from '../../../../../shared/science/rundir/generate.js';
-import { validateSimulationSpec } from '../../../../../shared/science/spec/validate-spec.js';
-import type { Simulation } from '../../../../../schemas/generated/types.js';
-import { requestFingerprint } from '../../../../../services/submission/src/domain/ids.js';
-import { exampleSpec } from '../../../../helpers/specs.js';
+import { createSimulation } from '#services/submission/src/domain/create-simulation.js';
+import type { CreateSimulationPorts, PutObjectInput } from '#services/submission/src/domain/ports.js';
+import { IdempotencyMismatchError, ValidationError } from '#shared/kernel/errors.js';
+import type { SimulationRepository } from '#shared/kernel/repository/simulations.js';
+import { generateRunDirectory } from '#shared/science/rundir/generate.js';
+import { validateSimulationSpec } from '#shared/science/spec/validate-spec.js';
+import type { Simulation } from '#schemas/generated/types.js';
+import { requestFingerprint } from '#services/submission/src/domain/ids.js';
+import { exampleSpec } from '#test/helpers/specs.js';
 
 const caller = { userId: 'u1', groups: [], isAdmin: false };
 const limits = { maxActivePerOwner: 20, localBackendEnabled: true };

@@ -3,14 +3,11 @@ import {
   buildRunDirectory,
   generatorIssue,
   runDirectoryObjects,
-} from '../../../../../services/submission/src/domain/run-directory.js';
-import { ValidationError } from '../../../../../shared/kernel/errors.js';
-import {
-  validateSimulationSpec,
-  type ResolvedSimulationSpec,
-} from '../../../../../shared/science/spec/validate-spec.js';
-import { parseInputList } from '../../../../../containers/runner/src/inputs-list.js';
-import { exampleSpec } from '../../../../helpers/specs.js';
+} from '#services/submission/src/domain/run-directory.js';
+import { ValidationError } from '#shared/kernel/errors.js';
+import { validateSimulationSpec, type ResolvedSimulationSpec } from '#shared/science/spec/validate-spec.js';
+import { parseInputList } from '#containers/runner/src/inputs-list.js';
+import { exampleSpec } from '#test/helpers/specs.js';
 
 function resolved(name = 'fullchem-2x25-1week'): ResolvedSimulationSpec {
   const result = validateSimulationSpec(exampleSpec(name));

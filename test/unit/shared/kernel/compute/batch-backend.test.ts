@@ -14,7 +14,7 @@ import {
   type JobDetail,
 } from '@aws-sdk/client-batch';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { SubmitJobRequest } from '../../../../../shared/kernel/compute/backend.js';
+import type { SubmitJobRequest } from '#shared/kernel/compute/backend.js';
 import {
   BatchResponseError,
   createBatchBackend,
@@ -22,7 +22,7 @@ import {
   isTransientBatchError,
   jobDescriptionFromBatchEvent,
   type BatchBackendConfig,
-} from '../../../../../shared/kernel/compute/batch-backend.js';
+} from '#shared/kernel/compute/batch-backend.js';
 
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../fixtures/aws_batch');
 const fixture = (name: string): any => JSON.parse(readFileSync(path.join(fixtures, name), 'utf8'));

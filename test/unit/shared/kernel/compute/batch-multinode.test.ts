@@ -6,14 +6,14 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { BatchClient, SubmitJobCommand } from '@aws-sdk/client-batch';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { SubmitJobRequest } from '../../../../../shared/kernel/compute/backend.js';
+import type { SubmitJobRequest } from '#shared/kernel/compute/backend.js';
 import {
   RETRY_EVALUATE_ON_EXIT,
   createBatchBackend,
   submitJobInput,
   type BatchBackendConfig,
-} from '../../../../../shared/kernel/compute/batch-backend.js';
-import { EXIT_CODES, RETRYABLE_EXIT_CODES } from '../../../../../shared/kernel/compute/exit-codes.js';
+} from '#shared/kernel/compute/batch-backend.js';
+import { EXIT_CODES, RETRYABLE_EXIT_CODES } from '#shared/kernel/compute/exit-codes.js';
 
 const batch = mockClient(BatchClient);
 

@@ -4,7 +4,7 @@ import {
   EXIT_CODES,
   isRunnerExitCode,
   RETRYABLE_EXIT_CODES,
-} from '../../../../../shared/kernel/compute/exit-codes.js';
+} from '#shared/kernel/compute/exit-codes.js';
 
 describe('job runner exit codes', () => {
   it('has the contracted values', () => {

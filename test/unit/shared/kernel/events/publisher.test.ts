@@ -7,7 +7,7 @@ import {
   entrySize,
   PublishError,
   type OutgoingEvent,
-} from '../../../../../shared/kernel/events/publisher.js';
+} from '#shared/kernel/events/publisher.js';
 
 const eventBridge = mockClient(EventBridgeClient);
 

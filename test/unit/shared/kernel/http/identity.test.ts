@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { callerFrom, parseGroupsClaim } from '../../../../../shared/kernel/http/identity.js';
-import { UnauthorizedError } from '../../../../../shared/kernel/errors.js';
-import { httpEvent } from '../../../../helpers/http-events.js';
+import { callerFrom, parseGroupsClaim } from '#shared/kernel/http/identity.js';
+import { UnauthorizedError } from '#shared/kernel/errors.js';
+import { httpEvent } from '#test/helpers/http-events.js';
 
 describe('caller identity from HTTP API JWT claims', () => {
   it.each([

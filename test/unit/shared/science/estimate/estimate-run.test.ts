@@ -4,16 +4,13 @@
  * times the table's price.
  */
 import { describe, expect, it } from '@jest/globals';
-import { estimateRun } from '../../../../../shared/science/estimate/estimate-run.js';
-import { formatEstimate } from '../../../../../shared/science/estimate/format-estimate.js';
-import { THREAD_EXPONENT } from '../../../../../shared/science/estimate/work-model.js';
-import { onDemandPricePerHour } from '../../../../../shared/science/pricing/ec2-prices.js';
-import {
-  validateSimulationSpec,
-  type ResolvedSimulationSpec,
-} from '../../../../../shared/science/spec/validate-spec.js';
-import type { RunEstimate } from '../../../../../schemas/generated/types.js';
-import { exampleSpec } from '../../../../helpers/specs.js';
+import { estimateRun } from '#shared/science/estimate/estimate-run.js';
+import { formatEstimate } from '#shared/science/estimate/format-estimate.js';
+import { THREAD_EXPONENT } from '#shared/science/estimate/work-model.js';
+import { onDemandPricePerHour } from '#shared/science/pricing/ec2-prices.js';
+import { validateSimulationSpec, type ResolvedSimulationSpec } from '#shared/science/spec/validate-spec.js';
+import type { RunEstimate } from '#schemas/generated/types.js';
+import { exampleSpec } from '#test/helpers/specs.js';
 
 const NOW = new Date('2026-01-01T00:00:00Z');
 

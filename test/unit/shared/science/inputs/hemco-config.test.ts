@@ -4,13 +4,9 @@
  * picks files the way HEMCO's time flags do.
  */
 import { describe, expect, it } from '@jest/globals';
-import {
-  evaluateCondition,
-  parseHemcoConfig,
-  replaceTokens,
-} from '../../../../../shared/science/inputs/hemco-config.js';
-import { daysOf, resolveDatedPaths } from '../../../../../shared/science/inputs/hemco-dates.js';
-import { inventoryGrid, timeSlices } from '../../../../../shared/science/inputs/file-sizes.js';
+import { evaluateCondition, parseHemcoConfig, replaceTokens } from '#shared/science/inputs/hemco-config.js';
+import { daysOf, resolveDatedPaths } from '#shared/science/inputs/hemco-dates.js';
+import { inventoryGrid, timeSlices } from '#shared/science/inputs/file-sizes.js';
 
 const CONFIG = `
 ### BEGIN SECTION SETTINGS

@@ -5,15 +5,12 @@
  * the public buckets do not hold.
  */
 import { describe, expect, it } from '@jest/globals';
-import { planInputs } from '../../../../../shared/science/inputs/plan-inputs.js';
-import { formatInputPlan } from '../../../../../shared/science/inputs/format-input-plan.js';
-import { gridAvailability } from '../../../../../shared/science/inputs/availability.js';
-import {
-  validateSimulationSpec,
-  type ResolvedSimulationSpec,
-} from '../../../../../shared/science/spec/validate-spec.js';
-import type { InputPlan, InputPlanItem } from '../../../../../schemas/generated/types.js';
-import { exampleSpec } from '../../../../helpers/specs.js';
+import { planInputs } from '#shared/science/inputs/plan-inputs.js';
+import { formatInputPlan } from '#shared/science/inputs/format-input-plan.js';
+import { gridAvailability } from '#shared/science/inputs/availability.js';
+import { validateSimulationSpec, type ResolvedSimulationSpec } from '#shared/science/spec/validate-spec.js';
+import type { InputPlan, InputPlanItem } from '#schemas/generated/types.js';
+import { exampleSpec } from '#test/helpers/specs.js';
 
 const NOW = new Date('2026-01-01T00:00:00Z');
 

@@ -3,14 +3,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadH5wasm, type H5Dataset } from '../../../../../shared/science/netcdf/h5.js';
-import { NetcdfReader } from '../../../../../shared/science/netcdf/reader.js';
+import { loadH5wasm, type H5Dataset } from '#shared/science/netcdf/h5.js';
+import { NetcdfReader } from '#shared/science/netcdf/reader.js';
 import {
   DIM_WITHOUT_VARIABLE,
   NetcdfWriteError,
   NetcdfWriter,
   defaultChunks,
-} from '../../../../../shared/science/netcdf/writer.js';
+} from '#shared/science/netcdf/writer.js';
 
 /** ncdump (netCDF C library), an independent reader; tests that need it say so when it is missing. */
 function findNcdump(): string | undefined {

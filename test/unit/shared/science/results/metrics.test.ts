@@ -10,14 +10,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NetcdfWriter } from '../../../../../shared/science/netcdf/writer.js';
-import { hyperslabs } from '../../../../../shared/science/results/hyperslab.js';
+import { NetcdfWriter } from '#shared/science/netcdf/writer.js';
+import { hyperslabs } from '#shared/science/results/hyperslab.js';
 import {
   computeMetrics,
   NetcdfOpenError,
   type FileMetrics,
   type VariableMetrics,
-} from '../../../../../shared/science/results/metrics.js';
+} from '#shared/science/results/metrics.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../../fixtures/geoschem_nc/', import.meta.url));
 const fixture = (name: string): string => path.join(FIXTURES, name);

@@ -18,9 +18,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NetcdfReader } from '../../../../../shared/science/netcdf/reader.js';
-import { NetcdfWriter } from '../../../../../shared/science/netcdf/writer.js';
-import { readSurfaceField, SurfaceFieldError } from '../../../../../shared/science/results/surface-field.js';
+import { NetcdfReader } from '#shared/science/netcdf/reader.js';
+import { NetcdfWriter } from '#shared/science/netcdf/writer.js';
+import { readSurfaceField, SurfaceFieldError } from '#shared/science/results/surface-field.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../../fixtures/geoschem_nc/', import.meta.url));
 const fixture = (name: string): string => path.join(FIXTURES, name);

@@ -19,13 +19,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NetcdfReader } from '../../../../../shared/science/netcdf/reader.js';
-import { NetcdfWriter } from '../../../../../shared/science/netcdf/writer.js';
+import { NetcdfReader } from '#shared/science/netcdf/reader.js';
+import { NetcdfWriter } from '#shared/science/netcdf/writer.js';
 import {
   readSurfaceMeans,
   SURFACE_FILL_VALUE,
   writeSurfaceMeans,
-} from '../../../../../shared/science/results/surface-means.js';
+} from '#shared/science/results/surface-means.js';
 
 const ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
 const FIXTURES = path.join(ROOT, 'test/fixtures/geoschem_nc');

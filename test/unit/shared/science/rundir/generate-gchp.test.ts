@@ -6,17 +6,11 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
-import { activeCollections, generateRunDirectory } from '../../../../../shared/science/rundir/generate.js';
-import {
-  GCHP_FILES_NOT_GENERATED,
-  setGchpCollectionTiming,
-} from '../../../../../shared/science/rundir/generate-gchp.js';
-import { CUBED_SPHERE_RESOLUTIONS, GCHP_MET_FIELDS } from '../../../../../shared/science/spec/gchp-rules.js';
-import { extraOptionsFor } from '../../../../../shared/science/spec/rundir-rules.js';
-import {
-  validateSimulationSpec,
-  type ResolvedSimulationSpec,
-} from '../../../../../shared/science/spec/validate-spec.js';
+import { activeCollections, generateRunDirectory } from '#shared/science/rundir/generate.js';
+import { GCHP_FILES_NOT_GENERATED, setGchpCollectionTiming } from '#shared/science/rundir/generate-gchp.js';
+import { CUBED_SPHERE_RESOLUTIONS, GCHP_MET_FIELDS } from '#shared/science/spec/gchp-rules.js';
+import { extraOptionsFor } from '#shared/science/spec/rundir-rules.js';
+import { validateSimulationSpec, type ResolvedSimulationSpec } from '#shared/science/spec/validate-spec.js';
 
 const NOW = new Date('2026-01-01T00:00:00Z');
 

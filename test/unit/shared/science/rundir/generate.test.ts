@@ -12,7 +12,7 @@ import {
   fillTemplate,
   generateRunDirectory,
   parseSettings,
-} from '../../../../../shared/science/rundir/generate.js';
+} from '#shared/science/rundir/generate.js';
 import {
   ALL_MET_FIELDS,
   ALL_SIMULATION_TYPES,
@@ -25,11 +25,8 @@ import {
   resolutionsFor,
   resolutionSettings,
   timestepsFor,
-} from '../../../../../shared/science/spec/rundir-rules.js';
-import {
-  validateSimulationSpec,
-  type ResolvedSimulationSpec,
-} from '../../../../../shared/science/spec/validate-spec.js';
+} from '#shared/science/spec/rundir-rules.js';
+import { validateSimulationSpec, type ResolvedSimulationSpec } from '#shared/science/spec/validate-spec.js';
 
 const NOW = new Date('2026-01-01T00:00:00Z');
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { validateSimulationSpec } from '../../../../../shared/science/spec/validate-spec.js';
+import { validateSimulationSpec } from '#shared/science/spec/validate-spec.js';
 
 const EXAMPLES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../../examples');
 const files = readdirSync(EXAMPLES)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import type { FieldIssue } from '../../../../../shared/kernel/errors.js';
-import { validateSimulationSpec } from '../../../../../shared/science/spec/validate-spec.js';
+import type { FieldIssue } from '#shared/kernel/errors.js';
+import { validateSimulationSpec } from '#shared/science/spec/validate-spec.js';
 
 const NOW = new Date('2026-01-01T00:00:00Z');
 

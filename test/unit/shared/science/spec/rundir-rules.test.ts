@@ -33,7 +33,7 @@ import {
   resolutionSettings,
   resolutionsFor,
   timestepsFor,
-} from '../../../../../shared/science/spec/rundir-rules.js';
+} from '#shared/science/spec/rundir-rules.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../..');
 const REFERENCE = path.resolve(ROOT, '../shared/reference/geoschem');

@@ -1,11 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { ValidationError } from '../../../../../shared/kernel/errors.js';
-import type { FieldIssue } from '../../../../../shared/kernel/errors.js';
+import { ValidationError } from '#shared/kernel/errors.js';
+import type { FieldIssue } from '#shared/kernel/errors.js';
 import {
   assertValidSimulationSpec,
   instanceArchitecture,
   validateSimulationSpec,
-} from '../../../../../shared/science/spec/validate-spec.js';
+} from '#shared/science/spec/validate-spec.js';
 
 const NOW = new Date('2026-01-01T00:00:00Z');
 

@@ -1,16 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
-import { planDiagnostics, collectionFileName } from '../../../../../../containers/demo-model/src/schedule.js';
-import { generateRunDirectory } from '../../../../../../shared/science/rundir/generate.js';
+import { planDiagnostics, collectionFileName } from '#containers/demo-model/src/schedule.js';
+import { generateRunDirectory } from '#shared/science/rundir/generate.js';
 import {
   demoModelSchedules,
   expectedOutputs,
   missingOutputs,
   schedulesFromSpec,
-} from '../../../../../../shared/science/results/manifest/expected-outputs.js';
-import { parseHistoryRc } from '../../../../../../shared/science/results/manifest/history-rc.js';
-import { validateSimulationSpec } from '../../../../../../shared/science/spec/validate-spec.js';
-import type { DiagnosticFrequency } from '../../../../../../schemas/generated/types.js';
-import { exampleSpec } from '../../../../../helpers/specs.js';
+} from '#shared/science/results/manifest/expected-outputs.js';
+import { parseHistoryRc } from '#shared/science/results/manifest/history-rc.js';
+import { validateSimulationSpec } from '#shared/science/spec/validate-spec.js';
+import type { DiagnosticFrequency } from '#schemas/generated/types.js';
+import { exampleSpec } from '#test/helpers/specs.js';
 
 const keys = (outputs: { expectedKey: string }[]) => outputs.map((o) => o.expectedKey);
 

@@ -4,7 +4,7 @@ import {
   historyFileName,
   isNetcdfName,
   parseOutputName,
-} from '../../../../../../shared/science/results/manifest/file-names.js';
+} from '#shared/science/results/manifest/file-names.js';
 
 describe('parseOutputName', () => {
   it('reads the collection and time step of a GC Classic HISTORY file', () => {

@@ -6,17 +6,10 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { fileURLToPath } from 'node:url';
 import { PNG } from 'pngjs';
-import { CubeProjection } from '../../../../../../shared/science/results/preview/cube-projection.js';
-import { FACE_PLACEMENTS } from '../../../../../../shared/science/results/preview/cubed-sphere.js';
-import {
-  COASTLINE_COLOR,
-  mapLayout,
-  renderMap,
-} from '../../../../../../shared/science/results/preview/render-map.js';
-import {
-  readSurfaceField,
-  type SurfaceGrid,
-} from '../../../../../../shared/science/results/surface-field.js';
+import { CubeProjection } from '#shared/science/results/preview/cube-projection.js';
+import { FACE_PLACEMENTS } from '#shared/science/results/preview/cubed-sphere.js';
+import { COASTLINE_COLOR, mapLayout, renderMap } from '#shared/science/results/preview/render-map.js';
+import { readSurfaceField, type SurfaceGrid } from '#shared/science/results/surface-field.js';
 
 const GCHP = fileURLToPath(
   new URL('../../../../../fixtures/geoschem_nc/GCHP.SpeciesConc.20180101_1200z.nc4', import.meta.url),

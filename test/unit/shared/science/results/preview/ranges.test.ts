@@ -1,14 +1,14 @@
 /** Colour ranges, colour-bar ticks and the colormaps' basic properties. */
 import { describe, expect, it } from '@jest/globals';
-import { colorFor, colormapEntry } from '../../../../../../shared/science/results/preview/colormaps.js';
-import { glyphPixel, GLYPH_WIDTH } from '../../../../../../shared/science/results/preview/font-5x7.js';
+import { colorFor, colormapEntry } from '#shared/science/results/preview/colormaps.js';
+import { glyphPixel, GLYPH_WIDTH } from '#shared/science/results/preview/font-5x7.js';
 import {
   colorRange,
   niceTicks,
   percentile,
   sortedValid,
   tickLabels,
-} from '../../../../../../shared/science/results/preview/ranges.js';
+} from '#shared/science/results/preview/ranges.js';
 
 describe('colorRange', () => {
   const values = Float64Array.from({ length: 101 }, (_, i) => i); // 0..100

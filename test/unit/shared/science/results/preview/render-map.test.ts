@@ -7,12 +7,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { fileURLToPath } from 'node:url';
 import { PNG } from 'pngjs';
-import {
-  colorFor,
-  colormapEntry,
-  type Rgb,
-} from '../../../../../../shared/science/results/preview/colormaps.js';
-import { FACE_PLACEMENTS } from '../../../../../../shared/science/results/preview/cubed-sphere.js';
+import { colorFor, colormapEntry, type Rgb } from '#shared/science/results/preview/colormaps.js';
+import { FACE_PLACEMENTS } from '#shared/science/results/preview/cubed-sphere.js';
 import {
   COASTLINE_COLOR,
   MISSING_COLOR,
@@ -20,9 +16,9 @@ import {
   renderDifferenceMap,
   renderMap,
   type MapLayout,
-} from '../../../../../../shared/science/results/preview/render-map.js';
-import { renderVariablePreview } from '../../../../../../shared/science/results/preview/render-variable.js';
-import type { SurfaceGrid } from '../../../../../../shared/science/results/surface-field.js';
+} from '#shared/science/results/preview/render-map.js';
+import { renderVariablePreview } from '#shared/science/results/preview/render-variable.js';
+import type { SurfaceGrid } from '#shared/science/results/surface-field.js';
 
 const WHITE: Rgb = [255, 255, 255];
 
