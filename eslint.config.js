@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
+import boundaries from './scripts/lint/boundaries.js';
 
 export default tseslint.config(
   {
@@ -14,6 +15,12 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
+  },
+  {
+    // The architecture's import rules (scripts/lint/boundaries.js): a failing import fails CI.
+    files: ['**/*.{ts,js,mjs}'],
+    plugins: { gcr: boundaries },
+    rules: { 'gcr/boundaries': 'error' },
   },
   {
     // Tests read parsed JSON answers freely; production code may not.

@@ -201,7 +201,7 @@ function prepareForTypes(file: SchemaFile, byId: Map<string, SchemaFile>): Schem
   return prepared;
 }
 
-/** Checks every schema compiles with the same strict Ajv options as shared/kernel/validation/ajv.ts. */
+/** Checks every schema compiles with the same strict Ajv options as schemas/validator.ts. */
 function checkWithAjv(files: SchemaFile[]): void {
   const ajv = new Ajv2020({ strict: true, allErrors: true, useDefaults: true });
   addFormats(ajv);
@@ -268,7 +268,7 @@ export async function generate(options: GenerateOptions = {}): Promise<Generated
 
   const schemaParts: string[] = [
     HEADER,
-    '// Every JSON Schema in schemas/ as a const, for ajv (see shared/kernel/validation/ajv.ts).',
+    '// Every JSON Schema in schemas/ as a const, for ajv (see schemas/validator.ts).',
     '',
   ];
   for (const file of files) {

@@ -12,16 +12,23 @@ export interface ErrorResponse {
      */
     code: string;
     message: string;
-    issues?: {
-      /**
-       * Dotted path of the field, e.g. grid.resolution, query.limit, header.Idempotency-Key.
-       */
-      field: string;
-      message: string;
-    }[];
+    issues?: FieldIssue[];
     limit?: number;
     current?: number;
   };
+}
+/**
+ * One problem with one field of an input.
+ *
+ * This interface was referenced by `ErrorResponse`'s JSON-Schema
+ * via the `definition` "FieldIssue".
+ */
+export interface FieldIssue {
+  /**
+   * Dotted path of the field, e.g. grid.resolution, query.limit, header.Idempotency-Key.
+   */
+  field: string;
+  message: string;
 }
 
 // ---- schemas/api/health-response.schema.json

@@ -3,13 +3,10 @@
  * hand: `toHttpError` (shared/kernel/http/responses.ts) maps each class to a status once.
  */
 
-/** One problem with one field of an input, e.g. `{ field: 'grid.resolution', message: '...' }`. */
-export interface FieldIssue {
-  /** Dotted path of the offending field in the request body, query or header (`body`, `query.limit`). */
-  field: string;
-  /** What is wrong, in words a user can act on. */
-  message: string;
-}
+import type { FieldIssue } from '#schemas/generated/types.js';
+
+/** One problem with one field of an input, e.g. `{ field: 'grid.resolution', message: '...' }` (schemas/api/error-response.schema.json). */
+export type { FieldIssue };
 
 export abstract class DomainError extends Error {
   abstract readonly code: string;

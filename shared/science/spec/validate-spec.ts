@@ -6,8 +6,6 @@
  * platform's own limits. Every refusal is a FieldIssue that says why, in
  * GEOS-Chem terms. Nothing here throws on bad input.
  */
-import type { FieldIssue } from '#shared/kernel/errors.js';
-import { ValidationError } from '#shared/kernel/errors.js';
 import type {
   ComputeBackend,
   CpuArchitecture,
@@ -24,7 +22,8 @@ import type {
   VerticalLevels,
 } from '#schemas/generated/types.js';
 import { simulationSpecSchema } from '#schemas/generated/schemas.js';
-import { issuesFromAjv, validatorFor } from '#shared/kernel/validation/ajv.js';
+import type { FieldIssue } from '#schemas/generated/types.js';
+import { issuesFromAjv, validatorFor } from '#schemas/validator.js';
 import {
   defaultGcap2RunId,
   defaultLevels,
@@ -883,16 +882,6 @@ function checkStorableNumbers(value: unknown, path: string, ctx: RuleContext): v
     for (const [key, item] of Object.entries(value))
       checkStorableNumbers(item, path ? `${path}.${key}` : key, ctx);
   }
-}
-
-/** Like validateSimulationSpec, but throws ValidationError (with every issue) when the spec is refused. */
-export function assertValidSimulationSpec(
-  input: unknown,
-  options: ValidateSpecOptions = {},
-): ResolvedSimulationSpec {
-  const result = validateSimulationSpec(input, options);
-  if (!result.ok) throw new ValidationError('the simulation spec is invalid', result.issues);
-  return result.spec;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { ValidationError } from '#shared/kernel/errors.js';
 import type { Caller } from '#shared/kernel/http/identity.js';
-import { issuesFromAjv, ajv } from '#shared/kernel/validation/ajv.js';
+import { issuesFromAjv, ajv } from '#schemas/validator.js';
 import type {
   ListSimulationsQuery,
   ListSimulationsResponse,

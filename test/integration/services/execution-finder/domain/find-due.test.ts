@@ -6,7 +6,7 @@ import {
 import type { OutgoingEvent } from '#shared/kernel/events/publisher.js';
 import { findDueSimulations } from '#services/execution-finder/src/domain/find-due.js';
 import type { SimulationPollRequestedDetail } from '#schemas/generated/types.js';
-import { ajv } from '#shared/kernel/validation/ajv.js';
+import { ajv } from '#schemas/validator.js';
 import { startLocalDynamo } from '#test/helpers/local-dynamodb.js';
 import { aSimulation } from '#test/helpers/simulations.js';
 

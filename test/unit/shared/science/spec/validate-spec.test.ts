@@ -1,11 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { ValidationError } from '#shared/kernel/errors.js';
 import type { FieldIssue } from '#shared/kernel/errors.js';
-import {
-  assertValidSimulationSpec,
-  instanceArchitecture,
-  validateSimulationSpec,
-} from '#shared/science/spec/validate-spec.js';
+import { instanceArchitecture, validateSimulationSpec } from '#shared/science/spec/validate-spec.js';
 
 const NOW = new Date('2026-01-01T00:00:00Z');
 
@@ -961,24 +956,5 @@ describe('validateSimulationSpec: tags (AWS tag rules)', () => {
         message: 'tag keys may not start with "gcr:": the platform sets those tags itself',
       },
     ]);
-  });
-});
-
-describe('assertValidSimulationSpec', () => {
-  it('returns the resolved spec when valid', () => {
-    expect(assertValidSimulationSpec(base(), { now: NOW }).grid.levels).toBe(72);
-  });
-
-  it('throws a ValidationError carrying every issue when refused', () => {
-    expect.assertions(2);
-    try {
-      assertValidSimulationSpec(
-        spec((s) => (s.grid = { resolution: '0.125x0.15625' })),
-        { now: NOW },
-      );
-    } catch (err) {
-      expect(err).toBeInstanceOf(ValidationError);
-      expect((err as ValidationError).issues.map((issue) => issue.field)).toEqual(['grid.resolution']);
-    }
   });
 });

@@ -14,8 +14,8 @@
 import Ajv2020Module from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import type { FieldIssue } from '../errors.js';
-import { allSchemas, simulationSpecSchema } from '#schemas/generated/schemas.js';
+import { allSchemas, simulationSpecSchema } from './generated/schemas.js';
+import type { FieldIssue } from './generated/types.js';
 
 const Ajv2020 = Ajv2020Module.default;
 const addFormats = addFormatsModule.default;

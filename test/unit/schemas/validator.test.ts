@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ErrorObject } from 'ajv';
 import Ajv2020Module from 'ajv/dist/2020.js';
-import { ajv, issuesFromAjv, validatorFor } from '#shared/kernel/validation/ajv.js';
+import { ajv, issuesFromAjv, validatorFor } from '#schemas/validator.js';
 import { allSchemas } from '#schemas/generated/schemas.js';
 
 const Ajv2020 = Ajv2020Module.default;

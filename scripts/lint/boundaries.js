@@ -1,0 +1,102 @@
+/**
+ * ESLint rule `gcr/boundaries`: the architecture's import rules, checked on
+ * every import, export-from and dynamic import with a literal specifier.
+ *
+ *   services/<name>/   imports its own folder, shared/ and schemas/; never another service
+ *   shared/            never imports services/, local/, cli/, scripts/, containers/ or test/
+ *   shared/science/    (GEOS-Chem science) also never imports shared/kernel/ or an AWS SDK
+ *   schemas/           imports only schemas/
+ *   containers/        never imports services/, local/, cli/ or scripts/
+ *
+ * A specifier is resolved to a repository path first: `./x.js` and `../x.js`
+ * relative to the importing file, `#shared/x.js` through package.json
+ * "imports" (`#<folder>/*` -> `./<folder>/*`). Anything else is a package.
+ */
+import path from 'node:path';
+
+const AWS_PACKAGES = [/^@aws-sdk\//, /^@aws-lambda-powertools\//, /^@middy\//, /^aws-lambda$/, /^@smithy\//];
+
+/** [importer prefix, forbidden target prefixes, forbidden package patterns, why] */
+const RULES = [
+  [
+    'shared/science/',
+    ['shared/kernel/'],
+    AWS_PACKAGES,
+    'the GEOS-Chem science (shared/science) imports no AWS SDK and no platform kernel',
+  ],
+  [
+    'shared/',
+    ['services/', 'local/', 'cli/', 'scripts/', 'containers/', 'test/'],
+    [],
+    'shared/ is bundled by services: it never imports services, local, cli, scripts, containers or test',
+  ],
+  [
+    'schemas/',
+    ['services/', 'shared/', 'local/', 'cli/', 'scripts/', 'containers/', 'test/'],
+    [],
+    'schemas/ imports only schemas/',
+  ],
+  [
+    'containers/',
+    ['services/', 'local/', 'cli/', 'scripts/', 'test/'],
+    [],
+    'container workloads never import services, local, cli or scripts',
+  ],
+];
+
+/** Repository-relative path a specifier points at, or undefined for a package. */
+export function resolveSpecifier(specifier, importerRelPath) {
+  if (specifier.startsWith('./') || specifier.startsWith('../')) {
+    return path.posix.normalize(path.posix.join(path.posix.dirname(importerRelPath), specifier));
+  }
+  const alias = /^#([^/]+)\/(.*)$/.exec(specifier);
+  if (alias) return `${alias[1]}/${alias[2]}`;
+  return undefined;
+}
+
+/** The boundary an import breaks, in words, or undefined when it is allowed. */
+export function boundaryViolation(specifier, importerRelPath) {
+  const target = resolveSpecifier(specifier, importerRelPath);
+  const service = /^services\/([^/]+)\//.exec(importerRelPath);
+  if (service && target !== undefined) {
+    const own = `services/${service[1]}/`;
+    if (target.startsWith('services/') && !target.startsWith(own))
+      return `a service never imports another service (${service[1]} -> ${target}); talk through events`;
+    if (!target.startsWith(own) && !target.startsWith('shared/') && !target.startsWith('schemas/'))
+      return `a service imports only its own folder, shared/ and schemas/ (not ${target})`;
+  }
+  for (const [prefix, targets, packages, why] of RULES) {
+    if (!importerRelPath.startsWith(prefix)) continue;
+    if (target !== undefined && targets.some((t) => target.startsWith(t))) return `${why} (not ${target})`;
+    if (target === undefined && packages.some((p) => p.test(specifier))) return `${why} (not ${specifier})`;
+  }
+  return undefined;
+}
+
+const rule = {
+  meta: {
+    type: 'problem',
+    docs: {
+      description: 'enforce the import boundaries between services, shared/, cli/, local/ and containers/',
+    },
+    schema: [],
+    messages: { boundary: '{{why}}' },
+  },
+  create(context) {
+    const importer = path.relative(context.cwd, context.filename).split(path.sep).join('/');
+    if (importer.startsWith('..')) return {};
+    function check(node, source) {
+      if (!source || typeof source.value !== 'string') return;
+      const why = boundaryViolation(source.value, importer);
+      if (why) context.report({ node: source, messageId: 'boundary', data: { why } });
+    }
+    return {
+      ImportDeclaration: (node) => check(node, node.source),
+      ExportNamedDeclaration: (node) => check(node, node.source),
+      ExportAllDeclaration: (node) => check(node, node.source),
+      ImportExpression: (node) => check(node, node.source.type === 'Literal' ? node.source : undefined),
+    };
+  },
+};
+
+export default { rules: { boundaries: rule } };
