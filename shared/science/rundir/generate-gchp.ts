@@ -10,10 +10,15 @@ import { readFileSync } from 'node:fs';
 import type { ResolvedSimulationSpec } from '../spec/validate-spec.js';
 import { historyCollectionsFor, RESTART_COLLECTION } from '../spec/rundir-rules.js';
 import { GCHP_SIMULATIONS, coresPerNode, cubedSphereCells, isCubedSphere } from '../spec/gchp-rules.js';
-import type { GenerateOptions, GeneratedRunDirectory } from './generate.js';
-import { DEFAULT_DATA_ROOT, fillTemplate, parseSettings, selectCollections } from './generate.js';
-
-const TEMPLATES = new URL('../geoschem/templates/', import.meta.url);
+import {
+  DEFAULT_DATA_ROOT,
+  fillTemplate,
+  parseSettings,
+  selectCollections,
+  TEMPLATES,
+  type GenerateOptions,
+  type GeneratedRunDirectory,
+} from './templates.js';
 
 /**
  * The met settings file GCHP's createRunDir.sh reads for its recommended

@@ -1,6 +1,6 @@
 import { StaleVersionError } from '#shared/kernel/errors.js';
 import { Source, simulationStatusChanged } from '#shared/kernel/events/catalog.js';
-import { publishAndClear, publishPendingEvents } from '#shared/kernel/events/outbox.js';
+import { publishAndClear, publishPendingEvents } from '#shared/kernel/repository/outbox.js';
 import { isTerminal } from '#shared/kernel/status.js';
 import type { Simulation } from '#schemas/generated/types.js';
 import { withBackoff } from './backoff.js';

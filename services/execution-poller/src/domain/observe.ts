@@ -1,5 +1,5 @@
 import type { JobDescription } from '#shared/kernel/compute/backend.js';
-import { publishPendingEvents } from '#shared/kernel/events/outbox.js';
+import { publishPendingEvents } from '#shared/kernel/repository/outbox.js';
 import type { Simulation } from '#schemas/generated/types.js';
 import { applyPlan, withFreshRead } from './apply.js';
 import type { PollerPorts } from './ports.js';

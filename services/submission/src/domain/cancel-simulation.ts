@@ -1,6 +1,6 @@
 import { ConflictError, StaleVersionError } from '#shared/kernel/errors.js';
 import { Source, simulationStatusChanged } from '#shared/kernel/events/catalog.js';
-import { publishAndClear } from '#shared/kernel/events/outbox.js';
+import { publishAndClear } from '#shared/kernel/repository/outbox.js';
 import type { Caller } from '#shared/kernel/http/identity.js';
 import { isTerminal } from '#shared/kernel/status.js';
 import type { Simulation } from '#schemas/generated/types.js';

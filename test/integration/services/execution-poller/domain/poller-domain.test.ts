@@ -10,7 +10,7 @@ import type { PollerPorts } from '#services/execution-poller/src/domain/ports.js
 import { processEvent } from '#services/execution-poller/src/domain/process-event.js';
 import { observeJob, pollSimulations } from '#services/execution-poller/src/domain/observe.js';
 import { submitPending, SUBMIT_CLAIM_TTL_MS } from '#services/execution-poller/src/domain/submit-pending.js';
-import { ABANDONED_EVENT_AGE_MS } from '#shared/kernel/events/outbox.js';
+import { ABANDONED_EVENT_AGE_MS } from '#shared/kernel/repository/outbox.js';
 import { startLocalDynamo } from '#test/helpers/local-dynamodb.js';
 import { FakeBackend } from '#test/helpers/fake-backend.js';
 import { aSimulation } from '#test/helpers/simulations.js';

@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
-import { activeCollections, generateRunDirectory } from '#shared/science/rundir/generate.js';
+import { generateRunDirectory } from '#shared/science/rundir/generate.js';
+import { activeCollections } from '#shared/science/rundir/templates.js';
 import { GCHP_FILES_NOT_GENERATED, setGchpCollectionTiming } from '#shared/science/rundir/generate-gchp.js';
 import { CUBED_SPHERE_RESOLUTIONS, GCHP_MET_FIELDS } from '#shared/science/spec/gchp-rules.js';
 import { extraOptionsFor } from '#shared/science/spec/rundir-rules.js';

@@ -7,12 +7,8 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
-import {
-  activeCollections,
-  fillTemplate,
-  generateRunDirectory,
-  parseSettings,
-} from '#shared/science/rundir/generate.js';
+import { generateRunDirectory } from '#shared/science/rundir/generate.js';
+import { activeCollections, fillTemplate, parseSettings } from '#shared/science/rundir/templates.js';
 import {
   ALL_MET_FIELDS,
   ALL_SIMULATION_TYPES,

@@ -1,6 +1,6 @@
-import { pendingEventsOf, type SimulationRepository } from '../repository/simulations.js';
+import { pendingEventsOf, type SimulationRepository } from './simulations.js';
 import type { Simulation } from '#schemas/generated/types.js';
-import type { EventPublisher, OutgoingEvent } from './publisher.js';
+import type { EventPublisher, OutgoingEvent } from '../events/publisher.js';
 
 /**
  * The transactional outbox's second half: a transition's event was written with
