@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import type { LocalBatch } from './job-runner.js';
+import type { LocalBatch } from './local-batch.js';
 import { parseDescribeJobs, parseStopJob } from './submit-request.js';
 import { BatchClientError, type BatchJobDetail } from './types.js';
 

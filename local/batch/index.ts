@@ -1,6 +1,6 @@
 /**
  * The local platform's AWS Batch emulator: what platform.ts wires in.
- * See job-runner.ts (states, persistence, restart) and batch-endpoint.ts (the API).
+ * See local-batch.ts (states, persistence, restart) and batch-endpoint.ts (the API).
  */
 export {
   LocalBatch,
@@ -9,7 +9,7 @@ export {
   HOST_LOSS_REASON,
   HOST_RESTARTED_REASON,
   type LocalBatchOptions,
-} from './job-runner.js';
+} from './local-batch.js';
 export { batchEndpoint, batchJobStateChangeEntry, listenBatchEndpoint } from './batch-endpoint.js';
 export { jobArn, jobDefinitionArn, jobQueueArn, type LocalJobDefinition } from './job-definitions.js';
 export {

@@ -4,13 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { LocalBatch } from '#local/batch/job-runner.js';
+import { LocalBatch } from '#local/batch/local-batch.js';
 import type { BatchJobDetail } from '#local/batch/types.js';
 
 jest.setTimeout(60_000);
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-const runner = path.join(root, 'local/batch/job-runner.ts');
+const runner = path.join(root, 'local/batch/local-batch.ts');
 
 let dir: string;
 let reopened: LocalBatch | undefined;

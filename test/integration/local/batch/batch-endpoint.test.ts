@@ -11,7 +11,7 @@ import {
   SubmitJobCommand,
   TerminateJobCommand,
 } from '@aws-sdk/client-batch';
-import { LocalBatch } from '#local/batch/job-runner.js';
+import { LocalBatch } from '#local/batch/local-batch.js';
 import { batchJobStateChangeEntry, listenBatchEndpoint } from '#local/batch/batch-endpoint.js';
 
 jest.setTimeout(30_000);

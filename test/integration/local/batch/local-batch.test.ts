@@ -8,7 +8,7 @@ import {
   HOST_RESTARTED_REASON,
   LocalBatch,
   type LocalBatchOptions,
-} from '#local/batch/job-runner.js';
+} from '#local/batch/local-batch.js';
 import type { BatchJobDetail } from '#local/batch/types.js';
 
 jest.setTimeout(30_000);
