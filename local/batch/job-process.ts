@@ -98,19 +98,6 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-/** Whether a process group (or the pid) still has a live member. */
-export function groupAlive(pid: number): boolean {
-  for (const target of [-pid, pid]) {
-    try {
-      process.kill(target, 0);
-      return true;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EPERM') return true;
-    }
-  }
-  return false;
-}
-
 /**
  * Whether `pid` is alive and is this job's wrapper. Where /proc exists the
  * command line must name the job's exit file, so a pid reused by an unrelated

@@ -40,18 +40,3 @@ export class EnvReader {
     }
   }
 }
-
-export interface TableConfig {
-  tableName: string;
-  statusIndexShards: number;
-}
-
-export function readTableConfig(env: NodeJS.ProcessEnv = process.env): TableConfig {
-  const reader = new EnvReader(env);
-  const config = {
-    tableName: reader.string('SIMULATIONS_TABLE'),
-    statusIndexShards: reader.int('STATUS_INDEX_SHARDS', 16, { min: 1, max: 256 }),
-  };
-  reader.done();
-  return config;
-}

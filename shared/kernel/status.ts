@@ -50,9 +50,5 @@ export function canTransition(from: SimulationStatus, to: SimulationStatus): boo
   return TRANSITIONS[from].includes(to);
 }
 
-export function allowedTransitions(from: SimulationStatus): readonly SimulationStatus[] {
-  return TRANSITIONS[from];
-}
-
 /** Statuses the execution poller still has to look at: everything not terminal. */
 export const ACTIVE_STATUSES: readonly SimulationStatus[] = SIMULATION_STATUSES.filter((s) => !isTerminal(s));

@@ -75,9 +75,6 @@ export const RETRY_EVALUATE_ON_EXIT: readonly EvaluateOnExit[] = [
   { onReason: '*', action: RetryAction.EXIT },
 ];
 
-/** The former name, kept for callers written before exit-code retries. */
-export const SPOT_RETRY_EVALUATE_ON_EXIT = RETRY_EVALUATE_ON_EXIT;
-
 /** Where a multi-node job's nodes get their overrides: every node, from 0 on. */
 export const ALL_NODES = '0:';
 

@@ -25,10 +25,6 @@ import type {
 
 const GC = rundirOptions.gcclassic_14_7_0;
 
-/** Where the option data comes from (commit of geoschem/geos-chem). */
-export const RUNDIR_OPTIONS_SOURCE: string = rundirOptions._source;
-export const SUPPORTED_GEOS_CHEM_VERSIONS: readonly GeosChemVersion[] = ['14.7.0'];
-
 /** createRunDir.sh's short grid name (RUNDIR_GRID_RES), e.g. "2x25" for 2x2.5. */
 export type ResolutionCode = '4x5' | '2x25' | '05x0625' | '025x03125' | '0125x015625';
 
@@ -267,13 +263,6 @@ export function isDomainAsked(met: MetField, resolution: GridResolution): boolea
   return (met !== 'geosit' && (code === '05x0625' || code === '025x03125')) || code === '0125x015625';
 }
 
-/** Resolutions at which createRunDir.sh can ask for a domain with some met field. */
-export function resolutionsWithDomains(): GridResolution[] {
-  return ALL_RESOLUTIONS.filter(
-    (resolution) => (DOMAINS_BY_CODE.get(resolutionCode(resolution)) ?? []).length > 0,
-  );
-}
-
 /** createRunDir.sh's nested regions at this resolution (empty for 4x5 and 2x2.5). */
 export function nestedDomainsFor(resolution: GridResolution): DomainInfo[] {
   return (DOMAINS_BY_CODE.get(resolutionCode(resolution)) ?? []).map((domain) => ({
@@ -337,10 +326,6 @@ export function defaultLevels(met: MetField): VerticalLevels {
 export const ALL_SIMULATION_TYPES: readonly SimulationType[] = GC.simulation_menu.map(
   (entry) => entry.sim_name as SimulationType,
 );
-
-export function simulationLabel(type: SimulationType): string {
-  return GC.simulation_menu.find((entry) => entry.sim_name === type)?.label ?? type;
-}
 
 /** createRunDir.sh's extra options for a simulation type (POPs has no "none"). */
 export function extraOptionsFor(type: SimulationType): string[] {

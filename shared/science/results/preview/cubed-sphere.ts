@@ -48,26 +48,3 @@ export const FACE_PLACEMENTS: readonly FacePlacement[] = [
 export function cubedSphereIndex(face: number, y: number, x: number, n: number): number {
   return (face * n + y) * n + x;
 }
-
-/**
- * The mosaic as an array of (4n) x (3n) cell indices (-1 outside the cross),
- * row-major from the top-left: what each mosaic cell shows.
- */
-export function mosaicIndices(n: number): Int32Array {
-  const width = MOSAIC_COLUMNS * n;
-  const out = new Int32Array(width * MOSAIC_ROWS * n).fill(-1);
-  for (const placement of FACE_PLACEMENTS) {
-    for (let r = 0; r < n; r++) {
-      for (let c = 0; c < n; c++) {
-        const [y, x] = placement.cell(r, c, n);
-        out[(placement.row * n + r) * width + placement.column * n + c] = cubedSphereIndex(
-          placement.face,
-          y,
-          x,
-          n,
-        );
-      }
-    }
-  }
-  return out;
-}

@@ -5,10 +5,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { LAND_110M_RINGS } from '#shared/science/results/coastlines/land-110m.js';
 import { landRings } from '#shared/science/results/coastlines/land-rings.js';
-import {
-  encodeLandRings,
-  landRingsFromWorldAtlas,
-} from '#shared/science/results/coastlines/world-atlas-rings.js';
+import { encodeLandRings, landRingsFromWorldAtlas } from '#scripts/coastlines/world-atlas-rings.js';
 
 describe('Natural Earth 110m land rings', () => {
   it('match world-atlas land-110m.json (regenerate with build-land-110m.ts when they do not)', () => {
