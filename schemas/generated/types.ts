@@ -943,6 +943,74 @@ export interface SimulationSubmittedDetail {
   maxCostUsd?: number;
 }
 
+// ---- schemas/local/platform-info.schema.json
+/**
+ * <dataDir>/platform.json, written by the local platform while it runs (removed when it stops): how the CLI, tests and scripts find it.
+ */
+export interface PlatformInfo {
+  /**
+   * Base URL of the HTTP API, e.g. http://127.0.0.1:3000.
+   */
+  url: string;
+  /**
+   * The local-only token route (POST, LocalTokenRequest -> LocalTokenResponse).
+   */
+  tokenUrl: string;
+  /**
+   * Process id of the platform; a file naming an exited process is stale.
+   */
+  pid: number;
+  startedAt: string;
+  /**
+   * Absolute path of the data directory.
+   */
+  dataDir: string;
+  /**
+   * The emulators behind the production adapters, for operators and tests.
+   */
+  endpoints: {
+    dynamodb: string;
+    s3: string;
+    eventbridge: string;
+  };
+  tables: string[];
+  buckets: string[];
+}
+
+// ---- schemas/local/token-request.schema.json
+/**
+ * Body of POST /local/tokens, the local platform's own route (never deployed; loopback clients only): a dev token for a user, shaped like a Cognito ID token.
+ */
+export interface LocalTokenRequest {
+  /**
+   * User name (cognito:username); 1-128 letters, digits, symbols or punctuation, no spaces. The token's sub is a UUID derived from it.
+   */
+  user: string;
+  /**
+   * cognito:groups, e.g. ["admin"]; same rules as user names.
+   */
+  groups?: string[];
+  /**
+   * Lifetime of the token in seconds; default 12 hours.
+   */
+  ttlSeconds?: number;
+}
+
+// ---- schemas/local/token-response.schema.json
+/**
+ * Answer of POST /local/tokens: a token the local platform's API accepts as a bearer token.
+ */
+export interface LocalTokenResponse {
+  /**
+   * Compact JWT (ES256), signed with the key in <dataDir>/auth/.
+   */
+  token: string;
+  /**
+   * The token's exp claim (UTC).
+   */
+  expiresAt: string;
+}
+
 // ---- schemas/results/results-manifest.schema.json
 /**
  * Every output a simulation stored (simulations/<id>/outputs/), with its size and SHA-256, and the outputs its HISTORY.rc (or spec) says it should have written but did not. Stored at simulations/<id>/results/manifest.json.
