@@ -2,6 +2,7 @@
  * The one place the CLI speaks HTTP: a small fetch wrapper for the status REST
  * API with a timeout, bearer auth, and errors mapped to CLI exit codes.
  */
+import type { LocalTokenRequest, LocalTokenResponse } from '#schemas/generated/types.js';
 import { ApiError, AuthError, CliError, ConnectionError, type FieldIssue } from './errors.js';
 
 export interface HistoryEntry {
@@ -245,6 +246,29 @@ export class ApiClient {
       cause: error,
     });
   }
+}
+
+/**
+ * Asks the local platform's token route (`tokenUrl` from platform.json) for a
+ * dev token. No bearer token: the route answers loopback clients only.
+ */
+export async function requestLocalToken(
+  tokenUrl: string,
+  request: LocalTokenRequest,
+  options: Pick<ApiClientOptions, 'fetch' | 'timeoutMs' | 'unreachableHint'>,
+): Promise<LocalTokenResponse> {
+  // The route is a whole URL: a client based there, asked for the empty path.
+  const client = new ApiClient({ ...options, baseUrl: tokenUrl });
+  const { status, body } = await client.request<Partial<LocalTokenResponse> | undefined>('POST', '', {
+    body: JSON.stringify(request),
+  });
+  if (typeof body?.token !== 'string' || body.token === '' || typeof body.expiresAt !== 'string') {
+    throw new ApiError(`the local platform answered POST ${tokenUrl} with HTTP ${status} but no token`, {
+      code: 'BadResponse',
+      httpStatus: status,
+    });
+  }
+  return { token: body.token, expiresAt: body.expiresAt };
 }
 
 function describeNetworkError(error: unknown): string {
