@@ -316,6 +316,55 @@ export const listSimulationsResponseSchema = {
   },
 } as const;
 
+/** schemas/api/log-page.schema.json */
+export const logPageSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/api/log-page.schema.json',
+  title: 'LogPage',
+  description:
+    "GET /simulations/{id}/logs: a page of the simulation's job log, oldest line first (CloudWatch Logs on AWS, the job's log file locally).",
+  type: 'object',
+  additionalProperties: false,
+  required: ['events', 'logStreamName'],
+  properties: {
+    events: {
+      type: 'array',
+      items: {
+        $ref: '#/$defs/LogEvent',
+      },
+    },
+    nextToken: {
+      type: 'string',
+      minLength: 1,
+      description:
+        'Forward token: pass it back as ?nextToken= for the lines written after this page; the same token comes back when there is nothing new.',
+    },
+    logStreamName: {
+      type: 'string',
+      minLength: 1,
+      description: "The job attempt's log stream; it changes when the job is retried.",
+    },
+  },
+  $defs: {
+    LogEvent: {
+      title: 'LogEvent',
+      description: "One line of a job's log.",
+      type: 'object',
+      additionalProperties: false,
+      required: ['timestamp', 'message'],
+      properties: {
+        timestamp: {
+          type: 'integer',
+          description: 'When the line was written, in epoch milliseconds.',
+        },
+        message: {
+          type: 'string',
+        },
+      },
+    },
+  },
+} as const;
+
 /** schemas/api/result-file-link.schema.json */
 export const resultFileLinkSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -2799,6 +2848,7 @@ export const allSchemas = [
   inputPlanSchema,
   listSimulationsQuerySchema,
   listSimulationsResponseSchema,
+  logPageSchema,
   resultFileLinkSchema,
   resultsComparisonSchema,
   runEstimateSchema,

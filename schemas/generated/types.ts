@@ -163,6 +163,35 @@ export interface ListSimulationsResponse {
   nextCursor?: string;
 }
 
+// ---- schemas/api/log-page.schema.json
+/**
+ * GET /simulations/{id}/logs: a page of the simulation's job log, oldest line first (CloudWatch Logs on AWS, the job's log file locally).
+ */
+export interface LogPage {
+  events: LogEvent[];
+  /**
+   * Forward token: pass it back as ?nextToken= for the lines written after this page; the same token comes back when there is nothing new.
+   */
+  nextToken?: string;
+  /**
+   * The job attempt's log stream; it changes when the job is retried.
+   */
+  logStreamName: string;
+}
+/**
+ * One line of a job's log.
+ *
+ * This interface was referenced by `LogPage`'s JSON-Schema
+ * via the `definition` "LogEvent".
+ */
+export interface LogEvent {
+  /**
+   * When the line was written, in epoch milliseconds.
+   */
+  timestamp: number;
+  message: string;
+}
+
 // ---- schemas/api/result-file-link.schema.json
 /**
  * GET /simulations/{id}/results/files/{key}: a short-lived presigned URL from which a plain HTTP GET downloads one file of a simulation (an output in its manifest, or a file under results/).

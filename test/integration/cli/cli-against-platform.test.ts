@@ -69,6 +69,16 @@ describe('gcr against the local platform', () => {
     expect((await gcr('events', id)).stdout).toMatch(/→ CANCELLING/);
   });
 
+  it('gcr logs says there are no logs yet while the job waits (the route answers 409 NoLogsYet)', async () => {
+    const id = (await gcr('submit', path.join(repoRoot, 'examples/demo-local-4x5-1day.json'))).stdout.split(
+      '\n',
+    )[0]!;
+    const logs = await gcr('logs', id);
+    expect(logs.code).toBe(0);
+    expect(logs.stdout).toBe('');
+    expect(logs.stderr).toMatch(/^no logs yet: the job has not started \(status [A-Z]+\)\n$/);
+  });
+
   it('reports a spec GEOS-Chem would refuse with the field and exit code 1', async () => {
     const res = await gcr('submit', path.join(repoRoot, 'test/fixtures/specs/merra2-0125.json'));
     expect(res.code).toBe(1);

@@ -6,6 +6,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoSimulationRepository } from '#shared/kernel/repository/simulations.js';
 import { api, startPlatformProcess, type RunningPlatform } from '#test/helpers/platform-process.js';
 import { exampleSpec } from '#test/helpers/specs.js';
+import { validatorFor } from '#schemas/validator.js';
 
 let platform: RunningPlatform;
 let alice: string;
@@ -288,6 +289,22 @@ describe('submission API on the local platform', () => {
     const res = await api(platform, 'POST', `/simulations/${body.id}/cancel`, { token: alice });
     expect(res.status).toBe(409);
     expect(res.body.error.message).toMatch(/FAILED/);
+  });
+
+  it('answers GET /simulations/{id}/logs with 409 NoLogsYet before the job starts, and 400 naming a bad query', async () => {
+    const { body } = await submit(bob);
+    const early = await api(platform, 'GET', `/simulations/${body.id}/logs`, { token: bob });
+    expect(early.status).toBe(409);
+    expect(validatorFor('https://gcr.dev/schemas/api/error-response.schema.json')(early.body)).toBe(true);
+    expect(early.body.error.code).toBe('NoLogsYet');
+    const bad = await api(platform, 'GET', `/simulations/${body.id}/logs?limit=0&startFromHead=yes`, {
+      token: bob,
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.issues.map((i: { field: string }) => i.field)).toEqual([
+      'query.limit',
+      'query.startFromHead',
+    ]);
   });
 
   it('answers 429 naming the limit and the count when an owner has too many active simulations', async () => {
