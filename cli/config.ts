@@ -11,8 +11,7 @@ import path from 'node:path';
 import type { PlatformInfo } from '#schemas/generated/types.js';
 import { requestLocalToken, type FetchLike } from './api-client.js';
 import { ApiError, AuthError, ConnectionError, UsageError } from './errors.js';
-
-export type Env = Record<string, string | undefined>;
+import type { Env } from './io.js';
 
 export const DEFAULT_DATA_DIR = '.gcr';
 export const PLATFORM_FILE = 'platform.json';

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Command } from 'commander';
-import { ApiClient, type FetchLike } from './api-client.js';
+import { ApiClient } from './api-client.js';
 import {
   localPlatformHint,
   resolveApiTarget,
@@ -14,37 +14,12 @@ import {
   resolveToken,
   timeoutMs,
   type ApiTarget,
-  type Env,
   type HttpSettings,
 } from './config.js';
 import { InterruptedError } from './errors.js';
 import { colorEnabled, makeColors, toJson, type Colors } from './format.js';
+import type { CliIo } from './io.js';
 import { untilAborted } from './polling.js';
-
-export interface CliStream {
-  write(chunk: string): unknown;
-  isTTY?: boolean;
-}
-
-/** The CLI's whole view of its process. Optional members exist for tests and embedding. */
-export interface CliIo {
-  stdout: CliStream;
-  stderr: CliStream;
-  env: Env;
-  cwd: string;
-  /** Replaces global fetch (every request: the API, the local token route, downloads). */
-  fetch?: FetchLike;
-  /** Clock for relative times, token expiry, elapsed times and `watch --timeout`. */
-  now?: () => Date;
-  /** Waits between polls and retries (`watch`, `logs --follow`). Default: a timer. */
-  sleep?: (ms: number) => Promise<void>;
-  /**
-   * Registers a Ctrl-C handler for a command that polls and returns its
-   * removal; while registered, Ctrl-C ends the command (exit 130) instead of
-   * the process. Default: none (main() binds SIGINT).
-   */
-  onInterrupt?: (handler: () => void) => () => void;
-}
 
 /** A signal that aborts on Ctrl-C, while `dispose` has not been called. */
 export interface Interruptible {
