@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli, type CliIo } from '#cli/main.js';
-import { startFakeApi, type FakeApi } from './fake-api.js';
+import { startFakeApi, type FakeApi, type Route } from './fake-api.js';
 
 interface Run {
   code: number;
@@ -102,6 +102,25 @@ async function livePlatform(name: string, overrides: Record<string, unknown> = {
   const info = { url: api.url, tokenUrl: `${api.url}/local/tokens`, pid: process.pid, dataDir, ...overrides };
   await writeFile(path.join(dataDir, 'platform.json'), JSON.stringify(info));
   return dataDir;
+}
+
+/** The token route's answer: this token. */
+function issuesToken(token: string, expiresAt = '2024-06-02T00:00:00.000Z'): Route {
+  return () => ({ status: 200, body: { token, expiresAt } });
+}
+
+/** The token route's answer to a user name it refuses: 400 naming `user`. */
+function refusesUser(user: string): Route {
+  return () => ({
+    status: 400,
+    body: {
+      error: {
+        code: 'ValidationError',
+        message: 'the token request is invalid',
+        issues: [{ field: 'user', message: `${JSON.stringify(user)} is not a valid user name` }],
+      },
+    },
+  });
 }
 
 beforeEach(() => {
@@ -297,10 +316,7 @@ describe('finding the local platform', () => {
 
   it('uses the running platform from GCR_DATA_DIR and asks its token route for a token for GCR_USER', async () => {
     const dataDir = await livePlatform('live');
-    api.routes.set('POST /local/tokens', () => ({
-      status: 200,
-      body: { token: 'issued-for-bob', expiresAt: '2024-06-02T00:00:00.000Z' },
-    }));
+    api.routes.set('POST /local/tokens', issuesToken('issued-for-bob'));
     api.routes.set('GET /simulations', () => ({ status: 200, body: { items: [] } }));
     const run = await gcr(['list'], { GCR_DATA_DIR: dataDir, GCR_USER: 'bob' });
 
@@ -324,10 +340,7 @@ describe('finding the local platform', () => {
 
   it('asks for a local token too when --api names the running platform (localhost for 127.0.0.1)', async () => {
     const dataDir = await livePlatform('live3');
-    api.routes.set('POST /local/tokens', () => ({
-      status: 200,
-      body: { token: 'local', expiresAt: '2024-06-02T00:00:00.000Z' },
-    }));
+    api.routes.set('POST /local/tokens', issuesToken('local'));
     api.routes.set('GET /simulations', () => ({ status: 200, body: { items: [] } }));
     const run = await gcr(
       ['--data-dir', dataDir, '--api', api.url.replace('127.0.0.1', 'localhost'), 'list'],
@@ -341,10 +354,7 @@ describe('finding the local platform', () => {
 
   it('finds the token route at <url>/local/tokens when platform.json does not name it', async () => {
     const dataDir = await livePlatform('live4', { tokenUrl: undefined });
-    api.routes.set('POST /local/tokens', () => ({
-      status: 200,
-      body: { token: 'fallback', expiresAt: '2024-06-02T00:00:00.000Z' },
-    }));
+    api.routes.set('POST /local/tokens', issuesToken('fallback'));
     api.routes.set('GET /simulations', () => ({ status: 200, body: { items: [] } }));
     const run = await gcr(['list'], { GCR_DATA_DIR: dataDir, GCR_USER: 'ann' });
     expect(run.code).toBe(0);
@@ -353,16 +363,7 @@ describe('finding the local platform', () => {
 
   it('exits 4 naming the field when the platform refuses the user name, before calling the API', async () => {
     const dataDir = await livePlatform('live5');
-    api.routes.set('POST /local/tokens', () => ({
-      status: 400,
-      body: {
-        error: {
-          code: 'ValidationError',
-          message: 'the token request is invalid',
-          issues: [{ field: 'user', message: '"two words" is not a valid user name' }],
-        },
-      },
-    }));
+    api.routes.set('POST /local/tokens', refusesUser('two words'));
     const run = await gcr(['list'], { GCR_DATA_DIR: dataDir, GCR_USER: 'two words' });
     expect(run.code).toBe(4);
     expect(run.stderr).toContain('gave no token for user "two words"');
@@ -626,11 +627,9 @@ describe('gcr events', () => {
 });
 
 describe('gcr token', () => {
-  const issued = { token: 'tok.en.x', expiresAt: '2024-06-01T13:00:00.000Z' };
-
   it("prints the token the data directory's platform issues for the user", async () => {
     await livePlatform('d1');
-    api.routes.set('POST /local/tokens', () => ({ status: 200, body: issued }));
+    api.routes.set('POST /local/tokens', issuesToken('tok.en.x', '2024-06-01T13:00:00.000Z'));
     const run = await gcr(['token', 'carol', '--data-dir', 'd1'], {});
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('tok.en.x\n');
@@ -640,7 +639,7 @@ describe('gcr token', () => {
 
   it('with --admin --ttl --json asks for the admin group and the lifetime, and prints {token, user, groups, expiresAt}', async () => {
     const dataDir = await livePlatform('d2');
-    api.routes.set('POST /local/tokens', () => ({ status: 200, body: issued }));
+    api.routes.set('POST /local/tokens', issuesToken('tok.en.x', '2024-06-01T13:00:00.000Z'));
     const run = await gcr(['--json', 'token', 'dave', '--admin', '--ttl', '3600'], { GCR_DATA_DIR: dataDir });
     expect(run.code).toBe(0);
     expect(JSON.parse(api.requests[0]!.body)).toEqual({ user: 'dave', groups: ['admin'], ttlSeconds: 3600 });
@@ -663,16 +662,7 @@ describe('gcr token', () => {
 
   it('is a usage error naming the field when the platform refuses the user name (exit 2)', async () => {
     const dataDir = await livePlatform('d3');
-    api.routes.set('POST /local/tokens', () => ({
-      status: 400,
-      body: {
-        error: {
-          code: 'ValidationError',
-          message: 'the token request is invalid',
-          issues: [{ field: 'user', message: '"has space" is not a valid user name' }],
-        },
-      },
-    }));
+    api.routes.set('POST /local/tokens', refusesUser('has space'));
     const run = await gcr(['--json', 'token', 'has space'], { GCR_DATA_DIR: dataDir });
     expect(run.code).toBe(2);
     expect(JSON.parse(run.stderr).error).toEqual(

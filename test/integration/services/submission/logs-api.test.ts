@@ -9,7 +9,12 @@ import path from 'node:path';
 import type { LogPage } from '#schemas/generated/types.js';
 import { validatorFor } from '#schemas/validator.js';
 import { repoRoot } from '#test/helpers/local-dynamodb.js';
-import { api, startPlatformProcess, type RunningPlatform } from '#test/helpers/platform-process.js';
+import {
+  api,
+  startPlatformProcess,
+  waitForStatus,
+  type RunningPlatform,
+} from '#test/helpers/platform-process.js';
 
 const tinySpec = JSON.parse(readFileSync(path.join(repoRoot, 'test/fixtures/specs/tiny-demo.json'), 'utf8'));
 const isLogPage = validatorFor<LogPage>('https://gcr.dev/schemas/api/log-page.schema.json');
@@ -40,14 +45,14 @@ describe('GET /simulations/{id}/logs', () => {
     const submitted = await api(platform, 'POST', '/simulations', { token, body: tinySpec });
     expect(submitted.status).toBe(201);
     const id = submitted.body.id as string;
-    const deadline = Date.now() + 90_000;
-    let status = '';
-    while (!['SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT'].includes(status)) {
-      if (Date.now() > deadline) throw new Error(`${id} is still ${status}`);
-      await new Promise((r) => setTimeout(r, 250));
-      status = (await api(platform, 'GET', `/simulations/${id}`, { token })).body.status;
-    }
-    expect(status).toBe('SUCCEEDED');
+    const done = await waitForStatus(
+      platform,
+      token,
+      id,
+      ['SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT'],
+      90,
+    );
+    expect(done.status).toBe('SUCCEEDED');
 
     const first = await logs(id, 'startFromHead=true&limit=2');
     expect(first.events).toHaveLength(2);

@@ -4,7 +4,12 @@ import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoSimulationRepository } from '#shared/kernel/repository/simulations.js';
-import { api, startPlatformProcess, type RunningPlatform } from '#test/helpers/platform-process.js';
+import {
+  api,
+  startPlatformProcess,
+  waitForStatus,
+  type RunningPlatform,
+} from '#test/helpers/platform-process.js';
 import { exampleSpec } from '#test/helpers/specs.js';
 import { validatorFor } from '#schemas/validator.js';
 
@@ -41,17 +46,6 @@ function directRepository() {
 
 async function submit(token: string, spec: unknown = exampleSpec(), headers: Record<string, string> = {}) {
   return api(platform, 'POST', '/simulations', { token, body: spec, headers });
-}
-
-async function waitForStatus(token: string, id: string, statuses: string[]): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const res = await api(platform, 'GET', `/simulations/${id}`, { token });
-    if (statuses.includes(res.body.status)) return;
-    if (Date.now() > deadline)
-      throw new Error(`${id} stayed ${res.body.status}, expected ${statuses.join('/')}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 describe('submission API on the local platform', () => {
@@ -249,7 +243,7 @@ describe('submission API on the local platform', () => {
     const a = (await submit(dave)).body.id;
     await submit(dave);
     await api(platform, 'POST', `/simulations/${a}/cancel`, { token: dave });
-    await waitForStatus(dave, a, ['CANCELLED']);
+    await waitForStatus(platform, dave, a, ['CANCELLED'], 60);
     const res = await api(platform, 'GET', '/simulations?status=CANCELLED', { token: dave });
     expect(res.body.items.map((s: { id: string }) => s.id)).toEqual([a]);
   });
@@ -265,7 +259,7 @@ describe('submission API on the local platform', () => {
     });
     const again = await api(platform, 'POST', `/simulations/${body.id}/cancel`, { token: alice });
     expect([202, 409]).toContain(again.status); // 409 once the poller has already finished it
-    await waitForStatus(alice, body.id, ['CANCELLED']);
+    await waitForStatus(platform, alice, body.id, ['CANCELLED'], 60);
     const log = readFileSync(path.join(platform.dataDir, 'events.jsonl'), 'utf8')
       .trim()
       .split('\n')
