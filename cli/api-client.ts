@@ -1,88 +1,30 @@
 /**
  * The one place the CLI speaks HTTP: a small fetch wrapper for the status REST
- * API with a timeout, bearer auth, and errors mapped to CLI exit codes.
+ * API with a timeout, bearer auth, and errors mapped to CLI exit codes. Bodies
+ * are typed with the API's generated types (schemas/); answers are not
+ * validated, and the views stay tolerant of fields that are missing.
  */
-import { ApiError, AuthError, CliError, ConnectionError, type FieldIssue } from './errors.js';
+import type {
+  FieldIssue,
+  HealthResponse,
+  ListSimulationsQuery,
+  ListSimulationsResponse,
+  LocalTokenRequest,
+  LocalTokenResponse,
+  LogPage,
+  Simulation,
+} from '#schemas/generated/types.js';
+import { ApiError, AuthError, CliError, ConnectionError } from './errors.js';
 
-export interface HistoryEntry {
-  at: string;
-  from: string | null;
-  to: string;
-  reason?: string;
-}
+/** A page of the job's log as the CLI reads it: `events`, and what else the API sent. */
+export type ReceivedLogPage = Pick<LogPage, 'events'> & Partial<Pick<LogPage, 'nextToken' | 'logStreamName'>>;
 
-/** A simulation as the API returns it; later fields (job, results, cost) are kept as unknown. */
-export interface Simulation {
-  id: string;
-  owner?: string;
-  name?: string;
-  status: string;
-  version?: number;
-  createdAt?: string;
-  updatedAt?: string;
-  spec?: Record<string, unknown>;
-  history?: HistoryEntry[];
-  progress?: { percent?: number; simulatedTime?: string; updatedAt?: string; [key: string]: unknown };
-  job?: SimulationJob;
-  [key: string]: unknown;
-}
-
-/** The compute job of a simulation, as the execution poller last saw it. */
-export interface SimulationJob {
-  jobId?: string;
-  jobName?: string;
-  attempt?: number;
-  state?: string;
-  statusReason?: string;
-  exitCode?: number;
-  logStreamName?: string;
-  [key: string]: unknown;
-}
-
-export interface SimulationSummary {
-  id: string;
-  owner?: string;
-  name?: string;
-  status: string;
-  createdAt?: string;
-  updatedAt?: string;
-  simulationType?: string;
-  resolution?: string;
-  backend?: string;
-  [key: string]: unknown;
-}
-
-/** One line of a job's log. */
-export interface LogEvent {
-  /** Epoch milliseconds. */
-  timestamp: number;
-  message: string;
-}
-
-/** A page of `GET /simulations/{id}/logs`. */
-export interface LogPage {
-  events: LogEvent[];
-  /** Forward token: pass it back for newer lines (the same token comes back when there is nothing new). */
-  nextToken?: string;
-  logStreamName?: string;
-}
-
+/** The query of `GET /simulations/{id}/logs` (see services/submission's parseLogsQuery). */
 export interface LogQuery {
   limit?: number;
   nextToken?: string;
   /** First request only: true for the oldest lines first, false for the newest page. */
   startFromHead?: boolean;
-}
-
-export interface SimulationPage {
-  items: SimulationSummary[];
-  nextCursor?: string;
-}
-
-export interface ListQuery {
-  status?: string;
-  limit?: number;
-  cursor?: string;
 }
 
 export interface ApiResponse<T> {
@@ -131,6 +73,7 @@ export class ApiClient {
       options.unreachableHint ?? 'check the URL given with --api or GCR_API_URL, and your network';
   }
 
+  /** POST /simulations with the spec file's text as it is (the API validates it: a SimulationSpec). */
   submitSimulation(specText: string, idempotencyKey?: string): Promise<ApiResponse<Simulation>> {
     const headers: Record<string, string> = {};
     if (idempotencyKey !== undefined) headers['Idempotency-Key'] = idempotencyKey;
@@ -142,7 +85,11 @@ export class ApiClient {
   }
 
   /** A page of the job's log (409 NoLogsYet before the job has a log stream). */
-  async getLogs(id: string, query: LogQuery = {}, options: { signal?: AbortSignal } = {}): Promise<LogPage> {
+  async getLogs(
+    id: string,
+    query: LogQuery = {},
+    options: { signal?: AbortSignal } = {},
+  ): Promise<ReceivedLogPage> {
     const { body } = await this.request<Partial<LogPage> | undefined>(
       'GET',
       `/simulations/${encodeURIComponent(id)}/logs`,
@@ -156,7 +103,7 @@ export class ApiClient {
       },
     );
     const events = Array.isArray(body?.events)
-      ? body.events.filter((e): e is LogEvent => typeof e === 'object' && e !== null)
+      ? body.events.filter((e) => typeof e === 'object' && e !== null)
       : [];
     return {
       events,
@@ -165,8 +112,10 @@ export class ApiClient {
     };
   }
 
-  async listSimulations(query: ListQuery = {}): Promise<SimulationPage> {
-    const { body } = await this.request<SimulationPage>('GET', '/simulations', {
+  async listSimulations(
+    query: Pick<ListSimulationsQuery, 'status' | 'limit' | 'cursor'> = {},
+  ): Promise<ListSimulationsResponse> {
+    const { body } = await this.request<ListSimulationsResponse>('GET', '/simulations', {
       query: { status: query.status, limit: query.limit, cursor: query.cursor },
     });
     return { ...body, items: Array.isArray(body?.items) ? body.items : [] };
@@ -176,8 +125,8 @@ export class ApiClient {
     return (await this.request<Simulation>('POST', `/simulations/${encodeURIComponent(id)}/cancel`)).body;
   }
 
-  async health(): Promise<{ status: string; [key: string]: unknown }> {
-    return (await this.request<{ status: string }>('GET', '/health')).body;
+  async health(): Promise<HealthResponse> {
+    return (await this.request<HealthResponse>('GET', '/health')).body;
   }
 
   url(path: string, query?: RequestOptions['query']): string {
@@ -247,6 +196,29 @@ export class ApiClient {
   }
 }
 
+/**
+ * Asks the local platform's token route (`tokenUrl` from platform.json) for a
+ * dev token. No bearer token: the route answers loopback clients only.
+ */
+export async function requestLocalToken(
+  tokenUrl: string,
+  request: LocalTokenRequest,
+  options: Pick<ApiClientOptions, 'fetch' | 'timeoutMs' | 'unreachableHint'>,
+): Promise<LocalTokenResponse> {
+  // The route is a whole URL: a client based there, asked for the empty path.
+  const client = new ApiClient({ ...options, baseUrl: tokenUrl });
+  const { status, body } = await client.request<Partial<LocalTokenResponse> | undefined>('POST', '', {
+    body: JSON.stringify(request),
+  });
+  if (typeof body?.token !== 'string' || body.token === '' || typeof body.expiresAt !== 'string') {
+    throw new ApiError(`the local platform answered POST ${tokenUrl} with HTTP ${status} but no token`, {
+      code: 'BadResponse',
+      httpStatus: status,
+    });
+  }
+  return { token: body.token, expiresAt: body.expiresAt };
+}
+
 function describeNetworkError(error: unknown): string {
   const cause = (error as { cause?: unknown } | null)?.cause as
     { code?: string; message?: string; errors?: { code?: string }[] } | undefined;
@@ -270,7 +242,7 @@ function asIssues(value: unknown): FieldIssue[] {
     .map((i) => ({ field: String(i.field ?? i.path ?? ''), message: String(i.message ?? '') }));
 }
 
-/** Map an error answer (`{ error: { code, message, issues } }` or a gateway's `{ message }`). */
+/** Map an error answer (an ErrorResponse `{ error: { code, message, issues } }`, or a gateway's `{ message }`). */
 export function errorFromResponse(
   method: string,
   url: string,

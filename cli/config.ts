@@ -1,30 +1,30 @@
 /**
  * Where the CLI finds things: the data directory, the API (an explicit URL or
  * the local platform announced in `<dataDir>/platform.json`), and the token
- * (GCR_TOKEN, or one signed for the current user on the local platform).
+ * (GCR_TOKEN, or one the local platform issues for the current user through
+ * its token route). The CLI never imports the local platform: it reads
+ * platform.json (schemas/local/platform-info.schema.json) and talks HTTP.
  */
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { AuthError, ConnectionError, UsageError } from './errors.js';
-
-export type Env = Record<string, string | undefined>;
+import type { PlatformInfo } from '#schemas/generated/types.js';
+import { requestLocalToken, type FetchLike } from './api-client.js';
+import { ApiError, AuthError, ConnectionError, UsageError } from './errors.js';
+import type { Env } from './io.js';
 
 export const DEFAULT_DATA_DIR = '.gcr';
 export const PLATFORM_FILE = 'platform.json';
+/** Where the token route is when platform.json does not say (a platform from before `tokenUrl`). */
+const DEFAULT_TOKEN_PATH = '/local/tokens';
 
-/** What the local platform writes to `<dataDir>/platform.json` while it runs. */
-export interface PlatformInfo {
-  url: string;
-  pid: number;
-  startedAt?: string;
-  dataDir?: string;
-}
+/** What the CLI needs of platform.json. */
+export type RunningPlatform = Pick<PlatformInfo, 'url' | 'tokenUrl' | 'pid'>;
 
 export type PlatformLookup =
-  | { state: 'running'; info: PlatformInfo; file: string }
+  | { state: 'running'; info: RunningPlatform; file: string }
   | { state: 'missing'; file: string }
-  | { state: 'stopped'; info: PlatformInfo; file: string }
+  | { state: 'stopped'; info: RunningPlatform; file: string }
   | { state: 'invalid'; reason: string; file: string };
 
 export interface ApiTarget {
@@ -32,15 +32,16 @@ export interface ApiTarget {
   url: string;
   /** Where the URL came from, for messages. */
   source: '--api' | 'GCR_API_URL' | 'platform.json';
-  /** True when the URL is the local platform of `dataDir` (a token may then be signed locally). */
-  local: boolean;
+  /** The token route, when the URL is the local platform of `dataDir` (a token may then be asked of it). */
+  localTokenUrl?: string;
   dataDir: string;
 }
 
-export type SignLocalToken = (
-  dataDir: string,
-  opts: { user: string; groups?: string[]; ttlSeconds?: number },
-) => Promise<string>;
+/** How the CLI makes requests: the io's fetch (tests) and the request timeout. */
+export interface HttpSettings {
+  fetch?: FetchLike;
+  timeoutMs: number;
+}
 
 /** `--data-dir`, else GCR_DATA_DIR, else `.gcr`, resolved against the working directory. */
 export function resolveDataDir(option: string | undefined, env: Env, cwd: string): string {
@@ -78,17 +79,28 @@ export async function readPlatform(dataDir: string): Promise<PlatformLookup> {
   if (typeof obj.url !== 'string' || !isHttpUrl(obj.url)) {
     return { state: 'invalid', reason: 'it has no valid "url"', file };
   }
+  const url = obj.url.replace(/\/+$/, '');
   const pid = typeof obj.pid === 'number' ? obj.pid : Number(obj.pid);
-  const info: PlatformInfo = {
-    url: obj.url.replace(/\/+$/, ''),
-    pid,
-    startedAt: typeof obj.startedAt === 'string' ? obj.startedAt : undefined,
-    dataDir: typeof obj.dataDir === 'string' ? obj.dataDir : undefined,
-  };
+  const tokenUrl =
+    typeof obj.tokenUrl === 'string' && isHttpUrl(obj.tokenUrl)
+      ? obj.tokenUrl
+      : `${url}${DEFAULT_TOKEN_PATH}`;
+  const info: RunningPlatform = { url, tokenUrl, pid };
   return isPidAlive(pid) ? { state: 'running', info, file } : { state: 'stopped', info, file };
 }
 
-export function noPlatformError(dataDir: string, lookup?: PlatformLookup): ConnectionError {
+/** The running local platform of `dataDir`, or the error that says to start it (exit 3). */
+export async function runningPlatform(dataDir: string, remedy?: string): Promise<RunningPlatform> {
+  const lookup = await readPlatform(dataDir);
+  if (lookup.state !== 'running') throw noPlatformError(dataDir, lookup, remedy);
+  return lookup.info;
+}
+
+export function noPlatformError(
+  dataDir: string,
+  lookup?: PlatformLookup,
+  remedy = 'start it with `npm start`, or pass --api URL',
+): ConnectionError {
   const details: string[] = [];
   if (lookup?.state === 'stopped') {
     details.push(`${lookup.file} names pid ${lookup.info.pid}, which is not running (a stale file)`);
@@ -98,7 +110,7 @@ export function noPlatformError(dataDir: string, lookup?: PlatformLookup): Conne
     details.push(`${lookup.file} does not exist`);
   }
   return new ConnectionError(
-    `no local platform is running in ${dataDir}: start it with \`npm start\`, or pass --api URL`,
+    `no local platform is running in ${dataDir}: ${remedy}`,
     lookup?.state === 'stopped' ? lookup.info.url : '',
     { code: 'NoLocalPlatform', details },
   );
@@ -145,12 +157,24 @@ export async function resolveApiTarget(
     }
     const lookup = await readPlatform(dataDir);
     const local = lookup.state === 'running' && sameOrigin(explicit.url, lookup.info.url);
-    return { url: explicit.url.replace(/\/+$/, ''), source: explicit.source, local, dataDir };
+    return {
+      url: explicit.url.replace(/\/+$/, ''),
+      source: explicit.source,
+      ...(local ? { localTokenUrl: lookup.info.tokenUrl } : {}),
+      dataDir,
+    };
   }
 
-  const lookup = await readPlatform(dataDir);
-  if (lookup.state !== 'running') throw noPlatformError(dataDir, lookup);
-  return { url: lookup.info.url, source: 'platform.json', local: true, dataDir };
+  const platform = await runningPlatform(dataDir);
+  return { url: platform.url, source: 'platform.json', localTokenUrl: platform.tokenUrl, dataDir };
+}
+
+/** What to tell the user when the local platform does not answer. */
+export function localPlatformHint(
+  dataDir: string,
+  remedy = 'Start it with `npm start`, or pass --api URL',
+): string {
+  return `is the local platform in ${dataDir} still running? ${remedy}`;
 }
 
 /** GCR_USER, else the login name of the current OS user. */
@@ -163,59 +187,34 @@ export function localUser(env: Env): string {
   }
 }
 
-/** The local platform's signer (local/auth/jwt.ts), loaded only when needed. */
-export async function loadLocalSigner(): Promise<SignLocalToken> {
-  let mod: { signLocalToken?: unknown };
-  try {
-    mod = (await import('#local/auth/jwt.js')) as { signLocalToken?: unknown };
-  } catch (error) {
-    throw new AuthError(
-      `cannot sign a local token: the local platform's signer did not load (${(error as Error).message}); set GCR_TOKEN instead`,
-      { code: 'NoSigner', cause: error },
-    );
-  }
-  if (typeof mod.signLocalToken !== 'function') {
-    throw new AuthError('cannot sign a local token: local/auth/jwt.ts has no signLocalToken; set GCR_TOKEN', {
-      code: 'NoSigner',
-    });
-  }
-  return mod.signLocalToken as SignLocalToken;
-}
-
-/** GCR_TOKEN, else a token signed for the current user when the API is the local platform. */
-export async function resolveToken(
-  target: ApiTarget,
-  env: Env,
-  signer: SignLocalToken | undefined,
-): Promise<string> {
+/**
+ * GCR_TOKEN, else a token the local platform issues for the current user
+ * (GCR_USER, else the login name) through its token route, when the API is
+ * the local platform. A remote API without GCR_TOKEN is an error (exit 4).
+ */
+export async function resolveToken(target: ApiTarget, env: Env, http: HttpSettings): Promise<string> {
   const fromEnv = env.GCR_TOKEN?.trim();
   if (fromEnv) return fromEnv;
-  if (!target.local) {
+  if (target.localTokenUrl === undefined) {
     throw new AuthError(`no API token for ${target.url}: set GCR_TOKEN to a token the API accepts`, {
       code: 'NoToken',
     });
   }
-  const sign = signer ?? (await loadLocalSigner());
+  const user = localUser(env);
   try {
-    return await sign(target.dataDir, { user: localUser(env) });
+    const answer = await requestLocalToken(
+      target.localTokenUrl,
+      { user },
+      { ...http, unreachableHint: localPlatformHint(target.dataDir) },
+    );
+    return answer.token;
   } catch (error) {
-    if (error instanceof AuthError) throw error;
-    throw new AuthError(`cannot sign a local token in ${target.dataDir}: ${(error as Error).message}`, {
-      code: 'SigningFailed',
-      cause: error,
-    });
-  }
-}
-
-/** The `exp` claim of a JWT as an ISO time, if it has one (no verification: display only). */
-export function jwtExpiry(token: string): string | undefined {
-  const payload = token.split('.')[1];
-  if (!payload) return undefined;
-  try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: unknown };
-    return typeof claims.exp === 'number' ? new Date(claims.exp * 1000).toISOString() : undefined;
-  } catch {
-    return undefined;
+    // The platform refused the user name, or failed: no token, so an authentication problem.
+    if (!(error instanceof ApiError)) throw error;
+    throw new AuthError(
+      `the local platform in ${target.dataDir} gave no token for user ${JSON.stringify(user)} (GCR_USER, else your login name): ${error.message}`,
+      { code: 'SigningFailed', issues: error.issues, httpStatus: error.httpStatus, cause: error },
+    );
   }
 }
 

@@ -6,46 +6,20 @@
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Command } from 'commander';
-import { ApiClient, type FetchLike } from './api-client.js';
+import { ApiClient } from './api-client.js';
 import {
+  localPlatformHint,
   resolveApiTarget,
   resolveDataDir,
   resolveToken,
   timeoutMs,
   type ApiTarget,
-  type Env,
+  type HttpSettings,
 } from './config.js';
-import type { SignLocalToken } from './config.js';
 import { InterruptedError } from './errors.js';
 import { colorEnabled, makeColors, toJson, type Colors } from './format.js';
+import type { CliIo } from './io.js';
 import { untilAborted } from './polling.js';
-
-export interface CliStream {
-  write(chunk: string): unknown;
-  isTTY?: boolean;
-}
-
-/** The CLI's whole view of its process. Optional members exist for tests and embedding. */
-export interface CliIo {
-  stdout: CliStream;
-  stderr: CliStream;
-  env: Env;
-  cwd: string;
-  /** Replaces global fetch. */
-  fetch?: FetchLike;
-  /** Replaces local/auth/jwt.ts's signLocalToken. */
-  signLocalToken?: SignLocalToken;
-  /** Clock for relative times, token expiry, elapsed times and `watch --timeout`. */
-  now?: () => Date;
-  /** Waits between polls and retries (`watch`, `logs --follow`). Default: a timer. */
-  sleep?: (ms: number) => Promise<void>;
-  /**
-   * Registers a Ctrl-C handler for a command that polls and returns its
-   * removal; while registered, Ctrl-C ends the command (exit 130) instead of
-   * the process. Default: none (main() binds SIGINT).
-   */
-  onInterrupt?: (handler: () => void) => () => void;
-}
 
 /** A signal that aborts on Ctrl-C, while `dispose` has not been called. */
 export interface Interruptible {
@@ -116,20 +90,25 @@ export class CommandContext {
     return this.targetPromise;
   }
 
+  /** How requests are made: the io's fetch and GCR_HTTP_TIMEOUT. */
+  http(): HttpSettings {
+    return { fetch: this.io.fetch, timeoutMs: timeoutMs(this.io.env) };
+  }
+
   /** The API client, with the target and token resolved on first use. */
   client(): Promise<ApiClient> {
     this.clientPromise ??= (async () => {
       const target = await this.target();
-      const timeout = timeoutMs(this.io.env);
-      const token = await resolveToken(target, this.io.env, this.io.signLocalToken);
+      const http = this.http();
+      const token = await resolveToken(target, this.io.env, http);
       return new ApiClient({
         baseUrl: target.url,
         token,
-        timeoutMs: timeout,
-        fetch: this.io.fetch,
-        unreachableHint: target.local
-          ? `is the local platform in ${target.dataDir} still running? Start it with \`npm start\`, or pass --api URL`
-          : `check the URL (from ${target.source}) and your network`,
+        ...http,
+        unreachableHint:
+          target.localTokenUrl !== undefined
+            ? localPlatformHint(target.dataDir)
+            : `check the URL (from ${target.source}) and your network`,
       });
     })();
     return this.clientPromise;

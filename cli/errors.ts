@@ -2,6 +2,7 @@
  * Errors the CLI reports. Each carries the exit code it maps to, so commands
  * just throw and `runCli` prints one clear line (plus field issues) and exits.
  */
+import type { FieldIssue } from '#schemas/generated/types.js';
 
 /** Exit codes of `gcr` (documented in docs/CLI.md). */
 export const ExitCode = {
@@ -19,11 +20,6 @@ export const ExitCode = {
   /** Stopped by Ctrl-C (SIGINT), as shells report 128 + 2. */
   interrupted: 130,
 } as const;
-
-export interface FieldIssue {
-  field: string;
-  message: string;
-}
 
 export interface CliErrorOptions {
   /** Machine-readable code, e.g. `ValidationError`, `ConnectionError`. */

@@ -2,7 +2,7 @@
  * Output for people: colours (only on a TTY, never with NO_COLOR), aligned
  * tables, key/value blocks and compact UTC times.
  */
-import type { CliStream } from './context.js';
+import type { CliStream } from './io.js';
 
 type Paint = (text: string) => string;
 

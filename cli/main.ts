@@ -8,12 +8,13 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { COMMANDS } from './commands/index.js';
-import { CommandContext, type CliIo } from './context.js';
+import { CommandContext } from './context.js';
 import { CliError, ExitCode } from './errors.js';
 import { clean, colorEnabled, makeColors, toJson } from './format.js';
+import type { CliIo } from './io.js';
 import { isEntryPoint } from '#shared/kernel/entry-point.js';
 
-export type { CliIo, CliStream } from './context.js';
+export type { CliIo, CliStream } from './io.js';
 export { ExitCode } from './errors.js';
 
 const HELP_FOOTER = `

@@ -1,6 +1,6 @@
 /** Parsers for option values; a bad value is a usage error (exit 2). */
 import { InvalidArgumentError } from 'commander';
-import { SIMULATION_STATUSES } from '#shared/kernel/status.js';
+import { isSimulationStatus, SIMULATION_STATUSES, type SimulationStatus } from '#shared/kernel/status.js';
 
 export function positiveInteger(what: string): (value: string) => number {
   return (value) => {
@@ -12,9 +12,9 @@ export function positiveInteger(what: string): (value: string) => number {
   };
 }
 
-export function simulationStatus(value: string): string {
+export function simulationStatus(value: string): SimulationStatus {
   const status = value.trim().toUpperCase().replace(/-/g, '_');
-  if (!(SIMULATION_STATUSES as readonly string[]).includes(status)) {
+  if (!isSimulationStatus(status)) {
     throw new InvalidArgumentError(`status must be one of ${SIMULATION_STATUSES.join(', ')}.`);
   }
   return status;

@@ -2,9 +2,9 @@
  * What commands that poll the API share (`watch`, `logs --follow`): waiting
  * that Ctrl-C cuts short, and retrying transient failures with backoff.
  * Time comes only through the context (`ctx.sleep`, `ctx.now`), so tests run
- * these loops instantly with a fake clock.
+ * these loops instantly with a fake clock. (A Sleeper, not the CommandContext
+ * type: the context imports this module.)
  */
-import type { CommandContext } from './context.js';
 import { ApiError, CliError, ConnectionError, InterruptedError } from './errors.js';
 
 /** Waits before the 1st, 2nd, … retry of a transient failure; one more failure after the last gives up. */
@@ -55,6 +55,11 @@ export function transientSummary(error: CliError): string {
   return reason ? `cannot connect: ${reason}` : 'cannot connect';
 }
 
+/** What waits between retries: the command's context (its clock, cut short by Ctrl-C). */
+export interface Sleeper {
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
 export interface RetryOptions {
   signal?: AbortSignal;
   /** Called before each wait: the failure, the retry about to be made (1-based), how many in all, the wait. */
@@ -67,7 +72,7 @@ export interface RetryOptions {
  * latter saying how many attempts were made); Ctrl-C throws InterruptedError.
  */
 export async function withRetries<T>(
-  ctx: CommandContext,
+  ctx: Sleeper,
   call: () => Promise<T>,
   options: RetryOptions = {},
 ): Promise<T> {

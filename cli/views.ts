@@ -2,7 +2,7 @@
  * How simulations and events look for people. Pure functions of the API's JSON
  * (tolerant of fields that are missing or added later).
  */
-import type { HistoryEntry, Simulation, SimulationSummary } from './api-client.js';
+import type { Simulation, SimulationSummary, StatusHistoryEntry } from '#schemas/generated/types.js';
 import {
   clean,
   formatDuration,
@@ -223,15 +223,18 @@ export function watchLineParts(sim: Simulation, colors: Colors, now: Date, remar
   return parts;
 }
 
+/** A status transition: a history entry, or one `gcr watch` saw itself (then perhaps without a reason). */
+export type Transition = Omit<StatusHistoryEntry, 'reason'> & Partial<Pick<StatusHistoryEntry, 'reason'>>;
+
 /** One status transition: `2024-06-01 12:00:05Z  PENDING → SUBMITTED  job abc submitted`. */
-export function transitionLine(entry: HistoryEntry, colors: Colors): string {
+export function transitionLine(entry: Transition, colors: Colors): string {
   const from = entry.from ? paintStatus(entry.from, colors) : colors.dim('∅');
   const line = `${formatTime(entry.at, true) || '?'}  ${from} → ${paintStatus(String(entry.to ?? ''), colors)}`;
   return entry.reason ? `${line}  ${clean(entry.reason)}` : line;
 }
 
 /** The history entry that brought the simulation to its current status, if recorded. */
-function arrival(sim: Simulation): HistoryEntry | undefined {
+function arrival(sim: Simulation): StatusHistoryEntry | undefined {
   const history = Array.isArray(sim.history) ? sim.history : [];
   for (let i = history.length - 1; i >= 0; i--) {
     if (history[i]?.to === sim.status) return history[i];

@@ -21,7 +21,9 @@ import { loadFunction } from './lambda-runtime.js';
 import { loadServerlessConfig } from './wiring/serverless-config.js';
 import { loadService, serviceFiles, type FunctionDefinition } from './wiring/functions.js';
 import { resolveIntrinsics, type IntrinsicContext } from './wiring/intrinsics.js';
+import type { PlatformInfo } from '#schemas/generated/types.js';
 import { verifyLocalToken, toHttpApiClaims } from './auth/jwt.js';
+import { issueLocalToken, LOCAL_TOKEN_PATH } from './auth/token-route.js';
 import { LocalQueue } from './queue/local-queue.js';
 import { startQueueConsumer } from './queue/queue-consumer.js';
 import { startSchedule } from './schedule.js';
@@ -207,6 +209,10 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
 
     const api = createApiGateway({
       routes,
+      // The platform's own route, in no serverless.yml: dev tokens for loopback clients (the CLI).
+      localRoutes: [
+        { method: 'POST', path: LOCAL_TOKEN_PATH, handle: (body) => issueLocalToken(dataDir, body) },
+      ],
       authorize: async (token) => {
         try {
           return toHttpApiClaims(await verifyLocalToken(dataDir, token));
@@ -219,27 +225,23 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
     const apiPort = await listen(api, options.port ?? 0, host);
     cleanups.push(() => close(api));
     const url = `http://${host}:${apiPort}`;
-    writeFileSync(
-      path.join(dataDir, 'platform.json'),
-      `${JSON.stringify(
-        {
-          url,
-          pid: process.pid,
-          startedAt: new Date().toISOString(),
-          dataDir,
-          // For operators and tests: the emulators behind the production adapters.
-          endpoints: {
-            dynamodb: process.env['AWS_ENDPOINT_URL_DYNAMODB'],
-            s3: process.env['AWS_ENDPOINT_URL_S3'],
-            eventbridge: process.env['AWS_ENDPOINT_URL_EVENTBRIDGE'],
-          },
-          tables: stack.tables,
-          buckets: stack.buckets,
-        },
-        null,
-        2,
-      )}\n`,
-    );
+    // The platform's contract with the CLI and tests: schemas/local/platform-info.schema.json.
+    const info: PlatformInfo = {
+      url,
+      tokenUrl: `${url}${LOCAL_TOKEN_PATH}`,
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+      dataDir,
+      // For operators and tests: the emulators behind the production adapters.
+      endpoints: {
+        dynamodb: `http://${host}:${dynamoPort}`,
+        s3: `http://${host}:${s3Address.port}`,
+        eventbridge: `http://${host}:${awsPort}`,
+      },
+      tables: stack.tables,
+      buckets: stack.buckets,
+    };
+    writeFileSync(path.join(dataDir, 'platform.json'), `${JSON.stringify(info, null, 2)}\n`);
     return { url, dataDir, stage, functions: functionNames, stop };
   } catch (err) {
     await stop();

@@ -3,18 +3,12 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { PlatformInfo } from '#schemas/generated/types.js';
 import { signLocalToken } from './auth/jwt.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export type { PlatformInfo };
 
-export interface PlatformInfo {
-  url: string;
-  pid: number;
-  dataDir: string;
-  endpoints: { dynamodb: string; s3: string; eventbridge: string };
-  tables: string[];
-  buckets: string[];
-}
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export interface RunningPlatform extends PlatformInfo {
   process: ChildProcess;

@@ -6,7 +6,8 @@
 import type { RegisterCommand } from '../context.js';
 import { clean, keyValues, table } from '../format.js';
 import { positiveInteger } from '../options.js';
-import { formatNumber, type ResultsComparison } from './results.js';
+import type { ResultsComparison } from '#schemas/generated/types.js';
+import { formatNumber } from './results.js';
 
 function percent(value: number | null): string {
   if (value === null) return '-';

@@ -14,7 +14,8 @@ import type { CommandContext, RegisterCommand } from '../context.js';
 import { ApiError, CliError, ConnectionError, ExitCode, InputError, InterruptedError } from '../errors.js';
 import { clean } from '../format.js';
 import { humanBytes, progressBar } from '../views.js';
-import { fetchFileLink, fetchResults, type SimulationResults } from './results.js';
+import type { SimulationResults } from '#schemas/generated/types.js';
+import { fetchFileLink, fetchResults } from './results.js';
 
 interface Wanted {
   key: string;

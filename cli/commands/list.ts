@@ -1,12 +1,12 @@
 /** `gcr list`: your simulations, newest first, one page or all of them. */
-import type { SimulationSummary } from '../api-client.js';
+import type { SimulationStatus, SimulationSummary } from '#schemas/generated/types.js';
 import { ApiError } from '../errors.js';
 import type { RegisterCommand } from '../context.js';
 import { nonEmpty, positiveInteger, simulationStatus } from '../options.js';
 import { summariesTable } from '../views.js';
 
 interface ListOptions {
-  status?: string;
+  status?: SimulationStatus;
   limit?: number;
   cursor?: string;
   allPages?: boolean;

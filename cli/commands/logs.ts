@@ -3,7 +3,8 @@
  * through `nextToken`; with --follow, new lines as they arrive until the
  * simulation ends.
  */
-import type { ApiClient, LogEvent, LogPage } from '../api-client.js';
+import type { LogEvent } from '#schemas/generated/types.js';
+import type { ApiClient, ReceivedLogPage } from '../api-client.js';
 import type { CommandContext, RegisterCommand } from '../context.js';
 import { ApiError, ExitCode, InterruptedError, UsageError } from '../errors.js';
 import { clean } from '../format.js';
@@ -96,7 +97,7 @@ class LogPrinter {
       const limit = Number.isFinite(this.remaining)
         ? Math.min(this.remaining, MAX_LOG_PAGE)
         : this.options.limit;
-      let page: LogPage;
+      let page: ReceivedLogPage;
       try {
         page = await this.call(() =>
           this.client.getLogs(

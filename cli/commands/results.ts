@@ -8,9 +8,7 @@ import type { ApiClient } from '../api-client.js';
 import type { RegisterCommand } from '../context.js';
 import { clean, keyValues, paintStatus, table, type Colors } from '../format.js';
 import { humanBytes } from '../views.js';
-import type { ResultFileLink, ResultsComparison, SimulationResults } from '#schemas/generated/types.js';
-
-export type { ResultFileLink, ResultsComparison, SimulationResults };
+import type { ResultFileLink, SimulationResults } from '#schemas/generated/types.js';
 
 const MAX_TABLE_ROWS = 30;
 

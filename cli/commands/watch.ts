@@ -4,13 +4,14 @@
  * status transition printed above it as a permanent line; otherwise (or with
  * --json) just the transitions. Exit 0 only on SUCCEEDED.
  */
-import type { ApiClient, HistoryEntry, Simulation } from '../api-client.js';
+import type { Simulation, SimulationStatus } from '#schemas/generated/types.js';
+import type { ApiClient } from '../api-client.js';
 import type { CommandContext, RegisterCommand } from '../context.js';
 import { ExitCode, InterruptedError, WatchTimeoutError, type CliError } from '../errors.js';
 import { clean, fitParts } from '../format.js';
 import { positiveSeconds } from '../options.js';
 import { transientSummary, withRetries } from '../polling.js';
-import { transitionLine, watchLineParts, watchSummary } from '../views.js';
+import { transitionLine, watchLineParts, watchSummary, type Transition } from '../views.js';
 import { isTerminal, isSimulationStatus } from '#shared/kernel/status.js';
 
 export const DEFAULT_WATCH_INTERVAL_SECONDS = 2;
@@ -34,7 +35,7 @@ class Watch {
   /** Redraw a status line in place (stdout is a terminal, no --json). */
   private readonly live: boolean;
   private readonly printed = new Set<string>();
-  private lastStatus?: string;
+  private lastStatus?: SimulationStatus;
   private sim?: Simulation;
   /** Shown on the live line while a transient failure is being retried. */
   private remark?: string;
@@ -95,11 +96,11 @@ class Watch {
         this.ctx.out(transitionLine(entry, this.ctx.colors));
       }
     }
-    this.lastStatus = String(sim.status);
+    this.lastStatus = sim.status;
     this.draw();
   }
 
-  private newTransitions(sim: Simulation): HistoryEntry[] {
+  private newTransitions(sim: Simulation): Transition[] {
     if (!Array.isArray(sim.history)) {
       // No history from the API: report the status changes we see ourselves.
       if (sim.status === this.lastStatus) return [];
@@ -108,12 +109,12 @@ class Watch {
         {
           at: sim.updatedAt ?? this.ctx.now().toISOString(),
           from: this.lastStatus ?? null,
-          to: String(sim.status),
+          to: sim.status,
           ...(reason ? { reason } : {}),
         },
       ];
     }
-    const fresh: HistoryEntry[] = [];
+    const fresh: Transition[] = [];
     for (const entry of sim.history) {
       if (typeof entry !== 'object' || entry === null) continue;
       const key = JSON.stringify([entry.at, entry.from, entry.to]);

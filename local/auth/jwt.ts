@@ -186,6 +186,21 @@ export function localSubFor(user: string): string {
 // Cognito user names and group names: letters, marks, symbols, numbers, punctuation; no whitespace.
 const NAME_PATTERN = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u;
 
+/**
+ * A user name, group or lifetime the signer refuses: `field` names it as in a
+ * LocalTokenRequest (`user`, `groups.0`, `ttlSeconds`), `issue` says what is
+ * wrong with it; the message is the two together.
+ */
+export class TokenRequestError extends RangeError {
+  constructor(
+    readonly field: string,
+    readonly issue: string,
+  ) {
+    super(`${field} ${issue}`);
+    this.name = 'TokenRequestError';
+  }
+}
+
 export interface SignLocalTokenOptions {
   user: string;
   groups?: string[];
@@ -198,21 +213,23 @@ export interface SignLocalTokenOptions {
 export async function signLocalToken(dataDir: string, opts: SignLocalTokenOptions): Promise<string> {
   const user = opts.user;
   if (typeof user !== 'string' || user.length === 0 || user.length > 128 || !NAME_PATTERN.test(user)) {
-    throw new RangeError(
-      `user ${JSON.stringify(user)} is not a valid user name: 1-128 letters, digits, symbols or punctuation, no spaces`,
+    throw new TokenRequestError(
+      'user',
+      `${JSON.stringify(user)} is not a valid user name: 1-128 letters, digits, symbols or punctuation, no spaces`,
     );
   }
   const groups = opts.groups ?? [];
-  for (const g of groups) {
+  groups.forEach((g, i) => {
     if (typeof g !== 'string' || g.length === 0 || g.length > 128 || !NAME_PATTERN.test(g)) {
-      throw new RangeError(
-        `group ${JSON.stringify(g)} is not a valid group name: 1-128 characters, no spaces`,
+      throw new TokenRequestError(
+        `groups.${i}`,
+        `${JSON.stringify(g)} is not a valid group name: 1-128 characters, no spaces`,
       );
     }
-  }
+  });
   const ttl = opts.ttlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
   if (!Number.isInteger(ttl) || ttl < 1) {
-    throw new RangeError(`ttlSeconds must be a positive integer, got ${ttl}`);
+    throw new TokenRequestError('ttlSeconds', `must be a positive integer, got ${ttl}`);
   }
   const key = await loadOrCreateSigningKey(dataDir);
   const iat = Math.floor((opts.now ?? Date.now)() / 1000);

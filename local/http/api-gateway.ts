@@ -10,8 +10,20 @@ export interface HttpRoute {
   invoke: (event: APIGatewayProxyEventV2WithJWTAuthorizer) => Promise<unknown>;
 }
 
+/**
+ * A route of the local platform itself (e.g. POST /local/tokens): not a
+ * service's, never deployed. Answered to loopback clients only, without the
+ * JWT authorizer; the answer is JSON.
+ */
+export interface LocalRoute {
+  method: string;
+  path: string;
+  handle: (body: string) => Promise<{ statusCode: number; body: unknown }>;
+}
+
 export interface ApiGatewayOptions {
   routes: HttpRoute[];
+  localRoutes?: LocalRoute[];
   /** Verifies a bearer token; returns the claims as HTTP API hands them to Lambda, or undefined if refused. */
   authorize: (token: string) => Promise<Record<string, string> | undefined>;
   onError?: (err: unknown) => void;
@@ -60,6 +72,51 @@ function gatewayReply(res: ServerResponse, status: number, message: string): voi
   res.end(JSON.stringify({ message }));
 }
 
+function errorReply(res: ServerResponse, status: number, code: string, message: string): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ error: { code, message } }));
+}
+
+/** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6 (a server listening on `::`). */
+export function isLoopback(address: string | undefined): boolean {
+  if (!address) return false;
+  const v4 = address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4) || address === '::1';
+}
+
+async function serveLocal(route: LocalRoute, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const method = (req.method ?? 'GET').toUpperCase();
+  // A proxy on this machine would make remote clients look local: refuse what came through one.
+  const proxied = req.headers['x-forwarded-for'] !== undefined || req.headers['forwarded'] !== undefined;
+  if (!isLoopback(req.socket.remoteAddress) || proxied) {
+    errorReply(
+      res,
+      403,
+      'Forbidden',
+      `${route.method} ${route.path} answers clients on this machine only (loopback, not through a proxy)`,
+    );
+    return;
+  }
+  if (method !== route.method.toUpperCase()) {
+    res.setHeader('allow', route.method.toUpperCase());
+    errorReply(
+      res,
+      405,
+      'MethodNotAllowed',
+      `${route.path} takes ${route.method.toUpperCase()}, not ${method}`,
+    );
+    return;
+  }
+  const body = await readBody(req);
+  if (body === 'too-large') {
+    gatewayReply(res, 413, 'Request Entity Too Large');
+    return;
+  }
+  const answer = await route.handle(body.toString('utf8'));
+  res.writeHead(answer.statusCode, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(answer.body));
+}
+
 function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -84,16 +141,23 @@ function toResult(value: unknown): APIGatewayProxyStructuredResultV2 {
 
 /**
  * An HTTP API (payload format 2.0) in front of the functions' real handlers:
- * routes, JWT authorizer, the request event and the response mapping.
+ * routes, JWT authorizer, the request event and the response mapping; plus the
+ * local platform's own routes, for loopback clients.
  */
 export function createApiGateway(options: ApiGatewayOptions): Server {
   const routes = options.routes.map(compile).sort((a, b) => b.specificity - a.specificity);
+  const localRoutes = options.localRoutes ?? [];
 
   return createServer((req, res) => {
     void (async () => {
       const started = Date.now();
       const url = new URL(req.url ?? '/', 'http://localhost');
       const method = (req.method ?? 'GET').toUpperCase();
+      const local = localRoutes.find((r) => r.path === url.pathname.replace(/(.)\/$/, '$1'));
+      if (local) {
+        await serveLocal(local, req, res);
+        return;
+      }
       const matches = routes.filter((r) => r.regex.test(url.pathname));
       const route = matches.find((r) => r.method.toUpperCase() === method || r.method === '*');
       if (!route) {

@@ -316,6 +316,55 @@ export const listSimulationsResponseSchema = {
   },
 } as const;
 
+/** schemas/api/log-page.schema.json */
+export const logPageSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/api/log-page.schema.json',
+  title: 'LogPage',
+  description:
+    "GET /simulations/{id}/logs: a page of the simulation's job log, oldest line first (CloudWatch Logs on AWS, the job's log file locally).",
+  type: 'object',
+  additionalProperties: false,
+  required: ['events', 'logStreamName'],
+  properties: {
+    events: {
+      type: 'array',
+      items: {
+        $ref: '#/$defs/LogEvent',
+      },
+    },
+    nextToken: {
+      type: 'string',
+      minLength: 1,
+      description:
+        'Forward token: pass it back as ?nextToken= for the lines written after this page; the same token comes back when there is nothing new.',
+    },
+    logStreamName: {
+      type: 'string',
+      minLength: 1,
+      description: "The job attempt's log stream; it changes when the job is retried.",
+    },
+  },
+  $defs: {
+    LogEvent: {
+      title: 'LogEvent',
+      description: "One line of a job's log.",
+      type: 'object',
+      additionalProperties: false,
+      required: ['timestamp', 'message'],
+      properties: {
+        timestamp: {
+          type: 'integer',
+          description: 'When the line was written, in epoch milliseconds.',
+        },
+        message: {
+          type: 'string',
+        },
+      },
+    },
+  },
+} as const;
+
 /** schemas/api/result-file-link.schema.json */
 export const resultFileLinkSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -1939,6 +1988,131 @@ export const simulationSubmittedDetailSchema = {
   },
 } as const;
 
+/** schemas/local/platform-info.schema.json */
+export const platformInfoSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/local/platform-info.schema.json',
+  title: 'PlatformInfo',
+  description:
+    '<dataDir>/platform.json, written by the local platform while it runs (removed when it stops): how the CLI, tests and scripts find it.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['url', 'tokenUrl', 'pid', 'startedAt', 'dataDir', 'endpoints', 'tables', 'buckets'],
+  properties: {
+    url: {
+      type: 'string',
+      format: 'uri',
+      description: 'Base URL of the HTTP API, e.g. http://127.0.0.1:3000.',
+    },
+    tokenUrl: {
+      type: 'string',
+      format: 'uri',
+      description: 'The local-only token route (POST, LocalTokenRequest -> LocalTokenResponse).',
+    },
+    pid: {
+      type: 'integer',
+      minimum: 1,
+      description: 'Process id of the platform; a file naming an exited process is stale.',
+    },
+    startedAt: {
+      type: 'string',
+      format: 'date-time',
+    },
+    dataDir: {
+      type: 'string',
+      description: 'Absolute path of the data directory.',
+    },
+    endpoints: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['dynamodb', 's3', 'eventbridge'],
+      description: 'The emulators behind the production adapters, for operators and tests.',
+      properties: {
+        dynamodb: {
+          type: 'string',
+          format: 'uri',
+        },
+        s3: {
+          type: 'string',
+          format: 'uri',
+        },
+        eventbridge: {
+          type: 'string',
+          format: 'uri',
+        },
+      },
+    },
+    tables: {
+      type: 'array',
+      items: {
+        type: 'string',
+      },
+    },
+    buckets: {
+      type: 'array',
+      items: {
+        type: 'string',
+      },
+    },
+  },
+} as const;
+
+/** schemas/local/token-request.schema.json */
+export const localTokenRequestSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/local/token-request.schema.json',
+  title: 'LocalTokenRequest',
+  description:
+    "Body of POST /local/tokens, the local platform's own route (never deployed; loopback clients only): a dev token for a user, shaped like a Cognito ID token.",
+  type: 'object',
+  additionalProperties: false,
+  required: ['user'],
+  properties: {
+    user: {
+      type: 'string',
+      minLength: 1,
+      description:
+        "User name (cognito:username); 1-128 letters, digits, symbols or punctuation, no spaces. The token's sub is a UUID derived from it.",
+    },
+    groups: {
+      type: 'array',
+      items: {
+        type: 'string',
+        minLength: 1,
+      },
+      description: 'cognito:groups, e.g. ["admin"]; same rules as user names.',
+    },
+    ttlSeconds: {
+      type: 'integer',
+      minimum: 1,
+      description: 'Lifetime of the token in seconds; default 12 hours.',
+    },
+  },
+} as const;
+
+/** schemas/local/token-response.schema.json */
+export const localTokenResponseSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/local/token-response.schema.json',
+  title: 'LocalTokenResponse',
+  description: "Answer of POST /local/tokens: a token the local platform's API accepts as a bearer token.",
+  type: 'object',
+  additionalProperties: false,
+  required: ['token', 'expiresAt'],
+  properties: {
+    token: {
+      type: 'string',
+      minLength: 1,
+      description: 'Compact JWT (ES256), signed with the key in <dataDir>/auth/.',
+    },
+    expiresAt: {
+      type: 'string',
+      format: 'date-time',
+      description: "The token's exp claim (UTC).",
+    },
+  },
+} as const;
+
 /** schemas/results/results-manifest.schema.json */
 export const resultsManifestSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -2674,6 +2848,7 @@ export const allSchemas = [
   inputPlanSchema,
   listSimulationsQuerySchema,
   listSimulationsResponseSchema,
+  logPageSchema,
   resultFileLinkSchema,
   resultsComparisonSchema,
   runEstimateSchema,
@@ -2692,6 +2867,9 @@ export const allSchemas = [
   simulationResultsRequestedDetailSchema,
   simulationStatusChangedDetailSchema,
   simulationSubmittedDetailSchema,
+  platformInfoSchema,
+  localTokenRequestSchema,
+  localTokenResponseSchema,
   resultsManifestSchema,
   resultsMetricsSchema,
   simulationSpecSchema,

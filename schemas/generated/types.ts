@@ -163,6 +163,35 @@ export interface ListSimulationsResponse {
   nextCursor?: string;
 }
 
+// ---- schemas/api/log-page.schema.json
+/**
+ * GET /simulations/{id}/logs: a page of the simulation's job log, oldest line first (CloudWatch Logs on AWS, the job's log file locally).
+ */
+export interface LogPage {
+  events: LogEvent[];
+  /**
+   * Forward token: pass it back as ?nextToken= for the lines written after this page; the same token comes back when there is nothing new.
+   */
+  nextToken?: string;
+  /**
+   * The job attempt's log stream; it changes when the job is retried.
+   */
+  logStreamName: string;
+}
+/**
+ * One line of a job's log.
+ *
+ * This interface was referenced by `LogPage`'s JSON-Schema
+ * via the `definition` "LogEvent".
+ */
+export interface LogEvent {
+  /**
+   * When the line was written, in epoch milliseconds.
+   */
+  timestamp: number;
+  message: string;
+}
+
 // ---- schemas/api/result-file-link.schema.json
 /**
  * GET /simulations/{id}/results/files/{key}: a short-lived presigned URL from which a plain HTTP GET downloads one file of a simulation (an output in its manifest, or a file under results/).
@@ -941,6 +970,74 @@ export interface SimulationSubmittedDetail {
   resolution?: string;
   submittedAt: string;
   maxCostUsd?: number;
+}
+
+// ---- schemas/local/platform-info.schema.json
+/**
+ * <dataDir>/platform.json, written by the local platform while it runs (removed when it stops): how the CLI, tests and scripts find it.
+ */
+export interface PlatformInfo {
+  /**
+   * Base URL of the HTTP API, e.g. http://127.0.0.1:3000.
+   */
+  url: string;
+  /**
+   * The local-only token route (POST, LocalTokenRequest -> LocalTokenResponse).
+   */
+  tokenUrl: string;
+  /**
+   * Process id of the platform; a file naming an exited process is stale.
+   */
+  pid: number;
+  startedAt: string;
+  /**
+   * Absolute path of the data directory.
+   */
+  dataDir: string;
+  /**
+   * The emulators behind the production adapters, for operators and tests.
+   */
+  endpoints: {
+    dynamodb: string;
+    s3: string;
+    eventbridge: string;
+  };
+  tables: string[];
+  buckets: string[];
+}
+
+// ---- schemas/local/token-request.schema.json
+/**
+ * Body of POST /local/tokens, the local platform's own route (never deployed; loopback clients only): a dev token for a user, shaped like a Cognito ID token.
+ */
+export interface LocalTokenRequest {
+  /**
+   * User name (cognito:username); 1-128 letters, digits, symbols or punctuation, no spaces. The token's sub is a UUID derived from it.
+   */
+  user: string;
+  /**
+   * cognito:groups, e.g. ["admin"]; same rules as user names.
+   */
+  groups?: string[];
+  /**
+   * Lifetime of the token in seconds; default 12 hours.
+   */
+  ttlSeconds?: number;
+}
+
+// ---- schemas/local/token-response.schema.json
+/**
+ * Answer of POST /local/tokens: a token the local platform's API accepts as a bearer token.
+ */
+export interface LocalTokenResponse {
+  /**
+   * Compact JWT (ES256), signed with the key in <dataDir>/auth/.
+   */
+  token: string;
+  /**
+   * The token's exp claim (UTC).
+   */
+  expiresAt: string;
 }
 
 // ---- schemas/results/results-manifest.schema.json

@@ -7,6 +7,7 @@
  *   shared/science/    (GEOS-Chem science) also never imports shared/kernel/ or an AWS SDK
  *   schemas/           imports only schemas/
  *   containers/        never imports services/, local/, cli/ or scripts/
+ *   cli/               never imports local/, services/, scripts/, containers/ or test/ (it talks to the API only)
  *
  * A specifier is resolved to a repository path first: `./x.js` and `../x.js`
  * relative to the importing file, `#shared/x.js` through package.json
@@ -41,6 +42,12 @@ const RULES = [
     ['services/', 'local/', 'cli/', 'scripts/', 'test/'],
     [],
     'container workloads never import services, local, cli or scripts',
+  ],
+  [
+    'cli/',
+    ['local/', 'services/', 'scripts/', 'containers/', 'test/'],
+    [],
+    'the CLI talks to the API only: it never imports local, a service, scripts or containers',
   ],
 ];
 

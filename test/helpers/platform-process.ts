@@ -5,6 +5,29 @@ export {
   type RunningPlatform,
 } from '#local/spawn-platform.js';
 
+/**
+ * Polls GET /simulations/{id} (every 250 ms, up to `seconds`) until its status
+ * is one of `statuses`; returns the simulation. Says where it is stuck if not.
+ */
+export async function waitForStatus(
+  platform: { url: string },
+  token: string,
+  id: string,
+  statuses: string[],
+  seconds = 120,
+): Promise<any> {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const res = await api(platform, 'GET', `/simulations/${id}`, { token });
+    if (statuses.includes(res.body.status)) return res.body;
+    if (Date.now() > deadline)
+      throw new Error(
+        `${id} is ${res.body.status} (${res.body.history?.at(-1)?.reason}), expected ${statuses.join('/')}`,
+      );
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 /** fetch against the platform with an optional bearer token; returns status, headers and parsed JSON. */
 export async function api(
   platform: { url: string },

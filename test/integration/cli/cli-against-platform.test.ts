@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { runCli } from '#cli/main.js';
+import { localSubFor, verifyLocalToken } from '#local/auth/jwt.js';
+import { validatorFor } from '#schemas/validator.js';
 import { repoRoot } from '#test/helpers/local-dynamodb.js';
-import { startPlatformProcess, type RunningPlatform } from '#test/helpers/platform-process.js';
+import { api, startPlatformProcess, type RunningPlatform } from '#test/helpers/platform-process.js';
 
 let platform: RunningPlatform;
 
@@ -16,12 +19,19 @@ afterAll(async () => {
 
 /** Runs `gcr ...` in-process against the running platform, found through its data directory. */
 async function gcr(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return gcrAs('cli-user', ...argv);
+}
+
+async function gcrAs(
+  user: string,
+  ...argv: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const code = await runCli(argv, {
     stdout: { write: (s: string) => (stdout += s) },
     stderr: { write: (s: string) => (stderr += s) },
-    env: { GCR_DATA_DIR: platform.dataDir, GCR_USER: 'cli-user' },
+    env: { GCR_DATA_DIR: platform.dataDir, GCR_USER: user },
     cwd: repoRoot,
   });
   return { code, stdout, stderr };
@@ -59,10 +69,84 @@ describe('gcr against the local platform', () => {
     expect((await gcr('events', id)).stdout).toMatch(/→ CANCELLING/);
   });
 
+  it('gcr logs says there are no logs yet while the job waits (the route answers 409 NoLogsYet)', async () => {
+    const id = (await gcr('submit', path.join(repoRoot, 'examples/demo-local-4x5-1day.json'))).stdout.split(
+      '\n',
+    )[0]!;
+    const logs = await gcr('logs', id);
+    expect(logs.code).toBe(0);
+    expect(logs.stdout).toBe('');
+    expect(logs.stderr).toMatch(/^no logs yet: the job has not started \(status [A-Z]+\)\n$/);
+  });
+
   it('reports a spec GEOS-Chem would refuse with the field and exit code 1', async () => {
     const res = await gcr('submit', path.join(repoRoot, 'test/fixtures/specs/merra2-0125.json'));
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(/grid\.resolution/);
     expect(res.stderr).toMatch(/MERRA-2/);
+  });
+});
+
+describe("tokens from the platform's token route", () => {
+  it('platform.json is a PlatformInfo naming the token route', () => {
+    const info = JSON.parse(readFileSync(path.join(platform.dataDir, 'platform.json'), 'utf8'));
+    const valid = validatorFor('https://gcr.dev/schemas/local/platform-info.schema.json');
+    expect(valid(info) ? [] : valid.errors).toEqual([]);
+    expect(info.tokenUrl).toBe(`${platform.url}/local/tokens`);
+  });
+
+  it('without GCR_TOKEN the CLI acts as GCR_USER with a token the platform issued', async () => {
+    const submitted = await gcrAs(
+      'token-route-user',
+      'submit',
+      path.join(repoRoot, 'examples/demo-local-4x5-1day.json'),
+    );
+    expect(submitted.code).toBe(0);
+    const id = submitted.stdout.split('\n')[0]!;
+    const shown = JSON.parse((await gcrAs('token-route-user', 'status', id, '--json')).stdout);
+    expect(shown.owner).toBe(localSubFor('token-route-user'));
+    // Someone else does not see it.
+    expect((await gcrAs('someone-else', 'status', id)).code).toBe(1);
+  });
+
+  it('gcr token prints a token the platform verifies, with the admin group and the lifetime asked', async () => {
+    const run = await gcr('--json', 'token', 'erin', '--admin', '--ttl', '600');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const out = JSON.parse(run.stdout) as {
+      token: string;
+      user: string;
+      groups: string[];
+      expiresAt: string;
+    };
+    expect(out).toEqual({
+      token: expect.any(String),
+      user: 'erin',
+      groups: ['admin'],
+      expiresAt: expect.any(String),
+    });
+    const claims = await verifyLocalToken(platform.dataDir, out.token);
+    expect(claims['cognito:username']).toBe('erin');
+    expect(claims['cognito:groups']).toEqual(['admin']);
+    expect(Date.parse(out.expiresAt)).toBe(claims.exp * 1000);
+    expect(claims.exp - claims.iat).toBe(600);
+    // The API takes it: an admin lists every simulation.
+    expect((await api(platform, 'GET', '/simulations', { token: out.token })).status).toBe(200);
+  });
+
+  it('gcr token with a user name the platform refuses is a usage error naming the field', async () => {
+    const run = await gcr('token', 'has space');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('the token request is invalid (HTTP 400 ValidationError)');
+    expect(run.stderr).toContain('  user: "has space" is not a valid user name');
+  });
+
+  it('POST /local/tokens answers 400 naming the field for a bad lifetime or a body that is not JSON', async () => {
+    const ttl = await api(platform, 'POST', '/local/tokens', { body: { user: 'a', ttlSeconds: -5 } });
+    expect(ttl.status).toBe(400);
+    expect(ttl.body.error.issues).toEqual([{ field: 'ttlSeconds', message: 'must be at least 1' }]);
+    const notJson = await api(platform, 'POST', '/local/tokens', { rawBody: 'user=a' });
+    expect(notJson.status).toBe(400);
+    expect(notJson.body.error.issues).toEqual([expect.objectContaining({ field: 'body' })]);
   });
 });

@@ -8,6 +8,7 @@ import {
   api,
   startPlatformProcess,
   tempDataDir,
+  waitForStatus as waitFor,
   type RunningPlatform,
 } from '#test/helpers/platform-process.js';
 import { repoRoot } from '#test/helpers/local-dynamodb.js';
@@ -39,25 +40,6 @@ function processesIn(dir: string): number[] {
     }
   }
   return pids;
-}
-
-async function waitFor(
-  platform: RunningPlatform,
-  token: string,
-  id: string,
-  statuses: string[],
-  seconds = 120,
-) {
-  const deadline = Date.now() + seconds * 1000;
-  for (;;) {
-    const res = await api(platform, 'GET', `/simulations/${id}`, { token });
-    if (statuses.includes(res.body.status)) return res.body;
-    if (Date.now() > deadline)
-      throw new Error(
-        `${id} is ${res.body.status} (${res.body.history.at(-1)?.reason}), expected ${statuses.join('/')}`,
-      );
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 /**

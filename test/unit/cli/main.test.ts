@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli, type CliIo } from '#cli/main.js';
-import { startFakeApi, type FakeApi } from './fake-api.js';
+import { startFakeApi, type FakeApi, type Route } from './fake-api.js';
 
 interface Run {
   code: number;
@@ -91,6 +91,37 @@ afterAll(async () => {
   await api.close();
   await rm(tmp, { recursive: true, force: true });
 });
+
+/**
+ * A data directory whose platform.json names a running process (this one) and
+ * the fake API, with its token route unless `overrides` says otherwise.
+ */
+async function livePlatform(name: string, overrides: Record<string, unknown> = {}): Promise<string> {
+  const dataDir = path.join(tmp, name);
+  await mkdir(dataDir, { recursive: true });
+  const info = { url: api.url, tokenUrl: `${api.url}/local/tokens`, pid: process.pid, dataDir, ...overrides };
+  await writeFile(path.join(dataDir, 'platform.json'), JSON.stringify(info));
+  return dataDir;
+}
+
+/** The token route's answer: this token. */
+function issuesToken(token: string, expiresAt = '2024-06-02T00:00:00.000Z'): Route {
+  return () => ({ status: 200, body: { token, expiresAt } });
+}
+
+/** The token route's answer to a user name it refuses: 400 naming `user`. */
+function refusesUser(user: string): Route {
+  return () => ({
+    status: 400,
+    body: {
+      error: {
+        code: 'ValidationError',
+        message: 'the token request is invalid',
+        issues: [{ field: 'user', message: `${JSON.stringify(user)} is not a valid user name` }],
+      },
+    },
+  });
+}
 
 beforeEach(() => {
   api.requests.length = 0;
@@ -283,47 +314,61 @@ describe('finding the local platform', () => {
     expect(api.requests).toHaveLength(0);
   });
 
-  it('uses the running platform from GCR_DATA_DIR and signs a token for GCR_USER', async () => {
-    const dataDir = path.join(tmp, 'live');
-    await mkdir(dataDir, { recursive: true });
-    await writeFile(
-      path.join(dataDir, 'platform.json'),
-      JSON.stringify({ url: api.url, pid: process.pid, startedAt: NOW, dataDir }),
-    );
-    const signed: { dataDir: string; user: string }[] = [];
+  it('uses the running platform from GCR_DATA_DIR and asks its token route for a token for GCR_USER', async () => {
+    const dataDir = await livePlatform('live');
+    api.routes.set('POST /local/tokens', issuesToken('issued-for-bob'));
     api.routes.set('GET /simulations', () => ({ status: 200, body: { items: [] } }));
-    const run = await gcr(
-      ['list'],
-      { GCR_DATA_DIR: dataDir, GCR_USER: 'bob' },
-      {
-        signLocalToken: async (dir, opts) => {
-          signed.push({ dataDir: dir, user: opts.user });
-          return 'signed-for-bob';
-        },
-      },
-    );
+    const run = await gcr(['list'], { GCR_DATA_DIR: dataDir, GCR_USER: 'bob' });
 
     expect(run.code).toBe(0);
-    expect(signed).toEqual([{ dataDir, user: 'bob' }]);
-    expect(api.requests[0]!.headers.authorization).toBe('Bearer signed-for-bob');
+    const [tokenRequest, list] = api.requests;
+    expect(tokenRequest!.method).toBe('POST');
+    expect(JSON.parse(tokenRequest!.body)).toEqual({ user: 'bob' });
+    expect(tokenRequest!.headers.authorization).toBeUndefined();
+    expect(list!.headers.authorization).toBe('Bearer issued-for-bob');
   });
 
-  it('prefers GCR_TOKEN over signing on the local platform', async () => {
-    const dataDir = path.join(tmp, 'live2');
-    await mkdir(dataDir, { recursive: true });
-    await writeFile(path.join(dataDir, 'platform.json'), JSON.stringify({ url: api.url, pid: process.pid }));
+  it('prefers GCR_TOKEN over the token route of the local platform', async () => {
+    const dataDir = await livePlatform('live2');
+    api.routes.set('POST /local/tokens', () => ({ status: 500, body: { message: 'should not be asked' } }));
+    api.routes.set('GET /simulations', () => ({ status: 200, body: { items: [] } }));
+    const run = await gcr(['--data-dir', dataDir, 'list'], { GCR_TOKEN: 'mine' });
+    expect(run.code).toBe(0);
+    expect(api.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /simulations']);
+    expect(api.requests[0]!.headers.authorization).toBe('Bearer mine');
+  });
+
+  it('asks for a local token too when --api names the running platform (localhost for 127.0.0.1)', async () => {
+    const dataDir = await livePlatform('live3');
+    api.routes.set('POST /local/tokens', issuesToken('local'));
     api.routes.set('GET /simulations', () => ({ status: 200, body: { items: [] } }));
     const run = await gcr(
-      ['--data-dir', dataDir, 'list'],
-      { GCR_TOKEN: 'mine' },
+      ['--data-dir', dataDir, '--api', api.url.replace('127.0.0.1', 'localhost'), 'list'],
       {
-        signLocalToken: async () => {
-          throw new Error('should not sign');
-        },
+        GCR_USER: 'ann',
       },
     );
     expect(run.code).toBe(0);
-    expect(api.requests[0]!.headers.authorization).toBe('Bearer mine');
+    expect(api.requests.at(-1)!.headers.authorization).toBe('Bearer local');
+  });
+
+  it('finds the token route at <url>/local/tokens when platform.json does not name it', async () => {
+    const dataDir = await livePlatform('live4', { tokenUrl: undefined });
+    api.routes.set('POST /local/tokens', issuesToken('fallback'));
+    api.routes.set('GET /simulations', () => ({ status: 200, body: { items: [] } }));
+    const run = await gcr(['list'], { GCR_DATA_DIR: dataDir, GCR_USER: 'ann' });
+    expect(run.code).toBe(0);
+    expect(api.requests.at(-1)!.headers.authorization).toBe('Bearer fallback');
+  });
+
+  it('exits 4 naming the field when the platform refuses the user name, before calling the API', async () => {
+    const dataDir = await livePlatform('live5');
+    api.routes.set('POST /local/tokens', refusesUser('two words'));
+    const run = await gcr(['list'], { GCR_DATA_DIR: dataDir, GCR_USER: 'two words' });
+    expect(run.code).toBe(4);
+    expect(run.stderr).toContain('gave no token for user "two words"');
+    expect(run.stderr).toContain('  user: "two words" is not a valid user name');
+    expect(api.requests.map((r) => r.path)).toEqual(['/local/tokens']);
   });
 
   it('rejects an --api that is not an http(s) URL as a usage error', async () => {
@@ -582,101 +627,60 @@ describe('gcr events', () => {
 });
 
 describe('gcr token', () => {
-  const fakeJwt = (claims: Record<string, unknown>): string =>
-    ['{"alg":"HS256"}', JSON.stringify(claims), 'sig']
-      .map((p) => Buffer.from(p).toString('base64url'))
-      .join('.');
-
-  it('prints a token signed with the data directory for the user', async () => {
-    const calls: unknown[] = [];
-    const run = await gcr(
-      ['token', 'carol', '--data-dir', 'd1'],
-      {},
-      {
-        signLocalToken: async (dir, opts) => {
-          calls.push({ dir, ...opts });
-          return 'tok.en.x';
-        },
-      },
-    );
+  it("prints the token the data directory's platform issues for the user", async () => {
+    await livePlatform('d1');
+    api.routes.set('POST /local/tokens', issuesToken('tok.en.x', '2024-06-01T13:00:00.000Z'));
+    const run = await gcr(['token', 'carol', '--data-dir', 'd1'], {});
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('tok.en.x\n');
-    expect(calls).toEqual([{ dir: path.join(tmp, 'd1'), user: 'carol', groups: [] }]);
+    expect(api.requests).toHaveLength(1);
+    expect(JSON.parse(api.requests[0]!.body)).toEqual({ user: 'carol', groups: [] });
   });
 
-  it('with --admin --ttl --json prints {token, user, groups, expiresAt}', async () => {
-    const exp = Math.floor(Date.parse('2024-06-01T13:00:00Z') / 1000);
-    const calls: unknown[] = [];
-    const run = await gcr(
-      ['--json', 'token', 'dave', '--admin', '--ttl', '3600'],
-      {},
-      {
-        signLocalToken: async (_dir, opts) => {
-          calls.push(opts);
-          return fakeJwt({ sub: 'dave', exp });
-        },
-      },
-    );
+  it('with --admin --ttl --json asks for the admin group and the lifetime, and prints {token, user, groups, expiresAt}', async () => {
+    const dataDir = await livePlatform('d2');
+    api.routes.set('POST /local/tokens', issuesToken('tok.en.x', '2024-06-01T13:00:00.000Z'));
+    const run = await gcr(['--json', 'token', 'dave', '--admin', '--ttl', '3600'], { GCR_DATA_DIR: dataDir });
     expect(run.code).toBe(0);
-    expect(calls).toEqual([{ user: 'dave', groups: ['admin'], ttlSeconds: 3600 }]);
+    expect(JSON.parse(api.requests[0]!.body)).toEqual({ user: 'dave', groups: ['admin'], ttlSeconds: 3600 });
     expect(JSON.parse(run.stdout)).toEqual({
-      token: fakeJwt({ sub: 'dave', exp }),
+      token: 'tok.en.x',
       user: 'dave',
       groups: ['admin'],
       expiresAt: '2024-06-01T13:00:00.000Z',
     });
   });
-});
 
-describe('with the local platform signer (local/auth/jwt.ts)', () => {
-  it('gcr token signs a token the local platform verifies, with the admin group', async () => {
-    const { verifyLocalToken } = await import('#local/auth/jwt.js');
-    const dataDir = path.join(tmp, 'real-signer');
-    const run = await gcr(['--data-dir', dataDir, '--json', 'token', 'erin', '--admin', '--ttl', '600'], {});
-
-    expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
-    const out = JSON.parse(run.stdout) as {
-      token: string;
-      user: string;
-      groups: string[];
-      expiresAt: string;
-    };
-    expect(out.user).toBe('erin');
-    expect(out.groups).toEqual(['admin']);
-    const claims = (await verifyLocalToken(dataDir, out.token)) as unknown as Record<string, unknown>;
-    expect(claims['cognito:username']).toBe('erin');
-    expect(claims['cognito:groups']).toEqual(['admin']);
-    const ttl = Date.parse(out.expiresAt) - Date.now();
-    expect(ttl).toBeGreaterThan(590_000);
-    expect(ttl).toBeLessThanOrEqual(600_000);
-  });
-
-  it('a bad user name is a usage error', async () => {
-    const run = await gcr(['--data-dir', path.join(tmp, 'real-signer'), 'token', 'has space'], {});
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain('not a valid user name');
-  });
-
-  it('signs for the current user when talking to the running local platform', async () => {
-    const { verifyLocalToken } = await import('#local/auth/jwt.js');
-    const dataDir = path.join(tmp, 'real-live');
-    await mkdir(dataDir, { recursive: true });
-    await writeFile(
-      path.join(dataDir, 'platform.json'),
-      JSON.stringify({ url: api.url, pid: process.pid, dataDir }),
+  it('says to start the platform when none runs in the data directory (exit 3)', async () => {
+    const run = await gcr(['--data-dir', 'no-platform-here', 'token', 'carol'], {});
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain(
+      `no local platform is running in ${path.join(tmp, 'no-platform-here')}: start it with \`npm start\``,
     );
-    api.routes.set(`GET /simulations/${SIM_ID}`, () => ({ status: 200, body: simulation() }));
-    const run = await gcr(['status', SIM_ID], { GCR_DATA_DIR: dataDir, GCR_USER: 'frank' });
+    expect(api.requests).toHaveLength(0);
+  });
 
-    expect(run.code).toBe(0);
-    const auth = String(api.requests[0]!.headers.authorization);
-    expect(auth).toMatch(/^Bearer ey/);
-    const claims = (await verifyLocalToken(dataDir, auth.slice('Bearer '.length))) as unknown as Record<
-      string,
-      unknown
-    >;
-    expect(claims['cognito:username']).toBe('frank');
+  it('is a usage error naming the field when the platform refuses the user name (exit 2)', async () => {
+    const dataDir = await livePlatform('d3');
+    api.routes.set('POST /local/tokens', refusesUser('has space'));
+    const run = await gcr(['--json', 'token', 'has space'], { GCR_DATA_DIR: dataDir });
+    expect(run.code).toBe(2);
+    expect(JSON.parse(run.stderr).error).toEqual(
+      expect.objectContaining({
+        code: 'UsageError',
+        issues: [{ field: 'user', message: '"has space" is not a valid user name' }],
+      }),
+    );
+  });
+
+  it('exits 3 with the npm start hint when the platform named in platform.json does not answer', async () => {
+    const dead = await startFakeApi();
+    await dead.close();
+    const dataDir = await livePlatform('d4', { url: dead.url, tokenUrl: `${dead.url}/local/tokens` });
+    const run = await gcr(['token', 'carol'], { GCR_DATA_DIR: dataDir });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain(`cannot connect to ${dead.url}/local/tokens`);
+    expect(run.stderr).toContain(`is the local platform in ${dataDir} still running?`);
   });
 });
 

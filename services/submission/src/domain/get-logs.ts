@@ -1,3 +1,4 @@
+import type { LogPage } from '#schemas/generated/types.js';
 import { NoLogsYetError, ValidationError } from '#shared/kernel/errors.js';
 import type { Caller } from '#shared/kernel/http/identity.js';
 import type { LogReader } from '#shared/kernel/logs/log-reader.js';
@@ -40,13 +41,13 @@ export function parseLogsQuery(raw: Record<string, string | undefined>): LogsQue
   return { limit, startFromHead: head !== 'false', ...(token ? { nextToken: token } : {}) };
 }
 
-/** A page of the simulation's job log, oldest first. */
+/** A page of the simulation's job log, oldest first (schemas/api/log-page.schema.json). */
 export async function getLogs(
   ports: { repository: SimulationRepository; logs: LogReader; logGroupName: string },
   caller: Caller,
   id: string,
   query: LogsQuery,
-) {
+): Promise<LogPage> {
   const simulation = await loadVisibleSimulation(ports, caller, id);
   const logStreamName = simulation.job?.logStreamName;
   if (!logStreamName) {

@@ -10,7 +10,7 @@ import { getLogs, parseLogsQuery } from '../domain/get-logs.js';
 
 const logs = createCloudWatchLogReader(new CloudWatchLogsClient({}));
 
-/** GET /simulations/{id}/logs?limit=&nextToken=&startFromHead=: the job's log, paged. */
+/** GET /simulations/{id}/logs?limit=&nextToken=&startFromHead=: the job's log, paged (a LogPage). */
 export const handler = httpHandler(async (event) => {
   const page = await getLogs(
     { repository, logs, logGroupName: config.jobLogGroup },

@@ -4,8 +4,14 @@ import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoSimulationRepository } from '#shared/kernel/repository/simulations.js';
-import { api, startPlatformProcess, type RunningPlatform } from '#test/helpers/platform-process.js';
+import {
+  api,
+  startPlatformProcess,
+  waitForStatus,
+  type RunningPlatform,
+} from '#test/helpers/platform-process.js';
 import { exampleSpec } from '#test/helpers/specs.js';
+import { validatorFor } from '#schemas/validator.js';
 
 let platform: RunningPlatform;
 let alice: string;
@@ -40,17 +46,6 @@ function directRepository() {
 
 async function submit(token: string, spec: unknown = exampleSpec(), headers: Record<string, string> = {}) {
   return api(platform, 'POST', '/simulations', { token, body: spec, headers });
-}
-
-async function waitForStatus(token: string, id: string, statuses: string[]): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const res = await api(platform, 'GET', `/simulations/${id}`, { token });
-    if (statuses.includes(res.body.status)) return;
-    if (Date.now() > deadline)
-      throw new Error(`${id} stayed ${res.body.status}, expected ${statuses.join('/')}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 describe('submission API on the local platform', () => {
@@ -248,7 +243,7 @@ describe('submission API on the local platform', () => {
     const a = (await submit(dave)).body.id;
     await submit(dave);
     await api(platform, 'POST', `/simulations/${a}/cancel`, { token: dave });
-    await waitForStatus(dave, a, ['CANCELLED']);
+    await waitForStatus(platform, dave, a, ['CANCELLED'], 60);
     const res = await api(platform, 'GET', '/simulations?status=CANCELLED', { token: dave });
     expect(res.body.items.map((s: { id: string }) => s.id)).toEqual([a]);
   });
@@ -264,7 +259,7 @@ describe('submission API on the local platform', () => {
     });
     const again = await api(platform, 'POST', `/simulations/${body.id}/cancel`, { token: alice });
     expect([202, 409]).toContain(again.status); // 409 once the poller has already finished it
-    await waitForStatus(alice, body.id, ['CANCELLED']);
+    await waitForStatus(platform, alice, body.id, ['CANCELLED'], 60);
     const log = readFileSync(path.join(platform.dataDir, 'events.jsonl'), 'utf8')
       .trim()
       .split('\n')
@@ -288,6 +283,22 @@ describe('submission API on the local platform', () => {
     const res = await api(platform, 'POST', `/simulations/${body.id}/cancel`, { token: alice });
     expect(res.status).toBe(409);
     expect(res.body.error.message).toMatch(/FAILED/);
+  });
+
+  it('answers GET /simulations/{id}/logs with 409 NoLogsYet before the job starts, and 400 naming a bad query', async () => {
+    const { body } = await submit(bob);
+    const early = await api(platform, 'GET', `/simulations/${body.id}/logs`, { token: bob });
+    expect(early.status).toBe(409);
+    expect(validatorFor('https://gcr.dev/schemas/api/error-response.schema.json')(early.body)).toBe(true);
+    expect(early.body.error.code).toBe('NoLogsYet');
+    const bad = await api(platform, 'GET', `/simulations/${body.id}/logs?limit=0&startFromHead=yes`, {
+      token: bob,
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.issues.map((i: { field: string }) => i.field)).toEqual([
+      'query.limit',
+      'query.startFromHead',
+    ]);
   });
 
   it('answers 429 naming the limit and the count when an owner has too many active simulations', async () => {

@@ -57,6 +57,20 @@ describe('the import boundaries, through the project lint config', () => {
     expect(messages[0]).toMatch(/shared\/ is bundled by services/);
   });
 
+  it("fails the CLI importing the local platform's signer, statically or dynamically", async () => {
+    const messages = await boundaryMessages(
+      'cli/config.ts',
+      [
+        "import { signLocalToken } from '#local/auth/jwt.js';",
+        "export const load = () => import('#local/auth/jwt.js');",
+        'export const x = signLocalToken;',
+        '',
+      ].join('\n'),
+    );
+    expect(messages).toHaveLength(2);
+    expect(messages[0]).toMatch(/the CLI talks to the API only.*\(not local\/auth\/jwt\.js\)/);
+  });
+
   it('passes the imports the layout allows', async () => {
     const messages = await boundaryMessages(
       'services/submission/src/domain/example.ts',
@@ -80,6 +94,17 @@ describe('boundaryViolation', () => {
       /platform kernel/,
     );
     expect(boundaryViolation('../spec/rundir-rules.js', 'shared/science/rundir/x.ts')).toBeUndefined();
+  });
+
+  it('lets the CLI import schemas/ and shared/ but not a service or scripts', () => {
+    expect(boundaryViolation('#schemas/generated/types.js', 'cli/commands/logs.ts')).toBeUndefined();
+    expect(boundaryViolation('#shared/kernel/status.js', 'cli/commands/logs.ts')).toBeUndefined();
+    expect(boundaryViolation('../../services/submission/src/config.js', 'cli/commands/x.ts')).toMatch(
+      /the CLI talks to the API only/,
+    );
+    expect(boundaryViolation('#scripts/lint/boundaries.js', 'cli/x.ts')).toMatch(
+      /the CLI talks to the API only/,
+    );
   });
 
   it('lets containers import shared/ but not a service', () => {
