@@ -4,7 +4,7 @@
  * summary of a plan. API text passes through `cleanText` (no terminal escapes).
  */
 import { formatEstimate } from '#shared/science/estimate/format-estimate.js';
-import { formatBytes, formatInputPlan } from '#shared/science/inputs/format-input-plan.js';
+import { endInstantSummary, formatBytes, formatInputPlan } from '#shared/science/inputs/format-input-plan.js';
 import type { InputPlan, RunEstimate, SimulationPlan } from '#schemas/generated/types.js';
 import { ApiError } from '../errors.js';
 import type { Colors } from '../format.js';
@@ -85,8 +85,9 @@ export function runDirectoryText(plan: SimulationPlan, c: Colors): string {
 }
 
 /**
- * The inputs in a few lines: total volume, volume per category, what the
- * buckets lack and the warnings (every file: `gcr inputs` or --json).
+ * The inputs in a few lines: total volume, volume per category, the files
+ * read only at the end instant, what the buckets lack and the warnings
+ * (every file: `gcr inputs` or --json).
  */
 export function inputSummaryText(inputs: InputPlan, c: Colors): string {
   const byCategory = new Map<string, { items: number; bytes: number }>();
@@ -105,6 +106,9 @@ export function inputSummaryText(inputs: InputPlan, c: Colors): string {
       ([category, t]) =>
         `  ${category.padEnd(width)}  ${formatBytes(t.bytes).padStart(8)}  ${t.items} item(s)`,
     ),
+    ...[endInstantSummary(inputs)]
+      .filter((line): line is string => line !== undefined)
+      .map((line) => `  ${line}`),
     ...inputs.items
       .filter((item) => !item.available)
       .map((item) => c.red(`  unavailable: ${item.description}${item.reason ? `: ${item.reason}` : ''}`)),

@@ -243,7 +243,13 @@ export const inputPlanSchema = {
         source: {
           type: 'string',
           description:
-            'Where the path comes from, e.g. "HEMCO_Config.rc.gmao_metfields" or "download_data.yml restarts.fullchem".',
+            'Where the path comes from, e.g. "HEMCO_Config.rc.gmao_metfields", "GEOS-Chem 14.7.0 LINOZ_READ (linoz_mod.F90)" or "download_data.yml restarts.fullchem".',
+        },
+        readAt: {
+          type: 'string',
+          enum: ['run', 'end'],
+          description:
+            'When the model opens the files: "run" during the period (from its start), "end" only at the period\'s end instant, when GEOS-Chem reads its inputs once more before it exits (the end day\'s met fields, the next day\'s I3 file, end-dated HEMCO files, the end month\'s or year\'s files). Absent in plans made before it existed: read as "run".',
         },
         available: {
           type: 'boolean',

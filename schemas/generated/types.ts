@@ -121,9 +121,13 @@ export interface InputPlanItem {
    */
   sizeBasis?: string;
   /**
-   * Where the path comes from, e.g. "HEMCO_Config.rc.gmao_metfields" or "download_data.yml restarts.fullchem".
+   * Where the path comes from, e.g. "HEMCO_Config.rc.gmao_metfields", "GEOS-Chem 14.7.0 LINOZ_READ (linoz_mod.F90)" or "download_data.yml restarts.fullchem".
    */
   source?: string;
+  /**
+   * When the model opens the files: "run" during the period (from its start), "end" only at the period's end instant, when GEOS-Chem reads its inputs once more before it exits (the end day's met fields, the next day's I3 file, end-dated HEMCO files, the end month's or year's files). Absent in plans made before it existed: read as "run".
+   */
+  readAt?: 'run' | 'end';
   /**
    * False when the buckets are known not to hold this data for the run's period and grid.
    */

@@ -130,3 +130,14 @@ export const CHEMISTRY_DIRECTORIES = sizeModel.chemistryDirectories as Record<
   { bytes: number; basis: string }
 >;
 export const RESTART_BYTES = sizeModel.restartBytes as Record<string, number | string>;
+
+const CHEMISTRY_FILES = sizeModel.chemistryFiles as unknown as Record<
+  string,
+  { bytes: number; basis: string }
+>;
+
+/** Bytes of one chemistry table or extension look-up table, by the directory in its key (size-model.json chemistryFiles). */
+export function chemistryFileBytes(key: string): { bytes: number; basis: string } {
+  const directory = key.split('/').find((segment) => segment !== '_about' && segment in CHEMISTRY_FILES);
+  return CHEMISTRY_FILES[directory ?? 'default']!;
+}

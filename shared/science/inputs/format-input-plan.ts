@@ -3,6 +3,7 @@
  * (category, size, files, where), then warnings and notes.
  */
 import type { InputPlan } from '#schemas/generated/types.js';
+import { instantText } from './hemco-dates.js';
 
 /** "1.2 GB", "350 MB", "12 kB" (decimal units, as S3 and AWS bill). */
 export function formatBytes(bytes: number): string {
@@ -14,6 +15,29 @@ export function formatBytes(bytes: number): string {
     unit++;
   }
   return `${value >= 100 || unit === 0 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+}
+
+/** An item's short name: "MERRA-2 A1", "OFFLINE_DUST/v2025-03", "UCX_201403". */
+function shortName(description: string): string {
+  return description
+    .replace(/, end instant .*$/, '')
+    .split(' (')[0]!
+    .replace(/ met fields$/, '');
+}
+
+/**
+ * One line on the files read only at the end instant (GEOS-Chem reads its
+ * inputs once more then, before it exits), by category; undefined when none.
+ */
+export function endInstantSummary(plan: Pick<InputPlan, 'items' | 'period'>): string | undefined {
+  const items = plan.items.filter((item) => item.readAt === 'end');
+  if (items.length === 0) return undefined;
+  const files = items.reduce((sum, item) => sum + item.keyCount, 0);
+  const byCategory = new Map<string, string[]>();
+  for (const item of items)
+    byCategory.set(item.category, [...(byCategory.get(item.category) ?? []), shortName(item.description)]);
+  const parts = [...byCategory].map(([category, names]) => `${category} ${names.join(', ')}`);
+  return `${files} file${files === 1 ? ' is' : 's are'} read at the end instant (${instantText(new Date(plan.period.end))}): ${parts.join('; ')}`;
 }
 
 export interface FormatInputPlanOptions {
@@ -29,6 +53,8 @@ export function formatInputPlan(plan: InputPlan, options: FormatInputPlanOptions
   );
   if (plan.unavailableCount > 0)
     lines.push(`${plan.unavailableCount} item(s) are NOT in the public buckets for this run (marked !)`);
+  const atEnd = endInstantSummary(plan);
+  if (atEnd) lines.push(atEnd);
   lines.push('');
   const width = Math.max(...plan.items.map((item) => item.category.length), 8);
   for (const item of plan.items) {

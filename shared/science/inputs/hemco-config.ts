@@ -9,25 +9,51 @@
 
 export type HemcoSection = 'emissions' | 'extension-data' | 'non-emissions' | 'scale-factors' | 'masks';
 
-export interface HemcoFileRef {
+/**
+ * One data line (a HEMCO "container") of an active section: a base field
+ * (emissions, extension data and non-emissions data, which HEMCO reads as
+ * one kind), a scale factor or a mask, with what decides whether HEMCO reads
+ * it (species, scale factor IDs, category, hierarchy, mask box).
+ */
+export interface HemcoContainer {
+  kind: 'base' | 'scale' | 'mask';
   /** Container field name, e.g. "CEDS_NO_AGR". */
   name: string;
-  /** Path after the settings tokens are replaced; date tokens ($YYYY ...) remain. */
-  path: string;
+  /** Path after the settings tokens are replaced, date tokens ($YYYY ...) left; absent for values ("0.45/0.6", "MATH:...", a mask box). */
+  path?: string;
+  /** Set when the line's file is "-": it reads the data of the line before it, whose name this is. */
+  sharesDataOf?: string;
   /** Variable read from the file. */
   sourceVar: string;
   /** HEMCO time attribute, e.g. "1980-2019/1-12/1/0" or "1900-2100/1-12/1-31/1/+1day". */
   time: string;
   /** Time flag, e.g. "C", "RF", "EFY". */
   flag: string;
-  /** "xy" or "xyz" (or "xyL=..."). */
+  /** "xy" or "xyz" (or "xyL=1:scal300" ...). */
   dims: string;
   section: HemcoSection;
   /** The file it came from (HEMCO_Config.rc or an included file). */
   file: string;
-  /** Extension number of a base-emissions line ("0", "*", "103" ...). */
+  /** Extension number of a base field ("0", "*", "103" ...). */
   extNr?: string;
+  /** Species of a base field ("NO", "*" for every species). */
+  species?: string;
+  /** Scale factor and mask IDs a base field applies, including level scale factors of its dims ("xyL=1:scal300"). */
+  scalIds: number[];
+  /** Emission categories of a base field ("1/2" -> [1, 2]). */
+  cats: number[];
+  /** Hierarchy of a base field. */
+  hier?: number;
+  /** ID of a scale factor or mask. */
+  scalId?: number;
+  /** Mask box lon1/lat1/lon2/lat2. */
+  box?: [number, number, number, number];
+  /** A mask marked "y": always read. */
+  alwaysRead?: boolean;
 }
+
+/** A container with a file of its own. */
+export type HemcoFileRef = HemcoContainer & { path: string };
 
 export interface HemcoConfig {
   settings: Map<string, string>;
@@ -35,9 +61,14 @@ export interface HemcoConfig {
   switches: Map<string, boolean>;
   /** Extension number -> on. */
   extensions: Map<string, boolean>;
+  /** Every data line of the active sections, brackets and extension switches applied. */
+  containers: HemcoContainer[];
+  /** The containers with a file of their own. */
   files: HemcoFileRef[];
   /** File paths given as extension options (e.g. Volcano_Table), for extensions that are on. */
   optionFiles: { name: string; path: string; extension: string }[];
+  /** Every `-->` option of an extension that is on, by "<extension number>/<option name>" (e.g. "102/LUT data format" -> "nc"). */
+  extensionOptions: Map<string, string>;
 }
 
 const SECTION_MARKERS: [RegExp, HemcoSection | 'settings' | 'switches' | 'end'][] = [
@@ -88,11 +119,14 @@ export function parseHemcoConfig(
     settings: new Map(),
     switches: new Map(),
     extensions: new Map(),
+    containers: [],
     files: [],
     optionFiles: [],
+    extensionOptions: new Map(),
   };
   const tokens = (): Map<string, string> => new Map([...Object.entries(builtins), ...config.settings]);
   parseInto(config, text, includes, tokens, fileName);
+  config.files = config.containers.filter((c): c is HemcoFileRef => c.path !== undefined && !c.sharesDataOf);
   return config;
 }
 
@@ -106,6 +140,8 @@ function parseInto(
   let section: HemcoSection | 'settings' | 'switches' | 'end' | 'preamble' = 'preamble';
   const conditions: boolean[] = [];
   let currentExtension = '';
+  // The line a "-" file reads its data from: the last active line with a file or value, per kind
+  let home: HemcoContainer | undefined;
   for (const raw of text.split('\n')) {
     const line = raw.trim();
     const marker = SECTION_MARKERS.find(([pattern]) => pattern.test(line));
@@ -140,8 +176,22 @@ function parseInto(
       continue;
     }
     if (section === 'preamble' || section === 'end') continue;
-    const ref = readDataLine(line, section, fileName, config);
-    if (ref) config.files.push({ ...ref, path: replaceTokens(ref.path, tokens()) });
+    const container = readDataLine(line, section, fileName, config);
+    if (!container) continue;
+    if (container.path !== undefined) container.path = replaceTokens(container.path, tokens());
+    if (container.sharesDataOf !== undefined) {
+      if (!home || home.kind !== container.kind) continue; // HEMCO stops here: nothing to share
+      container.sharesDataOf = home.name;
+      Object.assign(container, {
+        ...(home.path !== undefined ? { path: home.path } : {}),
+        sourceVar: home.sourceVar,
+        time: home.time,
+        flag: home.flag,
+      });
+    } else {
+      home = container;
+    }
+    config.containers.push(container);
   }
 }
 
@@ -163,6 +213,8 @@ function readSwitch(
   const option = /^-->\s*(.+?)\s*:\s*(\S+)/.exec(line);
   if (!option) return;
   const [, name, value] = option as unknown as [string, string, string];
+  if (config.extensions.get(currentExtension))
+    config.extensionOptions.set(`${currentExtension}/${name}`, value);
   if (/^(true|false)$/i.test(value)) {
     config.switches.set(name, value.toLowerCase() === 'true');
   } else if (value.startsWith('$ROOT') && config.extensions.get(currentExtension)) {
@@ -170,41 +222,65 @@ function readSwitch(
   }
 }
 
+/** "26/52/1002" -> [26, 52, 1002]; "-" -> []. */
+function integers(text: string | undefined): number[] {
+  if (!text || text === '-') return [];
+  return text
+    .split('/')
+    .map(Number)
+    .filter((value) => Number.isInteger(value));
+}
+
 function readDataLine(
   line: string,
   section: HemcoSection,
   fileName: string,
   config: HemcoConfig,
-): (Omit<HemcoFileRef, 'path'> & { path: string }) | undefined {
+): HemcoContainer | undefined {
   const cols = line.split(/\s+/);
-  if (section === 'emissions' || section === 'extension-data' || section === 'non-emissions') {
-    // ExtNr Name sourceFile sourceVar sourceTime C/R/E SrcDim SrcUnit Species ScalIDs Cat Hier
-    const [extNr, name, file, sourceVar, time, flag, dims] = cols;
-    if (!extNr || !name || !file || !isFilePath(file)) return undefined;
-    if (extNr !== '0' && extNr !== '*' && config.extensions.get(extNr) !== true) return undefined;
-    return {
-      name,
-      path: file,
-      sourceVar: sourceVar ?? '',
-      time: time ?? '',
-      flag: flag ?? '',
-      dims: dims ?? 'xy',
-      section,
-      file: fileName,
-      extNr,
-    };
-  }
-  // ScalID Name sourceFile sourceVar sourceTime C/R/E SrcDim SrcUnit Oper [Box]
-  const [, name, file, sourceVar, time, flag, dims] = cols;
-  if (!name || !file || !isFilePath(file)) return undefined;
-  return {
+  const [first, name, file, sourceVar = '', time = '', flag = '', dims = 'xy'] = cols;
+  if (!first || !name || !file) return undefined;
+  const common = {
     name,
-    path: file,
-    sourceVar: sourceVar ?? '',
-    time: time ?? '',
-    flag: flag ?? '',
-    dims: dims ?? 'xy',
+    ...(isFilePath(file) ? { path: file } : {}),
+    ...(file === '-' ? { sharesDataOf: '' } : {}),
+    sourceVar,
+    time,
+    flag,
+    dims,
     section,
     file: fileName,
   };
+  if (section === 'emissions' || section === 'extension-data' || section === 'non-emissions') {
+    // ExtNr Name sourceFile sourceVar sourceTime C/R/E SrcDim SrcUnit Species ScalIDs Cat Hier
+    const extNr = first;
+    if (!/^(\d+|\*)$/.test(extNr)) return undefined;
+    if (extNr !== '0' && extNr !== '*' && config.extensions.get(extNr) !== true) return undefined;
+    const levelScales = [...dims.matchAll(/scal(\d+)/g)].map((match) => Number(match[1]));
+    return {
+      ...common,
+      kind: 'base',
+      extNr,
+      species: cols[8] ?? '',
+      scalIds: [...integers(cols[9]), ...levelScales],
+      cats: integers(cols[10]),
+      ...(cols[11] !== undefined && Number.isInteger(Number(cols[11])) ? { hier: Number(cols[11]) } : {}),
+    };
+  }
+  // ScalID Name sourceFile sourceVar sourceTime C/R/E SrcDim SrcUnit Oper [Box [y]]
+  const scalId = Number(first);
+  if (!Number.isInteger(scalId)) return undefined;
+  if (section === 'masks') {
+    const box = integers(cols[9]);
+    return {
+      ...common,
+      kind: 'mask',
+      scalIds: [],
+      cats: [],
+      scalId,
+      ...(box.length === 4 ? { box: box as [number, number, number, number] } : {}),
+      ...(/^y$/i.test(cols[10] ?? '') ? { alwaysRead: true } : {}),
+    };
+  }
+  return { ...common, kind: 'scale', scalIds: [], cats: [], scalId };
 }

@@ -36,6 +36,13 @@ export function parseTimeAttribute(time: string): TimeAttribute {
   };
 }
 
+/** "2019-07-08 00:00" (UTC); an invalid date as it is. */
+export function instantText(date: Date): string {
+  if (Number.isNaN(date.getTime())) return String(date);
+  const iso = date.toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
+}
+
 /** Every UTC calendar day [start, end) touches, as midnight instants. */
 export function daysOf(start: Date, end: Date): Date[] {
   const first = Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), start.getUTCDate());

@@ -5,10 +5,15 @@
  *
  * Met fields, emissions and other HEMCO inputs come from the run's generated
  * HEMCO_Config.rc (and the met-field file it includes), read as HEMCO reads
- * it (extension switches, brackets, time attributes); chemistry inputs from
- * geoschem_config.yml; the restart from download_data.yml. See
- * docs/INPUTS-AND-ESTIMATES.md.
+ * it (extension switches, brackets, time attributes) and narrowed to the
+ * lines HEMCO really reads (hemco-reads.ts: species, replaced inventories,
+ * masks outside the domain); the inputs GEOS-Chem's code opens by name from
+ * the rules of chemistry-inputs.ts; the restart from download_data.yml.
+ * GEOS-Chem reads its inputs once more at the period's end instant before
+ * it exits: the files only that read needs are items of their own
+ * (`readAt: "end"`). See docs/INPUTS-AND-ESTIMATES.md.
  */
+import { parse as parseYaml } from 'yaml';
 import type { InputPlan, InputPlanItem, InputPlanWarning } from '#schemas/generated/types.js';
 import { generateRunDirectory, rundirVariables } from '../rundir/generate.js';
 import { historyCollectionsFor, metFieldLabel } from '../spec/rundir-rules.js';
@@ -23,17 +28,20 @@ import {
   metFieldAvailability,
 } from './availability.js';
 import defaultRestarts from './default-restarts.json' with { type: 'json' };
+import { chemistryInputs, chemistrySettings, type ChemistryInput } from './chemistry-inputs.js';
 import {
   CHEMISTRY_DIRECTORIES,
   RESTART_BYTES,
   SIZE_MODEL_BASIS,
+  chemistryFileBytes,
   inventoryFileBytes,
   metCollectionInfo,
   metCollectionOf,
   metFileBytes,
 } from './file-sizes.js';
-import { parseHemcoConfig, type HemcoFileRef } from './hemco-config.js';
-import { daysOf, resolveDatedPaths } from './hemco-dates.js';
+import { parseHemcoConfig, type HemcoConfig, type HemcoFileRef } from './hemco-config.js';
+import { daysOf, instantText, resolveDatedPaths } from './hemco-dates.js';
+import { hemcoDomain, hemcoReads, hemcoSpecies, type HemcoReads, type HemcoSkip } from './hemco-reads.js';
 
 /** The data root the generated files are written with; stripped to get bucket keys. */
 const DATA_ROOT = '/ExtData';
@@ -84,6 +92,8 @@ interface Group {
   category: InputPlanItem['category'];
   description: string;
   source: string;
+  /** "end": files only the read at the period's end instant needs. */
+  readAt: 'run' | 'end';
   /** key -> estimated bytes */
   keys: Map<string, number>;
   names: Set<string>;
@@ -99,6 +109,72 @@ interface Group {
   >;
   unavailable: string[];
   notes: string[];
+}
+
+/** HEMCO flags whose data is read once, at the first time step (UpdtFlag ONCE: E, EF, EY, EFYO). */
+const READ_ONCE_FLAG = /^E(F|Y|FYO)?$/i;
+
+/** The HEMCO species and domain of a run, from its geoschem_config.yml. */
+function hemcoContext(geoschemConfig: Record<string, unknown>): Parameters<typeof hemcoReads>[1] {
+  const grid = (geoschemConfig['grid'] ?? {}) as {
+    resolution?: string;
+    longitude?: { range?: [number, number]; center_at_180?: boolean };
+    latitude?: { range?: [number, number]; half_size_polar_boxes?: boolean };
+  };
+  const operations = (geoschemConfig['operations'] ?? {}) as {
+    transport?: { transported_species?: unknown };
+  };
+  const transported = operations.transport?.transported_species;
+  return {
+    species: hemcoSpecies(Array.isArray(transported) ? transported.map(String) : []),
+    domain: hemcoDomain({
+      resolution: grid.resolution ?? '4.0x5.0',
+      lonRange: grid.longitude?.range ?? [-180, 180],
+      latRange: grid.latitude?.range ?? [-90, 90],
+      centerAt180: grid.longitude?.center_at_180 ?? true,
+      halfPolar: grid.latitude?.half_size_polar_boxes ?? true,
+    }),
+  };
+}
+
+/** The files of the extension options that name a directory of tables HEMCO opens by name. */
+function optionDirectoryFiles(
+  option: HemcoConfig['optionFiles'][number],
+  config: HemcoConfig,
+  directory: string,
+): string[] | undefined {
+  if (option.name === 'LUT source dir') {
+    // ParaNOx (hcox_paranox_mod.F90): one table per wind speed, 2 to 18 m/s
+    const format =
+      config.extensionOptions.get(`${option.extension}/LUT data format`) === 'txt' ? 'txt' : 'nc';
+    return [2, 6, 10, 14, 18].map(
+      (speed) => `${directory}/ship_plume_lut_${String(speed).padStart(2, '0')}ms.${format}`,
+    );
+  }
+  return undefined;
+}
+
+/** One note on the data lines HEMCO does not read, by reason, with examples. */
+function skippedNote(skipped: readonly HemcoSkip[]): string | undefined {
+  if (skipped.length === 0) return undefined;
+  const words: Record<HemcoSkip['reason'], string> = {
+    species: 'of species that are not transported (HEMCO species are the transported ones)',
+    unused: 'scale factors or masks that no read field applies',
+    'outside-domain': 'with a mask outside the model domain',
+    overridden: 'replaced by a higher-hierarchy field of the same species, category and extension',
+  };
+  const parts = (Object.keys(words) as HemcoSkip['reason'][])
+    .map((reason) => {
+      const lines = skipped.filter((s) => s.reason === reason);
+      if (lines.length === 0) return undefined;
+      const examples = lines
+        .slice(0, 3)
+        .map((s) => `${s.container.name}${s.by ? ` by ${s.by}` : ''}`)
+        .join(', ');
+      return `${lines.length} ${words[reason]} (e.g. ${examples})`;
+    })
+    .filter((part): part is string => part !== undefined);
+  return `HEMCO_Config.rc data lines HEMCO does not read, so not listed: ${parts.join('; ')}`;
 }
 
 function isoDay(date: Date): string {
@@ -144,6 +220,8 @@ export function planInputs(spec: ResolvedSimulationSpec, options: PlanInputsOpti
   const start = new Date(spec.period.start);
   const end = new Date(spec.period.end);
   const days = daysOf(start, end);
+  // GEOS-Chem reads its inputs once more at the end instant; a new day only when the period ends at midnight
+  const endDays = end.getTime() % DAY_MS === 0 ? [end] : [];
   const met = spec.meteorology.field;
   const metLabel = metFieldLabel(met);
   const warnings: InputPlanWarning[] = [];
@@ -155,6 +233,10 @@ export function planInputs(spec: ResolvedSimulationSpec, options: PlanInputsOpti
   const generated = generateRunDirectory(runSpec, { dataRoot: DATA_ROOT });
   const { vars } = rundirVariables(runSpec, { dataRoot: DATA_ROOT });
   const metConfig = vars.get('RUNDIR_MET_FIELD_CONFIG')!;
+  const geoschemConfig = (parseYaml(generated.files['geoschem_config.yml']!) ?? {}) as Record<
+    string,
+    unknown
+  >;
   const config = parseHemcoConfig(
     generated.files['HEMCO_Config.rc']!,
     { [metConfig]: generated.files[metConfig]! },
@@ -165,10 +247,11 @@ export function planInputs(spec: ResolvedSimulationSpec, options: PlanInputsOpti
       CNYR: vars.get('RUNDIR_MET_CN_YR') ?? '',
     },
   );
+  const reads: HemcoReads = hemcoReads(config, hemcoContext(geoschemConfig));
 
   // ---- HEMCO files, grouped: met by file template, the rest by inventory directory ----
   const byTemplate = new Map<string, HemcoFileRef[]>();
-  for (const ref of config.files) {
+  for (const ref of reads.files) {
     if (!ref.path.startsWith(`${DATA_ROOT}/`)) continue; // ./Restarts, ./BoundaryConditions: written by runs
     const template = ref.path.slice(DATA_ROOT.length + 1);
     byTemplate.set(template, [...(byTemplate.get(template) ?? []), ref]);
@@ -178,11 +261,14 @@ export function planInputs(spec: ResolvedSimulationSpec, options: PlanInputsOpti
     id: string,
     template: string,
     make: () => Pick<Group, 'category' | 'description' | 'source'>,
+    readAt: Group['readAt'] = 'run',
   ): Group => {
-    let group = groups.get(id);
+    const key = readAt === 'end' ? `${id}|end` : id;
+    let group = groups.get(key);
     if (!group) {
       group = {
         ...make(),
+        readAt,
         template,
         keys: new Map(),
         names: new Set(),
@@ -192,7 +278,7 @@ export function planInputs(spec: ResolvedSimulationSpec, options: PlanInputsOpti
         sizeKnown: true,
         dated: false,
       };
-      groups.set(id, group);
+      groups.set(key, group);
     }
     return group;
   };
@@ -203,55 +289,22 @@ export function planInputs(spec: ResolvedSimulationSpec, options: PlanInputsOpti
     template: string,
     time: string,
     flag: string,
+    readAt: Group['readAt'],
   ): ReturnType<typeof resolveDatedPaths> => {
-    const id = `${template}|${time}|${flag}`;
+    const id = `${template}|${time}|${flag}|${readAt}`;
     let resolved = resolvedCache.get(id);
     if (!resolved) {
-      resolved = resolveDatedPaths(template, time, flag, days);
+      resolved = resolveDatedPaths(template, time, flag, readAt === 'end' ? endDays : days);
       resolvedCache.set(id, resolved);
     }
     return resolved;
   };
-  for (const [template, refs] of byTemplate) {
-    const isMet = refs[0]!.file === metConfig && template.startsWith('GEOS_');
-    const segments = template.split('/');
-    const directory = segments.slice(0, Math.min(3, segments.length - 1)).join('/');
-    const group = isMet
-      ? groupFor(`met:${template}`, template, () => {
-          const collection = metCollectionOf(segments.at(-1)!) ?? 'met';
-          const info = metCollectionInfo(collection);
-          return {
-            category: 'met',
-            description: `${metLabel} ${collection} met fields${info ? ` (${info.basis})` : ''}`,
-            source: metConfig,
-          };
-        })
-      : groupFor(`dir:${directory}`, template, () => ({
-          category: template.startsWith('CHEM_INPUTS/')
-            ? 'chemistry'
-            : refs[0]!.file === metConfig
-              ? 'met'
-              : refs[0]!.section === 'non-emissions'
-                ? 'other'
-                : 'emissions',
-          description: directory.replace(/^HEMCO\//, ''),
-          source: refs[0]!.file,
-        }));
+  const addRefs = (group: Group, template: string, refs: readonly HemcoFileRef[], isMet: boolean): void => {
     if (template.includes('$YYYY')) group.dated = true;
-    if (template.includes('SAMPLE_BCs/')) {
-      group.notes.push(
-        "sample boundary conditions from GEOS-Chem's own global runs: they exist only for the periods those runs simulated",
-      );
-      warn(
-        'grid.nestedDomain',
-        `a nested run reads boundary conditions from ${template.split('/').slice(0, 4).join('/')}/, sample files written by ` +
-          "GEOS-Chem's own global runs that cover only their periods; for other periods write boundary conditions with a global run first (HISTORY.rc BoundaryConditions)",
-      );
-    }
     const paths = new Set<string>();
     for (const ref of refs) {
       group.names.add(ref.name);
-      const resolved = resolveOnce(template, ref.time, ref.flag);
+      const resolved = resolveOnce(template, ref.time, ref.flag, group.readAt);
       resolved.paths.forEach((path) => paths.add(path));
       if (resolved.missingYears.length > 0 && resolved.yearRange) {
         const [from, to] = resolved.yearRange;
@@ -274,6 +327,58 @@ export function planInputs(spec: ResolvedSimulationSpec, options: PlanInputsOpti
       first === undefined ? 0 : isMet ? metFileBytes(first, refs) : inventoryFileBytes(template, refs);
     if (bytes === undefined) group.sizeKnown = false;
     for (const path of paths) group.keys.set(path, bytes ?? 0);
+  };
+  for (const [template, refs] of byTemplate) {
+    const isMet = refs[0]!.file === metConfig && template.startsWith('GEOS_');
+    const segments = template.split('/');
+    const directory = segments.slice(0, Math.min(3, segments.length - 1)).join('/');
+    const make = isMet
+      ? () => {
+          const collection = metCollectionOf(segments.at(-1)!) ?? 'met';
+          const info = metCollectionInfo(collection);
+          return {
+            category: 'met' as const,
+            description: `${metLabel} ${collection} met fields${info ? ` (${info.basis})` : ''}`,
+            source: metConfig,
+          };
+        }
+      : () => ({
+          category: template.startsWith('CHEM_INPUTS/')
+            ? ('chemistry' as const)
+            : refs[0]!.file === metConfig
+              ? ('met' as const)
+              : refs[0]!.section === 'non-emissions'
+                ? ('other' as const)
+                : ('emissions' as const),
+          description: directory.replace(/^HEMCO\//, ''),
+          source: refs[0]!.file,
+        });
+    const id = isMet ? `met:${template}` : `dir:${directory}`;
+    const group = groupFor(id, template, make);
+    if (template.includes('SAMPLE_BCs/')) {
+      group.notes.push(
+        "sample boundary conditions from GEOS-Chem's own global runs: they exist only for the periods those runs simulated",
+      );
+      warn(
+        'grid.nestedDomain',
+        `a nested run reads boundary conditions from ${template.split('/').slice(0, 4).join('/')}/, sample files written by ` +
+          "GEOS-Chem's own global runs that cover only their periods; for other periods write boundary conditions with a global run first (HISTORY.rc BoundaryConditions)",
+      );
+    }
+    addRefs(group, template, refs, isMet);
+    // the read at the end instant: every field HEMCO updates (not those read once), for the end's date
+    const again = refs.filter((ref) => !READ_ONCE_FLAG.test(ref.flag));
+    if (endDays.length > 0 && again.length > 0)
+      addRefs(groupFor(id, template, make, 'end'), template, again, isMet);
+  }
+  // an end-instant group keeps only the files the run has not read already
+  const runKeys = new Set(
+    [...groups.values()].filter((g) => g.readAt === 'run').flatMap((g) => [...g.keys.keys()]),
+  );
+  for (const [key, group] of groups) {
+    if (group.readAt !== 'end') continue;
+    for (const path of [...group.keys.keys()]) if (runKeys.has(path)) group.keys.delete(path);
+    if (group.keys.size === 0 && group.exactRanges.size === 0) groups.delete(key);
   }
 
   for (const group of groups.values()) {
@@ -283,13 +388,13 @@ export function planInputs(spec: ResolvedSimulationSpec, options: PlanInputsOpti
       const message =
         `HEMCO_Config.rc reads ${group.template.split('/').slice(0, 3).join('/')} (${names.length} field(s), e.g. ${names[0]}) ` +
         `only for ${range.from}-${range.to} with the exact time flag ${range.flag}: GEOS-Chem stops when the period ` +
-        `leaves those years (no data for ${years.join(', ')})`;
+        `${group.readAt === 'end' ? `end instant (${instantText(end)}) leaves` : 'leaves'} those years (no data for ${years.join(', ')})`;
       group.unavailable.push(message);
       warn(years[0]! < range.from ? 'period.start' : 'period.end', message);
     }
   }
 
-  // Extension options that name files (Volcano tables, ParaNOx look-up tables, lightning CDF)
+  // Extension options that name files (Volcano tables, ParaNOx look-up tables, lightning CDF); extensions run during the period only
   for (const option of config.optionFiles) {
     if (!option.path.startsWith(`${DATA_ROOT}/`)) continue;
     const template = option.path.slice(DATA_ROOT.length + 1);
@@ -302,7 +407,12 @@ export function planInputs(spec: ResolvedSimulationSpec, options: PlanInputsOpti
     }));
     group.names.add(option.name);
     if (!/\.[A-Za-z0-9]+$/.test(template)) {
-      // a directory of look-up tables: listed as a prefix
+      const tables = optionDirectoryFiles(option, config, template.replace(/\/+$/, ''));
+      if (tables) {
+        for (const key of tables) group.keys.set(key, chemistryFileBytes(key).bytes);
+        continue;
+      }
+      // a directory of look-up tables HEMCO reads by names this planner does not know: listed as a prefix
       group.keys.set(`${template.replace(/\/?$/, '/')}`, CHEMISTRY_DIRECTORIES.default!.bytes);
       group.notes.push(
         `${option.name} names the directory ${template}/ (all of it is read; size a coarse guess)`,
@@ -312,7 +422,6 @@ export function planInputs(spec: ResolvedSimulationSpec, options: PlanInputsOpti
     for (const path of resolveDatedPaths(template, '*/1-12/1-31/*', 'C', days).paths)
       group.keys.set(path, 100_000);
   }
-
   // ---- met-field availability (data-availability.json) ----
   const metAvailability = metFieldAvailability(met);
   for (const group of groups.values()) {
@@ -369,17 +478,20 @@ export function planInputs(spec: ResolvedSimulationSpec, options: PlanInputsOpti
   }
 
   const items: InputPlanItem[] = [];
+  const endText = instantText(end);
   const pushGroup = (group: Group): void => {
     const keys = [...group.keys.keys()].sort();
     const bucket = bucketForKey(keys[0] ?? group.template);
     const bytes = [...group.keys.values()].reduce((sum, value) => sum + value, 0);
     const names = [...group.names];
+    const atEnd = group.readAt === 'end' ? [`read only at the end instant (${endText})`] : [];
     const item: InputPlanItem = {
       category: group.category,
       description:
-        group.category === 'met'
+        (group.category === 'met'
           ? group.description
-          : `${group.description} (${names.length} field${names.length === 1 ? '' : 's'}: ${names.slice(0, 4).join(', ')}${names.length > 4 ? ', ...' : ''})`,
+          : `${group.description} (${names.length} field${names.length === 1 ? '' : 's'}: ${names.slice(0, 4).join(', ')}${names.length > 4 ? ', ...' : ''})`) +
+        (group.readAt === 'end' ? `, end instant ${endText}` : ''),
       bucket,
       ...(keys.length === 1
         ? { s3Uri: `${bucket}/${keys[0]}` }
@@ -394,41 +506,66 @@ export function planInputs(spec: ResolvedSimulationSpec, options: PlanInputsOpti
         ? 'computed from the variables HEMCO reads (see notes)'
         : 'partly unknown (no grid or collection recognised)',
       source: group.source,
+      readAt: group.readAt,
       available: group.unavailable.length === 0,
       ...(group.unavailable.length > 0
-        ? { reason: group.unavailable.join('; ') }
-        : group.notes.length > 0
-          ? { reason: group.notes.join('; ') }
+        ? { reason: [...atEnd, ...group.unavailable].join('; ') }
+        : group.notes.length > 0 || atEnd.length > 0
+          ? { reason: [...atEnd, ...group.notes].join('; ') }
           : {}),
     };
     items.push(item);
   };
   const order: InputPlanItem['category'][] = ['met', 'emissions', 'chemistry', 'other'];
   for (const category of order) {
-    [...groups.values()].filter((group) => group.category === category).forEach(pushGroup);
+    [...groups.values()]
+      .filter((group) => group.category === category && group.readAt === 'run')
+      .forEach(pushGroup);
   }
 
-  // ---- chemistry inputs named by geoschem_config.yml ----
-  const seenChemistry = new Set<string>();
-  for (const match of generated.files['geoschem_config.yml']!.matchAll(
-    /\/ExtData\/(CHEM_INPUTS\/[^\s'"#]+)/g,
-  )) {
-    const directory = match[1]!.replace(/\/?$/, '/');
-    if (seenChemistry.has(directory)) continue;
-    seenChemistry.add(directory);
-    const table = directory.split('/')[1] ?? '';
-    const size = CHEMISTRY_DIRECTORIES[table] ?? CHEMISTRY_DIRECTORIES.default!;
+  // ---- inputs GEOS-Chem's code opens by name (chemistry-inputs.ts) ----
+  const chemistry = chemistryInputs(
+    chemistrySettings(geoschemConfig, runSpec.simulation.extraOption, DATA_ROOT),
+  );
+  const byReader = new Map<string, ChemistryInput[]>();
+  for (const input of chemistry) byReader.set(input.reader, [...(byReader.get(input.reader) ?? []), input]);
+  for (const [reader, inputs] of byReader) {
+    const keys = [...new Set(inputs.map((input) => input.key))].sort();
+    const directory = keys[0]!.split('/').slice(0, 2).join('/');
+    if (keys.length === 1 && keys[0]!.endsWith('/')) {
+      // a directory its code reads selectively: staged whole
+      const size = CHEMISTRY_DIRECTORIES.default!;
+      items.push({
+        category: 'chemistry',
+        description: `${directory.replace(/^CHEM_INPUTS\//, '')} tables (${reader})`,
+        bucket: DEFAULT_BUCKET,
+        prefix: `${DEFAULT_BUCKET}/${keys[0]}`,
+        keyCount: 0,
+        estimatedBytes: size.bytes,
+        sizeBasis: size.basis,
+        source: `GEOS-Chem 14.7.0 ${reader}`,
+        readAt: 'run',
+        available: true,
+        reason: `${inputs[0]!.rule}; keyCount is 0: the directory is listed, not its files`,
+      });
+      continue;
+    }
+    const size = chemistryFileBytes(keys[0]!);
     items.push({
       category: 'chemistry',
-      description: `${table} tables named by geoschem_config.yml`,
+      description: `${directory.replace(/^CHEM_INPUTS\//, '')} (${reader})`,
       bucket: DEFAULT_BUCKET,
-      prefix: `${DEFAULT_BUCKET}/${directory}`,
-      keyCount: 0,
-      estimatedBytes: size.bytes,
+      ...(keys.length === 1
+        ? { s3Uri: `${DEFAULT_BUCKET}/${keys[0]}` }
+        : { prefix: `${DEFAULT_BUCKET}/${commonPrefix(keys)}` }),
+      keys,
+      keyCount: keys.length,
+      estimatedBytes: keys.length * size.bytes,
       sizeBasis: size.basis,
-      source: 'geoschem_config.yml',
+      source: `GEOS-Chem 14.7.0 ${reader}`,
+      readAt: 'run',
       available: true,
-      reason: 'a directory read whole; keyCount is 0 because its files are not listed in the configuration',
+      reason: inputs[0]!.rule,
     });
   }
 
@@ -452,6 +589,7 @@ export function planInputs(spec: ResolvedSimulationSpec, options: PlanInputsOpti
     estimatedBytes: restartBytes,
     sizeBasis: String(RESTART_BYTES.basis),
     source: `download_data.yml restarts.${restart.id}`,
+    readAt: 'run',
     available: true,
     ...(restartDate && restartDate !== startDay
       ? {
@@ -461,6 +599,11 @@ export function planInputs(spec: ResolvedSimulationSpec, options: PlanInputsOpti
         }
       : {}),
   });
+
+  // ---- the read at the end instant: last, as the model reads them ----
+  const endGroups = [...groups.values()].filter((group) => group.readAt === 'end');
+  for (const category of order) endGroups.filter((group) => group.category === category).forEach(pushGroup);
+
   if (spec.simulation.type === 'POPs' && spec.simulation.extraOption !== 'BaP') {
     notes.push(
       `download_data.yml has one POPs restart (POPs_BaP); a ${spec.simulation.extraOption} run starts from it`,
@@ -478,10 +621,19 @@ export function planInputs(spec: ResolvedSimulationSpec, options: PlanInputsOpti
       `GCHP: planned from GC Classic's HEMCO configuration at the met field's native grid (${runSpec.grid.resolution}); GCHP reads the same met archive and inventories through ExtData.rc and regrids online, so keys may differ in detail`,
     );
   }
+  if (endDays.length > 0) {
+    const endKeys = endGroups.reduce((sum, group) => sum + group.keys.size, 0);
+    notes.push(
+      `GEOS-Chem reads its inputs once more at the end instant (${endText}) before it exits: ${endKeys} file(s) ` +
+        'only that read needs are items of their own (readAt "end"); HEMCO extensions (e.g. volcano tables) do not run then',
+    );
+  }
+  const skipped = skippedNote(reads.skipped);
+  if (skipped) notes.push(skipped);
   notes.push(
-    `keys resolved from the generated HEMCO_Config.rc and ${metConfig} over ${days.length} day(s), ${isoDay(days[0]!)} to ${isoDay(days.at(-1)!)}; met *_NEXTDAY fields read the day after the last simulated day`,
+    `keys resolved from the generated HEMCO_Config.rc and ${metConfig} over ${days.length} day(s), ${isoDay(days[0]!)} to ${isoDay(days.at(-1)!)}, and the end instant; met *_NEXTDAY fields read the day after`,
     `estimated sizes: ${SIZE_MODEL_BASIS}`,
-    'HEMCO_restart and GEOS-Chem restart files under ./Restarts are written by the run itself and not listed',
+    'the run reads its initial state as ./Restarts/GEOSChem.Restart.<start>_0000z.nc4 (the restart item); other files under ./Restarts are written by the run itself and not listed',
   );
 
   const totalBytes = items.reduce((sum, item) => sum + item.estimatedBytes, 0);

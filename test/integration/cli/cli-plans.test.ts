@@ -44,6 +44,7 @@ describe('planning with gcr against the local platform', () => {
     expect(run.stdout).toContain('dry run: nothing was submitted');
     expect(run.stdout).toContain('Run directory gc_2x25_merra2_fullchem');
     expect(run.stdout).toMatch(/Input data about \d+(\.\d)? GB/);
+    expect(run.stdout).toMatch(/10 files are read at the end instant \(2019-07-08 00:00\): met MERRA-2 A1, /);
     expect(run.stdout).toContain('Recommended: c7i.8xlarge');
     const list = await gcr('planner', 'list', '--json');
     expect(JSON.parse(list.stdout).items).toEqual([]);

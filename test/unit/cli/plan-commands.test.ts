@@ -62,6 +62,11 @@ describe('gcr submit --dry-run', () => {
     expect(run.stdout).toContain('2x2.5 global, 72 levels');
     expect(run.stdout).toContain('transport 600 s, chemistry 1200 s');
     expect(run.stdout).toContain(`about ${formatBytes(plan.inputs.totalBytes)}`);
+    expect(run.stdout).toContain(
+      '10 files are read at the end instant (2019-07-08 00:00): met MERRA-2 A1, MERRA-2 A3cld, MERRA-2 A3dyn, ' +
+        'MERRA-2 A3mstC, MERRA-2 A3mstE, MERRA-2 I3; emissions OFFLINE_DUST/v2025-03, OFFLINE_BIOVOC/v2021-12, ' +
+        'OFFLINE_SEASALT/v2019-01, OFFLINE_SOILNOX/v2021-12',
+    );
     expect(run.stdout).toContain(`Recommended: ${plan.estimate.recommended.instanceType}`);
     expect(run.stdout).toContain(plan.estimate.uncertainty.statement);
     expect(run.stderr).toBe('');
@@ -141,6 +146,10 @@ describe('gcr inputs', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(
       `${plan.inputs.itemCount} item(s), about ${formatBytes(plan.inputs.totalBytes)}`,
+    );
+    expect(run.stdout).toContain('10 files are read at the end instant (2019-07-08 00:00)');
+    expect(run.stdout).toMatch(
+      /MERRA-2 I3 met fields .*, end instant 2019-07-08 00:00\n.*MERRA2\.20190709\.I3/,
     );
   });
 

@@ -22,6 +22,9 @@ import {
 } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { EXIT_CODES } from '#shared/kernel/compute/exit-codes.js';
+import { planInputs } from '#shared/science/inputs/plan-inputs.js';
+import { validateSimulationSpec } from '#shared/science/spec/validate-spec.js';
+import { parseInputList } from '#containers/runner/src/inputs-list.js';
 import { s3rverClient } from '#test/helpers/s3rver-client.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -344,6 +347,36 @@ describe("job runner: the submission's InputPlan as the input list", () => {
     expect(run.code).toBe(EXIT_CODES.success);
     expect(readFileSync(path.join(run.dataRoot, FASTJX, 'FJX_spec.dat'), 'utf8')).toBe('fast-jx spectra\n');
     expect(run.stdout).toContain('inputs: 3 file(s)');
+  }, 60_000);
+});
+
+describe("job runner: a real plan's end-instant files are checked before the model starts", () => {
+  it('exits 69 naming the one missing file when only the I3 file read at the end instant is absent (TransportTracers January)', async () => {
+    const spec = JSON.parse(
+      readFileSync(
+        path.join(repoRoot, 'test/fixtures/geoschem/dryrun-14.7.0/transport-tracers-4x5-1month/spec.json'),
+        'utf8',
+      ),
+    );
+    const now = new Date('2026-12-06T00:00:00Z');
+    const validated = validateSimulationSpec(spec, { now });
+    if (!validated.ok) throw new Error(JSON.stringify(validated.issues));
+    const plan = planInputs(validated.spec, { now });
+    const missing = 'GEOS_4x5/MERRA2/2019/02/MERRA2.20190202.I3.4x5.nc4';
+    expect(plan.items.find((item) => item.keys?.includes(missing))?.readAt).toBe('end');
+    const extData = path.join(work, 'PlannedExtData');
+    for (const entry of parseInputList(JSON.stringify(plan))) {
+      if (entry.path === missing) continue;
+      mkdirSync(path.join(extData, path.dirname(entry.path)), { recursive: true });
+      writeFileSync(path.join(extData, entry.path), 'input\n');
+    }
+    await storeRundir('sim_end_instant', plan);
+    const run = await runRunner('sim_end_instant', { GCR_INPUTS_FROM_DIR: extData });
+    expect(run.code).toBe(EXIT_CODES.inputUnavailable);
+    const status = await statusOf('sim_end_instant');
+    expect(status).toMatchObject({ state: 'failed', exitCode: 69 });
+    expect(status.message).toContain(`1 input file(s) unusable in ${extData}: ${missing} (missing)`);
+    expect(run.stdout).not.toContain('X-HRS');
   }, 60_000);
 });
 

@@ -97,13 +97,40 @@ describe('planInputs: MERRA-2 4x5, 2019-07-01 to 2019-07-08 (worked by hand)', (
     expect(plan.items.some((i) => /^(APEI|NEI2016|EDGARv43)\//.test(i.description))).toBe(false);
   });
 
-  it('lists the chemistry inputs geoschem_config.yml names', () => {
-    const prefixes = plan.items.filter((i) => i.category === 'chemistry').map((i) => i.prefix);
-    expect(prefixes).toEqual(
+  it('lists the chemistry files GEOS-Chem opens by name, file by file (not whole directories)', () => {
+    const chemistry = plan.items.filter((i) => i.category === 'chemistry');
+    expect(chemistry.every((i) => i.keyCount > 0 && i.keyCount === i.keys!.length)).toBe(true);
+    const keys = chemistry.flatMap((i) => i.keys!);
+    expect(keys).toEqual(
       expect.arrayContaining([
-        's3://geos-chem/CHEM_INPUTS/CLOUD_J/v2025-01/',
-        's3://geos-chem/CHEM_INPUTS/Aerosol_Optics/v2025-03/',
+        'CHEM_INPUTS/CLOUD_J/v2025-01/FJX_spec.dat',
+        'CHEM_INPUTS/Aerosol_Optics/v2025-03/dust.dat',
+        'CHEM_INPUTS/Olson_Land_Map_201203/Olson_2001_Drydep_Inputs.nc',
+        'CHEM_INPUTS/Linoz_200910/Linoz_March2007.dat',
+        'CHEM_INPUTS/FastJ_201204/fastj.jv_atms_dat.nc',
       ]),
+    );
+  });
+
+  it('marks the files read only at the end instant (July 8, 00:00) as items of their own', () => {
+    const end = plan.items.filter((i) => i.readAt === 'end');
+    expect(end.map((i) => i.keys)).toEqual(
+      expect.arrayContaining([
+        ['GEOS_4x5/MERRA2/2019/07/MERRA2.20190708.A1.4x5.nc4'],
+        ['GEOS_4x5/MERRA2/2019/07/MERRA2.20190709.I3.4x5.nc4'],
+        ['HEMCO/OFFLINE_DUST/v2025-03/0.5x0.625/MERRA2/2019/07/dust_emissions_05.MERRA2.20190708.nc'],
+      ]),
+    );
+    expect(end.every((i) => /read only at the end instant \(2019-07-08 00:00\)/.test(i.reason!))).toBe(true);
+    expect(plan.items.filter((i) => i.readAt !== 'end').every((i) => i.readAt === 'run')).toBe(true);
+  });
+
+  it('does not list the GMI prod/loss rates of species that are not transported (HEMCO skips them)', () => {
+    const gmi = plan.items.find((i) => i.description.startsWith('GMI/'))!;
+    expect(gmi.keys).toContain('HEMCO/GMI/v2015-02/gmi.clim.ACET.geos5.2x25.nc');
+    expect(gmi.keys).not.toContain('HEMCO/GMI/v2015-02/gmi.clim.A3O2.geos5.2x25.nc');
+    expect(plan.notes.some((n) => /of species that are not transported \(.*GMI_LOSS_A3O2/.test(n))).toBe(
+      true,
     );
   });
 
@@ -120,6 +147,54 @@ describe('planInputs: MERRA-2 4x5, 2019-07-01 to 2019-07-08 (worked by hand)', (
     const text = formatInputPlan(plan, { keys: true });
     expect(text).toMatch(/^Input data for 2019-07-01T00:00:00Z to 2019-07-08T00:00:00Z \(7 days\)/);
     expect(text).toContain('GEOS_4x5/MERRA2/2019/07/MERRA2.20190707.A1.4x5.nc4');
+  });
+});
+
+describe('planInputs: the read at the end instant', () => {
+  it("a period ending on a month's first day reads that month's monthly files at the end instant", () => {
+    const plan = planInputs(
+      spec({ period: { start: '2019-07-30T00:00:00Z', end: '2019-08-01T00:00:00Z' } }),
+      { now: NOW },
+    );
+    const end = plan.items.filter((i) => i.readAt === 'end').flatMap((i) => i.keys!);
+    expect(end).toEqual(
+      expect.arrayContaining([
+        'HEMCO/GFED4/v2023-03/2019/GFED4_gen.025x025.201908.nc',
+        'HEMCO/OFFLINE_LIGHTNING/v2020-03/MERRA2/2019/FLASH_CTH_MERRA2_0.5x0.625_2019_08.nc4',
+        'GEOS_4x5/MERRA2/2019/08/MERRA2.20190801.A3dyn.4x5.nc4',
+      ]),
+    );
+    // read during the run, so not again as end-instant files
+    expect(end).not.toContain('HEMCO/GFED4/v2023-03/2019/GFED4_gen.025x025.201907.nc');
+  });
+
+  it('a period ending during a day adds no end-instant files (that day is read during the run)', () => {
+    const plan = planInputs(
+      spec({ period: { start: '2019-07-01T00:00:00Z', end: '2019-07-02T12:00:00Z' } }),
+      { now: NOW },
+    );
+    expect(plan.items.filter((i) => i.readAt === 'end')).toEqual([]);
+    expect(metItem(plan, 'A1').keys).toEqual([
+      'GEOS_4x5/MERRA2/2019/07/MERRA2.20190701.A1.4x5.nc4',
+      'GEOS_4x5/MERRA2/2019/07/MERRA2.20190702.A1.4x5.nc4',
+    ]);
+  });
+
+  it('flags exact-flag data the end instant leaves the years of (offline emissions end 2022) on period.end', () => {
+    const plan = planInputs(
+      spec({ period: { start: '2022-12-31T00:00:00Z', end: '2023-01-01T00:00:00Z' } }),
+      { now: NOW },
+    );
+    const dust = plan.items.filter((i) => i.description.startsWith('OFFLINE_DUST/'));
+    expect(dust.map((i) => [i.readAt, i.available])).toEqual([
+      ['run', true],
+      ['end', false],
+    ]);
+    expect(
+      plan.warnings.some(
+        (w) => w.field === 'period.end' && /OFFLINE_DUST.*end instant \(2023-01-01 00:00\)/.test(w.message),
+      ),
+    ).toBe(true);
   });
 });
 
