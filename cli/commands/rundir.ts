@@ -1,7 +1,9 @@
 /**
  * `gcr rundir <spec.json> <dir>`: validate a spec and write the GEOS-Chem
- * Classic 14.7 run-directory configuration files it stands for into <dir>
- * (shared/science/rundir/generate.ts; see docs/RUNDIR.md). No API call.
+ * Classic 14.7 run directory it stands for into <dir>: the configuration files
+ * createRunDir.sh would write, the species database, and the directories
+ * GEOS-Chem writes into (shared/science/rundir/generate.ts; see docs/RUNDIR.md).
+ * No API call.
  */
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -9,7 +11,7 @@ import { generateRunDirectory } from '#shared/science/rundir/generate.js';
 import { metFieldLabel } from '#shared/science/spec/rundir-rules.js';
 import { validateSimulationSpec } from '#shared/science/spec/validate-spec.js';
 import type { RegisterCommand } from '../context.js';
-import { InputError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 import { readSpecFile } from './submit.js';
 
 async function entriesOf(dir: string): Promise<string[] | undefined> {
@@ -28,12 +30,18 @@ export const registerRundir: RegisterCommand = (program, ctx) => {
   program
     .command('rundir')
     .description(
-      'validate a spec and write its GEOS-Chem Classic run-directory configuration files into <dir>',
+      'validate a spec and write its GEOS-Chem Classic run directory (configuration files, species database, OutputDir/, Restarts/) into <dir>',
     )
     .argument('<spec.json>', 'path to the simulation spec (JSON)')
     .argument('<dir>', 'directory to write into (created if missing; must be empty unless --force)')
     .option('--force', 'write into a non-empty directory, replacing files of the same name')
-    .action(async (file: string, dir: string, opts: { force?: boolean }) => {
+    .option('--data-root <path>', 'where the input data (ExtData) is, written into the files', '/ExtData')
+    .action(async (file: string, dir: string, opts: { force?: boolean; dataRoot: string }) => {
+      // HEMCO splits its configuration lines on spaces, and the files name the root as an absolute path.
+      if (!/^\/\S*$/.test(opts.dataRoot)) {
+        throw new UsageError(`--data-root must be an absolute path without spaces, not "${opts.dataRoot}"`);
+      }
+      const dataRoot = opts.dataRoot.length > 1 ? opts.dataRoot.replace(/\/+$/, '') : opts.dataRoot;
       const text = await readSpecFile(ctx, file);
       const result = validateSimulationSpec(JSON.parse(text) as unknown, { now: ctx.now() });
       if (!result.ok) {
@@ -55,7 +63,7 @@ export const registerRundir: RegisterCommand = (program, ctx) => {
       }
       let generated;
       try {
-        generated = generateRunDirectory(spec);
+        generated = generateRunDirectory(spec, { dataRoot });
       } catch (error) {
         throw new InputError(`cannot generate a run directory: ${(error as Error).message}`, {
           code: 'RunDirGenerationFailed',
@@ -67,11 +75,15 @@ export const registerRundir: RegisterCommand = (program, ctx) => {
       for (const name of names) {
         await writeFile(path.join(target, name), generated.files[name]!, 'utf8');
       }
+      for (const directory of generated.directories) {
+        await mkdir(path.join(target, directory), { recursive: true });
+      }
       const domain = spec.grid.nestedDomain === 'global' ? 'global' : `nested ${spec.grid.nestedDomain}`;
       const summary = {
         name: generated.name,
         directory: target,
         files: names,
+        directories: generated.directories,
         simulation:
           spec.simulation.extraOption === 'none'
             ? spec.simulation.type
@@ -98,6 +110,7 @@ export const registerRundir: RegisterCommand = (program, ctx) => {
         `  period      ${summary.period}`,
         `  collections ${summary.collections.join(', ')} (${summary.frequency})`,
         `  files       ${names.join(', ')}`,
+        `  directories ${generated.directories.map((d) => `${d}/`).join(', ')}`,
         ...result.warnings.map((w) => `  warning: ${w.field}: ${w.message}`),
       ];
       ctx.out(lines.join('\n'));

@@ -1191,7 +1191,7 @@ export type GeosChemVersion = '14.7.0';
 export type SimulationType =
   'fullchem' | 'aerosol' | 'carbon' | 'Hg' | 'POPs' | 'tagO3' | 'TransportTracers' | 'metals';
 /**
- * The meteorology that drives transport: "merra2" (NASA GMAO MERRA-2 reanalysis; createRunDir.sh's recommended choice), "geosfp" (GMAO GEOS-FP forward processing; the only one with the 0.25x0.3125 and 0.125x0.15625 grids; its convection scheme changed from RAS to Grell-Freitas on 2020-06-01), "geosit" (GMAO GEOS-IT; not usable with GEOS-Chem Classic 14.7.0, whose createRunDir.sh names a GEOS-IT settings file missing from the release), "ModelE2.1" (GISS ModelE2.1 climate-model meteorology from GCAP 2.0, for past and future climate scenarios; needs meteorology.gcap2).
+ * The meteorology that drives transport: "merra2" (NASA GMAO MERRA-2 reanalysis; createRunDir.sh's recommended choice), "geosfp" (GMAO GEOS-FP forward processing; the only one with the 0.25x0.3125 and 0.125x0.15625 grids; its convection scheme changed from RAS to Grell-Freitas on 2020-06-01), "geosit" (GMAO GEOS-IT; not usable with GEOS-Chem Classic 14.7.0, whose createRunDir.sh names a GEOS-IT settings file missing from the release), "ModelE2.1" (GISS ModelE2.1 climate-model meteorology from GCAP 2.0, for past and future climate scenarios; needs meteorology.gcap2; not for fullchem or aerosol, for which GEOS-Chem 14.7.0's createRunDir.sh sets no dust scheme with it).
  *
  * This interface was referenced by `SimulationSpec`'s JSON-Schema
  * via the `definition` "MetField".
@@ -1312,7 +1312,7 @@ export interface SimulationSpec {
 export interface SpecSimulation {
   type: SimulationType;
   /**
-   * createRunDir.sh's extra simulation option. Allowed per simulation type: fullchem: none, benchmark, complexSOA, complexSOA_SVPOA, marinePOA, aciduptake, TOMAS15, TOMAS40, APM, RRTMG; carbon: none (all of CH4, CO, CO2, OCS), CH4, CO2, CO, OCS; POPs: BaP, PHE or PYR (required: POPs has no "none"); aerosol, Hg, tagO3, TransportTracers, metals: none. Default: "none".
+   * createRunDir.sh's extra simulation option. Allowed per simulation type: fullchem: none, benchmark, complexSOA, complexSOA_SVPOA, marinePOA, aciduptake, TOMAS15, TOMAS40 (at 4x5 and 2x2.5 only: createRunDir.sh has no TOMAS dust tuning for finer grids), APM, RRTMG; carbon: none (all of CH4, CO, CO2, OCS), CH4, CO2, CO, OCS; POPs: BaP, PHE or PYR (required: POPs has no "none"); aerosol, Hg, tagO3, TransportTracers, metals: none. Default: "none".
    */
   extraOption?: string;
 }

@@ -206,5 +206,6 @@ export function generateGchpRunDirectory(
   if (spec.diagnostics.frequency === 'monthly') {
     assumptions.push('monthly output uses HISTORY.rc\'s "<collection>.monthly: 1" switch');
   }
-  return { name: defaultGchpRunDirName(spec), files, assumptions };
+  // GCHP's createRunDir.sh makes Restarts/ (the runner adds OutputDir/).
+  return { name: defaultGchpRunDirName(spec), files, directories: ['Restarts'], assumptions };
 }

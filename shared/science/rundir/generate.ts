@@ -1,37 +1,48 @@
 /**
- * GEOS-Chem Classic 14.7 run-directory generation: the configuration files
- * createRunDir.sh would write, from GEOS-Chem's own templates
+ * GEOS-Chem Classic 14.7 run-directory generation: the run directory
+ * createRunDir.sh 14.7.0 would write, from GEOS-Chem's own templates
  * (shared/science/geoschem/templates/, copies of run/GCClassic/*.templates and
- * run/shared/settings/*.txt of geoschem/geos-chem 14.7.0), with the
- * `${RUNDIR_*}` values the script would use, then the spec's own choices
- * (period, diagnostic collections and their frequency).
+ * run/shared/ of geoschem/geos-chem 14.7.0), with the `${RUNDIR_*}` values the
+ * script would use and its post-processing (post-process.ts), then the spec's
+ * own choices (period, diagnostic collections and their frequency).
  *
  * The values come, in the script's order (later ones win, as in bash):
  * the simulation's extra-option switches, the met field, the grid settings
  * file, the domain (global_grid.txt / nested_grid.txt and the region bounds),
- * the met settings file, timesteps, levels, dates, HISTORY defaults and the
- * HEMCO switches with gmao_hemco.txt or gcap2_hemco.txt. See docs/RUNDIR.md.
+ * the met settings file, timesteps, dust tuning factors, levels, dates,
+ * HISTORY defaults, ParaNOx and the HEMCO switches with gmao_hemco.txt or
+ * gcap2_hemco.txt. Held file by file against the script's own output by
+ * test/unit/shared/science/rundir/createrundir-conformance.test.ts; see
+ * docs/RUNDIR.md.
  */
 import rundirOptions from '../geoschem/rundir-options.json' with { type: 'json' };
 import type { ResolvedSimulationSpec } from '../spec/validate-spec.js';
 import {
   defaultRunDirName,
   domainSettings,
+  DUSTL23M_TUNING,
+  GCAP2_DUSTDEAD_TUNING,
   gcap2Run,
   historyCollectionsFor,
   historyFrequency,
+  isDomainAsked,
   metFieldInfo,
+  MISSING_TUNING,
+  notPreparedReason,
   resolutionCode,
   resolutionSettings,
   timestepsFor,
+  TOMAS_DUSTDEAD_TUNING,
 } from '../spec/rundir-rules.js';
 import { generateGchpRunDirectory } from './generate-gchp.js';
+import { postProcess } from './post-process.js';
 import {
   DEFAULT_DATA_ROOT,
-  fillTemplate,
+  envsubst,
   parseSettings,
   readTemplate,
   selectCollections,
+  unfilledPlaceholders,
   type GenerateOptions,
   type GeneratedRunDirectory,
 } from './templates.js';
@@ -77,9 +88,8 @@ function regionRanges(code: string, resCode: string): { lon: string; lat: string
 export function rundirVariables(
   spec: ResolvedSimulationSpec,
   options: GenerateOptions = {},
-): { vars: Map<string, string>; assumptions: string[] } {
+): { vars: Map<string, string> } {
   const vars = new Map<string, string>();
-  const assumptions: string[] = [];
   const set = (key: string, value: string): void => void vars.set(key, value);
   const addAll = (entries: [string, string][]): void => entries.forEach(([k, v]) => set(k, v));
 
@@ -90,6 +100,7 @@ export function rundirVariables(
   const res = resolutionCode(spec.grid.resolution);
   const tomas = /TOMAS/.test(extra);
   const benchmark = extra === 'benchmark';
+  const dusty = sim === 'fullchem' || sim === 'aerosol';
 
   set('RUNDIR_GC_MODE', 'GCClassic');
   set('RUNDIR_DATA_ROOT', options.dataRoot ?? DEFAULT_DATA_ROOT);
@@ -110,17 +121,13 @@ export function rundirVariables(
   set('RUNDIR_USE_ONLINE_O3', tomas ? 'false' : 'true ');
 
   // Met field
-  const metConfig = gcap
-    ? 'HEMCO_Config.rc.gcap2_metfields'
-    : res === '0125x015625'
-      ? 'HEMCO_Config.rc.gmao_metfields_0125'
-      : 'HEMCO_Config.rc.gmao_metfields';
-  set('RUNDIR_MET_FIELD_CONFIG', metConfig);
-  const volcanic = sim === 'fullchem' || sim === 'aerosol';
+  set('RUNDIR_MET_FIELD_CONFIG', gcap ? 'HEMCO_Config.rc.gcap2_metfields' : 'HEMCO_Config.rc.gmao_metfields');
+  let gcap2RunId: string | undefined;
   if (gcap) {
     const gcap2 = spec.meteorology.gcap2;
     const run = gcap2?.runId ? gcap2Run(gcap2.runId) : undefined;
     if (!gcap2 || !run) throw new Error('ModelE2.1 meteorology needs meteorology.gcap2 with a known runId');
+    gcap2RunId = run.runId;
     set('RUNDIR_MET_AVAIL', `# ${run.years.map(([a, b]) => `${a}-${b}`).join('; ')}`);
     set('RUNDIR_GCAP2_SCENARIO', gcap2.scenario);
     set('RUNDIR_GISS_RES', 'F40');
@@ -139,7 +146,8 @@ export function rundirVariables(
     set('RUNDIR_MET_AVAIL', '# 1980-2021');
     set('RUNDIR_USE_AEIC', 'true');
   }
-  if (volcanic) {
+  if (dusty) {
+    // Benchmark runs always use the climatological volcanic emissions.
     const clim = '$ROOT/VOLCANO/v2024-04/so2_volcanic_emissions_CARN_v202401.degassing_only.rc';
     set('RUNDIR_VOLC_CLIMATOLOGY', clim);
     set(
@@ -149,13 +157,17 @@ export function rundirVariables(
   }
   if (sim === 'aerosol') set('RUNDIR_MEGAN_EXT', 'off');
 
-  // Grid, domain
+  // Grid
   addAll(settingsFile(`${res}.txt`));
+  if (res === '0125x015625') set('RUNDIR_MET_FIELD_CONFIG', 'HEMCO_Config.rc.gmao_metfields_0125');
+
+  // Domain: where the script asks for one, a global choice has half-size polar boxes
   const domain = spec.grid.nestedDomain;
   const nested = domain !== 'global';
   if (!nested) {
     addAll(settingsFile('global_grid.txt'));
-    set('RUNDIR_GRID_HALF_POLAR', gcap && res !== '4x5' ? 'false' : 'true ');
+    const asked = isDomainAsked(met, spec.grid.resolution);
+    set('RUNDIR_GRID_HALF_POLAR', !asked && gcap && res !== '4x5' ? 'false' : 'true ');
   } else {
     addAll(settingsFile('nested_grid.txt'));
     set('RUNDIR_GRID_DOMAIN_NAME', domain);
@@ -192,48 +204,37 @@ export function rundirVariables(
   if (!metFile)
     throw new Error(`no settings file for ${metFieldInfo(met).label} in GEOS-Chem Classic 14.7.0`);
   addAll(settingsFile(metFile));
-  if (gcap) {
-    // modele2.1.txt defines none of these; HEMCO_Config.rc uses them only inside the
-    // OFFLINE_* sections, which GCAP 2.0 runs switch off (they use online emissions), and
-    // for LightNOx's climatology switch (GCAP 2.0 reads FLASH_DENS from its met fields).
-    set('RUNDIR_LIGHTNOX_CLIM', 'false');
-    for (const key of [
-      'RUNDIR_OFFLINE_EMIS_RES',
-      'RUNDIR_OFFLINE_EMIS_LAT_RES',
-      'RUNDIR_OFFLINE_BIOVOC_DIR',
-      'RUNDIR_OFFLINE_SEASALT_DIR',
-      'RUNDIR_OFFLINE_SOILNOX_DIR',
-    ]) {
-      set(key, 'not_used');
-    }
-    assumptions.push(
-      'GCAP 2.0: RUNDIR_LIGHTNOX_CLIM is false and the RUNDIR_OFFLINE_* paths are "not_used" (modele2.1.txt defines none; the offline-emission sections are off)',
-    );
-  }
 
-  // Timesteps
+  // Timesteps; the date line is a cell edge except on ModelE2.1's native 2x2.5 grid
   const steps = timestepsFor(spec.grid.resolution, extra);
   set('RUNDIR_TRANSPORT_TS', String(steps.transport));
   set('RUNDIR_CHEMISTRY_TS', String(steps.chemistry));
   set('RUNDIR_CENTER_LON_180', gcap && res === '2x25' ? 'false' : 'true ');
 
-  // Dust tuning factor of the DEAD scheme (TOMAS_DustDead)
-  const dustTf: Record<string, string> = gcap
-    ? spec.meteorology.gcap2?.runId === 'E213f10aF40oQ40nudge'
-      ? { '4x5': '0.00474046', '2x25': '0.00243979', '05x0625': '0.00276896', '025x03125': '0.00254319' }
-      : { '4x5': '0.03564873', '2x25': '0.01050036', '05x0625': '0.01340854', '025x03125': '0.01066495' }
-    : volcanic
-      ? {
-          ...(met === 'geosfp' ? { '4x5': '8.3286e-4', '2x25': '5.0416e-4' } : {}),
-          ...(met === 'merra2' ? { '4x5': '7.8533e-4', '2x25': '4.7586e-4' } : {}),
-        }
-      : {};
-  set('RUNDIR_DUSTDEAD_TF', dustTf[res] ?? '-999.0e0');
+  // Dust tuning factors: DEAD (GCAP 2.0, TOMAS_DustDead) and DustL23M (fullchem, aerosol)
+  if (gcap) {
+    const table = GCAP2_DUSTDEAD_TUNING[gcap2RunId === 'E213f10aF40oQ40nudge' ? 'nudged' : 'free'];
+    set('RUNDIR_DUSTDEAD_TF', table[res] ?? MISSING_TUNING);
+  } else {
+    set('RUNDIR_GISS_RES', 'not_used');
+    if (dusty && tomas) {
+      set('RUNDIR_DUSTL23M_TF', MISSING_TUNING);
+      set('RUNDIR_DUSTDEAD_TF', TOMAS_DUSTDEAD_TUNING[met]?.[res] ?? MISSING_TUNING);
+    } else if (dusty) {
+      set('RUNDIR_DUSTDEAD_TF', MISSING_TUNING);
+      // No value where the script has none: the placeholder stays, as it does there.
+      const factor = met in DUSTL23M_TUNING ? DUSTL23M_TUNING[met]?.[res] : MISSING_TUNING;
+      if (factor !== undefined) set('RUNDIR_DUSTL23M_TF', factor);
+    } else {
+      set('RUNDIR_DUSTDEAD_TF', MISSING_TUNING);
+      set('RUNDIR_DUSTL23M_TF', MISSING_TUNING);
+    }
+  }
 
   // Levels
   set('RUNDIR_GRID_NLEV', String(spec.grid.levels));
 
-  // Dates
+  // Dates: the spec's period (the script writes its sample restart's month)
   const [startDate, startTime] = dateTime(spec.period.start);
   const [endDate, endTime] = dateTime(spec.period.end);
   set('RUNDIR_SIM_START_DATE', startDate);
@@ -249,29 +250,47 @@ export function rundirVariables(
   set('RUNDIR_HIST_MONTHLY_DIAG', spec.diagnostics.frequency === 'monthly' ? '1' : '0');
   set('RUNDIR_USE_GCCLASSIC_TIMERS', benchmark ? 'true ' : 'false');
 
-  // HEMCO switches
-  const online = gcap || benchmark;
-  set('RUNDIR_DUSTDEAD_EXT', online ? 'on ' : 'off');
-  set('RUNDIR_MEGAN_EXT', online ? 'on ' : 'off');
-  set('RUNDIR_SEASALT_EXT', online || extra === 'marinePOA' ? 'on ' : 'off');
-  set('RUNDIR_SOILNOX_EXT', online ? 'on ' : 'off');
-  set('RUNDIR_OFFLINE_DUST', online || tomas ? 'false' : 'true ');
-  set('RUNDIR_OFFLINE_BIOVOC', online ? 'false' : 'true ');
-  set('RUNDIR_OFFLINE_SEASALT', online || tomas || extra === 'marinePOA' ? 'false' : 'true ');
-  set('RUNDIR_OFFLINE_SOILNOX', online ? 'false' : 'true ');
-  set('RUNDIR_TOMAS_SEASALT', !online && tomas && extra !== 'marinePOA' ? 'on ' : 'off');
-  set('RUNDIR_TOMAS_DUSTDEAD', !online && tomas ? 'on ' : 'off');
-  addAll(settingsFile(gcap ? 'gcap2_hemco.txt' : 'gmao_hemco.txt'));
+  // ParaNOx is off at 0.25x0.3125 and finer (geoschem/geos-chem issue 3009)
+  if (sim === 'fullchem')
+    set('RUNDIR_PARANOX_EXT', res === '025x03125' || res === '0125x015625' ? 'off' : 'on ');
 
-  // 14.7.0 placeholders whose logic is not in the reference copy of createRunDir.sh
-  set('RUNDIR_DUSTL23M_EXT', vars.get('RUNDIR_DUSTDEAD_EXT')!);
-  set('RUNDIR_DUSTL23M_TF', vars.get('RUNDIR_DUSTDEAD_TF')!);
-  set('RUNDIR_PARANOX_EXT', 'on ');
-  assumptions.push(
-    'RUNDIR_DUSTL23M_EXT follows the former RUNDIR_DUSTDEAD_EXT switch (on for benchmark and GCAP 2.0 runs, else offline dust)',
-    'RUNDIR_DUSTL23M_TF reuses the DEAD dust mass tuning factor for this met field and grid; check it against 14.7.0 createRunDir.sh before science runs',
-    'RUNDIR_PARANOX_EXT is on, as ParaNOx was in every release before the switch became a placeholder',
-  );
+  // HEMCO switches: online emissions for GCAP 2.0 and benchmark, else offline ones
+  const switches = (entries: Record<string, string>): void =>
+    Object.entries(entries).forEach(([k, v]) => set(`RUNDIR_${k}`, v));
+  // Online emissions: no offline inventories, no TOMAS extensions
+  const online = {
+    OFFLINE_DUST: 'false',
+    OFFLINE_BIOVOC: 'false',
+    OFFLINE_SEASALT: 'false',
+    OFFLINE_SOILNOX: 'false',
+    TOMAS_SEASALT: 'off',
+    TOMAS_DUSTDEAD: 'off',
+  };
+  if (gcap) {
+    switches({ DUSTDEAD_EXT: 'on ', MEGAN_EXT: 'on ', SEASALT_EXT: 'on ', SOILNOX_EXT: 'on ', ...online });
+  } else if (benchmark) {
+    switches({ DUSTDEAD_EXT: 'off ', DUSTL23M_EXT: 'on ', MEGAN_EXT: 'on ', SEASALT_EXT: 'on ' });
+    switches({ SOILNOX_EXT: 'on ', ...online });
+  } else {
+    if (extra === 'marinePOA') {
+      switches({ SEASALT_EXT: 'on ', OFFLINE_SEASALT: 'false', TOMAS_SEASALT: 'off' });
+    } else {
+      set('RUNDIR_SEASALT_EXT', 'off');
+      switches(
+        tomas
+          ? { TOMAS_SEASALT: 'on ', OFFLINE_SEASALT: 'false' }
+          : { TOMAS_SEASALT: 'off', OFFLINE_SEASALT: 'true ' },
+      );
+    }
+    switches(
+      tomas
+        ? { TOMAS_DUSTDEAD: 'on ', OFFLINE_DUST: 'false' }
+        : { TOMAS_DUSTDEAD: 'off', OFFLINE_DUST: 'true ' },
+    );
+    switches({ DUSTDEAD_EXT: 'off', DUSTL23M_EXT: 'off', MEGAN_EXT: 'off', SOILNOX_EXT: 'off' });
+    switches({ OFFLINE_BIOVOC: 'true ', OFFLINE_SOILNOX: 'true ' });
+  }
+  addAll(settingsFile(gcap ? 'gcap2_hemco.txt' : 'gmao_hemco.txt'));
 
   // bash expands ${VAR} in double-quoted values when it sources a settings file
   for (const [key, value] of vars) {
@@ -280,14 +299,49 @@ export function rundirVariables(
       value.replace(/\$\{(RUNDIR_[A-Za-z0-9_]+)\}/g, (whole, name: string) => vars.get(name) ?? whole),
     );
   }
-  return { vars, assumptions };
+  return { vars };
 }
 
 /**
- * The run directory createRunDir.sh would create for this spec: its default
- * name and geoschem_config.yml, HISTORY.rc, HEMCO_Config.rc, HEMCO_Diagn.rc
- * and the met-field HEMCO file HEMCO_Config.rc includes. GCHP specs get
- * GCHP's files instead (generate-gchp.ts).
+ * `${RUNDIR_*}` placeholders createRunDir.sh 14.7.0 leaves unfilled in a run
+ * directory the platform prepares, and why that changes nothing: everything
+ * else is filled, or the choice is refused at validation (notPreparedReason).
+ */
+const INERT_UNFILLED: Record<string, Record<string, string>> = {
+  'HEMCO_Config.rc': {
+    // Fullchem without benchmark/TOMAS at GEOS-FP 0.5x0.625 and 0.125x0.15625
+    RUNDIR_DUSTL23M_TF:
+      'option of the DustL23M extension, which is off; HEMCO reads no option of an extension that is off',
+  },
+  'HEMCO_Diagn.rc': {
+    // POPs: the script copies HEMCO_Diagn.rc without substitution
+    RUNDIR_POP_SPC:
+      'in three POPs emission diagnostics; HEMCO skips a diagnostic whose species is not defined',
+  },
+};
+
+/** GEOS-Chem stops at once without ./species_database.yml. */
+const SPECIES_DATABASE = 'species_database.yml';
+
+function speciesDatabase(extraOption: string): string {
+  const stock = readTemplate(`shared/${SPECIES_DATABASE}`);
+  // createRunDir.sh appends the TOMAS or APM species to the stock database (`cat >>`).
+  if (/TOMAS/.test(extraOption)) return stock + readTemplate('shared/species_database_tomas.yml');
+  if (/APM/.test(extraOption)) return stock + readTemplate('shared/species_database_apm.yml');
+  return stock;
+}
+
+/** Directories createRunDir.sh makes that GEOS-Chem writes into: HISTORY.rc's output and the restarts. */
+const RUNDIR_DIRECTORIES = ['OutputDir', 'Restarts'] as const;
+
+/**
+ * The run directory createRunDir.sh 14.7.0 would create for this spec: its
+ * default name; geoschem_config.yml, HISTORY.rc, HEMCO_Config.rc,
+ * HEMCO_Diagn.rc, the met-field file HEMCO_Config.rc includes, after the
+ * script's post-processing; species_database.yml (with the TOMAS or APM
+ * additions) and APM's input files; and the directories GEOS-Chem writes into.
+ * Then the spec's own choices: period, diagnostics frequency and collections.
+ * GCHP specs get GCHP's files instead (generate-gchp.ts).
  */
 export function generateRunDirectory(
   spec: ResolvedSimulationSpec,
@@ -300,29 +354,43 @@ export function generateRunDirectory(
     );
   }
   const sim = spec.simulation.type;
+  const extra = spec.simulation.extraOption;
   const { offered } = historyCollectionsFor(sim);
   const unknown = spec.diagnostics.collections.filter((name) => !offered.includes(name));
   if (unknown.length > 0) throw new Error(`not collections of the ${sim} HISTORY.rc: ${unknown.join(', ')}`);
+  const refused = notPreparedReason({
+    simulation: sim,
+    extraOption: extra,
+    met: spec.meteorology.field,
+    resolution: spec.grid.resolution,
+  });
+  if (refused) throw new Error(refused.message);
 
-  const { vars, assumptions } = rundirVariables(spec, options);
+  const { vars } = rundirVariables(spec, options);
   const metConfig = vars.get('RUNDIR_MET_FIELD_CONFIG')!;
-  const online = vars.get('RUNDIR_OFFLINE_DUST') === 'false';
-  const diagn =
-    (sim === 'fullchem' || sim === 'aerosol') && online
-      ? `HEMCO_Diagn.rc.${sim}.onlineE`
-      : `HEMCO_Diagn.rc.${sim}`;
-  const sources: Record<string, string> = {
-    'geoschem_config.yml': `geoschem_config.yml.templates/geoschem_config.yml.${sim}`,
-    'HISTORY.rc': `HISTORY.rc.templates/HISTORY.rc.${sim}`,
-    'HEMCO_Config.rc': `HEMCO_Config.rc.templates/HEMCO_Config.rc.${sim}`,
-    'HEMCO_Diagn.rc': `HEMCO_Diagn.rc.templates/${diagn}`,
-    [metConfig]: `HEMCO_Config.rc.templates/${metConfig}`,
+  const files: Record<string, string> = {
+    'geoschem_config.yml': fill(`geoschem_config.yml.templates/geoschem_config.yml.${sim}`, vars),
+    'HISTORY.rc': fill(`HISTORY.rc.templates/HISTORY.rc.${sim}`, vars),
+    'HEMCO_Config.rc': fill(`HEMCO_Config.rc.templates/HEMCO_Config.rc.${sim}`, vars),
+    // Copied, not filled (init_rd.sh's COPY_LIST)
+    'HEMCO_Diagn.rc': readTemplate(`HEMCO_Diagn.rc.templates/HEMCO_Diagn.rc.${sim}`),
+    [metConfig]: fill(`HEMCO_Config.rc.templates/${metConfig}`, vars),
   };
-  const files: Record<string, string> = {};
-  for (const [fileName, source] of Object.entries(sources)) {
-    files[fileName] = fillTemplate(readTemplate(source), vars, fileName);
-  }
+  const region = spec.grid.nestedDomain;
+  postProcess(files, {
+    simulation: sim,
+    extraOption: extra,
+    metConfig,
+    resolutionLong: vars.get('RUNDIR_GRID_RES_LONG')!,
+    ...(region !== 'global' && region !== 'custom' ? { nestedRegion: region } : {}),
+  });
+  for (const [fileName, text] of Object.entries(files)) checkUnfilled(fileName, text);
   files['HISTORY.rc'] = selectCollections(files['HISTORY.rc']!, spec.diagnostics.collections);
+
+  files[SPECIES_DATABASE] = speciesDatabase(extra);
+  if (extra === 'APM') {
+    for (const name of ['apm_tmp.dat', 'input.apm']) files[name] = readTemplate(`shared/${name}`);
+  }
 
   const name = defaultRunDirName({
     resolution: spec.grid.resolution,
@@ -330,7 +398,27 @@ export function generateRunDirectory(
     levels: spec.grid.levels,
     met: spec.meteorology.field,
     simulation: sim,
-    extraOption: spec.simulation.extraOption,
+    extraOption: extra,
   });
-  return { name, files, assumptions };
+  const assumptions =
+    region === 'custom'
+      ? [
+          'custom nested domain: createRunDir.sh offers only its fixed regions; this is its nested run ' +
+            'directory for the grid with lon/lat ranges from grid.bounds, reading the global met fields ' +
+            '(as the script says a custom domain may)',
+        ]
+      : [];
+  return { name, files, directories: [...RUNDIR_DIRECTORIES], assumptions };
+}
+
+/** envsubst of init_rd.sh: every placeholder with a value is replaced, the others are left as they are. */
+function fill(template: string, vars: Map<string, string>): string {
+  return envsubst(readTemplate(template), vars);
+}
+
+function checkUnfilled(fileName: string, text: string): void {
+  const unexpected = unfilledPlaceholders(text).filter((name) => !INERT_UNFILLED[fileName]?.[name]);
+  if (unexpected.length > 0) {
+    throw new Error(`${fileName}: no value for ${unexpected.map((n) => `\${${n}}`).join(', ')}`);
+  }
 }

@@ -21,7 +21,9 @@ export interface GeneratedRunDirectory {
   name: string;
   /** File name -> content. */
   files: Record<string, string>;
-  /** Values chosen by the platform where the 14.7.0 script's logic is not in the reference copy. */
+  /** Directories the run directory has besides those of `files` (GEOS-Chem writes into them). */
+  directories: string[];
+  /** What the platform chose itself where GEOS-Chem's createRunDir.sh has no answer (e.g. a custom domain). */
   assumptions: string[];
 }
 
@@ -65,47 +67,53 @@ export function parseSettings(text: string): [string, string][] {
   return out;
 }
 
+/**
+ * Replaces every ${RUNDIR_*} that has a value, as init_rd.sh's envsubst does
+ * with the variables createRunDir.sh defined; the others are left as they are.
+ */
+export function envsubst(template: string, vars: Map<string, string>): string {
+  return template.replace(/\$\{(RUNDIR_[A-Za-z0-9_]+)\}/g, (whole, name: string) => vars.get(name) ?? whole);
+}
+
+/** The ${RUNDIR_*} placeholders left in a text, each once. */
+export function unfilledPlaceholders(text: string): string[] {
+  return [...new Set([...text.matchAll(/\$\{(RUNDIR_[A-Za-z0-9_]+)\}/g)].map((match) => match[1]!))];
+}
+
 /** Replaces every ${RUNDIR_*}; throws naming every placeholder without a value. */
 export function fillTemplate(template: string, vars: Map<string, string>, fileName: string): string {
-  const missing = new Set<string>();
-  const text = template.replace(/\$\{(RUNDIR_[A-Za-z0-9_]+)\}/g, (whole, name: string) => {
-    const value = vars.get(name);
-    if (value === undefined) {
-      missing.add(name);
-      return whole;
-    }
-    return value;
-  });
-  if (missing.size > 0) {
-    throw new Error(`${fileName}: no value for ${[...missing].map((n) => `\${${n}}`).join(', ')}`);
+  const text = envsubst(template, vars);
+  const missing = unfilledPlaceholders(text);
+  if (missing.length > 0) {
+    throw new Error(`${fileName}: no value for ${missing.map((n) => `\${${n}}`).join(', ')}`);
   }
   return text;
 }
 
-/** Switches on exactly `collections` in HISTORY.rc's COLLECTIONS list; the rest are commented out. */
+/**
+ * Switches on exactly `collections` in HISTORY.rc's COLLECTIONS list, touching
+ * only the entries whose state changes: one switched on loses its `#`s, one
+ * switched off gains a `#`; entries already in the wanted state keep their line
+ * as GEOS-Chem wrote it. A collection defined in the file but not listed is
+ * appended to the list.
+ */
 export function selectCollections(history: string, collections: readonly string[]): string {
   const lines = history.split('\n');
   const start = lines.findIndex((line) => line.startsWith('COLLECTIONS:'));
   if (start < 0) throw new Error('HISTORY.rc has no COLLECTIONS list');
   const end = lines.findIndex((line, i) => i > start && line.startsWith('::'));
   const listed = new Set<string>();
-  const entries: string[] = [];
   for (let i = start; i < end; i++) {
-    const match = /^(COLLECTIONS:)?(\s*)#*\s*'([A-Za-z0-9_]+)',?\s*$/.exec(lines[i]!);
+    const match = /^((?:COLLECTIONS:)?\s*)(#*)('([A-Za-z0-9_]+)',?.*)$/.exec(lines[i]!);
     if (!match) continue;
-    const name = match[3]!;
+    const [, lead, hashes, entry, name] = match as unknown as [string, string, string, string, string];
     listed.add(name);
-    const on = collections.includes(name);
-    const indent = match[1] ? 'COLLECTIONS: ' : ' '.repeat(13);
-    entries.push(`${indent}${on ? '' : '#'}'${name}',`);
+    const wanted = collections.includes(name);
+    if (wanted && hashes !== '') lines[i] = `${lead}${entry}`;
+    if (!wanted && hashes === '') lines[i] = `${lead}#${entry}`;
   }
-  for (const name of collections) if (!listed.has(name)) entries.push(`${' '.repeat(13)}'${name}',`);
-  const head = lines.slice(0, start);
-  // Keep the list's opening keyword on the first entry.
-  if (entries.length > 0 && !entries[0]!.startsWith('COLLECTIONS:')) {
-    entries[0] = `COLLECTIONS: ${entries[0]!.trimStart()}`;
-  }
-  return [...head, ...entries, ...lines.slice(end)].join('\n');
+  const added = collections.filter((name) => !listed.has(name)).map((name) => `${' '.repeat(13)}'${name}',`);
+  return [...lines.slice(0, end), ...added, ...lines.slice(end)].join('\n');
 }
 
 /** The collections switched on in a HISTORY.rc (uncommented entries of COLLECTIONS). */

@@ -475,3 +475,107 @@ export function defaultRunDirName(options: {
   if (options.extraOption && options.extraOption !== 'none') parts.push(options.extraOption);
   return parts.join('_');
 }
+
+// ---- dust tuning and what the platform does not prepare --------------------------------
+
+type TuningTable = Partial<Record<MetField, Partial<Record<ResolutionCode, string>>>>;
+
+/**
+ * RUNDIR_DUSTL23M_TF: createRunDir.sh 14.7.0's DustL23M mass tuning factors
+ * (fullchem without TOMAS, and aerosol), by met field and grid. Combinations
+ * missing here get no value from the script (the placeholder stays unfilled).
+ */
+export const DUSTL23M_TUNING: TuningTable = {
+  geosfp: { '4x5': '8.830E-03', '2x25': '4.862E-03', '025x03125': '2.832E-03' },
+  geosit: { '4x5': '6.639E-03', '2x25': '3.662E-03', '05x0625': '2.411E-03' },
+  merra2: { '4x5': '1.047E-02', '2x25': '5.750E-03', '05x0625': '3.758E-03' },
+};
+
+/** RUNDIR_DUSTDEAD_TF of TOMAS runs (HEMCO's TOMAS_DustDead), by met field and grid; elsewhere '-999.0e0'. */
+export const TOMAS_DUSTDEAD_TUNING: TuningTable = {
+  geosfp: { '4x5': '4.8632e-5', '2x25': '3.8197e-5' },
+  geosit: { '4x5': '3.8656e-5', '2x25': '3.1132e-5' },
+  merra2: { '4x5': '5.6659e-5', '2x25': '4.5412e-5' },
+};
+
+/** RUNDIR_DUSTDEAD_TF of GCAP 2.0 runs: the nudged historical run, and every other run. */
+export const GCAP2_DUSTDEAD_TUNING: Record<'nudged' | 'free', Partial<Record<ResolutionCode, string>>> = {
+  nudged: { '4x5': '0.00474046', '2x25': '0.00243979', '05x0625': '0.00276896', '025x03125': '0.00254319' },
+  free: { '4x5': '0.03564873', '2x25': '0.01050036', '05x0625': '0.01340854', '025x03125': '0.01066495' },
+};
+
+/** The missing-value createRunDir.sh writes for a tuning factor it has none for. */
+export const MISSING_TUNING = '-999.0e0';
+
+export interface RunDirChoice {
+  simulation: SimulationType;
+  extraOption: string;
+  met: MetField;
+  resolution: GridResolution;
+}
+
+/** A choice createRunDir.sh offers whose run directory the platform does not prepare, and why. */
+export interface NotPrepared {
+  /** The spec field to change. */
+  field: 'meteorology.field' | 'simulation.extraOption' | 'grid.resolution';
+  message: string;
+}
+
+/**
+ * Why the platform does not prepare the run directory createRunDir.sh 14.7.0
+ * would write for this choice, or undefined when it does. Each refusal is a
+ * combination where the script's own run directory stops GEOS-Chem or leaves a
+ * science setting unfilled, so an equal copy would not run as intended and a
+ * different one would not be GEOS-Chem's (docs/RUNDIR.md, "Refused").
+ */
+export function notPreparedReason(choice: RunDirChoice): NotPrepared | undefined {
+  const { simulation, extraOption, met, resolution } = choice;
+  const code = resolutionCode(resolution);
+  const label = metFieldLabel(met);
+  const dusty = simulation === 'fullchem' || simulation === 'aerosol';
+  if (!dusty) return undefined;
+
+  if (met === 'ModelE2.1') {
+    return {
+      field: 'meteorology.field',
+      message:
+        `${simulation} with ${label} meteorology is not prepared by the platform because GEOS-Chem 14.7.0's ` +
+        'createRunDir.sh sets no DustL23M dust switch or mass tuning factor for GCAP 2.0 (it still sets the ' +
+        'retired DustDead ones; its own note says the tuning is to be redone): HEMCO_Config.rc keeps ' +
+        '${RUNDIR_DUSTL23M_EXT} and ${RUNDIR_DUSTL23M_TF} unfilled, so a fullchem run would emit no dust ' +
+        'and an aerosol run stops when HEMCO reads the tuning factor; use MERRA-2 or GEOS-FP, or a simulation ' +
+        'without dust (e.g. TransportTracers, tagO3, carbon) with GCAP 2.0',
+    };
+  }
+
+  if (/^TOMAS/.test(extraOption)) {
+    if (TOMAS_DUSTDEAD_TUNING[met]?.[code]) return undefined;
+    const offered = Object.keys(TOMAS_DUSTDEAD_TUNING[met] ?? {}).map((c) => resolutionFromCode(c) ?? c);
+    return {
+      field: 'simulation.extraOption',
+      message:
+        `${extraOption} at ${resolution} with ${label} is not prepared by the platform because createRunDir.sh ` +
+        `14.7.0 has no TOMAS_DustDead mass tuning factor for it and writes ${MISSING_TUNING}, with which HEMCO ` +
+        `stops ("Mass flux tuning factor not defined"); TOMAS runs are prepared at ${list(offered)}`,
+    };
+  }
+
+  const dustL23mOn = simulation === 'aerosol' || extraOption === 'benchmark';
+  if (dustL23mOn && !DUSTL23M_TUNING[met]?.[code]) {
+    const offered = Object.keys(DUSTL23M_TUNING[met] ?? {}).map((c) => resolutionFromCode(c) ?? c);
+    const what = simulation === 'aerosol' ? 'The aerosol simulation' : 'The fullchem benchmark';
+    return {
+      field: 'grid.resolution',
+      message:
+        `${what} at ${resolution} with ${label} is not prepared by the platform because its online DustL23M ` +
+        `dust needs a mass tuning factor and createRunDir.sh 14.7.0 has none for this grid (it leaves ` +
+        `\${RUNDIR_DUSTL23M_TF} unfilled, and HEMCO stops reading it); with ${label} it has factors at ` +
+        `${list(offered)}`,
+    };
+  }
+  return undefined;
+}
+
+function list(values: readonly string[]): string {
+  return values.join(', ');
+}

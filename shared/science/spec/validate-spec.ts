@@ -46,6 +46,7 @@ import {
   NESTED_BUFFER_CELLS,
   nestedDomain,
   nestedDomainsFor,
+  notPreparedReason,
   resolutionFromCode,
   resolutionsFor,
   resolutionsWithDomain,
@@ -396,6 +397,24 @@ function checkGchpGrid(spec: ResolvedSimulationSpec, ctx: RuleContext): void {
       message: 'is for custom nested domains of GEOS-Chem Classic; GCHP grids are global (remove it)',
     });
   }
+}
+
+/**
+ * Choices createRunDir.sh offers but whose run directory the platform does not
+ * prepare (rundir-rules.ts notPreparedReason), once simulation, met field and
+ * grid are each valid on their own.
+ */
+function checkPrepared(spec: ResolvedSimulationSpec, ctx: RuleContext): void {
+  if (spec.model !== 'gcclassic') return;
+  const own = ['simulation.', 'meteorology.', 'grid.resolution'];
+  if (ctx.issues.some((issue) => own.some((prefix) => issue.field.startsWith(prefix)))) return;
+  const refused = notPreparedReason({
+    simulation: spec.simulation.type,
+    extraOption: spec.simulation.extraOption,
+    met: spec.meteorology.field,
+    resolution: spec.grid.resolution,
+  });
+  if (refused) ctx.issues.push(refused);
 }
 
 function resolutionsWithDomainsFor(met: MetField): GridResolution[] {
@@ -851,6 +870,7 @@ export function validateSimulationSpec(
   checkSimulation(spec, ctx);
   checkMeteorology(spec, ctx);
   checkGrid(spec, ctx);
+  checkPrepared(spec, ctx);
   checkPeriod(spec, ctx);
   checkDiagnostics(spec, ctx);
   checkCompute(spec, ctx);

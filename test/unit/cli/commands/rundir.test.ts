@@ -45,18 +45,25 @@ afterAll(async () => {
 });
 
 describe('gcr rundir', () => {
-  it('writes the configuration files and prints a summary', async () => {
+  it('writes a run directory GEOS-Chem starts in and prints a summary', async () => {
     const run = await gcr(['rundir', 'spec.json', 'out']);
     expect(run.code).toBe(0);
-    expect((await readdir(path.join(tmp, 'out'))).sort()).toEqual(
+    // GEOS-Chem stops at once without ./species_database.yml; HISTORY.rc writes to
+    // OutputDir/ and the restarts go to Restarts/ (createRunDir.sh makes both).
+    const entries = await readdir(path.join(tmp, 'out'), { withFileTypes: true });
+    expect(entries.map((e) => `${e.name}${e.isDirectory() ? '/' : ''}`).sort()).toEqual(
       [
         'HEMCO_Config.rc',
         'HEMCO_Config.rc.gmao_metfields',
         'HEMCO_Diagn.rc',
         'HISTORY.rc',
+        'OutputDir/',
+        'Restarts/',
         'geoschem_config.yml',
+        'species_database.yml',
       ].sort(),
     );
+    expect(await readFile(path.join(tmp, 'out', 'species_database.yml'), 'utf8')).toMatch(/^O3:$/m);
     const config = await readFile(path.join(tmp, 'out', 'geoschem_config.yml'), 'utf8');
     expect(config).toContain('  end_date: [20190708, 000000]');
     expect(run.stdout).toContain('gc_4x5_merra2_fullchem');
@@ -65,6 +72,44 @@ describe('gcr rundir', () => {
     expect(run.stdout).toContain('levels      72');
     expect(run.stdout).toContain('period      2019-07-01T00:00:00Z to 2019-07-08T00:00:00Z');
     expect(run.stdout).toContain('collections SpeciesConc, Restart, AerosolMass (daily)');
+    expect(run.stdout).toContain('directories OutputDir/, Restarts/');
+  });
+
+  it('writes the APM input files and the species database with the APM species for an APM run', async () => {
+    await writeFile(
+      path.join(tmp, 'apm.json'),
+      JSON.stringify({ ...SPEC, simulation: { type: 'fullchem', extraOption: 'APM' } }),
+    );
+    expect((await gcr(['rundir', 'apm.json', 'apm'])).code).toBe(0);
+    const names = await readdir(path.join(tmp, 'apm'));
+    expect(names).toEqual(expect.arrayContaining(['apm_tmp.dat', 'input.apm', 'species_database.yml']));
+    expect(await readFile(path.join(tmp, 'apm', 'species_database.yml'), 'utf8')).toMatch(/^APMH2SO4:$/m);
+  });
+
+  it('refuses what createRunDir.sh offers but the platform does not prepare, naming the field (exit 1)', async () => {
+    await writeFile(
+      path.join(tmp, 'tomas.json'),
+      JSON.stringify({
+        ...SPEC,
+        simulation: { type: 'fullchem', extraOption: 'TOMAS15' },
+        grid: { resolution: '0.5x0.625', nestedDomain: 'global' },
+      }),
+    );
+    const run = await gcr(['rundir', 'tomas.json', 'tomas']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('simulation.extraOption');
+    expect(run.stderr).toContain('is not prepared by the platform because');
+    await expect(readdir(path.join(tmp, 'tomas'))).rejects.toThrow();
+  });
+
+  it('writes the data root given with --data-root into the files, and refuses a relative one (exit 2)', async () => {
+    const run = await gcr(['rundir', 'spec.json', 'rooted', '--data-root', '/data/ExtData/']);
+    expect(run.code).toBe(0);
+    const config = await readFile(path.join(tmp, 'rooted', 'geoschem_config.yml'), 'utf8');
+    expect(config).toContain('  root_data_dir: /data/ExtData\n');
+    const met = await readFile(path.join(tmp, 'rooted', 'HEMCO_Config.rc.gmao_metfields'), 'utf8');
+    expect(met).toContain('METDIR:   /data/ExtData/GEOS_4x5/MERRA2');
+    expect((await gcr(['rundir', 'spec.json', 'relative', '--data-root', 'ExtData'])).code).toBe(2);
   });
 
   it('refuses a non-empty directory unless --force (exit 1)', async () => {

@@ -235,7 +235,8 @@ describe('planInputs: what the buckets do not hold', () => {
     const plan = planInputs(
       spec({
         meteorology: { field: 'geosfp' },
-        grid: { resolution: '0.125x0.15625', nestedDomain: 'NA' },
+        // Global: a nested domain reads its region's files (GEOS_0.125x0.15625_NA/...), as createRunDir.sh sets up.
+        grid: { resolution: '0.125x0.15625', nestedDomain: 'global' },
         period: { start: '2019-06-01T00:00:00Z', end: '2019-06-02T00:00:00Z' },
       }),
       { now: NOW },
@@ -277,6 +278,8 @@ describe('planInputs: what the buckets do not hold', () => {
   it('says GCAP 2.0 meteorology is not in the public buckets', () => {
     const plan = planInputs(
       spec({
+        // fullchem and aerosol are not prepared with GCAP 2.0 (createRunDir.sh 14.7.0 sets no DustL23M for it)
+        simulation: { type: 'TransportTracers' },
         meteorology: { field: 'ModelE2.1', gcap2: { scenario: 'HIST' } },
         period: { start: '2010-06-01T00:00:00Z', end: '2010-06-02T00:00:00Z' },
       }),
@@ -290,11 +293,11 @@ describe('planInputs: what the buckets do not hold', () => {
     expect(gridAvailability('merra2', '0.25x0.3125')).toMatchObject({ offered: false });
   });
 
-  it('for the nested CH4 example: global 0.25x0.3125 GEOS-FP from s3://gcgrid and a warning about boundary conditions', () => {
+  it('for the nested CH4 example: the North America 0.25x0.3125 GEOS-FP files and a warning about boundary conditions', () => {
     const plan = planInputs(resolve(exampleSpec('carbon-ch4-nested-na-025')), { now: NOW });
     const a1 = metItem(plan, 'A1');
-    expect(a1.bucket).toBe('s3://gcgrid');
-    expect(a1.keys![0]).toBe('GEOS_0.25x0.3125/GEOS_FP/2019/01/GEOSFP.20190101.A1.025x03125.nc');
+    // createRunDir.sh points a nested run at its region's met files, not the global ones.
+    expect(a1.keys![0]).toBe('GEOS_0.25x0.3125_NA/GEOS_FP/2019/01/GEOSFP.20190101.A1.025x03125.NA.nc');
     expect(a1.keyCount).toBe(31);
     expect(plan.warnings.find((w) => w.field === 'grid.nestedDomain')!.message).toMatch(
       /SAMPLE_BCs\/v2021-07\/CH4/,

@@ -326,6 +326,7 @@ describe('validateSimulationSpec: vertical levels', () => {
 
   it('defaults ModelE2.1 to its 40 native levels and refuses 72', () => {
     const gcap = (s: ReturnType<typeof base>) => {
+      s.simulation = { type: 'TransportTracers' };
       s.meteorology = { field: 'ModelE2.1', gcap2: { scenario: 'HIST' } };
       s.period = { start: '2005-07-01T00:00:00Z', end: '2005-08-01T00:00:00Z' };
     };
@@ -504,9 +505,84 @@ describe('validateSimulationSpec: nested domains', () => {
   });
 });
 
+describe('validateSimulationSpec: run directories the platform does not prepare', () => {
+  // createRunDir.sh 14.7.0 offers these, but its own run directory stops GEOS-Chem or
+  // leaves a dust setting unfilled (docs/RUNDIR.md, "Refused"); they are 400s, not 500s.
+  it('refuses fullchem and aerosol with GCAP 2.0: the script sets no DustL23M switch or tuning for ModelE2.1', () => {
+    for (const type of ['fullchem', 'aerosol']) {
+      const issues = issuesOf(
+        spec((s) => {
+          s.simulation = { type };
+          s.meteorology = { field: 'ModelE2.1', gcap2: { scenario: 'HIST' } };
+          s.period = { start: '2005-07-01T00:00:00Z', end: '2005-08-01T00:00:00Z' };
+        }),
+      );
+      expect(issues).toEqual([
+        {
+          field: 'meteorology.field',
+          message: expect.stringMatching(
+            new RegExp(
+              `^${type} with GISS ModelE2.1 \\(GCAP 2.0\\) meteorology is not prepared by the platform because`,
+            ),
+          ),
+        },
+      ]);
+      expect(issues[0]!.message).toContain('${RUNDIR_DUSTL23M_EXT}');
+    }
+  });
+
+  it('refuses TOMAS where the script has no TOMAS_DustDead tuning factor (HEMCO stops on -999.0e0)', () => {
+    const issues = issuesOf(
+      spec((s) => {
+        s.simulation = { type: 'fullchem', extraOption: 'TOMAS40' };
+        s.grid = { resolution: '0.5x0.625', nestedDomain: 'global' };
+      }),
+    );
+    expect(issues).toEqual([
+      {
+        field: 'simulation.extraOption',
+        message:
+          'TOMAS40 at 0.5x0.625 with MERRA-2 is not prepared by the platform because createRunDir.sh 14.7.0 has no ' +
+          'TOMAS_DustDead mass tuning factor for it and writes -999.0e0, with which HEMCO stops ("Mass flux tuning ' +
+          'factor not defined"); TOMAS runs are prepared at 4x5, 2x2.5',
+      },
+    ]);
+    accepted(spec((s) => (s.simulation = { type: 'fullchem', extraOption: 'TOMAS40' })));
+  });
+
+  it('refuses online DustL23M dust (aerosol, benchmark) where the script has no mass tuning factor', () => {
+    const geosfp = (type: string, extraOption: string, resolution: string) =>
+      spec((s) => {
+        s.simulation = { type, extraOption };
+        s.meteorology = { field: 'geosfp' };
+        s.grid = { resolution, nestedDomain: 'global' };
+      });
+    for (const [type, extraOption] of [
+      ['aerosol', 'none'],
+      ['fullchem', 'benchmark'],
+    ] as const) {
+      for (const resolution of ['0.5x0.625', '0.125x0.15625']) {
+        const [issue] = issuesOf(geosfp(type, extraOption, resolution));
+        expect(issue).toEqual({
+          field: 'grid.resolution',
+          message: expect.stringContaining(
+            `at ${resolution} with GEOS-FP is not prepared by the platform because`,
+          ),
+        });
+        expect(issue!.message).toContain('with GEOS-FP it has factors at 4x5, 2x2.5, 0.25x0.3125');
+      }
+      accepted(geosfp(type, extraOption, '0.25x0.3125'));
+    }
+    // DustL23M is off in other fullchem runs: the unfilled factor is never read.
+    accepted(geosfp('fullchem', 'none', '0.5x0.625'));
+  });
+});
+
 describe('validateSimulationSpec: GCAP 2.0 (ModelE2.1)', () => {
+  // fullchem and aerosol are not prepared with GCAP 2.0 (see "not prepared" below)
   const modelE = (gcap2: Json | undefined, start: string, end: string) =>
     spec((s) => {
+      s.simulation = { type: 'TransportTracers' };
       s.meteorology = { field: 'ModelE2.1', ...(gcap2 ? { gcap2 } : {}) };
       s.period = { start, end };
     });
