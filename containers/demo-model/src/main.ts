@@ -11,6 +11,7 @@
  * 3 failure injected with GCR_DEMO_FAIL_AT_PERCENT; 143 SIGTERM (130 SIGINT).
  */
 import { loadH5wasmPastTsx } from '#shared/science/netcdf/h5wasm-past-tsx.js';
+import type { JobStatusFile } from '#schemas/generated/types.js';
 import { DemoConfigError, loadDemoConfig, parseS3Uri, statusFileFrom, type DemoConfig } from './config.js';
 import { EXIT, runDemoModel } from './run.js';
 import { S3Uploads, isoSeconds, writeFileAtomic } from './status.js';
@@ -51,7 +52,8 @@ async function main(): Promise<number> {
  */
 async function recordConfigFailure(message: string): Promise<void> {
   const now = isoSeconds(new Date());
-  const status = {
+  const status: JobStatusFile = {
+    schemaVersion: '1',
     model: 'gcr-demo',
     state: 'failed',
     percent: 0,

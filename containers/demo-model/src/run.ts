@@ -8,13 +8,14 @@
 import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { JobRunState } from '#schemas/generated/types.js';
 import type { DemoConfig } from './config.js';
 import { cellAreas, horizontalGrid, verticalGrid } from './grid.js';
 import { FieldScratch, SpeciesField, seedFrom } from './fields.js';
 import { CollectionFile } from './output.js';
 import { collectionFileName, planDiagnostics, type DiagnosticInterval } from './schedule.js';
 import { speciesFor } from './species.js';
-import { S3Uploads, StatusReporter, isoSeconds, type DemoState } from './status.js';
+import { S3Uploads, StatusReporter, isoSeconds } from './status.js';
 
 /** Exit codes of the demo model. */
 export const EXIT = {
@@ -190,7 +191,7 @@ export async function runDemoModel(config: DemoConfig, io: RunIo): Promise<numbe
       openFile.abort();
       await rm(partial, { force: true }).catch(() => undefined);
     }
-    let state: DemoState = 'failed';
+    let state: JobRunState = 'failed';
     let code: number = EXIT.writeFailure;
     let message: string;
     if (error instanceof Stopped) {

@@ -21,6 +21,8 @@ import {
 } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { NetcdfReader } from '#shared/science/netcdf/reader.js';
+import { jobStatusFileSchema } from '#schemas/generated/schemas.js';
+import { validatorFor } from '#schemas/validator.js';
 import { s3rverClient } from '#test/helpers/s3rver-client.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -68,8 +70,17 @@ function runDemo(env: Record<string, string>): Promise<Run> {
   return startDemo(env).done;
 }
 
+const validStatus = validatorFor(jobStatusFileSchema.$id);
+
+/** The status file, which every test checks against the job contract (schemas/job/job-status.schema.json). */
 function readStatus(file: string): any {
-  return JSON.parse(readFileSync(file, 'utf8'));
+  return contractStatus(readFileSync(file, 'utf8'));
+}
+
+function contractStatus(text: string): any {
+  const status = JSON.parse(text);
+  expect([validStatus(status), validStatus.errors ?? []]).toEqual([true, []]);
+  return status;
 }
 
 const example = (name: string): any =>
@@ -137,9 +148,10 @@ describe('demo model: the 4x5 local example (TransportTracers, one day, hourly; 
     ]);
   });
 
-  it('leaves the status file at 100% succeeded, listing the files', () => {
+  it('leaves the status file at 100% succeeded, listing the files, in the shape of schemas/job/job-status.schema.json', () => {
     const status = readStatus(paths.status);
     expect(status).toMatchObject({
+      schemaVersion: '1',
       model: 'gcr-demo',
       state: 'succeeded',
       percent: 100,
@@ -447,7 +459,7 @@ describe('demo model: S3 uploads', () => {
     const status = await s3.send(
       new GetObjectCommand({ Bucket: 'gcr-results', Key: 'simulations/sim_demo/status.json' }),
     );
-    expect(JSON.parse(await status.Body!.transformToString())).toMatchObject({
+    expect(contractStatus(await status.Body!.transformToString())).toMatchObject({
       state: 'succeeded',
       percent: 100,
     });
@@ -471,7 +483,7 @@ describe('demo model: S3 uploads', () => {
     const status = await s3.send(
       new GetObjectCommand({ Bucket: 'gcr-results', Key: 'simulations/sim_refused/status.json' }),
     );
-    const body = JSON.parse(await status.Body!.transformToString());
+    const body = contractStatus(await status.Body!.transformToString());
     expect(body).toMatchObject({ model: 'gcr-demo', state: 'failed', exitCode: 2 });
     expect(body.message).toMatch(/period/);
   }, 60_000);

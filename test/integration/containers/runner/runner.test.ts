@@ -22,6 +22,8 @@ import {
 } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { EXIT_CODES } from '#shared/kernel/compute/exit-codes.js';
+import { jobStatusFileSchema } from '#schemas/generated/schemas.js';
+import { validatorFor } from '#schemas/validator.js';
 import { s3rverClient } from '#test/helpers/s3rver-client.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -116,8 +118,13 @@ async function read(key: string): Promise<Buffer> {
   return Buffer.from(await out.Body!.transformToByteArray());
 }
 
+const validStatus = validatorFor(jobStatusFileSchema.$id);
+
+/** The status file in S3, which every test checks against the job contract (schemas/job/job-status.schema.json). */
 async function statusOf(simulationId: string): Promise<any> {
-  return JSON.parse((await read(`simulations/${simulationId}/status.json`)).toString('utf8'));
+  const status = JSON.parse((await read(`simulations/${simulationId}/status.json`)).toString('utf8'));
+  expect([validStatus(status), validStatus.errors ?? []]).toEqual([true, []]);
+  return status;
 }
 
 /** What the submission stores under rundir/, reduced to what the runner and the fake model read. */
@@ -221,9 +228,10 @@ describe('job runner: a run that succeeds', () => {
     expect((await read('simulations/sim_ok/logs/GC.log')).toString('utf8')).toContain('X-HRS');
   });
 
-  it("writes status.json in the demo model's shape, finished at 100 %", async () => {
+  it('writes status.json in the shape of schemas/job/job-status.schema.json, finished at 100 %', async () => {
     const status = await statusOf('sim_ok');
     expect(status).toMatchObject({
+      schemaVersion: '1',
       model: 'gcclassic',
       state: 'succeeded',
       percent: 100,
