@@ -8,6 +8,7 @@
 import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { EXIT_CODES } from '#shared/kernel/compute/exit-codes.js';
 import type { JobRunState } from '#schemas/generated/types.js';
 import type { DemoConfig } from './config.js';
 import { cellAreas, horizontalGrid, verticalGrid } from './grid.js';
@@ -17,13 +18,13 @@ import { collectionFileName, planDiagnostics, type DiagnosticInterval } from './
 import { speciesFor } from './species.js';
 import { S3Uploads, StatusReporter, isoSeconds } from './status.js';
 
-/** Exit codes of the demo model. */
+/** Exit codes of the demo model: the job contract's where they mean the same (shared/kernel/compute/exit-codes.ts). */
 export const EXIT = {
-  ok: 0,
+  ok: EXIT_CODES.success,
   /** Writing or uploading output failed. */
   writeFailure: 1,
-  /** Bad spec or environment. */
-  badConfig: 2,
+  /** Bad spec or environment (a malformed job contract variable included). */
+  configurationError: EXIT_CODES.configurationError,
   /** GCR_DEMO_FAIL_AT_PERCENT reached. */
   injectedFailure: 3,
   /** Stopped by SIGINT (128 + 2). */

@@ -20,6 +20,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
+import { EXIT_CODES } from '#shared/kernel/compute/exit-codes.js';
 import { NetcdfReader } from '#shared/science/netcdf/reader.js';
 import { jobStatusFileSchema } from '#schemas/generated/schemas.js';
 import { validatorFor } from '#schemas/validator.js';
@@ -367,24 +368,38 @@ describe('demo model: failures and stopping', () => {
     expect(readdirSync(paths.out)).toEqual([]);
   }, 120_000);
 
-  it('refuses a bad spec with exit 2 and says why (stderr and status file)', async () => {
+  it('refuses a bad spec with exit 78 (configuration error) and says why (stderr and status file)', async () => {
     const paths = runDir();
     const run = await runDemo({
       GCR_SPEC: JSON.stringify({ ...QUICK_SPEC, grid: { resolution: '4x5', levels: 33 } }),
       GCR_OUTPUT_DIR: paths.out,
       GCR_STATUS_FILE: paths.status,
     });
-    expect(run.code).toBe(2);
+    expect(run.code).toBe(EXIT_CODES.configurationError);
     expect(run.stderr).toMatch(/the spec in GCR_SPEC is invalid:\n {2}grid\.levels/);
-    expect(readStatus(paths.status)).toMatchObject({ state: 'failed', exitCode: 2 });
+    expect(readStatus(paths.status)).toMatchObject({ state: 'failed', exitCode: 78 });
     expect(existsSync(paths.out)).toBe(false);
   }, 60_000);
 
-  it('refuses a missing spec with exit 2', async () => {
+  it('refuses a missing spec with exit 78', async () => {
     const paths = runDir();
     const run = await runDemo({ GCR_STATUS_FILE: paths.status });
-    expect(run.code).toBe(2);
+    expect(run.code).toBe(EXIT_CODES.configurationError);
     expect(run.stderr).toMatch(/no simulation spec: set GCR_SPEC_FILE/);
+  }, 60_000);
+
+  it('refuses a malformed job contract variable with exit 78, naming it, before writing anything', async () => {
+    const paths = runDir();
+    const run = await runDemo({
+      GCR_SPEC: JSON.stringify(QUICK_SPEC),
+      GCR_OUTPUT_DIR: paths.out,
+      GCR_STATUS_FILE: paths.status,
+      GCR_OUTPUT_S3_URI: 'https://gcr-results/simulations/sim_x/outputs/',
+    });
+    expect(run.code).toBe(EXIT_CODES.configurationError);
+    expect(run.stderr).toMatch(/GCR_OUTPUT_S3_URI must look like s3:\/\//);
+    expect(readStatus(paths.status)).toMatchObject({ state: 'failed', percent: 0, exitCode: 78 });
+    expect(existsSync(paths.out)).toBe(false);
   }, 60_000);
 
   it('exits 1 when it cannot write its output', async () => {
@@ -465,7 +480,7 @@ describe('demo model: S3 uploads', () => {
     });
   }, 120_000);
 
-  it('records a refused spec in the S3 status too (exit 2)', async () => {
+  it('records a refused spec in the S3 status too (exit 78)', async () => {
     const paths = runDir();
     const run = await runDemo({
       GCR_SPEC: JSON.stringify({
@@ -479,12 +494,12 @@ describe('demo model: S3 uploads', () => {
       AWS_SECRET_ACCESS_KEY: 'S3RVER',
       AWS_REGION: 'us-east-1',
     });
-    expect(run.code).toBe(2);
+    expect(run.code).toBe(EXIT_CODES.configurationError);
     const status = await s3.send(
       new GetObjectCommand({ Bucket: 'gcr-results', Key: 'simulations/sim_refused/status.json' }),
     );
     const body = contractStatus(await status.Body!.transformToString());
-    expect(body).toMatchObject({ model: 'gcr-demo', state: 'failed', exitCode: 2 });
+    expect(body).toMatchObject({ model: 'gcr-demo', state: 'failed', exitCode: 78 });
     expect(body.message).toMatch(/period/);
   }, 60_000);
 });

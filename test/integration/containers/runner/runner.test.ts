@@ -286,6 +286,16 @@ describe('job runner: failures and their exit codes', () => {
     expect(run.stderr).toContain('SIMULATION_ID is not set');
   }, 60_000);
 
+  it('exits 78 naming the variable when a job contract variable is malformed (schemas/job/job-environment.schema.json)', async () => {
+    const run = await runRunner('sim_bad_env', {
+      GCR_STATUS_S3_URI: 'gcr-results/simulations/sim_bad_env/status.json',
+    });
+    expect(run.code).toBe(EXIT_CODES.configurationError);
+    expect(run.stderr).toContain('GCR_STATUS_S3_URI must look like s3://');
+    expect(run.stdout).toContain('exit 78: configuration error');
+    expect(await keys('simulations/sim_bad_env/')).toEqual([]);
+  }, 60_000);
+
   it('exits 75 (Batch retries it) when S3 cannot be reached after its retries', async () => {
     const closed = new S3rver({
       address: '127.0.0.1',
