@@ -244,15 +244,25 @@ export async function generate(options: GenerateOptions = {}): Promise<Generated
   ];
   for (const file of files) {
     const prepared = prepareForTypes(file, byId);
-    const ts = await compile(prepared as JSONSchema, file.title, {
+    const options = {
       bannerComment: '',
       format: false,
       unreachableDefinitions: true,
       ignoreMinAndMaxItems: true,
       cwd: path.join(root, 'schemas', path.dirname(file.relPath)),
       $refOptions: { resolve: { http: false, file: false } } as never,
-    });
-    typeParts.push(`// ---- schemas/${file.relPath}`, ts.trim(), '');
+    };
+    const parts = [(await compile(prepared as JSONSchema, file.title, options)).trim()];
+    // json-schema-to-typescript declares `$defs` only under an object root: declare
+    // the titled ones it left out (e.g. a root that is a union of them) one by one.
+    const defs = isObject(prepared.$defs) ? prepared.$defs : {};
+    for (const def of Object.values(defs)) {
+      if (!isObject(def) || typeof def.title !== 'string') continue;
+      if (new RegExp(`^export (?:interface|type) ${def.title}\\b`, 'm').test(parts[0]!)) continue;
+      const alone = { ...def, $defs: defs } as JSONSchema;
+      parts.push((await compile(alone, def.title, { ...options, unreachableDefinitions: false })).trim());
+    }
+    typeParts.push(`// ---- schemas/${file.relPath}`, ...parts, '');
   }
   const typesText = typeParts.join('\n');
   const declared = new Map<string, number>();

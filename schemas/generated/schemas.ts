@@ -1994,6 +1994,244 @@ export const simulationSubmittedDetailSchema = {
   },
 } as const;
 
+/** schemas/job/job-environment.schema.json */
+export const jobEnvironmentSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/job/job-environment.schema.json',
+  title: 'JobEnvironment',
+  description:
+    "The environment variables the platform hands a job: the execution poller's SubmitJob environment (services/execution-poller), plus the variables the AWS Batch backend adds to a GCHP multi-node job (shared/kernel/compute/batch-backend.ts) and the GCHP job definitions set (RESULTS_BUCKET, GCR_LAUNCH_MODE). The poller always sends the required four. A job reads them at start: the job runner and the demo model check every variable listed here that is set (a blank one counts as unset, surrounding blanks are ignored) and exit 78 (job-exit-code.schema.json) naming each one that is malformed; which ones they need is their own affair (the runner also takes SIMULATION_ID and RESULTS_BUCKET, the demo model GCR_SPEC_FILE). Anything else in the environment (PATH, AWS_*, AWS Batch's AWS_BATCH_JOB_*, the images' and the runner's own settings such as GCR_WORK_DIR, docs/CONTAINERS.md) is not part of this contract. Every value is a string; checks use only type, pattern, enum, minLength and contentMediaType, so a job can check them without a JSON Schema library (shared/kernel/compute/job-environment.ts).",
+  type: 'object',
+  required: ['GCR_SIMULATION_ID', 'GCR_SPEC', 'GCR_OUTPUT_S3_URI', 'GCR_STATUS_S3_URI'],
+  additionalProperties: {
+    type: 'string',
+  },
+  properties: {
+    GCR_SIMULATION_ID: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$',
+      examples: ['sim_01JC3Z8W5VQ4T6N2X7K9M1B3D5'],
+      description:
+        'The simulation the job runs; its files are under simulations/<id>/ in the results bucket.',
+    },
+    GCR_SPEC: {
+      type: 'string',
+      minLength: 2,
+      contentMediaType: 'application/json',
+      examples: ['{"schemaVersion":"1","name":"demo","...":"..."}'],
+      description:
+        'The simulation spec as stored (simulation-spec.schema.json, defaults filled in), as JSON text. The demo model runs it; the job runner reads compute.vcpus from it.',
+    },
+    GCR_OUTPUT_S3_URI: {
+      type: 'string',
+      pattern: '^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?$',
+      examples: ['s3://gcr-dev-results/simulations/sim_01JC3Z8W5VQ4T6N2X7K9M1B3D5/outputs/'],
+      description:
+        'Where the job uploads each finished output file: s3://<bucket>/<prefix>/ (a prefix without the trailing / gets one). The poller sends simulations/<id>/outputs/ in the results bucket.',
+    },
+    GCR_STATUS_S3_URI: {
+      type: 'string',
+      pattern: '^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?$',
+      examples: ['s3://gcr-dev-results/simulations/sim_01JC3Z8W5VQ4T6N2X7K9M1B3D5/status.json'],
+      description:
+        'Where the job keeps its status file (job-status.schema.json): s3://<bucket>/<key>. The poller sends simulations/<id>/status.json in the results bucket and reads it back for progress; the job runner also takes its bucket as the results bucket when RESULTS_BUCKET is not set.',
+    },
+    GCR_DEMO_WALL_SECONDS: {
+      type: 'string',
+      pattern: '^[0-9]+(\\.[0-9]+)?$',
+      examples: ['20'],
+      description:
+        'Local backend only: the wall time, in seconds, the demo model spreads its run over (0: as fast as it can). A spec tag demo-wall-seconds overrides it.',
+    },
+    SIMULATION_ID: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$',
+      examples: ['sim_01JC3Z8W5VQ4T6N2X7K9M1B3D5'],
+      description:
+        "GCHP multi-node jobs: the simulation id again, under the job runner's own name (it wins over GCR_SIMULATION_ID).",
+    },
+    RESULTS_BUCKET: {
+      type: 'string',
+      pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$',
+      examples: ['gcr-dev-results'],
+      description:
+        'GCHP job definitions: the results bucket, holding simulations/<id>/rundir/ and receiving outputs/, logs/ and status.json (the job runner takes the bucket of GCR_STATUS_S3_URI without it).',
+    },
+    GCR_LAUNCH_MODE: {
+      type: 'string',
+      enum: ['omp', 'mpi'],
+      description:
+        "How the job runner launches the model: omp (GC Classic, one node, OpenMP threads) or mpi (GCHP, mpirun over the job's nodes). The images set omp or mpi; GCHP jobs send mpi.",
+    },
+    GCR_MPI_PROCESSES: {
+      type: 'string',
+      pattern: '^[1-9][0-9]*$',
+      examples: ['96'],
+      description: 'GCHP multi-node jobs: the total number of MPI processes mpirun starts.',
+    },
+    GCR_MPI_PROCESSES_PER_NODE: {
+      type: 'string',
+      pattern: '^[1-9][0-9]*$',
+      examples: ['48'],
+      description:
+        'GCHP multi-node jobs: the MPI slots each node offers in the hostfile (total processes / nodes, rounded up).',
+    },
+    GCR_NUM_NODES: {
+      type: 'string',
+      pattern: '^[1-9][0-9]*$',
+      examples: ['2'],
+      description:
+        "GCHP multi-node jobs: the number of nodes the platform asked for, for the job's log (the runner counts nodes by AWS Batch's AWS_BATCH_JOB_NUM_NODES).",
+    },
+  },
+} as const;
+
+/** schemas/job/job-exit-code.schema.json */
+export const jobExitCodeSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/job/job-exit-code.schema.json',
+  title: 'JobExitCode',
+  description:
+    "The exit codes of the job contract: how a job (the job runner of the GC Classic and GCHP images, or any other entrypoint) tells the platform how it ended. This schema is their source of truth: shared/kernel/compute/exit-codes.ts names them (EXIT_CODES) and derives from it which codes AWS Batch retries; the job definitions' evaluateOnExit rules (root serverless.yml, shared/kernel/compute/batch-backend.ts) are checked against it. The non-zero values follow BSD sysexits.h where one fits, so they do not collide with a shell's 126/127 or a signal's 128+N. A job may end with other codes (143 after SIGTERM, 137 after SIGKILL, a model's own): they are outside the contract, never retried, and reported as they are.",
+  anyOf: [
+    {
+      $ref: '#/$defs/FinalJobExitCode',
+    },
+    {
+      $ref: '#/$defs/RetryableJobExitCode',
+    },
+  ],
+  $defs: {
+    FinalJobExitCode: {
+      title: 'FinalJobExitCode',
+      description:
+        'Codes that end the job for good: AWS Batch does not retry them (evaluateOnExit EXIT), because another attempt would end the same way.',
+      oneOf: [
+        {
+          const: 0,
+          description:
+            'success: the model ran to its end (GC Classic printed its end banner; GCHP exited 0), logged no fatal error, and every output was uploaded.',
+        },
+        {
+          const: 1,
+          description:
+            'model failure: the model exited non-zero, was killed by a signal (SIGKILL: most often out of memory), logged a fatal error, or (GC Classic) exited 0 without its end banner.',
+        },
+        {
+          const: 69,
+          description:
+            'input unavailable (sysexits EX_UNAVAILABLE): an input file the run lists is missing from the input data bucket (or local directory), or is not at its listed size.',
+        },
+        {
+          const: 78,
+          description:
+            'configuration error (sysexits EX_CONFIG): the job is misconfigured: a required environment variable is missing or malformed (job-environment.schema.json), or the simulation has no run directory.',
+        },
+      ],
+    },
+    RetryableJobExitCode: {
+      title: 'RetryableJobExitCode',
+      description:
+        'Codes AWS Batch retries (evaluateOnExit RETRY on onExitCode), while the job has attempts left.',
+      oneOf: [
+        {
+          const: 75,
+          description:
+            "transient infrastructure failure (sysexits EX_TEMPFAIL): S3 staging, upload or listing still failed after the job's own retries, or the runner failed unexpectedly.",
+        },
+      ],
+    },
+  },
+} as const;
+
+/** schemas/job/job-status.schema.json */
+export const jobStatusFileSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/job/job-status.schema.json',
+  title: 'JobStatusFile',
+  description:
+    "The status file a job keeps while it runs: rewritten whole (atomically) at every change, locally (gcr-status.json) and in S3 at GCR_STATUS_S3_URI (simulations/<id>/status.json in the results bucket). Written by the job runner (containers/runner) and the demo model (containers/demo-model); read by the execution poller for a RUNNING simulation's progress (a file that does not match this schema is ignored, with a warning) and by the results processor (model).",
+  type: 'object',
+  additionalProperties: false,
+  required: [
+    'schemaVersion',
+    'model',
+    'state',
+    'percent',
+    'simulatedTime',
+    'updatedAt',
+    'files',
+    'startedAt',
+  ],
+  properties: {
+    schemaVersion: {
+      const: '1',
+      description:
+        'Version of this schema. Files written before it existed carry none; readers take those as version 1.',
+    },
+    model: {
+      type: 'string',
+      enum: ['gcclassic', 'gchp', 'gcr-demo'],
+      description:
+        'What runs: GEOS-Chem Classic or GCHP (through the job runner), or the demo model (not GEOS-Chem).',
+    },
+    state: {
+      $ref: '#/$defs/JobRunState',
+    },
+    percent: {
+      type: 'number',
+      minimum: 0,
+      maximum: 100,
+      description: 'Share of the simulation period simulated so far, 0 to 100, one decimal.',
+    },
+    simulatedTime: {
+      type: ['string', 'null'],
+      format: 'date-time',
+      description:
+        "Simulated time reached (ISO 8601, UTC, whole seconds, e.g. 2019-07-01T06:00:00Z); null before the model's first timestep.",
+    },
+    updatedAt: {
+      type: 'string',
+      format: 'date-time',
+      description: 'When the file was last written (ISO 8601, UTC, whole seconds).',
+    },
+    files: {
+      type: 'array',
+      items: {
+        type: 'string',
+        minLength: 1,
+      },
+      description:
+        'Output files finished (demo model) or uploaded (job runner) so far, as names relative to the output directory (outputs/ in S3), in that order.',
+    },
+    startedAt: {
+      type: 'string',
+      format: 'date-time',
+      description: 'When the job started (ISO 8601, UTC, whole seconds).',
+    },
+    message: {
+      type: 'string',
+      description: 'What the job is doing or, once it ended, why it failed or stopped, in words.',
+    },
+    exitCode: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 255,
+      description:
+        "The exit code the process ends with, set once it is ending: one of job-exit-code.schema.json, 143 after SIGTERM (130 after SIGINT), or a code of the demo model's own.",
+    },
+  },
+  $defs: {
+    JobRunState: {
+      title: 'JobRunState',
+      type: 'string',
+      enum: ['staging', 'running', 'uploading', 'succeeded', 'failed', 'cancelled'],
+      description:
+        'Where the job is: staging (run directory and input data; job runner only), running (the model), uploading (the outputs left after the model exited; job runner only), or how it ended: succeeded, failed, cancelled (told to stop).',
+    },
+  },
+} as const;
+
 /** schemas/local/platform-info.schema.json */
 export const platformInfoSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -2873,6 +3111,9 @@ export const allSchemas = [
   simulationResultsRequestedDetailSchema,
   simulationStatusChangedDetailSchema,
   simulationSubmittedDetailSchema,
+  jobEnvironmentSchema,
+  jobExitCodeSchema,
+  jobStatusFileSchema,
   platformInfoSchema,
   localTokenRequestSchema,
   localTokenResponseSchema,

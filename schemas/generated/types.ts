@@ -976,6 +976,124 @@ export interface SimulationSubmittedDetail {
   maxCostUsd?: number;
 }
 
+// ---- schemas/job/job-environment.schema.json
+/**
+ * The environment variables the platform hands a job: the execution poller's SubmitJob environment (services/execution-poller), plus the variables the AWS Batch backend adds to a GCHP multi-node job (shared/kernel/compute/batch-backend.ts) and the GCHP job definitions set (RESULTS_BUCKET, GCR_LAUNCH_MODE). The poller always sends the required four. A job reads them at start: the job runner and the demo model check every variable listed here that is set (a blank one counts as unset, surrounding blanks are ignored) and exit 78 (job-exit-code.schema.json) naming each one that is malformed; which ones they need is their own affair (the runner also takes SIMULATION_ID and RESULTS_BUCKET, the demo model GCR_SPEC_FILE). Anything else in the environment (PATH, AWS_*, AWS Batch's AWS_BATCH_JOB_*, the images' and the runner's own settings such as GCR_WORK_DIR, docs/CONTAINERS.md) is not part of this contract. Every value is a string; checks use only type, pattern, enum, minLength and contentMediaType, so a job can check them without a JSON Schema library (shared/kernel/compute/job-environment.ts).
+ */
+export interface JobEnvironment {
+  /**
+   * The simulation the job runs; its files are under simulations/<id>/ in the results bucket.
+   */
+  GCR_SIMULATION_ID: string;
+  /**
+   * The simulation spec as stored (simulation-spec.schema.json, defaults filled in), as JSON text. The demo model runs it; the job runner reads compute.vcpus from it.
+   */
+  GCR_SPEC: string;
+  /**
+   * Where the job uploads each finished output file: s3://<bucket>/<prefix>/ (a prefix without the trailing / gets one). The poller sends simulations/<id>/outputs/ in the results bucket.
+   */
+  GCR_OUTPUT_S3_URI: string;
+  /**
+   * Where the job keeps its status file (job-status.schema.json): s3://<bucket>/<key>. The poller sends simulations/<id>/status.json in the results bucket and reads it back for progress; the job runner also takes its bucket as the results bucket when RESULTS_BUCKET is not set.
+   */
+  GCR_STATUS_S3_URI: string;
+  /**
+   * Local backend only: the wall time, in seconds, the demo model spreads its run over (0: as fast as it can). A spec tag demo-wall-seconds overrides it.
+   */
+  GCR_DEMO_WALL_SECONDS?: string;
+  /**
+   * GCHP multi-node jobs: the simulation id again, under the job runner's own name (it wins over GCR_SIMULATION_ID).
+   */
+  SIMULATION_ID?: string;
+  /**
+   * GCHP job definitions: the results bucket, holding simulations/<id>/rundir/ and receiving outputs/, logs/ and status.json (the job runner takes the bucket of GCR_STATUS_S3_URI without it).
+   */
+  RESULTS_BUCKET?: string;
+  /**
+   * How the job runner launches the model: omp (GC Classic, one node, OpenMP threads) or mpi (GCHP, mpirun over the job's nodes). The images set omp or mpi; GCHP jobs send mpi.
+   */
+  GCR_LAUNCH_MODE?: 'omp' | 'mpi';
+  /**
+   * GCHP multi-node jobs: the total number of MPI processes mpirun starts.
+   */
+  GCR_MPI_PROCESSES?: string;
+  /**
+   * GCHP multi-node jobs: the MPI slots each node offers in the hostfile (total processes / nodes, rounded up).
+   */
+  GCR_MPI_PROCESSES_PER_NODE?: string;
+  /**
+   * GCHP multi-node jobs: the number of nodes the platform asked for, for the job's log (the runner counts nodes by AWS Batch's AWS_BATCH_JOB_NUM_NODES).
+   */
+  GCR_NUM_NODES?: string;
+  [k: string]: string | 'omp' | 'mpi' | undefined;
+}
+
+// ---- schemas/job/job-exit-code.schema.json
+/**
+ * The exit codes of the job contract: how a job (the job runner of the GC Classic and GCHP images, or any other entrypoint) tells the platform how it ended. This schema is their source of truth: shared/kernel/compute/exit-codes.ts names them (EXIT_CODES) and derives from it which codes AWS Batch retries; the job definitions' evaluateOnExit rules (root serverless.yml, shared/kernel/compute/batch-backend.ts) are checked against it. The non-zero values follow BSD sysexits.h where one fits, so they do not collide with a shell's 126/127 or a signal's 128+N. A job may end with other codes (143 after SIGTERM, 137 after SIGKILL, a model's own): they are outside the contract, never retried, and reported as they are.
+ */
+export type JobExitCode = FinalJobExitCode | RetryableJobExitCode;
+/**
+ * Codes that end the job for good: AWS Batch does not retry them (evaluateOnExit EXIT), because another attempt would end the same way.
+ */
+export type FinalJobExitCode = 0 | 1 | 69 | 78;
+/**
+ * Codes AWS Batch retries (evaluateOnExit RETRY on onExitCode), while the job has attempts left.
+ */
+export type RetryableJobExitCode = 75;
+
+// ---- schemas/job/job-status.schema.json
+/**
+ * Where the job is: staging (run directory and input data; job runner only), running (the model), uploading (the outputs left after the model exited; job runner only), or how it ended: succeeded, failed, cancelled (told to stop).
+ *
+ * This interface was referenced by `JobStatusFile`'s JSON-Schema
+ * via the `definition` "JobRunState".
+ */
+export type JobRunState = 'staging' | 'running' | 'uploading' | 'succeeded' | 'failed' | 'cancelled';
+
+/**
+ * The status file a job keeps while it runs: rewritten whole (atomically) at every change, locally (gcr-status.json) and in S3 at GCR_STATUS_S3_URI (simulations/<id>/status.json in the results bucket). Written by the job runner (containers/runner) and the demo model (containers/demo-model); read by the execution poller for a RUNNING simulation's progress (a file that does not match this schema is ignored, with a warning) and by the results processor (model).
+ */
+export interface JobStatusFile {
+  /**
+   * Version of this schema. Files written before it existed carry none; readers take those as version 1.
+   */
+  schemaVersion: '1';
+  /**
+   * What runs: GEOS-Chem Classic or GCHP (through the job runner), or the demo model (not GEOS-Chem).
+   */
+  model: 'gcclassic' | 'gchp' | 'gcr-demo';
+  state: JobRunState;
+  /**
+   * Share of the simulation period simulated so far, 0 to 100, one decimal.
+   */
+  percent: number;
+  /**
+   * Simulated time reached (ISO 8601, UTC, whole seconds, e.g. 2019-07-01T06:00:00Z); null before the model's first timestep.
+   */
+  simulatedTime: string | null;
+  /**
+   * When the file was last written (ISO 8601, UTC, whole seconds).
+   */
+  updatedAt: string;
+  /**
+   * Output files finished (demo model) or uploaded (job runner) so far, as names relative to the output directory (outputs/ in S3), in that order.
+   */
+  files: string[];
+  /**
+   * When the job started (ISO 8601, UTC, whole seconds).
+   */
+  startedAt: string;
+  /**
+   * What the job is doing or, once it ended, why it failed or stopped, in words.
+   */
+  message?: string;
+  /**
+   * The exit code the process ends with, set once it is ending: one of job-exit-code.schema.json, 143 after SIGTERM (130 after SIGINT), or a code of the demo model's own.
+   */
+  exitCode?: number;
+}
+
 // ---- schemas/local/platform-info.schema.json
 /**
  * <dataDir>/platform.json, written by the local platform while it runs (removed when it stops): how the CLI, tests and scripts find it.

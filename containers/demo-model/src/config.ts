@@ -12,9 +12,14 @@
  * Spec tags `demo-wall-seconds` and `demo-fail-at-percent` override these two per simulation.
  * | GCR_OUTPUT_S3_URI | s3://bucket/prefix/ to upload each finished file to | none |
  * | GCR_STATUS_S3_URI | s3://bucket/key to upload the status JSON to after each update | none |
+ *
+ * The job contract's variables among them (GCR_SPEC, GCR_OUTPUT_S3_URI,
+ * GCR_STATUS_S3_URI, GCR_DEMO_WALL_SECONDS, GCR_SIMULATION_ID) are checked
+ * against schemas/job/job-environment.schema.json first.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { jobEnvironmentProblems } from '#shared/kernel/compute/job-environment.js';
 import { validateSimulationSpec, type ResolvedSimulationSpec } from '#shared/science/spec/validate-spec.js';
 
 export interface S3Location {
@@ -35,7 +40,7 @@ export interface DemoConfig {
   statusS3?: S3Location;
 }
 
-/** A bad environment or spec: the model exits 2 with this message. */
+/** A bad environment or spec: the model exits 78 (the job contract's configuration error) with this message. */
 export class DemoConfigError extends Error {
   constructor(message: string) {
     super(message);
@@ -55,6 +60,8 @@ export function statusFileFrom(env: Env, cwd = process.cwd()): string {
 
 /** Reads and checks the environment; throws DemoConfigError saying what is wrong. */
 export function loadDemoConfig(env: Env = process.env, cwd = process.cwd()): DemoConfig {
+  const problems = jobEnvironmentProblems(env);
+  if (problems.length > 0) throw new DemoConfigError(problems.join('; '));
   const specFile = nonEmpty(env['GCR_SPEC_FILE']);
   const specText = nonEmpty(env['GCR_SPEC']);
   if (specFile && specText) {

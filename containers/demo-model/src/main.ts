@@ -7,10 +7,12 @@
  *   GCR_SPEC_FILE=examples/demo-local-4x5-1day.json GCR_DEMO_WALL_SECONDS=0 \
  *     node --import tsx containers/demo-model/src/main.ts
  *
- * Exit codes: 0 done; 1 write or upload failure; 2 bad spec or environment;
- * 3 failure injected with GCR_DEMO_FAIL_AT_PERCENT; 143 SIGTERM (130 SIGINT).
+ * Exit codes: 0 done; 1 write or upload failure; 78 bad spec or environment
+ * (the job contract's configuration error); 3 failure injected with
+ * GCR_DEMO_FAIL_AT_PERCENT; 143 SIGTERM (130 SIGINT).
  */
 import { loadH5wasmPastTsx } from '#shared/science/netcdf/h5wasm-past-tsx.js';
+import type { JobStatusFile } from '#schemas/generated/types.js';
 import { DemoConfigError, loadDemoConfig, parseS3Uri, statusFileFrom, type DemoConfig } from './config.js';
 import { EXIT, runDemoModel } from './run.js';
 import { S3Uploads, isoSeconds, writeFileAtomic } from './status.js';
@@ -36,7 +38,7 @@ async function main(): Promise<number> {
     if (!(error instanceof DemoConfigError)) throw error;
     process.stderr.write(`gcr demo model: ${error.message}\n`);
     await recordConfigFailure(error.message);
-    return EXIT.badConfig;
+    return EXIT.configurationError;
   }
   return runDemoModel(config, {
     out: (line) => process.stdout.write(`${line}\n`),
@@ -51,7 +53,8 @@ async function main(): Promise<number> {
  */
 async function recordConfigFailure(message: string): Promise<void> {
   const now = isoSeconds(new Date());
-  const status = {
+  const status: JobStatusFile = {
+    schemaVersion: '1',
     model: 'gcr-demo',
     state: 'failed',
     percent: 0,
@@ -60,7 +63,7 @@ async function recordConfigFailure(message: string): Promise<void> {
     files: [],
     startedAt: now,
     message,
-    exitCode: EXIT.badConfig,
+    exitCode: EXIT.configurationError,
   };
   const body = `${JSON.stringify(status, null, 2)}\n`;
   try {

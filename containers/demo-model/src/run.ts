@@ -8,21 +8,23 @@
 import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { EXIT_CODES } from '#shared/kernel/compute/exit-codes.js';
+import type { JobRunState } from '#schemas/generated/types.js';
 import type { DemoConfig } from './config.js';
 import { cellAreas, horizontalGrid, verticalGrid } from './grid.js';
 import { FieldScratch, SpeciesField, seedFrom } from './fields.js';
 import { CollectionFile } from './output.js';
 import { collectionFileName, planDiagnostics, type DiagnosticInterval } from './schedule.js';
 import { speciesFor } from './species.js';
-import { S3Uploads, StatusReporter, isoSeconds, type DemoState } from './status.js';
+import { S3Uploads, StatusReporter, isoSeconds } from './status.js';
 
-/** Exit codes of the demo model. */
+/** Exit codes of the demo model: the job contract's where they mean the same (shared/kernel/compute/exit-codes.ts). */
 export const EXIT = {
-  ok: 0,
+  ok: EXIT_CODES.success,
   /** Writing or uploading output failed. */
   writeFailure: 1,
-  /** Bad spec or environment. */
-  badConfig: 2,
+  /** Bad spec or environment (a malformed job contract variable included). */
+  configurationError: EXIT_CODES.configurationError,
   /** GCR_DEMO_FAIL_AT_PERCENT reached. */
   injectedFailure: 3,
   /** Stopped by SIGINT (128 + 2). */
@@ -190,7 +192,7 @@ export async function runDemoModel(config: DemoConfig, io: RunIo): Promise<numbe
       openFile.abort();
       await rm(partial, { force: true }).catch(() => undefined);
     }
-    let state: DemoState = 'failed';
+    let state: JobRunState = 'failed';
     let code: number = EXIT.writeFailure;
     let message: string;
     if (error instanceof Stopped) {

@@ -1,10 +1,10 @@
 /**
  * The demo model's status file and its optional S3 copies.
  *
- * The status file is JSON, rewritten at every step with write-to-temp and
- * rename, so a reader never sees half a file:
+ * The status file (schemas/job/job-status.schema.json) is JSON, rewritten at
+ * every step with write-to-temp and rename, so a reader never sees half a file:
  *
- *   { "model": "gcr-demo", "state": "running", "percent": 25,
+ *   { "schemaVersion": "1", "model": "gcr-demo", "state": "running", "percent": 25,
  *     "simulatedTime": "2019-01-01T06:00:00Z", "updatedAt": "...",
  *     "files": ["GEOSChem.SpeciesConc.20190101_0000z.nc4"], ... }
  *
@@ -14,26 +14,8 @@ import { createReadStream } from 'node:fs';
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { JobStatusFile } from '#schemas/generated/types.js';
 import type { S3Location } from './config.js';
-
-export type DemoState = 'running' | 'succeeded' | 'failed' | 'cancelled';
-
-export interface DemoStatus {
-  model: 'gcr-demo';
-  state: DemoState;
-  /** 0 to 100, one decimal. */
-  percent: number;
-  /** Simulated time reached (ISO 8601, UTC). */
-  simulatedTime: string;
-  updatedAt: string;
-  /** Finished output files, relative to the output directory, in the order written. */
-  files: string[];
-  startedAt: string;
-  /** Why the run failed or stopped. */
-  message?: string;
-  /** The exit code the process ends with, once it is ending. */
-  exitCode?: number;
-}
 
 /** "2019-01-01T06:00:00Z" (ISO without milliseconds). */
 export function isoSeconds(date: Date): string {
@@ -147,7 +129,7 @@ export class S3Uploads {
 
 /** Keeps the status file (and its S3 copy) up to date. */
 export class StatusReporter {
-  private current: DemoStatus;
+  private current: JobStatusFile;
 
   constructor(
     readonly file: string,
@@ -156,6 +138,7 @@ export class StatusReporter {
     simulatedTime: Date,
   ) {
     this.current = {
+      schemaVersion: '1',
       model: 'gcr-demo',
       state: 'running',
       percent: 0,
@@ -166,12 +149,14 @@ export class StatusReporter {
     };
   }
 
-  get status(): DemoStatus {
+  get status(): JobStatusFile {
     return { ...this.current, files: [...this.current.files] };
   }
 
   /** Applies a change, writes the file atomically and queues the S3 copy. */
-  async update(change: Partial<Omit<DemoStatus, 'model' | 'startedAt' | 'updatedAt'>>): Promise<void> {
+  async update(
+    change: Partial<Omit<JobStatusFile, 'schemaVersion' | 'model' | 'startedAt' | 'updatedAt'>>,
+  ): Promise<void> {
     this.current = { ...this.current, ...change, updatedAt: isoSeconds(new Date()) };
     const body = `${JSON.stringify(this.current, null, 2)}\n`;
     await writeFileAtomic(this.file, body);

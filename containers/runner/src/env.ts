@@ -1,5 +1,9 @@
 /**
- * The runner's environment contract. Pure: parses an environment object.
+ * The runner's environment. Pure: parses an environment object. The job
+ * contract's variables (schemas/job/job-environment.schema.json: the poller's
+ * GCR_SIMULATION_ID, GCR_SPEC, GCR_OUTPUT_S3_URI and GCR_STATUS_S3_URI,
+ * SIMULATION_ID, RESULTS_BUCKET, GCR_LAUNCH_MODE, GCR_MPI_PROCESSES...) are
+ * checked against that schema; the others are the runner's own settings.
  *
  * | variable | meaning | default |
  * | --- | --- | --- |
@@ -21,11 +25,13 @@
  * | GCR_RUNDIR_DEFAULTS | static run-directory files copied in when the rundir lacks them | /opt/geoschem/rundir-defaults |
  */
 import path from 'node:path';
+import { jobEnvironmentProblems } from '#shared/kernel/compute/job-environment.js';
+import type { JobEnvironment } from '#schemas/generated/types.js';
 import { ConfigurationError } from './failures.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-export type LaunchMode = 'omp' | 'mpi';
+export type LaunchMode = NonNullable<JobEnvironment['GCR_LAUNCH_MODE']>;
 
 export interface RunnerConfig {
   simulationId: string;
@@ -50,8 +56,6 @@ export interface RunnerConfig {
   rundirDefaults: string;
 }
 
-const SIMULATION_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
-
 function nonEmpty(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
   return trimmed ? trimmed : undefined;
@@ -69,26 +73,24 @@ function positiveInteger(env: Env, name: string, fallback: number | undefined): 
   return value;
 }
 
-/** The configuration, or a ConfigurationError (exit 78) naming the variable and the problem. */
+/**
+ * The configuration, or a ConfigurationError (exit 78) naming the variable and
+ * the problem. The job contract's variables (schemas/job/job-environment.schema.json)
+ * are checked against the schema first.
+ */
 export function parseRunnerEnv(env: Env, cwd: string): RunnerConfig {
+  const problems = jobEnvironmentProblems(env);
+  if (problems.length > 0) throw new ConfigurationError(problems.join('; '));
   // The poller's job environment names them GCR_SIMULATION_ID and GCR_STATUS_S3_URI / GCR_OUTPUT_S3_URI.
   const simulationId = nonEmpty(env['SIMULATION_ID']) ?? nonEmpty(env['GCR_SIMULATION_ID']);
   if (!simulationId) throw new ConfigurationError('SIMULATION_ID is not set');
-  if (!SIMULATION_ID.test(simulationId)) {
-    throw new ConfigurationError(
-      `SIMULATION_ID "${simulationId}" is not a simulation id (letters, digits, _ . -)`,
-    );
-  }
   const resultsBucket =
     nonEmpty(env['RESULTS_BUCKET']) ??
     bucketOf(env['GCR_STATUS_S3_URI']) ??
     bucketOf(env['GCR_OUTPUT_S3_URI']);
   if (!resultsBucket) throw new ConfigurationError('RESULTS_BUCKET is not set');
 
-  const mode = nonEmpty(env['GCR_LAUNCH_MODE']) ?? 'omp';
-  if (mode !== 'omp' && mode !== 'mpi') {
-    throw new ConfigurationError(`GCR_LAUNCH_MODE must be "omp" or "mpi", got "${mode}"`);
-  }
+  const mode = (nonEmpty(env['GCR_LAUNCH_MODE']) ?? 'omp') as LaunchMode;
   const inputsFromDir = nonEmpty(env['GCR_INPUTS_FROM_DIR']);
   const inputPrefix = nonEmpty(env['GCR_INPUT_PREFIX']) ?? '';
   return {

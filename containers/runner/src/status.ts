@@ -1,33 +1,17 @@
 /**
- * The run's status file, in the shape the demo model writes and the execution
- * poller reads (`percent`, `simulatedTime`): rewritten locally (atomically)
+ * The run's status file (schemas/job/job-status.schema.json, as the demo model
+ * writes it and the execution poller reads it): rewritten locally (atomically)
  * and copied to `simulations/<id>/status.json` at every change, at most one
  * upload in flight, newest wins.
  */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { JobStatusFile } from '#schemas/generated/types.js';
 import { isoSeconds } from './progress.js';
 
-export type RunState = 'staging' | 'running' | 'uploading' | 'succeeded' | 'failed' | 'cancelled';
-
-export interface RunnerStatus {
-  model: 'gcclassic' | 'gchp';
-  state: RunState;
-  /** 0 to 100, one decimal. */
-  percent: number;
-  /** Simulated time reached (ISO 8601, UTC), null before the first timestep. */
-  simulatedTime: string | null;
-  updatedAt: string;
-  /** Output files uploaded so far, relative to `outputs/`, in upload order. */
-  files: string[];
-  startedAt: string;
-  message?: string;
-  exitCode?: number;
-}
-
 export class StatusReporter {
-  private current: RunnerStatus;
+  private current: JobStatusFile;
   private inFlight: Promise<void> | undefined;
   private pending: string | undefined;
   private lastError: unknown;
@@ -36,11 +20,12 @@ export class StatusReporter {
   constructor(
     private readonly file: string,
     private readonly s3: { client: S3Client; bucket: string; key: string } | undefined,
-    model: RunnerStatus['model'],
+    model: JobStatusFile['model'],
     startedAt: Date,
   ) {
     const now = isoSeconds(startedAt);
     this.current = {
+      schemaVersion: '1',
       model,
       state: 'staging',
       percent: 0,
@@ -51,12 +36,14 @@ export class StatusReporter {
     };
   }
 
-  get status(): RunnerStatus {
+  get status(): JobStatusFile {
     return { ...this.current, files: [...this.current.files] };
   }
 
   /** Applies a change and writes it; writes are serialised, so concurrent callers keep their order. */
-  update(change: Partial<Omit<RunnerStatus, 'model' | 'startedAt' | 'updatedAt'>>): Promise<void> {
+  update(
+    change: Partial<Omit<JobStatusFile, 'schemaVersion' | 'model' | 'startedAt' | 'updatedAt'>>,
+  ): Promise<void> {
     this.current = { ...this.current, ...change, updatedAt: isoSeconds(new Date()) };
     const body = `${JSON.stringify(this.current, null, 2)}\n`;
     const write = this.writing.then(() => this.write(body));

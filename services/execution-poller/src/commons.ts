@@ -10,9 +10,8 @@ import {
 import { createEventBridgePublisher } from '#shared/kernel/events/publisher.js';
 import { createTokenBucket } from '#shared/kernel/rate-limit/token-bucket.js';
 import { createDynamoSimulationRepository } from '#shared/kernel/repository/simulations.js';
-import { storedSpec } from '#shared/science/spec/validate-spec.js';
-import type { Simulation } from '#schemas/generated/types.js';
-import { s3ProgressReader, statusKey } from './adapters/s3-progress.js';
+import { jobEnvironment } from './adapters/job-environment.js';
+import { s3ProgressReader } from './adapters/s3-progress.js';
 import { config } from './config.js';
 import type { PollerPorts } from './domain/ports.js';
 
@@ -32,16 +31,6 @@ const backends: Record<string, ComputeBackend | undefined> = {
   local: config.localBackendEnabled ? batch : undefined,
 };
 
-function jobEnvironment(simulation: Simulation): Record<string, string> {
-  return {
-    GCR_SIMULATION_ID: simulation.id,
-    GCR_SPEC: JSON.stringify(storedSpec(simulation)),
-    GCR_OUTPUT_S3_URI: `s3://${config.resultsBucket}/simulations/${simulation.id}/outputs/`,
-    GCR_STATUS_S3_URI: `s3://${config.resultsBucket}/${statusKey(simulation.id)}`,
-    ...(simulation.backend === 'local' ? { GCR_DEMO_WALL_SECONDS: String(config.demoWallSeconds) } : {}),
-  };
-}
-
 export const ports: PollerPorts = {
   repository: createDynamoSimulationRepository(dynamoDocumentClient, config),
   publisher: createEventBridgePublisher({ client: eventBridgeClient, eventBusName: config.eventBusName }),
@@ -54,7 +43,7 @@ export const ports: PollerPorts = {
     capacity: config.batchRatePerSecond,
   }),
   progress: s3ProgressReader(s3, config.resultsBucket),
-  jobEnvironment,
+  jobEnvironment: (simulation) => jobEnvironment(simulation, config),
   isRetryable: (err) => isThrottling(err) || isTransientBatchError(err),
   now: Date.now,
 };

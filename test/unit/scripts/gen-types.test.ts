@@ -101,6 +101,27 @@ describe('gen-types on a scratch project', () => {
     expect(await findStale({ root })).toEqual(['schemas/generated/types.ts', 'schemas/generated/schemas.ts']);
   }, 60_000);
 
+  it('declares the titled $defs of a schema whose root is not an object (a union of them)', async () => {
+    write('code.schema.json', {
+      $id: 'https://gcr.dev/schemas/code.schema.json',
+      title: 'Code',
+      anyOf: [{ $ref: '#/$defs/GoodCode' }, { $ref: '#/$defs/RetryCode' }],
+      $defs: {
+        GoodCode: {
+          title: 'GoodCode',
+          description: 'Codes that end it.',
+          oneOf: [{ const: 0 }, { const: 1 }],
+        },
+        RetryCode: { title: 'RetryCode', oneOf: [{ const: 75 }] },
+      },
+    });
+    const [types] = await generate({ root });
+    expect(types!.content).toMatch(/export type Code = GoodCode \| RetryCode;/);
+    expect(types!.content).toMatch(/\* Codes that end it\.\n \*\/\nexport type GoodCode = 0 \| 1;/);
+    expect(types!.content.match(/export type RetryCode = 75;/g)).toHaveLength(1);
+    rmSync(path.join(root, 'schemas/code.schema.json'));
+  }, 60_000);
+
   it('refuses a schema without title or $id, naming the file', async () => {
     write('broken.schema.json', { type: 'object' });
     await expect(generate({ root })).rejects.toThrow(

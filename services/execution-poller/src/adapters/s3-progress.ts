@@ -1,4 +1,6 @@
 import { GetObjectCommand, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
+import { readJobStatusFile } from '#shared/kernel/compute/job-status.js';
+import { logger } from '#shared/kernel/powertools.js';
 import type { Simulation } from '#schemas/generated/types.js';
 import type { Progress } from '../domain/ports.js';
 
@@ -7,27 +9,40 @@ export function statusKey(simulationId: string): string {
   return `simulations/${simulationId}/status.json`;
 }
 
-/** Reads the status file the job (demo model or the GEOS-Chem entrypoint) keeps in S3. */
-export function s3ProgressReader(client: S3Client, bucket: string) {
+export type Warn = (message: string, details: Record<string, unknown>) => void;
+
+/**
+ * Reads the status file the job (demo model or the GEOS-Chem job runner) keeps
+ * in S3 (schemas/job/job-status.schema.json). A missing file is no progress; a
+ * malformed one is no progress either, with a warning: it never fails the poll.
+ */
+export function s3ProgressReader(
+  client: S3Client,
+  bucket: string,
+  warn: Warn = (message, details) => logger.warn(message, details),
+) {
   return {
     async read(simulation: Simulation): Promise<Progress | undefined> {
+      const key = statusKey(simulation.id);
+      let text: string;
       try {
-        const out = await client.send(
-          new GetObjectCommand({ Bucket: bucket, Key: statusKey(simulation.id) }),
-        );
-        const status = JSON.parse(await out.Body!.transformToString()) as {
-          percent?: unknown;
-          simulatedTime?: unknown;
-        };
-        if (typeof status.percent !== 'number') return undefined;
-        return {
-          percent: status.percent,
-          ...(typeof status.simulatedTime === 'string' ? { simulatedTime: status.simulatedTime } : {}),
-        };
+        const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        text = await out.Body!.transformToString();
       } catch (err) {
         if (err instanceof NoSuchKey || (err as Error).name === 'NoSuchKey') return undefined;
         throw err;
       }
+      const reading = readJobStatusFile(text);
+      if (!reading.ok) {
+        warn('job status file ignored for progress: it does not match schemas/job/job-status.schema.json', {
+          simulationId: simulation.id,
+          key,
+          issues: reading.issues.map((issue) => `${issue.field}: ${issue.message}`),
+        });
+        return undefined;
+      }
+      const { percent, simulatedTime } = reading.status;
+      return { percent, ...(simulatedTime !== null ? { simulatedTime } : {}) };
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { JobDescription, JobState } from '#shared/kernel/compute/backend.js';
-import { describeExitCode, isRunnerExitCode } from '#shared/kernel/compute/exit-codes.js';
+import { describeExitCode, isJobExitCode } from '#shared/kernel/compute/exit-codes.js';
 import { canTransition, isTerminal, type SimulationStatus } from '#shared/kernel/status.js';
 import type { Simulation } from '#schemas/generated/types.js';
 import { storedSpec } from '#shared/science/spec/validate-spec.js';
@@ -61,8 +61,8 @@ function failure(simulation: Simulation, job: JobDescription): { to: SimulationS
     };
   }
   if (job.exitCode !== undefined && job.exitCode !== 0) {
-    // The job runner's own codes say what went wrong (shared/kernel/compute/exit-codes.ts).
-    if (isRunnerExitCode(job.exitCode)) {
+    // The job contract's codes say what went wrong (schemas/job/job-exit-code.schema.json).
+    if (isJobExitCode(job.exitCode)) {
       return {
         to: 'FAILED',
         reason: `${describeExitCode(job.exitCode)} (exit code ${job.exitCode}; ${reason})`,

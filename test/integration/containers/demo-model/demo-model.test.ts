@@ -20,7 +20,10 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
+import { EXIT_CODES } from '#shared/kernel/compute/exit-codes.js';
 import { NetcdfReader } from '#shared/science/netcdf/reader.js';
+import { jobStatusFileSchema } from '#schemas/generated/schemas.js';
+import { validatorFor } from '#schemas/validator.js';
 import { s3rverClient } from '#test/helpers/s3rver-client.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -68,8 +71,17 @@ function runDemo(env: Record<string, string>): Promise<Run> {
   return startDemo(env).done;
 }
 
+const validStatus = validatorFor(jobStatusFileSchema.$id);
+
+/** The status file, which every test checks against the job contract (schemas/job/job-status.schema.json). */
 function readStatus(file: string): any {
-  return JSON.parse(readFileSync(file, 'utf8'));
+  return contractStatus(readFileSync(file, 'utf8'));
+}
+
+function contractStatus(text: string): any {
+  const status = JSON.parse(text);
+  expect([validStatus(status), validStatus.errors ?? []]).toEqual([true, []]);
+  return status;
 }
 
 const example = (name: string): any =>
@@ -137,9 +149,10 @@ describe('demo model: the 4x5 local example (TransportTracers, one day, hourly; 
     ]);
   });
 
-  it('leaves the status file at 100% succeeded, listing the files', () => {
+  it('leaves the status file at 100% succeeded, listing the files, in the shape of schemas/job/job-status.schema.json', () => {
     const status = readStatus(paths.status);
     expect(status).toMatchObject({
+      schemaVersion: '1',
       model: 'gcr-demo',
       state: 'succeeded',
       percent: 100,
@@ -355,24 +368,38 @@ describe('demo model: failures and stopping', () => {
     expect(readdirSync(paths.out)).toEqual([]);
   }, 120_000);
 
-  it('refuses a bad spec with exit 2 and says why (stderr and status file)', async () => {
+  it('refuses a bad spec with exit 78 (configuration error) and says why (stderr and status file)', async () => {
     const paths = runDir();
     const run = await runDemo({
       GCR_SPEC: JSON.stringify({ ...QUICK_SPEC, grid: { resolution: '4x5', levels: 33 } }),
       GCR_OUTPUT_DIR: paths.out,
       GCR_STATUS_FILE: paths.status,
     });
-    expect(run.code).toBe(2);
+    expect(run.code).toBe(EXIT_CODES.configurationError);
     expect(run.stderr).toMatch(/the spec in GCR_SPEC is invalid:\n {2}grid\.levels/);
-    expect(readStatus(paths.status)).toMatchObject({ state: 'failed', exitCode: 2 });
+    expect(readStatus(paths.status)).toMatchObject({ state: 'failed', exitCode: 78 });
     expect(existsSync(paths.out)).toBe(false);
   }, 60_000);
 
-  it('refuses a missing spec with exit 2', async () => {
+  it('refuses a missing spec with exit 78', async () => {
     const paths = runDir();
     const run = await runDemo({ GCR_STATUS_FILE: paths.status });
-    expect(run.code).toBe(2);
+    expect(run.code).toBe(EXIT_CODES.configurationError);
     expect(run.stderr).toMatch(/no simulation spec: set GCR_SPEC_FILE/);
+  }, 60_000);
+
+  it('refuses a malformed job contract variable with exit 78, naming it, before writing anything', async () => {
+    const paths = runDir();
+    const run = await runDemo({
+      GCR_SPEC: JSON.stringify(QUICK_SPEC),
+      GCR_OUTPUT_DIR: paths.out,
+      GCR_STATUS_FILE: paths.status,
+      GCR_OUTPUT_S3_URI: 'https://gcr-results/simulations/sim_x/outputs/',
+    });
+    expect(run.code).toBe(EXIT_CODES.configurationError);
+    expect(run.stderr).toMatch(/GCR_OUTPUT_S3_URI must look like s3:\/\//);
+    expect(readStatus(paths.status)).toMatchObject({ state: 'failed', percent: 0, exitCode: 78 });
+    expect(existsSync(paths.out)).toBe(false);
   }, 60_000);
 
   it('exits 1 when it cannot write its output', async () => {
@@ -447,13 +474,13 @@ describe('demo model: S3 uploads', () => {
     const status = await s3.send(
       new GetObjectCommand({ Bucket: 'gcr-results', Key: 'simulations/sim_demo/status.json' }),
     );
-    expect(JSON.parse(await status.Body!.transformToString())).toMatchObject({
+    expect(contractStatus(await status.Body!.transformToString())).toMatchObject({
       state: 'succeeded',
       percent: 100,
     });
   }, 120_000);
 
-  it('records a refused spec in the S3 status too (exit 2)', async () => {
+  it('records a refused spec in the S3 status too (exit 78)', async () => {
     const paths = runDir();
     const run = await runDemo({
       GCR_SPEC: JSON.stringify({
@@ -467,12 +494,12 @@ describe('demo model: S3 uploads', () => {
       AWS_SECRET_ACCESS_KEY: 'S3RVER',
       AWS_REGION: 'us-east-1',
     });
-    expect(run.code).toBe(2);
+    expect(run.code).toBe(EXIT_CODES.configurationError);
     const status = await s3.send(
       new GetObjectCommand({ Bucket: 'gcr-results', Key: 'simulations/sim_refused/status.json' }),
     );
-    const body = JSON.parse(await status.Body!.transformToString());
-    expect(body).toMatchObject({ model: 'gcr-demo', state: 'failed', exitCode: 2 });
+    const body = contractStatus(await status.Body!.transformToString());
+    expect(body).toMatchObject({ model: 'gcr-demo', state: 'failed', exitCode: 78 });
     expect(body.message).toMatch(/period/);
   }, 60_000);
 });

@@ -25,6 +25,8 @@ import { EXIT_CODES } from '#shared/kernel/compute/exit-codes.js';
 import { planInputs } from '#shared/science/inputs/plan-inputs.js';
 import { validateSimulationSpec } from '#shared/science/spec/validate-spec.js';
 import { parseInputList } from '#containers/runner/src/inputs-list.js';
+import { jobStatusFileSchema } from '#schemas/generated/schemas.js';
+import { validatorFor } from '#schemas/validator.js';
 import { s3rverClient } from '#test/helpers/s3rver-client.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -119,8 +121,13 @@ async function read(key: string): Promise<Buffer> {
   return Buffer.from(await out.Body!.transformToByteArray());
 }
 
+const validStatus = validatorFor(jobStatusFileSchema.$id);
+
+/** The status file in S3, which every test checks against the job contract (schemas/job/job-status.schema.json). */
 async function statusOf(simulationId: string): Promise<any> {
-  return JSON.parse((await read(`simulations/${simulationId}/status.json`)).toString('utf8'));
+  const status = JSON.parse((await read(`simulations/${simulationId}/status.json`)).toString('utf8'));
+  expect([validStatus(status), validStatus.errors ?? []]).toEqual([true, []]);
+  return status;
 }
 
 /** What the submission stores under rundir/, reduced to what the runner and the fake model read. */
@@ -224,9 +231,10 @@ describe('job runner: a run that succeeds', () => {
     expect((await read('simulations/sim_ok/logs/GC.log')).toString('utf8')).toContain('X-HRS');
   });
 
-  it("writes status.json in the demo model's shape, finished at 100 %", async () => {
+  it('writes status.json in the shape of schemas/job/job-status.schema.json, finished at 100 %', async () => {
     const status = await statusOf('sim_ok');
     expect(status).toMatchObject({
+      schemaVersion: '1',
       model: 'gcclassic',
       state: 'succeeded',
       percent: 100,
@@ -279,6 +287,16 @@ describe('job runner: failures and their exit codes', () => {
     const run = await runRunner('', {});
     expect(run.code).toBe(EXIT_CODES.configurationError);
     expect(run.stderr).toContain('SIMULATION_ID is not set');
+  }, 60_000);
+
+  it('exits 78 naming the variable when a job contract variable is malformed (schemas/job/job-environment.schema.json)', async () => {
+    const run = await runRunner('sim_bad_env', {
+      GCR_STATUS_S3_URI: 'gcr-results/simulations/sim_bad_env/status.json',
+    });
+    expect(run.code).toBe(EXIT_CODES.configurationError);
+    expect(run.stderr).toContain('GCR_STATUS_S3_URI must look like s3://');
+    expect(run.stdout).toContain('exit 78: configuration error');
+    expect(await keys('simulations/sim_bad_env/')).toEqual([]);
   }, 60_000);
 
   it('exits 75 (Batch retries it) when S3 cannot be reached after its retries', async () => {

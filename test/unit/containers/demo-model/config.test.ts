@@ -58,7 +58,15 @@ describe('demo model environment', () => {
     [{ GCR_SPEC: JSON.stringify({ ...SPEC, grid: { resolution: '3x3' } }) }, /invalid:\n {2}grid.resolution/],
     [
       { GCR_SPEC: JSON.stringify(SPEC), GCR_DEMO_WALL_SECONDS: 'soon' },
+      /GCR_DEMO_WALL_SECONDS must look like 20 \(pattern/,
+    ],
+    [
+      { GCR_SPEC: JSON.stringify({ ...SPEC, tags: { 'demo-wall-seconds': 'soon' } }) },
       /GCR_DEMO_WALL_SECONDS must be a number/,
+    ],
+    [
+      { GCR_SPEC: JSON.stringify(SPEC), GCR_SIMULATION_ID: '../sim', GCR_STATUS_S3_URI: 's3:/b/k' },
+      /^GCR_SIMULATION_ID must look like .*; GCR_STATUS_S3_URI must look like s3:/,
     ],
     [{ GCR_SPEC: JSON.stringify(SPEC), GCR_DEMO_WALL_SECONDS: '-1' }, /GCR_DEMO_WALL_SECONDS/],
     [{ GCR_SPEC: JSON.stringify(SPEC), GCR_DEMO_FAIL_AT_PERCENT: '101' }, /GCR_DEMO_FAIL_AT_PERCENT/],

@@ -71,10 +71,22 @@ describe('runner environment', () => {
   });
 
   it.each([
-    [{ RESULTS_BUCKET: 'b' }, 'SIMULATION_ID is not set'],
+    [{ RESULTS_BUCKET: 'gcr-results' }, 'SIMULATION_ID is not set'],
     [{ SIMULATION_ID: 'sim_1' }, 'RESULTS_BUCKET is not set'],
-    [{ ...BASE, SIMULATION_ID: '../etc' }, 'SIMULATION_ID "../etc" is not a simulation id'],
-    [{ ...BASE, GCR_LAUNCH_MODE: 'slurm' }, 'GCR_LAUNCH_MODE must be "omp" or "mpi"'],
+    [
+      { ...BASE, SIMULATION_ID: '../etc' },
+      'SIMULATION_ID must look like sim_01JC3Z8W5VQ4T6N2X7K9M1B3D5 (pattern ^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$), got "../etc"',
+    ],
+    [{ ...BASE, GCR_LAUNCH_MODE: 'slurm' }, 'GCR_LAUNCH_MODE must be "omp" or "mpi", got "slurm"'],
+    [
+      { GCR_SIMULATION_ID: 'sim_2', GCR_STATUS_S3_URI: 'https://results-bucket/status.json' },
+      'GCR_STATUS_S3_URI must look like s3://',
+    ],
+    [{ ...BASE, GCR_SPEC: '{"compute": ' }, 'GCR_SPEC is not JSON'],
+    [
+      { ...BASE, GCR_MPI_PROCESSES: '0' },
+      'GCR_MPI_PROCESSES must look like 96 (pattern ^[1-9][0-9]*$), got "0"',
+    ],
     [
       { ...BASE, GCR_STAGING_CONCURRENCY: '0' },
       'GCR_STAGING_CONCURRENCY must be a positive integer, got "0"',

@@ -14,8 +14,12 @@ import {
   type BatchBackendConfig,
 } from '#shared/kernel/compute/batch-backend.js';
 import { EXIT_CODES, RETRYABLE_EXIT_CODES } from '#shared/kernel/compute/exit-codes.js';
+import { jobEnvironmentProblems } from '#shared/kernel/compute/job-environment.js';
+import { jobEnvironmentSchema } from '#schemas/generated/schemas.js';
+import { validatorFor } from '#schemas/validator.js';
 
 const batch = mockClient(BatchClient);
+const validateEnvironment = validatorFor(jobEnvironmentSchema.$id);
 
 const config: BatchBackendConfig = {
   jobQueues: {
@@ -107,6 +111,24 @@ describe('Batch backend: multi-node (GCHP) submit', () => {
     });
     // A multi-node job takes its container settings from nodeOverrides only.
     expect(call!.args[0].input).not.toHaveProperty('containerOverrides');
+  });
+
+  it("hands every node an environment of the job contract (schemas/job/job-environment.schema.json) on top of the poller's", () => {
+    const pollers = {
+      GCR_SIMULATION_ID: SIM,
+      GCR_SPEC: '{"name":"gchp"}',
+      GCR_OUTPUT_S3_URI: `s3://gcr-results/simulations/${SIM}/outputs/`,
+      GCR_STATUS_S3_URI: `s3://gcr-results/simulations/${SIM}/status.json`,
+    };
+    const input = submitJobInput(gchpRequest({ environment: pollers }), config);
+    const [node] = input.nodeOverrides!.nodePropertyOverrides!;
+    const env = Object.fromEntries(
+      node!.containerOverrides!.environment!.map(({ name, value }) => [name!, value!]),
+    );
+    expect(env).toMatchObject(pollers);
+    expect([validateEnvironment(env), validateEnvironment.errors ?? []]).toEqual([true, []]);
+    expect(jobEnvironmentProblems(env)).toEqual([]);
+    expect(Object.keys(env).filter((name) => !(name in jobEnvironmentSchema.properties))).toEqual([]);
   });
 
   it('uses the arm64 multinode queue and definition for arm64', () => {
