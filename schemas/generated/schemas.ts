@@ -251,6 +251,12 @@ export const inputPlanSchema = {
           description:
             'When the model opens the files: "run" during the period (from its start), "end" only at the period\'s end instant, when GEOS-Chem reads its inputs once more before it exits (the end day\'s met fields, the next day\'s I3 file, end-dated HEMCO files, the end month\'s or year\'s files). Absent in plans made before it existed: read as "run".',
         },
+        runDirectoryPath: {
+          type: 'string',
+          pattern: '^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$',
+          description:
+            "Where in the run directory the model opens this one file, when not under the data root: the default restart is opened as Restarts/GEOSChem.Restart.<start>_<hhmm>z.nc4 (HEMCO_Config.rc's GC_RESTART entries), so the runner links the staged object there.",
+        },
         available: {
           type: 'boolean',
           description:

@@ -129,6 +129,10 @@ export interface InputPlanItem {
    */
   readAt?: 'run' | 'end';
   /**
+   * Where in the run directory the model opens this one file, when not under the data root: the default restart is opened as Restarts/GEOSChem.Restart.<start>_<hhmm>z.nc4 (HEMCO_Config.rc's GC_RESTART entries), so the runner links the staged object there.
+   */
+  runDirectoryPath?: string;
+  /**
    * False when the buckets are known not to hold this data for the run's period and grid.
    */
   available: boolean;

@@ -22,6 +22,8 @@ export interface InputEntry {
   size?: number;
   /** The bucket, when the list names one (InputPlan items); else the default input bucket. */
   bucket?: string;
+  /** Where the model opens this file in the run directory (e.g. the restart under Restarts/): linked there after staging. */
+  runDirectoryPath?: string;
 }
 
 export const INPUT_LIST_FILE = 'gcr-inputs.json';
@@ -71,20 +73,29 @@ function planItemEntries(item: unknown, index: number): InputEntry[] {
     prefix?: unknown;
     keys?: unknown;
     keysTruncated?: unknown;
+    runDirectoryPath?: unknown;
   };
   const where = `items[${index}]`;
   const itemBucket = typeof fields.bucket === 'string' ? parseS3(fields.bucket, where).bucket : undefined;
+  const link =
+    typeof fields.runDirectoryPath === 'string'
+      ? { runDirectoryPath: runDirectoryPath(fields.runDirectoryPath, where) }
+      : {};
   if (typeof fields.s3Uri === 'string') {
     const { bucket, key } = parseS3(fields.s3Uri, where);
-    return [{ path: normalise(key, where), bucket }];
+    return [{ path: normalise(key, where), bucket, ...link }];
   }
   if (Array.isArray(fields.keys) && fields.keys.length > 0 && fields.keysTruncated !== true) {
     if (!itemBucket)
       throw new ConfigurationError(`${INPUT_LIST_FILE}: ${where} lists keys but names no bucket`);
+    if (fields.keys.length > 1 && 'runDirectoryPath' in link)
+      throw new ConfigurationError(
+        `${INPUT_LIST_FILE}: ${where} names a runDirectoryPath for more than one key`,
+      );
     return fields.keys.map((key) => {
       if (typeof key !== 'string')
         throw new ConfigurationError(`${INPUT_LIST_FILE}: ${where} has a key that is not a string`);
-      return { path: normalise(key, where), bucket: itemBucket };
+      return { path: normalise(key, where), bucket: itemBucket, ...link };
     });
   }
   if (typeof fields.prefix === 'string') {
@@ -107,6 +118,21 @@ function normalise(raw: string, where: string): string {
     .replace(/^ExtData\//, '');
   if (trimmed.split('/').some((part) => part === '..')) {
     throw new ConfigurationError(`${INPUT_LIST_FILE}: ${where} "${raw}" leaves the data root`);
+  }
+  return trimmed;
+}
+
+/** A run-directory-relative path that stays inside the run directory. */
+function runDirectoryPath(raw: string, where: string): string {
+  const trimmed = raw.trim();
+  if (
+    trimmed === '' ||
+    trimmed.startsWith('/') ||
+    trimmed.split('/').some((part) => part === '..' || part === '')
+  ) {
+    throw new ConfigurationError(
+      `${INPUT_LIST_FILE}: ${where} runDirectoryPath "${raw}" leaves the run directory`,
+    );
   }
   return trimmed;
 }

@@ -44,18 +44,24 @@ const MET_BY_DIRECTORY: Record<string, string> = {
   GEOS_IT: 'geosit',
 };
 
-/** The bucket holding an ExtData key (met archives per the table, everything else the default bucket). */
+/** A met archive key: GEOS_<grid>[_<REGION>]/<met directory>/..., e.g. GEOS_0.25x0.3125_NA/GEOS_FP/... */
+const MET_ARCHIVE_KEY = /^GEOS_([0-9.x]+)(_[A-Z]{2})?\/([A-Za-z0-9_]+)\//;
+
+/** Where regional (nested-domain) met archives are served. */
+export const REGIONAL_BUCKET: string = availability.regionalBucket;
+
+/** The bucket holding an ExtData key (met archives per the table, regional ones in the nested portal, everything else the default bucket). */
 export function bucketForKey(key: string): string {
-  const match = /^GEOS_([0-9.x]+)\/([A-Za-z0-9_]+)\//.exec(key);
-  if (!match) return DEFAULT_BUCKET;
-  const met = MET_BY_DIRECTORY[match[2]!];
-  const grid = met ? gridAvailability(met, match[1]!) : undefined;
-  return grid?.bucket ?? DEFAULT_BUCKET;
+  const archive = metArchiveOf(key);
+  if (!archive) return DEFAULT_BUCKET;
+  if (archive.region) return REGIONAL_BUCKET;
+  return gridAvailability(archive.met, archive.resolution)?.bucket ?? DEFAULT_BUCKET;
 }
 
-/** The (met, resolution) of a met archive key, e.g. GEOS_0.25x0.3125/GEOS_FP/... -> geosfp, 0.25x0.3125. */
-export function metArchiveOf(key: string): { met: string; resolution: string } | undefined {
-  const match = /^GEOS_([0-9.x]+)\/([A-Za-z0-9_]+)\//.exec(key);
-  const met = match ? MET_BY_DIRECTORY[match[2]!] : undefined;
-  return match && met ? { met, resolution: match[1]! } : undefined;
+/** The (met, resolution, region) of a met archive key, e.g. GEOS_0.25x0.3125_NA/GEOS_FP/... -> geosfp, 0.25x0.3125, NA. */
+export function metArchiveOf(key: string): { met: string; resolution: string; region?: string } | undefined {
+  const match = MET_ARCHIVE_KEY.exec(key);
+  const met = match ? MET_BY_DIRECTORY[match[3]!] : undefined;
+  if (!match || !met) return undefined;
+  return { met, resolution: match[1]!, ...(match[2] ? { region: match[2].slice(1) } : {}) };
 }

@@ -579,6 +579,7 @@ export function planInputs(spec: ResolvedSimulationSpec, options: PlanInputsOpti
   );
   const restartDate = /(\d{8})_\d{4}z/.exec(restart.local)?.[1];
   const startDay = isoDay(start).replace(/-/g, '');
+  const startTime = start.toISOString().slice(11, 16).replace(':', '');
   items.push({
     category: 'restart',
     description: `default ${spec.simulation.type} restart (initial conditions) for ${restartDate ?? 'its date'}`,
@@ -590,6 +591,9 @@ export function planInputs(spec: ResolvedSimulationSpec, options: PlanInputsOpti
     sizeBasis: String(RESTART_BYTES.basis),
     source: `download_data.yml restarts.${restart.id}`,
     readAt: 'run',
+    // GC_RESTART is read from ./Restarts/GEOSChem.Restart.$YYYY$MM$DD_$HH$MNz.nc4 at the start instant, not
+    // from the data root; GCHP names its cubed-sphere restart differently (not planned here yet).
+    ...(gchp ? {} : { runDirectoryPath: `Restarts/GEOSChem.Restart.${startDay}_${startTime}z.nc4` }),
     available: true,
     ...(restartDate && restartDate !== startDay
       ? {

@@ -3,6 +3,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import {
   chmodSync,
   copyFileSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -131,7 +132,11 @@ async function statusOf(simulationId: string): Promise<any> {
 }
 
 /** What the submission stores under rundir/, reduced to what the runner and the fake model read. */
-async function storeRundir(simulationId: string, inputs: unknown): Promise<void> {
+async function storeRundir(
+  simulationId: string,
+  inputs: unknown,
+  options: { restart?: boolean } = {},
+): Promise<void> {
   const prefix = `simulations/${simulationId}/rundir/`;
   await put(
     RESULTS,
@@ -155,7 +160,8 @@ async function storeRundir(simulationId: string, inputs: unknown): Promise<void>
       spec: { period: { start: '2019-07-01T00:00:00Z', end: '2019-07-01T02:00:00Z' } },
     }),
   );
-  await put(RESULTS, `${prefix}Restarts/GEOSChem.Restart.20190701_0000z.nc4`, readFileSync(NETCDF));
+  if (options.restart !== false)
+    await put(RESULTS, `${prefix}Restarts/GEOSChem.Restart.20190701_0000z.nc4`, readFileSync(NETCDF));
   if (inputs !== undefined) await put(RESULTS, `${prefix}gcr-inputs.json`, JSON.stringify(inputs));
 }
 
@@ -365,6 +371,60 @@ describe("job runner: the submission's InputPlan as the input list", () => {
     expect(run.code).toBe(EXIT_CODES.success);
     expect(readFileSync(path.join(run.dataRoot, FASTJX, 'FJX_spec.dat'), 'utf8')).toBe('fast-jx spectra\n');
     expect(run.stdout).toContain('inputs: 3 file(s)');
+  }, 60_000);
+});
+
+describe('job runner: the planned restart where the model opens it (./Restarts)', () => {
+  const RESTART_KEY = 'GEOSCHEM_RESTARTS/GC_14.7.0/GEOSChem.Restart.fullchem.20190701_0000z.nc4';
+  const RUN_PATH = 'Restarts/GEOSChem.Restart.20190701_0000z.nc4';
+  const planWithRestart = {
+    buckets: [`s3://${INPUTS}`],
+    items: [
+      {
+        category: 'met',
+        bucket: `s3://${INPUTS}`,
+        s3Uri: `s3://${INPUTS}/${MET}`,
+        keyCount: 1,
+        estimatedBytes: 9,
+        available: true,
+      },
+      {
+        category: 'restart',
+        bucket: `s3://${INPUTS}`,
+        s3Uri: `s3://${INPUTS}/${RESTART_KEY}`,
+        keyCount: 1,
+        estimatedBytes: 9,
+        available: true,
+        runDirectoryPath: RUN_PATH,
+      },
+    ],
+  };
+
+  beforeAll(async () => {
+    await put(INPUTS, RESTART_KEY, 'the default restart\n');
+  });
+
+  it('stages the restart under the data root and links it as Restarts/GEOSChem.Restart.<start>_0000z.nc4, not uploading it', async () => {
+    await storeRundir('sim_restart_link', planWithRestart, { restart: false });
+    const run = await runRunner('sim_restart_link');
+    expect(run.code).toBe(EXIT_CODES.success);
+    expect(run.stdout).toContain(`linked into the run directory: ${RUN_PATH}`);
+    const linked = path.join(run.workDir, RUN_PATH);
+    expect(lstatSync(linked).isSymbolicLink()).toBe(true);
+    expect(readFileSync(linked, 'utf8')).toBe('the default restart\n');
+    expect(await keys('simulations/sim_restart_link/outputs/')).not.toContain(
+      'simulations/sim_restart_link/outputs/GEOSChem.Restart.20190701_0000z.nc4',
+    );
+  }, 60_000);
+
+  it('keeps a restart stored with the run directory instead of the planned default', async () => {
+    await storeRundir('sim_restart_kept', planWithRestart);
+    const run = await runRunner('sim_restart_kept');
+    expect(run.code).toBe(EXIT_CODES.success);
+    expect(run.stdout).not.toContain('linked into the run directory');
+    const restart = path.join(run.workDir, RUN_PATH);
+    expect(lstatSync(restart).isSymbolicLink()).toBe(false);
+    expect(readFileSync(restart)).toEqual(readFileSync(NETCDF));
   }, 60_000);
 });
 

@@ -71,6 +71,27 @@ describe('the input list of a run directory', () => {
     expect(() => parseInputList('{"files":["HEMCO/../../etc/passwd"]}')).toThrow(/leaves the data root/);
     expect(() => parseInputList('{"files":[{"size":1}]}')).toThrow('gcr-inputs.json: files[0] has no path');
   });
+
+  it("keeps a plan item's runDirectoryPath (the restart under Restarts/) and refuses one that leaves the run directory", () => {
+    const restart = {
+      category: 'restart',
+      bucket: 's3://geos-chem',
+      s3Uri: 's3://geos-chem/GEOSCHEM_RESTARTS/GC_14.7.0/GEOSChem.Restart.fullchem.20190701_0000z.nc4',
+      runDirectoryPath: 'Restarts/GEOSChem.Restart.20190701_0000z.nc4',
+    };
+    expect(parseInputList(JSON.stringify({ items: [restart] }))).toEqual([
+      {
+        path: 'GEOSCHEM_RESTARTS/GC_14.7.0/GEOSChem.Restart.fullchem.20190701_0000z.nc4',
+        bucket: 'geos-chem',
+        runDirectoryPath: 'Restarts/GEOSChem.Restart.20190701_0000z.nc4',
+      },
+    ]);
+    for (const bad of ['../outside.nc4', '/etc/passwd', 'Restarts/../../x', 'Restarts//x']) {
+      expect(() =>
+        parseInputList(JSON.stringify({ items: [{ ...restart, runDirectoryPath: bad }] })),
+      ).toThrow(/runDirectoryPath .* leaves the run directory/);
+    }
+  });
 });
 
 describe('pointing a run directory at another data root', () => {

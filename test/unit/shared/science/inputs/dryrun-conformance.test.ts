@@ -83,12 +83,13 @@ describe.each([
     expect(missing).toEqual([]);
   });
 
-  it('stages the restart the model opens in ./Restarts for the start date', () => {
+  it('stages the restart the model opens in ./Restarts for the start date, and names that path for the runner to link', () => {
     const restarts = [...opened].filter((file) => RUN_DIRECTORY_RESTART.test(file));
     expect(restarts).toEqual([`./Restarts/GEOSChem.Restart.${start}_0000z.nc4`]);
     const restart = plan.items.filter((item) => item.category === 'restart');
     expect(restart).toHaveLength(1);
     expect(restart[0]!.keys).toEqual(Object.keys(EXTRA[example]!));
+    expect(`./${restart[0]!.runDirectoryPath}`).toBe(restarts[0]);
   });
 
   it('adds only the listed, justified files beyond the log', () => {

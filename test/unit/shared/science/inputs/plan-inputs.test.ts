@@ -299,6 +299,9 @@ describe('planInputs: what the buckets do not hold', () => {
     // createRunDir.sh points a nested run at its region's met files, not the global ones.
     expect(a1.keys![0]).toBe('GEOS_0.25x0.3125_NA/GEOS_FP/2019/01/GEOSFP.20190101.A1.025x03125.NA.nc');
     expect(a1.keyCount).toBe(31);
+    // Regional archives are served by the nested-input portal, like the fine global grids.
+    expect(a1.bucket).toBe('s3://gcgrid');
+    expect(plan.buckets).toContain('s3://gcgrid');
     expect(plan.warnings.find((w) => w.field === 'grid.nestedDomain')!.message).toMatch(
       /SAMPLE_BCs\/v2021-07\/CH4/,
     );
