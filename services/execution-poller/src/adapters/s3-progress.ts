@@ -1,11 +1,7 @@
 import { GetObjectCommand, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
+import { statusKey } from '#shared/kernel/storage/bucket-layout.js';
 import type { Simulation } from '#schemas/generated/types.js';
 import type { Progress } from '../domain/ports.js';
-
-/** Where a job writes its machine-readable status (progress, state), under the simulation's prefix. */
-export function statusKey(simulationId: string): string {
-  return `simulations/${simulationId}/status.json`;
-}
 
 /** Reads the status file the job (demo model or the GEOS-Chem entrypoint) keeps in S3. */
 export function s3ProgressReader(client: S3Client, bucket: string) {

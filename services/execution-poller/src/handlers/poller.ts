@@ -2,7 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { SQSEvent, SQSRecord, Context } from 'aws-lambda';
 import { jobDescriptionFromBatchEvent } from '#shared/kernel/compute/batch-backend.js';
 import { logger } from '#shared/kernel/powertools.js';
-import { ports } from '../commons.js';
+import { pollerPorts } from '../wiring.js';
 import { processEvent, type DeliveredEvent } from '../domain/process-event.js';
 
 const processor = new BatchProcessor(EventType.SQS);
@@ -10,7 +10,7 @@ const processor = new BatchProcessor(EventType.SQS);
 async function recordHandler(record: SQSRecord): Promise<void> {
   const event = JSON.parse(record.body) as DeliveredEvent;
   try {
-    await processEvent(ports, event, jobDescriptionFromBatchEvent);
+    await processEvent(pollerPorts(), event, jobDescriptionFromBatchEvent);
   } catch (err) {
     logger.warn('message not processed; it will be retried', {
       detailType: event['detail-type'],

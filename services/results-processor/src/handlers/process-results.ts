@@ -1,10 +1,10 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { logger } from '#shared/kernel/powertools.js';
-import { ports } from '../processing-ports.js';
 import { config } from '../config.js';
-import { processResultsEvent } from '../domain/process-results.js';
-import type { DeliveredEvent } from '../domain/triggers.js';
+import { processResultsEvent } from '../domain/processing/process-results.js';
+import type { DeliveredEvent } from '../domain/processing/triggers.js';
+import { processingPorts } from '../wiring.js';
 
 const processor = new BatchProcessor(EventType.SQS);
 
@@ -12,7 +12,7 @@ async function recordHandler(record: SQSRecord): Promise<void> {
   const event = JSON.parse(record.body) as DeliveredEvent;
   const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? '1');
   try {
-    const outcome = await processResultsEvent(ports, event, {
+    const outcome = await processResultsEvent(await processingPorts(), event, {
       lastAttempt: receiveCount >= config.maxReceiveCount,
     });
     logger.info('results message done', {
