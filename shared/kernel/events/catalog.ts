@@ -1,4 +1,8 @@
 import type {
+  BudgetThresholdCrossedDetail,
+  NotificationFailedDetail,
+  SimulationCostUpdatedDetail,
+  SimulationPollRequestedDetail,
   SimulationResultsFailedDetail,
   SimulationResultsReadyDetail,
   SimulationResultsRequestedDetail,
@@ -28,6 +32,81 @@ export const Source = {
   costTracker: 'gcr.cost-tracker',
   notifier: 'gcr.notifier',
 } as const;
+
+export type CatalogDetailType = (typeof DetailType)[keyof typeof DetailType];
+
+/** The detail each of our detail types carries (types generated from schemas/events/). */
+export interface DetailOfType {
+  [DetailType.SimulationSubmitted]: SimulationSubmittedDetail;
+  [DetailType.SimulationPollRequested]: SimulationPollRequestedDetail;
+  [DetailType.SimulationStatusChanged]: SimulationStatusChangedDetail;
+  [DetailType.SimulationResultsReady]: SimulationResultsReadyDetail;
+  [DetailType.SimulationResultsFailed]: SimulationResultsFailedDetail;
+  [DetailType.SimulationResultsRequested]: SimulationResultsRequestedDetail;
+  [DetailType.SimulationCostUpdated]: SimulationCostUpdatedDetail;
+  [DetailType.BudgetThresholdCrossed]: BudgetThresholdCrossedDetail;
+  [DetailType.NotificationFailed]: NotificationFailedDetail;
+}
+
+export interface CatalogEntry {
+  /** The services that publish it. */
+  sources: readonly string[];
+  /** `$id` of its detail's JSON Schema. */
+  schema: string;
+}
+
+const schemaOf = (name: string): string => `https://gcr.dev/schemas/events/${name}.schema.json`;
+
+/** Who publishes each detail type, and the schema of its detail (docs/ARCHITECTURE.md, "Events"). */
+export const EventCatalog: Record<CatalogDetailType, CatalogEntry> = {
+  [DetailType.SimulationSubmitted]: {
+    sources: [Source.submission],
+    schema: schemaOf('simulation-submitted'),
+  },
+  [DetailType.SimulationPollRequested]: {
+    sources: [Source.executionFinder],
+    schema: schemaOf('simulation-poll-requested'),
+  },
+  [DetailType.SimulationStatusChanged]: {
+    sources: [Source.submission, Source.executionPoller],
+    schema: schemaOf('simulation-status-changed'),
+  },
+  [DetailType.SimulationResultsReady]: {
+    sources: [Source.resultsProcessor],
+    schema: schemaOf('simulation-results-ready'),
+  },
+  [DetailType.SimulationResultsFailed]: {
+    sources: [Source.resultsProcessor],
+    schema: schemaOf('simulation-results-failed'),
+  },
+  [DetailType.SimulationResultsRequested]: {
+    sources: [Source.resultsProcessor],
+    schema: schemaOf('simulation-results-requested'),
+  },
+  [DetailType.SimulationCostUpdated]: {
+    sources: [Source.costTracker],
+    schema: schemaOf('simulation-cost-updated'),
+  },
+  [DetailType.BudgetThresholdCrossed]: {
+    sources: [Source.costTracker],
+    schema: schemaOf('budget-threshold-crossed'),
+  },
+  [DetailType.NotificationFailed]: {
+    sources: [Source.notifier],
+    schema: schemaOf('notification-failed'),
+  },
+};
+
+/**
+ * AWS Batch's own job state events, on the default bus: not ours and without a
+ * schema of ours; `jobDescriptionFromBatchEvent` (compute/batch-backend.ts)
+ * checks their detail.
+ */
+export const BatchJobStateChange = { source: 'aws.batch', detailType: 'Batch Job State Change' } as const;
+
+export function isCatalogDetailType(value: string): value is CatalogDetailType {
+  return Object.hasOwn(EventCatalog, value);
+}
 
 export function simulationSubmitted(detail: Omit<SimulationSubmittedDetail, 'schemaVersion'>): OutgoingEvent {
   return {

@@ -17,7 +17,7 @@ import type {
 import { summarizeMetrics, mainCollection, type MetricsSummary } from './metrics-summary.js';
 import type { ResultsPorts } from './ports.js';
 import { produceResults, type ProducedResults } from './produce-results.js';
-import { decide, triggerOf, type DeliveredEvent, type Trigger } from './triggers.js';
+import { decide, triggerOf, type ResultsEvent, type Trigger } from './triggers.js';
 
 /** Missing outputs named in the Ready event (the manifest lists them all). */
 export const EVENT_MISSING_LIMIT = 100;
@@ -32,7 +32,7 @@ export interface Delivery {
 
 export async function processResultsEvent(
   ports: ResultsPorts,
-  event: DeliveredEvent,
+  event: ResultsEvent,
   delivery: Delivery = { lastAttempt: false },
 ): Promise<Outcome> {
   const trigger = triggerOf(event);

@@ -4,15 +4,16 @@
  * delivered twice processes once, while a requested reprocess runs again.
  */
 import { DetailType } from '#shared/kernel/events/catalog.js';
+import type { DeliveredEvent } from '#shared/kernel/events/delivered-event.js';
 import type { Simulation } from '#schemas/generated/types.js';
 
-/** An EventBridge event as a rule delivers it to the results queue. */
-export interface DeliveredEvent {
-  id?: string;
-  source: string;
-  'detail-type': string;
-  detail: Record<string, unknown>;
-}
+/** The events the results queue receives (its rules in serverless.yml). */
+export const RESULTS_EVENTS = [
+  DetailType.SimulationStatusChanged,
+  DetailType.SimulationResultsRequested,
+] as const;
+
+export type ResultsEvent = DeliveredEvent<(typeof RESULTS_EVENTS)[number]>;
 
 export interface Trigger {
   simulationId: string;
@@ -24,34 +25,26 @@ export interface Trigger {
   species?: string[];
 }
 
-export class UnknownEventError extends Error {
-  override readonly name = 'UnknownEventError';
-}
-
 /** The trigger an event carries; undefined for an event that asks for nothing (not SUCCEEDED). */
-export function triggerOf(event: DeliveredEvent): Trigger | undefined {
-  const type = event['detail-type'];
-  const detail = event.detail ?? {};
-  const simulationId = detail['simulationId'];
-  if (typeof simulationId !== 'string' || simulationId === '') {
-    throw new UnknownEventError(`"${type}" event without a simulationId`);
+export function triggerOf(event: ResultsEvent): Trigger | undefined {
+  switch (event['detail-type']) {
+    case DetailType.SimulationStatusChanged: {
+      const { simulationId, to, version } = event.detail;
+      if (to !== 'SUCCEEDED') return undefined;
+      return { simulationId, id: `succeeded:v${version}`, kind: 'succeeded' };
+    }
+    case DetailType.SimulationResultsRequested: {
+      const { simulationId, requestId, requestedAt, requestedBy, species } = event.detail;
+      return {
+        simulationId,
+        // Requests published before requestId existed are told apart by their time.
+        id: `request:${requestId ?? requestedAt}`,
+        kind: 'request',
+        requestedBy,
+        ...(species && species.length > 0 ? { species } : {}),
+      };
+    }
   }
-  if (type === DetailType.SimulationStatusChanged) {
-    if (detail['to'] !== 'SUCCEEDED') return undefined;
-    return { simulationId, id: `succeeded:v${String(detail['version'])}`, kind: 'succeeded' };
-  }
-  if (type === DetailType.SimulationResultsRequested) {
-    const requestId = detail['requestId'] ?? detail['requestedAt'] ?? event.id;
-    const species = Array.isArray(detail['species']) ? detail['species'].map(String) : undefined;
-    return {
-      simulationId,
-      id: `request:${String(requestId)}`,
-      kind: 'request',
-      ...(typeof detail['requestedBy'] === 'string' ? { requestedBy: detail['requestedBy'] } : {}),
-      ...(species && species.length > 0 ? { species } : {}),
-    };
-  }
-  throw new UnknownEventError(`the results processor does not handle "${type}" events from ${event.source}`);
 }
 
 export type Decision =

@@ -11,7 +11,8 @@ import {
   requestResults,
   type RequestResultsPorts,
 } from '#services/results-processor/src/domain/api/request-results.js';
-import { triggerOf } from '#services/results-processor/src/domain/processing/triggers.js';
+import { RESULTS_EVENTS, triggerOf } from '#services/results-processor/src/domain/processing/triggers.js';
+import { delivered } from '#test/helpers/events.js';
 import { startLocalDynamo } from '#test/helpers/local-dynamodb.js';
 import { aSimulation } from '#test/helpers/simulations.js';
 
@@ -71,12 +72,11 @@ describe('POST /simulations/{id}/results (domain, dynalite)', () => {
         },
       },
     ]);
-    const delivered = {
-      source: published[0]!.source,
-      'detail-type': published[0]!.detailType,
-      detail: published[0]!.detail as Record<string, unknown>,
-    };
-    expect(triggerOf(delivered)).toMatchObject({ id: 'request:req-1', kind: 'request', species: ['O3'] });
+    expect(triggerOf(delivered(published[0]!, RESULTS_EVENTS))).toMatchObject({
+      id: 'request:req-1',
+      kind: 'request',
+      species: ['O3'],
+    });
   });
 
   it('returns 404 when the simulation belongs to someone else, and lets an admin request it', async () => {

@@ -6,6 +6,11 @@ import path from 'node:path';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createS3Client } from '#shared/kernel/aws/clients.js';
 import type { OutgoingEvent } from '#shared/kernel/events/publisher.js';
+import {
+  simulationResultsRequested,
+  simulationStatusChanged,
+  Source,
+} from '#shared/kernel/events/catalog.js';
 import { readSurfaceMeans } from '#shared/science/results/surface-means.js';
 import {
   createDynamoSimulationRepository,
@@ -16,7 +21,7 @@ import { createS3ResultsBucket } from '#services/results-processor/src/adapters/
 import { processResultsEvent } from '#services/results-processor/src/domain/processing/process-results.js';
 import type { ResultsPorts, ResultsStore } from '#services/results-processor/src/domain/processing/ports.js';
 import { isTransientError } from '#services/results-processor/src/domain/processing/transient.js';
-import type { DeliveredEvent } from '#services/results-processor/src/domain/processing/triggers.js';
+import { RESULTS_EVENTS } from '#services/results-processor/src/domain/processing/triggers.js';
 import type {
   ResultsManifest,
   ResultsMetrics,
@@ -24,6 +29,7 @@ import type {
   SimulationResultsReadyDetail,
 } from '#schemas/generated/types.js';
 import { repoRoot, startLocalDynamo } from '#test/helpers/local-dynamodb.js';
+import { delivered } from '#test/helpers/events.js';
 import { startS3rver, useS3rverAsAws, type RunningS3rver } from '#test/helpers/s3rver-client.js';
 import { aSimulation, storedDemoSpec } from '#test/helpers/simulations.js';
 
@@ -123,23 +129,31 @@ async function readJson<T>(key: string): Promise<T> {
   return JSON.parse(await out.Body!.transformToString()) as T;
 }
 
-const succeededEvent = (simulation: Simulation): DeliveredEvent => ({
-  source: 'gcr.execution-poller',
-  'detail-type': 'Simulation Status Changed',
-  detail: {
-    simulationId: simulation.id,
-    owner: simulation.owner,
-    from: 'RUNNING',
-    to: 'SUCCEEDED',
-    version: 5,
-  },
-});
+const succeededEvent = (simulation: Simulation) =>
+  delivered(
+    simulationStatusChanged(Source.executionPoller, {
+      simulationId: simulation.id,
+      owner: simulation.owner,
+      from: 'RUNNING',
+      to: 'SUCCEEDED',
+      reason: 'job succeeded',
+      version: 5,
+      at: '2026-01-01T00:00:00Z',
+    }),
+    RESULTS_EVENTS,
+  );
 
-const requestEvent = (simulation: Simulation, requestId: string): DeliveredEvent => ({
-  source: 'gcr.results-processor',
-  'detail-type': 'Simulation Results Requested',
-  detail: { simulationId: simulation.id, owner: simulation.owner, requestedBy: 'alice', requestId },
-});
+const requestEvent = (simulation: Simulation, requestId: string) =>
+  delivered(
+    simulationResultsRequested({
+      simulationId: simulation.id,
+      owner: simulation.owner,
+      requestedBy: 'alice',
+      requestedAt: '2026-01-02T00:00:00Z',
+      requestId,
+    }),
+    RESULTS_EVENTS,
+  );
 
 const fixture = (name: string): Buffer => readFileSync(path.join(FIXTURES, name));
 

@@ -1,23 +1,45 @@
 import { describe, expect, it } from '@jest/globals';
+import { UnknownEventError } from '#shared/kernel/errors.js';
+import {
+  simulationResultsRequested,
+  simulationStatusChanged,
+  simulationSubmitted,
+  Source,
+} from '#shared/kernel/events/catalog.js';
 import {
   decide,
+  RESULTS_EVENTS,
   triggerOf,
-  UnknownEventError,
-  type DeliveredEvent,
 } from '#services/results-processor/src/domain/processing/triggers.js';
-import type { SimulationResultsStatus } from '#schemas/generated/types.js';
+import type { SimulationResultsStatus, SimulationStatus } from '#schemas/generated/types.js';
+import { delivered } from '#test/helpers/events.js';
 import { aSimulation } from '#test/helpers/simulations.js';
 
-const succeededEvent = (version = 7): DeliveredEvent => ({
-  source: 'gcr.execution-poller',
-  'detail-type': 'Simulation Status Changed',
-  detail: { simulationId: 'sim_1', to: 'SUCCEEDED', version },
-});
-const requestEvent = (requestId: string, species?: string[]): DeliveredEvent => ({
-  source: 'gcr.results-processor',
-  'detail-type': 'Simulation Results Requested',
-  detail: { simulationId: 'sim_1', requestId, requestedBy: 'alice', ...(species ? { species } : {}) },
-});
+const statusChanged = (version = 7, to: SimulationStatus = 'SUCCEEDED') =>
+  delivered(
+    simulationStatusChanged(Source.executionPoller, {
+      simulationId: 'sim_1',
+      owner: 'alice',
+      from: 'RUNNING',
+      to,
+      reason: 'job ended',
+      version,
+      at: '2026-01-01T00:00:00Z',
+    }),
+    RESULTS_EVENTS,
+  );
+const requestEvent = (requestId: string | undefined, species?: string[]) =>
+  delivered(
+    simulationResultsRequested({
+      simulationId: 'sim_1',
+      owner: 'alice',
+      requestedBy: 'alice',
+      requestedAt: '2026-01-02T00:00:00.000Z',
+      ...(requestId ? { requestId } : {}),
+      ...(species ? { species } : {}),
+    }),
+    RESULTS_EVENTS,
+  );
 const results = (overrides: Partial<SimulationResultsStatus>): SimulationResultsStatus => ({
   status: 'READY',
   updatedAt: '2026-01-01T00:00:00Z',
@@ -28,7 +50,7 @@ const succeeded = (r?: SimulationResultsStatus) =>
 
 describe('triggerOf', () => {
   it('identifies the run finishing by the version of its SUCCEEDED transition', () => {
-    expect(triggerOf(succeededEvent(7))).toEqual({
+    expect(triggerOf(statusChanged(7))).toEqual({
       simulationId: 'sim_1',
       id: 'succeeded:v7',
       kind: 'succeeded',
@@ -36,9 +58,7 @@ describe('triggerOf', () => {
   });
 
   it('ignores status changes to anything but SUCCEEDED', () => {
-    const event = succeededEvent();
-    event.detail['to'] = 'FAILED';
-    expect(triggerOf(event)).toBeUndefined();
+    expect(triggerOf(statusChanged(7, 'FAILED'))).toBeUndefined();
   });
 
   it('identifies a request by its request id and keeps the species it names', () => {
@@ -51,15 +71,24 @@ describe('triggerOf', () => {
     });
   });
 
-  it('refuses events it does not handle', () => {
-    expect(() => triggerOf({ source: 'x', 'detail-type': 'Other', detail: { simulationId: 's' } })).toThrow(
-      UnknownEventError,
-    );
+  it('identifies a request without a request id by its time', () => {
+    expect(triggerOf(requestEvent(undefined))?.id).toBe('request:2026-01-02T00:00:00.000Z');
+  });
+
+  it('never sees events its queue does not receive: they are refused when parsed', () => {
+    const submitted = simulationSubmitted({
+      simulationId: 'sim_1',
+      owner: 'alice',
+      name: 'run',
+      backend: 'local',
+      submittedAt: '2026-01-01T00:00:00Z',
+    });
+    expect(() => delivered(submitted, RESULTS_EVENTS)).toThrow(UnknownEventError);
   });
 });
 
 describe('decide', () => {
-  const trigger = triggerOf(succeededEvent(7))!;
+  const trigger = triggerOf(statusChanged(7))!;
   const request = triggerOf(requestEvent('r2'))!;
 
   it('processes a SUCCEEDED simulation without results', () => {
