@@ -12,15 +12,9 @@ import { observeJob, pollSimulations } from '#services/execution-poller/src/doma
 import { submitPending, SUBMIT_CLAIM_TTL_MS } from '#services/execution-poller/src/domain/submit-pending.js';
 import { ABANDONED_EVENT_AGE_MS } from '#shared/kernel/events/outbox.js';
 import { jobDescriptionFromBatchEvent } from '#shared/kernel/compute/batch-backend.js';
-import {
-  BatchJobStateChange,
-  DetailType,
-  simulationStatusChanged,
-  simulationSubmitted,
-  Source,
-} from '#shared/kernel/events/catalog.js';
+import { BatchJobStateChange, DetailType, Source } from '#shared/kernel/events/catalog.js';
 import type { Simulation } from '#schemas/generated/types.js';
-import { delivered } from '#test/helpers/events.js';
+import { delivered, statusChangedEvent, submittedEvent } from '#test/helpers/events.js';
 import { startLocalDynamo } from '#test/helpers/local-dynamodb.js';
 import { FakeBackend } from '#test/helpers/fake-backend.js';
 import { aSimulation } from '#test/helpers/simulations.js';
@@ -61,18 +55,7 @@ function setup(options: { repository?: SimulationRepository; clock?: { now: numb
 
 /** What the submission service publishes when a cancel is requested. */
 function cancelRequested(simulation: Simulation) {
-  return delivered(
-    simulationStatusChanged(Source.submission, {
-      simulationId: simulation.id,
-      owner: simulation.owner,
-      from: simulation.status,
-      to: 'CANCELLING',
-      reason: 'cancel requested by alice',
-      version: simulation.version + 1,
-      at: new Date().toISOString(),
-    }),
-    POLLER_EVENTS,
-  );
+  return delivered(statusChangedEvent(simulation, 'CANCELLING'), POLLER_EVENTS);
 }
 
 async function created() {
@@ -249,15 +232,7 @@ describe('execution poller domain (dynalite + in-memory backend)', () => {
     const receive = (event: OutgoingEvent) =>
       processEvent(ports, delivered(event, POLLER_EVENTS), jobDescriptionFromBatchEvent);
 
-    await receive(
-      simulationSubmitted({
-        simulationId: simulation.id,
-        owner: simulation.owner,
-        name: simulation.name,
-        backend: 'local',
-        submittedAt: simulation.createdAt,
-      }),
-    );
+    await receive(submittedEvent(simulation));
     expect((await repository.get(simulation.id))?.status).toBe('SUBMITTED');
 
     const job = backend.move(backend.only().jobId, 'RUNNING', { startedAt: Date.now() });

@@ -9,13 +9,14 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Context } from 'aws-lambda';
-import { DetailType, simulationSubmitted } from '#shared/kernel/events/catalog.js';
+import { DetailType } from '#shared/kernel/events/catalog.js';
 import type { DeliveredEvent } from '#shared/kernel/events/delivered-event.js';
 import { eventQueueHandler } from '#shared/kernel/events/event-queue-handler.js';
 import { logger } from '#shared/kernel/powertools.js';
 import { LocalQueue } from '#local/queue/local-queue.js';
 import { startQueueConsumer, type QueueConsumer } from '#local/queue/queue-consumer.js';
-import { deliveredBody } from '#test/helpers/events.js';
+import { deliveredBody, submittedEvent } from '#test/helpers/events.js';
+import { aSimulation } from '#test/helpers/simulations.js';
 
 const MAX_RECEIVE_COUNT = 3;
 const VISIBILITY_SECONDS = 30;
@@ -35,15 +36,7 @@ const context = {
   succeed: () => undefined,
 } satisfies Context;
 
-const submitted = deliveredBody(
-  simulationSubmitted({
-    simulationId: 'sim_1',
-    owner: 'alice',
-    name: 'run',
-    backend: 'local',
-    submittedAt: '2026-01-01T00:00:00Z',
-  }),
-);
+const submitted = deliveredBody(submittedEvent(aSimulation({ id: 'sim_1' })));
 const malformed = JSON.stringify({ ...JSON.parse(submitted), detail: { simulationId: 'sim_2' } });
 const unknown = JSON.stringify({ ...JSON.parse(submitted), 'detail-type': 'Simulation Archived' });
 

@@ -2,28 +2,18 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { MalformedEventError, UnknownEventError } from '#shared/kernel/errors.js';
-import {
-  BatchJobStateChange,
-  DetailType,
-  simulationStatusChanged,
-  simulationSubmitted,
-  Source,
-} from '#shared/kernel/events/catalog.js';
+import { BatchJobStateChange, DetailType, Source } from '#shared/kernel/events/catalog.js';
 import { parseDeliveredEvent } from '#shared/kernel/events/delivered-event.js';
-import { deliveredBody } from '#test/helpers/events.js';
+import { deliveredBody, statusChangedEvent, submittedEvent } from '#test/helpers/events.js';
 import { repoRoot } from '#test/helpers/local-dynamodb.js';
+import { aSimulation } from '#test/helpers/simulations.js';
 
 const ACCEPTS = [DetailType.SimulationStatusChanged, BatchJobStateChange.detailType] as const;
 
-const cancelRequested = simulationStatusChanged(Source.submission, {
-  simulationId: 'sim_1',
-  owner: 'alice',
-  from: 'RUNNING',
-  to: 'CANCELLING',
-  reason: 'cancel requested by alice',
-  version: 4,
-  at: '2026-01-01T00:00:00Z',
-});
+const cancelRequested = statusChangedEvent(
+  aSimulation({ id: 'sim_1', status: 'RUNNING', version: 3 }),
+  'CANCELLING',
+);
 
 /** The body of `event` with its detail changed by `edit`. */
 function withDetail(edit: (detail: Record<string, unknown>) => void): string {
@@ -100,14 +90,9 @@ describe('parseDeliveredEvent', () => {
   });
 
   it('refuses detail types the consumer does not handle, and a detail type from a source that does not publish it', () => {
-    const submitted = simulationSubmitted({
-      simulationId: 'sim_1',
-      owner: 'alice',
-      name: 'run',
-      backend: 'local',
-      submittedAt: '2026-01-01T00:00:00Z',
-    });
-    expect(() => parseDeliveredEvent(deliveredBody(submitted), ACCEPTS)).toThrow(UnknownEventError);
+    expect(() => parseDeliveredEvent(deliveredBody(submittedEvent(aSimulation())), ACCEPTS)).toThrow(
+      UnknownEventError,
+    );
     expect(() =>
       parseDeliveredEvent(deliveredBody({ ...cancelRequested, source: Source.resultsProcessor }), ACCEPTS),
     ).toThrow(UnknownEventError);

@@ -6,11 +6,6 @@ import path from 'node:path';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createS3Client } from '#shared/kernel/aws/clients.js';
 import type { OutgoingEvent } from '#shared/kernel/events/publisher.js';
-import {
-  simulationResultsRequested,
-  simulationStatusChanged,
-  Source,
-} from '#shared/kernel/events/catalog.js';
 import { readSurfaceMeans } from '#shared/science/results/surface-means.js';
 import {
   createDynamoSimulationRepository,
@@ -29,7 +24,7 @@ import type {
   SimulationResultsReadyDetail,
 } from '#schemas/generated/types.js';
 import { repoRoot, startLocalDynamo } from '#test/helpers/local-dynamodb.js';
-import { delivered } from '#test/helpers/events.js';
+import { delivered, resultsRequestedEvent, statusChangedEvent } from '#test/helpers/events.js';
 import { startS3rver, useS3rverAsAws, type RunningS3rver } from '#test/helpers/s3rver-client.js';
 import { aSimulation, storedDemoSpec } from '#test/helpers/simulations.js';
 
@@ -130,30 +125,10 @@ async function readJson<T>(key: string): Promise<T> {
 }
 
 const succeededEvent = (simulation: Simulation) =>
-  delivered(
-    simulationStatusChanged(Source.executionPoller, {
-      simulationId: simulation.id,
-      owner: simulation.owner,
-      from: 'RUNNING',
-      to: 'SUCCEEDED',
-      reason: 'job succeeded',
-      version: 5,
-      at: '2026-01-01T00:00:00Z',
-    }),
-    RESULTS_EVENTS,
-  );
+  delivered(statusChangedEvent(simulation, 'SUCCEEDED', { version: 5 }), RESULTS_EVENTS);
 
 const requestEvent = (simulation: Simulation, requestId: string) =>
-  delivered(
-    simulationResultsRequested({
-      simulationId: simulation.id,
-      owner: simulation.owner,
-      requestedBy: 'alice',
-      requestedAt: '2026-01-02T00:00:00Z',
-      requestId,
-    }),
-    RESULTS_EVENTS,
-  );
+  delivered(resultsRequestedEvent(simulation, { requestId }), RESULTS_EVENTS);
 
 const fixture = (name: string): Buffer => readFileSync(path.join(FIXTURES, name));
 

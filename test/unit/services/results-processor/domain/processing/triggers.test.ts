@@ -1,43 +1,25 @@
 import { describe, expect, it } from '@jest/globals';
 import { UnknownEventError } from '#shared/kernel/errors.js';
 import {
-  simulationResultsRequested,
-  simulationStatusChanged,
-  simulationSubmitted,
-  Source,
-} from '#shared/kernel/events/catalog.js';
-import {
   decide,
   RESULTS_EVENTS,
   triggerOf,
 } from '#services/results-processor/src/domain/processing/triggers.js';
 import type { SimulationResultsStatus, SimulationStatus } from '#schemas/generated/types.js';
-import { delivered } from '#test/helpers/events.js';
+import {
+  delivered,
+  resultsRequestedEvent,
+  statusChangedEvent,
+  submittedEvent,
+} from '#test/helpers/events.js';
 import { aSimulation } from '#test/helpers/simulations.js';
 
+const run = aSimulation({ id: 'sim_1', status: 'RUNNING' });
 const statusChanged = (version = 7, to: SimulationStatus = 'SUCCEEDED') =>
-  delivered(
-    simulationStatusChanged(Source.executionPoller, {
-      simulationId: 'sim_1',
-      owner: 'alice',
-      from: 'RUNNING',
-      to,
-      reason: 'job ended',
-      version,
-      at: '2026-01-01T00:00:00Z',
-    }),
-    RESULTS_EVENTS,
-  );
+  delivered(statusChangedEvent(run, to, { version }), RESULTS_EVENTS);
 const requestEvent = (requestId: string | undefined, species?: string[]) =>
   delivered(
-    simulationResultsRequested({
-      simulationId: 'sim_1',
-      owner: 'alice',
-      requestedBy: 'alice',
-      requestedAt: '2026-01-02T00:00:00.000Z',
-      ...(requestId ? { requestId } : {}),
-      ...(species ? { species } : {}),
-    }),
+    resultsRequestedEvent(run, { ...(requestId ? { requestId } : {}), ...(species ? { species } : {}) }),
     RESULTS_EVENTS,
   );
 const results = (overrides: Partial<SimulationResultsStatus>): SimulationResultsStatus => ({
@@ -76,14 +58,7 @@ describe('triggerOf', () => {
   });
 
   it('never sees events its queue does not receive: they are refused when parsed', () => {
-    const submitted = simulationSubmitted({
-      simulationId: 'sim_1',
-      owner: 'alice',
-      name: 'run',
-      backend: 'local',
-      submittedAt: '2026-01-01T00:00:00Z',
-    });
-    expect(() => delivered(submitted, RESULTS_EVENTS)).toThrow(UnknownEventError);
+    expect(() => delivered(submittedEvent(run), RESULTS_EVENTS)).toThrow(UnknownEventError);
   });
 });
 
