@@ -55,46 +55,25 @@ export interface CatalogEntry {
   schema: string;
 }
 
-const schemaOf = (name: string): string => `https://gcr.dev/schemas/events/${name}.schema.json`;
+/** Published by `sources`, its detail described by schemas/events/<schemaName>.schema.json. */
+function entry(sources: readonly string[], schemaName: string): CatalogEntry {
+  return { sources, schema: `https://gcr.dev/schemas/events/${schemaName}.schema.json` };
+}
 
 /** Who publishes each detail type, and the schema of its detail (docs/ARCHITECTURE.md, "Events"). */
 export const EventCatalog: Record<CatalogDetailType, CatalogEntry> = {
-  [DetailType.SimulationSubmitted]: {
-    sources: [Source.submission],
-    schema: schemaOf('simulation-submitted'),
-  },
-  [DetailType.SimulationPollRequested]: {
-    sources: [Source.executionFinder],
-    schema: schemaOf('simulation-poll-requested'),
-  },
-  [DetailType.SimulationStatusChanged]: {
-    sources: [Source.submission, Source.executionPoller],
-    schema: schemaOf('simulation-status-changed'),
-  },
-  [DetailType.SimulationResultsReady]: {
-    sources: [Source.resultsProcessor],
-    schema: schemaOf('simulation-results-ready'),
-  },
-  [DetailType.SimulationResultsFailed]: {
-    sources: [Source.resultsProcessor],
-    schema: schemaOf('simulation-results-failed'),
-  },
-  [DetailType.SimulationResultsRequested]: {
-    sources: [Source.resultsProcessor],
-    schema: schemaOf('simulation-results-requested'),
-  },
-  [DetailType.SimulationCostUpdated]: {
-    sources: [Source.costTracker],
-    schema: schemaOf('simulation-cost-updated'),
-  },
-  [DetailType.BudgetThresholdCrossed]: {
-    sources: [Source.costTracker],
-    schema: schemaOf('budget-threshold-crossed'),
-  },
-  [DetailType.NotificationFailed]: {
-    sources: [Source.notifier],
-    schema: schemaOf('notification-failed'),
-  },
+  [DetailType.SimulationSubmitted]: entry([Source.submission], 'simulation-submitted'),
+  [DetailType.SimulationPollRequested]: entry([Source.executionFinder], 'simulation-poll-requested'),
+  [DetailType.SimulationStatusChanged]: entry(
+    [Source.submission, Source.executionPoller],
+    'simulation-status-changed',
+  ),
+  [DetailType.SimulationResultsReady]: entry([Source.resultsProcessor], 'simulation-results-ready'),
+  [DetailType.SimulationResultsFailed]: entry([Source.resultsProcessor], 'simulation-results-failed'),
+  [DetailType.SimulationResultsRequested]: entry([Source.resultsProcessor], 'simulation-results-requested'),
+  [DetailType.SimulationCostUpdated]: entry([Source.costTracker], 'simulation-cost-updated'),
+  [DetailType.BudgetThresholdCrossed]: entry([Source.costTracker], 'budget-threshold-crossed'),
+  [DetailType.NotificationFailed]: entry([Source.notifier], 'notification-failed'),
 };
 
 /**
