@@ -16,6 +16,7 @@ import type { SimulationResultsStatus } from '#schemas/generated/types.js';
 import { localUser } from '#cli/config.js';
 import { signLocalToken } from '#local/auth/jwt.js';
 import { startPlatformProcess, type PlatformInfo } from '#local/spawn-platform.js';
+import { outputsPrefix } from '#shared/kernel/storage/bucket-layout.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const specFile = path.resolve(
@@ -100,7 +101,7 @@ async function main(): Promise<number> {
       forcePathStyle: true,
       credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
     });
-    const prefix = `simulations/${simulation.id}/outputs/`;
+    const prefix = outputsPrefix(simulation.id);
     const listing = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
     say(
       `outputs in the local bucket s3://${bucket}/${prefix} (files under ${path.join(dataDir, 's3', bucket)}):`,

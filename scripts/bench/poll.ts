@@ -9,7 +9,9 @@ import '#shared/kernel/quiet-sdk-warning.js';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { findDueSimulations } from '#services/execution-finder/src/domain/find-due.js';
 import type { PollerPorts } from '#services/execution-poller/src/domain/ports.js';
-import { processEvent, type DeliveredEvent } from '#services/execution-poller/src/domain/process-event.js';
+import { POLLER_EVENTS, processEvent } from '#services/execution-poller/src/domain/process-event.js';
+import { jobDescriptionFromBatchEvent } from '#shared/kernel/compute/batch-backend.js';
+import { parseDeliveredEvent } from '#shared/kernel/events/delivered-event.js';
 import { jobNameFor } from '#shared/kernel/compute/backend.js';
 import type { OutgoingEvent } from '#shared/kernel/events/publisher.js';
 import { createTokenBucket } from '#shared/kernel/rate-limit/token-bucket.js';
@@ -142,12 +144,9 @@ async function cycle(
     Array.from({ length: POLLER_CONCURRENCY }, async () => {
       while (next < pollEvents.length) {
         const e = pollEvents[next++]!;
-        const delivered: DeliveredEvent = {
-          source: e.source,
-          'detail-type': e.detailType,
-          detail: e.detail as Record<string, unknown>,
-        };
-        await processEvent(ports, delivered, () => undefined);
+        // As the poller's handler receives it: a message body, parsed and checked.
+        const body = JSON.stringify({ source: e.source, 'detail-type': e.detailType, detail: e.detail });
+        await processEvent(ports, parseDeliveredEvent(body, POLLER_EVENTS), jobDescriptionFromBatchEvent);
       }
     }),
   );

@@ -89,3 +89,26 @@ export class IdempotencyMismatchError extends DomainError {
 export class NoLogsYetError extends DomainError {
   readonly code = 'NoLogsYet';
 }
+
+/**
+ * A received event that can never be processed, however often it is
+ * delivered. Consumers let it fail, so its queue moves it to the dead-letter
+ * queue after maxReceiveCount (docs/ARCHITECTURE.md, "Received events").
+ */
+export abstract class UnprocessableEventError extends DomainError {}
+
+/** The event is not JSON, lacks its envelope, or its detail breaks its detail-type's schema. */
+export class MalformedEventError extends UnprocessableEventError {
+  readonly code = 'MalformedEvent';
+  constructor(
+    message: string,
+    readonly issues: FieldIssue[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** The event's detail-type (or its source) is not one this consumer handles. */
+export class UnknownEventError extends UnprocessableEventError {
+  readonly code = 'UnknownEvent';
+}

@@ -3,17 +3,22 @@ import { EnvReader } from '#shared/kernel/config.js';
 
 const env = new EnvReader();
 
-/** Read once at module load; a missing variable fails the cold start, not a message. */
+/** Read once at module load; a missing variable fails the cold start, not a message or a request. */
 export const config = {
   tableName: env.string('SIMULATIONS_TABLE'),
   eventBusName: env.string('EVENT_BUS_NAME'),
   resultsBucket: env.string('RESULTS_BUCKET'),
   statusIndexShards: env.int('STATUS_INDEX_SHARDS', 16, { min: 1, max: 256 }),
-  /** Species drawn as preview maps when a request does not name them (the first N of the main collection). */
+  /**
+   * Maps drawn per run when a request does not name species (the first N of the
+   * main collection), and difference maps per comparison.
+   */
   previewSpeciesCount: env.int('PREVIEW_SPECIES_COUNT', 4, { min: 0, max: 50 }),
   /** Where outputs are staged while read (Lambda's ephemeral storage). */
   tmpDir: env.string('RESULTS_TMP_DIR', tmpdir()),
   /** The queue's maxReceiveCount: on the last delivery a retryable error is recorded as FAILED. */
   maxReceiveCount: env.int('RESULTS_MAX_RECEIVE_COUNT', 3, { min: 1, max: 1000 }),
+  /** Lifetime of the presigned download URLs of GET /simulations/{id}/results/files/{key+}. */
+  downloadUrlTtlSeconds: env.int('DOWNLOAD_URL_TTL_SECONDS', 300, { min: 1, max: 604_800 }),
 };
 env.done();

@@ -1,19 +1,68 @@
+import { BatchClient } from '@aws-sdk/client-batch';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { tracer } from '../powertools.js';
+
+/*
+ * The platform's AWS SDK clients, each created at its first use and then
+ * shared by the bundle. Endpoints come from the SDK's standard
+ * AWS_ENDPOINT_URL_<SERVICE> variables: that is all the local platform changes.
+ *
+ * Functions rather than constants, so that a bundle carries only the SDKs its
+ * handler calls: esbuild drops an unused function, never a `new` at top level.
+ */
 
 /** X-Ray segments for every AWS call when tracing is on. */
 function traced<T>(client: T): T {
   return tracer ? tracer.captureAWSv3Client(client) : client;
 }
 
-/*
- * SDK clients, created once per bundle. Endpoints come from the SDK's standard
- * AWS_ENDPOINT_URL_<SERVICE> variables: that is all the local platform changes.
- */
-export const dynamoDocumentClient = DynamoDBDocumentClient.from(traced(new DynamoDBClient({})), {
-  marshallOptions: { removeUndefinedValues: true },
-});
+let dynamo: DynamoDBDocumentClient | undefined;
+export function dynamoDocumentClient(): DynamoDBDocumentClient {
+  return (dynamo ??= DynamoDBDocumentClient.from(traced(new DynamoDBClient({})), {
+    marshallOptions: { removeUndefinedValues: true },
+  }));
+}
 
-export const eventBridgeClient = traced(new EventBridgeClient({}));
+let eventBridge: EventBridgeClient | undefined;
+export function eventBridgeClient(): EventBridgeClient {
+  return (eventBridge ??= traced(new EventBridgeClient({})));
+}
+
+let batch: BatchClient | undefined;
+export function batchClient(): BatchClient {
+  return (batch ??= traced(new BatchClient({})));
+}
+
+let cloudWatchLogs: CloudWatchLogsClient | undefined;
+export function cloudWatchLogsClient(): CloudWatchLogsClient {
+  return (cloudWatchLogs ??= traced(new CloudWatchLogsClient({})));
+}
+
+/**
+ * A new S3 client, configured for wherever AWS_ENDPOINT_URL_S3 points now:
+ * - against an emulator (the local platform's s3rver), path-style URLs, since
+ *   it has no per-bucket host names;
+ * - everywhere, checksums only where S3 requires them. The SDK's defaults put
+ *   `x-amz-checksum-*` parameters into presigned GETs and send streamed
+ *   uploads aws-chunked with a CRC32 trailer, which s3rver stores verbatim,
+ *   chunk headers and all. One setting on AWS and locally, so the local
+ *   platform runs what AWS runs.
+ * Not traced: presigned URLs are built by the client's own middleware stack.
+ */
+export function createS3Client(): S3Client {
+  return new S3Client({
+    ...(process.env['AWS_ENDPOINT_URL_S3'] ? { forcePathStyle: true } : {}),
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+}
+
+let s3: S3Client | undefined;
+/** The bundle's S3 client (createS3Client, once). */
+export function s3Client(): S3Client {
+  return (s3 ??= createS3Client());
+}

@@ -17,13 +17,16 @@ import {
   RetryAction,
   SubmitJobCommand,
   TerminateJobCommand,
+  type AttemptContainerDetail,
   type AttemptDetail,
   type BatchClient,
+  type ContainerDetail,
   type EvaluateOnExit,
   type JobDetail,
   type JobSummary,
   type SubmitJobCommandInput,
 } from '@aws-sdk/client-batch';
+import { MalformedEventError, type FieldIssue } from '../errors.js';
 import type { ComputeBackend, JobAttempt, JobDescription, JobState, SubmitJobRequest } from './backend.js';
 import { RETRYABLE_EXIT_CODES } from './exit-codes.js';
 
@@ -363,29 +366,83 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The container fields the mapping reads, from an event's (untyped) container object. */
+function containerOf(value: unknown): (ContainerDetail & AttemptContainerDetail) | undefined {
+  if (!isRecord(value)) return undefined;
+  return {
+    exitCode: optionalNumber(value['exitCode']),
+    logStreamName: optionalString(value['logStreamName']),
+    instanceType: optionalString(value['instanceType']),
+    reason: optionalString(value['reason']),
+  };
+}
+
+function attemptOf(value: Record<string, unknown>): AttemptDetail {
+  return {
+    container: containerOf(value['container']),
+    startedAt: optionalNumber(value['startedAt']),
+    stoppedAt: optionalNumber(value['stoppedAt']),
+    statusReason: optionalString(value['statusReason']),
+  };
+}
+
+/** What is wrong with a `Batch Job State Change` detail, field by field (none: it is one). */
+function batchDetailIssues(detail: Record<string, unknown>): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const check = (ok: boolean, field: string, message: string) => {
+    if (!ok) issues.push({ field: `detail.${field}`, message });
+  };
+  check(optionalString(detail['jobId']) !== undefined, 'jobId', 'must be a non-empty string');
+  check(optionalString(detail['jobName']) !== undefined, 'jobName', 'must be a non-empty string');
+  // Every Batch job detail names its queue and its definition.
+  check(typeof detail['jobQueue'] === 'string', 'jobQueue', 'must be a string');
+  check(typeof detail['jobDefinition'] === 'string', 'jobDefinition', 'must be a string');
+  check(isJobState(detail['status']), 'status', `must be one of ${[...JOB_STATES].join(', ')}`);
+  check(detail['attempts'] === undefined || Array.isArray(detail['attempts']), 'attempts', 'must be a list');
+  check(detail['container'] === undefined || isRecord(detail['container']), 'container', 'must be an object');
+  for (const key of ['createdAt', 'startedAt', 'stoppedAt']) {
+    check(detail[key] === undefined || typeof detail[key] === 'number', key, 'must be epoch milliseconds');
+  }
+  return issues;
+}
+
 /**
  * Maps the `detail` of an EventBridge `Batch Job State Change` event (source
  * `aws.batch`) to a JobDescription. Both documented shapes are accepted: the
  * 2018 one and the 2022 one (which adds jobArn, tags, propagateTags,
  * platformCapabilities). Anything else (another event's detail, a whole event
- * envelope, a malformed detail) gives `undefined`.
+ * envelope, a malformed detail) is a MalformedEventError naming the fields.
  */
-export function jobDescriptionFromBatchEvent(detail: unknown): JobDescription | undefined {
-  if (!isRecord(detail)) return undefined;
-  const { jobId, jobName, jobQueue, jobDefinition, status } = detail;
-  if (typeof jobId !== 'string' || jobId.length === 0) return undefined;
-  if (typeof jobName !== 'string' || jobName.length === 0) return undefined;
-  // Every Batch job detail names its queue and its definition.
-  if (typeof jobQueue !== 'string' || typeof jobDefinition !== 'string') return undefined;
-  if (!isJobState(status)) return undefined;
-  if (detail['attempts'] !== undefined && !Array.isArray(detail['attempts'])) return undefined;
-  if (detail['container'] !== undefined && !isRecord(detail['container'])) return undefined;
-  for (const key of ['createdAt', 'startedAt', 'stoppedAt'] as const) {
-    if (detail[key] !== undefined && typeof detail[key] !== 'number') return undefined;
+export function jobDescriptionFromBatchEvent(detail: unknown): JobDescription {
+  if (!isRecord(detail)) {
+    throw new MalformedEventError('a Batch Job State Change detail must be a JSON object', [
+      { field: 'detail', message: 'must be a JSON object' },
+    ]);
   }
-  const attempts = ((detail['attempts'] as unknown[] | undefined) ?? []).filter(isRecord) as AttemptDetail[];
-  const tags = isRecord(detail['tags']) ? (detail['tags'] as Record<string, string>) : undefined;
-  return jobDescriptionFromDetail({ ...(detail as unknown as JobDetail), attempts, tags });
+  const issues = batchDetailIssues(detail);
+  if (issues.length > 0) {
+    throw new MalformedEventError(
+      `not a Batch Job State Change detail: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`,
+      issues,
+    );
+  }
+  const tags = isRecord(detail['tags']) ? detail['tags'] : {};
+  return jobDescriptionFromDetail({
+    jobId: optionalString(detail['jobId']),
+    jobName: optionalString(detail['jobName']),
+    jobQueue: optionalString(detail['jobQueue']),
+    jobDefinition: optionalString(detail['jobDefinition']),
+    status: isJobState(detail['status']) ? detail['status'] : undefined,
+    statusReason: optionalString(detail['statusReason']),
+    createdAt: optionalNumber(detail['createdAt']),
+    startedAt: optionalNumber(detail['startedAt']),
+    stoppedAt: optionalNumber(detail['stoppedAt']),
+    container: containerOf(detail['container']),
+    attempts: ((detail['attempts'] as unknown[] | undefined) ?? []).filter(isRecord).map(attemptOf),
+    tags: Object.fromEntries(
+      Object.entries(tags).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+    ),
+  });
 }
 
 // ----------------------------------------------------------- error classes

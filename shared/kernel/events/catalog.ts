@@ -1,4 +1,8 @@
 import type {
+  BudgetThresholdCrossedDetail,
+  NotificationFailedDetail,
+  SimulationCostUpdatedDetail,
+  SimulationPollRequestedDetail,
   SimulationResultsFailedDetail,
   SimulationResultsReadyDetail,
   SimulationResultsRequestedDetail,
@@ -28,6 +32,60 @@ export const Source = {
   costTracker: 'gcr.cost-tracker',
   notifier: 'gcr.notifier',
 } as const;
+
+export type CatalogDetailType = (typeof DetailType)[keyof typeof DetailType];
+
+/** The detail each of our detail types carries (types generated from schemas/events/). */
+export interface DetailOfType {
+  [DetailType.SimulationSubmitted]: SimulationSubmittedDetail;
+  [DetailType.SimulationPollRequested]: SimulationPollRequestedDetail;
+  [DetailType.SimulationStatusChanged]: SimulationStatusChangedDetail;
+  [DetailType.SimulationResultsReady]: SimulationResultsReadyDetail;
+  [DetailType.SimulationResultsFailed]: SimulationResultsFailedDetail;
+  [DetailType.SimulationResultsRequested]: SimulationResultsRequestedDetail;
+  [DetailType.SimulationCostUpdated]: SimulationCostUpdatedDetail;
+  [DetailType.BudgetThresholdCrossed]: BudgetThresholdCrossedDetail;
+  [DetailType.NotificationFailed]: NotificationFailedDetail;
+}
+
+export interface CatalogEntry {
+  /** The services that publish it. */
+  sources: readonly string[];
+  /** `$id` of its detail's JSON Schema. */
+  schema: string;
+}
+
+/** Published by `sources`, its detail described by schemas/events/<schemaName>.schema.json. */
+function entry(sources: readonly string[], schemaName: string): CatalogEntry {
+  return { sources, schema: `https://gcr.dev/schemas/events/${schemaName}.schema.json` };
+}
+
+/** Who publishes each detail type, and the schema of its detail (docs/ARCHITECTURE.md, "Events"). */
+export const EventCatalog: Record<CatalogDetailType, CatalogEntry> = {
+  [DetailType.SimulationSubmitted]: entry([Source.submission], 'simulation-submitted'),
+  [DetailType.SimulationPollRequested]: entry([Source.executionFinder], 'simulation-poll-requested'),
+  [DetailType.SimulationStatusChanged]: entry(
+    [Source.submission, Source.executionPoller],
+    'simulation-status-changed',
+  ),
+  [DetailType.SimulationResultsReady]: entry([Source.resultsProcessor], 'simulation-results-ready'),
+  [DetailType.SimulationResultsFailed]: entry([Source.resultsProcessor], 'simulation-results-failed'),
+  [DetailType.SimulationResultsRequested]: entry([Source.resultsProcessor], 'simulation-results-requested'),
+  [DetailType.SimulationCostUpdated]: entry([Source.costTracker], 'simulation-cost-updated'),
+  [DetailType.BudgetThresholdCrossed]: entry([Source.costTracker], 'budget-threshold-crossed'),
+  [DetailType.NotificationFailed]: entry([Source.notifier], 'notification-failed'),
+};
+
+/**
+ * AWS Batch's own job state events, on the default bus: not ours and without a
+ * schema of ours; `jobDescriptionFromBatchEvent` (compute/batch-backend.ts)
+ * checks their detail.
+ */
+export const BatchJobStateChange = { source: 'aws.batch', detailType: 'Batch Job State Change' } as const;
+
+export function isCatalogDetailType(value: string): value is CatalogDetailType {
+  return Object.hasOwn(EventCatalog, value);
+}
 
 export function simulationSubmitted(detail: Omit<SimulationSubmittedDetail, 'schemaVersion'>): OutgoingEvent {
   return {

@@ -1,13 +1,9 @@
 import { GetObjectCommand, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
 import { readJobStatusFile } from '#shared/kernel/compute/job-status.js';
+import { statusKey } from '#shared/kernel/storage/bucket-layout.js';
 import { logger } from '#shared/kernel/powertools.js';
 import type { Simulation } from '#schemas/generated/types.js';
 import type { Progress } from '../domain/ports.js';
-
-/** Where a job writes its machine-readable status (progress, state), under the simulation's prefix. */
-export function statusKey(simulationId: string): string {
-  return `simulations/${simulationId}/status.json`;
-}
 
 export type Warn = (message: string, details: Record<string, unknown>) => void;
 

@@ -1,21 +1,20 @@
 import type { JobDescription } from '#shared/kernel/compute/backend.js';
-import { DetailType } from '#shared/kernel/events/catalog.js';
-import type { SimulationPollRequestedDetail } from '#schemas/generated/types.js';
+import { BatchJobStateChange, DetailType } from '#shared/kernel/events/catalog.js';
+import type { DeliveredEvent } from '#shared/kernel/events/delivered-event.js';
 import { withFreshRead } from './apply.js';
 import { cancel, observeJob, pollSimulations } from './observe.js';
 import type { PollerPorts } from './ports.js';
 import { submitPending } from './submit-pending.js';
 
-/** An EventBridge event as the rule delivers it to the poller's queue. */
-export interface DeliveredEvent {
-  source: string;
-  'detail-type': string;
-  detail: Record<string, unknown>;
-}
+/** The events the poller's queue receives (its rules in serverless.yml). */
+export const POLLER_EVENTS = [
+  DetailType.SimulationPollRequested,
+  DetailType.SimulationSubmitted,
+  DetailType.SimulationStatusChanged,
+  BatchJobStateChange.detailType,
+] as const;
 
-export class UnknownEventError extends Error {
-  override readonly name = 'UnknownEventError';
-}
+export type PollerEvent = DeliveredEvent<(typeof POLLER_EVENTS)[number]>;
 
 const JOB_NAME = /^gcr-(sim_[0-9a-z]{26})$/;
 
@@ -26,30 +25,30 @@ const JOB_NAME = /^gcr-(sim_[0-9a-z]{26})$/;
  */
 export async function processEvent(
   ports: PollerPorts,
-  event: DeliveredEvent,
-  jobFromBatchEvent: (detail: unknown) => JobDescription | undefined,
+  event: PollerEvent,
+  jobFromBatchEvent: (detail: unknown) => JobDescription,
 ): Promise<void> {
-  const type = event['detail-type'];
-  if (type === DetailType.SimulationPollRequested) {
-    const detail = event.detail as unknown as SimulationPollRequestedDetail;
-    await pollSimulations(
-      ports,
-      detail.backend,
-      detail.simulations.map((s) => s.simulationId),
-    );
-  } else if (type === DetailType.SimulationSubmitted) {
-    await submitPending(ports, String(event.detail['simulationId']));
-  } else if (type === DetailType.SimulationStatusChanged) {
-    if (event.detail['to'] !== 'CANCELLING') return;
-    await withFreshRead(ports, String(event.detail['simulationId']), (simulation) =>
-      cancel(ports, simulation),
-    );
-  } else if (type === 'Batch Job State Change') {
-    const job = jobFromBatchEvent(event.detail);
-    const simulationId = job ? JOB_NAME.exec(job.jobName)?.[1] : undefined;
-    if (!job || !simulationId) return; // not one of ours
-    await observeJob(ports, simulationId, job);
-  } else {
-    throw new UnknownEventError(`the poller does not handle "${type}" events from ${event.source}`);
+  switch (event['detail-type']) {
+    case DetailType.SimulationPollRequested:
+      await pollSimulations(
+        ports,
+        event.detail.backend,
+        event.detail.simulations.map((s) => s.simulationId),
+      );
+      return;
+    case DetailType.SimulationSubmitted:
+      await submitPending(ports, event.detail.simulationId);
+      return;
+    case DetailType.SimulationStatusChanged:
+      if (event.detail.to !== 'CANCELLING') return;
+      await withFreshRead(ports, event.detail.simulationId, (simulation) => cancel(ports, simulation));
+      return;
+    case BatchJobStateChange.detailType: {
+      const job = jobFromBatchEvent(event.detail);
+      const simulationId = JOB_NAME.exec(job.jobName)?.[1];
+      if (!simulationId) return; // not one of ours
+      await observeJob(ports, simulationId, job);
+      return;
+    }
   }
 }

@@ -2,14 +2,15 @@ import { callerFrom } from '#shared/kernel/http/identity.js';
 import { httpHandler } from '#shared/kernel/http/handler.js';
 import { pathParameter } from '#shared/kernel/http/request.js';
 import { json } from '#shared/kernel/http/responses.js';
-import { apiConfig, repository, store } from '../api-commons.js';
-import { getResultFile } from '../domain/result-file.js';
+import { config } from '../config.js';
+import { getResultFile } from '../domain/api/result-file.js';
+import { resultsApiPorts } from '../wiring.js';
 
 /** GET /simulations/{id}/results/files/{key+}: a short-lived presigned download URL. */
 export const handler = httpHandler(async (event) => {
   const caller = callerFrom(event);
   const link = await getResultFile(
-    { repository, store, now: () => new Date(), urlTtlSeconds: apiConfig.downloadUrlTtlSeconds },
+    { ...resultsApiPorts(), urlTtlSeconds: config.downloadUrlTtlSeconds },
     caller,
     pathParameter(event, 'id'),
     event.pathParameters?.['key'] ?? '',

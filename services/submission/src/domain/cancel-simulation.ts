@@ -4,7 +4,7 @@ import { publishAndClear } from '#shared/kernel/repository/outbox.js';
 import type { Caller } from '#shared/kernel/http/identity.js';
 import { isTerminal } from '#shared/kernel/status.js';
 import type { Simulation } from '#schemas/generated/types.js';
-import { loadVisibleSimulation } from './access.js';
+import { loadVisibleSimulation } from '#shared/kernel/repository/visible-simulation.js';
 import type { SubmissionPorts } from './ports.js';
 
 const MAX_ATTEMPTS = 5;
@@ -19,7 +19,7 @@ export async function cancelSimulation(
   id: string,
 ): Promise<Simulation> {
   for (let attempt = 1; ; attempt++) {
-    const simulation = await loadVisibleSimulation(ports, caller, id);
+    const simulation = await loadVisibleSimulation(ports.repository, caller, id);
     if (simulation.status === 'CANCELLING') return simulation;
     if (isTerminal(simulation.status)) {
       throw new ConflictError(

@@ -2,7 +2,7 @@ import type { Caller } from '#shared/kernel/http/identity.js';
 import { planInputs } from '#shared/science/inputs/plan-inputs.js';
 import { storedSpec } from '#shared/science/spec/validate-spec.js';
 import type { InputPlan } from '#schemas/generated/types.js';
-import { loadVisibleSimulation } from './access.js';
+import { loadVisibleSimulation } from '#shared/kernel/repository/visible-simulation.js';
 import type { SubmissionPorts } from './ports.js';
 
 /** GET /simulations/{id}/inputs: the input data the simulation reads, from its stored spec. */
@@ -11,6 +11,6 @@ export async function getInputs(
   caller: Caller,
   id: string,
 ): Promise<InputPlan> {
-  const simulation = await loadVisibleSimulation(ports, caller, id);
+  const simulation = await loadVisibleSimulation(ports.repository, caller, id);
   return planInputs(storedSpec(simulation));
 }

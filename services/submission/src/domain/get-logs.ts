@@ -3,7 +3,7 @@ import { NoLogsYetError, ValidationError } from '#shared/kernel/errors.js';
 import type { Caller } from '#shared/kernel/http/identity.js';
 import type { LogReader } from '#shared/kernel/logs/log-reader.js';
 import type { SimulationRepository } from '#shared/kernel/repository/simulations.js';
-import { loadVisibleSimulation } from './access.js';
+import { loadVisibleSimulation } from '#shared/kernel/repository/visible-simulation.js';
 
 export interface LogsQuery {
   limit: number;
@@ -48,7 +48,7 @@ export async function getLogs(
   id: string,
   query: LogsQuery,
 ): Promise<LogPage> {
-  const simulation = await loadVisibleSimulation(ports, caller, id);
+  const simulation = await loadVisibleSimulation(ports.repository, caller, id);
   const logStreamName = simulation.job?.logStreamName;
   if (!logStreamName) {
     throw new NoLogsYetError(

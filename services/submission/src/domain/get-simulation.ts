@@ -1,6 +1,6 @@
 import type { Caller } from '#shared/kernel/http/identity.js';
 import type { Simulation } from '#schemas/generated/types.js';
-import { loadVisibleSimulation } from './access.js';
+import { loadVisibleSimulation } from '#shared/kernel/repository/visible-simulation.js';
 import type { SubmissionPorts } from './ports.js';
 
 export async function getSimulation(
@@ -8,5 +8,5 @@ export async function getSimulation(
   caller: Caller,
   id: string,
 ): Promise<Simulation> {
-  return loadVisibleSimulation(ports, caller, id);
+  return loadVisibleSimulation(ports.repository, caller, id);
 }

@@ -4,6 +4,7 @@
  * the simulation exists, so a job never starts without its configuration.
  */
 import { ValidationError, type FieldIssue } from '#shared/kernel/errors.js';
+import { runDirectoryPrefix } from '#shared/kernel/storage/bucket-layout.js';
 import { planInputs } from '#shared/science/inputs/plan-inputs.js';
 import { generateRunDirectory, type GeneratedRunDirectory } from '#shared/science/rundir/generate.js';
 import type { ResolvedSimulationSpec } from '#shared/science/spec/validate-spec.js';
@@ -21,10 +22,6 @@ export interface RunDirectoryManifest {
   assumptions: string[];
   generatedAt: string;
   spec: ResolvedSimulationSpec;
-}
-
-export function runDirectoryPrefix(simulationId: string): string {
-  return `simulations/${simulationId}/rundir/`;
 }
 
 /** Which spec field a generator refusal is about, from its message (the generator throws plain Errors). */

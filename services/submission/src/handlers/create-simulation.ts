@@ -4,12 +4,9 @@ import { header, jsonBody } from '#shared/kernel/http/request.js';
 import { json } from '#shared/kernel/http/responses.js';
 import { logger, metrics } from '#shared/kernel/powertools.js';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { createS3ObjectStore, submissionS3Client } from '../adapters/s3-object-store.js';
-import { repository, publisher } from '../commons.js';
 import { config } from '../config.js';
 import { createSimulation } from '../domain/create-simulation.js';
-
-const objects = createS3ObjectStore(submissionS3Client(), config.resultsBucket);
+import { publisher, repository, runDirectoryStore } from '../wiring.js';
 
 /** POST /simulations: 201 with the new simulation, 200 when an Idempotency-Key replays an earlier one. */
 export const handler = httpHandler(async (event) => {
@@ -17,9 +14,9 @@ export const handler = httpHandler(async (event) => {
   const body = jsonBody(event);
   const result = await createSimulation(
     {
-      repository,
-      publisher,
-      objects,
+      repository: repository(),
+      publisher: publisher(),
+      objects: runDirectoryStore(),
       now: () => new Date(),
       onPublishFailure: (err, simulationId) => {
         logger.error('Simulation Submitted not published; the finder will pick the simulation up', {

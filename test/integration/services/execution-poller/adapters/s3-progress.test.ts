@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
-import { s3ProgressReader, statusKey } from '#services/execution-poller/src/adapters/s3-progress.js';
+import { s3ProgressReader } from '#services/execution-poller/src/adapters/s3-progress.js';
+import { statusKey } from '#shared/kernel/storage/bucket-layout.js';
 import { s3rverClient } from '#test/helpers/s3rver-client.js';
 import { aSimulation } from '#test/helpers/simulations.js';
 

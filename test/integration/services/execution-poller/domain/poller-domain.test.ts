@@ -7,10 +7,14 @@ import {
 import type { OutgoingEvent } from '#shared/kernel/events/publisher.js';
 import type { JobDescription } from '#shared/kernel/compute/backend.js';
 import type { PollerPorts } from '#services/execution-poller/src/domain/ports.js';
-import { processEvent } from '#services/execution-poller/src/domain/process-event.js';
+import { POLLER_EVENTS, processEvent } from '#services/execution-poller/src/domain/process-event.js';
 import { observeJob, pollSimulations } from '#services/execution-poller/src/domain/observe.js';
 import { submitPending, SUBMIT_CLAIM_TTL_MS } from '#services/execution-poller/src/domain/submit-pending.js';
 import { ABANDONED_EVENT_AGE_MS } from '#shared/kernel/repository/outbox.js';
+import { jobDescriptionFromBatchEvent } from '#shared/kernel/compute/batch-backend.js';
+import { BatchJobStateChange, DetailType, Source } from '#shared/kernel/events/catalog.js';
+import type { Simulation } from '#schemas/generated/types.js';
+import { delivered, statusChangedEvent, submittedEvent } from '#test/helpers/events.js';
 import { startLocalDynamo } from '#test/helpers/local-dynamodb.js';
 import { FakeBackend } from '#test/helpers/fake-backend.js';
 import { aSimulation } from '#test/helpers/simulations.js';
@@ -47,6 +51,11 @@ function setup(options: { repository?: SimulationRepository; clock?: { now: numb
   const transitions = () =>
     published.map((e) => `${(e.detail as { from: string }).from}->${(e.detail as { to: string }).to}`);
   return { backend, published, ports, clock, transitions };
+}
+
+/** What the submission service publishes when a cancel is requested. */
+function cancelRequested(simulation: Simulation) {
+  return delivered(statusChangedEvent(simulation, 'CANCELLING'), POLLER_EVENTS);
 }
 
 async function created() {
@@ -217,6 +226,46 @@ describe('execution poller domain (dynalite + in-memory backend)', () => {
     expect((await repository.get(simulation.id))?.status).toBe('RUNNING');
   });
 
+  it('acts on every event its queue receives, as delivered: Submitted, a Batch job state change, Poll Requested', async () => {
+    const { backend, ports } = setup();
+    const simulation = await created();
+    const receive = (event: OutgoingEvent) =>
+      processEvent(ports, delivered(event, POLLER_EVENTS), jobDescriptionFromBatchEvent);
+
+    await receive(submittedEvent(simulation));
+    expect((await repository.get(simulation.id))?.status).toBe('SUBMITTED');
+
+    const job = backend.move(backend.only().jobId, 'RUNNING', { startedAt: Date.now() });
+    await receive({
+      source: BatchJobStateChange.source,
+      detailType: BatchJobStateChange.detailType,
+      detail: {
+        jobId: job.jobId,
+        jobName: job.jobName,
+        jobQueue: 'arn:aws:batch:us-east-1:123456789012:job-queue/gcr-dev-arm64-spot',
+        jobDefinition: 'arn:aws:batch:us-east-1:123456789012:job-definition/gcr-dev-gcclassic-arm64:1',
+        status: 'RUNNING',
+        startedAt: job.startedAt,
+        attempts: [],
+      },
+    });
+    const running = (await repository.get(simulation.id))!;
+    expect(running.status).toBe('RUNNING');
+
+    backend.move(job.jobId, 'SUCCEEDED', { stoppedAt: Date.now(), exitCode: 0 });
+    await receive({
+      source: Source.executionFinder,
+      detailType: DetailType.SimulationPollRequested,
+      detail: {
+        schemaVersion: '1',
+        backend: 'local',
+        requestedAt: new Date().toISOString(),
+        simulations: [{ simulationId: simulation.id, status: running.status, version: running.version }],
+      },
+    });
+    expect((await repository.get(simulation.id))?.status).toBe('SUCCEEDED');
+  });
+
   it('cancels a simulation that has no job yet at once, and one with a job through its termination', async () => {
     const { backend, ports, transitions } = setup();
     const early = await created();
@@ -227,15 +276,7 @@ describe('execution poller domain (dynalite + in-memory backend)', () => {
       to: 'CANCELLING',
       reason: 'user',
     });
-    await processEvent(
-      ports,
-      {
-        source: 'gcr.submission',
-        'detail-type': 'Simulation Status Changed',
-        detail: { simulationId: early.id, to: 'CANCELLING' },
-      },
-      () => undefined,
-    );
+    await processEvent(ports, cancelRequested(early), jobDescriptionFromBatchEvent);
     expect((await repository.get(early.id))?.status).toBe('CANCELLED');
 
     const running = await created();
@@ -250,15 +291,7 @@ describe('execution poller domain (dynalite + in-memory backend)', () => {
       to: 'CANCELLING',
       reason: 'user',
     });
-    await processEvent(
-      ports,
-      {
-        source: 'gcr.submission',
-        'detail-type': 'Simulation Status Changed',
-        detail: { simulationId: running.id, to: 'CANCELLING' },
-      },
-      () => undefined,
-    );
+    await processEvent(ports, cancelRequested(current), jobDescriptionFromBatchEvent);
     expect(backend.calls.terminate).toBe(1);
     await pollSimulations(ports, 'local', [running.id]);
     expect((await repository.get(running.id))?.status).toBe('CANCELLED');

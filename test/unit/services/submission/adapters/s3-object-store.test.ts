@@ -1,42 +1,25 @@
-/** The results-bucket adapter against s3rver, with the client settings the handler uses locally. */
+/** The results-bucket adapter against s3rver, with the client the handler gets locally. */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import S3rver from 's3rver';
-import {
-  createS3ObjectStore,
-  submissionS3Client,
-} from '#services/submission/src/adapters/s3-object-store.js';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { createS3Client } from '#shared/kernel/aws/clients.js';
+import { createS3ObjectStore } from '#services/submission/src/adapters/s3-object-store.js';
+import { startS3rver, useS3rverAsAws, type RunningS3rver } from '#test/helpers/s3rver-client.js';
 
 const BUCKET = 'results';
-let server: S3rver;
-let dir: string;
+let s3rver: RunningS3rver;
+let restoreEnv: () => void;
 let client: S3Client;
-const saved = { ...process.env };
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'gcr-s3-store-'));
-  server = new S3rver({ address: '127.0.0.1', port: 0, directory: dir, silent: true });
-  const { port } = (await server.run()) as AddressInfo;
-  // What the local platform gives every function: the endpoint and s3rver's credentials.
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${port}`,
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    AWS_REGION: 'us-east-1',
-  });
-  client = submissionS3Client();
-  await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  s3rver = await startS3rver([BUCKET]);
+  restoreEnv = useS3rverAsAws(s3rver.endpoint);
+  client = createS3Client();
 });
 
 afterAll(async () => {
   client?.destroy();
-  await server?.close();
-  rmSync(dir, { recursive: true, force: true });
-  process.env = saved;
+  await s3rver?.stop();
+  restoreEnv?.();
 });
 
 describe('S3 object store of the submission service', () => {

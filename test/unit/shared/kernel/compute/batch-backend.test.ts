@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/client-batch';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { SubmitJobRequest } from '#shared/kernel/compute/backend.js';
+import { MalformedEventError } from '#shared/kernel/errors.js';
 import {
   BatchResponseError,
   createBatchBackend,
@@ -501,7 +502,7 @@ describe('jobDescriptionFromBatchEvent', () => {
     });
   });
 
-  it('rejects what is not the detail of a Batch job event', () => {
+  it('rejects what is not the detail of a Batch job event as a MalformedEventError naming the field', () => {
     const good = fixture('batch_job_state_change_RUNNABLE_2018.json').detail;
     const notBatch: unknown[] = [
       undefined,
@@ -517,6 +518,11 @@ describe('jobDescriptionFromBatchEvent', () => {
       { ...good, attempts: 'none' },
       { ...good, createdAt: '2017-10-23' },
     ];
-    for (const detail of notBatch) expect(jobDescriptionFromBatchEvent(detail)).toBeUndefined();
+    for (const detail of notBatch) {
+      expect(() => jobDescriptionFromBatchEvent(detail)).toThrow(MalformedEventError);
+    }
+    expect(() => jobDescriptionFromBatchEvent({ ...good, status: 'CANCELLED' })).toThrow(
+      expect.objectContaining({ issues: [expect.objectContaining({ field: 'detail.status' })] }),
+    );
   });
 });

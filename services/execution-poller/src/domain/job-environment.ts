@@ -1,0 +1,26 @@
+import { outputsPrefix, statusKey } from '#shared/kernel/storage/bucket-layout.js';
+import { storedSpec } from '#shared/science/spec/validate-spec.js';
+import type { JobEnvironment, Simulation } from '#schemas/generated/types.js';
+
+export interface JobEnvironmentSettings {
+  resultsBucket: string;
+  /** Wall time of the local demo workload (seconds), for `local` jobs. */
+  demoWallSeconds: number;
+}
+
+/**
+ * The environment a new job starts with (schemas/job/job-environment.schema.json):
+ * its simulation, its stored spec, and where its outputs and status file go.
+ */
+export function jobEnvironment(
+  simulation: Simulation,
+  settings: JobEnvironmentSettings,
+): JobEnvironment & Record<string, string> {
+  return {
+    GCR_SIMULATION_ID: simulation.id,
+    GCR_SPEC: JSON.stringify(storedSpec(simulation)),
+    GCR_OUTPUT_S3_URI: `s3://${settings.resultsBucket}/${outputsPrefix(simulation.id)}`,
+    GCR_STATUS_S3_URI: `s3://${settings.resultsBucket}/${statusKey(simulation.id)}`,
+    ...(simulation.backend === 'local' ? { GCR_DEMO_WALL_SECONDS: String(settings.demoWallSeconds) } : {}),
+  };
+}

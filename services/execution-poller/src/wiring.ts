@@ -1,0 +1,57 @@
+/**
+ * The poller's ports, built at first use and then shared by the bundle. On the
+ * local platform the Batch client's endpoint (AWS_ENDPOINT_URL_BATCH) is the
+ * local Batch emulator, so the same adapter runs jobs as child processes there.
+ */
+import {
+  batchClient,
+  dynamoDocumentClient,
+  eventBridgeClient,
+  s3Client,
+} from '#shared/kernel/aws/clients.js';
+import type { ComputeBackend } from '#shared/kernel/compute/backend.js';
+import {
+  createBatchBackend,
+  isThrottling,
+  isTransientBatchError,
+} from '#shared/kernel/compute/batch-backend.js';
+import { createEventBridgePublisher } from '#shared/kernel/events/publisher.js';
+import { createTokenBucket } from '#shared/kernel/rate-limit/token-bucket.js';
+import { createDynamoSimulationRepository } from '#shared/kernel/repository/simulations.js';
+import { s3ProgressReader } from './adapters/s3-progress.js';
+import { config } from './config.js';
+import { jobEnvironment } from './domain/job-environment.js';
+import type { PollerPorts } from './domain/ports.js';
+
+function createPollerPorts(): PollerPorts {
+  const batch = createBatchBackend(batchClient(), {
+    jobQueues: config.jobQueues,
+    jobDefinitions: config.jobDefinitions,
+    multiNode: config.multiNode,
+  });
+  const backends: Record<string, ComputeBackend | undefined> = {
+    'aws-batch': batch,
+    local: config.localBackendEnabled ? batch : undefined,
+  };
+  return {
+    repository: createDynamoSimulationRepository(dynamoDocumentClient(), config),
+    publisher: createEventBridgePublisher({ client: eventBridgeClient(), eventBusName: config.eventBusName }),
+    backendFor: (name) => backends[name],
+    rateLimiter: createTokenBucket({
+      client: dynamoDocumentClient(),
+      tableName: config.tableName,
+      name: 'batch-api',
+      ratePerSecond: config.batchRatePerSecond,
+      capacity: config.batchRatePerSecond,
+    }),
+    progress: s3ProgressReader(s3Client(), config.resultsBucket),
+    jobEnvironment: (simulation) => jobEnvironment(simulation, config),
+    isRetryable: (err) => isThrottling(err) || isTransientBatchError(err),
+    now: Date.now,
+  };
+}
+
+let ports: PollerPorts | undefined;
+export function pollerPorts(): PollerPorts {
+  return (ports ??= createPollerPorts());
+}

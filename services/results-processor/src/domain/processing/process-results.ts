@@ -1,0 +1,214 @@
+/**
+ * One message of the results queue: decide whether the trigger still has work
+ * (see triggers.ts), mark the simulation's results PROCESSING, produce the
+ * manifest, metrics and previews, record READY (or FAILED with the reason)
+ * and announce it. The simulation's own status is never changed.
+ */
+import { simulationResultsFailed, simulationResultsReady } from '#shared/kernel/events/catalog.js';
+import type { OutgoingEvent } from '#shared/kernel/events/publisher.js';
+import { StaleVersionError } from '#shared/kernel/errors.js';
+import { simulationKey, simulationPrefix, SimulationPaths } from '#shared/kernel/storage/bucket-layout.js';
+import type {
+  ResultsManifest,
+  ResultsMetrics,
+  Simulation,
+  SimulationResultsStatus,
+} from '#schemas/generated/types.js';
+import { summarizeMetrics, mainCollection, type MetricsSummary } from './metrics-summary.js';
+import type { ResultsPorts } from './ports.js';
+import { produceResults, type ProducedResults } from './produce-results.js';
+import { decide, triggerOf, type ResultsEvent, type Trigger } from './triggers.js';
+
+/** Missing outputs named in the Ready event (the manifest lists them all). */
+export const EVENT_MISSING_LIMIT = 100;
+const WRITE_ATTEMPTS = 5;
+
+export type Outcome = 'ready' | 'failed' | 'announced' | 'skipped' | 'superseded';
+
+export interface Delivery {
+  /** The queue will not deliver this message again: a retryable error is recorded as FAILED. */
+  lastAttempt: boolean;
+}
+
+export async function processResultsEvent(
+  ports: ResultsPorts,
+  event: ResultsEvent,
+  delivery: Delivery = { lastAttempt: false },
+): Promise<Outcome> {
+  const trigger = triggerOf(event);
+  if (!trigger) return 'skipped';
+  for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
+    const simulation = await ports.repository.get(trigger.simulationId);
+    const decision = decide(simulation, trigger);
+    if (decision.action === 'skip') {
+      ports.log?.('nothing to do', {
+        simulationId: trigger.simulationId,
+        trigger: trigger.id,
+        why: decision.why,
+      });
+      return 'skipped';
+    }
+    if (decision.action === 'announce') {
+      await announce(ports, simulation!, await storedEvent(ports, simulation!));
+      return 'announced';
+    }
+    let processing: Simulation;
+    try {
+      processing = await ports.repository.update({
+        id: simulation!.id,
+        expectedVersion: simulation!.version,
+        status: 'SUCCEEDED',
+        at: ports.now(),
+        set: {
+          results: {
+            status: 'PROCESSING',
+            updatedAt: ports.now().toISOString(),
+            trigger: trigger.id,
+            ...(trigger.requestedBy ? { requestedBy: trigger.requestedBy } : {}),
+          } satisfies SimulationResultsStatus,
+        },
+      });
+    } catch (err) {
+      if (err instanceof StaleVersionError) continue;
+      throw err;
+    }
+    return run(ports, processing, trigger, delivery);
+  }
+  throw new Error(`simulation ${trigger.simulationId} kept changing; could not mark its results PROCESSING`);
+}
+
+async function run(
+  ports: ResultsPorts,
+  simulation: Simulation,
+  trigger: Trigger,
+  delivery: Delivery,
+): Promise<Outcome> {
+  let produced: ProducedResults;
+  try {
+    produced = await produceResults(ports, simulation, trigger);
+  } catch (err) {
+    if (ports.isTransient(err) && !delivery.lastAttempt) throw err;
+    const reason = err instanceof Error ? err.message : String(err);
+    ports.log?.('results processing failed', { simulationId: simulation.id, reason });
+    const failed = await record(ports, simulation.id, trigger.id, (current) => ({
+      status: 'FAILED',
+      updatedAt: ports.now().toISOString(),
+      trigger: trigger.id,
+      ...(current.requestedBy ? { requestedBy: current.requestedBy } : {}),
+      reason,
+    }));
+    if (!failed) return 'superseded';
+    await announce(ports, failed, failedEvent(failed, reason));
+    return 'failed';
+  }
+  const ready = await record(ports, simulation.id, trigger.id, (current) =>
+    readyStatus(current, trigger.id, produced, ports.now()),
+  );
+  if (!ready) return 'superseded';
+  await announce(ports, ready, readyEvent(ready, produced.manifest, produced.summary, produced.previews));
+  return 'ready';
+}
+
+function readyStatus(
+  current: SimulationResultsStatus,
+  triggerId: string,
+  produced: ProducedResults,
+  now: Date,
+): SimulationResultsStatus {
+  const { manifest } = produced;
+  return {
+    status: 'READY',
+    updatedAt: now.toISOString(),
+    trigger: triggerId,
+    ...(current.requestedBy ? { requestedBy: current.requestedBy } : {}),
+    manifestKey: SimulationPaths.manifest,
+    metricsKey: SimulationPaths.metrics,
+    fileCount: manifest.fileCount,
+    totalBytes: manifest.totalBytes,
+    missingOutputs: manifest.missing.length,
+    complete: manifest.complete,
+    previews: produced.previews,
+  };
+}
+
+/**
+ * Writes the results status while this trigger still owns it; undefined when
+ * a later request took over (that one records and announces its own outcome).
+ */
+async function record(
+  ports: ResultsPorts,
+  id: string,
+  triggerId: string,
+  next: (current: SimulationResultsStatus) => SimulationResultsStatus,
+): Promise<Simulation | undefined> {
+  for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
+    const simulation = await ports.repository.get(id);
+    const current = simulation?.results;
+    if (!simulation || !current || current.trigger !== triggerId) return undefined;
+    try {
+      return await ports.repository.update({
+        id,
+        expectedVersion: simulation.version,
+        status: 'SUCCEEDED',
+        at: ports.now(),
+        set: { results: next(current) },
+      });
+    } catch (err) {
+      if (!(err instanceof StaleVersionError)) throw err;
+    }
+  }
+  throw new Error(`simulation ${id} kept changing; could not record its results`);
+}
+
+/** Publishes the outcome's event, then notes on the simulation that it was published. */
+async function announce(ports: ResultsPorts, simulation: Simulation, event: OutgoingEvent): Promise<void> {
+  const triggerId = simulation.results!.trigger!;
+  await ports.publisher.publish([event]);
+  await record(ports, simulation.id, triggerId, (current) => ({
+    ...current,
+    announcedAt: ports.now().toISOString(),
+  }));
+}
+
+function failedEvent(simulation: Simulation, reason: string): OutgoingEvent {
+  return simulationResultsFailed({ simulationId: simulation.id, owner: simulation.owner, reason });
+}
+
+function readyEvent(
+  simulation: Simulation,
+  manifest: ResultsManifest,
+  summary: MetricsSummary,
+  previews: number,
+): OutgoingEvent {
+  return simulationResultsReady({
+    simulationId: simulation.id,
+    owner: simulation.owner,
+    manifestKey: simulationKey(simulation.id, SimulationPaths.manifest),
+    metricsKey: simulationKey(simulation.id, SimulationPaths.metrics),
+    fileCount: manifest.fileCount,
+    totalBytes: manifest.totalBytes,
+    complete: manifest.complete,
+    missingOutputCount: manifest.missing.length,
+    missingOutputs: manifest.missing.slice(0, EVENT_MISSING_LIMIT).map((m) => m.expectedKey),
+    metricsSummary: summary,
+    previews,
+  });
+}
+
+/** The outcome's event rebuilt from what is stored (the publish after a crash). */
+async function storedEvent(ports: ResultsPorts, simulation: Simulation): Promise<OutgoingEvent> {
+  const results = simulation.results!;
+  if (results.status === 'FAILED') return failedEvent(simulation, results.reason ?? 'unknown');
+  const base = simulationPrefix(simulation.id);
+  const manifestText = await ports.store.readText(`${base}${SimulationPaths.manifest}`);
+  const metricsText = await ports.store.readText(`${base}${SimulationPaths.metrics}`);
+  if (manifestText === undefined || metricsText === undefined) {
+    throw new Error(`simulation ${simulation.id} is READY but its manifest or metrics are not stored`);
+  }
+  const manifest = JSON.parse(manifestText) as ResultsManifest;
+  const metrics = JSON.parse(metricsText) as ResultsMetrics;
+  const main = mainCollection(manifest.files);
+  const mainKeys = new Set(manifest.files.filter((f) => f.collection === main).map((f) => f.key));
+  const summary = summarizeMetrics(metrics.files.filter((f) => mainKeys.has(f.key)).map((f) => f.metrics));
+  return readyEvent(simulation, manifest, summary, results.previews ?? 0);
+}

@@ -1,0 +1,83 @@
+/**
+ * The results processor's clients and ports, each built at its first use and
+ * then shared by the bundle. Factories, not constants: a handler's bundle
+ * carries only what its factories reach. The adapters over the science code
+ * (NetCDF, h5wasm, the PNG renderer) are imported dynamically, inside the
+ * factories that need them: a static import would keep their modules' load-time
+ * code (pngjs's CommonJS init, colour tables) in every function's bundle, used or not.
+ */
+import { dynamoDocumentClient, eventBridgeClient, s3Client } from '#shared/kernel/aws/clients.js';
+import { createEventBridgePublisher, type EventPublisher } from '#shared/kernel/events/publisher.js';
+import { logger } from '#shared/kernel/powertools.js';
+import {
+  createDynamoSimulationRepository,
+  type SimulationRepository,
+} from '#shared/kernel/repository/simulations.js';
+import { createS3ResultsBucket } from './adapters/s3-results-bucket.js';
+import { config } from './config.js';
+import type { ComparePorts } from './domain/api/compare.js';
+import type { ResultsApiPorts } from './domain/api/ports.js';
+import type { RequestResultsPorts } from './domain/api/request-results.js';
+import type { ResultsPorts } from './domain/processing/ports.js';
+import { isTransientError } from './domain/processing/transient.js';
+
+let simulations: SimulationRepository | undefined;
+function repository(): SimulationRepository {
+  return (simulations ??= createDynamoSimulationRepository(dynamoDocumentClient(), config));
+}
+
+let events: EventPublisher | undefined;
+function publisher(): EventPublisher {
+  return (events ??= createEventBridgePublisher({
+    client: eventBridgeClient(),
+    eventBusName: config.eventBusName,
+  }));
+}
+
+let bucket: ReturnType<typeof createS3ResultsBucket> | undefined;
+function resultsBucket(): ReturnType<typeof createS3ResultsBucket> {
+  return (bucket ??= createS3ResultsBucket(s3Client(), config.resultsBucket));
+}
+
+// ---------------------------------------------------------------- processing
+
+let processing: ResultsPorts | undefined;
+/** The pipeline behind processResults. */
+export async function processingPorts(): Promise<ResultsPorts> {
+  const { derivedProducts } = await import('./adapters/processing/derived-products.js');
+  return (processing ??= {
+    repository: repository(),
+    store: resultsBucket(),
+    publisher: publisher(),
+    now: () => new Date(),
+    tmpDir: config.tmpDir,
+    previewSpeciesCount: config.previewSpeciesCount,
+    products: derivedProducts,
+    isTransient: isTransientError,
+    log: (message, data) => logger.info(message, data ?? {}),
+  });
+}
+
+// ----------------------------------------------------------------------- API
+
+let api: ResultsApiPorts | undefined;
+/** GET /simulations/{id}/results and .../files/{key+}. */
+export function resultsApiPorts(): ResultsApiPorts {
+  return (api ??= { repository: repository(), store: resultsBucket(), now: () => new Date() });
+}
+
+/** POST /simulations/{id}/compare/{otherId}: a renderer per call, since it caches one comparison's files. */
+export async function comparePorts(): Promise<ComparePorts> {
+  const { createDifferenceMapRenderer } = await import('./adapters/api/difference-maps.js');
+  return {
+    ...resultsApiPorts(),
+    renderer: createDifferenceMapRenderer(),
+    mapCount: config.previewSpeciesCount,
+  };
+}
+
+let request: RequestResultsPorts | undefined;
+/** POST /simulations/{id}/results. */
+export function requestResultsPorts(): RequestResultsPorts {
+  return (request ??= { repository: repository(), publisher: publisher(), now: () => new Date() });
+}

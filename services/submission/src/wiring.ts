@@ -1,0 +1,45 @@
+/**
+ * The submission service's clients and ports, each built at its first use and
+ * then shared by the bundle. Factories, not constants, so that a handler's
+ * bundle carries only what it calls (no S3 in GET /simulations, no CloudWatch
+ * Logs in POST /simulations).
+ */
+import {
+  cloudWatchLogsClient,
+  dynamoDocumentClient,
+  eventBridgeClient,
+  s3Client,
+} from '#shared/kernel/aws/clients.js';
+import { createEventBridgePublisher, type EventPublisher } from '#shared/kernel/events/publisher.js';
+import { createCloudWatchLogReader, type LogReader } from '#shared/kernel/logs/log-reader.js';
+import {
+  createDynamoSimulationRepository,
+  type SimulationRepository,
+} from '#shared/kernel/repository/simulations.js';
+import { createS3ObjectStore } from './adapters/s3-object-store.js';
+import { config } from './config.js';
+import type { ObjectStore } from './domain/ports.js';
+
+let simulations: SimulationRepository | undefined;
+export function repository(): SimulationRepository {
+  return (simulations ??= createDynamoSimulationRepository(dynamoDocumentClient(), config));
+}
+
+let events: EventPublisher | undefined;
+export function publisher(): EventPublisher {
+  return (events ??= createEventBridgePublisher({
+    client: eventBridgeClient(),
+    eventBusName: config.eventBusName,
+  }));
+}
+
+let runDirectories: ObjectStore | undefined;
+/** The results bucket, where run directories are stored. */
+export function runDirectoryStore(): ObjectStore {
+  return (runDirectories ??= createS3ObjectStore(s3Client(), config.resultsBucket));
+}
+
+let jobLogs: LogReader | undefined;
+export function logReader(): LogReader {
+  return (jobLogs ??= createCloudWatchLogReader(cloudWatchLogsClient()));
+}
