@@ -76,10 +76,44 @@ function exists(named: string): boolean {
   return true;
 }
 
+/**
+ * The folders of the layout tree in ARCHITECTURE.md (the first code block after
+ * "## Layout"): two spaces of indent per level, a line's first words up to two
+ * spaces are its names ("gcclassic/, gchp/" names two).
+ */
+function layoutTreePaths(markdown: string): string[] {
+  const section = markdown.slice(markdown.indexOf('## Layout'));
+  const block = /```\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+  const parents: string[] = [];
+  const out: string[] = [];
+  for (const line of block.split('\n')) {
+    if (line.trim() === '') continue;
+    const depth = (line.length - line.trimStart().length) / 2;
+    const names = line
+      .trim()
+      .split(/\s{2,}/)[0]!
+      .split(/,\s*/)
+      .filter(Boolean);
+    parents.length = depth;
+    for (const name of names) out.push([...parents, name].join(''));
+    parents[depth] = names[0]!;
+  }
+  return out;
+}
+
 describe('paths the docs name', () => {
   it.each(DOCS)('%s names only paths that exist', (doc) => {
     const missing = namedPaths(readFileSync(path.join(repoRoot, doc), 'utf8')).filter((p) => !exists(p));
     expect(missing).toEqual([]);
+  });
+
+  it('ARCHITECTURE.md has a layout tree of the repository, and every path in it exists', () => {
+    const tree = layoutTreePaths(readFileSync(path.join(repoRoot, 'docs/ARCHITECTURE.md'), 'utf8'));
+    expect(tree.length).toBeGreaterThan(40);
+    expect(tree).toEqual(
+      expect.arrayContaining(['services/submission/', 'shared/science/rundir/', 'cli/commands/']),
+    );
+    expect(tree.filter((p) => !existsSync(path.join(repoRoot, p)))).toEqual([]);
   });
 
   it('finds the paths in backticks and ignores words that are not repository paths', () => {
