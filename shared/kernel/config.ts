@@ -33,6 +33,14 @@ export class EnvReader {
     return value;
   }
 
+  /** The simulations table every service reads: its name and the StatusIndex's shard count. */
+  simulationsTable(): { tableName: string; statusIndexShards: number } {
+    return {
+      tableName: this.string('SIMULATIONS_TABLE'),
+      statusIndexShards: this.int('STATUS_INDEX_SHARDS', 16, { min: 1, max: 256 }),
+    };
+  }
+
   /** Throws one ConfigError naming every problem found so far. */
   done(): void {
     if (this.problems.length > 0) {

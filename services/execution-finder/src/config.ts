@@ -4,9 +4,8 @@ const env = new EnvReader();
 
 /** Read once at module load. */
 export const config = {
-  tableName: env.string('SIMULATIONS_TABLE'),
+  ...env.simulationsTable(),
   eventBusName: env.string('EVENT_BUS_NAME'),
-  statusIndexShards: env.int('STATUS_INDEX_SHARDS', 16, { min: 1, max: 256 }),
   maxSimulationsPerRun: env.int('FINDER_MAX_SIMULATIONS_PER_RUN', 20_000, { min: 1, max: 1_000_000 }),
   queryConcurrency: env.int('FINDER_QUERY_CONCURRENCY', 16, { min: 1, max: 256 }),
 };

@@ -4,10 +4,9 @@ const env = new EnvReader();
 
 /** Read once at module load; a missing variable fails the cold start, not a message. */
 export const config = {
-  tableName: env.string('SIMULATIONS_TABLE'),
+  ...env.simulationsTable(),
   eventBusName: env.string('EVENT_BUS_NAME'),
   resultsBucket: env.string('RESULTS_BUCKET'),
-  statusIndexShards: env.int('STATUS_INDEX_SHARDS', 16, { min: 1, max: 256 }),
   jobQueues: {
     arm64: { spot: env.string('JOB_QUEUE_ARM64_SPOT'), 'on-demand': env.string('JOB_QUEUE_ARM64_ON_DEMAND') },
     x86_64: {

@@ -5,10 +5,9 @@ const env = new EnvReader();
 
 /** Read once at module load; a missing variable fails the cold start, not a message or a request. */
 export const config = {
-  tableName: env.string('SIMULATIONS_TABLE'),
+  ...env.simulationsTable(),
   eventBusName: env.string('EVENT_BUS_NAME'),
   resultsBucket: env.string('RESULTS_BUCKET'),
-  statusIndexShards: env.int('STATUS_INDEX_SHARDS', 16, { min: 1, max: 256 }),
   /**
    * Maps drawn per run when a request does not name species (the first N of the
    * main collection), and difference maps per comparison.

@@ -4,11 +4,10 @@ const env = new EnvReader();
 
 /** Read once at module load; a missing variable fails the cold start, not a request. */
 export const config = {
-  tableName: env.string('SIMULATIONS_TABLE'),
+  ...env.simulationsTable(),
   eventBusName: env.string('EVENT_BUS_NAME'),
   /** Where each simulation's run directory is stored at submission (`simulations/<id>/rundir/`). */
   resultsBucket: env.string('RESULTS_BUCKET'),
-  statusIndexShards: env.int('STATUS_INDEX_SHARDS', 16, { min: 1, max: 256 }),
   maxActivePerOwner: env.int('MAX_ACTIVE_SIMULATIONS_PER_OWNER', 20, { min: 1, max: 10_000 }),
   stage: env.string('STAGE', 'dev'),
   localBackendEnabled: env.string('LOCAL_BACKEND_ENABLED', 'false') === 'true',
