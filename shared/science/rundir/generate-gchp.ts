@@ -15,6 +15,8 @@ import {
   fillTemplate,
   parseSettings,
   selectCollections,
+  SPECIES_DATABASE,
+  speciesDatabase,
   TEMPLATES,
   type GenerateOptions,
   type GeneratedRunDirectory,
@@ -187,6 +189,8 @@ export function generateGchpRunDirectory(
     'HISTORY.rc': fillTemplate(history, vars, 'HISTORY.rc'),
     // MAPL reads the start of the run from cap_restart (createRunDir.sh writes it).
     cap_restart: `${startDate} ${startTime}\n`,
+    // GCHP, too, stops at once without it (GCHP's createRunDir.sh copies it in).
+    [SPECIES_DATABASE]: speciesDatabase(spec.simulation.extraOption),
   };
 
   const cores = spec.compute.cores ?? 0;

@@ -41,6 +41,8 @@ import {
   envsubst,
   parseSettings,
   readTemplate,
+  SPECIES_DATABASE,
+  speciesDatabase,
   selectCollections,
   unfilledPlaceholders,
   type GenerateOptions,
@@ -319,17 +321,6 @@ const INERT_UNFILLED: Record<string, Record<string, string>> = {
       'in three POPs emission diagnostics; HEMCO skips a diagnostic whose species is not defined',
   },
 };
-
-/** GEOS-Chem stops at once without ./species_database.yml. */
-const SPECIES_DATABASE = 'species_database.yml';
-
-function speciesDatabase(extraOption: string): string {
-  const stock = readTemplate(`shared/${SPECIES_DATABASE}`);
-  // createRunDir.sh appends the TOMAS or APM species to the stock database (`cat >>`).
-  if (/TOMAS/.test(extraOption)) return stock + readTemplate('shared/species_database_tomas.yml');
-  if (/APM/.test(extraOption)) return stock + readTemplate('shared/species_database_apm.yml');
-  return stock;
-}
 
 /** Directories createRunDir.sh makes that GEOS-Chem writes into: HISTORY.rc's output and the restarts. */
 const RUNDIR_DIRECTORIES = ['OutputDir', 'Restarts'] as const;

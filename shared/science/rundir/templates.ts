@@ -128,3 +128,14 @@ export function activeCollections(history: string): string[] {
   }
   return names;
 }
+
+/** GEOS-Chem stops at once without ./species_database.yml. */
+export const SPECIES_DATABASE = 'species_database.yml';
+
+export function speciesDatabase(extraOption: string): string {
+  const stock = readTemplate(`shared/${SPECIES_DATABASE}`);
+  // createRunDir.sh appends the TOMAS or APM species to the stock database (`cat >>`).
+  if (/TOMAS/.test(extraOption)) return stock + readTemplate('shared/species_database_tomas.yml');
+  if (/APM/.test(extraOption)) return stock + readTemplate('shared/species_database_apm.yml');
+  return stock;
+}

@@ -125,7 +125,14 @@ describe('generateRunDirectory for GCHP', () => {
 
   it('states which GCHP files are not generated, and the MPI layout setCommonRunSettings.sh needs', () => {
     const dir = generateRunDirectory(resolve((s) => (s.compute = { cores: 96, nodes: 3 })));
-    expect(Object.keys(dir.files).sort()).toEqual(['HISTORY.rc', 'cap_restart', 'geoschem_config.yml']);
+    expect(Object.keys(dir.files).sort()).toEqual([
+      'HISTORY.rc',
+      'cap_restart',
+      'geoschem_config.yml',
+      'species_database.yml',
+    ]);
+    // GCHP stops without the species database too; it is GEOS-Chem's stock one.
+    expect(dir.files['species_database.yml']).toMatch(/^\s*O3:$/m);
     const text = dir.assumptions.join('\n');
     for (const file of GCHP_FILES_NOT_GENERATED) expect(text).toContain(file);
     expect(text).toContain('CS_RES=48, TOTAL_CORES=96, NUM_NODES=3, NUM_CORES_PER_NODE=32');
