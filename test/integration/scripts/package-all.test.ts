@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RETRYABLE_EXIT_CODES } from '#shared/kernel/compute/exit-codes.js';
+import { FINDER_RUN_ID } from '#shared/kernel/repository/simulations.js';
 
 /**
  * Reads the CloudFormation that `osls package` produces for the infrastructure
@@ -191,6 +192,49 @@ function keySchema(template: Template, index: Gsi): string[] {
     (k) => `${k.KeyType} ${k.AttributeName} ${attributeType(template, k.AttributeName)}`,
   );
 }
+
+/**
+ * A value as the ARN (or other string) it builds, with intrinsics shown as
+ * placeholders: `{Ref AWS.Partition}`, `{Import gcr-ci-X}`, `{GetAtt Q.Arn}`.
+ */
+function rendered(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map(rendered).join(',');
+  if (!isDict(value)) return String(value);
+  // Pseudo parameters lose their `::`, so that an ARN still splits on `:`.
+  if ('Ref' in value) return `{Ref ${String(value['Ref']).replace('::', '.')}}`;
+  if ('Fn::ImportValue' in value) return `{Import ${rendered(value['Fn::ImportValue'])}}`;
+  if ('Fn::GetAtt' in value) return `{GetAtt ${asArray(value['Fn::GetAtt'] as unknown[]).join('.')}}`;
+  if ('Fn::Join' in value) {
+    const [separator, parts] = value['Fn::Join'] as [string, unknown[]];
+    return parts.map(rendered).join(separator);
+  }
+  return JSON.stringify(value);
+}
+
+/** What is wrong with one Allow statement's resources: partition, account, stage, wildcards. */
+function resourceProblems(statement: Statement): string[] {
+  const problems: string[] = [];
+  const actions = asArray(statement.Action);
+  for (const resource of asArray(statement.Resource as unknown[]).map(rendered)) {
+    if (resource === '*') {
+      // Only actions that support no resource-level permission may name every resource.
+      const scoped = actions.filter((a) => !ACTIONS_WITHOUT_RESOURCE_TYPES.has(a));
+      if (scoped.length > 0) problems.push(`${scoped.join(', ')} on *`);
+      continue;
+    }
+    if (!resource.startsWith('arn:')) continue;
+    const [, partition, , region, account] = resource.split(':');
+    if (partition !== '{Ref AWS.Partition}') problems.push(`hard-coded partition in ${resource}`);
+    if (region === '*' || account === '*') problems.push(`any region or account in ${resource}`);
+    // A stage's own resources are named gcr-<stage>-<name>: never a pattern over the stage.
+    if (new RegExp(`gcr-${STAGE}-?\\*`).test(resource)) problems.push(`stage pattern in ${resource}`);
+  }
+  return problems;
+}
+
+/** Actions the services call that support no resource-level permissions (Service Authorization Reference). */
+const ACTIONS_WITHOUT_RESOURCE_TYPES = new Set(['batch:DescribeJobs', 'batch:ListJobs']);
 
 // -------------------------------------------------------------------- tests
 
@@ -743,6 +787,118 @@ describe('execution services (packaged services/execution-*/serverless.yml)', ()
 });
 
 describe('IAM across the packaged templates', () => {
+  const packaged = () => [
+    ['root', root] as const,
+    ...serviceDirs.map((dir) => [path.basename(dir), loadTemplate(dir)] as const),
+  ];
+
+  it('has no hard-coded partition, no account or region *, no stage pattern, and * only where the action allows nothing else', () => {
+    const offending: string[] = [];
+    for (const [name, template] of packaged()) {
+      for (const { where, statement } of iamStatements(template)) {
+        if (statement.Effect !== 'Allow') continue;
+        for (const problem of resourceProblems(statement)) offending.push(`${name}:${where}: ${problem}`);
+      }
+    }
+    expect(offending).toEqual([]);
+  });
+
+  it('lets the poller terminate only jobs tagged with its stage, and tag only new jobs with it', () => {
+    const poller = loadTemplate(path.join(repoRoot, 'services', 'execution-poller'));
+    const statements = iamStatements(poller).filter(({ statement }) => statement.Effect === 'Allow');
+    const granting = (action: string) =>
+      statements
+        .filter(({ statement }) => asArray(statement.Action).includes(action))
+        .map((s) => s.statement);
+    const jobs = '{Ref AWS.Region}:{Ref AWS.AccountId}:job/*';
+    for (const [action, key] of [
+      ['batch:TerminateJob', 'aws:ResourceTag/gcr:stage'],
+      ['batch:TagResource', 'aws:RequestTag/gcr:stage'],
+    ] as const) {
+      const [statement, ...more] = granting(action);
+      expect(more).toEqual([]);
+      expect(asArray(statement!.Resource as unknown[]).map(rendered)).toEqual([
+        `arn:{Ref AWS.Partition}:batch:${jobs}`,
+      ]);
+      expect(statement!.Condition).toEqual({ StringEquals: { [key]: STAGE } });
+    }
+    const submit = granting('batch:SubmitJob').flatMap((st) =>
+      asArray(st.Resource as unknown[]).map(rendered),
+    );
+    expect(submit).toHaveLength(6 + 8);
+    for (const resource of submit)
+      expect(resource).toMatch(/job-queue\/\{Import gcr-ci-JobQueue|\{Import gcr-ci-JobDefinition/);
+  });
+
+  it('lets the finder read and write its run mark only, and query only the StatusIndex', () => {
+    const finder = loadTemplate(path.join(repoRoot, 'services', 'execution-finder'));
+    const statements = iamStatements(finder).filter(
+      ({ statement }) =>
+        statement.Effect === 'Allow' && asArray(statement.Action).some((a) => a.startsWith('dynamodb:')),
+    );
+    const byActions = Object.fromEntries(
+      statements.map(({ statement }) => [asArray(statement.Action).sort().join(' '), statement]),
+    );
+    expect(Object.keys(byActions).sort()).toEqual(['dynamodb:GetItem dynamodb:UpdateItem', 'dynamodb:Query']);
+    expect(byActions['dynamodb:GetItem dynamodb:UpdateItem']!.Condition).toEqual({
+      'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [FINDER_RUN_ID] },
+    });
+    expect(rendered(byActions['dynamodb:Query']!.Resource)).toContain('/index/StatusIndex');
+  });
+
+  it('conditions every queue policy that lets EventBridge send on the ARNs of exactly the rules that target the queue', () => {
+    const problems: string[] = [];
+    let checked = 0;
+    for (const [name, template] of packaged()) {
+      for (const [id, policy] of resourcesOfType(template, 'AWS::SQS::QueuePolicy')) {
+        const p = policy.Properties ?? {};
+        const queues = asArray(p['Queues'] as unknown[]).map((q) =>
+          isDict(q) ? String(q['Ref']) : String(q),
+        );
+        const targeting = resourcesOfType(template, 'AWS::Events::Rule')
+          .filter(([, rule]) =>
+            asArray(rule.Properties?.['Targets'] as Dict[]).some((t) =>
+              queues.some((q) => rendered(t['Arn']) === `{GetAtt ${q}.Arn}`),
+            ),
+          )
+          .map(([ruleId]) => `{GetAtt ${ruleId}.Arn}`)
+          .sort();
+        for (const statement of asArray((p['PolicyDocument'] as Dict)['Statement'] as (Statement & Dict)[])) {
+          const principal = JSON.stringify(statement['Principal'] ?? '');
+          if (statement.Effect !== 'Allow' || !principal.includes('events.amazonaws.com')) continue;
+          checked += 1;
+          const condition = (statement.Condition?.['ArnEquals'] ?? {}) as Dict;
+          const sources = asArray(condition['aws:SourceArn'] as unknown[])
+            .map(rendered)
+            .sort();
+          if (sources.length === 0)
+            problems.push(`${name}:${id} lets EventBridge send without aws:SourceArn`);
+          else if (JSON.stringify(sources) !== JSON.stringify(targeting))
+            problems.push(`${name}:${id} allows ${sources.join(' ')}; its rules are ${targeting.join(' ')}`);
+        }
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(2);
+    expect(problems).toEqual([]);
+  });
+
+  it("matches only this stage's job queues (exact ARNs) in the Batch job state rule", () => {
+    const poller = loadTemplate(path.join(repoRoot, 'services', 'execution-poller'));
+    const pattern = props(poller, 'BatchJobStateRule')['EventPattern'] as { detail: Dict };
+    expect(pattern.detail['jobName']).toEqual([{ prefix: 'gcr-sim_' }]);
+    const queues = asArray(pattern.detail['jobQueue'] as unknown[])
+      .map(rendered)
+      .sort();
+    expect(queues).toEqual(
+      ['Arm64Spot', 'Arm64OnDemand', 'X8664Spot', 'X8664OnDemand', 'Arm64Multinode', 'X8664Multinode']
+        .map(
+          (queue) =>
+            `arn:{Ref AWS.Partition}:batch:{Ref AWS.Region}:{Ref AWS.AccountId}:job-queue/{Import gcr-${STAGE}-JobQueue${queue}}`,
+        )
+        .sort(),
+    );
+  });
+
   it('has no statement that allows the action * or <service>:*', () => {
     const offending: string[] = [];
     const services = serviceDirs.map((dir) => [path.basename(dir), loadTemplate(dir)] as const);
