@@ -1,9 +1,13 @@
 /**
- * npm run bench:poll — one finder + poller cycle over N active simulations
+ * npm run bench:poll — finder + poller cycles over N active simulations
  * (N = 100, 1,000, 10,000; BENCH_SIZES overrides), against dynalite and an
  * in-process Batch (scripts/bench/simulated-batch.ts). Per cycle: wall time,
- * DescribeJobs calls (must be ceil(N/100)), table writes, events published;
- * cycle 1 has 10% of the jobs finished since the last poll, cycle 2 nothing.
+ * DescribeJobs calls (must be ceil(due/100)), table writes, events published.
+ * The simulations have been RUNNING for 3 h, at steady state on their poll
+ * schedule (shared/kernel/repository/poll-schedule.ts: a tick every 15 min):
+ * cycle 1 is at a tick with 10% of the jobs finished since the last poll,
+ * cycle 2 at the next tick with nothing changed (0 writes), cycle 3 a minute
+ * later, between ticks (nothing due).
  */
 import '#shared/kernel/quiet-sdk-warning.js';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
@@ -20,6 +24,7 @@ import {
   type SimulationRepository,
 } from '#shared/kernel/repository/simulations.js';
 import { createdKey, shardOf, statusShardKey } from '#shared/kernel/repository/keys.js';
+import { scheduleAt } from '#shared/kernel/repository/poll-schedule.js';
 import { validateSimulationSpec } from '#shared/science/spec/validate-spec.js';
 import { startLocalDynamo } from '#local/aws/standalone-dynamo.js';
 import { SimulatedBatch } from './simulated-batch.js';
@@ -45,26 +50,34 @@ interface Row {
   n: number;
   cycle: string;
   seconds: number;
+  /** Simulations the finder handed to the poller. */
+  due: number;
   describeCalls: number;
   expectedDescribe: number;
   writes: number;
   events: number;
 }
 
+/** Running for 3 h and 10 s at `now`: a tick of the 15-min band fell 10 s ago. */
+const RUNNING_FOR_MS = 3 * 3_600_000 + 10_000;
+
 async function seed(
   dynamo: Awaited<ReturnType<typeof startLocalDynamo>>,
   batch: SimulatedBatch,
   n: number,
   tag: string,
+  now: number,
 ) {
-  const now = Date.now();
   const jobIds: string[] = [];
+  const startedAt = now - RUNNING_FOR_MS;
+  // Where the poller left each schedule at its last poll (steady state).
+  const schedule = scheduleAt(startedAt, now);
   const items = Array.from({ length: n }, (_, i) => {
     const id = `sim_${tag}${String(i).padStart(26 - tag.length, '0')}`;
-    const startedAt = now - 600_000;
     const jobId = batch.seed(jobNameFor(id), 'RUNNING', startedAt);
     jobIds.push(jobId);
-    const createdAt = new Date(now - 3_600_000).toISOString();
+    const createdAt = new Date(startedAt - 120_000).toISOString();
+    const running = new Date(startedAt).toISOString();
     const shard = shardOf(id, SHARDS);
     return {
       id,
@@ -73,10 +86,13 @@ async function seed(
       status: 'RUNNING',
       version: 4,
       createdAt,
-      updatedAt: createdAt,
+      updatedAt: running,
       backend: 'local',
       spec,
-      history: [{ at: createdAt, from: null, to: 'PENDING', reason: 'submitted' }],
+      history: [
+        { at: createdAt, from: null, to: 'PENDING', reason: 'submitted' },
+        { at: running, from: 'PENDING', to: 'RUNNING', reason: 'the model is running' },
+      ],
       job: {
         jobId,
         jobName: jobNameFor(id),
@@ -89,7 +105,7 @@ async function seed(
       createdKey: createdKey(createdAt, id),
       shard,
       statusShard: statusShardKey('RUNNING', shard),
-      nextPollAt: now - 1000,
+      ...schedule,
       activeOwner: `owner-${i % 50}`,
     };
   });
@@ -116,6 +132,10 @@ function counting(repository: SimulationRepository, counter: { writes: number })
       counter.writes += 1;
       return repository.update(r);
     },
+    reschedulePoll: async (r) => {
+      counter.writes += 1;
+      return repository.reschedulePoll(r);
+    },
     create: async (s, o) => {
       counter.writes += 1;
       return repository.create(s, o);
@@ -127,13 +147,14 @@ async function cycle(
   ports: PollerPorts,
   finderRepository: SimulationRepository,
   published: OutgoingEvent[],
-): Promise<void> {
+  now: () => number,
+): Promise<number> {
   const pollEvents: OutgoingEvent[] = [];
-  await findDueSimulations(
+  const report = await findDueSimulations(
     {
       repository: finderRepository,
       publisher: { publish: async (e) => void pollEvents.push(...e) },
-      now: Date.now,
+      now,
     },
     { shards: SHARDS, maxSimulationsPerRun: 100_000, concurrency: 16 },
   );
@@ -150,6 +171,7 @@ async function cycle(
       }
     }),
   );
+  return report.due;
 }
 
 async function main(): Promise<void> {
@@ -159,7 +181,9 @@ async function main(): Promise<void> {
     try {
       const batch = new SimulatedBatch({ throttleShare: 0.02 });
       process.stderr.write(`seeding ${n} running simulations...\n`);
-      const jobIds = await seed(dynamo, batch, n, `b${n}`);
+      // The finder's and poller's clock: cycles happen at chosen points of the schedule.
+      const clock = { now: Date.now() };
+      const jobIds = await seed(dynamo, batch, n, `b${n}`, clock.now);
       const repository = createDynamoSimulationRepository(dynamo.documentClient, {
         tableName: dynamo.tableName,
         statusIndexShards: SHARDS,
@@ -179,30 +203,33 @@ async function main(): Promise<void> {
         }),
         jobEnvironment: () => ({}),
         isRetryable: (err) => (err as Error).name === 'TooManyRequestsException',
-        now: Date.now,
+        ownsJobQueue: () => true,
+        now: () => clock.now,
       };
 
       // Cycle 1: 10% of the jobs finished since the last poll.
       for (const jobId of jobIds.slice(0, Math.ceil(n / 10))) batch.advance(jobId, 'SUCCEEDED');
-      for (const [name, changed] of [
-        ['10% finished', true],
-        ['nothing changed', false],
+      for (const [name, advanceMs] of [
+        ['10% finished', 0],
+        ['nothing changed', 15 * 60_000],
+        ['between ticks', 60_000],
       ] as const) {
+        clock.now += advanceMs;
         const before = {
           describe: batch.calls.describeAnswered,
           writes: counter.writes,
           events: published.length,
         };
         const t0 = performance.now();
-        await cycle(ports, repository, published);
+        const due = await cycle(ports, repository, published, () => clock.now);
         const seconds = (performance.now() - t0) / 1000;
-        const active = changed ? n : n - Math.ceil(n / 10);
         rows.push({
           n,
           cycle: name,
           seconds,
+          due,
           describeCalls: batch.calls.describeAnswered - before.describe,
-          expectedDescribe: Math.ceil(active / 100),
+          expectedDescribe: Math.ceil(due / 100),
           writes: counter.writes - before.writes,
           events: published.length - before.events,
         });
@@ -215,11 +242,11 @@ async function main(): Promise<void> {
     '\nfinder + poller, one cycle (dynalite + in-process Batch; 2% of Batch calls throttled and retried)',
   );
   console.log(
-    `${'N'.padStart(6)}  ${'cycle'.padEnd(16)} ${'wall s'.padStart(7)} ${'DescribeJobs'.padStart(12)} ${'ceil(N/100)'.padStart(11)} ${'writes'.padStart(7)} ${'events'.padStart(7)}`,
+    `${'N'.padStart(6)}  ${'cycle'.padEnd(16)} ${'wall s'.padStart(7)} ${'due'.padStart(6)} ${'DescribeJobs'.padStart(12)} ${'ceil(due/100)'.padStart(13)} ${'writes'.padStart(7)} ${'events'.padStart(7)}`,
   );
   for (const r of rows) {
     console.log(
-      `${String(r.n).padStart(6)}  ${r.cycle.padEnd(16)} ${r.seconds.toFixed(2).padStart(7)} ${String(r.describeCalls).padStart(12)} ${String(r.expectedDescribe).padStart(11)} ${String(r.writes).padStart(7)} ${String(r.events).padStart(7)}`,
+      `${String(r.n).padStart(6)}  ${r.cycle.padEnd(16)} ${r.seconds.toFixed(2).padStart(7)} ${String(r.due).padStart(6)} ${String(r.describeCalls).padStart(12)} ${String(r.expectedDescribe).padStart(13)} ${String(r.writes).padStart(7)} ${String(r.events).padStart(7)}`,
     );
   }
   console.log('events = poll requests published by the finder + status changes published by the poller');

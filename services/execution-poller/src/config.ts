@@ -5,6 +5,8 @@ const env = new EnvReader();
 /** Read once at module load; a missing variable fails the cold start, not a message. */
 export const config = {
   ...env.simulationsTable(),
+  /** The deployment stage: every job is tagged with it (`gcr:stage`), and IAM lets this stage stop only its own. */
+  stage: env.string('STAGE'),
   eventBusName: env.string('EVENT_BUS_NAME'),
   resultsBucket: env.string('RESULTS_BUCKET'),
   jobQueues: {

@@ -12,6 +12,7 @@ import {
 import type { ComputeBackend } from '#shared/kernel/compute/backend.js';
 import {
   createBatchBackend,
+  createJobQueueFilter,
   isThrottling,
   isTransientBatchError,
 } from '#shared/kernel/compute/batch-backend.js';
@@ -23,11 +24,15 @@ import { config } from './config.js';
 import { jobEnvironment } from './domain/job-environment.js';
 import type { PollerPorts } from './domain/ports.js';
 
+/** The job tag the poller's IAM policy requires before it may terminate a job (serverless.yml). */
+export const STAGE_TAG = 'gcr:stage';
+
 function createPollerPorts(): PollerPorts {
   const batch = createBatchBackend(batchClient(), {
     jobQueues: config.jobQueues,
     jobDefinitions: config.jobDefinitions,
     multiNode: config.multiNode,
+    jobTags: { [STAGE_TAG]: config.stage },
   });
   const backends: Record<string, ComputeBackend | undefined> = {
     'aws-batch': batch,
@@ -47,6 +52,7 @@ function createPollerPorts(): PollerPorts {
     progress: s3ProgressReader(s3Client(), config.resultsBucket),
     jobEnvironment: (simulation) => jobEnvironment(simulation, config),
     isRetryable: (err) => isThrottling(err) || isTransientBatchError(err),
+    ownsJobQueue: createJobQueueFilter(config),
     now: Date.now,
   };
 }

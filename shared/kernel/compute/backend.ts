@@ -20,6 +20,8 @@ export interface JobAttempt {
 export interface JobDescription {
   jobId: string;
   jobName: string;
+  /** The job queue's ARN (or name): whose job it is (a stage's queues are its own). */
+  jobQueue?: string;
   state: JobState;
   statusReason?: string;
   /** Exit code of the latest attempt's container, once it stopped. */

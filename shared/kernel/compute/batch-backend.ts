@@ -50,6 +50,41 @@ export interface BatchBackendConfig {
     jobQueues: Record<Architecture, string>;
     jobDefinitions: Record<Architecture, string>;
   };
+  /**
+   * Tags every job gets besides the request's own, e.g. `gcr:stage`, which the
+   * poller's IAM policy requires of a job before it may terminate it.
+   */
+  jobTags?: Record<string, string>;
+}
+
+/** The queues a backend submits to (names or ARNs, as configured). */
+function configuredQueues(config: Pick<BatchBackendConfig, 'jobQueues' | 'multiNode'>): string[] {
+  return [
+    ...new Set([
+      ...Object.values(config.jobQueues).flatMap((byPurchase) => Object.values(byPurchase)),
+      ...Object.values(config.multiNode?.jobQueues ?? {}),
+    ]),
+  ];
+}
+
+/** A job queue's name, from its name or its ARN (`arn:<partition>:batch:<region>:<account>:job-queue/<name>`). */
+export function jobQueueName(queue: string): string {
+  const marker = ':job-queue/';
+  const at = queue.indexOf(marker);
+  return queue.startsWith('arn:') && at >= 0 ? queue.slice(at + marker.length) : queue;
+}
+
+/**
+ * Whether a job queue (name or ARN) is one of this stage's: a job in any other
+ * queue is another stage's (or a forgery) and is never acted on. Queue names
+ * carry the stage whole (`gcr-<stage>-<arch>-<purchase>`), so `dev` never
+ * matches `dev2`'s queues.
+ */
+export function createJobQueueFilter(
+  config: Pick<BatchBackendConfig, 'jobQueues' | 'multiNode'>,
+): (jobQueue: string) => boolean {
+  const own = new Set(configuredQueues(config).map(jobQueueName));
+  return (jobQueue) => own.has(jobQueueName(jobQueue));
 }
 
 /** DescribeJobs accepts at most 100 job ids per call. */
@@ -93,12 +128,7 @@ export class BatchResponseError extends Error {
 }
 
 export function createBatchBackend(client: BatchClient, config: BatchBackendConfig): ComputeBackend {
-  const queues = [
-    ...new Set([
-      ...Object.values(config.jobQueues).flatMap((byPurchase) => Object.values(byPurchase)),
-      ...Object.values(config.multiNode?.jobQueues ?? {}),
-    ]),
-  ];
+  const queues = configuredQueues(config);
 
   async function describe(jobIds: string[]): Promise<JobDescription[]> {
     const unique = [...new Set(jobIds)];
@@ -202,7 +232,7 @@ export function submitJobInput(request: SubmitJobRequest, config: BatchBackendCo
     },
     retryStrategy,
     timeout,
-    tags: { ...request.tags },
+    tags: { ...request.tags, ...config.jobTags },
     propagateTags: true,
   };
 }
@@ -265,7 +295,7 @@ function multiNodeSubmitJobInput(
       ],
     },
     ...common,
-    tags: { ...request.tags },
+    tags: { ...request.tags, ...config.jobTags },
     propagateTags: true,
   };
 }
@@ -334,6 +364,7 @@ export function jobDescriptionFromDetail(detail: JobDetail): JobDescription {
   return compact<JobDescription>({
     jobId: detail.jobId,
     jobName: detail.jobName,
+    jobQueue: optionalString(detail.jobQueue),
     state: detail.status,
     statusReason: optionalString(detail.statusReason),
     exitCode: optionalNumber(detail.container?.exitCode) ?? lastAttempt?.exitCode,

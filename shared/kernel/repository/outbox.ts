@@ -1,4 +1,9 @@
-import { pendingEventsOf, type SimulationRepository } from './simulations.js';
+import {
+  ABANDONED_EVENT_AGE_MS,
+  pendingEventsOf,
+  type PendingEvent,
+  type SimulationRepository,
+} from './simulations.js';
 import type { Simulation } from '#schemas/generated/types.js';
 import type { EventPublisher, OutgoingEvent } from '../events/publisher.js';
 
@@ -17,17 +22,34 @@ export async function publishAndClear(
   event: OutgoingEvent,
 ): Promise<void> {
   await ports.publisher.publish([event]);
-  await ports.repository.clearPendingEvent(simulationId, version);
+  const terminal = (event.detail as { terminal?: unknown }).terminal === true;
+  await ports.repository.clearPendingEvent(simulationId, version, { terminal });
 }
 
 /**
- * A writer publishes and clears its event within moments; an entry older than
- * this was left by a writer that failed or crashed. Younger entries are left to
- * their writer, so a concurrent reader does not publish them a second time.
+ * Entries younger than this are left to their writer, so a concurrent reader
+ * does not publish them a second time.
  */
-export const ABANDONED_EVENT_AGE_MS = 30_000;
+export { ABANDONED_EVENT_AGE_MS };
 
-/** Publishes what an earlier writer stored but could not confirm (oldest first). */
+/** Whether an outbox entry was left by a writer that failed or crashed. */
+export function isAbandoned(pending: PendingEvent, now: number): boolean {
+  const writtenAt = Date.parse(String((pending.event.detail as { at?: unknown }).at ?? ''));
+  return !Number.isFinite(writtenAt) || now - writtenAt >= ABANDONED_EVENT_AGE_MS;
+}
+
+/** Whether a simulation carries an event nobody is publishing (the finder's outbox sweep looks for these). */
+export function hasAbandonedEvents(simulation: Simulation, now: number): boolean {
+  return pendingEventsOf(simulation).some((pending) => isAbandoned(pending, now));
+}
+
+/**
+ * Publishes what an earlier writer stored but could not confirm (oldest
+ * first). Whoever reads the simulation does it: the poller on every message,
+ * and, for a simulation nothing reads any more (it finished, and the message
+ * that carried its last event went to the dead-letter queue), the execution
+ * finder's sweep, which hands it to the poller.
+ */
 export async function publishPendingEvents(
   ports: {
     repository: Pick<SimulationRepository, 'clearPendingEvent'>;
@@ -37,8 +59,7 @@ export async function publishPendingEvents(
   simulation: Simulation,
 ): Promise<void> {
   for (const pending of pendingEventsOf(simulation)) {
-    const writtenAt = Date.parse(String((pending.event.detail as { at?: unknown }).at ?? ''));
-    if (Number.isFinite(writtenAt) && ports.now() - writtenAt < ABANDONED_EVENT_AGE_MS) continue;
+    if (!isAbandoned(pending, ports.now())) continue;
     await publishAndClear(ports, simulation.id, pending.version, pending.event);
   }
 }

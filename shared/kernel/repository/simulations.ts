@@ -11,8 +11,9 @@ import {
 import type { Simulation } from '#schemas/generated/types.js';
 import type { OutgoingEvent } from '../events/publisher.js';
 import { InvalidTransitionError, StaleVersionError, ValidationError } from '../errors.js';
-import { canTransition, isTerminal, type SimulationStatus } from '../status.js';
+import { canTransition, isTerminal, TERMINAL_STATUSES, type SimulationStatus } from '../status.js';
 import { createdKey, decodeCursor, encodeCursor, shardOf, statusShardKey } from './keys.js';
+import { initialSchedule, type PollSchedule } from './poll-schedule.js';
 
 export const STATUS_INDEX = 'StatusIndex';
 export const OWNER_INDEX = 'OwnerIndex';
@@ -21,9 +22,15 @@ export const ACTIVE_OWNER_INDEX = 'ActiveOwnerIndex';
 /** Attributes that exist only to feed the indexes; never returned by the API. */
 interface IndexAttributes {
   createdKey: string;
-  /** Present only while the simulation is active: that is what makes StatusIndex sparse. */
+  /**
+   * Present while the simulation is active, and after it ended until its last
+   * event is confirmed published (the outbox sweep): that is what makes
+   * StatusIndex sparse.
+   */
   statusShard?: string;
   nextPollAt?: number;
+  /** The poll schedule's current interval (poll-schedule.ts); active simulations only. */
+  pollIntervalMs?: number;
   activeOwner?: string;
   shard: number;
   /** Hash of the validated spec a keyed (Idempotency-Key) request carried. */
@@ -51,9 +58,8 @@ export interface TransitionRequest {
   from: SimulationStatus;
   to: SimulationStatus;
   reason: string;
+  /** When it happened; the new status's poll schedule starts then (poll-schedule.ts). */
   at?: Date;
-  /** When the poller should look at the simulation next (ignored for terminal statuses). */
-  nextPollAt?: number;
   /** Extra attributes to set in the same write (e.g. job details, cancelRequestedAt). */
   set?: Record<string, unknown>;
   /**
@@ -63,7 +69,7 @@ export interface TransitionRequest {
   event?: OutgoingEvent;
 }
 
-export type DueSimulation = Simulation & { nextPollAt: number };
+export type DueSimulation = Simulation & { nextPollAt: number; pollIntervalMs?: number };
 
 export interface UpdateRequest {
   id: string;
@@ -71,9 +77,16 @@ export interface UpdateRequest {
   /** The status the simulation must still have. */
   status: SimulationStatus;
   set: Record<string, unknown>;
-  /** Moves the StatusIndex sort key (active simulations only). */
-  nextPollAt?: number;
   at?: Date;
+}
+
+export interface RescheduleRequest {
+  id: string;
+  /** The status the simulation must still have. */
+  status: SimulationStatus;
+  /** The schedule read with it: the write happens only if it is still the stored one. */
+  from: PollSchedule;
+  to: Required<PollSchedule>;
 }
 
 export interface SimulationRepository {
@@ -94,9 +107,27 @@ export interface SimulationRepository {
   transition(request: TransitionRequest): Promise<Simulation>;
   /** A conditional write that keeps the status (claims, progress, job details). */
   update(request: UpdateRequest): Promise<Simulation>;
-  /** Forgets a transition's event once it is published (idempotent; does not change the version). */
-  clearPendingEvent(id: string, version: number): Promise<void>;
-  /** Active simulations of one StatusIndex partition whose next poll is due, with that time. */
+  /**
+   * Forgets a transition's event once it is published (idempotent; does not
+   * change the version). A finished simulation leaves the StatusIndex with the
+   * last of its events.
+   */
+  clearPendingEvent(id: string, version: number, options?: { terminal?: boolean }): Promise<void>;
+  /**
+   * Moves a simulation's poll schedule to its next band, unless a writer moved
+   * it meanwhile (a transition starts a new schedule): false then. Neither the
+   * version nor updatedAt changes, so it races with nothing.
+   */
+  reschedulePoll(request: RescheduleRequest): Promise<boolean>;
+  /** When the execution finder's previous run started (its polling window begins there). */
+  lastFinderRun(): Promise<number | undefined>;
+  /** Records a finder run (never moves the mark back). */
+  recordFinderRun(at: number): Promise<void>;
+  /**
+   * Simulations of one StatusIndex partition whose schedule has started
+   * (`nextPollAt <= now`), with their schedule; for a terminal status, the
+   * finished simulations whose last event is not confirmed published yet.
+   */
   queryDue(
     status: SimulationStatus,
     shard: number,
@@ -113,6 +144,7 @@ const INDEX_ATTRIBUTES: (keyof IndexAttributes)[] = [
   'createdKey',
   'statusShard',
   'nextPollAt',
+  'pollIntervalMs',
   'activeOwner',
   'shard',
   'requestFingerprint',
@@ -138,8 +170,26 @@ export function pendingEventsOf(simulation: Simulation): PendingEvent[] {
   return (simulation as Simulation & { [PENDING_EVENTS]?: PendingEvent[] })[PENDING_EVENTS] ?? [];
 }
 
+/** An active simulation's stored poll schedule, carried like the pending events (never in JSON). */
+const POLL_SCHEDULE = Symbol('pollSchedule');
+
+export function pollScheduleOf(simulation: Simulation): PollSchedule | undefined {
+  return (simulation as Simulation & { [POLL_SCHEDULE]?: PollSchedule })[POLL_SCHEDULE];
+}
+
+/**
+ * A writer publishes and clears its event within moments; an entry older than
+ * this was left by a writer that failed or crashed (outbox.ts publishes it).
+ */
+export const ABANDONED_EVENT_AGE_MS = 30_000;
+
+/** The execution finder's run mark, an item of its own in the table (its IAM policy names it). */
+export const FINDER_RUN_ID = '#finder#last-run';
+
 function toSimulation(item: Record<string, unknown>): Simulation {
   const copy = { ...item };
+  const nextPollAt = item['nextPollAt'];
+  const pollIntervalMs = item['pollIntervalMs'];
   for (const key of INDEX_ATTRIBUTES) delete copy[key];
   const pending: PendingEvent[] = [];
   for (const key of Object.keys(copy)) {
@@ -153,6 +203,13 @@ function toSimulation(item: Record<string, unknown>): Simulation {
       value: pending.sort((a, b) => a.version - b.version),
       enumerable: false,
     });
+  }
+  if (typeof nextPollAt === 'number' && !isTerminal(simulation.status)) {
+    const schedule: PollSchedule = {
+      nextPollAt,
+      ...(typeof pollIntervalMs === 'number' ? { pollIntervalMs } : {}),
+    };
+    Object.defineProperty(simulation, POLL_SCHEDULE, { value: schedule, enumerable: false });
   }
   return simulation;
 }
@@ -259,6 +316,47 @@ export function createDynamoSimulationRepository(
           `simulation ${change.id} is no longer ${change.expectedStatus} at version ${change.expectedVersion}`,
         );
       }
+      throw err;
+    }
+  }
+
+  /**
+   * Removes a finished simulation's event at `version` and its StatusIndex keys
+   * in one write, if no other entry is left (no older one, and no newer one can
+   * exist: a finished simulation's version never moves). False if one is.
+   */
+  async function clearLastEvent(id: string, version: number): Promise<boolean> {
+    const names: Record<string, string> = {
+      '#version': 'version',
+      '#status': 'status',
+      '#o': `${OUTBOX_PREFIX}${version}`,
+    };
+    const values: Record<string, unknown> = { ':version': version };
+    const older: string[] = [];
+    for (let v = 1; v < version; v++) {
+      names[`#o${v}`] = `${OUTBOX_PREFIX}${v}`;
+      older.push(`attribute_not_exists(#o${v})`);
+    }
+    const terminal = [...TERMINAL_STATUSES].map((status, i) => {
+      values[`:t${i}`] = status;
+      return `:t${i}`;
+    });
+    try {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { id },
+          UpdateExpression: 'REMOVE #o, statusShard, nextPollAt',
+          ConditionExpression: ['#version = :version', `#status IN (${terminal.join(', ')})`, ...older].join(
+            ' AND ',
+          ),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionalCheckFailed(err)) return false;
       throw err;
     }
   }
@@ -389,22 +487,13 @@ export function createDynamoSimulationRepository(
       return count;
     },
 
-    async transition({
-      id,
-      expectedVersion,
-      from,
-      to,
-      reason,
-      at = new Date(),
-      nextPollAt,
-      set = {},
-      event,
-    }) {
+    async transition({ id, expectedVersion, from, to, reason, at = new Date(), set = {}, event }) {
       if (!canTransition(from, to)) {
         throw new InvalidTransitionError(`a simulation cannot move from ${from} to ${to}`);
       }
       const when = at.toISOString();
       const terminal = isTerminal(to);
+      const statusShard = statusShardKey(to, shardOf(id, statusIndexShards));
       return versionedUpdate({
         id,
         expectedVersion,
@@ -412,44 +501,129 @@ export function createDynamoSimulationRepository(
         set: {
           status: to,
           updatedAt: when,
-          // Moving the StatusIndex key is what re-files the simulation for the finder.
-          ...(terminal
-            ? {}
-            : {
-                statusShard: statusShardKey(to, shardOf(id, statusIndexShards)),
-                nextPollAt: nextPollAt ?? at.getTime(),
-              }),
+          // Moving the StatusIndex key is what re-files the simulation for the finder;
+          // a new status starts its poll schedule afresh.
+          ...(terminal ? {} : { statusShard, ...initialSchedule(at.getTime()) }),
+          // A finished simulation stays on the StatusIndex (a terminal partition) until
+          // its last event is confirmed: if that never happens, the finder's outbox
+          // sweep finds it there once the event is abandoned.
+          ...(terminal && event ? { statusShard, nextPollAt: at.getTime() + ABANDONED_EVENT_AGE_MS } : {}),
           ...(event ? { [`${OUTBOX_PREFIX}${expectedVersion + 1}`]: event } : {}),
           ...set,
         },
         append: { history: [{ at: when, from, to, reason }] },
-        // A finished simulation leaves the sparse indexes in the same write.
-        remove: terminal ? ['statusShard', 'nextPollAt', 'activeOwner'] : [],
+        // A finished simulation leaves the other sparse indexes in the same write.
+        remove: terminal
+          ? ['pollIntervalMs', 'activeOwner', ...(event ? [] : ['statusShard', 'nextPollAt'])]
+          : [],
       });
     },
 
-    async update({ id, expectedVersion, status, set, nextPollAt, at = new Date() }) {
+    async update({ id, expectedVersion, status, set, at = new Date() }) {
       return versionedUpdate({
         id,
         expectedVersion,
         expectedStatus: status,
-        set: {
-          updatedAt: at.toISOString(),
-          ...(nextPollAt !== undefined && !isTerminal(status) ? { nextPollAt } : {}),
-          ...set,
-        },
+        set: { updatedAt: at.toISOString(), ...set },
       });
     },
 
-    async clearPendingEvent(id, version) {
-      await client
-        .send(
+    async clearPendingEvent(id, version, options = {}) {
+      // The usual end of a run: its terminal event, the only entry left. One write
+      // clears it and takes the simulation off the StatusIndex.
+      if (options.terminal && (await clearLastEvent(id, version))) return;
+      let item: Record<string, unknown> | undefined;
+      try {
+        const out = await client.send(
           new UpdateCommand({
             TableName: tableName,
             Key: { id },
             UpdateExpression: 'REMOVE #o',
             ConditionExpression: 'attribute_exists(id)',
             ExpressionAttributeNames: { '#o': `${OUTBOX_PREFIX}${version}` },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        item = out.Attributes;
+      } catch (err) {
+        if (!isConditionalCheckFailed(err)) throw err;
+        return;
+      }
+      // The last event of a finished simulation is out: it leaves the StatusIndex.
+      // A finished simulation's version never moves again, so "same version, no
+      // entry left" cannot be raced by a new entry.
+      const status = item?.['status'];
+      if (
+        !item ||
+        typeof item['statusShard'] !== 'string' ||
+        typeof status !== 'string' ||
+        !isTerminal(status as SimulationStatus) ||
+        Object.keys(item).some((key) => key.startsWith(OUTBOX_PREFIX))
+      ) {
+        return;
+      }
+      await client
+        .send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { id },
+            UpdateExpression: 'REMOVE statusShard, nextPollAt',
+            ConditionExpression: '#version = :version',
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: { ':version': item['version'] },
+          }),
+        )
+        .catch((err: unknown) => {
+          if (!isConditionalCheckFailed(err)) throw err;
+        });
+    },
+
+    async reschedulePoll({ id, status, from, to }) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { id },
+            UpdateExpression: 'SET nextPollAt = :next, pollIntervalMs = :interval',
+            ConditionExpression: `#status = :status AND nextPollAt = :from AND ${
+              from.pollIntervalMs === undefined
+                ? 'attribute_not_exists(pollIntervalMs)'
+                : 'pollIntervalMs = :fromInterval'
+            }`,
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':status': status,
+              ':from': from.nextPollAt,
+              ':next': to.nextPollAt,
+              ':interval': to.pollIntervalMs,
+              ...(from.pollIntervalMs === undefined ? {} : { ':fromInterval': from.pollIntervalMs }),
+            },
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (isConditionalCheckFailed(err)) return false;
+        throw err;
+      }
+    },
+
+    async lastFinderRun() {
+      const out = await client.send(
+        new GetCommand({ TableName: tableName, Key: { id: FINDER_RUN_ID }, ConsistentRead: true }),
+      );
+      const at = out.Item?.['startedAt'];
+      return typeof at === 'number' ? at : undefined;
+    },
+
+    async recordFinderRun(at) {
+      await client
+        .send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { id: FINDER_RUN_ID },
+            UpdateExpression: 'SET startedAt = :at',
+            ConditionExpression: 'attribute_not_exists(startedAt) OR startedAt < :at',
+            ExpressionAttributeValues: { ':at': at },
           }),
         )
         .catch((err: unknown) => {
@@ -470,10 +644,12 @@ export function createDynamoSimulationRepository(
         }),
       );
       return {
-        items: (out.Items ?? []).map((item) => ({
-          ...toSimulation(item),
-          nextPollAt: Number(item['nextPollAt']),
-        })),
+        items: (out.Items ?? []).map((item) => {
+          const simulation = toSimulation(item) as DueSimulation;
+          simulation.nextPollAt = Number(item['nextPollAt']);
+          if (typeof item['pollIntervalMs'] === 'number') simulation.pollIntervalMs = item['pollIntervalMs'];
+          return simulation;
+        }),
         nextCursor: encodeCursor(out.LastEvaluatedKey),
       };
     },

@@ -1,20 +1,27 @@
 import { DetailType, Source } from '#shared/kernel/events/catalog.js';
 import type { EventPublisher, OutgoingEvent } from '#shared/kernel/events/publisher.js';
+import { hasAbandonedEvents } from '#shared/kernel/repository/outbox.js';
+import { MAX_POLL_INTERVAL_MS, overdueMs, tickBetween } from '#shared/kernel/repository/poll-schedule.js';
 import type { DueSimulation, SimulationRepository } from '#shared/kernel/repository/simulations.js';
-import { ACTIVE_STATUSES, type SimulationStatus } from '#shared/kernel/status.js';
+import {
+  ACTIVE_STATUSES,
+  TERMINAL_STATUSES,
+  isTerminal,
+  type SimulationStatus,
+} from '#shared/kernel/status.js';
 import type { Simulation, SimulationPollRequestedDetail } from '#schemas/generated/types.js';
 
 export const MAX_SIMULATIONS_PER_EVENT = 100;
 
 export interface FinderPorts {
-  repository: Pick<SimulationRepository, 'queryDue'>;
+  repository: Pick<SimulationRepository, 'queryDue' | 'lastFinderRun' | 'recordFinderRun'>;
   publisher: EventPublisher;
   now: () => number;
 }
 
 export interface FinderOptions {
   shards: number;
-  /** Bound on the work of one run; the rest waits for the next run (and is counted as overdue). */
+  /** Bound on the simulations one run hands to the poller; the rest wait for their next tick. */
   maxSimulationsPerRun: number;
   /** Queries in flight at once. */
   concurrency: number;
@@ -23,8 +30,10 @@ export interface FinderOptions {
 export interface FinderReport {
   due: number;
   eventsPublished: number;
-  /** How late the most overdue poll is, in seconds (0 when nothing is due). */
+  /** How late the poller is with the most overdue simulation, in seconds (poll-schedule.ts `overdueMs`). */
   oldestOverdueSeconds: number;
+  /** Finished simulations whose last event nobody published, handed to the poller to publish (the outbox sweep). */
+  abandonedEvents: number;
   /** True when the run stopped at maxSimulationsPerRun. */
   truncated: boolean;
 }
@@ -43,19 +52,30 @@ async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Prom
 }
 
 /**
- * One finder run: query every (status, shard) partition of the StatusIndex for
- * simulations whose next poll is due, in parallel, and publish them as
- * `Simulation Poll Requested` events of up to 100 simulations of one backend.
+ * One finder run: read every (status, shard) partition of the StatusIndex in
+ * parallel and publish, as `Simulation Poll Requested` events of up to 100
+ * simulations of one backend,
+ * - the active simulations with a poll tick since the previous run (their
+ *   schedule backs off with their time in a status: poll-schedule.ts), and
+ *   those carrying an abandoned outbox event;
+ * - the finished simulations still on the index, i.e. whose last event was
+ *   never confirmed published (the outbox sweep): the poller publishes it.
+ * The window starts at the previous run (at most the longest interval back),
+ * so a late or missed run skips no tick, and a poll that changed nothing needs
+ * no write to keep the simulation from being requested again.
  */
 export async function findDueSimulations(ports: FinderPorts, options: FinderOptions): Promise<FinderReport> {
   const now = ports.now();
+  const previous = await ports.repository.lastFinderRun();
+  const windowStart = Math.max(previous ?? -Infinity, now - MAX_POLL_INTERVAL_MS);
   const partitions: { status: SimulationStatus; shard: number }[] = [];
-  for (const status of ACTIVE_STATUSES) {
+  for (const status of [...ACTIVE_STATUSES, ...TERMINAL_STATUSES]) {
     for (let shard = 0; shard < options.shards; shard++) partitions.push({ status, shard });
   }
-  const perPartition = Math.max(1, Math.ceil(options.maxSimulationsPerRun / partitions.length) * 4);
   let budget = options.maxSimulationsPerRun;
   let truncated = false;
+  let oldestOverdueMs = 0;
+  let abandonedEvents = 0;
 
   const found = await mapLimited(partitions, options.concurrency, async ({ status, shard }) => {
     const items: DueSimulation[] = [];
@@ -65,12 +85,21 @@ export async function findDueSimulations(ports: FinderPorts, options: FinderOpti
         truncated = true;
         break;
       }
-      const page = await ports.repository.queryDue(status, shard, now, {
-        limit: Math.min(perPartition, budget, 1000),
-        cursor,
-      });
-      budget -= page.items.length;
-      items.push(...page.items);
+      const page = await ports.repository.queryDue(status, shard, now, { limit: 1000, cursor });
+      for (const simulation of page.items) {
+        if (isTerminal(simulation.status)) {
+          abandonedEvents += 1;
+        } else {
+          oldestOverdueMs = Math.max(oldestOverdueMs, overdueMs(simulation, now));
+          if (!tickBetween(simulation, windowStart, now) && !hasAbandonedEvents(simulation, now)) continue;
+        }
+        if (budget <= 0) {
+          truncated = true;
+          break;
+        }
+        budget -= 1;
+        items.push(simulation);
+      }
       cursor = page.nextCursor;
     } while (cursor);
     return items;
@@ -102,12 +131,13 @@ export async function findDueSimulations(ports: FinderPorts, options: FinderOpti
     }
   }
   await ports.publisher.publish(events);
+  await ports.repository.recordFinderRun(now);
 
-  const oldestDue = due.reduce((min, s) => Math.min(min, s.nextPollAt), now);
   return {
     due: due.length,
     eventsPublished: events.length,
-    oldestOverdueSeconds: Math.max(0, Math.round((now - oldestDue) / 1000)),
+    oldestOverdueSeconds: Math.round(oldestOverdueMs / 1000),
+    abandonedEvents,
     truncated,
   };
 }

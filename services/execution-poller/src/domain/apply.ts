@@ -2,10 +2,22 @@ import { StaleVersionError } from '#shared/kernel/errors.js';
 import { Source, simulationStatusChanged } from '#shared/kernel/events/catalog.js';
 import { publishAndClear, publishPendingEvents } from '#shared/kernel/repository/outbox.js';
 import { isTerminal } from '#shared/kernel/status.js';
+import type { ComputeBackend } from '#shared/kernel/compute/backend.js';
 import type { Simulation } from '#schemas/generated/types.js';
 import { withBackoff } from './backoff.js';
 import type { PollerPorts } from './ports.js';
-import { nextPollDelaySeconds, type Plan } from './reconcile.js';
+import type { Plan } from './reconcile.js';
+
+/** TerminateJob, within the shared Batch budget and with backoff on throttling. */
+export async function terminateJob(
+  ports: PollerPorts,
+  backend: ComputeBackend,
+  jobId: string,
+  reason: string,
+): Promise<void> {
+  await ports.rateLimiter.acquire(1);
+  await withBackoff(() => backend.terminate(jobId, reason), ports);
+}
 
 /**
  * Carries out a plan: terminate if asked, then each transition as a conditional
@@ -15,11 +27,7 @@ import { nextPollDelaySeconds, type Plan } from './reconcile.js';
 export async function applyPlan(ports: PollerPorts, simulation: Simulation, plan: Plan): Promise<Simulation> {
   if (plan.terminate && simulation.job) {
     const backend = ports.backendFor(simulation.backend);
-    const jobId = simulation.job.jobId;
-    if (backend) {
-      await ports.rateLimiter.acquire(1);
-      await withBackoff(() => backend.terminate(jobId, plan.terminate!.reason), ports);
-    }
+    if (backend) await terminateJob(ports, backend, simulation.job.jobId, plan.terminate.reason);
   }
   let current = simulation;
   for (const [i, step] of plan.transitions.entries()) {
@@ -47,7 +55,6 @@ export async function applyPlan(ports: PollerPorts, simulation: Simulation, plan
       to: step.to,
       reason: step.reason,
       at,
-      nextPollAt: at.getTime() + nextPollDelaySeconds(step.to) * 1000,
       set: last && plan.job ? { job: plan.job } : {},
       event,
     });

@@ -1,22 +1,49 @@
-import type { JobDescription } from '#shared/kernel/compute/backend.js';
+import { jobNameFor, type JobDescription } from '#shared/kernel/compute/backend.js';
 import { publishPendingEvents } from '#shared/kernel/repository/outbox.js';
+import { sameSchedule, scheduleAt } from '#shared/kernel/repository/poll-schedule.js';
+import { pendingEventsOf, pollScheduleOf } from '#shared/kernel/repository/simulations.js';
+import { isTerminal } from '#shared/kernel/status.js';
 import type { Simulation } from '#schemas/generated/types.js';
-import { applyPlan, withFreshRead } from './apply.js';
-import type { PollerPorts } from './ports.js';
-import { planFromJob } from './reconcile.js';
-import { limitsOf, submitPending } from './submit-pending.js';
+import { applyPlan, terminateJob, withFreshRead } from './apply.js';
 import { withBackoff } from './backoff.js';
+import type { PollerPorts } from './ports.js';
+import { jobRecord, planFromJob } from './reconcile.js';
+import { limitsOf, SUBMIT_CLAIM_TTL_MS, submitPending } from './submit-pending.js';
 
-/** Applies one observation of a job (from an event or a poll) to its simulation. */
+/**
+ * How long a submitted job may be missing from DescribeJobs before the
+ * simulation fails as lost: Batch's API is eventually consistent, so a job
+ * submitted moments ago may not be described yet.
+ */
+export const JOB_VISIBILITY_GRACE_MS = 5 * 60_000;
+
+/** What one observation of a job did to its simulation. */
+export type Observation = 'applied' | 'unchanged' | 'untracked' | 'missing';
+
+/**
+ * Applies one observation of a job (a poll's, or an event's once confirmed) to
+ * its simulation. With `trackedOnly`, a job the simulation does not follow
+ * (another job of the same name, or none recorded yet) changes nothing.
+ */
 export async function observeJob(
   ports: PollerPorts,
   simulationId: string,
   job: JobDescription,
-): Promise<void> {
+  options: { trackedOnly?: boolean } = {},
+): Promise<Observation> {
+  let outcome: Observation = 'missing';
   await withFreshRead(ports, simulationId, async (simulation) => {
+    if (options.trackedOnly && simulation.job?.jobId !== job.jobId) {
+      outcome = 'untracked';
+      return;
+    }
     const plan = planFromJob(simulation, job, ports.now(), limitsOf(simulation));
-    if (plan.transitions.length > 0 || plan.job) await applyPlan(ports, simulation, plan);
+    outcome = 'unchanged';
+    if (plan.transitions.length === 0 && !plan.job) return;
+    await applyPlan(ports, simulation, plan);
+    outcome = 'applied';
   });
+  return outcome;
 }
 
 /** Records progress the job reported, when it moved by at least a percent. */
@@ -41,68 +68,149 @@ async function recordProgress(ports: PollerPorts, simulation: Simulation): Promi
   });
 }
 
+/** When the simulation entered its status: its last history entry. */
+function statusSince(simulation: Simulation): number {
+  const entered = Date.parse(simulation.history.at(-1)?.at ?? '');
+  return Number.isFinite(entered) ? entered : Date.parse(simulation.updatedAt);
+}
+
 /**
- * Moves a CANCELLING simulation on: with no job yet it is CANCELLED at once;
- * otherwise its job is terminated and the job's end (event or poll) finishes it.
+ * Moves the poll schedule on to the band the simulation's time in its status
+ * has reached (poll-schedule.ts). Most polls find it in the band it is in and
+ * write nothing; a write happens only at a band change, and never backwards.
+ */
+async function keepPollSchedule(ports: PollerPorts, simulation: Simulation): Promise<void> {
+  const stored = pollScheduleOf(simulation);
+  if (!stored || isTerminal(simulation.status)) return;
+  const due = scheduleAt(statusSince(simulation), ports.now());
+  if (sameSchedule(stored, due)) return;
+  if (stored.pollIntervalMs !== undefined && due.nextPollAt <= stored.nextPollAt) return;
+  // False when a transition started a new schedule meanwhile: nothing to do then.
+  await ports.repository.reschedulePoll({
+    id: simulation.id,
+    status: simulation.status,
+    from: stored,
+    to: due,
+  });
+}
+
+/**
+ * Moves a CANCELLING simulation on. With a job, the job is terminated and its
+ * end (event or poll) gives CANCELLED. Without one, a poller may have claimed
+ * it to submit a job that the simulation does not know yet: that job is looked
+ * up by name and stopped; while the claim is young its submitter may still be
+ * inside SubmitJob (it then records the job it made and stops it, see
+ * submit-pending.ts), so the simulation stays CANCELLING until a later poll.
+ * Only a simulation no job can belong to is CANCELLED at once.
  */
 export async function cancel(ports: PollerPorts, simulation: Simulation): Promise<void> {
   if (simulation.status !== 'CANCELLING') return;
+  const backend = ports.backendFor(simulation.backend);
+  if (!simulation.job && backend) {
+    const claimedAt = (await ports.repository.getWithInternals(simulation.id))?.submitClaimedAt;
+    if (claimedAt !== undefined) {
+      await ports.rateLimiter.acquire(1);
+      const found = await withBackoff(() => backend.findJobByName(jobNameFor(simulation.id)), ports);
+      if (found) {
+        // Recorded first, so that its end (event or poll) finishes the simulation.
+        await ports.repository.update({
+          id: simulation.id,
+          expectedVersion: simulation.version,
+          status: 'CANCELLING',
+          set: { job: jobRecord(simulation, found, ports.now()) },
+          at: new Date(ports.now()),
+        });
+        await terminateJob(ports, backend, found.jobId, cancelReason(simulation));
+        return;
+      }
+      if (ports.now() - claimedAt < SUBMIT_CLAIM_TTL_MS) return;
+    }
+  }
   if (!simulation.job) {
     await applyPlan(ports, simulation, {
       transitions: [{ to: 'CANCELLED', reason: 'cancelled before a job was started' }],
     });
     return;
   }
-  const backend = ports.backendFor(simulation.backend);
   if (!backend) {
     await applyPlan(ports, simulation, {
       transitions: [{ to: 'CANCELLED', reason: 'cancelled; its backend is not reachable here' }],
     });
     return;
   }
-  const jobId = simulation.job.jobId;
-  await ports.rateLimiter.acquire(1);
-  await withBackoff(
-    () => backend.terminate(jobId, `cancelled by ${simulation.cancelRequestedBy ?? 'its owner'}`),
-    ports,
-  );
+  await terminateJob(ports, backend, simulation.job.jobId, cancelReason(simulation));
+}
+
+function cancelReason(simulation: Simulation): string {
+  return `cancelled by ${simulation.cancelRequestedBy ?? 'its owner'}`;
 }
 
 /**
  * One poll of up to 100 simulations of one backend: a single describe call for
- * all their jobs, then a plan per simulation. Nothing is written when nothing changed.
+ * all their jobs, then a plan per simulation. Nothing is written when nothing
+ * changed, except a poll schedule that reached its next band.
  */
 export async function pollSimulations(ports: PollerPorts, backendName: string, ids: string[]): Promise<void> {
   const simulations = await ports.repository.getMany(ids);
   for (const simulation of simulations) await publishPendingEvents(ports, simulation);
+  // A finished simulation is requested only for its outbox (the finder's sweep). With no
+  // entry left to publish, clearing one leaves the StatusIndex if a crash kept it there.
+  for (const s of simulations.filter((s) => isTerminal(s.status) && pendingEventsOf(s).length === 0)) {
+    await ports.repository.clearPendingEvent(s.id, s.version);
+  }
   for (const s of simulations.filter((s) => s.status === 'PENDING')) await submitPending(ports, s.id);
-  for (const s of simulations.filter((s) => s.status === 'CANCELLING' && !s.job)) await cancel(ports, s);
+  for (const s of simulations.filter((s) => s.status === 'CANCELLING' && !s.job)) {
+    await withFreshRead(ports, s.id, (fresh) => cancel(ports, fresh));
+  }
 
-  const withJobs = simulations.filter((s) => s.job && s.status !== 'PENDING');
-  if (withJobs.length === 0) return;
+  const withJobs = simulations.filter((s) => s.job && s.status !== 'PENDING' && !isTerminal(s.status));
   const backend = ports.backendFor(backendName);
-  if (!backend) return;
-  await ports.rateLimiter.acquire(1);
-  const jobs = await withBackoff(() => backend.describe(withJobs.map((s) => s.job!.jobId)), ports);
-  const byId = new Map(jobs.map((j) => [j.jobId, j]));
-  for (const simulation of withJobs) {
-    const job = byId.get(simulation.job!.jobId);
-    if (!job) {
-      await withFreshRead(ports, simulation.id, (fresh) =>
-        applyPlan(ports, fresh, {
-          transitions: [{ to: 'FAILED', reason: `the backend no longer knows job ${fresh.job?.jobId}` }],
-        }).then(() => undefined),
-      );
-      continue;
-    }
-    if (simulation.status === 'CANCELLING' && job.state !== 'SUCCEEDED' && job.state !== 'FAILED') {
-      await cancel(ports, simulation);
-      continue;
-    }
-    await observeJob(ports, simulation.id, job);
-    if (job.state === 'RUNNING') {
-      const fresh = await ports.repository.get(simulation.id);
-      if (fresh) await recordProgress(ports, fresh).catch(() => undefined);
+  if (withJobs.length > 0 && backend) {
+    await ports.rateLimiter.acquire(1);
+    const jobs = await withBackoff(() => backend.describe(withJobs.map((s) => s.job!.jobId)), ports);
+    const byId = new Map(jobs.map((j) => [j.jobId, j]));
+    for (const simulation of withJobs) {
+      const job = byId.get(simulation.job!.jobId);
+      if (!job) {
+        await failLostJob(ports, simulation);
+        continue;
+      }
+      if (simulation.status === 'CANCELLING' && job.state !== 'SUCCEEDED' && job.state !== 'FAILED') {
+        await cancel(ports, simulation);
+        continue;
+      }
+      await observeJob(ports, simulation.id, job);
+      if (job.state === 'RUNNING') {
+        const fresh = await ports.repository.get(simulation.id);
+        if (fresh) await recordProgress(ports, fresh).catch(() => undefined);
+      }
     }
   }
+  for (const s of simulations.filter((s) => s.status !== 'PENDING')) await keepPollSchedule(ports, s);
+}
+
+/**
+ * A job DescribeJobs does not return: after the grace period it is lost (Batch
+ * forgets jobs some days after they end, or the job never existed) and the
+ * simulation FAILED with the reason; before it, Batch may simply not show the
+ * new job yet, and nothing changes.
+ */
+async function failLostJob(ports: PollerPorts, simulation: Simulation): Promise<void> {
+  const submittedAt = Date.parse(simulation.job?.submittedAt ?? '');
+  const age = ports.now() - submittedAt;
+  if (Number.isFinite(submittedAt) && age < JOB_VISIBILITY_GRACE_MS) return;
+  await withFreshRead(ports, simulation.id, async (fresh) => {
+    if (isTerminal(fresh.status) || fresh.job?.jobId !== simulation.job?.jobId) return;
+    const since = Number.isFinite(submittedAt)
+      ? `, ${Math.floor(age / 60_000)} min after it was submitted`
+      : '';
+    await applyPlan(ports, fresh, {
+      transitions: [
+        {
+          to: 'FAILED',
+          reason: `job ${fresh.job?.jobId} is lost: the ${fresh.backend} backend does not know it (DescribeJobs does not return it${since})`,
+        },
+      ],
+    });
+  });
 }

@@ -22,6 +22,8 @@ export interface PollerPorts {
   jobEnvironment(simulation: Simulation): Record<string, string>;
   /** Whether a backend error is worth retrying here (throttling, 5xx, network). */
   isRetryable(err: unknown): boolean;
+  /** Whether a job queue (ARN or name) is one of this stage's: jobs anywhere else are not ours. */
+  ownsJobQueue(jobQueue: string): boolean;
   now: () => number;
   sleep?: (ms: number) => Promise<void>;
 }

@@ -2,7 +2,8 @@ import type { JobDescription } from '#shared/kernel/compute/backend.js';
 import { BatchJobStateChange, DetailType } from '#shared/kernel/events/catalog.js';
 import type { DeliveredEvent } from '#shared/kernel/events/delivered-event.js';
 import { withFreshRead } from './apply.js';
-import { cancel, observeJob, pollSimulations } from './observe.js';
+import { observeBatchEvent, type BatchEventOutcome } from './batch-event.js';
+import { cancel, pollSimulations } from './observe.js';
 import type { PollerPorts } from './ports.js';
 import { submitPending } from './submit-pending.js';
 
@@ -16,8 +17,6 @@ export const POLLER_EVENTS = [
 
 export type PollerEvent = DeliveredEvent<(typeof POLLER_EVENTS)[number]>;
 
-const JOB_NAME = /^gcr-(sim_[0-9a-z]{26})$/;
-
 /**
  * One message of the poller's queue. Every path re-reads the simulation and
  * writes conditionally, so a message delivered twice, or events out of order,
@@ -27,7 +26,7 @@ export async function processEvent(
   ports: PollerPorts,
   event: PollerEvent,
   jobFromBatchEvent: (detail: unknown) => JobDescription,
-): Promise<void> {
+): Promise<BatchEventOutcome | undefined> {
   switch (event['detail-type']) {
     case DetailType.SimulationPollRequested:
       await pollSimulations(
@@ -43,12 +42,7 @@ export async function processEvent(
       if (event.detail.to !== 'CANCELLING') return;
       await withFreshRead(ports, event.detail.simulationId, (simulation) => cancel(ports, simulation));
       return;
-    case BatchJobStateChange.detailType: {
-      const job = jobFromBatchEvent(event.detail);
-      const simulationId = JOB_NAME.exec(job.jobName)?.[1];
-      if (!simulationId) return; // not one of ours
-      await observeJob(ports, simulationId, job);
-      return;
-    }
+    case BatchJobStateChange.detailType:
+      return observeBatchEvent(ports, jobFromBatchEvent(event.detail));
   }
 }

@@ -73,7 +73,8 @@ function failure(simulation: Simulation, job: JobDescription): { to: SimulationS
   return { to: 'FAILED', reason: `the job failed: ${reason}` };
 }
 
-function jobRecord(simulation: Simulation, job: JobDescription, now: number): SimulationJob {
+/** What the simulation records of its job, from a description of it. */
+export function jobRecord(simulation: Simulation, job: JobDescription, now: number): SimulationJob {
   const previous = simulation.job;
   const attempt = currentAttempt(job);
   const enteredRunnable =
@@ -201,21 +202,5 @@ function describeState(job: JobDescription): string {
       return 'the model is running';
     default:
       return job.state.toLowerCase();
-  }
-}
-
-/** When the poller should look again if nothing happens: sooner in short-lived states. */
-export function nextPollDelaySeconds(status: SimulationStatus): number {
-  switch (status) {
-    case 'PENDING':
-    case 'SUBMITTED':
-    case 'STARTING':
-    case 'RETRYING':
-    case 'CANCELLING':
-      return 15;
-    case 'RUNNABLE':
-      return 60;
-    default:
-      return 120;
   }
 }

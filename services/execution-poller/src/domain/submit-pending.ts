@@ -1,8 +1,9 @@
-import { jobNameFor, type JobDescription } from '#shared/kernel/compute/backend.js';
+import { jobNameFor, type ComputeBackend, type JobDescription } from '#shared/kernel/compute/backend.js';
 import { StaleVersionError } from '#shared/kernel/errors.js';
+import { isTerminal } from '#shared/kernel/status.js';
 import { storedSpec } from '#shared/science/spec/validate-spec.js';
 import type { Simulation } from '#schemas/generated/types.js';
-import { applyPlan } from './apply.js';
+import { applyPlan, terminateJob, withFreshRead } from './apply.js';
 import { withBackoff } from './backoff.js';
 import type { PollerPorts } from './ports.js';
 import { currentAttempt, planFromJob, type SimulationJob } from './reconcile.js';
@@ -115,15 +116,61 @@ export async function submitPending(ports: PollerPorts, id: string): Promise<voi
     reason = `job ${jobId} submitted to ${simulation.backend}`;
   }
 
-  const recorded = await applyPlan(ports, simulation, {
-    transitions: [{ to: 'SUBMITTED', reason }],
-    job: submittedJob({ jobId, jobName }, now),
-  });
+  let recorded: Simulation;
+  try {
+    recorded = await applyPlan(ports, simulation, {
+      transitions: [{ to: 'SUBMITTED', reason }],
+      job: submittedJob({ jobId, jobName }, now),
+    });
+  } catch (err) {
+    if (!(err instanceof StaleVersionError)) throw err;
+    await keepJobTracked(ports, backend, simulation.id, submittedJob({ jobId, jobName }, now));
+    return;
+  }
   // An orphan may already be further along: catch up at once.
   if (orphan && currentAttempt(orphan) >= 1) {
     const plan = planFromJob(recorded, orphan, ports.now(), limitsOf(recorded));
     if (plan.transitions.length > 0 || plan.job) await applyPlan(ports, recorded, plan);
   }
+}
+
+/**
+ * The simulation moved on while its job was being submitted (a cancel came in
+ * meanwhile), so the SUBMITTED write lost. The job exists and nothing else
+ * knows it: a CANCELLING simulation records it, then it is terminated (its end
+ * gives CANCELLED); for a simulation that already ended it is terminated at
+ * once. Either way no job outlives its simulation untracked.
+ */
+async function keepJobTracked(
+  ports: PollerPorts,
+  backend: ComputeBackend,
+  id: string,
+  job: SimulationJob,
+): Promise<void> {
+  await withFreshRead(ports, id, async (fresh) => {
+    if (fresh.job?.jobId === job.jobId) return;
+    if (fresh.status === 'CANCELLING' && !fresh.job) {
+      await ports.repository.update({
+        id,
+        expectedVersion: fresh.version,
+        status: 'CANCELLING',
+        set: { job },
+        at: new Date(ports.now()),
+      });
+      await terminateJob(
+        ports,
+        backend,
+        job.jobId,
+        `cancelled by ${fresh.cancelRequestedBy ?? 'its owner'} while its job was being submitted`,
+      );
+      return;
+    }
+    // Still PENDING under a newer claim: that submitter looks the job up by name first.
+    if (fresh.status === 'PENDING') return;
+    // Ended, or following another job: nothing would ever stop this one.
+    const why = isTerminal(fresh.status) ? `is ${fresh.status}` : `follows job ${fresh.job?.jobId}`;
+    await terminateJob(ports, backend, job.jobId, `simulation ${id} ${why}: job ${job.jobId} is not needed`);
+  });
 }
 
 export { limitsOf };

@@ -8,7 +8,11 @@ import type { OutgoingEvent } from '#shared/kernel/events/publisher.js';
 import type { JobDescription } from '#shared/kernel/compute/backend.js';
 import type { PollerPorts } from '#services/execution-poller/src/domain/ports.js';
 import { POLLER_EVENTS, processEvent } from '#services/execution-poller/src/domain/process-event.js';
-import { observeJob, pollSimulations } from '#services/execution-poller/src/domain/observe.js';
+import {
+  JOB_VISIBILITY_GRACE_MS,
+  observeJob,
+  pollSimulations,
+} from '#services/execution-poller/src/domain/observe.js';
 import { submitPending, SUBMIT_CLAIM_TTL_MS } from '#services/execution-poller/src/domain/submit-pending.js';
 import { ABANDONED_EVENT_AGE_MS } from '#shared/kernel/repository/outbox.js';
 import { jobDescriptionFromBatchEvent } from '#shared/kernel/compute/batch-backend.js';
@@ -41,16 +45,49 @@ function setup(options: { repository?: SimulationRepository; clock?: { now: numb
   const ports: PollerPorts = {
     repository: options.repository ?? repository,
     publisher: { publish: async (events) => void published.push(...events) },
-    backendFor: (name) => (name === 'local' ? backend : undefined),
+    // As on the local platform: Batch's events reach the local backend through the aws-batch adapter.
+    backendFor: (name) => (name === 'local' || name === 'aws-batch' ? backend : undefined),
     rateLimiter: { acquire: async () => undefined },
     jobEnvironment: (s) => ({ GCR_SIMULATION_ID: s.id }),
     isRetryable: (err) => (err as Error).name === 'TooManyRequestsException',
+    ownsJobQueue: (queue) => /:job-queue\/gcr-dev-/.test(queue),
     now: () => clock.now,
     sleep: async () => undefined,
   };
   const transitions = () =>
     published.map((e) => `${(e.detail as { from: string }).from}->${(e.detail as { to: string }).to}`);
   return { backend, published, ports, clock, transitions };
+}
+
+/** A `Batch Job State Change` event as AWS Batch puts it on the default bus (the 2022 detail shape). */
+function batchEvent(job: JobDescription, overrides: Record<string, unknown> = {}): OutgoingEvent {
+  return {
+    source: BatchJobStateChange.source,
+    detailType: BatchJobStateChange.detailType,
+    detail: {
+      jobId: job.jobId,
+      jobName: job.jobName,
+      jobQueue: 'arn:aws:batch:us-east-1:123456789012:job-queue/gcr-dev-arm64-spot',
+      jobDefinition: 'arn:aws:batch:us-east-1:123456789012:job-definition/gcr-dev-gcclassic-arm64:1',
+      status: job.state,
+      attempts: [],
+      ...(job.startedAt !== undefined ? { startedAt: job.startedAt } : {}),
+      ...overrides,
+    },
+  };
+}
+
+/** What the submission service does on a cancel request: the transition, then its event. */
+async function requestCancel(simulationId: string) {
+  const current = (await repository.get(simulationId))!;
+  await repository.transition({
+    id: simulationId,
+    expectedVersion: current.version,
+    from: current.status,
+    to: 'CANCELLING',
+    reason: 'cancel requested by alice',
+  });
+  return cancelRequested(current);
 }
 
 /** What the submission service publishes when a cancel is requested. */
@@ -324,5 +361,159 @@ describe('execution poller domain (dynalite + in-memory backend)', () => {
       attempt: 2,
       attempts: [{ statusReason: reclaimed.statusReason }, { exitCode: 0 }],
     });
+  });
+  it('terminates the job it just submitted when a cancel came while SubmitJob was in flight, instead of leaving it running untracked', async () => {
+    const { backend, ports, transitions } = setup();
+    const simulation = await created();
+    const submit = backend.submit.bind(backend);
+    backend.submit = async (request) => {
+      // The cancel lands while Batch is still creating the job: the simulation is
+      // CANCELLING, and the cancel cannot find a job yet.
+      await processEvent(ports, await requestCancel(simulation.id), jobDescriptionFromBatchEvent);
+      expect((await repository.get(simulation.id))?.status).toBe('CANCELLING');
+      return submit(request);
+    };
+    await submitPending(ports, simulation.id);
+
+    const job = backend.only();
+    expect(backend.calls.terminate).toBe(1);
+    expect(job.state).toBe('FAILED');
+    expect((await repository.get(simulation.id))?.job?.jobId).toBe(job.jobId);
+    // The terminated job's end finishes the cancel.
+    await pollSimulations(ports, 'local', [simulation.id]);
+    expect((await repository.get(simulation.id))?.status).toBe('CANCELLED');
+    expect(transitions()).toEqual(['CANCELLING->CANCELLED']);
+  });
+
+  it('looks the job up by name when a cancel finds no job but an earlier submit claim, before ending CANCELLED', async () => {
+    const clock = { now: Date.now() };
+    let crash = true;
+    const crashing: SimulationRepository = {
+      ...repository,
+      transition: async (request) => {
+        if (crash && request.to === 'SUBMITTED') {
+          crash = false;
+          throw new Error('process died');
+        }
+        return repository.transition(request);
+      },
+    };
+    const { backend, ports } = setup({ repository: crashing, clock });
+    const simulation = await created();
+    // A poller claims it, submits the job and dies before recording it.
+    await expect(submitPending(ports, simulation.id)).rejects.toThrow('process died');
+    const job = backend.only();
+    expect(job.state).toBe('SUBMITTED');
+
+    await processEvent(ports, await requestCancel(simulation.id), jobDescriptionFromBatchEvent);
+    expect(backend.calls.findJobByName).toBe(1);
+    expect(backend.calls.terminate).toBe(1);
+    expect(job.state).toBe('FAILED');
+    const cancelling = await repository.get(simulation.id);
+    expect(cancelling).toMatchObject({ status: 'CANCELLING', job: { jobId: job.jobId } });
+    await pollSimulations(ports, 'local', [simulation.id]);
+    expect((await repository.get(simulation.id))?.status).toBe('CANCELLED');
+  });
+
+  it('keeps a cancelled simulation CANCELLING while a young submit claim may still produce a job, then ends it', async () => {
+    const clock = { now: Date.now() };
+    const { backend, ports } = setup({ clock });
+    const simulation = await created();
+    // Claimed (as a submitter does before SubmitJob), and no job is visible yet.
+    await repository.update({
+      id: simulation.id,
+      expectedVersion: 1,
+      status: 'PENDING',
+      set: { submitClaimedAt: clock.now },
+    });
+    await processEvent(ports, await requestCancel(simulation.id), jobDescriptionFromBatchEvent);
+    expect((await repository.get(simulation.id))?.status).toBe('CANCELLING');
+    // Once the claim is past its lifetime no submitter can still be at work: nothing to stop.
+    clock.now += SUBMIT_CLAIM_TTL_MS + 1;
+    await pollSimulations(ports, 'local', [simulation.id]);
+    const stored = await repository.get(simulation.id);
+    expect(stored?.status).toBe('CANCELLED');
+    expect(backend.calls.findJobByName).toBe(2);
+    expect(backend.jobs.size).toBe(0);
+  });
+
+  it('gives a freshly submitted job a grace period before DescribeJobs missing it fails the simulation, then says why', async () => {
+    const clock = { now: Date.now() };
+    const { backend, ports } = setup({ clock });
+    const simulation = await created();
+    await submitPending(ports, simulation.id);
+    // Batch is eventually consistent: the new job is not described yet.
+    backend.jobs.clear();
+    clock.now += 60_000;
+    await pollSimulations(ports, 'local', [simulation.id]);
+    expect((await repository.get(simulation.id))?.status).toBe('SUBMITTED');
+    clock.now += JOB_VISIBILITY_GRACE_MS;
+    await pollSimulations(ports, 'local', [simulation.id]);
+    const stored = await repository.get(simulation.id);
+    expect(stored?.status).toBe('FAILED');
+    expect(stored?.history.at(-1)?.reason).toMatch(
+      /^job job-\d+ is lost: the local backend does not know it \(DescribeJobs does not return it, 6 min after it was submitted\)$/,
+    );
+  });
+
+  it('treats a Batch event as a hint: applies what DescribeJobs says, not what the event says', async () => {
+    const { backend, ports } = setup();
+    const simulation = await created();
+    await submitPending(ports, simulation.id);
+    const job = backend.move(backend.only().jobId, 'RUNNING', { startedAt: Date.now() });
+    // The event claims the job succeeded; Batch says it runs.
+    const outcome = await processEvent(
+      ports,
+      delivered(batchEvent({ ...job, state: 'SUCCEEDED' }, { container: { exitCode: 0 } }), POLLER_EVENTS),
+      jobDescriptionFromBatchEvent,
+    );
+    expect(outcome).toBe('applied');
+    expect(backend.calls.describe).toBe(1);
+    expect((await repository.get(simulation.id))?.status).toBe('RUNNING');
+  });
+
+  it('ignores forged events from another stage, and jobs it does not track', async () => {
+    const { backend, ports, published } = setup();
+    const simulation = await created();
+    await submitPending(ports, simulation.id);
+    const job = backend.only();
+    const receive = (event: OutgoingEvent) =>
+      processEvent(ports, delivered(event, POLLER_EVENTS), jobDescriptionFromBatchEvent);
+    published.length = 0;
+
+    // Another stage's queue (gcr-dev2 is not gcr-dev): not even described.
+    const foreign = batchEvent(
+      { ...job, state: 'FAILED' },
+      { jobQueue: 'arn:aws:batch:us-east-1:123456789012:job-queue/gcr-dev2-arm64-spot' },
+    );
+    expect(await receive(foreign)).toBe('foreign-queue');
+    expect(backend.calls.describe).toBe(0);
+    // Our simulation's name, but a job it does not follow (e.g. another stage's, same table id).
+    const other = await backend.submit({ ...job.request });
+    backend.move(other.jobId, 'FAILED');
+    expect(await receive(batchEvent({ ...job, jobId: other.jobId, state: 'FAILED' }))).toBe('untracked');
+    // A job name that is none of ours.
+    expect(await receive(batchEvent({ ...job, jobName: 'gcr-somebody-else', state: 'FAILED' }))).toBe(
+      'not-ours',
+    );
+    expect((await repository.get(simulation.id))?.status).toBe('SUBMITTED');
+    expect(published).toEqual([]);
+  });
+
+  it('confirms the Batch events of one message batch with one DescribeJobs call', async () => {
+    const { backend, ports } = setup();
+    const sims = await Promise.all(Array.from({ length: 10 }, () => created()));
+    for (const s of sims) await submitPending(ports, s.id);
+    const events = [...backend.jobs.values()].map((j) =>
+      delivered(batchEvent(backend.move(j.jobId, 'RUNNABLE')), POLLER_EVENTS),
+    );
+    backend.calls.describe = 0;
+    // As the SQS batch handler runs them: all messages at once.
+    const outcomes = await Promise.all(
+      events.map((e) => processEvent(ports, e, jobDescriptionFromBatchEvent)),
+    );
+    expect(outcomes).toEqual(Array(10).fill('applied'));
+    expect(backend.calls.describe).toBe(1);
+    for (const s of sims) expect((await repository.get(s.id))?.status).toBe('RUNNABLE');
   });
 });

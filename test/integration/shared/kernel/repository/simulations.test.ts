@@ -124,9 +124,13 @@ describe('simulation repository on dynalite', () => {
       from: 'PENDING',
       to: 'SUBMITTED',
       reason: 'a',
-      nextPollAt: 5_000,
+      at: new Date(5_000),
     });
-    expect((await repository.queryDue('SUBMITTED', shard, 6_000)).items.map((s) => s.id)).toContain(
+    // The new status's first poll is a minute after it began (poll-schedule.ts).
+    expect((await repository.queryDue('SUBMITTED', shard, 64_999)).items.map((s) => s.id)).not.toContain(
+      simulation.id,
+    );
+    expect((await repository.queryDue('SUBMITTED', shard, 65_000)).items.map((s) => s.id)).toContain(
       simulation.id,
     );
     current = await repository.transition({

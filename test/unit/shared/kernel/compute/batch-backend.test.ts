@@ -19,6 +19,8 @@ import { MalformedEventError } from '#shared/kernel/errors.js';
 import {
   BatchResponseError,
   createBatchBackend,
+  createJobQueueFilter,
+  submitJobInput,
   isThrottling,
   isTransientBatchError,
   jobDescriptionFromBatchEvent,
@@ -228,6 +230,7 @@ describe('Batch backend: describe', () => {
     expect(described).toEqual({
       jobId: '24fa2d7a-64c4-49d2-8b47-f8da4fbde8e9',
       jobName: 'example',
+      jobQueue: 'arn:aws:batch:us-east-1:012345678910:job-queue/HighPriority',
       state: 'SUCCEEDED',
       exitCode: 0,
       createdAt: 1480460782010,
@@ -246,6 +249,7 @@ describe('Batch backend: describe', () => {
     expect(described).toEqual({
       jobId: 'bcf0b186-a532-4122-842e-2ccab8d54efb',
       jobName: 'example',
+      jobQueue: 'arn:aws:batch:us-east-1:012345678910:job-queue/HighPriority',
       state: 'SUBMITTED',
       createdAt: 1480483387803,
       attempts: [],
@@ -290,6 +294,7 @@ describe('Batch backend: describe', () => {
     expect(described).toEqual({
       jobId: 'j1',
       jobName: 'gcr-j1',
+      jobQueue: 'arn:aws:batch:us-east-1:123456789012:job-queue/gcr-test-gcclassic-arm64-spot',
       state: 'FAILED',
       statusReason: 'Essential container in task exited',
       exitCode: 137,
@@ -463,13 +468,18 @@ describe('jobDescriptionFromBatchEvent', () => {
   it('maps the 2018 Batch Job State Change detail', () => {
     const event = fixture('batch_job_state_change_RUNNABLE_2018.json');
     expect(event['detail-type']).toBe('Batch Job State Change');
-    expect(jobDescriptionFromBatchEvent(event.detail)).toEqual({ ...expected, createdAt: 1508781340401 });
+    expect(jobDescriptionFromBatchEvent(event.detail)).toEqual({
+      ...expected,
+      jobQueue: 'arn:aws:batch:us-east-1:aws_account_id:job-queue/HighPriority',
+      createdAt: 1508781340401,
+    });
   });
 
   it('maps the 2022 Batch Job State Change detail, with its tags', () => {
     const event = fixture('batch_job_state_change_RUNNABLE_2022.json');
     expect(jobDescriptionFromBatchEvent(event.detail)).toEqual({
       ...expected,
+      jobQueue: 'arn:aws:batch:us-east-1:123456789012:job-queue/PexjEHappyPathCanary2JobQueue',
       createdAt: 1641944200058,
       tags: {
         resourceArn: 'arn:aws:batch:us-east-1:123456789012:job/4c7599ae-0a82-49aa-ba5a-4727fcce14a8',
@@ -524,5 +534,25 @@ describe('jobDescriptionFromBatchEvent', () => {
     expect(() => jobDescriptionFromBatchEvent({ ...good, status: 'CANCELLED' })).toThrow(
       expect.objectContaining({ issues: [expect.objectContaining({ field: 'detail.status' })] }),
     );
+  });
+});
+
+describe("a stage's own jobs", () => {
+  it("tells its job queues from another stage's, by name or ARN (dev is not dev2)", () => {
+    const own = createJobQueueFilter(config);
+    expect(own('gcr-test-gcclassic-arm64-spot')).toBe(true);
+    expect(own('arn:aws:batch:us-east-1:123456789012:job-queue/gcr-test-gcclassic-x86_64-on-demand')).toBe(
+      true,
+    );
+    expect(own('arn:aws:batch:us-east-1:123456789012:job-queue/gcr-test2-gcclassic-arm64-spot')).toBe(false);
+    expect(own('gcr-test-gcclassic-arm64-spot-2')).toBe(false);
+  });
+
+  it('tags every job with the stage tags besides its own', () => {
+    const input = submitJobInput(request({ tags: { project: 'x' } }), {
+      ...config,
+      jobTags: { 'gcr:stage': 'test' },
+    });
+    expect(input.tags).toEqual({ project: 'x', 'gcr:stage': 'test' });
   });
 });
