@@ -8,6 +8,7 @@
  * job's `jobDefinition` ARN (a caller holding the ARN of revision 7 from the
  * infrastructure stack's exports keeps working locally).
  */
+import { createHash } from 'node:crypto';
 import type { ResourceRequirement, RetryStrategy, JobTimeout } from './types.js';
 
 export interface LocalJobDefinition {
@@ -42,6 +43,23 @@ export function jobQueueArn(region: string, accountId: string, name: string): st
 
 export function jobArn(region: string, accountId: string, jobId: string): string {
   return `arn:aws:batch:${region}:${accountId}:job/${jobId}`;
+}
+
+/** The cluster Batch would create for a compute environment; locally, one. */
+export const LOCAL_ECS_CLUSTER = 'gcr-local';
+
+/**
+ * The ECS container instance a job runs on (Batch reports it once the job
+ * starts): this machine, under an id stable for its host name.
+ */
+export function containerInstanceArn(region: string, accountId: string, host: string): string {
+  const id = createHash('sha256').update(host).digest('hex').slice(0, 32);
+  return `arn:aws:ecs:${region}:${accountId}:container-instance/${LOCAL_ECS_CLUSTER}/${id}`;
+}
+
+/** An attempt's ECS task. */
+export function ecsTaskArn(region: string, accountId: string, taskId: string): string {
+  return `arn:aws:ecs:${region}:${accountId}:task/${LOCAL_ECS_CLUSTER}/${taskId}`;
 }
 
 /** `name`, `name:revision`, or a job-definition ARN with or without revision; undefined if unknown. */

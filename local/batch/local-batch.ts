@@ -59,6 +59,8 @@ import {
   type ProcessExit,
 } from './job-process.js';
 import {
+  containerInstanceArn,
+  ecsTaskArn,
   jobArn,
   jobQueueArn,
   resolveJobDefinition,
@@ -186,6 +188,8 @@ export class LocalBatch {
   /** Jobs loaded at open that start() recovers. */
   private loaded: Job[] = [];
   private readonly now: () => number;
+  /** The ECS container instance every local job runs on: this machine. */
+  private readonly containerInstanceArn: string;
   private readonly graceMs: number;
   private readonly pollMs: number;
   private readonly log: (message: string) => void;
@@ -200,6 +204,7 @@ export class LocalBatch {
     // 0 slots holds every job RUNNABLE (tests of the API that must not run models).
     this.slots = Math.max(0, Math.floor(opts.slots ?? os.availableParallelism()));
     this.now = opts.now ?? Date.now;
+    this.containerInstanceArn = containerInstanceArn(this.region, this.accountId, os.hostname());
     this.graceMs = opts.terminateGraceMs ?? DEFAULT_GRACE_MS;
     this.pollMs = opts.pollIntervalMs ?? DEFAULT_POLL_MS;
     this.log = opts.log ?? (() => undefined);
@@ -279,8 +284,6 @@ export class LocalBatch {
     );
     if (command.length === 0) throw new BatchClientError(`Job definition ${def.name} has no command`);
     const requirements = mergeRequirements(def.definition.resourceRequirements ?? [], overrides);
-    const vcpus = requirements.find((r) => r.type === 'VCPU');
-    const memory = requirements.find((r) => r.type === 'MEMORY');
     const retryStrategy = input.retryStrategy ?? def.definition.retryStrategy ?? { attempts: 1 };
     const timeout = input.timeout ?? def.definition.timeout;
     const arn = jobArn(this.region, this.accountId, jobId);
@@ -302,8 +305,8 @@ export class LocalBatch {
       parameters,
       container: {
         image: `local/${def.name}`,
-        ...(vcpus ? { vcpus: Number(vcpus.value) } : {}),
-        ...(memory ? { memory: Number(memory.value) } : {}),
+        // Batch reports the requirements in resourceRequirements only (vcpus and
+        // memory are the deprecated members, absent for such jobs).
         command,
         volumes: [],
         environment: Object.entries(environment).map(([name, value]) => ({ name, value })),
@@ -602,6 +605,10 @@ export class LocalBatch {
     await removeProcessFiles(exitFile);
     d.status = 'STARTING';
     delete d.statusReason;
+    // Placed on an instance, as Batch says once a job starts: the ECS container
+    // instance (this machine) and a new task per attempt.
+    d.container.containerInstanceArn = this.containerInstanceArn;
+    d.container.taskArn = ecsTaskArn(this.region, this.accountId, randomUUID().replace(/-/g, ''));
     job.rec.run = { attempt, exitFile };
     delete job.rec.queueSeq;
     await this.commit(job);
@@ -796,6 +803,10 @@ export class LocalBatch {
     const attemptStartedAt = run.startedAt;
     d.attempts.push({
       container: {
+        ...(d.container.containerInstanceArn !== undefined
+          ? { containerInstanceArn: d.container.containerInstanceArn }
+          : {}),
+        ...(d.container.taskArn !== undefined ? { taskArn: d.container.taskArn } : {}),
         ...(exitCode !== undefined ? { exitCode } : {}),
         ...(reason !== undefined ? { reason } : {}),
         ...(attemptStartedAt !== undefined ? { logStreamName: `local/${d.jobId}` } : {}),

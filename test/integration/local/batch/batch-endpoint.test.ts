@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
@@ -13,6 +13,9 @@ import {
 } from '@aws-sdk/client-batch';
 import { LocalBatch } from '#local/batch/local-batch.js';
 import { batchJobStateChangeEntry, listenBatchEndpoint } from '#local/batch/batch-endpoint.js';
+import { createBatchBackend, DESCRIBE_JOBS_MAX_IDS } from '#shared/kernel/compute/batch-backend.js';
+import { batchModelProblems } from '#test/helpers/batch-api-model.js';
+import { repoRoot } from '#test/helpers/local-dynamodb.js';
 
 jest.setTimeout(30_000);
 
@@ -62,6 +65,57 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/**
+ * A second emulator with no slots, so its jobs stay RUNNABLE (none is ever
+ * placed), behind its own endpoint; its client records the operations it sends.
+ */
+async function openParked() {
+  const parkedDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gcr-batch-parked-'));
+  const parked = await LocalBatch.open({
+    dir: parkedDir,
+    slots: 0,
+    jobQueues: ['gcr-local-parked'],
+    jobDefinitions: { quick: { command: [process.execPath, '-e', ''] } },
+  });
+  const parkedServer = await listenBatchEndpoint(parked);
+  const operations: string[] = [];
+  const parkedClient = new BatchClient({
+    endpoint: parkedServer.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
+  parkedClient.middlewareStack.add(
+    (next, context) => async (args) => {
+      operations.push(String(context.commandName));
+      return next(args);
+    },
+    { step: 'initialize' },
+  );
+  const adapter = createBatchBackend(parkedClient, {
+    jobQueues: {
+      arm64: { spot: 'gcr-local-parked', 'on-demand': 'gcr-local-parked' },
+      x86_64: { spot: 'gcr-local-parked', 'on-demand': 'gcr-local-parked' },
+    },
+    jobDefinitions: { arm64: 'quick', x86_64: 'quick' },
+  });
+  const submit = (jobName: string) =>
+    parked.submitJob({ jobName, jobQueue: 'gcr-local-parked', jobDefinition: 'quick' });
+  return {
+    parked,
+    adapter,
+    operations,
+    submit,
+    url: parkedServer.url,
+    close: async () => {
+      parkedClient.destroy();
+      await parkedServer.close();
+      await parked.shutdown({ killJobs: true });
+      await fs.rm(parkedDir, { recursive: true, force: true });
+    },
+  };
 }
 
 async function describeOne(jobId: string) {
@@ -300,5 +354,151 @@ describe('the local Batch endpoint, through the real @aws-sdk/client-batch', () 
       Resources: [detail.jobArn],
       EventBusName: 'default',
     });
+  });
+});
+
+describe('the local Batch endpoint against the Batch API model (botocore)', () => {
+  /** A POST to the endpoint, as the SDK sends it; the raw JSON answer. */
+  async function call(operation: string, body: unknown): Promise<Record<string, unknown>> {
+    const res = await fetch(`${server.url}/v1/${operation}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(res.status).toBe(200);
+    return (await res.json()) as Record<string, unknown>;
+  }
+
+  it('holds the documented DescribeJobs answers to the model, as a check of the check', () => {
+    for (const file of ['botocore_describe_jobs_SUCCEEDED.json', 'awscli_describe_jobs_SUBMITTED.json']) {
+      const { response } = JSON.parse(
+        readFileSync(path.join(repoRoot, 'test/fixtures/aws_batch', file), 'utf8'),
+      ) as { response: unknown };
+      expect(batchModelProblems(response, 'DescribeJobsResponse')).toEqual([]);
+    }
+    expect(batchModelProblems({ jobs: [{ jobId: 1 }] }, 'DescribeJobsResponse')).toEqual(
+      expect.arrayContaining(['DescribeJobsResponse.jobs[0].jobId: not a string']),
+    );
+    expect(batchModelProblems({ jobSummaryList: [], extra: 1 }, 'ListJobsResponse')).toEqual([
+      'ListJobsResponse.extra: not a member of ListJobsResponse',
+    ]);
+  });
+
+  it("answers DescribeJobs, ListJobs and SubmitJob in the model's shapes: containerInstanceArn and taskArn once placed, no vcpus/memory beside resourceRequirements", async () => {
+    const requirements = [
+      { type: 'VCPU', value: '2' },
+      { type: 'MEMORY', value: '2048' },
+    ];
+    const submit = (jobName: string, jobDefinition: string, extra: Record<string, unknown> = {}) =>
+      call('submitjob', {
+        jobName,
+        jobQueue: 'gcr-local-spot',
+        jobDefinition,
+        containerOverrides: { resourceRequirements: requirements },
+        ...extra,
+      });
+    const submitted = await submit('ok', 'quick');
+    expect(batchModelProblems(submitted, 'SubmitJobResponse')).toEqual([]);
+    const failed = await submit('fails', 'quick', {
+      containerOverrides: { resourceRequirements: requirements, environment: [{ name: 'CODE', value: '3' }] },
+    });
+    const retried = await submit('retried', 'gcr-local-model', {
+      retryStrategy: { attempts: 2, evaluateOnExit: [{ onStatusReason: 'Host EC2*', action: 'RETRY' }] },
+      timeout: { attemptDurationSeconds: 600 },
+      tags: { project: 'x' },
+    });
+    const ids = [submitted, failed, retried].map((j) => String(j['jobId']));
+
+    const status = async (jobId: string) =>
+      ((await call('describejobs', { jobs: [jobId] }))['jobs'] as { status: string }[])[0]?.status;
+    await waitFor('the first attempt to run', async () =>
+      (await status(ids[2]!)) === 'RUNNING' ? true : undefined,
+    );
+    await batch.simulateHostLoss(ids[2]!);
+    await waitFor('every job to reach its state', async () => {
+      const states = await Promise.all(ids.slice(0, 3).map(status));
+      return states.join() === 'SUCCEEDED,FAILED,RUNNING' && batch.getJob(ids[2]!)?.attempts.length === 1
+        ? true
+        : undefined;
+    });
+
+    const answer = await call('describejobs', { jobs: ids });
+    expect(batchModelProblems(answer, 'DescribeJobsResponse')).toEqual([]);
+    const jobs = answer['jobs'] as Record<string, any>[];
+    expect(jobs.map((j) => j['status'])).toEqual(['SUCCEEDED', 'FAILED', 'RUNNING']);
+    const ecs = /^arn:aws:ecs:us-east-1:000000000000:(container-instance|task)\/gcr-local\/[0-9a-f]{32}$/;
+    for (const job of jobs.slice(0, 3)) {
+      expect(job['container']).toMatchObject({
+        containerInstanceArn: expect.stringMatching(ecs),
+        taskArn: expect.stringMatching(ecs),
+      });
+      expect(job['container']).not.toHaveProperty('vcpus');
+      expect(job['container']).not.toHaveProperty('memory');
+      expect(job['container']['resourceRequirements']).toEqual(requirements);
+      for (const attempt of job['attempts']) {
+        expect(attempt['container']).toMatchObject({
+          containerInstanceArn: expect.stringMatching(ecs),
+          taskArn: expect.stringMatching(ecs),
+        });
+      }
+    }
+    // A new attempt is a new task on the same instance.
+    const [lost] = jobs[2]!['attempts'];
+    expect(jobs[2]!['container']['taskArn']).not.toBe(lost['container']['taskArn']);
+    expect(jobs[2]!['container']['containerInstanceArn']).toBe(lost['container']['containerInstanceArn']);
+    // Not placed yet: no instance, no task.
+    const parked = await openParked();
+    try {
+      const { jobId } = await parked.submit('queued');
+      const res = await fetch(`${parked.url}/v1/describejobs`, {
+        method: 'POST',
+        body: JSON.stringify({ jobs: [jobId] }),
+      });
+      const queued = (await res.json()) as { jobs: Record<string, any>[] };
+      expect(batchModelProblems(queued, 'DescribeJobsResponse')).toEqual([]);
+      expect(queued.jobs[0]!['container']).not.toHaveProperty('containerInstanceArn');
+      expect(queued.jobs[0]!['container']).not.toHaveProperty('taskArn');
+    } finally {
+      await parked.close();
+    }
+
+    for (const request of [
+      { jobQueue: 'gcr-local-spot', jobStatus: 'SUCCEEDED' },
+      { jobQueue: 'gcr-local-spot', filters: [{ name: 'JOB_NAME', values: ['*'] }] },
+    ]) {
+      expect(batchModelProblems(await call('listjobs', request), 'ListJobsResponse')).toEqual([]);
+    }
+  });
+});
+
+describe("the Batch adapter against the local endpoint's limits", () => {
+  let parked: Awaited<ReturnType<typeof openParked>>;
+
+  beforeEach(async () => {
+    parked = await openParked();
+  });
+
+  afterEach(async () => {
+    await parked.close();
+  });
+
+  it('describes 250 jobs in chunks of 100, which the endpoint accepts (it refuses 101)', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 250; i++) ids.push((await parked.submit(`many-${i}`)).jobId);
+    const described = await parked.adapter.describe([...ids, ids[0]!]);
+    expect(described.map((j) => j.jobId)).toEqual(ids);
+    expect(parked.operations).toEqual(['DescribeJobsCommand', 'DescribeJobsCommand', 'DescribeJobsCommand']);
+    expect(DESCRIBE_JOBS_MAX_IDS).toBe(100);
+  });
+
+  it('pages through ListJobs to find a job by its exact name behind 150 newer case-insensitive matches', async () => {
+    const name = 'gcr-sim_paging000000000000000000';
+    const wanted = await parked.submit(name);
+    // The JOB_NAME filter ignores case: these match it, newer, but are not the name.
+    for (let i = 0; i < 150; i++) await parked.submit(name.toUpperCase());
+    const found = await parked.adapter.findJobByName(name);
+    expect(found?.jobId).toBe(wanted.jobId);
+    // Pages of 100 (the endpoint's cap with a filter): the exact name is on the second.
+    expect(parked.operations).toEqual(['ListJobsCommand', 'ListJobsCommand', 'DescribeJobsCommand']);
   });
 });
