@@ -25,26 +25,15 @@ import {
 } from '#shared/kernel/repository/simulations.js';
 import { createdKey, shardOf, statusShardKey } from '#shared/kernel/repository/keys.js';
 import { scheduleAt } from '#shared/kernel/repository/poll-schedule.js';
-import { validateSimulationSpec } from '#shared/science/spec/validate-spec.js';
 import { startLocalDynamo } from '#local/aws/standalone-dynamo.js';
 import { SimulatedBatch } from './simulated-batch.js';
+import { faultSuiteSpec } from '../fault/harness.js';
 
 const SHARDS = 16;
 const POLLER_CONCURRENCY = Number(process.env['BENCH_POLLER_CONCURRENCY'] ?? 4);
 const sizes = (process.env['BENCH_SIZES'] ?? '100,1000,10000').split(',').map(Number);
 
-const spec = (() => {
-  const result = validateSimulationSpec({
-    name: 'bench',
-    simulation: { type: 'TransportTracers' },
-    meteorology: { field: 'merra2' },
-    grid: { resolution: '4x5' },
-    period: { start: '2019-01-01T00:00:00Z', end: '2019-01-02T00:00:00Z' },
-    compute: { backend: 'local', maxRuntimeMinutes: 1440 },
-  });
-  if (!result.ok) throw new Error(JSON.stringify(result.issues));
-  return result.spec;
-})();
+const spec = faultSuiteSpec('local');
 
 interface Row {
   n: number;
@@ -239,7 +228,7 @@ async function main(): Promise<void> {
     }
   }
   console.log(
-    '\nfinder + poller, one cycle (dynalite + in-process Batch; 2% of Batch calls throttled and retried)',
+    '\nfinder + poller cycles (dynalite + in-process Batch; 2% of Batch calls throttled and retried)',
   );
   console.log(
     `${'N'.padStart(6)}  ${'cycle'.padEnd(16)} ${'wall s'.padStart(7)} ${'due'.padStart(6)} ${'DescribeJobs'.padStart(12)} ${'ceil(due/100)'.padStart(13)} ${'writes'.padStart(7)} ${'events'.padStart(7)}`,

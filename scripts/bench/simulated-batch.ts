@@ -6,8 +6,8 @@ import type {
 } from '#shared/kernel/compute/backend.js';
 
 /**
- * An in-process AWS Batch for benchmarks: jobs move through Batch's states on a
- * schedule the benchmark drives, DescribeJobs takes at most 100 ids, it can
+ * An in-process AWS Batch for benchmarks and the event storm: jobs move through
+ * Batch's states on a schedule the caller drives, DescribeJobs takes at most 100 ids, it can
  * throttle a share of calls, and it counts every call.
  */
 export class SimulatedBatch implements ComputeBackend {
@@ -22,7 +22,8 @@ export class SimulatedBatch implements ComputeBackend {
   private readonly jobs = new Map<string, JobDescription>();
   private seq = 0;
 
-  constructor(private readonly options: { throttleShare?: number } = {}) {}
+  /** `jobQueue`: the queue (ARN) new jobs are in, by default. */
+  constructor(private readonly options: { throttleShare?: number; jobQueue?: string } = {}) {}
 
   private maybeThrottle(): void {
     if (this.options.throttleShare && Math.random() < this.options.throttleShare) {
@@ -34,11 +35,12 @@ export class SimulatedBatch implements ComputeBackend {
   }
 
   /** A job already in Batch (for seeding a benchmark with active simulations). */
-  seed(jobName: string, state: JobState, startedAt: number): string {
+  seed(jobName: string, state: JobState, startedAt: number, jobQueue = this.options.jobQueue): string {
     const jobId = `bench-job-${++this.seq}`;
     this.jobs.set(jobId, {
       jobId,
       jobName,
+      ...(jobQueue !== undefined ? { jobQueue } : {}),
       state,
       attempts: [],
       createdAt: startedAt,
@@ -46,6 +48,12 @@ export class SimulatedBatch implements ComputeBackend {
       logStreamName: `bench/${jobId}`,
     });
     return jobId;
+  }
+
+  /** A job as Batch describes it now. */
+  get(jobId: string): JobDescription | undefined {
+    const job = this.jobs.get(jobId);
+    return job ? { ...job, attempts: [...job.attempts] } : undefined;
   }
 
   /** Moves a job on, as Batch would between two polls. */

@@ -25,7 +25,7 @@ import { jobEnvironment } from './domain/job-environment.js';
 import type { PollerPorts } from './domain/ports.js';
 
 /** The job tag the poller's IAM policy requires before it may terminate a job (serverless.yml). */
-export const STAGE_TAG = 'gcr:stage';
+const STAGE_TAG = 'gcr:stage';
 
 function createPollerPorts(): PollerPorts {
   const batch = createBatchBackend(batchClient(), {

@@ -20,7 +20,8 @@ export type PollerEvent = DeliveredEvent<(typeof POLLER_EVENTS)[number]>;
 /**
  * One message of the poller's queue. Every path re-reads the simulation and
  * writes conditionally, so a message delivered twice, or events out of order,
- * leave the same final state and one event per transition.
+ * leave the same final state and one event per transition. For a Batch job
+ * state change, says what became of it (batch-event.ts).
  */
 export async function processEvent(
   ports: PollerPorts,

@@ -59,6 +59,21 @@ function setup(options: { repository?: SimulationRepository; clock?: { now: numb
   return { backend, published, ports, clock, transitions };
 }
 
+/** The repository of a poller that dies between SubmitJob and recording it (its first SUBMITTED write). */
+function diesAtFirstSubmittedWrite(): SimulationRepository {
+  let crash = true;
+  return {
+    ...repository,
+    transition: async (request) => {
+      if (crash && request.to === 'SUBMITTED') {
+        crash = false;
+        throw new Error('process died');
+      }
+      return repository.transition(request);
+    },
+  };
+}
+
 /** A `Batch Job State Change` event as AWS Batch puts it on the default bus (the 2022 detail shape). */
 function batchEvent(job: JobDescription, overrides: Record<string, unknown> = {}): OutgoingEvent {
   return {
@@ -116,18 +131,7 @@ describe('execution poller domain (dynalite + in-memory backend)', () => {
 
   it('leaves exactly one job after a crash between submitting and recording it', async () => {
     const clock = { now: Date.now() };
-    let crash = true;
-    const crashing: SimulationRepository = {
-      ...repository,
-      transition: async (request) => {
-        if (crash) {
-          crash = false;
-          throw new Error('process died');
-        }
-        return repository.transition(request);
-      },
-    };
-    const { backend, ports } = setup({ repository: crashing, clock });
+    const { backend, ports } = setup({ repository: diesAtFirstSubmittedWrite(), clock });
     const simulation = await created();
     await expect(submitPending(ports, simulation.id)).rejects.toThrow('process died');
     expect(backend.calls.submit).toBe(1);
@@ -387,18 +391,7 @@ describe('execution poller domain (dynalite + in-memory backend)', () => {
 
   it('looks the job up by name when a cancel finds no job but an earlier submit claim, before ending CANCELLED', async () => {
     const clock = { now: Date.now() };
-    let crash = true;
-    const crashing: SimulationRepository = {
-      ...repository,
-      transition: async (request) => {
-        if (crash && request.to === 'SUBMITTED') {
-          crash = false;
-          throw new Error('process died');
-        }
-        return repository.transition(request);
-      },
-    };
-    const { backend, ports } = setup({ repository: crashing, clock });
+    const { backend, ports } = setup({ repository: diesAtFirstSubmittedWrite(), clock });
     const simulation = await created();
     // A poller claims it, submits the job and dies before recording it.
     await expect(submitPending(ports, simulation.id)).rejects.toThrow('process died');
