@@ -60,7 +60,7 @@ async function seed(
   const jobIds: string[] = [];
   const startedAt = now - RUNNING_FOR_MS;
   // Where the poller left each schedule at its last poll (steady state).
-  const schedule = scheduleAt(startedAt, now);
+  const schedule = scheduleAt(startedAt, now, 'RUNNING');
   const items = Array.from({ length: n }, (_, i) => {
     const id = `sim_${tag}${String(i).padStart(26 - tag.length, '0')}`;
     const jobId = batch.seed(jobNameFor(id), 'RUNNING', startedAt);

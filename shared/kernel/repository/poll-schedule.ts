@@ -1,8 +1,10 @@
+import type { SimulationStatus } from '../status.js';
+
 /**
  * When the execution finder asks the poller to look at an active simulation.
  *
  * Polls back off with the time a simulation has spent in its status: ticks
- * at 1 min, then every 2 min to 10 min, every 5 min to 30 min, every 10 min to
+ * at 1 min (at once for CANCELLING), then every 2 min to 10 min, every 5 min to 30 min, every 10 min to
  * 2 h, then every 15 min. AWS Batch's state-change events are the fast path;
  * polls only reconcile what an event missed, so a long run needs few of them.
  *
@@ -30,11 +32,17 @@ interface Band {
 
 const MINUTE = 60_000;
 
-/** The first poll comes this long after a simulation enters a status. */
-export const FIRST_POLL_AFTER_MS = MINUTE;
+/**
+ * The first poll comes this long after a simulation enters a status; at once
+ * (the finder's next run) for CANCELLING, so a cancel whose event was lost
+ * still stops its job, and its bill, within the finder's period.
+ */
+export function firstPollAfterMs(status: SimulationStatus): number {
+  return status === 'CANCELLING' ? 0 : MINUTE;
+}
 
 /**
- * The bands, in order, from FIRST_POLL_AFTER_MS on. Each length is a multiple
+ * The bands, in order, from the first poll on. Each length is a multiple
  * of its interval, so the end of a band is a tick: the poll that sees the
  * band end is the one that writes the next. The last band repeats.
  */
@@ -49,14 +57,21 @@ export const POLL_BANDS: readonly Band[] = [
 /** The longest time between two ticks: a finder that was down longer polls everything once. */
 export const MAX_POLL_INTERVAL_MS = POLL_BANDS[POLL_BANDS.length - 1]!.intervalMs;
 
-/** The schedule a simulation gets when it enters a status at `statusSince`. */
-export function initialSchedule(statusSince: number): Required<PollSchedule> {
-  return { nextPollAt: statusSince + FIRST_POLL_AFTER_MS, pollIntervalMs: POLL_BANDS[0]!.intervalMs };
+/** The schedule a simulation gets when it enters `status` at `statusSince`. */
+export function initialSchedule(statusSince: number, status: SimulationStatus): Required<PollSchedule> {
+  return {
+    nextPollAt: statusSince + firstPollAfterMs(status),
+    pollIntervalMs: POLL_BANDS[0]!.intervalMs,
+  };
 }
 
-/** The band `now` falls in, for a simulation in its status since `statusSince`. */
-export function scheduleAt(statusSince: number, now: number): Required<PollSchedule> {
-  let start = statusSince + FIRST_POLL_AFTER_MS;
+/** The band `now` falls in, for a simulation in `status` since `statusSince`. */
+export function scheduleAt(
+  statusSince: number,
+  now: number,
+  status: SimulationStatus,
+): Required<PollSchedule> {
+  let start = statusSince + firstPollAfterMs(status);
   for (const [i, band] of POLL_BANDS.entries()) {
     const last = i === POLL_BANDS.length - 1;
     if (last && now >= start + band.lengthMs) {

@@ -503,7 +503,7 @@ export function createDynamoSimulationRepository(
           updatedAt: when,
           // Moving the StatusIndex key is what re-files the simulation for the finder;
           // a new status starts its poll schedule afresh.
-          ...(terminal ? {} : { statusShard, ...initialSchedule(at.getTime()) }),
+          ...(terminal ? {} : { statusShard, ...initialSchedule(at.getTime(), to) }),
           // A finished simulation stays on the StatusIndex (a terminal partition) until
           // its last event is confirmed: if that never happens, the finder's outbox
           // sweep finds it there once the event is abandoned.

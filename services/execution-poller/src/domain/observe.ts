@@ -82,7 +82,7 @@ function statusSince(simulation: Simulation): number {
 async function keepPollSchedule(ports: PollerPorts, simulation: Simulation): Promise<void> {
   const stored = pollScheduleOf(simulation);
   if (!stored || isTerminal(simulation.status)) return;
-  const due = scheduleAt(statusSince(simulation), ports.now());
+  const due = scheduleAt(statusSince(simulation), ports.now(), simulation.status);
   if (sameSchedule(stored, due)) return;
   if (stored.pollIntervalMs !== undefined && due.nextPollAt <= stored.nextPollAt) return;
   // False when a transition started a new schedule meanwhile: nothing to do then.

@@ -9,15 +9,16 @@ import {
   tickBetween,
   type PollSchedule,
 } from '#shared/kernel/repository/poll-schedule.js';
+import type { SimulationStatus } from '#shared/kernel/status.js';
 
 const MIN = 60_000;
 const since = Date.parse('2026-03-01T00:00:00Z');
 
 /** Every tick of a simulation's schedule in its first `hours`, as minutes since it entered its status. */
-function ticks(hours: number): number[] {
+function ticks(hours: number, status: SimulationStatus = 'RUNNING'): number[] {
   const found: number[] = [];
   for (let t = since; t <= since + hours * 60 * MIN; t += MIN) {
-    if (tickBetween(scheduleAt(since, t), t - MIN, t)) found.push((t - since) / MIN);
+    if (tickBetween(scheduleAt(since, t, status), t - MIN, t)) found.push((t - since) / MIN);
   }
   return found;
 }
@@ -29,17 +30,22 @@ describe('poll schedule', () => {
     ]);
   });
 
+  it('polls a CANCELLING simulation at once, so a cancel whose event was lost still stops its job', () => {
+    expect(initialSchedule(since, 'CANCELLING')).toEqual({ nextPollAt: since, pollIntervalMs: MIN });
+    expect(ticks(0.5, 'CANCELLING')).toEqual([0, 1, 3, 5, 7, 9, 14, 19, 24, 29]);
+  });
+
   it('starts a status with its first band, a minute on', () => {
-    expect(initialSchedule(since)).toEqual({ nextPollAt: since + MIN, pollIntervalMs: MIN });
-    expect(scheduleAt(since, since)).toEqual(initialSchedule(since));
-    expect(scheduleAt(since, since + 59_999)).toEqual(initialSchedule(since));
+    expect(initialSchedule(since, 'RUNNABLE')).toEqual({ nextPollAt: since + MIN, pollIntervalMs: MIN });
+    expect(scheduleAt(since, since, 'RUNNABLE')).toEqual(initialSchedule(since, 'RUNNABLE'));
+    expect(scheduleAt(since, since + 59_999, 'RUNNABLE')).toEqual(initialSchedule(since, 'RUNNABLE'));
   });
 
   it('changes band at 2, 10 and 30 min and 2 h, then renews the last band every 2 h', () => {
     const changes: number[] = [];
-    let previous = scheduleAt(since, since);
+    let previous = scheduleAt(since, since, 'RUNNING');
     for (let t = since; t <= since + 8 * 60 * MIN; t += MIN) {
-      const current = scheduleAt(since, t);
+      const current = scheduleAt(since, t, 'RUNNING');
       if (!sameSchedule(previous, current)) changes.push((t - since) / MIN);
       previous = current;
     }
@@ -67,10 +73,10 @@ describe('poll schedule', () => {
   });
 
   it('counts a simulation overdue only once its band ended without a poll moving it on', () => {
-    const first = initialSchedule(since);
+    const first = initialSchedule(since, 'RUNNING');
     expect(overdueMs(first, since + 2 * MIN)).toBe(0);
     expect(overdueMs(first, since + 7 * MIN)).toBe(5 * MIN);
-    const last = scheduleAt(since, since + 3 * 60 * MIN);
+    const last = scheduleAt(since, since + 3 * 60 * MIN, 'RUNNING');
     expect(overdueMs(last, since + 4 * 60 * MIN - 1)).toBe(0);
     expect(overdueMs(last, since + 4 * 60 * MIN + 6 * MIN)).toBe(6 * MIN);
     // Without a band: how long ago its poll was due.
