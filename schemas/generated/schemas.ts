@@ -6,7 +6,7 @@ export const errorResponseSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
   $id: 'https://gcr.dev/schemas/api/error-response.schema.json',
   title: 'ErrorResponse',
-  description: 'Body of every 4xx (and the never-expected 5xx) answer.',
+  description: 'Body of every 4xx and 503 (and the never-expected 500) answer.',
   type: 'object',
   additionalProperties: false,
   required: ['error'],
@@ -19,7 +19,7 @@ export const errorResponseSchema = {
         code: {
           type: 'string',
           description:
-            'Machine-readable kind, e.g. ValidationError, NotFound, Conflict, LimitExceeded, PayloadTooLarge.',
+            'Machine-readable kind, e.g. ValidationError, NotFound, Conflict, LimitExceeded, RateLimited, PayloadTooLarge, ServiceUnavailable.',
         },
         message: {
           type: 'string',
@@ -35,6 +35,12 @@ export const errorResponseSchema = {
         },
         current: {
           type: 'number',
+        },
+        retryAfterSeconds: {
+          type: 'integer',
+          minimum: 1,
+          description:
+            'When the refusal passes (throttling, a rate limit, a processing under way): seconds to wait, as in the Retry-After header.',
         },
       },
     },

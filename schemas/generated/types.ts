@@ -3,18 +3,22 @@
 
 // ---- schemas/api/error-response.schema.json
 /**
- * Body of every 4xx (and the never-expected 5xx) answer.
+ * Body of every 4xx and 503 (and the never-expected 500) answer.
  */
 export interface ErrorResponse {
   error: {
     /**
-     * Machine-readable kind, e.g. ValidationError, NotFound, Conflict, LimitExceeded, PayloadTooLarge.
+     * Machine-readable kind, e.g. ValidationError, NotFound, Conflict, LimitExceeded, RateLimited, PayloadTooLarge, ServiceUnavailable.
      */
     code: string;
     message: string;
     issues?: FieldIssue[];
     limit?: number;
     current?: number;
+    /**
+     * When the refusal passes (throttling, a rate limit, a processing under way): seconds to wait, as in the Retry-After header.
+     */
+    retryAfterSeconds?: number;
   };
 }
 /**

@@ -157,10 +157,36 @@ function toSimulation(item: Record<string, unknown>): Simulation {
   return simulation;
 }
 
-function cursorToKey(cursor: string | undefined): Record<string, unknown> | undefined {
+/** The key attributes a cursor of one kind of read holds, and those that must equal the read's own. */
+interface CursorShape {
+  attributes: string[];
+  equal?: Record<string, string>;
+}
+
+/** DynamoDB refuses key values that are empty or over 2 KB (1 KB for sort keys) with a ValidationException. */
+const MAX_CURSOR_VALUE_BYTES = 1024;
+
+function fitsShape(key: Record<string, unknown>, shape: CursorShape): boolean {
+  const names = Object.keys(key).sort();
+  const expected = [...shape.attributes].sort();
+  if (names.length !== expected.length || names.some((name, i) => name !== expected[i])) return false;
+  const valuesFit = names.every((name) => {
+    const value = key[name];
+    return typeof value === 'string' && value !== '' && Buffer.byteLength(value) <= MAX_CURSOR_VALUE_BYTES;
+  });
+  return valuesFit && Object.entries(shape.equal ?? {}).every(([name, value]) => key[name] === value);
+}
+
+/**
+ * The start key a cursor encodes. A cursor is base64url JSON, so a client can
+ * alter it: one that is not the shape of the keys this read issues (its
+ * attributes, string values DynamoDB accepts, the same owner) would reach
+ * DynamoDB as an invalid ExclusiveStartKey, so it is a 400 on query.cursor.
+ */
+function cursorToKey(cursor: string | undefined, shape?: CursorShape): Record<string, unknown> | undefined {
   if (cursor === undefined) return undefined;
   const key = decodeCursor(cursor);
-  if (!key)
+  if (!key || (shape && !fitsShape(key, shape)))
     throw new ValidationError('cursor is not valid', [
       {
         field: 'query.cursor',
@@ -175,11 +201,11 @@ async function queryFiltered(
   client: DynamoDBDocumentClient,
   input: QueryCommandInput,
   limit: number,
-  cursor: string | undefined,
+  cursor: { value: string | undefined; shape: CursorShape },
   useScan = false,
 ): Promise<Page<Simulation>> {
   const items: Simulation[] = [];
-  let startKey = cursorToKey(cursor);
+  let startKey = cursorToKey(cursor.value, cursor.shape);
   for (let reads = 0; reads < 10; reads++) {
     const request = { ...input, Limit: limit - items.length, ExclusiveStartKey: startKey };
     const out = useScan
@@ -343,7 +369,7 @@ export function createDynamoSimulationRepository(
           ExpressionAttributeValues: { ':owner': owner, ...filter.ExpressionAttributeValues },
         },
         limit,
-        cursor,
+        { value: cursor, shape: { attributes: ['id', 'owner', 'createdKey'], equal: { owner } } },
       );
     },
 
@@ -364,7 +390,7 @@ export function createDynamoSimulationRepository(
             : {}),
         },
         limit,
-        cursor,
+        { value: cursor, shape: { attributes: ['id'] } },
         true,
       );
     },

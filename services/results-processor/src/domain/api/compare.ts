@@ -88,7 +88,7 @@ export async function compareResults(
   }
   const [ref, dev] = await Promise.all([
     loadVisibleSimulation(ports.repository, caller, refId),
-    loadVisibleSimulation(ports.repository, caller, devId),
+    loadVisibleSimulation(ports.repository, caller, devId, 'path.otherId'),
   ]);
   const refUpdatedAt = readyResults(ref, 'reference run');
   const devUpdatedAt = readyResults(dev, 'development run');

@@ -123,7 +123,7 @@ describe('GET /simulations/{id}/results', () => {
     const running = aSimulation({
       owner: localSubFor('alice'),
       status: 'RUNNING',
-      id: 'sim_results0running000000000000',
+      id: 'sim_results0running00000000000',
     });
     await stores.repository.create(running);
     const notStarted = await api(platform, 'GET', `/simulations/${running.id}/results`, { token: alice });
