@@ -12,6 +12,7 @@ import type { Simulation } from '#schemas/generated/types.js';
 import type { OutgoingEvent } from '../events/publisher.js';
 import { InvalidTransitionError, StaleVersionError, ValidationError } from '../errors.js';
 import { canTransition, isTerminal, type SimulationStatus } from '../status.js';
+import { createActiveSlots, type SlotReservation } from './active-slots.js';
 import { createdKey, decodeCursor, encodeCursor, shardOf, statusShardKey } from './keys.js';
 
 export const STATUS_INDEX = 'StatusIndex';
@@ -90,7 +91,18 @@ export interface SimulationRepository {
   ): Promise<{ simulation: Simulation; requestFingerprint?: string; submitClaimedAt?: number } | undefined>;
   listByOwner(owner: string, options: ListOptions): Promise<Page<Simulation>>;
   listAll(options: ListOptions): Promise<Page<Simulation>>;
-  countActiveByOwner(owner: string): Promise<number>;
+  /**
+   * Takes one of the owner's `limit` active slots for `id` before its item is
+   * created; exact under concurrency (shared/kernel/repository/active-slots.ts).
+   */
+  reserveActiveSlot(request: {
+    owner: string;
+    id: string;
+    limit: number;
+    nowMs: number;
+  }): Promise<SlotReservation>;
+  /** Gives a slot back (a create that failed); terminal transitions do it themselves. */
+  releaseActiveSlot(owner: string, id: string): Promise<void>;
   transition(request: TransitionRequest): Promise<Simulation>;
   /** A conditional write that keeps the status (claims, progress, job details). */
   update(request: UpdateRequest): Promise<Simulation>;
@@ -223,6 +235,31 @@ export function createDynamoSimulationRepository(
   config: { tableName: string; statusIndexShards: number },
 ): SimulationRepository {
   const { tableName, statusIndexShards } = config;
+  const activeSlots = createActiveSlots(client, {
+    tableName,
+    readSimulations: (ids) => repository.getMany(ids),
+    activeIdsFromIndex: activeIdsOfOwner,
+  });
+
+  /** The owner's active simulations from the sparse ActiveOwnerIndex (keys only, eventually consistent). */
+  async function activeIdsOfOwner(owner: string): Promise<string[]> {
+    const ids: string[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: ACTIVE_OWNER_INDEX,
+          KeyConditionExpression: 'activeOwner = :owner',
+          ExpressionAttributeValues: { ':owner': owner },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of out.Items ?? []) ids.push(String(item['id']));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return ids;
+  }
 
   function statusFilter(status: SimulationStatus | undefined): Partial<QueryCommandInput> {
     if (!status) return {};
@@ -289,7 +326,7 @@ export function createDynamoSimulationRepository(
     }
   }
 
-  return {
+  const repository: SimulationRepository = {
     async create(simulation, options = {}) {
       const shard = shardOf(simulation.id, statusIndexShards);
       const item: SimulationItem = {
@@ -395,25 +432,9 @@ export function createDynamoSimulationRepository(
       );
     },
 
-    async countActiveByOwner(owner) {
-      let count = 0;
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const out = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: ACTIVE_OWNER_INDEX,
-            KeyConditionExpression: 'activeOwner = :owner',
-            ExpressionAttributeValues: { ':owner': owner },
-            Select: 'COUNT',
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        count += out.Count ?? 0;
-        startKey = out.LastEvaluatedKey;
-      } while (startKey);
-      return count;
-    },
+    reserveActiveSlot: (request) => activeSlots.reserve(request),
+
+    releaseActiveSlot: (owner, id) => activeSlots.release(owner, id),
 
     async transition({
       id,
@@ -431,7 +452,7 @@ export function createDynamoSimulationRepository(
       }
       const when = at.toISOString();
       const terminal = isTerminal(to);
-      return versionedUpdate({
+      const updated = await versionedUpdate({
         id,
         expectedVersion,
         expectedStatus: from,
@@ -452,6 +473,13 @@ export function createDynamoSimulationRepository(
         // A finished simulation leaves the sparse indexes in the same write.
         remove: terminal ? ['statusShard', 'nextPollAt', 'activeOwner'] : [],
       });
+      if (terminal) {
+        // Its owner's active slot, right after. If this write is lost (a crash,
+        // an error), the slot is reclaimed when the owner next meets the limit:
+        // a refused reservation checks every holder's status first.
+        await activeSlots.release(updated.owner, id).catch(() => undefined);
+      }
+      return updated;
     },
 
     async update({ id, expectedVersion, status, set, nextPollAt, at = new Date() }) {
@@ -504,4 +532,5 @@ export function createDynamoSimulationRepository(
       };
     },
   };
+  return repository;
 }

@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RETRYABLE_EXIT_CODES } from '#shared/kernel/compute/exit-codes.js';
+import { RESERVATION_GRACE_MS } from '#shared/kernel/repository/active-slots.js';
 
 /**
  * Reads the CloudFormation that `osls package` produces for the infrastructure
@@ -675,9 +676,11 @@ describe('submission service (packaged services/submission/serverless.yml)', () 
     );
     expect(granted).toEqual({
       CreateSimulation: [
+        'dynamodb:BatchGetItem',
         'dynamodb:GetItem',
         'dynamodb:PutItem',
         'dynamodb:Query',
+        'dynamodb:UpdateItem',
         'events:PutEvents',
         's3:PutObject',
       ],
@@ -697,6 +700,13 @@ describe('submission service (packaged services/submission/serverless.yml)', () 
       JSON.stringify(props(submission, roleOf(submission, `${id}LambdaFunction`))['Policies']);
     expect(policies('CreateSimulation')).toContain('/index/ActiveOwnerIndex');
     expect(policies('ListSimulations')).toContain('/index/OwnerIndex');
+  });
+
+  it('ends createSimulation well within the grace period of an active-slot reservation', () => {
+    // A reservation whose item has not appeared is only reclaimed after the grace
+    // period: the function must never still be running by then.
+    const timeout = props(submission, 'CreateSimulationLambdaFunction')['Timeout'] as number;
+    expect(timeout * 1000).toBeLessThan(RESERVATION_GRACE_MS / 5);
   });
 
   it('lets createSimulation write only run directories in the results bucket', () => {
