@@ -1480,6 +1480,26 @@ export const simulationSchema = {
         },
       },
     },
+    resultsRequest: {
+      title: 'SimulationResultsRequest',
+      type: 'object',
+      description:
+        'The last reprocessing accepted by POST /simulations/{id}/results. It is queued until the results processor takes it up (results.trigger becomes "request:<requestId>"); meanwhile, and while results are PROCESSING, another request is refused with 409 and Retry-After.',
+      additionalProperties: false,
+      required: ['requestId', 'requestedAt', 'requestedBy'],
+      properties: {
+        requestId: {
+          type: 'string',
+        },
+        requestedAt: {
+          type: 'string',
+          format: 'date-time',
+        },
+        requestedBy: {
+          type: 'string',
+        },
+      },
+    },
     results: {
       title: 'SimulationResultsStatus',
       type: 'object',

@@ -718,7 +718,16 @@ export interface Simulation {
       instanceType?: string;
     }[];
   };
+  resultsRequest?: SimulationResultsRequest;
   results?: SimulationResultsStatus;
+}
+/**
+ * The last reprocessing accepted by POST /simulations/{id}/results. It is queued until the results processor takes it up (results.trigger becomes "request:<requestId>"); meanwhile, and while results are PROCESSING, another request is refused with 409 and Retry-After.
+ */
+export interface SimulationResultsRequest {
+  requestId: string;
+  requestedAt: string;
+  requestedBy: string;
 }
 /**
  * Processing of the outputs of a SUCCEEDED simulation (manifest, metrics, previews), written only by the results processor.

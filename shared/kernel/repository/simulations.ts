@@ -72,6 +72,8 @@ export interface UpdateRequest {
   /** The status the simulation must still have. */
   status: SimulationStatus;
   set: Record<string, unknown>;
+  /** Attributes to remove in the same write (e.g. a request withdrawn). */
+  remove?: string[];
   /** Moves the StatusIndex sort key (active simulations only). */
   nextPollAt?: number;
   at?: Date;
@@ -482,7 +484,7 @@ export function createDynamoSimulationRepository(
       return updated;
     },
 
-    async update({ id, expectedVersion, status, set, nextPollAt, at = new Date() }) {
+    async update({ id, expectedVersion, status, set, remove, nextPollAt, at = new Date() }) {
       return versionedUpdate({
         id,
         expectedVersion,
@@ -492,6 +494,7 @@ export function createDynamoSimulationRepository(
           ...(nextPollAt !== undefined && !isTerminal(status) ? { nextPollAt } : {}),
           ...set,
         },
+        ...(remove ? { remove } : {}),
       });
     },
 
