@@ -51,10 +51,10 @@ function resolved(spec: unknown) {
   return result.spec;
 }
 
-/** Every event published so far (the log file appears with the first one). */
+/** Every event published so far. The log must exist: an absent one would prove nothing. */
 function eventLog(): { detail: { simulationId?: string; name?: string } }[] {
   const file = path.join(platform.dataDir, 'events.jsonl');
-  if (!existsSync(file)) return [];
+  expect(existsSync(file)).toBe(true);
   return readFileSync(file, 'utf8')
     .trim()
     .split('\n')
@@ -96,12 +96,23 @@ describe('POST /simulation-plans', () => {
   });
 
   it('stores nothing and publishes no event', async () => {
+    // A submission first, whose event must be in the log: the log is written and read.
+    const submitted = await api(platform, 'POST', '/simulations', {
+      token: alice,
+      body: { ...exampleSpec('fullchem-2x25-1week'), name: 'submitted before the plan' },
+    });
+    expect(submitted.status).toBe(201);
+    expect(eventLog().some((e) => e.detail.simulationId === submitted.body.id)).toBe(true);
+
     const spec = { ...exampleSpec('fullchem-2x25-1week'), name: 'planned only and never submitted' };
     const before = await api(platform, 'GET', '/simulations?limit=100', { token: alice });
+    expect(before.body.items.length).toBeGreaterThan(0);
     const res = await api(platform, 'POST', '/simulation-plans', { token: alice, body: spec });
     expect(res.status).toBe(200);
     const after = await api(platform, 'GET', '/simulations?limit=100', { token: alice });
-    expect(after.body.items.length).toBe(before.body.items.length);
+    expect(after.body.items.map((s: { id: string }) => s.id)).toEqual(
+      before.body.items.map((s: { id: string }) => s.id),
+    );
     expect(eventLog().some((e) => e.detail.name === spec.name)).toBe(false);
   });
 
