@@ -1,13 +1,14 @@
 /**
  * The authorization matrix: every route of the API (every `httpApi` event of
- * every services/<name>/serverless.yml, so a new route cannot be missed) x
- * every kind of caller, against the real local platform (its gateway runs the
- * JWT authorizer as API Gateway does). Each cell has its expected status, and
- * no caller reads anything of another owner's.
+ * every services/<name>/serverless.yml, read by scripts/fuzz/api-routes.ts, so
+ * a new route cannot be missed) x every kind of caller, against the real local
+ * platform (its gateway runs the JWT authorizer as API Gateway does). Each
+ * cell has its expected status, and no caller reads anything of another
+ * owner's.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { localSubFor } from '#local/auth/jwt.js';
-import { apiRoutes, fillPath } from '#test/helpers/api-routes.js';
+import { apiRoutes, fillPath } from '#scripts/fuzz/api-routes.js';
 import { hostileTokens } from '#test/helpers/hostile-tokens.js';
 import { api, startPlatformProcess, type RunningPlatform } from '#test/helpers/platform-process.js';
 import { exampleSpec } from '#test/helpers/specs.js';

@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { repoRoot } from './local-dynamodb.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** One route of the API, as a service's serverless.yml declares it (an `httpApi` event). */
 export interface ApiRoute {
@@ -17,8 +19,8 @@ export interface ApiRoute {
 
 /**
  * Every route of every service: each `httpApi` event of each function in
- * `services/<name>/serverless.yml`. Tests that must cover every route take
- * their list from here, so a new route cannot be left out.
+ * `services/<name>/serverless.yml`. The fuzzer and the authorization matrix
+ * take their list from here, so a new route cannot be left out.
  */
 export function apiRoutes(): ApiRoute[] {
   const servicesDir = path.join(repoRoot, 'services');
