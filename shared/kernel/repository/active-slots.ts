@@ -54,8 +54,9 @@ export interface ActiveSlotsDependencies {
   activeIdsFromIndex(owner: string): Promise<string[]>;
 }
 
-function isConditionalCheckFailed(err: unknown): boolean {
-  return err instanceof Error && err.name === 'ConditionalCheckFailedException';
+/** A conditional write whose condition no longer holds did nothing, which is all these writes want. */
+function unlessConditionFailed(err: unknown): void {
+  if (!(err instanceof Error && err.name === 'ConditionalCheckFailedException')) throw err;
 }
 
 export function createActiveSlots(
@@ -83,9 +84,27 @@ export function createActiveSlots(
           ConditionExpression: 'attribute_not_exists(id)',
         }),
       )
-      .catch((err: unknown) => {
-        if (!isConditionalCheckFailed(err)) throw err; // seeded by a concurrent request
-      });
+      .catch(unlessConditionFailed); // seeded by a concurrent request
+  }
+
+  /**
+   * Takes an id out of the map. With the reservation time read: only that
+   * reservation, never one made again since. Without: never creates the item
+   * (an owner without one has no slot to free).
+   */
+  async function removeSlot(owner: string, id: string, reservedAt?: number): Promise<void> {
+    await client
+      .send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keyOf(owner),
+          UpdateExpression: 'REMOVE slots.#sim',
+          ConditionExpression: reservedAt === undefined ? 'attribute_exists(slots)' : 'slots.#sim = :at',
+          ExpressionAttributeNames: { '#sim': id },
+          ...(reservedAt === undefined ? {} : { ExpressionAttributeValues: { ':at': reservedAt } }),
+        }),
+      )
+      .catch(unlessConditionFailed);
   }
 
   /** Frees the slots whose holders are terminal, or were never created; returns how many it freed. */
@@ -101,23 +120,7 @@ export function createActiveSlots(
       const simulation = found.get(id);
       return simulation ? isTerminal(simulation.status) : nowMs - slots[id]! > RESERVATION_GRACE_MS;
     });
-    for (const id of stale) {
-      await client
-        .send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: keyOf(owner),
-            UpdateExpression: 'REMOVE slots.#sim',
-            // Only the reservation read here: never one made again since.
-            ConditionExpression: 'slots.#sim = :at',
-            ExpressionAttributeNames: { '#sim': id },
-            ExpressionAttributeValues: { ':at': slots[id] },
-          }),
-        )
-        .catch((err: unknown) => {
-          if (!isConditionalCheckFailed(err)) throw err;
-        });
-    }
+    for (const id of stale) await removeSlot(owner, id, slots[id]);
     return stale.length;
   }
 
@@ -139,7 +142,7 @@ export function createActiveSlots(
           );
           return { reserved: true };
         } catch (err) {
-          if (!isConditionalCheckFailed(err)) throw err;
+          unlessConditionFailed(err);
         }
         const slots = await readSlots(owner);
         if (!slots) {
@@ -156,21 +159,6 @@ export function createActiveSlots(
       return { reserved: false, active };
     },
 
-    async release(owner, id) {
-      await client
-        .send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: keyOf(owner),
-            UpdateExpression: 'REMOVE slots.#sim',
-            // Never create the item: an owner without one has no slot to free.
-            ConditionExpression: 'attribute_exists(slots)',
-            ExpressionAttributeNames: { '#sim': id },
-          }),
-        )
-        .catch((err: unknown) => {
-          if (!isConditionalCheckFailed(err)) throw err;
-        });
-    },
+    release: (owner, id) => removeSlot(owner, id),
   };
 }

@@ -7,8 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { runCli } from '#cli/main.js';
 import { repoRoot } from '#test/helpers/local-dynamodb.js';
+import { gcrAs } from '#test/helpers/run-gcr.js';
 import { api, startPlatformProcess, type RunningPlatform } from '#test/helpers/platform-process.js';
 
 const USER = 'cli-results-user';
@@ -19,17 +19,7 @@ let token: string;
 let ref: string;
 let dev: string;
 
-async function gcr(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    env: { GCR_DATA_DIR: platform.dataDir, GCR_USER: USER, NO_COLOR: '1' },
-    cwd: repoRoot,
-  });
-  return { code, stdout, stderr };
-}
+const gcr = (...argv: string[]) => gcrAs(platform, USER, { env: { NO_COLOR: '1' } })(...argv);
 
 /** Polls GET /simulations/{id}/results until READY (or FAILED, which fails the test with its reason). */
 async function resultsReady(id: string, seconds = 120): Promise<void> {
@@ -120,14 +110,8 @@ describe('gcr against a run on the local platform', () => {
     });
     expect(json.species.length).toBeGreaterThan(0);
     // Another user cannot compare them: the CLI says not found and exits non-zero.
-    let stderr = '';
-    const stranger = await runCli(['compare', ref, dev], {
-      stdout: { write: () => undefined },
-      stderr: { write: (s: string) => (stderr += s) },
-      env: { GCR_DATA_DIR: platform.dataDir, GCR_USER: 'someone-else', NO_COLOR: '1' },
-      cwd: repoRoot,
-    });
-    expect(stranger).not.toBe(0);
-    expect(stderr).toMatch(/not found/i);
+    const stranger = await gcrAs(platform, 'someone-else')('compare', ref, dev);
+    expect(stranger.code).not.toBe(0);
+    expect(stranger.stderr).toMatch(/not found/i);
   }, 150_000);
 });

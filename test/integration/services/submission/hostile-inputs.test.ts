@@ -7,7 +7,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { api, startPlatformProcess, type RunningPlatform } from '#test/helpers/platform-process.js';
+import {
+  api,
+  startPlatformProcess,
+  type RunningPlatform,
+  aliceBobAndAdmin,
+} from '#test/helpers/platform-process.js';
 import { exampleSpec } from '#test/helpers/specs.js';
 
 let platform: RunningPlatform;
@@ -17,11 +22,7 @@ let admin: string;
 
 beforeAll(async () => {
   platform = await startPlatformProcess({ env: { GCR_LOCAL_BATCH_SLOTS: '0' } });
-  [alice, bob, admin] = await Promise.all([
-    platform.token('alice'),
-    platform.token('bob'),
-    platform.token('root', { admin: true }),
-  ]);
+  ({ alice, bob, admin } = await aliceBobAndAdmin(platform));
   // Two of alice's simulations, so that a page of one has a cursor.
   for (let i = 0; i < 2; i++) {
     expect((await api(platform, 'POST', '/simulations', { token: alice, body: exampleSpec() })).status).toBe(

@@ -10,7 +10,12 @@ import path from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { generateRunDirectory } from '#shared/science/rundir/generate.js';
 import { validateSimulationSpec } from '#shared/science/spec/validate-spec.js';
-import { api, startPlatformProcess, type RunningPlatform } from '#test/helpers/platform-process.js';
+import {
+  api,
+  startPlatformProcess,
+  type RunningPlatform,
+  aliceBobAndAdmin,
+} from '#test/helpers/platform-process.js';
 import { exampleSpec } from '#test/helpers/specs.js';
 import { s3rverClient } from '#test/helpers/s3rver-client.js';
 
@@ -23,11 +28,7 @@ let s3: S3Client;
 beforeAll(async () => {
   // Jobs stay RUNNABLE (no local Batch slots): these tests are about the API.
   platform = await startPlatformProcess({ env: { GCR_LOCAL_BATCH_SLOTS: '0' } });
-  [alice, bob, admin] = await Promise.all([
-    platform.token('alice'),
-    platform.token('bob'),
-    platform.token('root', { admin: true }),
-  ]);
+  ({ alice, bob, admin } = await aliceBobAndAdmin(platform));
   s3 = s3rverClient(platform.endpoints.s3);
 }, 120_000);
 

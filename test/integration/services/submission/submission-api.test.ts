@@ -9,6 +9,7 @@ import {
   startPlatformProcess,
   waitForStatus,
   type RunningPlatform,
+  aliceBobAndAdmin,
 } from '#test/helpers/platform-process.js';
 import { exampleSpec } from '#test/helpers/specs.js';
 import { validatorFor } from '#schemas/validator.js';
@@ -21,11 +22,7 @@ let admin: string;
 beforeAll(async () => {
   // Jobs stay RUNNABLE (no local Batch slots): these tests are about the API, not the models.
   platform = await startPlatformProcess({ env: { GCR_LOCAL_BATCH_SLOTS: '0' } });
-  [alice, bob, admin] = await Promise.all([
-    platform.token('alice'),
-    platform.token('bob'),
-    platform.token('root', { admin: true }),
-  ]);
+  ({ alice, bob, admin } = await aliceBobAndAdmin(platform));
 }, 120_000);
 
 afterAll(async () => {

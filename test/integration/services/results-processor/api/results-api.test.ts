@@ -4,9 +4,14 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { runCli } from '#cli/main.js';
 import { localSubFor } from '#local/auth/jwt.js';
-import { api, startPlatformProcess, type RunningPlatform } from '#test/helpers/platform-process.js';
+import {
+  api,
+  startPlatformProcess,
+  type RunningPlatform,
+  aliceBobAndAdmin,
+} from '#test/helpers/platform-process.js';
+import { gcrAs } from '#test/helpers/run-gcr.js';
 import { aSimulation } from '#test/helpers/simulations.js';
 import {
   platformStores,
@@ -27,11 +32,7 @@ beforeAll(async () => {
   // No local Batch slots: these runs are written into the stores as finished, not run.
   platform = await startPlatformProcess({ env: { GCR_LOCAL_BATCH_SLOTS: '0' } });
   stores = platformStores(platform);
-  [alice, bob, admin] = await Promise.all([
-    platform.token('alice'),
-    platform.token('bob'),
-    platform.token('root', { admin: true }),
-  ]);
+  ({ alice, bob, admin } = await aliceBobAndAdmin(platform));
   ref = await writeFinishedRun(stores, localSubFor('alice'));
   dev = await writeFinishedRun(stores, localSubFor('alice'), { o3Scale: 1.25 });
 }, 180_000);
@@ -326,17 +327,7 @@ describe('POST /simulations/{id}/compare/{otherId}', () => {
 });
 
 describe('gcr download against the platform', () => {
-  async function gcr(...argv: string[]) {
-    let stdout = '';
-    let stderr = '';
-    const code = await runCli(argv, {
-      stdout: { write: (s: string) => (stdout += s) },
-      stderr: { write: (s: string) => (stderr += s) },
-      env: { GCR_DATA_DIR: platform.dataDir, GCR_USER: 'alice' },
-      cwd: os.tmpdir(),
-    });
-    return { code, stdout, stderr };
-  }
+  const gcr = (...argv: string[]) => gcrAs(platform, 'alice', { cwd: os.tmpdir() })(...argv);
 
   it('downloads the outputs and results, each verified against the manifest SHA-256', async () => {
     const to = mkdtempSync(path.join(os.tmpdir(), 'gcr-download-'));
