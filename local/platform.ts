@@ -145,7 +145,12 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
     const handlers = {
       events: eventBridgeEndpoint(bus),
       batch: batchEndpoint(batch),
-      logs: logsEndpoint((_group, stream) => batch.logFileForStream(stream)),
+      // Only the jobs' log group has streams, as on AWS.
+      logs: logsEndpoint((group, stream) =>
+        group === stack.exports[`gcr-${stage}-BatchLogGroupName`]
+          ? batch.logFileForStream(stream)
+          : undefined,
+      ),
     };
     const awsEndpoint = createServer((req, res) => {
       const chunks: Buffer[] = [];

@@ -4,8 +4,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 /**
  * CloudWatch Logs' GetLogEvents (awsJson1_1) over the local Batch emulator's log
  * files, so the production log reader works unchanged through
- * AWS_ENDPOINT_URL_CLOUDWATCH_LOGS. Tokens are byte offsets (`f/<offset>`);
- * lines carry the file's modification time, as local logs have no per-line time.
+ * AWS_ENDPOINT_URL_CLOUDWATCH_LOGS. Tokens are byte offsets (`f/<offset>`,
+ * `b/<offset>`); lines carry the file's modification time, as local logs have
+ * no per-line time. It answers what CloudWatch Logs would: only streams of the
+ * jobs' log group (`fileFor` maps a group and stream to a job's log file, or
+ * to nothing: never a path made from the request), ResourceNotFoundException
+ * for any other, InvalidParameterException for a token it did not issue or a
+ * body that is not JSON.
  */
 export function logsEndpoint(fileFor: (logGroupName: string, logStreamName: string) => string | undefined) {
   return async (req: IncomingMessage, res: ServerResponse, body: string): Promise<void> => {
@@ -25,14 +30,26 @@ export function logsEndpoint(fileFor: (logGroupName: string, logStreamName: stri
       );
       return;
     }
-    const request = JSON.parse(body || '{}') as {
+    const invalid = (message: string) =>
+      reply(400, { __type: 'InvalidParameterException', message }, 'InvalidParameterException');
+    let request: {
       logGroupName?: string;
       logStreamName?: string;
       nextToken?: string;
       limit?: number;
       startFromHead?: boolean;
     };
-    const file = fileFor(request.logGroupName ?? '', request.logStreamName ?? '');
+    try {
+      request = JSON.parse(body || '{}') as typeof request;
+    } catch {
+      invalid('the request body is not JSON');
+      return;
+    }
+    if (request.nextToken !== undefined && !/^[fb]\/\d{1,15}$/.test(String(request.nextToken))) {
+      invalid('The specified nextToken is invalid.');
+      return;
+    }
+    const file = fileFor(String(request.logGroupName ?? ''), String(request.logStreamName ?? ''));
     if (!file || !existsSync(file)) {
       reply(
         400,
@@ -47,8 +64,7 @@ export function logsEndpoint(fileFor: (logGroupName: string, logStreamName: stri
     const text = readRange(file, 0, size);
     const complete = text.lastIndexOf('\n') + 1; // only whole lines
     let start: number;
-    if (request.nextToken && /^f\/\d+$/.test(request.nextToken))
-      start = Math.min(Number(request.nextToken.slice(2)), complete);
+    if (request.nextToken) start = Math.min(Number(request.nextToken.slice(2)), complete);
     else if (request.startFromHead === false) {
       const lines = text.slice(0, complete).split('\n');
       start = Buffer.byteLength(

@@ -6,7 +6,7 @@ export const errorResponseSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
   $id: 'https://gcr.dev/schemas/api/error-response.schema.json',
   title: 'ErrorResponse',
-  description: 'Body of every 4xx (and the never-expected 5xx) answer.',
+  description: 'Body of every 4xx and 503 (and the never-expected 500) answer.',
   type: 'object',
   additionalProperties: false,
   required: ['error'],
@@ -19,7 +19,7 @@ export const errorResponseSchema = {
         code: {
           type: 'string',
           description:
-            'Machine-readable kind, e.g. ValidationError, NotFound, Conflict, LimitExceeded, PayloadTooLarge.',
+            'Machine-readable kind, e.g. ValidationError, NotFound, Conflict, LimitExceeded, RateLimited, PayloadTooLarge, ServiceUnavailable.',
         },
         message: {
           type: 'string',
@@ -35,6 +35,12 @@ export const errorResponseSchema = {
         },
         current: {
           type: 'number',
+        },
+        retryAfterSeconds: {
+          type: 'integer',
+          minimum: 1,
+          description:
+            'When the refusal passes (throttling, a rate limit, a processing under way): seconds to wait, as in the Retry-After header.',
         },
       },
     },
@@ -1471,6 +1477,26 @@ export const simulationSchema = {
               },
             },
           },
+        },
+      },
+    },
+    resultsRequest: {
+      title: 'SimulationResultsRequest',
+      type: 'object',
+      description:
+        'The last reprocessing accepted by POST /simulations/{id}/results. It is queued until the results processor takes it up (results.trigger becomes "request:<requestId>"); meanwhile, and while results are PROCESSING, another request is refused with 409 and Retry-After.',
+      additionalProperties: false,
+      required: ['requestId', 'requestedAt', 'requestedBy'],
+      properties: {
+        requestId: {
+          type: 'string',
+        },
+        requestedAt: {
+          type: 'string',
+          format: 'date-time',
+        },
+        requestedBy: {
+          type: 'string',
         },
       },
     },

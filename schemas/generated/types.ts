@@ -3,18 +3,22 @@
 
 // ---- schemas/api/error-response.schema.json
 /**
- * Body of every 4xx (and the never-expected 5xx) answer.
+ * Body of every 4xx and 503 (and the never-expected 500) answer.
  */
 export interface ErrorResponse {
   error: {
     /**
-     * Machine-readable kind, e.g. ValidationError, NotFound, Conflict, LimitExceeded, PayloadTooLarge.
+     * Machine-readable kind, e.g. ValidationError, NotFound, Conflict, LimitExceeded, RateLimited, PayloadTooLarge, ServiceUnavailable.
      */
     code: string;
     message: string;
     issues?: FieldIssue[];
     limit?: number;
     current?: number;
+    /**
+     * When the refusal passes (throttling, a rate limit, a processing under way): seconds to wait, as in the Retry-After header.
+     */
+    retryAfterSeconds?: number;
   };
 }
 /**
@@ -714,7 +718,16 @@ export interface Simulation {
       instanceType?: string;
     }[];
   };
+  resultsRequest?: SimulationResultsRequest;
   results?: SimulationResultsStatus;
+}
+/**
+ * The last reprocessing accepted by POST /simulations/{id}/results. It is queued until the results processor takes it up (results.trigger becomes "request:<requestId>"); meanwhile, and while results are PROCESSING, another request is refused with 409 and Retry-After.
+ */
+export interface SimulationResultsRequest {
+  requestId: string;
+  requestedAt: string;
+  requestedBy: string;
 }
 /**
  * Processing of the outputs of a SUCCEEDED simulation (manifest, metrics, previews), written only by the results processor.

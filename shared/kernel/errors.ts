@@ -48,9 +48,19 @@ export class NotFoundError extends DomainError {
   readonly code = 'NotFound';
 }
 
-/** The request conflicts with the resource's state, e.g. cancelling a finished run: 409. */
+/**
+ * The request conflicts with the resource's state, e.g. cancelling a finished
+ * run: 409. With `retryAfterSeconds` when the state is passing (a processing
+ * under way): the answer then carries Retry-After.
+ */
 export class ConflictError extends DomainError {
   readonly code = 'Conflict';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
 }
 
 /** The owner is over a quota, e.g. too many active simulations: 429. */
@@ -60,6 +70,17 @@ export class LimitExceededError extends DomainError {
     message: string,
     readonly limit: number,
     readonly current: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The caller repeats a costly request faster than its rate allows: 429 with Retry-After. */
+export class RateLimitedError extends DomainError {
+  readonly code = 'RateLimited';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
   ) {
     super(message);
   }

@@ -4,6 +4,7 @@ export {
   type PlatformInfo,
   type RunningPlatform,
 } from '#local/spawn-platform.js';
+import type { RunningPlatform } from '#local/spawn-platform.js';
 
 /**
  * Polls GET /simulations/{id} (every 250 ms, up to `seconds`) until its status
@@ -51,4 +52,16 @@ export async function api(
     // not JSON: keep the text
   }
   return { status: response.status, headers: response.headers, body: parsed };
+}
+
+/** Tokens of two users, alice and bob, and of an admin (root): the callers most API tests need. */
+export async function aliceBobAndAdmin(
+  platform: Pick<RunningPlatform, 'token'>,
+): Promise<{ alice: string; bob: string; admin: string }> {
+  const [alice, bob, admin] = await Promise.all([
+    platform.token('alice'),
+    platform.token('bob'),
+    platform.token('root', { admin: true }),
+  ]);
+  return { alice, bob, admin };
 }

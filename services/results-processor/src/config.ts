@@ -17,6 +17,8 @@ export const config = {
   tmpDir: env.string('RESULTS_TMP_DIR', tmpdir()),
   /** The queue's maxReceiveCount: on the last delivery a retryable error is recorded as FAILED. */
   maxReceiveCount: env.int('RESULTS_MAX_RECEIVE_COUNT', 3, { min: 1, max: 1000 }),
+  /** compare?refresh=true: at most once per this many seconds per simulation (each is a long Lambda run). */
+  compareRefreshIntervalSeconds: env.int('COMPARE_REFRESH_INTERVAL_SECONDS', 60, { min: 1, max: 86_400 }),
   /** Lifetime of the presigned download URLs of GET /simulations/{id}/results/files/{key+}. */
   downloadUrlTtlSeconds: env.int('DOWNLOAD_URL_TTL_SECONDS', 300, { min: 1, max: 604_800 }),
 };

@@ -8,6 +8,7 @@
  */
 import { dynamoDocumentClient, eventBridgeClient, s3Client } from '#shared/kernel/aws/clients.js';
 import { createEventBridgePublisher, type EventPublisher } from '#shared/kernel/events/publisher.js';
+import { createCooldown, type Cooldown } from '#shared/kernel/rate-limit/cooldown.js';
 import { logger } from '#shared/kernel/powertools.js';
 import {
   createDynamoSimulationRepository,
@@ -66,6 +67,16 @@ export function resultsApiPorts(): ResultsApiPorts {
   return (api ??= { repository: repository(), store: resultsBucket(), now: () => new Date() });
 }
 
+let refreshes: Cooldown | undefined;
+function refreshCooldown(): Cooldown {
+  return (refreshes ??= createCooldown({
+    client: dynamoDocumentClient(),
+    tableName: config.tableName,
+    name: 'compare-refresh',
+    seconds: config.compareRefreshIntervalSeconds,
+  }));
+}
+
 /** POST /simulations/{id}/compare/{otherId}: a renderer per call, since it caches one comparison's files. */
 export async function comparePorts(): Promise<ComparePorts> {
   const { createDifferenceMapRenderer } = await import('./adapters/api/difference-maps.js');
@@ -73,6 +84,7 @@ export async function comparePorts(): Promise<ComparePorts> {
     ...resultsApiPorts(),
     renderer: createDifferenceMapRenderer(),
     mapCount: config.previewSpeciesCount,
+    refreshCooldown: refreshCooldown(),
   };
 }
 

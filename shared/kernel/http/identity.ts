@@ -11,25 +11,29 @@ export interface Caller {
 export const ADMIN_GROUP = 'admin';
 
 /**
- * HTTP API JWT authorizers hand claims over as strings; a list claim such as
- * cognito:groups arrives as "[admin researchers]". Accept that and real arrays.
+ * The cognito:groups claim exactly as an HTTP API JWT authorizer hands it over:
+ * a list claim arrives as one string, "[admin researchers]" (bracketed,
+ * space-separated), or as a JSON array; a real array is accepted too. Cognito
+ * group names never contain whitespace but may contain commas, so the string
+ * form is split on whitespace only: "[x,admin]" is the one group "x,admin",
+ * never the admin group.
  */
 export function parseGroupsClaim(value: unknown): string[] {
-  if (Array.isArray(value)) return value.map(String);
-  if (typeof value !== 'string' || value.trim() === '') return [];
+  if (Array.isArray(value)) return value.filter((g): g is string => typeof g === 'string' && g !== '');
+  if (typeof value !== 'string') return [];
   const trimmed = value.trim();
-  if (trimmed.startsWith('[') && trimmed.endsWith(']')) {
-    const inner = trimmed.slice(1, -1).trim();
-    if (inner.startsWith('"')) {
-      try {
-        return (JSON.parse(trimmed) as unknown[]).map(String);
-      } catch {
-        // not JSON: fall through to the space-separated form
-      }
+  const bracketed = trimmed.startsWith('[') && trimmed.endsWith(']');
+  const inner = bracketed ? trimmed.slice(1, -1).trim() : trimmed;
+  if (bracketed && inner.startsWith('"')) {
+    try {
+      const parsed: unknown = JSON.parse(trimmed);
+      return Array.isArray(parsed) ? parseGroupsClaim(parsed) : [];
+    } catch {
+      // Not JSON after all: no group can be read from it safely.
+      return [];
     }
-    return inner.split(/[\s,]+/).filter(Boolean);
   }
-  return trimmed.split(/[\s,]+/).filter(Boolean);
+  return inner.split(/\s+/).filter(Boolean);
 }
 
 export function callerFrom(event: APIGatewayProxyEventV2WithJWTAuthorizer): Caller {

@@ -12,6 +12,7 @@ import type { Simulation } from '#schemas/generated/types.js';
 import type { OutgoingEvent } from '../events/publisher.js';
 import { InvalidTransitionError, StaleVersionError, ValidationError } from '../errors.js';
 import { canTransition, isTerminal, TERMINAL_STATUSES, type SimulationStatus } from '../status.js';
+import { createActiveSlots, type SlotReservation } from './active-slots.js';
 import { createdKey, decodeCursor, encodeCursor, shardOf, statusShardKey } from './keys.js';
 import { initialSchedule, type PollSchedule } from './poll-schedule.js';
 
@@ -77,6 +78,8 @@ export interface UpdateRequest {
   /** The status the simulation must still have. */
   status: SimulationStatus;
   set: Record<string, unknown>;
+  /** Attributes to remove in the same write (e.g. a request withdrawn). */
+  remove?: string[];
   at?: Date;
 }
 
@@ -103,7 +106,18 @@ export interface SimulationRepository {
   ): Promise<{ simulation: Simulation; requestFingerprint?: string; submitClaimedAt?: number } | undefined>;
   listByOwner(owner: string, options: ListOptions): Promise<Page<Simulation>>;
   listAll(options: ListOptions): Promise<Page<Simulation>>;
-  countActiveByOwner(owner: string): Promise<number>;
+  /**
+   * Takes one of the owner's `limit` active slots for `id` before its item is
+   * created; exact under concurrency (shared/kernel/repository/active-slots.ts).
+   */
+  reserveActiveSlot(request: {
+    owner: string;
+    id: string;
+    limit: number;
+    nowMs: number;
+  }): Promise<SlotReservation>;
+  /** Gives a slot back (a create that failed); terminal transitions do it themselves. */
+  releaseActiveSlot(owner: string, id: string): Promise<void>;
   transition(request: TransitionRequest): Promise<Simulation>;
   /** A conditional write that keeps the status (claims, progress, job details). */
   update(request: UpdateRequest): Promise<Simulation>;
@@ -214,10 +228,36 @@ function toSimulation(item: Record<string, unknown>): Simulation {
   return simulation;
 }
 
-function cursorToKey(cursor: string | undefined): Record<string, unknown> | undefined {
+/** The key attributes a cursor of one kind of read holds, and those that must equal the read's own. */
+interface CursorShape {
+  attributes: string[];
+  equal?: Record<string, string>;
+}
+
+/** DynamoDB refuses key values that are empty or over 2 KB (1 KB for sort keys) with a ValidationException. */
+const MAX_CURSOR_VALUE_BYTES = 1024;
+
+function fitsShape(key: Record<string, unknown>, shape: CursorShape): boolean {
+  const names = Object.keys(key).sort();
+  const expected = [...shape.attributes].sort();
+  if (names.length !== expected.length || names.some((name, i) => name !== expected[i])) return false;
+  const valuesFit = names.every((name) => {
+    const value = key[name];
+    return typeof value === 'string' && value !== '' && Buffer.byteLength(value) <= MAX_CURSOR_VALUE_BYTES;
+  });
+  return valuesFit && Object.entries(shape.equal ?? {}).every(([name, value]) => key[name] === value);
+}
+
+/**
+ * The start key a cursor encodes. A cursor is base64url JSON, so a client can
+ * alter it: one that is not the shape of the keys this read issues (its
+ * attributes, string values DynamoDB accepts, the same owner) would reach
+ * DynamoDB as an invalid ExclusiveStartKey, so it is a 400 on query.cursor.
+ */
+function cursorToKey(cursor: string | undefined, shape?: CursorShape): Record<string, unknown> | undefined {
   if (cursor === undefined) return undefined;
   const key = decodeCursor(cursor);
-  if (!key)
+  if (!key || (shape && !fitsShape(key, shape)))
     throw new ValidationError('cursor is not valid', [
       {
         field: 'query.cursor',
@@ -232,11 +272,11 @@ async function queryFiltered(
   client: DynamoDBDocumentClient,
   input: QueryCommandInput,
   limit: number,
-  cursor: string | undefined,
+  cursor: { value: string | undefined; shape: CursorShape },
   useScan = false,
 ): Promise<Page<Simulation>> {
   const items: Simulation[] = [];
-  let startKey = cursorToKey(cursor);
+  let startKey = cursorToKey(cursor.value, cursor.shape);
   for (let reads = 0; reads < 10; reads++) {
     const request = { ...input, Limit: limit - items.length, ExclusiveStartKey: startKey };
     const out = useScan
@@ -254,6 +294,31 @@ export function createDynamoSimulationRepository(
   config: { tableName: string; statusIndexShards: number },
 ): SimulationRepository {
   const { tableName, statusIndexShards } = config;
+  const activeSlots = createActiveSlots(client, {
+    tableName,
+    readSimulations: (ids) => repository.getMany(ids),
+    activeIdsFromIndex: activeIdsOfOwner,
+  });
+
+  /** The owner's active simulations from the sparse ActiveOwnerIndex (keys only, eventually consistent). */
+  async function activeIdsOfOwner(owner: string): Promise<string[]> {
+    const ids: string[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: ACTIVE_OWNER_INDEX,
+          KeyConditionExpression: 'activeOwner = :owner',
+          ExpressionAttributeValues: { ':owner': owner },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of out.Items ?? []) ids.push(String(item['id']));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return ids;
+  }
 
   function statusFilter(status: SimulationStatus | undefined): Partial<QueryCommandInput> {
     if (!status) return {};
@@ -361,7 +426,7 @@ export function createDynamoSimulationRepository(
     }
   }
 
-  return {
+  const repository: SimulationRepository = {
     async create(simulation, options = {}) {
       const shard = shardOf(simulation.id, statusIndexShards);
       const item: SimulationItem = {
@@ -441,7 +506,7 @@ export function createDynamoSimulationRepository(
           ExpressionAttributeValues: { ':owner': owner, ...filter.ExpressionAttributeValues },
         },
         limit,
-        cursor,
+        { value: cursor, shape: { attributes: ['id', 'owner', 'createdKey'], equal: { owner } } },
       );
     },
 
@@ -462,30 +527,14 @@ export function createDynamoSimulationRepository(
             : {}),
         },
         limit,
-        cursor,
+        { value: cursor, shape: { attributes: ['id'] } },
         true,
       );
     },
 
-    async countActiveByOwner(owner) {
-      let count = 0;
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const out = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: ACTIVE_OWNER_INDEX,
-            KeyConditionExpression: 'activeOwner = :owner',
-            ExpressionAttributeValues: { ':owner': owner },
-            Select: 'COUNT',
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        count += out.Count ?? 0;
-        startKey = out.LastEvaluatedKey;
-      } while (startKey);
-      return count;
-    },
+    reserveActiveSlot: (request) => activeSlots.reserve(request),
+
+    releaseActiveSlot: (owner, id) => activeSlots.release(owner, id),
 
     async transition({ id, expectedVersion, from, to, reason, at = new Date(), set = {}, event }) {
       if (!canTransition(from, to)) {
@@ -494,7 +543,7 @@ export function createDynamoSimulationRepository(
       const when = at.toISOString();
       const terminal = isTerminal(to);
       const statusShard = statusShardKey(to, shardOf(id, statusIndexShards));
-      return versionedUpdate({
+      const updated = await versionedUpdate({
         id,
         expectedVersion,
         expectedStatus: from,
@@ -517,14 +566,22 @@ export function createDynamoSimulationRepository(
           ? ['pollIntervalMs', 'activeOwner', ...(event ? [] : ['statusShard', 'nextPollAt'])]
           : [],
       });
+      if (terminal) {
+        // Its owner's active slot, right after. If this write is lost (a crash,
+        // an error), the slot is reclaimed when the owner next meets the limit:
+        // a refused reservation checks every holder's status first.
+        await activeSlots.release(updated.owner, id).catch(() => undefined);
+      }
+      return updated;
     },
 
-    async update({ id, expectedVersion, status, set, at = new Date() }) {
+    async update({ id, expectedVersion, status, set, remove, at = new Date() }) {
       return versionedUpdate({
         id,
         expectedVersion,
         expectedStatus: status,
         set: { updatedAt: at.toISOString(), ...set },
+        ...(remove ? { remove } : {}),
       });
     },
 
@@ -654,4 +711,5 @@ export function createDynamoSimulationRepository(
       };
     },
   };
+  return repository;
 }

@@ -10,8 +10,9 @@
  *   simulations/<id>/results/manifest.json   results processor: manifest (written last),
  *   simulations/<id>/results/metrics.json      metrics, surface means,
  *   simulations/<id>/results/surface/          preview maps and
- *   simulations/<id>/results/previews/         stored comparisons
- *   simulations/<id>/results/comparisons/
+ *   simulations/<id>/results/previews/         stored comparisons (of runs of one owner;
+ *   simulations/<id>/results/comparisons/      an admin's comparisons across owners are
+ *   simulations/<id>/results/admin-comparisons/  served to admins only)
  *
  * Manifests and the results API name files relative to the simulation's
  * prefix (`results/manifest.json`, `outputs/...`): the `SimulationPaths`.
@@ -33,6 +34,7 @@ export const SimulationPaths = {
   surface: 'results/surface/',
   previews: 'results/previews/',
   comparisons: 'results/comparisons/',
+  adminComparisons: 'results/admin-comparisons/',
 } as const;
 
 /** `simulations/<id>/`: everything the platform keeps for one simulation. */
@@ -79,12 +81,38 @@ export function parsePreviewPath(relativePath: string): { collection: string; va
   return match ? { collection: match[1]!, variable: match[2]! } : undefined;
 }
 
-/** The stored comparison of this (reference) simulation with a development run, relative to its prefix. */
-export function comparisonPath(devId: string): string {
-  return `${SimulationPaths.comparisons}${devId}/comparison.json`;
+/**
+ * Where a comparison of this (reference) simulation with a development run is
+ * kept, relative to its prefix. One of another owner's runs (only an admin can
+ * make such a comparison) goes under `results/admin-comparisons/`, which the
+ * files route serves to admins only: neither owner can read the other's run
+ * through it.
+ */
+function comparisonsOf(devId: string, crossOwner: boolean): string {
+  return `${crossOwner ? SimulationPaths.adminComparisons : SimulationPaths.comparisons}${devId}/`;
+}
+
+/** The stored comparison (comparison.json), relative to the reference simulation's prefix. */
+export function comparisonPath(devId: string, crossOwner = false): string {
+  return `${comparisonsOf(devId, crossOwner)}comparison.json`;
 }
 
 /** A difference map of a stored comparison, relative to the reference simulation's prefix. */
-export function comparisonMapPath(devId: string, variable: string): string {
-  return `${SimulationPaths.comparisons}${devId}/${variable}.png`;
+export function comparisonMapPath(devId: string, variable: string, crossOwner = false): string {
+  return `${comparisonsOf(devId, crossOwner)}${variable}.png`;
+}
+
+/** A stored comparison's file -> the development run and whether it is across owners; undefined for any other path. */
+export function parseComparisonPath(
+  relativePath: string,
+): { devId: string; crossOwner: boolean } | undefined {
+  for (const [prefix, crossOwner] of [
+    [SimulationPaths.comparisons, false],
+    [SimulationPaths.adminComparisons, true],
+  ] as const) {
+    if (!relativePath.startsWith(prefix)) continue;
+    const devId = relativePath.slice(prefix.length).split('/')[0]!;
+    return { devId, crossOwner };
+  }
+  return undefined;
 }

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { runCli } from '#cli/main.js';
 import { localSubFor, verifyLocalToken } from '#local/auth/jwt.js';
 import { validatorFor } from '#schemas/validator.js';
 import { repoRoot } from '#test/helpers/local-dynamodb.js';
 import { api, startPlatformProcess, type RunningPlatform } from '#test/helpers/platform-process.js';
+import { gcrAs } from '#test/helpers/run-gcr.js';
 
 let platform: RunningPlatform;
 
@@ -18,24 +18,7 @@ afterAll(async () => {
 }, 60_000);
 
 /** Runs `gcr ...` in-process against the running platform, found through its data directory. */
-async function gcr(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return gcrAs('cli-user', ...argv);
-}
-
-async function gcrAs(
-  user: string,
-  ...argv: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    env: { GCR_DATA_DIR: platform.dataDir, GCR_USER: user },
-    cwd: repoRoot,
-  });
-  return { code, stdout, stderr };
-}
+const gcr = (...argv: string[]) => gcrAs(platform, 'cli-user')(...argv);
 
 describe('gcr against the local platform', () => {
   it('submits an example, shows its status, lists it, and shows its Submitted event', async () => {
@@ -96,17 +79,16 @@ describe("tokens from the platform's token route", () => {
   });
 
   it('without GCR_TOKEN the CLI acts as GCR_USER with a token the platform issued', async () => {
-    const submitted = await gcrAs(
-      'token-route-user',
+    const submitted = await gcrAs(platform, 'token-route-user')(
       'submit',
       path.join(repoRoot, 'examples/demo-local-4x5-1day.json'),
     );
     expect(submitted.code).toBe(0);
     const id = submitted.stdout.split('\n')[0]!;
-    const shown = JSON.parse((await gcrAs('token-route-user', 'status', id, '--json')).stdout);
+    const shown = JSON.parse((await gcrAs(platform, 'token-route-user')('status', id, '--json')).stdout);
     expect(shown.owner).toBe(localSubFor('token-route-user'));
     // Someone else does not see it.
-    expect((await gcrAs('someone-else', 'status', id)).code).toBe(1);
+    expect((await gcrAs(platform, 'someone-else')('status', id)).code).toBe(1);
   });
 
   it('gcr token prints a token the platform verifies, with the admin group and the lifetime asked', async () => {

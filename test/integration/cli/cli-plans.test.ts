@@ -6,9 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { runCli } from '#cli/main.js';
 import { repoRoot } from '#test/helpers/local-dynamodb.js';
 import { startPlatformProcess, tempDataDir, type RunningPlatform } from '#test/helpers/platform-process.js';
+import { gcrAs } from '#test/helpers/run-gcr.js';
 import { exampleSpec } from '#test/helpers/specs.js';
 
 let platform: RunningPlatform;
@@ -22,20 +22,7 @@ afterAll(async () => {
   await platform?.stop();
 }, 60_000);
 
-async function gcr(
-  user: string,
-  ...argv: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    env: { GCR_DATA_DIR: platform.dataDir, GCR_USER: user },
-    cwd: repoRoot,
-  });
-  return { code, stdout, stderr };
-}
+const gcr = (user: string, ...argv: string[]) => gcrAs(platform, user)(...argv);
 
 describe('planning with gcr against the local platform', () => {
   it('dry-runs the fullchem week: run directory, inputs volume and estimate, and submits nothing', async () => {

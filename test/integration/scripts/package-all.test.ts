@@ -3,8 +3,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
 import { RETRYABLE_EXIT_CODES } from '#shared/kernel/compute/exit-codes.js';
 import { FINDER_RUN_ID } from '#shared/kernel/repository/simulations.js';
+import { RESERVATION_GRACE_MS } from '#shared/kernel/repository/active-slots.js';
 
 /**
  * Reads the CloudFormation that `osls package` produces for the infrastructure
@@ -719,9 +721,11 @@ describe('submission service (packaged services/submission/serverless.yml)', () 
     );
     expect(granted).toEqual({
       CreateSimulation: [
+        'dynamodb:BatchGetItem',
         'dynamodb:GetItem',
         'dynamodb:PutItem',
         'dynamodb:Query',
+        'dynamodb:UpdateItem',
         'events:PutEvents',
         's3:PutObject',
       ],
@@ -743,6 +747,13 @@ describe('submission service (packaged services/submission/serverless.yml)', () 
     expect(policies('ListSimulations')).toContain('/index/OwnerIndex');
   });
 
+  it('ends createSimulation well within the grace period of an active-slot reservation', () => {
+    // A reservation whose item has not appeared is only reclaimed after the grace
+    // period: the function must never still be running by then.
+    const timeout = props(submission, 'CreateSimulationLambdaFunction')['Timeout'] as number;
+    expect(timeout * 1000).toBeLessThan(RESERVATION_GRACE_MS / 5);
+  });
+
   it('lets createSimulation write only run directories in the results bucket', () => {
     const policies = JSON.stringify(
       props(submission, roleOf(submission, 'CreateSimulationLambdaFunction'))['Policies'],
@@ -757,6 +768,110 @@ describe('submission service (packaged services/submission/serverless.yml)', () 
     expect(policies('GetLogs')).toContain('logs:GetLogEvents');
     expect(policies('GetLogs')).toContain('BatchLogGroupName');
     expect(policies('GetSimulation')).not.toContain('logs:GetLogEvents');
+  });
+});
+
+/** Evaluates a condition of literal Fn::Equals / Fn::Not (what the stacks use for stage switches). */
+function conditionHolds(template: Template, name: string): boolean {
+  const evaluate = (node: unknown): boolean => {
+    if (!isDict(node)) throw new Error(`condition ${name}: cannot evaluate ${JSON.stringify(node)}`);
+    if ('Fn::Equals' in node) {
+      const [a, b] = node['Fn::Equals'] as unknown[];
+      if (typeof a !== 'string' || typeof b !== 'string') throw new Error(`condition ${name} is not literal`);
+      return a === b;
+    }
+    if ('Fn::Not' in node) return !evaluate((node['Fn::Not'] as unknown[])[0]);
+    if ('Condition' in node) return conditionHolds(template, String(node['Condition']));
+    throw new Error(`condition ${name}: cannot evaluate ${JSON.stringify(node)}`);
+  };
+  return evaluate(template.Conditions?.[name]);
+}
+
+/** A property value with its Fn::If resolved for this stage. */
+function resolvedIf(template: Template, value: unknown): unknown {
+  if (!isDict(value) || !('Fn::If' in value)) return value;
+  const [condition, yes, no] = value['Fn::If'] as [string, unknown, unknown];
+  return resolvedIf(template, conditionHolds(template, condition) ? yes : no);
+}
+
+describe('the Cognito user pool (root serverless.yml)', () => {
+  it('offers optional MFA with an authenticator app (TOTP)', () => {
+    const pool = props(root, 'UserPool');
+    expect(pool['MfaConfiguration']).toBe('OPTIONAL');
+    expect(pool['EnabledMfas']).toEqual(['SOFTWARE_TOKEN_MFA']);
+  });
+
+  it('enforces threat protection on the Plus feature plan', () => {
+    const pool = props(root, 'UserPool');
+    expect(pool['UserPoolTier']).toBe('PLUS');
+    expect(resolvedIf(root, pool['UserPoolAddOns'])).toEqual({ AdvancedSecurityMode: 'ENFORCED' });
+  });
+
+  it('is protected from deletion (on every stage but dev)', () => {
+    expect(resolvedIf(root, props(root, 'UserPool')['DeletionProtection'])).toBe('ACTIVE');
+    expect(props(root, 'UserPool')['DeletionProtection']).toEqual({
+      'Fn::If': ['IsDevStage', 'INACTIVE', 'ACTIVE'],
+    });
+  });
+});
+
+describe('limits of the HTTP APIs', () => {
+  /** Every service whose serverless.yml declares an httpApi event: it owns an HTTP API. */
+  const servicesWithRoutes = serviceDirs.filter((dir) => {
+    const config = parseYaml(readFileSync(path.join(dir, 'serverless.yml'), 'utf8')) as {
+      functions?: Record<string, { events?: Record<string, unknown>[] }>;
+    };
+    return Object.values(config.functions ?? {}).some((fn) => (fn.events ?? []).some((e) => 'httpApi' in e));
+  });
+
+  it('throttles every route of every HTTP API: each stage has a rate and a burst limit', () => {
+    expect(servicesWithRoutes.map((dir) => path.basename(dir)).sort()).toEqual(
+      expect.arrayContaining(['results-processor', 'submission']),
+    );
+    for (const dir of servicesWithRoutes) {
+      const template = loadTemplate(dir);
+      const stages = resourcesOfType(template, 'AWS::ApiGatewayV2::Stage');
+      expect(stages.map(([id]) => `${path.basename(dir)}:${id}`)).toEqual([
+        `${path.basename(dir)}:HttpApiStage`,
+      ]);
+      const stage = stages[0]![1].Properties!;
+      expect(stage).toMatchObject({ StageName: '$default', ApiId: { Ref: 'HttpApi' } });
+      const settings = stage['DefaultRouteSettings'] as Dict;
+      expect(settings).toEqual({
+        DetailedMetricsEnabled: false,
+        ThrottlingRateLimit: 100,
+        ThrottlingBurstLimit: 200,
+      });
+    }
+  });
+});
+
+describe('results processing cannot be flooded (packaged services/results-processor/serverless.yml)', () => {
+  let results: Template;
+  beforeAll(() => {
+    results = loadTemplate(path.join(repoRoot, 'services', 'results-processor'));
+  });
+
+  it("caps the results queue's event source mapping with maximumConcurrency", () => {
+    const mappings = resourcesOfType(results, 'AWS::Lambda::EventSourceMapping');
+    expect(mappings).toHaveLength(1);
+    const mapping = mappings[0]![1].Properties!;
+    expect(mapping['EventSourceArn']).toEqual({ 'Fn::GetAtt': ['ResultsQueue', 'Arn'] });
+    expect(mapping['ScalingConfig']).toEqual({ MaximumConcurrency: 5 });
+  });
+
+  it('lets the request and compare routes record requests and refresh times (UpdateItem), and nothing wider', () => {
+    const granted = (id: string) =>
+      allowedNonLogActions(results, roleOf(results, `${id}LambdaFunction`)).filter((a) =>
+        a.startsWith('dynamodb:'),
+      );
+    expect(granted('RequestResults')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    expect(granted('CompareResults')).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:GetItem',
+      'dynamodb:UpdateItem',
+    ]);
+    expect(granted('GetResults')).toEqual(['dynamodb:GetItem']);
   });
 });
 

@@ -1,7 +1,7 @@
 import { IdempotencyMismatchError, LimitExceededError, ValidationError } from '#shared/kernel/errors.js';
 import { simulationSubmitted } from '#shared/kernel/events/catalog.js';
 import type { Caller } from '#shared/kernel/http/identity.js';
-import { storedSpec } from '#shared/science/spec/validate-spec.js';
+import { storedSpec, type ResolvedSimulationSpec } from '#shared/science/spec/validate-spec.js';
 import type { Simulation } from '#schemas/generated/types.js';
 import { idempotentSimulationId, newSimulationId, requestFingerprint } from './ids.js';
 import type { CreateSimulationPorts, SubmissionPorts } from './ports.js';
@@ -61,6 +61,29 @@ async function restoreWinnersRunDirectory(ports: CreateSimulationPorts, id: stri
   await storeRunDirectory(ports.objects, id, spec, buildRunDirectory(spec), new Date(winner.createdAt));
 }
 
+function buildSimulation(
+  id: string,
+  caller: Caller,
+  spec: ResolvedSimulationSpec,
+  createdAt: Date,
+  idempotencyKey: string | undefined,
+): Simulation {
+  const now = createdAt.toISOString();
+  return {
+    id,
+    owner: caller.userId,
+    name: spec.name,
+    status: 'PENDING',
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+    backend: spec.compute.backend,
+    spec,
+    history: [{ at: now, from: null, to: 'PENDING', reason: 'submitted' }],
+    ...(idempotencyKey ? { idempotencyKey } : {}),
+  };
+}
+
 export async function createSimulation(
   ports: CreateSimulationPorts,
   limits: { maxActivePerOwner: number; localBackendEnabled: boolean },
@@ -77,38 +100,40 @@ export async function createSimulation(
     if (earlier) return earlier;
   }
 
-  const active = await ports.repository.countActiveByOwner(caller.userId);
-  if (active >= limits.maxActivePerOwner) {
+  // The slot first, exactly (a conditional write, not a count): parallel
+  // requests cannot all pass a limit they each read as not reached.
+  const createdAt = ports.now();
+  const slot = await ports.repository.reserveActiveSlot({
+    owner: caller.userId,
+    id,
+    limit: limits.maxActivePerOwner,
+    nowMs: createdAt.getTime(),
+  });
+  if (!slot.reserved) {
     throw new LimitExceededError(
-      `you have ${active} active simulations; the limit is ${limits.maxActivePerOwner}. Wait for some to finish or cancel them`,
+      `you have ${slot.active} active simulations; the limit is ${limits.maxActivePerOwner}. Wait for some to finish or cancel them`,
       limits.maxActivePerOwner,
-      active,
+      slot.active,
     );
   }
 
   // Before the item exists: the poller may submit its job as soon as it does.
-  const runDirectory = buildRunDirectory(spec);
-  const createdAt = ports.now();
-  await storeRunDirectory(ports.objects, id, spec, runDirectory, createdAt);
-
-  const now = createdAt.toISOString();
-  const simulation: Simulation = {
-    id,
-    owner: caller.userId,
-    name: spec.name,
-    status: 'PENDING',
-    version: 1,
-    createdAt: now,
-    updatedAt: now,
-    backend: spec.compute.backend,
-    spec,
-    history: [{ at: now, from: null, to: 'PENDING', reason: 'submitted' }],
-    ...(idempotencyKey ? { idempotencyKey } : {}),
-  };
-
+  const simulation = buildSimulation(id, caller, spec, createdAt, idempotencyKey);
+  try {
+    await storeRunDirectory(ports.objects, id, spec, buildRunDirectory(spec), createdAt);
+  } catch (err) {
+    // No item will exist: give the slot back. (Were this lost too, the slot
+    // would be reclaimed once its reservation is older than the grace period.)
+    await ports.repository.releaseActiveSlot(caller.userId, id).catch(() => undefined);
+    throw err;
+  }
+  // A failed put keeps its slot: the item may exist all the same (a timeout
+  // after DynamoDB applied it), and a refused reservation reclaims the slot
+  // once the grace period shows the item never came.
   const outcome = await ports.repository.create(simulation, { requestFingerprint: fingerprint });
   if (outcome === 'exists') {
-    // Lost a race with a concurrent retry of the same keyed request.
+    // Lost a race with a concurrent retry of the same keyed request (whose slot
+    // is the same id: it stays the winner's).
     try {
       const earlier = await replay(ports, id, fingerprint);
       if (earlier) return earlier;
@@ -127,7 +152,7 @@ export async function createSimulation(
         backend: spec.compute.backend,
         simulationType: spec.simulation.type,
         resolution: spec.grid.resolution,
-        submittedAt: now,
+        submittedAt: simulation.createdAt,
         ...(spec.maxCostUsd !== undefined ? { maxCostUsd: spec.maxCostUsd } : {}),
       }),
     ]);

@@ -6,6 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import {
+  CloudWatchLogsClient,
+  GetLogEventsCommand,
+  InvalidParameterException,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-cloudwatch-logs';
 import type { LogPage } from '#schemas/generated/types.js';
 import { validatorFor } from '#schemas/validator.js';
 import { repoRoot } from '#test/helpers/local-dynamodb.js';
@@ -21,6 +27,8 @@ const isLogPage = validatorFor<LogPage>('https://gcr.dev/schemas/api/log-page.sc
 
 let platform: RunningPlatform;
 let token: string;
+/** A simulation of the log reader's whose job ran (SUCCEEDED), and its log stream. */
+let finished: { id: string; logStreamName: string } | undefined;
 
 beforeAll(async () => {
   platform = await startPlatformProcess({
@@ -28,6 +36,24 @@ beforeAll(async () => {
   });
   token = await platform.token('log-reader');
 }, 120_000);
+
+/** Submits the tiny demo and waits for it to end; every test here needs a job that wrote a log. */
+async function finishedRun(): Promise<{ id: string; logStreamName: string }> {
+  if (finished) return finished;
+  const submitted = await api(platform, 'POST', '/simulations', { token, body: tinySpec });
+  expect(submitted.status).toBe(201);
+  const id = submitted.body.id as string;
+  const done = await waitForStatus(
+    platform,
+    token,
+    id,
+    ['SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT'],
+    90,
+  );
+  expect(done.status).toBe('SUCCEEDED');
+  finished = { id, logStreamName: done.job.logStreamName };
+  return finished;
+}
 
 afterAll(async () => {
   await platform?.stop();
@@ -42,17 +68,7 @@ async function logs(id: string, query: string): Promise<LogPage> {
 
 describe('GET /simulations/{id}/logs', () => {
   it("answers pages of the job's log that match the LogPage schema, paged forward by nextToken", async () => {
-    const submitted = await api(platform, 'POST', '/simulations', { token, body: tinySpec });
-    expect(submitted.status).toBe(201);
-    const id = submitted.body.id as string;
-    const done = await waitForStatus(
-      platform,
-      token,
-      id,
-      ['SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT'],
-      90,
-    );
-    expect(done.status).toBe('SUCCEEDED');
+    const { id } = await finishedRun();
 
     const first = await logs(id, 'startFromHead=true&limit=2');
     expect(first.events).toHaveLength(2);
@@ -68,5 +84,65 @@ describe('GET /simulations/{id}/logs', () => {
     expect(end.nextToken).toBe(second.nextToken);
     const newest = await logs(id, 'startFromHead=false&limit=1');
     expect(newest.events).toEqual([second.events.at(-1)]);
+  }, 120_000);
+});
+
+describe('who may read logs (the logs route and the local CloudWatch Logs endpoint)', () => {
+  it("answers another owner's logs 404, exactly like a missing simulation, and an admin's 200", async () => {
+    const { id } = await finishedRun();
+    const mine = await api(platform, 'GET', `/simulations/${id}/logs?limit=5`, { token });
+    expect(mine.status).toBe(200);
+    expect(mine.body.events.length).toBeGreaterThan(0);
+    const intruder = await api(platform, 'GET', `/simulations/${id}/logs?limit=5`, {
+      token: await platform.token('not-the-owner'),
+    });
+    expect(intruder.status).toBe(404);
+    expect(intruder.body.error.code).toBe('NotFound');
+    expect(JSON.stringify(intruder.body)).not.toContain(mine.body.events[0].message);
+    const admin = await api(platform, 'GET', `/simulations/${id}/logs?limit=5`, {
+      token: await platform.token('log-admin', { admin: true }),
+    });
+    expect(admin.status).toBe(200);
+    expect(admin.body.events).toEqual(mine.body.events);
+  }, 120_000);
+
+  it('answers a nextToken the log did not issue with 400 naming query.nextToken, not 500', async () => {
+    const { id } = await finishedRun();
+    const res = await api(platform, 'GET', `/simulations/${id}/logs?nextToken=not-a-token`, { token });
+    expect(res.status).toBe(400);
+    expect(res.body.error.issues).toEqual([expect.objectContaining({ field: 'query.nextToken' })]);
+  }, 120_000);
+
+  it("serves GetLogEvents only for job streams of the jobs' log group: other groups and paths are ResourceNotFound", async () => {
+    const { logStreamName } = await finishedRun();
+    const logs = new CloudWatchLogsClient({
+      endpoint: platform.endpoints.eventbridge,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    try {
+      const read = (logGroupName: string, stream: string, nextToken?: string) =>
+        logs.send(
+          new GetLogEventsCommand({ logGroupName, logStreamName: stream, startFromHead: true, nextToken }),
+        );
+      const jobsGroup = '/aws/batch/gcr-local';
+      expect((await read(jobsGroup, logStreamName)).events?.length).toBeGreaterThan(0);
+      for (const [group, stream] of [
+        ['/aws/batch/some-other-group', logStreamName],
+        ['', logStreamName],
+        [jobsGroup, 'local/../../auth/jwt-key.json'],
+        [jobsGroup, '../platform.json'],
+        [jobsGroup, '/etc/passwd'],
+        [jobsGroup, `${logStreamName}/../../../platform.json`],
+        [jobsGroup, logStreamName.replace(/^local\//, '')],
+      ]) {
+        await expect(read(group!, stream!)).rejects.toBeInstanceOf(ResourceNotFoundException);
+      }
+      await expect(read(jobsGroup, logStreamName, 'f/../../x')).rejects.toBeInstanceOf(
+        InvalidParameterException,
+      );
+    } finally {
+      logs.destroy();
+    }
   }, 120_000);
 });

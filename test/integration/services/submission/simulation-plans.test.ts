@@ -10,7 +10,12 @@ import path from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { generateRunDirectory } from '#shared/science/rundir/generate.js';
 import { validateSimulationSpec } from '#shared/science/spec/validate-spec.js';
-import { api, startPlatformProcess, type RunningPlatform } from '#test/helpers/platform-process.js';
+import {
+  api,
+  startPlatformProcess,
+  type RunningPlatform,
+  aliceBobAndAdmin,
+} from '#test/helpers/platform-process.js';
 import { exampleSpec } from '#test/helpers/specs.js';
 import { s3rverClient } from '#test/helpers/s3rver-client.js';
 
@@ -23,11 +28,7 @@ let s3: S3Client;
 beforeAll(async () => {
   // Jobs stay RUNNABLE (no local Batch slots): these tests are about the API.
   platform = await startPlatformProcess({ env: { GCR_LOCAL_BATCH_SLOTS: '0' } });
-  [alice, bob, admin] = await Promise.all([
-    platform.token('alice'),
-    platform.token('bob'),
-    platform.token('root', { admin: true }),
-  ]);
+  ({ alice, bob, admin } = await aliceBobAndAdmin(platform));
   s3 = s3rverClient(platform.endpoints.s3);
 }, 120_000);
 
@@ -51,10 +52,10 @@ function resolved(spec: unknown) {
   return result.spec;
 }
 
-/** Every event published so far (the log file appears with the first one). */
+/** Every event published so far. The log must exist: an absent one would prove nothing. */
 function eventLog(): { detail: { simulationId?: string; name?: string } }[] {
   const file = path.join(platform.dataDir, 'events.jsonl');
-  if (!existsSync(file)) return [];
+  expect(existsSync(file)).toBe(true);
   return readFileSync(file, 'utf8')
     .trim()
     .split('\n')
@@ -96,12 +97,23 @@ describe('POST /simulation-plans', () => {
   });
 
   it('stores nothing and publishes no event', async () => {
+    // A submission first, whose event must be in the log: the log is written and read.
+    const submitted = await api(platform, 'POST', '/simulations', {
+      token: alice,
+      body: { ...exampleSpec('fullchem-2x25-1week'), name: 'submitted before the plan' },
+    });
+    expect(submitted.status).toBe(201);
+    expect(eventLog().some((e) => e.detail.simulationId === submitted.body.id)).toBe(true);
+
     const spec = { ...exampleSpec('fullchem-2x25-1week'), name: 'planned only and never submitted' };
     const before = await api(platform, 'GET', '/simulations?limit=100', { token: alice });
+    expect(before.body.items.length).toBeGreaterThan(0);
     const res = await api(platform, 'POST', '/simulation-plans', { token: alice, body: spec });
     expect(res.status).toBe(200);
     const after = await api(platform, 'GET', '/simulations?limit=100', { token: alice });
-    expect(after.body.items.length).toBe(before.body.items.length);
+    expect(after.body.items.map((s: { id: string }) => s.id)).toEqual(
+      before.body.items.map((s: { id: string }) => s.id),
+    );
     expect(eventLog().some((e) => e.detail.name === spec.name)).toBe(false);
   });
 

@@ -9,6 +9,7 @@ import {
   startPlatformProcess,
   waitForStatus,
   type RunningPlatform,
+  aliceBobAndAdmin,
 } from '#test/helpers/platform-process.js';
 import { exampleSpec } from '#test/helpers/specs.js';
 import { validatorFor } from '#schemas/validator.js';
@@ -21,11 +22,7 @@ let admin: string;
 beforeAll(async () => {
   // Jobs stay RUNNABLE (no local Batch slots): these tests are about the API, not the models.
   platform = await startPlatformProcess({ env: { GCR_LOCAL_BATCH_SLOTS: '0' } });
-  [alice, bob, admin] = await Promise.all([
-    platform.token('alice'),
-    platform.token('bob'),
-    platform.token('root', { admin: true }),
-  ]);
+  ({ alice, bob, admin } = await aliceBobAndAdmin(platform));
 }, 120_000);
 
 afterAll(async () => {
@@ -115,10 +112,30 @@ describe('submission API on the local platform', () => {
     const all = await api(platform, 'GET', '/simulations?limit=100', { token: admin });
     const owners = new Set(all.body.items.map((s: { owner: string }) => s.owner));
     expect(owners.size).toBeGreaterThanOrEqual(2);
-    const bobs = await api(platform, 'GET', `/simulations?owner=${encodeURIComponent(body.owner)}`, {
-      token: admin,
-    });
-    expect(bobs.body.items.every((s: { owner: string }) => s.owner === body.owner)).toBe(true);
+  });
+
+  it("lists exactly one owner's simulations for an admin's ?owner=, newest first, across pages", async () => {
+    const frank = await platform.token('frank');
+    const franks: string[] = [];
+    for (let i = 0; i < 3; i++) franks.push((await submit(frank)).body.id);
+    const owner = (await api(platform, 'GET', `/simulations/${franks[0]}`, { token: frank })).body.owner;
+    // Others' simulations exist: without the filter the admin's list would show them.
+    const everyone = await api(platform, 'GET', '/simulations?limit=100', { token: admin });
+    expect(everyone.body.items.some((s: { owner: string }) => s.owner !== owner)).toBe(true);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await api(
+        platform,
+        'GET',
+        `/simulations?owner=${encodeURIComponent(owner)}&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        { token: admin },
+      );
+      expect(page.status).toBe(200);
+      seen.push(...page.body.items.map((s: { id: string }) => s.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual([...franks].reverse());
   });
 
   it('refuses ?owner= from a non-admin with 400 naming the field', async () => {

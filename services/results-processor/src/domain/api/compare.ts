@@ -1,8 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ConflictError, ValidationError } from '#shared/kernel/errors.js';
+import { ConflictError, RateLimitedError, ValidationError } from '#shared/kernel/errors.js';
 import type { Caller } from '#shared/kernel/http/identity.js';
+import type { Cooldown } from '#shared/kernel/rate-limit/cooldown.js';
 import type { ResultsComparison, Simulation } from '#schemas/generated/types.js';
 import { loadVisibleSimulation } from '#shared/kernel/repository/visible-simulation.js';
 import {
@@ -31,6 +32,11 @@ export interface ComparePorts extends ResultsApiPorts {
   renderer?: DifferenceMapRenderer;
   /** How many of the most different variables get a map. */
   mapCount: number;
+  /**
+   * One refresh (refresh=true: recomputed, a Lambda run of up to 29 s) per
+   * simulation and period, whichever pair it is in.
+   */
+  refreshCooldown: Cooldown & { seconds: number };
 }
 
 export interface CompareQuery {
@@ -88,7 +94,7 @@ export async function compareResults(
   }
   const [ref, dev] = await Promise.all([
     loadVisibleSimulation(ports.repository, caller, refId),
-    loadVisibleSimulation(ports.repository, caller, devId),
+    loadVisibleSimulation(ports.repository, caller, devId, 'path.otherId'),
   ]);
   const refUpdatedAt = readyResults(ref, 'reference run');
   const devUpdatedAt = readyResults(dev, 'development run');
@@ -96,8 +102,11 @@ export async function compareResults(
   const devGrid = describeGrid(dev);
   if (refGrid !== devGrid) throw new ConflictError(`grids differ: ${refGrid} vs ${devGrid}`);
 
-  const cacheKey = simulationKey(refId, comparisonPath(devId));
-  if (!query.refresh) {
+  // Runs of two owners (only an admin sees both): kept where neither owner can read it.
+  const crossOwner = ref.owner !== dev.owner;
+  const cacheKey = simulationKey(refId, comparisonPath(devId, crossOwner));
+  if (query.refresh) await takeRefresh(ports, [refId, devId]);
+  else {
     const cached = (await ports.store.getJson(cacheKey)) as ResultsComparison | undefined;
     if (cached?.ref?.resultsUpdatedAt === refUpdatedAt && cached.dev?.resultsUpdatedAt === devUpdatedAt) {
       return { ...cached, cached: true };
@@ -117,11 +126,24 @@ export async function compareResults(
     onlyInDev,
     maps: [],
   };
-  const maps = await drawMaps(ports, comparison);
+  const maps = await drawMaps(ports, comparison, crossOwner);
   comparison.maps = maps.maps;
   if (maps.note) comparison.mapsNote = maps.note;
   await ports.store.put(cacheKey, JSON.stringify(comparison), 'application/json');
   return comparison;
+}
+
+/** Both runs' refresh slots, or a 429 saying when to ask again. */
+async function takeRefresh(ports: ComparePorts, ids: string[]): Promise<void> {
+  for (const id of ids) {
+    const taken = await ports.refreshCooldown.take(id, ports.now().getTime());
+    if (!taken.taken) {
+      throw new RateLimitedError(
+        `a comparison with simulation ${id} was refreshed less than ${ports.refreshCooldown.seconds} s ago (refresh=true is allowed once per ${ports.refreshCooldown.seconds} s per simulation); ask again in ${taken.retryAfterSeconds} s, or without refresh for the stored comparison`,
+        taken.retryAfterSeconds,
+      );
+    }
+  }
 }
 
 async function loadSummaries(ports: ResultsApiPorts, id: string) {
@@ -143,6 +165,7 @@ async function loadSummaries(ports: ResultsApiPorts, id: string) {
 async function drawMaps(
   ports: ComparePorts,
   comparison: ResultsComparison,
+  crossOwner: boolean,
 ): Promise<{ maps: ResultsComparison['maps']; note?: string }> {
   if (ports.mapCount <= 0) return { maps: [] };
   if (!ports.renderer) return { maps: [], note: 'difference maps are not available in this deployment' };
@@ -179,7 +202,7 @@ async function drawMaps(
         title: `${row.variable} surface, dev - ref (${comparison.dev.name} - ${comparison.ref.name})`,
       });
       if (!png) continue;
-      const key = comparisonMapPath(devId, row.variable);
+      const key = comparisonMapPath(devId, row.variable, crossOwner);
       await ports.store.put(simulationKey(refId, key), png, 'image/png');
       maps.push({ collection: row.collection, variable: row.variable, key });
     }

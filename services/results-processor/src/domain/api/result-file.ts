@@ -2,7 +2,11 @@ import { NotFoundError, ValidationError } from '#shared/kernel/errors.js';
 import type { Caller } from '#shared/kernel/http/identity.js';
 import type { ResultFileLink } from '#schemas/generated/types.js';
 import { loadVisibleSimulation } from '#shared/kernel/repository/visible-simulation.js';
-import { simulationPrefix, SimulationPaths } from '#shared/kernel/storage/bucket-layout.js';
+import {
+  parseComparisonPath,
+  simulationPrefix,
+  SimulationPaths,
+} from '#shared/kernel/storage/bucket-layout.js';
 import { asManifest } from './documents.js';
 import type { ResultsApiPorts } from './ports.js';
 
@@ -48,6 +52,30 @@ export function parseResultKey(raw: string): string {
 }
 
 /**
+ * A stored comparison's files show the development run too: an admin's
+ * comparison across owners is served to admins only, and any comparison only
+ * to callers who may see its development run (this also covers comparisons an
+ * admin stored under `results/comparisons/` before they had their own place).
+ * Refused exactly like a missing file.
+ */
+async function checkComparisonAccess(
+  ports: ResultsApiPorts,
+  caller: Caller,
+  key: string,
+  notFound: () => never,
+): Promise<void> {
+  const comparison = parseComparisonPath(key);
+  if (!comparison) return;
+  if (comparison.crossOwner && !caller.isAdmin) notFound();
+  try {
+    await loadVisibleSimulation(ports.repository, caller, comparison.devId, 'path.key');
+  } catch (err) {
+    if (err instanceof NotFoundError) notFound();
+    throw err;
+  }
+}
+
+/**
  * GET /simulations/{id}/results/files/{key+}: a presigned GET URL for an
  * output listed in the manifest or a file under results/ (previews, surface
  * means, comparisons, the manifest itself). Anything else, or a file that is
@@ -65,6 +93,7 @@ export async function getResultFile(
   const notFound = (): never => {
     throw new NotFoundError(`simulation ${id} has no result file ${key}`);
   };
+  await checkComparisonAccess(ports, caller, key, notFound);
 
   let sha256: string | undefined;
   if (!key.startsWith(SimulationPaths.results)) {

@@ -4,9 +4,14 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { runCli } from '#cli/main.js';
 import { localSubFor } from '#local/auth/jwt.js';
-import { api, startPlatformProcess, type RunningPlatform } from '#test/helpers/platform-process.js';
+import {
+  api,
+  startPlatformProcess,
+  type RunningPlatform,
+  aliceBobAndAdmin,
+} from '#test/helpers/platform-process.js';
+import { gcrAs } from '#test/helpers/run-gcr.js';
 import { aSimulation } from '#test/helpers/simulations.js';
 import {
   platformStores,
@@ -27,11 +32,7 @@ beforeAll(async () => {
   // No local Batch slots: these runs are written into the stores as finished, not run.
   platform = await startPlatformProcess({ env: { GCR_LOCAL_BATCH_SLOTS: '0' } });
   stores = platformStores(platform);
-  [alice, bob, admin] = await Promise.all([
-    platform.token('alice'),
-    platform.token('bob'),
-    platform.token('root', { admin: true }),
-  ]);
+  ({ alice, bob, admin } = await aliceBobAndAdmin(platform));
   ref = await writeFinishedRun(stores, localSubFor('alice'));
   dev = await writeFinishedRun(stores, localSubFor('alice'), { o3Scale: 1.25 });
 }, 180_000);
@@ -123,7 +124,7 @@ describe('GET /simulations/{id}/results', () => {
     const running = aSimulation({
       owner: localSubFor('alice'),
       status: 'RUNNING',
-      id: 'sim_results0running000000000000',
+      id: 'sim_results0running00000000000',
     });
     await stores.repository.create(running);
     const notStarted = await api(platform, 'GET', `/simulations/${running.id}/results`, { token: alice });
@@ -326,17 +327,7 @@ describe('POST /simulations/{id}/compare/{otherId}', () => {
 });
 
 describe('gcr download against the platform', () => {
-  async function gcr(...argv: string[]) {
-    let stdout = '';
-    let stderr = '';
-    const code = await runCli(argv, {
-      stdout: { write: (s: string) => (stdout += s) },
-      stderr: { write: (s: string) => (stderr += s) },
-      env: { GCR_DATA_DIR: platform.dataDir, GCR_USER: 'alice' },
-      cwd: os.tmpdir(),
-    });
-    return { code, stdout, stderr };
-  }
+  const gcr = (...argv: string[]) => gcrAs(platform, 'alice', { cwd: os.tmpdir() })(...argv);
 
   it('downloads the outputs and results, each verified against the manifest SHA-256', async () => {
     const to = mkdtempSync(path.join(os.tmpdir(), 'gcr-download-'));
@@ -383,4 +374,103 @@ describe('gcr download against the platform', () => {
       rmSync(to, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+describe("an admin comparison is not stored under the reference owner's prefix (it would leak the other run)", () => {
+  it("keeps an admin's comparison of two owners' runs where neither owner can read the other's difference maps", async () => {
+    const bobs = await writeFinishedRun(stores, localSubFor('bob'), { o3Scale: 1.5 });
+    const res = await api(
+      platform,
+      'POST',
+      `/simulations/${ref.simulation.id}/compare/${bobs.simulation.id}`,
+      {
+        token: admin,
+      },
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.maps.length).toBeGreaterThan(0);
+    const keys = [
+      `results/admin-comparisons/${bobs.simulation.id}/comparison.json`,
+      ...res.body.maps.map((m: { key: string }) => m.key),
+    ];
+    for (const key of keys.slice(1))
+      expect(key).toMatch(new RegExp(`^results/admin-comparisons/${bobs.simulation.id}/`));
+    for (const key of keys) {
+      const path = `/simulations/${ref.simulation.id}/results/files/${key}`;
+      expect({ key, admin: (await api(platform, 'GET', path, { token: admin })).status }).toEqual({
+        key,
+        admin: 200,
+      });
+      // Alice owns the reference run, not bob's: nothing of bob's run through her prefix.
+      expect({ key, alice: (await api(platform, 'GET', path, { token: alice })).status }).toEqual({
+        key,
+        alice: 404,
+      });
+      expect({ key, bob: (await api(platform, 'GET', path, { token: bob })).status }).toEqual({
+        key,
+        bob: 404,
+      });
+    }
+    // Nor where such comparisons were stored before (the owners' own comparisons/ prefix).
+    for (const legacy of res.body.maps.map(
+      (m: { variable: string }) => `results/comparisons/${bobs.simulation.id}/${m.variable}.png`,
+    )) {
+      await stores.s3.send(
+        new PutObjectCommand({
+          Bucket: stores.bucket,
+          Key: `simulations/${ref.simulation.id}/${legacy}`,
+          Body: Buffer.from("a difference map of bob's run"),
+        }),
+      );
+      const path = `/simulations/${ref.simulation.id}/results/files/${legacy}`;
+      expect((await api(platform, 'GET', path, { token: alice })).status).toBe(404);
+      expect((await api(platform, 'GET', path, { token: admin })).status).toBe(200);
+    }
+  }, 60_000);
+});
+
+describe('results reprocessing cannot be flooded', () => {
+  it('refuses POST /simulations/{id}/results with 409 and Retry-After while a processing is under way, then accepts one', async () => {
+    const run = await writeFinishedRun(stores, localSubFor('alice'));
+    await stores.setResults(run.simulation.id, { status: 'PROCESSING', updatedAt: new Date().toISOString() });
+    const refused = await api(platform, 'POST', `/simulations/${run.simulation.id}/results`, {
+      token: alice,
+    });
+    expect(refused.status).toBe(409);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(refused.body.error).toMatchObject({ code: 'Conflict', retryAfterSeconds: expect.any(Number) });
+    expect(refused.body.error.message).toContain('being processed');
+
+    await stores.setResults(run.simulation.id, { status: 'READY', updatedAt: new Date().toISOString() });
+    const accepted = await api(platform, 'POST', `/simulations/${run.simulation.id}/results`, {
+      token: alice,
+    });
+    expect(accepted.status).toBe(202);
+    // Recorded on the simulation: the one request a parallel or later one would meet.
+    const recorded = await api(platform, 'GET', `/simulations/${run.simulation.id}`, { token: alice });
+    expect(recorded.body.resultsRequest).toMatchObject({
+      requestId: accepted.body.requestId,
+      requestedBy: 'alice',
+    });
+  }, 60_000);
+
+  it('rate-limits compare?refresh=true per simulation with a 429 and Retry-After; the stored comparison is still served', async () => {
+    const a = await writeFinishedRun(stores, localSubFor('alice'));
+    const b = await writeFinishedRun(stores, localSubFor('alice'), { o3Scale: 1.1 });
+    const c = await writeFinishedRun(stores, localSubFor('alice'), { o3Scale: 1.2 });
+    const compare = (x: WrittenRun, y: WrittenRun, query = '') =>
+      api(platform, 'POST', `/simulations/${x.simulation.id}/compare/${y.simulation.id}${query}`, {
+        token: alice,
+      });
+    expect((await compare(a, b, '?refresh=true')).status).toBe(200);
+    const again = await compare(a, b, '?refresh=true');
+    expect(again.status).toBe(429);
+    expect(again.body.error).toMatchObject({ code: 'RateLimited', retryAfterSeconds: expect.any(Number) });
+    const retryAfter = Number(again.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    // Per simulation: another pair with the same run waits too; a pair of fresh runs does not.
+    expect((await compare(c, a, '?refresh=true')).status).toBe(429);
+    expect((await compare(a, b)).body.cached).toBe(true);
+  }, 90_000);
 });

@@ -152,21 +152,6 @@ describe('simulation repository on dynalite', () => {
     }
   });
 
-  it('counts only active simulations of an owner', async () => {
-    const owner = 'counting-owner';
-    const sims = [aSimulation({ owner }), aSimulation({ owner }), aSimulation({ owner })];
-    for (const s of sims) await repository.create(s);
-    await repository.transition({
-      id: sims[0]!.id,
-      expectedVersion: 1,
-      from: 'PENDING',
-      to: 'FAILED',
-      reason: 'x',
-    });
-    expect(await repository.countActiveByOwner(owner)).toBe(2);
-    expect(await repository.countActiveByOwner('nobody')).toBe(0);
-  });
-
   it('lists an owner newest first across pages with an opaque cursor', async () => {
     const owner = 'paging-owner';
     const sims = Array.from({ length: 7 }, (_, i) =>

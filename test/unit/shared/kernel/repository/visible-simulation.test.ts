@@ -29,8 +29,26 @@ describe('loadVisibleSimulation', () => {
     const theirs = loadVisibleSimulation(repository, caller('bob'), simulation.id);
     await expect(theirs).rejects.toBeInstanceOf(NotFoundError);
     await expect(theirs).rejects.toThrow(`simulation ${simulation.id} not found`);
-    await expect(loadVisibleSimulation(repository, caller('bob'), 'sim_missing')).rejects.toThrow(
-      'simulation sim_missing not found',
+    const missing = 'sim_0000000000000000000000miss';
+    await expect(loadVisibleSimulation(repository, caller('bob'), missing)).rejects.toThrow(
+      `simulation ${missing} not found`,
     );
+  });
+
+  it('answers an id that is not a simulation id with a 404 naming the parameter, without reading the table', async () => {
+    const reads: string[] = [];
+    const spy = { get: async (id: string) => (reads.push(id), simulation) };
+    for (const [id, field] of [
+      ['#ratelimit#batch-api', 'path.id'],
+      [`sim_${'a'.repeat(3000)}`, 'path.id'],
+      ['sim_MISSING0000000000000000000', 'path.otherId'],
+    ] as const) {
+      const refused = loadVisibleSimulation(spy, caller('root', true), id, field);
+      await expect(refused).rejects.toBeInstanceOf(NotFoundError);
+      await expect(refused).rejects.toThrow(
+        `${field} must be sim_ followed by 26 lower-case letters and digits`,
+      );
+    }
+    expect(reads).toEqual([]);
   });
 });

@@ -100,6 +100,107 @@ describe('POST /simulations/{id}/results (domain, dynalite)', () => {
   });
 });
 
+describe('results reprocessing cannot be flooded', () => {
+  const at = (iso: string) => () => new Date(iso);
+  const portsAt = (published: OutgoingEvent[], iso: string, id = 'req-x'): RequestResultsPorts => ({
+    ...ports(published),
+    now: at(iso),
+    newRequestId: () => id,
+  });
+
+  it('accepts exactly one of ten parallel requests; the others get 409 with Retry-After while it is queued', async () => {
+    const simulation = aSimulation({
+      status: 'SUCCEEDED',
+      results: { status: 'READY', updatedAt: '2026-01-02T00:00:00Z' },
+    });
+    await repository.create(simulation);
+    const published: OutgoingEvent[] = [];
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) =>
+        requestResults(portsAt(published, '2026-03-01T12:00:00Z', `req-${i}`), alice, simulation.id, {}),
+      ),
+    );
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    expect(published).toHaveLength(1);
+    for (const o of outcomes.filter((x): x is PromiseRejectedResult => x.status === 'rejected')) {
+      expect(o.reason).toBeInstanceOf(ConflictError);
+      expect(o.reason).toMatchObject({ retryAfterSeconds: 60 });
+      expect((o.reason as Error).message).toMatch(/reprocessing requested by alice at .* is queued/);
+    }
+    const stored = await repository.get(simulation.id);
+    expect(stored?.resultsRequest).toMatchObject({
+      requestedBy: 'alice',
+      requestedAt: '2026-03-01T12:00:00.000Z',
+    });
+  });
+
+  it('refuses while the processor works on it, and accepts again once it is READY', async () => {
+    const simulation = aSimulation({
+      status: 'SUCCEEDED',
+      results: { status: 'READY', updatedAt: '2026-01-02T00:00:00Z' },
+    });
+    await repository.create(simulation);
+    await requestResults(portsAt([], '2026-03-01T12:00:00Z', 'first'), alice, simulation.id, {});
+    const taken = await repository.get(simulation.id);
+    const processing = await repository.update({
+      id: simulation.id,
+      expectedVersion: taken!.version,
+      status: 'SUCCEEDED',
+      set: { results: { status: 'PROCESSING', updatedAt: '2026-03-01T12:00:05Z', trigger: 'request:first' } },
+    });
+    await expect(
+      requestResults(portsAt([], '2026-03-01T12:01:00Z'), alice, simulation.id, {}),
+    ).rejects.toThrow(/being processed/);
+    await repository.update({
+      id: simulation.id,
+      expectedVersion: processing.version,
+      status: 'SUCCEEDED',
+      set: { results: { status: 'READY', updatedAt: '2026-03-01T12:02:00Z', trigger: 'request:first' } },
+    });
+    await expect(
+      requestResults(portsAt([], '2026-03-01T12:03:00Z'), alice, simulation.id, {}),
+    ).resolves.toMatchObject({
+      requestId: 'req-x',
+    });
+  });
+
+  it('takes a request still queued after 2 hours as lost, and accepts a new one', async () => {
+    const simulation = aSimulation({
+      status: 'SUCCEEDED',
+      results: { status: 'READY', updatedAt: '2026-01-02T00:00:00Z' },
+    });
+    await repository.create(simulation);
+    await requestResults(portsAt([], '2026-03-01T12:00:00Z', 'lost'), alice, simulation.id, {});
+    await expect(
+      requestResults(portsAt([], '2026-03-01T13:59:00Z'), alice, simulation.id, {}),
+    ).rejects.toThrow(ConflictError);
+    await expect(
+      requestResults(portsAt([], '2026-03-01T14:00:01Z', 'again'), alice, simulation.id, {}),
+    ).resolves.toMatchObject({ requestId: 'again' });
+  });
+
+  it('withdraws a request it could not publish, so that asking again works at once', async () => {
+    const simulation = aSimulation({
+      status: 'SUCCEEDED',
+      results: { status: 'READY', updatedAt: '2026-01-02T00:00:00Z' },
+    });
+    await repository.create(simulation);
+    const failing: RequestResultsPorts = {
+      ...portsAt([], '2026-03-01T12:00:00Z'),
+      publisher: {
+        publish: async () => {
+          throw new Error('EventBridge is down');
+        },
+      },
+    };
+    await expect(requestResults(failing, alice, simulation.id, {})).rejects.toThrow('EventBridge is down');
+    expect((await repository.get(simulation.id))?.resultsRequest).toBeUndefined();
+    await expect(
+      requestResults(portsAt([], '2026-03-01T12:00:01Z'), alice, simulation.id, {}),
+    ).resolves.toBeDefined();
+  });
+});
+
 describe('the request body', () => {
   it('may be empty or name species', () => {
     expect(parseResultsRequest('')).toEqual({});

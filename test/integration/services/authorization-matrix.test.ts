@@ -1,0 +1,158 @@
+/**
+ * The authorization matrix: every route of the API (every `httpApi` event of
+ * every services/<name>/serverless.yml, read by scripts/fuzz/api-routes.ts, so
+ * a new route cannot be missed) x every kind of caller, against the real local
+ * platform (its gateway runs the JWT authorizer as API Gateway does). Each
+ * cell has its expected status, and no caller reads anything of another
+ * owner's.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { localSubFor } from '#local/auth/jwt.js';
+import { apiRoutes, fillPath } from '#scripts/fuzz/api-routes.js';
+import { hostileTokens } from '#test/helpers/hostile-tokens.js';
+import { api, startPlatformProcess, type RunningPlatform } from '#test/helpers/platform-process.js';
+import { exampleSpec } from '#test/helpers/specs.js';
+import {
+  platformStores,
+  writeFinishedRun,
+  type WrittenRun,
+} from '#test/integration/services/results-processor/api/results-fixtures.js';
+
+const OWNER = 'matrix-owner';
+type Caller =
+  | 'no token'
+  | 'expired'
+  | 'bad signature'
+  | 'wrong audience'
+  | 'other owner'
+  | 'group "x,admin"'
+  | 'admin'
+  | 'owner';
+const CALLERS: Caller[] = [
+  'no token',
+  'expired',
+  'bad signature',
+  'wrong audience',
+  'other owner',
+  'group "x,admin"',
+  'admin',
+  'owner',
+];
+
+/**
+ * What each route answers the owner, another signed-in user and an admin, for
+ * the owner's finished run (SUCCEEDED, results READY, no job log). Refused
+ * tokens always get the gateway's 401; routes without the authorizer answer
+ * everyone alike. "Another user" includes a user of a group named "x,admin".
+ */
+const EXPECTED: Record<string, { owner: number[]; other: number[]; admin: number[] }> = {
+  'GET /health': { owner: [200], other: [200], admin: [200] },
+  'POST /simulations': { owner: [201], other: [201], admin: [201] },
+  'POST /simulation-plans': { owner: [200], other: [200], admin: [200] },
+  'POST /estimates': { owner: [200], other: [200], admin: [200] },
+  'GET /simulations': { owner: [200], other: [200], admin: [200] },
+  'GET /simulations/{id}': { owner: [200], other: [404], admin: [200] },
+  'GET /simulations/{id}/inputs': { owner: [200], other: [404], admin: [200] },
+  'POST /simulations/{id}/cancel': { owner: [409], other: [404], admin: [409] },
+  'GET /simulations/{id}/logs': { owner: [409], other: [404], admin: [409] },
+  'GET /simulations/{id}/results': { owner: [200], other: [404], admin: [200] },
+  // The first accepted request makes the next a 409 until it is processed.
+  'POST /simulations/{id}/results': { owner: [202, 409], other: [404], admin: [202, 409] },
+  'GET /simulations/{id}/results/files/{key+}': { owner: [200], other: [404], admin: [200] },
+  'POST /simulations/{id}/compare/{otherId}': { owner: [200], other: [404], admin: [200] },
+};
+
+let platform: RunningPlatform;
+let tokens: Record<Caller, string | undefined>;
+let run: WrittenRun;
+let other: WrittenRun;
+/** A run of its own for POST .../results: the processing it starts must not touch the others' results. */
+let reprocessed: WrittenRun;
+
+beforeAll(async () => {
+  platform = await startPlatformProcess({ env: { GCR_LOCAL_BATCH_SLOTS: '0' } });
+  const stores = platformStores(platform);
+  run = await writeFinishedRun(stores, localSubFor(OWNER));
+  other = await writeFinishedRun(stores, localSubFor(OWNER), { o3Scale: 1.25 });
+  reprocessed = await writeFinishedRun(stores, localSubFor(OWNER));
+  tokens = {
+    'no token': undefined,
+    ...((await hostileTokens(platform.dataDir, OWNER)) as Record<
+      'expired' | 'bad signature' | 'wrong audience',
+      string
+    >),
+    'other owner': await platform.token('matrix-intruder'),
+    'group "x,admin"': await (
+      await import('#local/auth/jwt.js')
+    ).signLocalToken(platform.dataDir, {
+      user: 'matrix-comma',
+      groups: ['x,admin'],
+    }),
+    admin: await platform.token('matrix-admin', { admin: true }),
+    owner: await platform.token(OWNER),
+  };
+}, 180_000);
+
+afterAll(async () => {
+  await platform?.stop();
+}, 60_000);
+
+function request(route: { method: string; path: string }) {
+  const reprocessing = route.method === 'POST' && route.path === '/simulations/{id}/results';
+  const path = fillPath(route.path, {
+    id: (reprocessing ? reprocessed : run).simulation.id,
+    otherId: other.simulation.id,
+    key: run.manifest.files[0]!.key,
+  });
+  const body = ['POST /simulations', 'POST /simulation-plans', 'POST /estimates'].includes(
+    `${route.method} ${route.path}`,
+  )
+    ? exampleSpec()
+    : undefined;
+  return { path, body };
+}
+
+describe('authorization matrix: every route x every caller', () => {
+  const routes = apiRoutes();
+
+  it('has an expectation for exactly the routes the services declare', () => {
+    expect(routes.map((r) => r.key).sort()).toEqual(Object.keys(EXPECTED).sort());
+    expect(routes.filter((r) => !r.authorized).map((r) => r.key)).toEqual(['GET /health']);
+  });
+
+  it("answers each cell as expected, and no caller reads the owner's data unless owner or admin", async () => {
+    const cells: { route: string; caller: Caller; status: number; expected: number[] }[] = [];
+    const crossOwnerReads: string[] = [];
+    const ownerMarks = [
+      localSubFor(OWNER),
+      ...[run, reprocessed].flatMap((r) => [r.simulation.name, r.manifest.files[0]!.sha256]),
+    ];
+    for (const route of routes) {
+      const expectation = EXPECTED[route.key]!;
+      for (const caller of CALLERS) {
+        const { path, body } = request(route);
+        const token = tokens[caller];
+        const res = await api(platform, route.method, path, { ...(token ? { token } : {}), body });
+        const expected = !route.authorized
+          ? expectation.other
+          : caller === 'owner'
+            ? expectation.owner
+            : caller === 'admin'
+              ? expectation.admin
+              : caller === 'other owner' || caller === 'group "x,admin"'
+                ? expectation.other
+                : [401];
+        cells.push({ route: route.key, caller, status: res.status, expected });
+        if (caller !== 'owner' && caller !== 'admin') {
+          const text = JSON.stringify(res.body) ?? '';
+          for (const mark of ownerMarks)
+            if (text.includes(mark)) crossOwnerReads.push(`${caller} ${route.key}: ${mark}`);
+        }
+      }
+    }
+    const wrong = cells.filter((c) => !c.expected.includes(c.status));
+    expect(wrong).toEqual([]);
+    expect(crossOwnerReads).toEqual([]);
+    expect(cells).toHaveLength(routes.length * CALLERS.length);
+  }, 180_000);
+});
