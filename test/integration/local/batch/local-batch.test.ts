@@ -41,6 +41,8 @@ async function open(overrides: Partial<LocalBatchOptions> = {}): Promise<LocalBa
       ok: { command: node('console.log("hello from", process.env.AWS_BATCH_JOB_ID)') },
       exit3: { command: node('console.error("boom"); process.exit(3)') },
       sleeper: { command: node(SLEEP_LONG) },
+      // Says when it runs: a SIGTERM sent before the command starts is held by the wrapper's trap.
+      readySleeper: { command: node(`console.log("ready"); ${SLEEP_LONG}`) },
       // Ignores SIGTERM: only SIGKILL after the grace period ends it.
       stubborn: {
         command: node(
@@ -335,9 +337,10 @@ describe('LocalBatch termination', () => {
 
   it('terminates a RUNNING job that exits on SIGTERM without waiting for the grace period', async () => {
     const batch = await open({ terminateGraceMs: 60_000 });
-    const { jobId } = await submit(batch, 'sleeper');
+    const { jobId } = await submit(batch, 'readySleeper');
     await waitForStatus(batch, jobId, 'RUNNING');
     const pid = batch.processId(jobId)!;
+    await waitFor('the command to start', () => readFileSync(batch.logFile(jobId), 'utf8').includes('ready'));
     await batch.terminateJob(jobId, 'stop');
     const failed = await waitForStatus(batch, jobId, 'FAILED');
     expect(failed.container.exitCode).toBe(143);
