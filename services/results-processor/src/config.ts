@@ -17,6 +17,13 @@ export const config = {
   tmpDir: env.string('RESULTS_TMP_DIR', tmpdir()),
   /** The queue's maxReceiveCount: on the last delivery a retryable error is recorded as FAILED. */
   maxReceiveCount: env.int('RESULTS_MAX_RECEIVE_COUNT', 3, { min: 1, max: 1000 }),
+  /**
+   * How long a PROCESSING mark is held (the function's timeout and a minute):
+   * a delivery that finds it expired knows the run that set it died.
+   */
+  leaseSeconds: env.int('RESULTS_LEASE_SECONDS', 960, { min: 1, max: 43_200 }),
+  /** Time kept back from the function's timeout to record FAILED and announce it when processing runs long. */
+  deadlineMarginSeconds: env.int('RESULTS_DEADLINE_MARGIN_SECONDS', 60, { min: 0, max: 600 }),
   /** Lifetime of the presigned download URLs of GET /simulations/{id}/results/files/{key+}. */
   downloadUrlTtlSeconds: env.int('DOWNLOAD_URL_TTL_SECONDS', 300, { min: 1, max: 604_800 }),
 };
