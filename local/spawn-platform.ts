@@ -50,7 +50,10 @@ export async function startPlatformProcess(
   const infoFile = path.join(dataDir, 'platform.json');
   const deadline = Date.now() + (options.timeoutMs ?? 90_000);
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`platform exited with ${child.exitCode}:\n${output}`);
+    // A signal (SIGKILL while starting) leaves exitCode null: look at both.
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`platform exited with ${child.exitCode ?? child.signalCode}:\n${output}`);
+    }
     if (existsSync(infoFile)) {
       try {
         const info = JSON.parse(readFileSync(infoFile, 'utf8')) as PlatformInfo;

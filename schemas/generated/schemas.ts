@@ -1528,6 +1528,18 @@ export const simulationSchema = {
         requestedBy: {
           type: 'string',
         },
+        attempts: {
+          type: 'integer',
+          minimum: 1,
+          description:
+            'Deliveries that started processing this trigger (PROCESSING): one more than 1 means an earlier run stopped without finishing.',
+        },
+        leaseExpiresAt: {
+          type: 'string',
+          format: 'date-time',
+          description:
+            "While PROCESSING: when the run holding it is past its function's timeout. A delivery that finds it expired knows that run died; none while released after a retryable error.",
+        },
         manifestKey: {
           type: 'string',
         },

@@ -744,6 +744,14 @@ export interface SimulationResultsStatus {
    */
   trigger?: string;
   requestedBy?: string;
+  /**
+   * Deliveries that started processing this trigger (PROCESSING): one more than 1 means an earlier run stopped without finishing.
+   */
+  attempts?: number;
+  /**
+   * While PROCESSING: when the run holding it is past its function's timeout. A delivery that finds it expired knows that run died; none while released after a retryable error.
+   */
+  leaseExpiresAt?: string;
   manifestKey?: string;
   metricsKey?: string;
   fileCount?: number;

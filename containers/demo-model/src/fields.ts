@@ -15,6 +15,7 @@
  * numbers. Values stay positive (the relative amplitudes are bounded).
  */
 import { createHash } from 'node:crypto';
+import { seededRandom } from '#shared/kernel/seeded-random.js';
 import { midPressures, type HorizontalGrid, type VerticalGrid } from './grid.js';
 import type { SpeciesProfile } from './species.js';
 
@@ -23,17 +24,7 @@ const HOUR_MS = 3_600_000;
 /** Epoch of the waves' phase (any fixed instant). */
 const PHASE_EPOCH_MS = Date.UTC(2000, 0, 1);
 
-/** A small deterministic PRNG (mulberry32), uniform in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 /** A 32-bit seed from any JSON-able value (e.g. the spec's simulation, grid and period). */
 export function seedFrom(value: unknown): number {

@@ -23,11 +23,14 @@
  * | GCR_UPLOAD_SCAN_SECONDS | how often OutputDir/ is scanned for finished files | 30 |
  * | GCR_S3_ATTEMPTS | attempts per S3 transfer before giving up (exit 75) | 5 |
  * | GCR_RUNDIR_DEFAULTS | static run-directory files copied in when the rundir lacks them | /opt/geoschem/rundir-defaults |
+ * | GCR_SSH_DIR | GCHP nodes: where the job's ssh keys, known_hosts and authorized_keys are written at start | $HOME/.ssh |
+ * | GCR_SSH_PORT | GCHP workers: the port sshd serves | 2222 |
  */
 import path from 'node:path';
 import { jobEnvironmentProblems } from '#shared/kernel/compute/job-environment.js';
 import type { JobEnvironment } from '#schemas/generated/types.js';
 import { ConfigurationError } from './failures.js';
+import { SSH_PORT } from './multi-node.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -54,6 +57,9 @@ export interface RunnerConfig {
   uploadScanSeconds: number;
   s3Attempts: number;
   rundirDefaults: string;
+  /** GCHP nodes: the job's ssh files (made at start; nothing is in the image). */
+  sshDir: string;
+  sshPort: number;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -112,6 +118,11 @@ export function parseRunnerEnv(env: Env, cwd: string): RunnerConfig {
     uploadScanSeconds: positiveInteger(env, 'GCR_UPLOAD_SCAN_SECONDS', 30),
     s3Attempts: positiveInteger(env, 'GCR_S3_ATTEMPTS', 5),
     rundirDefaults: nonEmpty(env['GCR_RUNDIR_DEFAULTS']) ?? '/opt/geoschem/rundir-defaults',
+    sshDir: path.resolve(
+      cwd,
+      nonEmpty(env['GCR_SSH_DIR']) ?? path.join(nonEmpty(env['HOME']) ?? '/home/gcr', '.ssh'),
+    ),
+    sshPort: positiveInteger(env, 'GCR_SSH_PORT', SSH_PORT),
   };
 }
 

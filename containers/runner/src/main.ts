@@ -21,9 +21,20 @@ import { classicExecutableFor, gchpExecutableFor, simulationTypeOf } from './exe
 import { RunnerFailure } from './failures.js';
 import { INPUT_LIST_FILE, parseInputList } from './inputs-list.js';
 import { linkIntoRunDirectory } from './run-directory-links.js';
-import { announce, awaitNodes, privateAddress, serveSsh, writeHostfile } from './mpi-launch.js';
+import {
+  announce,
+  awaitNodes,
+  mpirunSshEnvironment,
+  prepareMainSsh,
+  prepareWorkerSsh,
+  privateAddress,
+  serveSsh,
+  trustWorkers,
+  writeHostfile,
+  type Coordination,
+} from './mpi-launch.js';
 import { startModel, type RunningModel } from './model-process.js';
-import { announcementPrefix, mpirunArgs, parseMultiNodeEnv, type MultiNodeEnv } from './multi-node.js';
+import { coordinationPrefix, mpirunArgs, parseMultiNodeEnv, type MultiNodeEnv } from './multi-node.js';
 import { modelOutcome, TERMINATED_EXIT_CODE } from './outcome.js';
 import { OutputUploader } from './output-uploader.js';
 import { isoSeconds, percentDone, simulationPeriod } from './progress.js';
@@ -66,22 +77,31 @@ function readCpuEvidence(override: number | undefined, requested: number | undef
 async function run(config: RunnerConfig, status: StatusReporter, results: S3Client): Promise<number> {
   const nodes = config.launchMode === 'mpi' ? parseMultiNodeEnv(process.env) : undefined;
   const nodeVcpus = jobVcpus(readCpuEvidence(config.vcpusOverride, undefined));
-  const coordination = {
+  const coordination: Coordination = {
     client: results,
     bucket: config.resultsBucket,
-    prefix: announcementPrefix(config.prefix, process.env),
+    prefix: coordinationPrefix(config.prefix, process.env),
     attempts: config.s3Attempts,
   };
   if (nodes && !nodes.isMain) {
     say(
-      `worker node ${nodes.nodeIndex} of ${nodes.numNodes}: announcing itself, then serving ssh for mpirun`,
+      `worker node ${nodes.nodeIndex} of ${nodes.numNodes}: waiting for the main node's ssh key, then serving ssh for mpirun`,
     );
+    const ssh = { dir: config.sshDir, port: config.sshPort };
+    const hostKey = await prepareWorkerSsh(coordination, ssh, {
+      mainAddress: nodes.mainNodeAddress,
+      comment: `gcr-${config.simulationId}-node-${nodes.nodeIndex}`,
+      timeoutMs: NODES_TIMEOUT_MS,
+    });
+    const sshd = serveSsh(process.env['GCR_SSHD_CONFIG'], ssh);
+    await sshd.ready;
     await announce(coordination, {
       index: nodes.nodeIndex,
       address: privateAddress(),
       slots: config.mpiProcessesPerNode ?? nodeVcpus,
+      hostKey,
     });
-    return serveSsh(process.env['GCR_SSHD_CONFIG']);
+    return sshd.done;
   }
 
   await status.update({ state: 'staging', message: 'downloading the run directory' });
@@ -178,6 +198,7 @@ async function run(config: RunnerConfig, status: StatusReporter, results: S3Clie
     cwd: config.workDir,
     env: {
       ...process.env,
+      ...launch.env,
       OMP_NUM_THREADS: String(launch.threads),
       OMP_STACKSIZE: process.env['OMP_STACKSIZE'] ?? '500m',
     },
@@ -241,19 +262,31 @@ async function run(config: RunnerConfig, status: StatusReporter, results: S3Clie
   return outcome.exitCode;
 }
 
+/** How long the nodes wait for each other (the main node's key, the workers' announcements). */
+const NODES_TIMEOUT_MS = 10 * 60_000;
+
 async function launchCommand(
   config: RunnerConfig,
   executable: string,
   nodes: MultiNodeEnv | undefined,
   vcpus: number,
-  coordination: Parameters<typeof announce>[0],
-): Promise<{ command: string; args: string[]; threads: number }> {
-  if (config.launchMode === 'omp') return { command: executable, args: [], threads: vcpus };
+  coordination: Coordination,
+): Promise<{ command: string; args: string[]; threads: number; env: Record<string, string> }> {
+  if (config.launchMode === 'omp') return { command: executable, args: [], threads: vcpus, env: {} };
   let hostfilePath: string | undefined;
   let slots = config.mpiProcessesPerNode ?? vcpus;
+  let env: Record<string, string> = {};
   if (nodes && nodes.numNodes > 1) {
+    const ssh = { dir: config.sshDir, port: config.sshPort };
+    await prepareMainSsh(coordination, ssh, `gcr-${config.simulationId}-main`);
     await announce(coordination, { index: nodes.nodeIndex, address: privateAddress(), slots });
-    const announced = await awaitNodes(coordination, nodes, 10 * 60_000);
+    const announced = await awaitNodes(coordination, nodes, NODES_TIMEOUT_MS);
+    env = mpirunSshEnvironment(
+      await trustWorkers(
+        ssh,
+        announced.filter((node) => node.index !== nodes.nodeIndex),
+      ),
+    );
     hostfilePath = path.join(config.workDir, 'gcr-hostfile');
     await writeHostfile(hostfilePath, announced);
     slots = announced.reduce((sum, node) => sum + node.slots, 0);
@@ -268,6 +301,7 @@ async function launchCommand(
     }),
     // GCHP runs one MPI process per core, one thread each.
     threads: 1,
+    env,
   };
 }
 

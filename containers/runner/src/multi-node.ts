@@ -4,11 +4,16 @@
  *
  * Batch starts the same container on every node with
  * AWS_BATCH_JOB_NODE_INDEX, AWS_BATCH_JOB_MAIN_NODE_INDEX, AWS_BATCH_JOB_NUM_NODES
- * and (on workers) AWS_BATCH_JOB_MAIN_NODE_PRIVATE_IPV4_ADDRESS. Workers announce
- * their address under `simulations/<id>/mpi/<job>-<attempt>/nodes/<index>.json` and then run
- * sshd in the foreground; the main node waits until every worker announced
- * itself, writes an Open MPI hostfile and runs mpirun over ssh. When the main
- * node's process exits, Batch ends the job and stops the workers.
+ * and (on workers) AWS_BATCH_JOB_MAIN_NODE_PRIVATE_IPV4_ADDRESS. The nodes meet
+ * under the job attempt's coordination prefix `simulations/<id>/mpi/<job>-<attempt>/`:
+ * the main node makes this attempt's ssh key pair and publishes the public key
+ * (`main-key.pub`); each worker makes its sshd host key, authorises only that
+ * public key (from the main node's address), starts sshd and then announces
+ * its address and host key (`nodes/<index>.json`); the main node waits until
+ * every worker announced itself, trusts exactly the announced host keys
+ * (known_hosts, StrictHostKeyChecking yes), writes an Open MPI hostfile and
+ * runs mpirun over ssh (mpi-launch.ts, ssh-keys.ts). When the main node's
+ * process exits, Batch ends the job and stops the workers.
  */
 import { ConfigurationError } from './failures.js';
 
@@ -27,7 +32,12 @@ export interface NodeAnnouncement {
   index: number;
   address: string;
   slots: number;
+  /** A worker's sshd host key (`ssh-ed25519 AAAA...`), made when its job started; the main node has none. */
+  hostKey?: string;
 }
+
+/** The sshd port of the workers (the image's sshd_config). */
+export const SSH_PORT = 2222;
 
 /** Undefined when the job is not a multi-node job (a single-node job runs mpirun locally). */
 export function parseMultiNodeEnv(env: Env): MultiNodeEnv | undefined {
@@ -87,12 +97,17 @@ export function mpirunArgs(options: {
 }
 
 /**
- * Where this job attempt's nodes announce themselves: per job and attempt, so a
- * retried or resubmitted job never sees a previous attempt's addresses.
- * `simulations/<id>/mpi/<job id>-<attempt>/nodes/` (AWS_BATCH_JOB_ID is `<job id>#<node index>` on a node).
+ * Where this job attempt's nodes meet: per job and attempt, so a retried or
+ * resubmitted job never sees a previous attempt's addresses or keys.
+ * `simulations/<id>/mpi/<job id>-<attempt>/` (AWS_BATCH_JOB_ID is `<job id>#<node index>` on a node).
  */
-export function announcementPrefix(simulationPrefix: string, env: Env): string {
+export function coordinationPrefix(simulationPrefix: string, env: Env): string {
   const jobId = (env['AWS_BATCH_JOB_ID'] ?? 'local').split('#')[0]!.replace(/[^A-Za-z0-9_-]/g, '_');
   const attempt = /^\d+$/.test(env['AWS_BATCH_JOB_ATTEMPT'] ?? '') ? env['AWS_BATCH_JOB_ATTEMPT'] : '1';
-  return `${simulationPrefix}mpi/${jobId}-${attempt}/nodes/`;
+  return `${simulationPrefix}mpi/${jobId}-${attempt}/`;
+}
+
+/** Where the nodes announce themselves: `<coordination prefix>nodes/`. */
+export function announcementPrefix(simulationPrefix: string, env: Env): string {
+  return `${coordinationPrefix(simulationPrefix, env)}nodes/`;
 }

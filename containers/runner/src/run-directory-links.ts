@@ -7,6 +7,7 @@
  */
 import { lstat, mkdir, symlink } from 'node:fs/promises';
 import path from 'node:path';
+import { containedPath } from './contained-path.js';
 import type { InputEntry } from './inputs-list.js';
 
 /** Links each entry that names a runDirectoryPath; returns the run-directory paths it linked. */
@@ -18,10 +19,10 @@ export async function linkIntoRunDirectory(
   const linked: string[] = [];
   for (const entry of entries) {
     if (entry.runDirectoryPath === undefined) continue;
-    const target = path.join(workDir, entry.runDirectoryPath);
+    const target = containedPath(workDir, entry.runDirectoryPath, 'runDirectoryPath');
     if (await exists(target)) continue;
     await mkdir(path.dirname(target), { recursive: true });
-    await symlink(path.join(dataRoot, entry.path), target);
+    await symlink(containedPath(dataRoot, entry.path, `input ${entry.path}`), target);
     linked.push(entry.runDirectoryPath);
   }
   return linked;

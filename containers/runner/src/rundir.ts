@@ -2,6 +2,7 @@
 import { copyFile, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { containedPath } from './contained-path.js';
 import { ConfigurationError } from './failures.js';
 import { configuredDataRoot, FILES_NAMING_DATA_ROOT, rewriteDataRoot } from './data-root.js';
 import { forEachLimited, withRetries } from './s3.js';
@@ -30,13 +31,21 @@ export async function downloadRundir(source: RundirSource, workDir: string): Pro
   if (objects.length === 0) {
     throw new ConfigurationError(`no run directory at s3://${source.bucket}/${source.prefix}`);
   }
-  const names: string[] = [];
-  await forEachLimited(objects, 8, async (object) => {
+  // Every key is checked before the first download: a run directory with one
+  // key that leaves it (`../`) is refused whole (exit 78), not half written.
+  const files = objects.map((object) => {
     const relative = object.key.slice(source.prefix.length);
-    if (relative.split('/').some((part) => part === '..' || part === '')) return;
+    return {
+      object,
+      relative,
+      file: containedPath(workDir, relative, `run directory file s3://${source.bucket}/${object.key}`),
+    };
+  });
+  const names: string[] = [];
+  await forEachLimited(files, 8, async ({ object, relative, file }) => {
     await withRetries(
       `downloading s3://${source.bucket}/${object.key}`,
-      () => downloadFile(source.client, source.bucket, object.key, path.join(workDir, relative), object.size),
+      () => downloadFile(source.client, source.bucket, object.key, file, object.size),
       { attempts: source.attempts },
     );
     names.push(relative);

@@ -8,6 +8,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { containedPath } from './contained-path.js';
 import { InputUnavailableError } from './failures.js';
 import type { InputEntry } from './inputs-list.js';
 import { forEachLimited, isNotFound, withRetries } from './s3.js';
@@ -104,10 +105,15 @@ export async function stageFromS3(
   entries: readonly InputEntry[],
   dataRoot: string,
 ): Promise<StagingReport> {
-  const objects = await resolveInputs(source, entries);
+  // Every path is checked before the first download: a key from a prefix
+  // listing may hold `../` (S3 keys are any bytes); one such key refuses the
+  // whole staging (UnsafePathError, exit 78) and nothing is written.
+  const objects = (await resolveInputs(source, entries)).map((object) => ({
+    ...object,
+    file: containedPath(dataRoot, object.path, `input s3://${object.bucket}/${object.key}`),
+  }));
   const report: StagingReport = { files: objects.length, bytes: 0, kept: 0 };
-  await forEachLimited(objects, source.concurrency, async (object) => {
-    const file = path.join(dataRoot, object.path);
+  await forEachLimited(objects, source.concurrency, async ({ file, ...object }) => {
     report.bytes += object.size;
     if ((await sizeOf(file)) === object.size) {
       report.kept++;
@@ -127,7 +133,7 @@ export async function checkLocalInputs(dir: string, entries: readonly InputEntry
   const problems: string[] = [];
   let bytes = 0;
   for (const entry of entries) {
-    const file = path.join(dir, entry.path);
+    const file = containedPath(dir, entry.path, `input ${entry.path}`);
     if (entry.prefix) {
       // A key prefix: its directory (or, for a partial name, the directory holding it) must be there.
       const directory = entry.path.endsWith('/') ? file : path.dirname(file);

@@ -19,6 +19,13 @@ export const config = {
   maxReceiveCount: env.int('RESULTS_MAX_RECEIVE_COUNT', 3, { min: 1, max: 1000 }),
   /** compare?refresh=true: at most once per this many seconds per simulation (each is a long Lambda run). */
   compareRefreshIntervalSeconds: env.int('COMPARE_REFRESH_INTERVAL_SECONDS', 60, { min: 1, max: 86_400 }),
+  /**
+   * How long a PROCESSING mark is held (the function's timeout and a minute):
+   * a delivery that finds it expired knows the run that set it died.
+   */
+  leaseSeconds: env.int('RESULTS_LEASE_SECONDS', 960, { min: 1, max: 43_200 }),
+  /** Time kept back from the function's timeout to record FAILED and announce it when processing runs long. */
+  deadlineMarginSeconds: env.int('RESULTS_DEADLINE_MARGIN_SECONDS', 60, { min: 0, max: 600 }),
   /** Lifetime of the presigned download URLs of GET /simulations/{id}/results/files/{key+}. */
   downloadUrlTtlSeconds: env.int('DOWNLOAD_URL_TTL_SECONDS', 300, { min: 1, max: 604_800 }),
 };

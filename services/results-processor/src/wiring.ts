@@ -52,6 +52,7 @@ export async function processingPorts(): Promise<ResultsPorts> {
     publisher: publisher(),
     now: () => new Date(),
     tmpDir: config.tmpDir,
+    leaseSeconds: config.leaseSeconds,
     previewSpeciesCount: config.previewSpeciesCount,
     products: derivedProducts,
     isTransient: isTransientError,

@@ -5,6 +5,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { tracer } from '../powertools.js';
+import { withChaos } from './chaos.js';
 
 /*
  * The platform's AWS SDK clients, each created at its first use and then
@@ -15,31 +16,34 @@ import { tracer } from '../powertools.js';
  * handler calls: esbuild drops an unused function, never a `new` at top level.
  */
 
-/** X-Ray segments for every AWS call when tracing is on. */
-function traced<T>(client: T): T {
-  return tracer ? tracer.captureAWSv3Client(client) : client;
+/**
+ * X-Ray segments for every AWS call when tracing is on; and, only when the
+ * chaos suite sets GCR_CHAOS_POINTS, its fault injection (./chaos.ts).
+ */
+function traced<T>(client: T, service: Parameters<typeof withChaos>[1]): T {
+  return withChaos(tracer ? tracer.captureAWSv3Client(client) : client, service);
 }
 
 let dynamo: DynamoDBDocumentClient | undefined;
 export function dynamoDocumentClient(): DynamoDBDocumentClient {
-  return (dynamo ??= DynamoDBDocumentClient.from(traced(new DynamoDBClient({})), {
+  return (dynamo ??= DynamoDBDocumentClient.from(traced(new DynamoDBClient({}), 'dynamodb'), {
     marshallOptions: { removeUndefinedValues: true },
   }));
 }
 
 let eventBridge: EventBridgeClient | undefined;
 export function eventBridgeClient(): EventBridgeClient {
-  return (eventBridge ??= traced(new EventBridgeClient({})));
+  return (eventBridge ??= traced(new EventBridgeClient({}), 'eventbridge'));
 }
 
 let batch: BatchClient | undefined;
 export function batchClient(): BatchClient {
-  return (batch ??= traced(new BatchClient({})));
+  return (batch ??= traced(new BatchClient({}), 'batch'));
 }
 
 let cloudWatchLogs: CloudWatchLogsClient | undefined;
 export function cloudWatchLogsClient(): CloudWatchLogsClient {
-  return (cloudWatchLogs ??= traced(new CloudWatchLogsClient({})));
+  return (cloudWatchLogs ??= traced(new CloudWatchLogsClient({}), 'logs'));
 }
 
 /**
@@ -51,14 +55,18 @@ export function cloudWatchLogsClient(): CloudWatchLogsClient {
  *   uploads aws-chunked with a CRC32 trailer, which s3rver stores verbatim,
  *   chunk headers and all. One setting on AWS and locally, so the local
  *   platform runs what AWS runs.
- * Not traced: presigned URLs are built by the client's own middleware stack.
+ * Not traced: presigned URLs are built by the client's own middleware stack
+ * (the chaos middleware only acts on sent requests).
  */
 export function createS3Client(): S3Client {
-  return new S3Client({
-    ...(process.env['AWS_ENDPOINT_URL_S3'] ? { forcePathStyle: true } : {}),
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  return withChaos(
+    new S3Client({
+      ...(process.env['AWS_ENDPOINT_URL_S3'] ? { forcePathStyle: true } : {}),
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    }),
+    's3',
+  );
 }
 
 let s3: S3Client | undefined;

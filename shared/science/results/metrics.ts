@@ -12,6 +12,8 @@
  * field without a vertical dimension, e.g. HEMCO 2-D emissions, of the field
  * itself).
  *
+ * The header is first checked against ./file-limits.ts (a file declaring
+ * sizes no GEOS-Chem run writes is refused before anything is allocated).
  * Data are read by hyperslabs of at most `maxSlabElements` values (as many
  * trailing dimensions whole as fit, in whole chunks where the limit allows;
  * see ./hyperslab.ts) and accumulated in double precision, in the file's C
@@ -24,6 +26,7 @@ import { Buffer } from 'node:buffer';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { NetcdfFileMetrics, NetcdfVariableMetrics } from '#schemas/generated/types.js';
 import { NetcdfReader, type NcFileRead, type NcVariableRead } from '../netcdf/reader.js';
+import { checkNetcdfFile, type NetcdfLimits, type TimeBudget } from './file-limits.js';
 import { hyperslabs } from './hyperslab.js';
 
 /** One variable's metrics (schemas/results/results-metrics.schema.json, VariableMetrics). */
@@ -41,6 +44,10 @@ export interface MetricsOptions {
    * of the event loop).
    */
   maxSlabElements?: number;
+  /** What the header may declare (./file-limits.ts); default DEFAULT_NETCDF_LIMITS. */
+  limits?: NetcdfLimits;
+  /** Checked between slabs: stops the work once its time is up. */
+  budget?: TimeBudget;
 }
 
 /** Thrown when the file cannot be opened as NetCDF-4/HDF5. */
@@ -79,13 +86,17 @@ export async function computeMetrics(path: string, options: MetricsOptions = {})
     throw new NetcdfOpenError(`cannot open ${path} as NetCDF-4: ${errorMessage(error)}`, { cause: error });
   }
   try {
-    return await computeWithReader(reader, path, options.maxSlabElements ?? DEFAULT_MAX_SLAB);
+    return await computeWithReader(reader, path, options);
   } finally {
     reader.close();
   }
 }
 
-async function computeWithReader(reader: NetcdfReader, path: string, maxSlab: number): Promise<FileMetrics> {
+async function computeWithReader(
+  reader: NetcdfReader,
+  path: string,
+  options: MetricsOptions,
+): Promise<FileMetrics> {
   let header: NcFileRead;
   try {
     header = reader.header();
@@ -94,6 +105,10 @@ async function computeWithReader(reader: NetcdfReader, path: string, maxSlab: nu
       cause: error,
     });
   }
+  // Before anything is allocated or read by the sizes the header declares.
+  await checkNetcdfFile(path, header, options.limits);
+  const maxSlab = options.maxSlabElements ?? DEFAULT_MAX_SLAB;
+  const budget = options.budget;
   const { grid, hDims } = horizontalGrid(header);
   const area = findArea(reader, header, hDims);
   const excluded = gridVariables(header, area?.name);
@@ -104,7 +119,8 @@ async function computeWithReader(reader: NetcdfReader, path: string, maxSlab: nu
     // Between variables and between the slabs of one, the event loop gets a
     // turn: a process that also serves requests is not blocked for the whole file.
     await yieldToEventLoop();
-    variables.push(await variableMetrics(reader, header, variable, hDims, area, maxSlab));
+    budget?.check();
+    variables.push(await variableMetrics(reader, header, variable, hDims, area, maxSlab, budget));
   }
   const title = header.attributes['title'];
   return {
@@ -187,6 +203,7 @@ async function variableMetrics(
   hDims: string[],
   area: CellArea | undefined,
   maxSlab: number,
+  budget: TimeBudget | undefined,
 ): Promise<VariableMetrics> {
   const { name, dims, shape, attributes } = variable;
   const missing = missingValues(variable);
@@ -214,6 +231,7 @@ async function variableMetrics(
     for (const slab of hyperslabs(shape, 0, maxSlab, variable.chunks)) {
       if (!first) await yieldToEventLoop();
       first = false;
+      budget?.check();
       let offset = 0;
       for (let i = 0; i < slab.start.length; i++) offset += slab.start[i]! * strides[i]!;
       surface?.prepare(

@@ -9,6 +9,7 @@
  * accumulators. Grid detection and fill handling are those of ./metrics.ts.
  */
 import { NetcdfReader, type NcFileRead, type NcVariableRead } from '../netcdf/reader.js';
+import { checkNetcdfFile, type NetcdfLimits, type TimeBudget } from './file-limits.js';
 import { horizontalGrid, horizontalStart, missingValues, VERTICAL_DIMS } from './metrics.js';
 
 export type SurfaceGrid =
@@ -57,6 +58,10 @@ export class SurfaceFieldError extends Error {
 export interface ReadSurfaceOptions {
   /** A time index, or 'mean' (the default) for the mean over all time steps. */
   time?: number | 'mean';
+  /** What the header may declare (./file-limits.ts), checked before any allocation. */
+  limits?: NetcdfLimits;
+  /** Checked between the time steps read: stops the work once its time is up. */
+  budget?: TimeBudget;
 }
 
 export async function readSurfaceField(
@@ -66,7 +71,7 @@ export async function readSurfaceField(
 ): Promise<SurfaceField> {
   const reader = await NetcdfReader.open(path);
   try {
-    const header = reader.header();
+    const header = await checkNetcdfFile(path, reader.header(), options.limits);
     const grid = readSurfaceGrid(reader, header);
     const layout = surfaceLayout(header, variable);
     const time = options.time ?? 'mean';
@@ -74,7 +79,10 @@ export async function readSurfaceField(
     if (time === 'mean') {
       const sum = new Float64Array(layout.cells);
       const count = new Uint32Array(layout.cells);
-      for (let t = 0; t < layout.steps; t++) accumulate(readSurfaceSlab(reader, layout, t), sum, count);
+      for (let t = 0; t < layout.steps; t++) {
+        options.budget?.check();
+        accumulate(readSurfaceSlab(reader, layout, t), sum, count);
+      }
       data = meanOf(sum, count);
     } else {
       if (!Number.isInteger(time) || time < 0 || time >= layout.steps) {

@@ -24,6 +24,7 @@ import {
   type NcType,
   type NcVariableDefinition,
 } from '../netcdf/writer.js';
+import { checkNetcdfFile, type NetcdfLimits, type TimeBudget } from './file-limits.js';
 import { AREA_NAMES, gridVariables, horizontalGrid, NUMERIC_TYPES } from './metrics.js';
 import {
   accumulate,
@@ -46,6 +47,10 @@ const ACCUMULATOR_BYTES_PER_CELL = 12;
 export interface SurfaceMeansOptions {
   /** Memory for the per-cell sums and counts of one batch of variables (default 256 MiB). */
   maxAccumulatorBytes?: number;
+  /** What each file's header may declare (./file-limits.ts), checked before any allocation. */
+  limits?: NetcdfLimits;
+  /** Checked between the fields read: stops the work once its time is up. */
+  budget?: TimeBudget;
 }
 
 export interface SurfaceMeansSummary {
@@ -80,7 +85,7 @@ export async function writeSurfaceMeans(
   let area: NcVariableRead | undefined;
   let copied: GridVariable[];
   try {
-    header = first.header();
+    header = await checkNetcdfFile(sourcePaths[0]!, first.header(), options.limits);
     grid = readSurfaceGrid(first, header);
     area = findArea(header);
     copied = gridVariablesToCopy(first, header, horizontalGrid(header).hDims, area);
@@ -130,13 +135,14 @@ export async function writeSurfaceMeans(
       for (const path of sourcePaths) {
         const reader = await NetcdfReader.open(path);
         try {
-          const fileHeader = reader.header();
+          const fileHeader = await checkNetcdfFile(path, reader.header(), options.limits);
           checkSameGrid(fileHeader, hDims, hShape, path);
           steps += fileHeader.dimensions.find((d) => d.name === 'time')?.length ?? 1;
           batch.forEach((variable, k) => {
             if (!hasSurface(fileHeader, variable.name)) return;
             const layout = surfaceLayout(fileHeader, variable.name);
             for (let t = 0; t < layout.steps; t++) {
+              options.budget?.check();
               accumulate(readSurfaceSlab(reader, layout, t), sums[k]!, counts[k]!);
             }
           });
@@ -160,10 +166,13 @@ export async function writeSurfaceMeans(
   }
 }
 
-export async function readSurfaceMeans(path: string): Promise<SurfaceMeans> {
+export async function readSurfaceMeans(
+  path: string,
+  options: Pick<SurfaceMeansOptions, 'limits'> = {},
+): Promise<SurfaceMeans> {
   const reader = await NetcdfReader.open(path);
   try {
-    const header = reader.header();
+    const header = await checkNetcdfFile(path, reader.header(), options.limits);
     const grid = readSurfaceGrid(reader, header);
     const areaVariable = findArea(header);
     const excluded = gridVariables(header, areaVariable?.name);

@@ -485,9 +485,32 @@ describe('AWS Batch in the infrastructure stack (packaged serverless.yml)', () =
     expect(root.Parameters?.['BatchSecurityGroupIds']).toMatchObject({
       Type: 'List<AWS::EC2::SecurityGroup::Id>',
     });
+    expect(root.Parameters?.['BatchVpcId']).toMatchObject({ Type: 'AWS::EC2::VPC::Id' });
     for (const parameter of Object.values(root.Parameters ?? {}))
       expect(parameter).not.toHaveProperty('Default');
     expect(JSON.stringify(root.Conditions?.['HasBatchNetwork'])).toContain('"Ref":"BatchSubnetIds"');
+  });
+
+  it("the compute environments share an all-traffic self rule: code in one job can reach other users' GCHP nodes (now only GCHP nodes carry it, in a group of their own)", () => {
+    // EFA needs a group admitting all traffic from itself: the stack makes it, in the Batch VPC.
+    const group = props(root, 'GchpEfaSecurityGroup');
+    expect(group['VpcId']).toEqual({ 'Fn::If': ['HasBatchNetwork', { Ref: 'BatchVpcId' }, 'vpc-00000000'] });
+    const selfRule = { 'Fn::GetAtt': ['GchpEfaSecurityGroup', 'GroupId'] };
+    expect(resourcesOfType(root, 'AWS::EC2::SecurityGroupIngress').map(([, r]) => r.Properties)).toEqual([
+      expect.objectContaining({ GroupId: selfRule, SourceSecurityGroupId: selfRule, IpProtocol: '-1' }),
+    ]);
+    // Only the EFA launch template (GCHP's multi-node compute environments) uses it.
+    const users = Object.entries(root.Resources ?? {})
+      .filter(
+        ([id, r]) =>
+          !id.startsWith('GchpEfaSecurityGroup') && JSON.stringify(r).includes('GchpEfaSecurityGroup'),
+      )
+      .map(([id]) => id);
+    expect(users).toEqual(['BatchEfaLaunchTemplate']);
+    for (const [id] of resourcesOfType(root, 'AWS::Batch::ComputeEnvironment')) {
+      const launchTemplate = JSON.stringify((props(root, id)['ComputeResources'] as Dict)['LaunchTemplate']);
+      expect([id, launchTemplate.includes('BatchEfaLaunchTemplate')]).toEqual([id, id.endsWith('Multinode')]);
+    }
   });
 
   it('launches instances with an encrypted root volume and IMDSv2 limited to the host', () => {
@@ -571,7 +594,26 @@ describe('AWS Batch in the infrastructure stack (packaged serverless.yml)', () =
     const launch = props(root, 'BatchEfaLaunchTemplate')['LaunchTemplateData'] as Dict;
     const [efa] = launch['NetworkInterfaces'] as Dict[];
     expect(efa).toMatchObject({ DeviceIndex: 0, InterfaceType: 'efa' });
-    expect(networkParameter(efa!['Groups'])).toBe('BatchSecurityGroupIds');
+    expect(efa!['Groups']).toEqual({
+      'Fn::If': [
+        'HasBatchNetwork',
+        {
+          'Fn::Split': [
+            ',',
+            {
+              'Fn::Join': [
+                ',',
+                [
+                  { 'Fn::Join': [',', { Ref: 'BatchSecurityGroupIds' }] },
+                  { 'Fn::GetAtt': ['GchpEfaSecurityGroup', 'GroupId'] },
+                ],
+              ],
+            },
+          ],
+        },
+        [],
+      ],
+    });
     expect(launch['MetadataOptions']).toMatchObject({ HttpTokens: 'required', HttpPutResponseHopLimit: 1 });
     const queues = Object.fromEntries(
       resourcesOfType(root, 'AWS::Batch::JobQueue').map(([, q]) => [

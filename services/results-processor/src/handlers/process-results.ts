@@ -1,19 +1,35 @@
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { eventQueueHandler } from '#shared/kernel/events/event-queue-handler.js';
 import { logger } from '#shared/kernel/powertools.js';
 import { config } from '../config.js';
 import { processResultsEvent } from '../domain/processing/process-results.js';
-import { RESULTS_EVENTS } from '../domain/processing/triggers.js';
+import { RESULTS_EVENTS, type ResultsEvent } from '../domain/processing/triggers.js';
 import { processingPorts } from '../wiring.js';
 
-/** SQS batch of EventBridge events: failed messages go back to the queue, the rest are done. */
-export const handler = eventQueueHandler(RESULTS_EVENTS, async (event, record) => {
+async function processMessage(event: ResultsEvent, record: SQSRecord, deadline: number): Promise<void> {
   const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? '1');
   const outcome = await processResultsEvent(await processingPorts(), event, {
     lastAttempt: receiveCount >= config.maxReceiveCount,
+    maxAttempts: config.maxReceiveCount,
+    deadline,
   });
   logger.info('results message done', {
     detailType: event['detail-type'],
     simulationId: event.detail.simulationId,
     outcome,
   });
-});
+}
+
+/**
+ * SQS batch of EventBridge events: failed messages go back to the queue, the
+ * rest are done. Processing stops `deadlineMarginSeconds` before the
+ * function's timeout, which leaves time to record FAILED: Lambda's own timeout
+ * would end the process with nothing recorded.
+ */
+export const handler = (event: SQSEvent, context: Context) => {
+  const deadline = Date.now() + context.getRemainingTimeInMillis() - config.deadlineMarginSeconds * 1000;
+  return eventQueueHandler(RESULTS_EVENTS, (message, record) => processMessage(message, record, deadline))(
+    event,
+    context,
+  );
+};

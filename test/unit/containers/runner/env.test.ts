@@ -25,6 +25,9 @@ describe('runner environment', () => {
       uploadScanSeconds: 30,
       s3Attempts: 5,
       rundirDefaults: '/opt/geoschem/rundir-defaults',
+      // Without HOME, the image's user's: where the job's ssh keys are made at start (GCHP).
+      sshDir: '/home/gcr/.ssh',
+      sshPort: 2222,
     });
   });
 

@@ -7,12 +7,13 @@ import type { DerivedProducts, PreviewImage } from '../../domain/processing/port
  * preview maps drawn from them (shared/science/results/preview/).
  */
 export const derivedProducts: DerivedProducts = {
-  async writeSurfaceMeans(sourcePaths, outPath) {
-    await writeSurfaceMeans(sourcePaths, outPath);
+  async writeSurfaceMeans(sourcePaths, outPath, options = {}) {
+    await writeSurfaceMeans(sourcePaths, outPath, options);
   },
-  async renderPreviews(surfacePath, variables) {
+  async renderPreviews(surfacePath, variables, options = {}) {
     const images: PreviewImage[] = [];
     for (const variable of variables) {
+      options.budget?.check();
       const png = await renderVariablePreview(surfacePath, variable, {
         title: `${variable} - surface, time mean`,
       });

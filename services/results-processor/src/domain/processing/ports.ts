@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { TimeBudget } from '#shared/science/results/file-limits.js';
 import type { EventPublisher } from '#shared/kernel/events/publisher.js';
 import type { SimulationRepository } from '#shared/kernel/repository/simulations.js';
 
@@ -32,9 +33,13 @@ export interface PreviewImage {
  * shared/science/results/preview/). Optional, so the pipeline runs without them.
  */
 export interface DerivedProducts {
-  writeSurfaceMeans(sourcePaths: string[], outPath: string): Promise<void>;
+  writeSurfaceMeans(sourcePaths: string[], outPath: string, options?: { budget?: TimeBudget }): Promise<void>;
   /** PNG maps of the given variables of a surface-means file. */
-  renderPreviews(surfacePath: string, variables: string[]): Promise<PreviewImage[]>;
+  renderPreviews(
+    surfacePath: string,
+    variables: string[],
+    options?: { budget?: TimeBudget },
+  ): Promise<PreviewImage[]>;
 }
 
 export interface ResultsPorts {
@@ -44,6 +49,12 @@ export interface ResultsPorts {
   now: () => Date;
   /** Where outputs are staged while they are read (Lambda: /tmp). */
   tmpDir: string;
+  /**
+   * How long a PROCESSING mark is held by the run that set it: past it, the
+   * next delivery takes the run for dead (default DEFAULT_LEASE_SECONDS, the
+   * function's timeout and a minute; never less than the timeout).
+   */
+  leaseSeconds?: number;
   /** Species drawn when the request does not name them. */
   previewSpeciesCount: number;
   products?: DerivedProducts;

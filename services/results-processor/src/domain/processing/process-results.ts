@@ -4,6 +4,7 @@
  * manifest, metrics and previews, record READY (or FAILED with the reason)
  * and announce it. The simulation's own status is never changed.
  */
+import { timeBudget, type TimeBudget } from '#shared/science/results/file-limits.js';
 import { simulationResultsFailed, simulationResultsReady } from '#shared/kernel/events/catalog.js';
 import type { OutgoingEvent } from '#shared/kernel/events/publisher.js';
 import { StaleVersionError } from '#shared/kernel/errors.js';
@@ -22,12 +23,37 @@ import { decide, triggerOf, type ResultsEvent, type Trigger } from './triggers.j
 /** Missing outputs named in the Ready event (the manifest lists them all). */
 export const EVENT_MISSING_LIMIT = 100;
 const WRITE_ATTEMPTS = 5;
+/** How long a PROCESSING mark is held when the ports do not say: processResults' 900 s timeout and a minute. */
+export const DEFAULT_LEASE_SECONDS = 960;
 
 export type Outcome = 'ready' | 'failed' | 'announced' | 'skipped' | 'superseded';
 
 export interface Delivery {
   /** The queue will not deliver this message again: a retryable error is recorded as FAILED. */
   lastAttempt: boolean;
+  /** Runs of one trigger that may die before it is FAILED (the queue's maxReceiveCount; default unbounded). */
+  maxAttempts?: number;
+  /** Epoch ms by which processing stops and records FAILED (the function's time, less room to record it). */
+  deadline?: number;
+}
+
+/** Processing outlived its time: recorded as FAILED rather than left to Lambda's timeout, which records nothing. */
+export class ResultsDeadlineError extends Error {
+  constructor(seconds: number) {
+    super(
+      `processing stopped after ${seconds} s, before the function's timeout: ` +
+        'the outputs take too long to read in one run',
+    );
+    this.name = 'ResultsDeadlineError';
+  }
+}
+
+/** Another delivery of the same trigger is processing it now; this message comes back later. */
+export class ResultsLeaseHeldError extends Error {
+  constructor(simulationId: string, triggerId: string, until: string) {
+    super(`${simulationId}: ${triggerId} is being processed by another delivery (lease until ${until})`);
+    this.name = 'ResultsLeaseHeldError';
+  }
 }
 
 export async function processResultsEvent(
@@ -39,7 +65,11 @@ export async function processResultsEvent(
   if (!trigger) return 'skipped';
   for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
     const simulation = await ports.repository.get(trigger.simulationId);
-    const decision = decide(simulation, trigger);
+    const decision = decide(simulation, trigger, {
+      now: ports.now(),
+      lastAttempt: delivery.lastAttempt,
+      maxAttempts: delivery.maxAttempts ?? Infinity,
+    });
     if (decision.action === 'skip') {
       ports.log?.('nothing to do', {
         simulationId: trigger.simulationId,
@@ -52,19 +82,37 @@ export async function processResultsEvent(
       await announce(ports, simulation!, await storedEvent(ports, simulation!));
       return 'announced';
     }
+    if (decision.action === 'wait') {
+      throw new ResultsLeaseHeldError(trigger.simulationId, trigger.id, decision.until);
+    }
+    if (decision.action === 'fail') {
+      ports.log?.('results processing died on earlier deliveries', {
+        simulationId: trigger.simulationId,
+        trigger: trigger.id,
+        reason: decision.reason,
+      });
+      return recordFailure(ports, simulation!.id, trigger.id, decision.reason);
+    }
+    const previous = simulation!.results;
+    const restarts = previous?.trigger === trigger.id && previous.status === 'PROCESSING';
+    const now = ports.now();
     let processing: Simulation;
     try {
       processing = await ports.repository.update({
         id: simulation!.id,
         expectedVersion: simulation!.version,
         status: 'SUCCEEDED',
-        at: ports.now(),
+        at: now,
         set: {
           results: {
             status: 'PROCESSING',
-            updatedAt: ports.now().toISOString(),
+            updatedAt: now.toISOString(),
             trigger: trigger.id,
             ...(trigger.requestedBy ? { requestedBy: trigger.requestedBy } : {}),
+            attempts: restarts ? (previous.attempts ?? 1) + 1 : 1,
+            leaseExpiresAt: new Date(
+              now.getTime() + (ports.leaseSeconds ?? DEFAULT_LEASE_SECONDS) * 1000,
+            ).toISOString(),
           } satisfies SimulationResultsStatus,
         },
       });
@@ -83,23 +131,29 @@ async function run(
   trigger: Trigger,
   delivery: Delivery,
 ): Promise<Outcome> {
+  const startedAt = ports.now().getTime();
+  const clock = (): number => ports.now().getTime();
+  const budget: TimeBudget | undefined =
+    delivery.deadline === undefined
+      ? undefined
+      : timeBudget(
+          delivery.deadline,
+          () => new ResultsDeadlineError(Math.round((clock() - startedAt) / 1000)),
+          clock,
+        );
   let produced: ProducedResults;
   try {
-    produced = await produceResults(ports, simulation, trigger);
+    produced = await produceResults(ports, simulation, trigger, budget);
   } catch (err) {
-    if (ports.isTransient(err) && !delivery.lastAttempt) throw err;
+    if (ports.isTransient(err) && !delivery.lastAttempt) {
+      // The message comes back after its visibility timeout: release the
+      // lease, so that delivery does not take this run for one that died.
+      await releaseLease(ports, simulation.id, trigger.id).catch(() => undefined);
+      throw err;
+    }
     const reason = err instanceof Error ? err.message : String(err);
     ports.log?.('results processing failed', { simulationId: simulation.id, reason });
-    const failed = await record(ports, simulation.id, trigger.id, (current) => ({
-      status: 'FAILED',
-      updatedAt: ports.now().toISOString(),
-      trigger: trigger.id,
-      ...(current.requestedBy ? { requestedBy: current.requestedBy } : {}),
-      reason,
-    }));
-    if (!failed) return 'superseded';
-    await announce(ports, failed, failedEvent(failed, reason));
-    return 'failed';
+    return recordFailure(ports, simulation.id, trigger.id, reason);
   }
   const ready = await record(ports, simulation.id, trigger.id, (current) =>
     readyStatus(current, trigger.id, produced, ports.now()),
@@ -107,6 +161,32 @@ async function run(
   if (!ready) return 'superseded';
   await announce(ports, ready, readyEvent(ready, produced.manifest, produced.summary, produced.previews));
   return 'ready';
+}
+
+/** Records FAILED with the reason and announces it, while this trigger still owns the results. */
+async function recordFailure(
+  ports: ResultsPorts,
+  id: string,
+  triggerId: string,
+  reason: string,
+): Promise<Outcome> {
+  const failed = await record(ports, id, triggerId, (current) => ({
+    status: 'FAILED',
+    updatedAt: ports.now().toISOString(),
+    trigger: triggerId,
+    ...(current.requestedBy ? { requestedBy: current.requestedBy } : {}),
+    reason,
+  }));
+  if (!failed) return 'superseded';
+  await announce(ports, failed, failedEvent(failed, reason));
+  return 'failed';
+}
+
+async function releaseLease(ports: ResultsPorts, id: string, triggerId: string): Promise<void> {
+  await record(ports, id, triggerId, (current) => {
+    const { leaseExpiresAt: _released, ...rest } = current;
+    return { ...rest, updatedAt: ports.now().toISOString() };
+  });
 }
 
 function readyStatus(

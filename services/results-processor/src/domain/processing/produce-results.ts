@@ -23,6 +23,7 @@ import {
   missingOutputs,
   schedulesFromSpec,
 } from '#shared/science/results/manifest/expected-outputs.js';
+import { ImplausibleNetcdfError, type TimeBudget } from '#shared/science/results/file-limits.js';
 import { computeMetrics } from '#shared/science/results/metrics.js';
 import { storedSpec } from '#shared/science/spec/validate-spec.js';
 import {
@@ -49,13 +50,23 @@ import type { ResultsPorts, StoredObject } from './ports.js';
 import { retryTransient } from './transient.js';
 import type { Trigger } from './triggers.js';
 
-/** An output that could not be read; names the file. Transient causes stay retryable. */
+/**
+ * An output that could not be read; names the file by its key (the local path
+ * it was staged at means nothing to the reader). Transient causes stay retryable.
+ */
 export class OutputReadError extends Error {
   constructor(
     readonly key: string,
     cause: unknown,
+    stagedAt?: string,
   ) {
-    super(`${key}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    const why =
+      cause instanceof ImplausibleNetcdfError
+        ? cause.reason
+        : cause instanceof Error
+          ? cause.message
+          : String(cause);
+    super(`${key}: ${stagedAt ? why.replaceAll(stagedAt, 'the file') : why}`, { cause });
     this.name = 'OutputReadError';
   }
 }
@@ -161,6 +172,7 @@ export async function produceResults(
   ports: ResultsPorts,
   simulation: Simulation,
   trigger: Trigger,
+  budget?: TimeBudget,
 ): Promise<ProducedResults> {
   const base = simulationPrefix(simulation.id);
   const relative = (key: string): string => key.slice(base.length);
@@ -192,6 +204,7 @@ export async function produceResults(
         const local = group.netcdf ? path.join(workDir, `${staged++}.nc4`) : undefined;
         const startedAt = Date.now();
         try {
+          budget?.check();
           const { sha256, size } = await retryTransient(
             async () => digestStream(await ports.store.stream(object.key), local),
             retryOptions,
@@ -208,18 +221,22 @@ export async function produceResults(
           });
           if (local) {
             localPaths.push(local);
-            const metrics = { ...(await computeMetrics(local)), path: key } as NetcdfFileMetrics;
+            const metrics = {
+              ...(await computeMetrics(local, budget ? { budget } : {})),
+              path: key,
+            } as NetcdfFileMetrics;
             groupMetrics.push(metrics);
             fileMetrics.push({ key, metrics });
           }
           ports.log?.('output read', { key, size, ms: Date.now() - startedAt });
         } catch (err) {
-          throw new OutputReadError(key, err);
+          throw new OutputReadError(key, err, local);
         }
       }
       if (group.collection === main) mainMetrics = groupMetrics;
       if (ports.products && group.kind === 'diagnostic' && group.collection && localPaths.length > 0) {
         previews += await deriveProducts(ports, base, group.collection, localPaths, workDir, {
+          ...(budget ? { budget } : {}),
           variables:
             group.collection === main
               ? previewVariables(groupMetrics, ports.previewSpeciesCount, trigger.species)
@@ -265,19 +282,20 @@ async function deriveProducts(
   collection: string,
   sourcePaths: string[],
   workDir: string,
-  options: { variables: string[] },
+  options: { variables: string[]; budget?: TimeBudget },
 ): Promise<number> {
   const products = ports.products!;
   const surfaceFile = path.join(workDir, `surface-${collection}.nc4`);
+  const budget = options.budget ? { budget: options.budget } : {};
   try {
-    await products.writeSurfaceMeans(sourcePaths, surfaceFile);
+    await products.writeSurfaceMeans(sourcePaths, surfaceFile, budget);
     const retryOptions = { ...ports.retry, isTransient: ports.isTransient };
     await retryTransient(
       () => ports.store.putFile(`${base}${surfacePath(collection)}`, surfaceFile, 'application/x-netcdf'),
       retryOptions,
     );
     if (options.variables.length === 0) return 0;
-    const images = await products.renderPreviews(surfaceFile, options.variables);
+    const images = await products.renderPreviews(surfaceFile, options.variables, budget);
     for (const image of images) {
       await retryTransient(
         () => ports.store.put(`${base}${previewPath(collection, image.variable)}`, image.png, 'image/png'),

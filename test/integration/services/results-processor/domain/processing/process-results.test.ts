@@ -13,7 +13,11 @@ import {
 } from '#shared/kernel/repository/simulations.js';
 import { derivedProducts } from '#services/results-processor/src/adapters/processing/derived-products.js';
 import { createS3ResultsBucket } from '#services/results-processor/src/adapters/s3-results-bucket.js';
-import { processResultsEvent } from '#services/results-processor/src/domain/processing/process-results.js';
+import {
+  DEFAULT_LEASE_SECONDS,
+  processResultsEvent,
+  ResultsLeaseHeldError,
+} from '#services/results-processor/src/domain/processing/process-results.js';
 import type { ResultsPorts, ResultsStore } from '#services/results-processor/src/domain/processing/ports.js';
 import { isTransientError } from '#services/results-processor/src/domain/processing/transient.js';
 import { RESULTS_EVENTS } from '#services/results-processor/src/domain/processing/triggers.js';
@@ -26,6 +30,7 @@ import type {
 import { repoRoot, startLocalDynamo } from '#test/helpers/local-dynamodb.js';
 import { delivered, resultsRequestedEvent, statusChangedEvent } from '#test/helpers/events.js';
 import { startS3rver, useS3rverAsAws, type RunningS3rver } from '#test/helpers/s3rver-client.js';
+import { writeHostileCorpus } from '#test/helpers/hostile-netcdf.js';
 import { aSimulation, storedDemoSpec } from '#test/helpers/simulations.js';
 
 const BUCKET = 'gcr-results';
@@ -68,7 +73,11 @@ interface Harness {
 
 /** Real dynalite and s3rver; the store records its writes, the publisher what it published. */
 function harness(
-  options: { wrapStore?: (store: ResultsStore) => ResultsStore; previews?: boolean } = {},
+  options: {
+    wrapStore?: (store: ResultsStore) => ResultsStore;
+    previews?: boolean;
+    now?: () => Date;
+  } = {},
 ): Harness {
   const published: OutgoingEvent[] = [];
   const writes: string[] = [];
@@ -87,7 +96,7 @@ function harness(
       repository,
       store: options.wrapStore ? options.wrapStore(recording) : recording,
       publisher: { publish: async (events) => void published.push(...events) },
-      now: () => new Date(),
+      now: options.now ?? (() => new Date()),
       tmpDir: workDir,
       previewSpeciesCount: 2,
       // Surface means and preview maps only where a test looks at them: they take time.
@@ -344,7 +353,10 @@ describe('results processing (dynalite + s3rver, real NetCDF files)', () => {
     await expect(processResultsEvent(ports, succeededEvent(simulation))).rejects.toThrow(
       /reduce your request rate/,
     );
-    expect((await repository.get(simulation.id))!.results!.status).toBe('PROCESSING');
+    const left = (await repository.get(simulation.id))!.results!;
+    expect(left.status).toBe('PROCESSING');
+    // The lease is released: the redelivery does not take this run for one that died.
+    expect(left.leaseExpiresAt).toBeUndefined();
     expect(published).toEqual([]);
 
     expect(await processResultsEvent(ports, succeededEvent(simulation))).toBe('ready');
@@ -406,4 +418,143 @@ describe('results processing (dynalite + s3rver, real NetCDF files)', () => {
     expect((await repository.get(running.id))!.results).toBeUndefined();
     expect(published).toEqual([]);
   });
+});
+
+/** Polls the stored results until `matches` (a run in flight writes them). */
+async function resultsWhen(
+  id: string,
+  matches: (results: NonNullable<Simulation['results']>) => boolean,
+): Promise<NonNullable<Simulation['results']>> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const results = (await repository.get(id))?.results;
+    if (results && matches(results)) return results;
+    if (Date.now() > deadline) throw new Error(`results of ${id} never matched: ${JSON.stringify(results)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('bounded results processing: hostile outputs and runs that die', () => {
+  it('hostile NetCDF files (huge declared dimensions, truncated, garbage, absurd chunking) end results FAILED with the file and the reason, and the processor stays usable', async () => {
+    const corpusDir = mkdtempSync(path.join(tmpdir(), 'gcr-hostile-'));
+    const corpus = await writeHostileCorpus(corpusDir);
+    const { ports, published } = harness({ previews: true });
+    for (const file of corpus) {
+      const simulation = await succeededSimulation();
+      await upload(simulation, SPECIES_CONC, fixture(SPECIES_CONC));
+      await upload(simulation, file.name, readFileSync(file.path));
+
+      expect([file.what, await processResultsEvent(ports, succeededEvent(simulation))]).toEqual([
+        file.what,
+        'failed',
+      ]);
+      const results = (await repository.get(simulation.id))!.results!;
+      expect(results.status).toBe('FAILED');
+      expect(results.reason!.startsWith(`outputs/${file.name}: `)).toBe(true);
+      expect(`${file.what}: ${results.reason}`).toMatch(file.reason);
+      expect(results.reason).not.toContain(workDir);
+      expect(published.at(-1)).toMatchObject({
+        detailType: 'Simulation Results Failed',
+        detail: { simulationId: simulation.id, reason: results.reason },
+      });
+    }
+    rmSync(corpusDir, { recursive: true, force: true });
+
+    // h5wasm was not left broken by what it was shown.
+    const valid = await succeededSimulation();
+    await upload(valid, SPECIES_CONC, fixture(SPECIES_CONC));
+    expect(await processResultsEvent(ports, succeededEvent(valid))).toBe('ready');
+    expect(readdirSync(workDir)).toEqual([]);
+  }, 300_000);
+
+  it("a processing run that dies (timeout or out of memory) on every delivery ends FAILED on the queue's last delivery, not PROCESSING forever", async () => {
+    const simulation = await succeededSimulation();
+    await upload(simulation, SPECIES_CONC, fixture(SPECIES_CONC));
+    let now = Date.parse('2026-03-01T00:00:00Z');
+    // A run that dies: it never returns and never records anything, as when
+    // Lambda ends the process at its timeout or out of memory.
+    const { ports, published, writes } = harness({
+      now: () => new Date(now),
+      wrapStore: (store) => ({ ...store, stream: () => new Promise<never>(() => undefined) }),
+    });
+    const delivery = (receiveCount: number) => ({ lastAttempt: receiveCount >= 3, maxAttempts: 3 });
+
+    void processResultsEvent(ports, succeededEvent(simulation), delivery(1));
+    const first = await resultsWhen(simulation.id, (r) => r.attempts === 1);
+    expect(first).toMatchObject({ status: 'PROCESSING', trigger: 'succeeded:v5' });
+    expect(Date.parse(first.leaseExpiresAt!)).toBe(now + DEFAULT_LEASE_SECONDS * 1000);
+
+    // The queue redelivers after its visibility timeout, longer than the lease.
+    now += 5400 * 1000;
+    void processResultsEvent(ports, succeededEvent(simulation), delivery(2));
+    await resultsWhen(simulation.id, (r) => r.attempts === 2);
+
+    now += 5400 * 1000;
+    expect(await processResultsEvent(ports, succeededEvent(simulation), delivery(3))).toBe('failed');
+    const failed = (await repository.get(simulation.id))!.results!;
+    expect(failed).toMatchObject({ status: 'FAILED', trigger: 'succeeded:v5' });
+    expect(failed.reason).toMatch(/^processing stopped without finishing 2 times \(the function timed out/);
+    expect(failed.leaseExpiresAt).toBeUndefined();
+    expect(published.map((e) => e.detailType)).toEqual(['Simulation Results Failed']);
+    expect(writes).toEqual([]);
+  }, 180_000);
+
+  it('a redelivery while a live run holds the lease goes back to the queue instead of processing twice', async () => {
+    const simulation = await succeededSimulation();
+    await upload(simulation, SPECIES_CONC, fixture(SPECIES_CONC));
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const { ports, published, writes } = harness({
+      wrapStore: (store) => ({
+        ...store,
+        stream: async (key) => {
+          await held;
+          return store.stream(key);
+        },
+      }),
+    });
+
+    const running = processResultsEvent(ports, succeededEvent(simulation));
+    await resultsWhen(simulation.id, (r) => r.status === 'PROCESSING');
+    await expect(processResultsEvent(ports, succeededEvent(simulation))).rejects.toThrow(
+      ResultsLeaseHeldError,
+    );
+    release();
+    expect(await running).toBe('ready');
+    expect(await processResultsEvent(ports, succeededEvent(simulation))).toBe('skipped');
+    expect(writes.filter((key) => key.endsWith('results/manifest.json'))).toHaveLength(1);
+    expect(published.map((e) => e.detailType)).toEqual(['Simulation Results Ready']);
+  }, 180_000);
+
+  it("processing that outlives its deadline stops and is recorded FAILED before the function's timeout", async () => {
+    const simulation = await succeededSimulation();
+    await upload(simulation, SPECIES_CONC, fixture(SPECIES_CONC));
+    await upload(simulation, 'GEOSChem.SpeciesConc.20180506_0000z.nc4', fixture(SPECIES_CONC));
+    let now = Date.parse('2026-03-01T00:00:00Z');
+    const start = now;
+    // Each output takes ten minutes to read; the function has fourteen before its deadline.
+    const { ports, published, writes } = harness({
+      now: () => new Date(now),
+      wrapStore: (store) => ({
+        ...store,
+        stream: async (key) => {
+          now += 10 * 60_000;
+          return store.stream(key);
+        },
+      }),
+    });
+
+    expect(
+      await processResultsEvent(ports, succeededEvent(simulation), {
+        lastAttempt: false,
+        deadline: start + 14 * 60_000,
+      }),
+    ).toBe('failed');
+    const results = (await repository.get(simulation.id))!.results!;
+    expect(results.reason).toMatch(
+      /^outputs\/GEOSChem\.SpeciesConc\.20180506_0000z\.nc4: processing stopped after 1200 s, before the function's timeout/,
+    );
+    expect(published.map((e) => e.detailType)).toEqual(['Simulation Results Failed']);
+    expect(writes).toEqual([]);
+  }, 180_000);
 });

@@ -101,4 +101,46 @@ describe('decide', () => {
     const done = results({ trigger: 'succeeded:v7', announcedAt: '2026-01-01T00:00:01Z' });
     expect(decide(succeeded(done), request)).toEqual({ action: 'process' });
   });
+
+  describe('a PROCESSING mark with a lease', () => {
+    const now = new Date('2026-03-01T12:00:00Z');
+    const processing = (overrides: Partial<SimulationResultsStatus>) =>
+      succeeded(results({ status: 'PROCESSING', trigger: 'succeeded:v7', ...overrides }));
+    const at = (lastAttempt: boolean) => ({ now, lastAttempt, maxAttempts: 3 });
+
+    it('sends a redelivery back to the queue while a live run holds the lease', () => {
+      expect(
+        decide(processing({ attempts: 1, leaseExpiresAt: '2026-03-01T12:10:00Z' }), trigger, at(false)),
+      ).toEqual({ action: 'wait', until: '2026-03-01T12:10:00Z' });
+    });
+
+    it('starts again after a run that died (lease expired) while the queue will deliver once more', () => {
+      expect(
+        decide(processing({ attempts: 1, leaseExpiresAt: '2026-03-01T11:00:00Z' }), trigger, at(false)),
+      ).toEqual({ action: 'process' });
+    });
+
+    it("records FAILED on the queue's last delivery after a run that died, rather than risk dying unrecorded", () => {
+      const decision = decide(
+        processing({ attempts: 2, leaseExpiresAt: '2026-03-01T11:00:00Z' }),
+        trigger,
+        at(true),
+      );
+      expect(decision.action).toBe('fail');
+      expect(decision).toMatchObject({
+        reason: expect.stringMatching(/^processing stopped without finishing 2 times/),
+      });
+    });
+
+    it('records FAILED once maxAttempts runs have died, whatever the delivery (duplicated messages)', () => {
+      expect(
+        decide(processing({ attempts: 3, leaseExpiresAt: '2026-03-01T11:00:00Z' }), trigger, at(false))
+          .action,
+      ).toBe('fail');
+    });
+
+    it('processes on the last delivery too when the lease was released after a retryable error', () => {
+      expect(decide(processing({ attempts: 2 }), trigger, at(true))).toEqual({ action: 'process' });
+    });
+  });
 });
