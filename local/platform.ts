@@ -17,7 +17,7 @@ import {
 } from './batch/index.js';
 import { LocalEventBus } from './eventbridge/bus.js';
 import { createApiGateway, type HttpRoute } from './http/api-gateway.js';
-import { loadFunction } from './lambda-runtime.js';
+import { FunctionPool } from './lambda/function-pool.js';
 import { loadServerlessConfig } from './wiring/serverless-config.js';
 import { loadService, serviceFiles, type FunctionDefinition } from './wiring/functions.js';
 import { resolveIntrinsics, type IntrinsicContext } from './wiring/intrinsics.js';
@@ -40,6 +40,17 @@ export interface PlatformOptions {
   scheduleRateOverrideSeconds?: number;
   /** Jobs the local Batch runs at once (default: the number of cores; 0 keeps every job waiting). */
   localBatchSlots?: number;
+  /**
+   * Instances of each function at once (Lambda's concurrency; a function's
+   * `reservedConcurrency` lowers it). Default 4.
+   */
+  functionConcurrency?: number;
+  /** HTTP requests that may wait for a busy function's instance; one more is answered 429 at once. Default 32. */
+  functionQueueLength?: number;
+  /** Longest an HTTP request waits for an instance before it is answered 503. Default 3 s. */
+  functionMaxWaitMs?: number;
+  /** Warm one instance of every function before announcing the platform (default true). */
+  prewarm?: boolean;
   log?: (message: string) => void;
 }
 
@@ -50,6 +61,12 @@ export interface LocalPlatform {
   functions: string[];
   stop(): Promise<void>;
 }
+
+const DEFAULT_FUNCTION_CONCURRENCY = 4;
+const DEFAULT_FUNCTION_QUEUE_LENGTH = 32;
+const DEFAULT_FUNCTION_MAX_WAIT_MS = 3_000;
+/** Pollers of an SQS event source mapping without maximumConcurrency. */
+const DEFAULT_QUEUE_POLLERS = 2;
 
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -171,6 +188,7 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
 
     // Services: functions, their environment, and their triggers.
     const routes: HttpRoute[] = [];
+    const pools: FunctionPool[] = [];
     const functionNames: string[] = [];
     const queuesDir = path.join(dataDir, 'queues');
     for (const file of serviceFiles(options.root)) {
@@ -187,22 +205,19 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
       await openServiceQueues(service.resources, ctx, queues, queuesDir, service.config.service, cleanups);
       wireServiceRules(service.resources, ctx, queues, bus);
 
-      const env: Record<string, string> = {};
       for (const fn of service.functions) {
-        for (const [key, value] of Object.entries(
-          resolveIntrinsics(fn.environment, ctx) as Record<string, unknown>,
-        )) {
-          env[key] = String(value);
-        }
-      }
-      // Set before importing: handlers read their config once, at module load.
-      Object.assign(process.env, env);
-      for (const fn of service.functions) {
-        const invoke = await loadFunction(fn, { stage, region });
+        const pool = functionPool(fn, ctx, options, { stage, region, log });
+        pools.push(pool);
+        // Pushed before the function's triggers: their consumers stop first, then its instances.
+        cleanups.push(() => pool.close());
         functionNames.push(`${service.config.service}.${fn.name}`);
-        await wireFunctionEvents(fn, invoke, { ctx, queues, bus, routes, queuesDir, cleanups, log, options });
+        await wireFunctionEvents(fn, pool, { ctx, queues, bus, routes, queuesDir, cleanups, log, options });
       }
     }
+
+    // One warm instance of every function before the platform announces itself: the first requests
+    // answer at once, and a handler that cannot load stops the start, as when all loaded in one process.
+    if (options.prewarm !== false) await prewarm(pools, log);
 
     // Jobs restored from before a restart report their states only now that rules exist.
     await batch.start();
@@ -382,11 +397,66 @@ interface WiringContext {
   options: PlatformOptions;
 }
 
+/** Warms the pools two at a time (more only slows each cold start on a few cores). */
+async function prewarm(pools: FunctionPool[], log: (message: string) => void): Promise<void> {
+  const started = Date.now();
+  const waiting = [...pools];
+  const warmOne = async (): Promise<void> => {
+    for (let pool = waiting.shift(); pool; pool = waiting.shift()) await pool.prewarm();
+  };
+  await Promise.all([warmOne(), warmOne()]);
+  log(`${pools.length} functions warm in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/**
+ * The instances of one function (local/lambda/function-pool.ts), with the
+ * environment Lambda would give it: the platform's endpoints and credentials,
+ * the function's own `environment` (provider's and function's), and Lambda's
+ * variables.
+ */
+function functionPool(
+  fn: FunctionDefinition,
+  ctx: IntrinsicContext,
+  options: PlatformOptions,
+  runtime: { stage: string; region: string; log: (message: string) => void },
+): FunctionPool {
+  const functionName = `${fn.service}-${runtime.stage}-${fn.name}`;
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+  for (const [key, value] of Object.entries(
+    resolveIntrinsics(fn.environment, ctx) as Record<string, unknown>,
+  )) {
+    env[key] = String(value);
+  }
+  Object.assign(env, {
+    AWS_LAMBDA_FUNCTION_NAME: functionName,
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySizeMb),
+    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${functionName}`,
+  });
+  const concurrency = options.functionConcurrency ?? DEFAULT_FUNCTION_CONCURRENCY;
+  return new FunctionPool({
+    functionName,
+    modulePath: fn.modulePath,
+    exportName: fn.exportName,
+    region: runtime.region,
+    timeoutSeconds: fn.timeoutSeconds,
+    memorySizeMb: fn.memorySizeMb,
+    concurrency: Math.max(1, Math.min(concurrency, fn.reservedConcurrency ?? concurrency)),
+    maxQueued: options.functionQueueLength ?? DEFAULT_FUNCTION_QUEUE_LENGTH,
+    maxWaitMs: options.functionMaxWaitMs ?? DEFAULT_FUNCTION_MAX_WAIT_MS,
+    env,
+    log: runtime.log,
+  });
+}
+
 async function wireFunctionEvents(
   fn: FunctionDefinition,
-  invoke: (event: unknown) => Promise<unknown>,
+  pool: FunctionPool,
   w: WiringContext,
 ): Promise<void> {
+  // Event sources wait for an instance; HTTP requests may be shed (429/503) when the function is saturated.
+  const invoke = (event: unknown) => pool.invoke(event);
   for (const rawEvent of fn.events) {
     const [kind, rawSpec] = Object.entries(rawEvent)[0] ?? [];
     const spec = resolveIntrinsics(rawSpec, w.ctx);
@@ -396,7 +466,12 @@ async function wireFunctionEvents(
         path: routePath,
         authorizer,
       } = spec as { method: string; path: string; authorizer?: unknown };
-      w.routes.push({ method, path: routePath, authorized: authorizer !== undefined, invoke });
+      w.routes.push({
+        method,
+        path: routePath,
+        authorized: authorizer !== undefined,
+        invoke: (event) => pool.invoke(event, { sheddable: true }),
+      });
     } else if (kind === 'schedule') {
       const expression = typeof spec === 'string' ? spec : String((spec as { rate: unknown }).rate);
       const handle = startSchedule(
@@ -425,6 +500,7 @@ async function wireFunctionEvents(
         arn: string;
         batchSize?: number;
         maximumBatchingWindow?: number;
+        maximumConcurrency?: number;
         functionResponseType?: string;
       };
       const queue = [...w.queues.values()].find((q) => q.arn === s.arn);
@@ -433,10 +509,13 @@ async function wireFunctionEvents(
         batchSize: s.batchSize ?? 10,
         maximumBatchingWindowSeconds: s.maximumBatchingWindow,
         reportBatchItemFailures: s.functionResponseType === 'ReportBatchItemFailures',
+        // The event source mapping's pollers: its maximumConcurrency, never more than the function's instances.
+        maxConcurrency: Math.min(s.maximumConcurrency ?? DEFAULT_QUEUE_POLLERS, pool.concurrency),
         handler: async (event) => (await invoke(event)) as never,
         onError: (err) => w.log(`${fn.name} (sqs): ${(err as Error).message}`),
       });
-      w.cleanups.unshift(() => consumer.stop());
+      // Stops before its queue closes (pushed after it) and before the function's instances.
+      w.cleanups.push(() => consumer.stop());
     } else if (kind === 'eventBridge') {
       // Lambda's asynchronous invocation: a durable internal queue, two retries, then a failure queue.
       const e = spec as { eventBus?: string; pattern: Record<string, unknown> };
@@ -475,7 +554,7 @@ async function wireFunctionEvents(
         },
         onError: (err) => w.log(`${fn.name} (eventBridge): ${(err as Error).message}`),
       });
-      w.cleanups.unshift(() => consumer.stop());
+      w.cleanups.push(() => consumer.stop());
     } else {
       w.log(`${fn.name}: event type ${String(kind)} is not emulated locally; skipped`);
     }

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { FieldIssue } from '#schemas/generated/types.js';
+import { FunctionThrottledError } from '../lambda/errors.js';
 
 /** One `httpApi` event of a function, as serverless.yml declares it. */
 export interface HttpRoute {
@@ -82,6 +83,21 @@ function errorReply(
 ): void {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify({ error: { code, message, ...(issues ? { issues } : {}) } }));
+}
+
+/**
+ * A function with no instance to spare: 429 when its wait queue is full (as
+ * API Gateway answers Lambda's TooManyRequestsException), 503 when the
+ * request waited its longest; both at once and with Retry-After.
+ */
+function throttledReply(res: ServerResponse, error: FunctionThrottledError): void {
+  res.writeHead(error.reason === 'queue-full' ? 429 : 503, {
+    'content-type': 'application/json',
+    'retry-after': String(error.retryAfterSeconds),
+  });
+  res.end(
+    JSON.stringify({ message: error.reason === 'queue-full' ? 'Too Many Requests' : 'Service Unavailable' }),
+  );
 }
 
 /** A percent-encoded URL part, decoded; undefined when its encoding is malformed. */
@@ -284,6 +300,10 @@ export function createApiGateway(options: ApiGatewayOptions): Server {
       try {
         result = toResult(await route.invoke(event));
       } catch (err) {
+        if (err instanceof FunctionThrottledError) {
+          throttledReply(res, err);
+          return;
+        }
         options.onError?.(err);
         gatewayReply(res, 500, 'Internal Server Error');
         return;
@@ -299,5 +319,8 @@ export function createApiGateway(options: ApiGatewayOptions): Server {
       if (!res.headersSent) gatewayReply(res, 500, 'Internal Server Error');
     });
   });
+  // Longer than clients' keep-alive (undici: 4 s), so a client never reuses a connection the gateway is closing.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   return server;
 }

@@ -1,12 +1,14 @@
 /**
  * The local gateway: its own routes (POST /local/tokens: loopback clients
- * only, no authorizer, JSON answers) and URL decoding.
+ * only, no authorizer, JSON answers), URL decoding, and how it answers for a
+ * saturated function.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { createApiGateway, isLoopback } from '#local/http/api-gateway.js';
+import { FunctionThrottledError } from '#local/lambda/errors.js';
 
 let server: Server;
 let port: number;
@@ -107,6 +109,7 @@ describe('service routes of the gateway', () => {
   let routesServer: Server;
   let base: string;
   const events: Record<string, unknown>[] = [];
+  let throttle: FunctionThrottledError | undefined;
 
   beforeAll(async () => {
     routesServer = createApiGateway({
@@ -116,6 +119,7 @@ describe('service routes of the gateway', () => {
           path: '/simulations/{id}',
           authorized: false,
           invoke: async (event) => {
+            if (throttle) throw throttle;
             events.push(event as unknown as Record<string, unknown>);
             return { statusCode: 200, body: '{}' };
           },
@@ -161,6 +165,23 @@ describe('service routes of the gateway', () => {
         queryStringParameters: { a: 'x/y,z', b: '1 2' },
         rawQueryString: 'a=x%2Fy&b=1+2&a=z',
       });
+    });
+  });
+
+  describe('Submissions collapse under load: a saturated function is answered at once', () => {
+    it.each<['queue-full' | 'wait-exceeded', number, string]>([
+      ['queue-full', 429, 'Too Many Requests'],
+      ['wait-exceeded', 503, 'Service Unavailable'],
+    ])('%s answers %s with Retry-After', async (reason, status, message) => {
+      throttle = new FunctionThrottledError('fn', reason, 3);
+      try {
+        const res = await fetch(`${base}/simulations/sim_1`);
+        expect(res.status).toBe(status);
+        expect(res.headers.get('retry-after')).toBe('3');
+        expect(await res.json()).toEqual({ message });
+      } finally {
+        throttle = undefined;
+      }
     });
   });
 });
