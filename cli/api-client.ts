@@ -198,17 +198,22 @@ export class ApiClient {
 
 /**
  * Asks the local platform's token route (`tokenUrl` from platform.json) for a
- * dev token. No bearer token: the route answers loopback clients only.
+ * dev token. No bearer token: the route answers loopback clients that carry
+ * the platform's per-start secret (`headers`, from platform.json) only.
  */
 export async function requestLocalToken(
   tokenUrl: string,
   request: LocalTokenRequest,
-  options: Pick<ApiClientOptions, 'fetch' | 'timeoutMs' | 'unreachableHint'>,
+  options: Pick<ApiClientOptions, 'fetch' | 'timeoutMs' | 'unreachableHint'> & {
+    headers: Record<string, string>;
+  },
 ): Promise<LocalTokenResponse> {
   // The route is a whole URL: a client based there, asked for the empty path.
-  const client = new ApiClient({ ...options, baseUrl: tokenUrl });
+  const { headers, ...clientOptions } = options;
+  const client = new ApiClient({ ...clientOptions, baseUrl: tokenUrl });
   const { status, body } = await client.request<Partial<LocalTokenResponse> | undefined>('POST', '', {
     body: JSON.stringify(request),
+    headers,
   });
   if (typeof body?.token !== 'string' || body.token === '' || typeof body.expiresAt !== 'string') {
     throw new ApiError(`the local platform answered POST ${tokenUrl} with HTTP ${status} but no token`, {

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -23,7 +23,13 @@ import { loadService, serviceFiles, type FunctionDefinition } from './wiring/fun
 import { resolveIntrinsics, type IntrinsicContext } from './wiring/intrinsics.js';
 import type { PlatformInfo } from '#schemas/generated/types.js';
 import { verifyLocalToken, toHttpApiClaims } from './auth/jwt.js';
-import { issueLocalToken, LOCAL_TOKEN_PATH } from './auth/token-route.js';
+import {
+  answerTokenRequest,
+  LOCAL_TOKEN_PATH,
+  newTokenSecret,
+  TOKEN_SECRET_HEADER,
+} from './auth/token-route.js';
+import { secureDataDir, writeSecretFile } from './data-dir.js';
 import { LocalQueue } from './queue/local-queue.js';
 import { startQueueConsumer } from './queue/queue-consumer.js';
 import { startSchedule } from './schedule.js';
@@ -90,7 +96,8 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
   const host = options.host ?? '127.0.0.1';
   const dataDir = path.resolve(options.dataDir);
   const log = options.log ?? (() => undefined);
-  mkdirSync(dataDir, { recursive: true });
+  // Only its owner may read the data directory: it holds the signing key and the token route's secret.
+  secureDataDir(dataDir, (warning) => log(`warning: ${warning}`));
   const cleanups: (() => Promise<void> | void)[] = [];
   const stop = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
@@ -222,11 +229,16 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
     // Jobs restored from before a restart report their states only now that rules exist.
     await batch.start();
 
+    const tokenSecret = newTokenSecret();
     const api = createApiGateway({
       routes,
       // The platform's own route, in no serverless.yml: dev tokens for loopback clients (the CLI).
       localRoutes: [
-        { method: 'POST', path: LOCAL_TOKEN_PATH, handle: (body) => issueLocalToken(dataDir, body) },
+        {
+          method: 'POST',
+          path: LOCAL_TOKEN_PATH,
+          handle: (request) => answerTokenRequest(dataDir, tokenSecret, request),
+        },
       ],
       authorize: async (token) => {
         try {
@@ -244,6 +256,8 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
     const info: PlatformInfo = {
       url,
       tokenUrl: `${url}${LOCAL_TOKEN_PATH}`,
+      tokenSecretHeader: TOKEN_SECRET_HEADER,
+      tokenSecret,
       pid: process.pid,
       startedAt: new Date().toISOString(),
       dataDir,
@@ -256,7 +270,7 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
       tables: stack.tables,
       buckets: stack.buckets,
     };
-    writeFileSync(path.join(dataDir, 'platform.json'), `${JSON.stringify(info, null, 2)}\n`);
+    writeSecretFile(path.join(dataDir, 'platform.json'), `${JSON.stringify(info, null, 2)}\n`);
     return { url, dataDir, stage, functions: functionNames, stop };
   } catch (err) {
     await stop();

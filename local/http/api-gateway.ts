@@ -1,4 +1,10 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { FieldIssue } from '#schemas/generated/types.js';
@@ -20,7 +26,10 @@ export interface HttpRoute {
 export interface LocalRoute {
   method: string;
   path: string;
-  handle: (body: string) => Promise<{ statusCode: number; body: unknown }>;
+  handle: (request: {
+    body: string;
+    headers: IncomingHttpHeaders;
+  }) => Promise<{ statusCode: number; body: unknown }>;
 }
 
 export interface ApiGatewayOptions {
@@ -166,7 +175,7 @@ async function serveLocal(route: LocalRoute, req: IncomingMessage, res: ServerRe
     gatewayReply(res, 413, 'Request Entity Too Large');
     return;
   }
-  const answer = await route.handle(body.toString('utf8'));
+  const answer = await route.handle({ body: body.toString('utf8'), headers: req.headers });
   res.writeHead(answer.statusCode, { 'content-type': 'application/json', 'cache-control': 'no-store' });
   res.end(JSON.stringify(answer.body));
 }

@@ -2247,7 +2247,18 @@ export const platformInfoSchema = {
     '<dataDir>/platform.json, written by the local platform while it runs (removed when it stops): how the CLI, tests and scripts find it.',
   type: 'object',
   additionalProperties: false,
-  required: ['url', 'tokenUrl', 'pid', 'startedAt', 'dataDir', 'endpoints', 'tables', 'buckets'],
+  required: [
+    'url',
+    'tokenUrl',
+    'tokenSecretHeader',
+    'tokenSecret',
+    'pid',
+    'startedAt',
+    'dataDir',
+    'endpoints',
+    'tables',
+    'buckets',
+  ],
   properties: {
     url: {
       type: 'string',
@@ -2258,6 +2269,17 @@ export const platformInfoSchema = {
       type: 'string',
       format: 'uri',
       description: 'The local-only token route (POST, LocalTokenRequest -> LocalTokenResponse).',
+    },
+    tokenSecretHeader: {
+      type: 'string',
+      const: 'X-Gcr-Token-Secret',
+      description: 'The header a token request carries tokenSecret in.',
+    },
+    tokenSecret: {
+      type: 'string',
+      minLength: 32,
+      description:
+        'Made at each start and written only here (this file is 0600 in a 0700 directory): the token route refuses (403) a request without it, so only the owner of the data directory mints tokens.',
     },
     pid: {
       type: 'integer',

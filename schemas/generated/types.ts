@@ -1112,6 +1112,14 @@ export interface PlatformInfo {
    */
   tokenUrl: string;
   /**
+   * The header a token request carries tokenSecret in.
+   */
+  tokenSecretHeader: 'X-Gcr-Token-Secret';
+  /**
+   * Made at each start and written only here (this file is 0600 in a 0700 directory): the token route refuses (403) a request without it, so only the owner of the data directory mints tokens.
+   */
+  tokenSecret: string;
+  /**
    * Process id of the platform; a file naming an exited process is stale.
    */
   pid: number;

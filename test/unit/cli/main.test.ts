@@ -99,7 +99,15 @@ afterAll(async () => {
 async function livePlatform(name: string, overrides: Record<string, unknown> = {}): Promise<string> {
   const dataDir = path.join(tmp, name);
   await mkdir(dataDir, { recursive: true });
-  const info = { url: api.url, tokenUrl: `${api.url}/local/tokens`, pid: process.pid, dataDir, ...overrides };
+  const info = {
+    url: api.url,
+    tokenUrl: `${api.url}/local/tokens`,
+    tokenSecretHeader: 'X-Gcr-Token-Secret',
+    tokenSecret: `secret-of-${name}`,
+    pid: process.pid,
+    dataDir,
+    ...overrides,
+  };
   await writeFile(path.join(dataDir, 'platform.json'), JSON.stringify(info));
   return dataDir;
 }
@@ -325,6 +333,8 @@ describe('finding the local platform', () => {
     expect(tokenRequest!.method).toBe('POST');
     expect(JSON.parse(tokenRequest!.body)).toEqual({ user: 'bob' });
     expect(tokenRequest!.headers.authorization).toBeUndefined();
+    // The local data dir is world-readable (issue 12): the route wants the per-start secret from platform.json.
+    expect(tokenRequest!.headers['x-gcr-token-secret']).toBe('secret-of-live');
     expect(list!.headers.authorization).toBe('Bearer issued-for-bob');
   });
 
@@ -635,6 +645,7 @@ describe('gcr token', () => {
     expect(run.stdout).toBe('tok.en.x\n');
     expect(api.requests).toHaveLength(1);
     expect(JSON.parse(api.requests[0]!.body)).toEqual({ user: 'carol', groups: [] });
+    expect(api.requests[0]!.headers['x-gcr-token-secret']).toBe('secret-of-d1');
   });
 
   it('with --admin --ttl --json asks for the admin group and the lifetime, and prints {token, user, groups, expiresAt}', async () => {

@@ -21,7 +21,7 @@ beforeAll(async () => {
       {
         method: 'POST',
         path: '/local/tokens',
-        handle: async (body) => {
+        handle: async ({ body }) => {
           received.push(body);
           return { statusCode: 200, body: { token: 't', expiresAt: '2030-01-01T00:00:00.000Z' } };
         },
