@@ -22,6 +22,8 @@ const DEFAULT_TOKEN_PATH = '/local/tokens';
 export interface RunningPlatform extends Pick<PlatformInfo, 'url' | 'tokenUrl' | 'pid'> {
   /** The per-start secret in the header platform.json names: the token route refuses requests without it. */
   tokenHeaders: Record<string, string>;
+  /** The SQS endpoint over the local queues (`gcr admin --local`), when platform.json names one. */
+  sqsEndpoint?: string;
 }
 
 export type PlatformLookup =
@@ -95,7 +97,12 @@ export async function readPlatform(dataDir: string): Promise<PlatformLookup> {
     typeof obj.tokenSecretHeader === 'string' && typeof obj.tokenSecret === 'string'
       ? { [obj.tokenSecretHeader]: obj.tokenSecret }
       : {};
-  const info: RunningPlatform = { url, tokenUrl, pid, tokenHeaders };
+  const endpoints = (
+    typeof obj.endpoints === 'object' && obj.endpoints !== null ? obj.endpoints : {}
+  ) as Record<string, unknown>;
+  const sqsEndpoint =
+    typeof endpoints['sqs'] === 'string' && isHttpUrl(endpoints['sqs']) ? endpoints['sqs'] : undefined;
+  const info: RunningPlatform = { url, tokenUrl, pid, tokenHeaders, ...(sqsEndpoint ? { sqsEndpoint } : {}) };
   return isPidAlive(pid) ? { state: 'running', info, file } : { state: 'stopped', info, file };
 }
 

@@ -32,6 +32,8 @@ import {
 import { secureDataDir, writeSecretFile } from './data-dir.js';
 import { LocalQueue } from './queue/local-queue.js';
 import { startQueueConsumer } from './queue/queue-consumer.js';
+import { LocalSqsService } from './queue/sqs-service.js';
+import { sqsEndpoint } from './aws/sqs-endpoint.js';
 import { startSchedule } from './schedule.js';
 
 export interface PlatformOptions {
@@ -165,11 +167,12 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
     });
     cleanups.push(() => batch.close());
 
-    // One endpoint for the AWS APIs emulated here: EventBridge, Batch, CloudWatch Logs.
+    // One endpoint for the AWS APIs emulated here: EventBridge, Batch, CloudWatch Logs, SQS.
     const handlers = {
       events: eventBridgeEndpoint(bus),
       batch: batchEndpoint(batch),
       logs: logsEndpoint((_group, stream) => batch.logFileForStream(stream)),
+      sqs: undefined as ReturnType<typeof sqsEndpoint> | undefined,
     };
     const awsEndpoint = createServer((req, res) => {
       const chunks: Buffer[] = [];
@@ -180,7 +183,9 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
           ? handlers.batch
           : target.startsWith('Logs_')
             ? handlers.logs
-            : handlers.events;
+            : target.startsWith('AmazonSQS.') && handlers.sqs
+              ? handlers.sqs
+              : handlers.events;
         void handle(req, res, Buffer.concat(chunks).toString('utf8')).catch((err: unknown) => {
           log(`local AWS endpoint: ${(err as Error).message}`);
           if (!res.headersSent) res.writeHead(500).end();
@@ -189,9 +194,13 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
     });
     const awsPort = await listen(awsEndpoint, 0, host);
     cleanups.push(() => close(awsEndpoint));
-    for (const service of ['EVENTBRIDGE', 'BATCH', 'CLOUDWATCH_LOGS']) {
-      process.env[`AWS_ENDPOINT_URL_${service}`] = `http://${host}:${awsPort}`;
+    const awsUrl = `http://${host}:${awsPort}`;
+    for (const service of ['EVENTBRIDGE', 'BATCH', 'CLOUDWATCH_LOGS', 'SQS']) {
+      process.env[`AWS_ENDPOINT_URL_${service}`] = awsUrl;
     }
+    // Every queue below is registered here: the SQS API on-call uses (aws sqs, gcr admin redrive).
+    const sqs = new LocalSqsService({ accountId: LOCAL_ACCOUNT, endpointUrl: awsUrl });
+    handlers.sqs = sqsEndpoint(sqs);
 
     // Services: functions, their environment, and their triggers.
     const routes: HttpRoute[] = [];
@@ -205,11 +214,12 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
         region,
         accountId: LOCAL_ACCOUNT,
         imports: stack.exports,
-        ref: (id) => (queues.has(id) ? `http://${host}/000000000000/${queues.get(id)!.name}` : undefined),
+        ref: (id) => (queues.has(id) ? sqs.urlOf(queues.get(id)!) : undefined),
         getAtt: (id, attr) => (attr === 'Arn' ? queues.get(id)?.arn : undefined),
         condition: () => false,
       };
       await openServiceQueues(service.resources, ctx, queues, queuesDir, service.config.service, cleanups);
+      for (const queue of queues.values()) sqs.register(queue);
       wireServiceRules(service.resources, ctx, queues, bus);
 
       for (const fn of service.functions) {
@@ -218,9 +228,21 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
         // Pushed before the function's triggers: their consumers stop first, then its instances.
         cleanups.push(() => pool.close());
         functionNames.push(`${service.config.service}.${fn.name}`);
-        await wireFunctionEvents(fn, pool, { ctx, queues, bus, routes, queuesDir, cleanups, log, options });
+        await wireFunctionEvents(fn, pool, {
+          ctx,
+          queues,
+          bus,
+          sqs,
+          routes,
+          queuesDir,
+          cleanups,
+          log,
+          options,
+        });
       }
     }
+    // Move tasks end before the queues close.
+    cleanups.push(() => sqs.close());
 
     // One warm instance of every function before the platform announces itself: the first requests
     // answer at once, and a handler that cannot load stops the start, as when all loaded in one process.
@@ -265,7 +287,8 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
       endpoints: {
         dynamodb: `http://${host}:${dynamoPort}`,
         s3: `http://${host}:${s3Address.port}`,
-        eventbridge: `http://${host}:${awsPort}`,
+        eventbridge: awsUrl,
+        sqs: awsUrl,
       },
       tables: stack.tables,
       buckets: stack.buckets,
@@ -404,6 +427,7 @@ interface WiringContext {
   ctx: IntrinsicContext;
   queues: Map<string, LocalQueue>;
   bus: LocalEventBus;
+  sqs: LocalSqsService;
   routes: HttpRoute[];
   queuesDir: string;
   cleanups: (() => Promise<void> | void)[];
@@ -550,6 +574,8 @@ async function wireFunctionEvents(
         () => queue.close(),
         () => failed.close(),
       );
+      w.sqs.register(queue);
+      w.sqs.register(failed);
       w.bus.addRule({
         name,
         busName: String(e.eventBus ?? 'default')

@@ -2297,8 +2297,9 @@ export const platformInfoSchema = {
     endpoints: {
       type: 'object',
       additionalProperties: false,
-      required: ['dynamodb', 's3', 'eventbridge'],
-      description: 'The emulators behind the production adapters, for operators and tests.',
+      required: ['dynamodb', 's3', 'eventbridge', 'sqs'],
+      description:
+        'The emulators behind the production adapters, for operators and tests (e.g. aws --endpoint-url).',
       properties: {
         dynamodb: {
           type: 'string',
@@ -2311,6 +2312,13 @@ export const platformInfoSchema = {
         eventbridge: {
           type: 'string',
           format: 'uri',
+          description: 'EventBridge, and on the same endpoint AWS Batch and CloudWatch Logs.',
+        },
+        sqs: {
+          type: 'string',
+          format: 'uri',
+          description:
+            'The SQS API over the local queues (what gcr admin redrive --local and aws sqs --endpoint-url use).',
         },
       },
     },

@@ -1129,12 +1129,19 @@ export interface PlatformInfo {
    */
   dataDir: string;
   /**
-   * The emulators behind the production adapters, for operators and tests.
+   * The emulators behind the production adapters, for operators and tests (e.g. aws --endpoint-url).
    */
   endpoints: {
     dynamodb: string;
     s3: string;
+    /**
+     * EventBridge, and on the same endpoint AWS Batch and CloudWatch Logs.
+     */
     eventbridge: string;
+    /**
+     * The SQS API over the local queues (what gcr admin redrive --local and aws sqs --endpoint-url use).
+     */
+    sqs: string;
   };
   tables: string[];
   buckets: string[];
