@@ -54,7 +54,8 @@ export interface RetryPolicy {
   onRetry?: (retry: { status: number; waitMs: number; attempt: number; attempts: number }) => void;
 }
 
-const MAX_RETRY_WAIT_MS = 60_000;
+/** Longest wait honoured: a large burst on the local platform is told up to 10 min (its turn, not a guess). */
+const MAX_RETRY_WAIT_MS = 600_000;
 
 /**
  * 503, and 429 unless it is the API's own quota (LimitExceeded, e.g. too many

@@ -5,7 +5,6 @@ import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Worker } from 'node:worker_threads';
-import S3rver from 's3rver';
 import { provisionInfrastructure, LOCAL_ACCOUNT } from './aws/local-resources.js';
 import { eventBridgeEndpoint } from './aws/eventbridge-endpoint.js';
 import { logsEndpoint } from './aws/logs-endpoint.js';
@@ -55,7 +54,7 @@ export interface PlatformOptions {
   functionConcurrency?: number;
   /** HTTP requests that may wait for a busy function's instance; one more is answered 429 at once. Default 32. */
   functionQueueLength?: number;
-  /** Longest an HTTP request waits for an instance before it is answered 503. Default 3 s. */
+  /** Longest an HTTP request waits for an instance before it is answered 503. Default 10 s (under clients' usual 15-30 s timeouts). */
   functionMaxWaitMs?: number;
   /** Warm one instance of every function before announcing the platform (default true). */
   prewarm?: boolean;
@@ -72,7 +71,7 @@ export interface LocalPlatform {
 
 const DEFAULT_FUNCTION_CONCURRENCY = 4;
 const DEFAULT_FUNCTION_QUEUE_LENGTH = 32;
-const DEFAULT_FUNCTION_MAX_WAIT_MS = 3_000;
+const DEFAULT_FUNCTION_MAX_WAIT_MS = 10_000;
 /** Pollers of an SQS event source mapping without maximumConcurrency. */
 const DEFAULT_QUEUE_POLLERS = 2;
 
@@ -108,12 +107,11 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
 
   try {
     // Storage emulators, state on disk under the data directory.
-    const dynamo = await startDynaliteWorker(path.join(dataDir, 'dynamodb'), host);
+    const dynamo = await startEmulatorWorker('dynalite', { path: path.join(dataDir, 'dynamodb'), host });
     const dynamoPort = dynamo.port;
     cleanups.push(() => dynamo.close());
     mkdirSync(path.join(dataDir, 's3'), { recursive: true });
-    const s3 = new S3rver({ address: host, port: 0, directory: path.join(dataDir, 's3'), silent: true });
-    const s3Address = (await s3.run()) as AddressInfo;
+    const s3 = await startEmulatorWorker('s3rver', { directory: path.join(dataDir, 's3'), host });
     cleanups.push(() => s3.close());
 
     // What every handler's SDK client reads: endpoints and dummy credentials.
@@ -125,7 +123,7 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
       AWS_ACCESS_KEY_ID: 'S3RVER',
       AWS_SECRET_ACCESS_KEY: 'S3RVER',
       AWS_ENDPOINT_URL_DYNAMODB: `http://${host}:${dynamoPort}`,
-      AWS_ENDPOINT_URL_S3: `http://${host}:${s3Address.port}`,
+      AWS_ENDPOINT_URL_S3: `http://${host}:${s3.port}`,
       POWERTOOLS_LOG_LEVEL: process.env['POWERTOOLS_LOG_LEVEL'] ?? 'WARN',
       POWERTOOLS_METRICS_DISABLED: process.env['POWERTOOLS_METRICS_DISABLED'] ?? 'true',
       POWERTOOLS_TRACE_ENABLED: 'false',
@@ -286,7 +284,7 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
       // For operators and tests: the emulators behind the production adapters.
       endpoints: {
         dynamodb: `http://${host}:${dynamoPort}`,
-        s3: `http://${host}:${s3Address.port}`,
+        s3: `http://${host}:${s3.port}`,
         eventbridge: awsUrl,
         sqs: awsUrl,
       },
@@ -316,19 +314,20 @@ function localJobDefinitions(root: string, names: string[]): Record<string, Loca
   return Object.fromEntries(names.map((name) => [name, { command, environment: { GCR_LOCAL_JOB: 'true' } }]));
 }
 
-/** Starts dynalite on a worker thread (see dynalite-worker.ts) and waits for its port. */
-async function startDynaliteWorker(
-  dir: string,
-  host: string,
+/**
+ * Starts an emulator (dynalite, s3rver) on its own worker thread
+ * (`aws/<name>-worker.js`) and waits for its port.
+ */
+async function startEmulatorWorker(
+  name: 'dynalite' | 's3rver',
+  workerData: Record<string, string>,
 ): Promise<{ port: number; close: () => Promise<void> }> {
-  const worker = new Worker(new URL('./aws/dynalite-worker.js', import.meta.url), {
-    workerData: { path: dir, host },
-  });
+  const worker = new Worker(new URL(`./aws/${name}-worker.js`, import.meta.url), { workerData });
   const port = await new Promise<number>((resolve, reject) => {
     worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`dynalite worker exited with code ${code}`)));
+    worker.once('exit', (code) => reject(new Error(`${name} worker exited with code ${code}`)));
     worker.once('message', (message: { port?: number; error?: string }) =>
-      message.port ? resolve(message.port) : reject(new Error(`dynalite: ${message.error}`)),
+      message.port ? resolve(message.port) : reject(new Error(`${name}: ${message.error}`)),
     );
   });
   return {

@@ -21,7 +21,7 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { FunctionError, FunctionThrottledError, FunctionTimeoutError } from './errors.js';
-import type { FromInstance, InstanceData, ToInstance } from './function-runtime.js';
+import type { FromInstance, InstanceData, SerializedError, ToInstance } from './function-runtime.js';
 
 export interface FunctionPoolOptions {
   /** The deployed name, `<service>-<stage>-<function>`. */
@@ -77,6 +77,10 @@ interface Instance {
 }
 
 const INSTANCE_ENTRY = new URL('./function-instance.js', import.meta.url);
+/** Longest Retry-After given. */
+const MAX_RETRY_AFTER_SECONDS = 600;
+/** How far back completions count for the throughput behind Retry-After. */
+const THROUGHPUT_WINDOW_MS = 10_000;
 /** Weight of the newest duration in the moving average behind Retry-After. */
 const DURATION_SMOOTHING = 0.2;
 
@@ -88,6 +92,10 @@ export class FunctionPool {
   private readonly idleMs: number;
   private nextId = 0;
   private averageMs: number | undefined;
+  /** When invocations completed while others waited (epoch ms, the last THROUGHPUT_WINDOW_MS). */
+  private readonly completions: number[] = [];
+  /** The next free retry slot handed out with Retry-After (epoch ms). */
+  private nextRetrySlot = 0;
   private closed = false;
   private coldStarts = 0;
   private throttles = 0;
@@ -122,6 +130,51 @@ export class FunctionPool {
       this.queue.push(waiting);
       this.pump();
     });
+  }
+
+  /**
+   * Starts one instance ahead of any invocation (the platform warms every
+   * function before it announces itself, as it loaded every handler before);
+   * resolves once it is warm, rejects with the cold start's error.
+   */
+  prewarm(): Promise<void> {
+    if (this.instances.size > 0) return Promise.resolve();
+    const instance = this.start();
+    return new Promise((resolve, reject) => {
+      instance.worker.once('message', (message: FromInstance) => {
+        if (message.type === 'ready') resolve();
+        else if (message.type === 'init-error') reject(this.failure(message.error));
+      });
+      instance.worker.once('error', reject);
+    });
+  }
+
+  stats(): FunctionPoolStats {
+    let busy = 0;
+    for (const instance of this.instances) if (instance.state === 'busy') busy++;
+    return {
+      instances: this.instances.size,
+      busy,
+      queued: this.queue.length,
+      coldStarts: this.coldStarts,
+      throttles: this.throttles,
+    };
+  }
+
+  /** Refuses new and waiting invocations, lets running ones finish for up to `graceMs`, then stops every instance. */
+  async close(graceMs = 5_000): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.reaper);
+    for (const waiting of this.queue.splice(0)) {
+      clearTimeout(waiting.timer);
+      waiting.reject(new FunctionThrottledError(this.options.functionName, 'shutting-down', 1));
+    }
+    const deadline = Date.now() + graceMs;
+    while ([...this.instances].some((i) => i.state === 'busy') && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await Promise.all([...this.instances].map((instance) => this.discard(instance)));
   }
 
   /**
@@ -161,55 +214,6 @@ export class FunctionPool {
     return since;
   }
 
-  /**
-   * Starts one instance ahead of any invocation (the platform warms every
-   * function before it announces itself, as it loaded every handler before);
-   * resolves once it is warm, rejects with the cold start's error.
-   */
-  prewarm(): Promise<void> {
-    if (this.instances.size > 0) return Promise.resolve();
-    const instance = this.start();
-    return new Promise((resolve, reject) => {
-      instance.worker.once('message', (message: FromInstance) => {
-        if (message.type === 'ready') resolve();
-        else if (message.type === 'init-error') {
-          reject(
-            new FunctionError(message.error.errorType, message.error.errorMessage, this.options.functionName),
-          );
-        }
-      });
-      instance.worker.once('error', reject);
-    });
-  }
-
-  stats(): FunctionPoolStats {
-    let busy = 0;
-    for (const instance of this.instances) if (instance.state === 'busy') busy++;
-    return {
-      instances: this.instances.size,
-      busy,
-      queued: this.queue.length,
-      coldStarts: this.coldStarts,
-      throttles: this.throttles,
-    };
-  }
-
-  /** Refuses new and waiting invocations, lets running ones finish for up to `graceMs`, then stops every instance. */
-  async close(graceMs = 5_000): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    clearInterval(this.reaper);
-    for (const waiting of this.queue.splice(0)) {
-      clearTimeout(waiting.timer);
-      waiting.reject(new FunctionThrottledError(this.options.functionName, 'shutting-down', 1));
-    }
-    const deadline = Date.now() + graceMs;
-    while ([...this.instances].some((i) => i.state === 'busy') && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    await Promise.all([...this.instances].map((instance) => this.discard(instance)));
-  }
-
   /** No idle instance, and as many running or waiting as its instances and its queue hold. */
   private saturated(): boolean {
     let busy = 0;
@@ -221,10 +225,40 @@ export class FunctionPool {
     return busy + waiting >= this.concurrency + this.options.maxQueued;
   }
 
+  /**
+   * When a refused caller's turn comes. The refused are handed successive
+   * slots after the queue has cleared, one per invocation the function
+   * completes: spaced by its throughput measured while saturated (what the
+   * instances really get done, sharing the cores), else by its recent
+   * duration per instance. A burst that honours Retry-After comes back spread
+   * over the time the function needs to serve it, not all at once.
+   */
   private retryAfterSeconds(): number {
-    const average = this.averageMs ?? 1_000;
-    const seconds = Math.ceil(((this.queue.length + 1) * average) / this.concurrency / 1000);
-    return Math.min(60, Math.max(1, seconds));
+    const now = Date.now();
+    const perInvocationMs = this.completionIntervalMs(now);
+    const slot = Math.max(this.nextRetrySlot, now + this.queue.length * perInvocationMs);
+    this.nextRetrySlot = slot + perInvocationMs;
+    return Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(1, Math.ceil((slot - now) / 1000)));
+  }
+
+  /**
+   * Milliseconds between completions while saturated, over the last
+   * THROUGHPUT_WINDOW_MS when it saw enough of them; else the average duration
+   * per instance.
+   */
+  private completionIntervalMs(now: number): number {
+    this.forgetOldCompletions(now);
+    if (this.completions.length >= 5) {
+      const spanMs = Math.max(1_000, now - this.completions[0]!);
+      return spanMs / this.completions.length;
+    }
+    return (this.averageMs ?? 1_000) / this.concurrency;
+  }
+
+  private forgetOldCompletions(now: number): void {
+    while (this.completions.length > 0 && this.completions[0]! < now - THROUGHPUT_WINDOW_MS) {
+      this.completions.shift();
+    }
   }
 
   private pump(): void {
@@ -273,11 +307,7 @@ export class FunctionPool {
       const waiting = this.queue.shift();
       if (waiting) {
         clearTimeout(waiting.timer);
-        waiting.reject(
-          new FunctionError(message.error.errorType, message.error.errorMessage, this.options.functionName, {
-            ...(message.error.stack ? { stack: message.error.stack } : {}),
-          }),
-        );
+        waiting.reject(this.failure(message.error));
       }
       this.pump();
     } else if (instance.current?.id === message.id) {
@@ -289,11 +319,7 @@ export class FunctionPool {
       instance.idleSince = Date.now();
       if (message.ok) waiting.resolve(message.json === undefined ? undefined : JSON.parse(message.json));
       else {
-        waiting.reject(
-          new FunctionError(message.error.errorType, message.error.errorMessage, this.options.functionName, {
-            ...(message.error.stack ? { stack: message.error.stack } : {}),
-          }),
-        );
+        waiting.reject(this.failure(message.error));
       }
       this.pump();
     }
@@ -336,6 +362,13 @@ export class FunctionPool {
     this.pump();
   }
 
+  /** The handler's error (or its cold start's), as Lambda reports it. */
+  private failure(error: SerializedError): FunctionError {
+    return new FunctionError(error.errorType, error.errorMessage, this.options.functionName, {
+      ...(error.stack ? { stack: error.stack } : {}),
+    });
+  }
+
   private run(instance: Instance, waiting: Waiting): void {
     clearTimeout(waiting.timer);
     const id = ++this.nextId;
@@ -362,6 +395,12 @@ export class FunctionPool {
   }
 
   private recordDuration(ms: number): void {
+    // Completions while work waits measure what the function gets done saturated, cores shared and all.
+    if (this.queue.length > 0) {
+      const now = Date.now();
+      this.completions.push(now);
+      this.forgetOldCompletions(now);
+    }
     this.averageMs =
       this.averageMs === undefined ? ms : this.averageMs + DURATION_SMOOTHING * (ms - this.averageMs);
   }

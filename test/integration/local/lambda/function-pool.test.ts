@@ -155,6 +155,24 @@ describe('Submissions collapse under load: each function runs in its own instanc
     expect(gated.stats().throttles).toBe(1);
   }, 60_000);
 
+  it('hands each refused invocation its own later turn in Retry-After, so a burst comes back spread out', async () => {
+    const held = await gate();
+    const gated = pool('gated', { concurrency: 1, maxQueued: 0 });
+    const running = gated.invoke({ gate: held.url, tag: 'running' }, { sheddable: true });
+    await held.arrived(1);
+    const turns: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const refused = await rejection(gated.invoke({ gate: held.url }, { sheddable: true }));
+      turns.push((refused as FunctionThrottledError).retryAfterSeconds);
+    }
+    // No duration measured yet: a second per turn (1, 1, 2, 3, ... 9), each later than the one before.
+    expect(turns[0]).toBe(1);
+    for (let i = 1; i < turns.length; i++) expect(turns[i]).toBeGreaterThanOrEqual(turns[i - 1]!);
+    expect(turns.at(-1)! - turns[0]!).toBeGreaterThanOrEqual(7);
+    held.release();
+    await running;
+  }, 60_000);
+
   it('refuses a sheddable invocation that waited its longest, and never sheds an event source', async () => {
     const held = await gate();
     const gated = pool('gated', { concurrency: 1, maxQueued: 4, maxWaitMs: 300 });
