@@ -1,3 +1,7 @@
+import { afterAll, beforeAll } from '@jest/globals';
+import { runCli } from '#cli/main.js';
+import { startPlatformProcess, type RunningPlatform } from '#local/spawn-platform.js';
+
 export {
   startPlatformProcess,
   tempDataDir,
@@ -51,4 +55,37 @@ export async function api(
     // not JSON: keep the text
   }
   return { status: response.status, headers: response.headers, body: parsed };
+}
+
+/**
+ * A local platform for the test file: started before its tests (with `env`),
+ * stopped after them. Returns a getter, for use inside the tests.
+ */
+export function useLocalPlatform(env: Record<string, string> = {}): () => RunningPlatform {
+  let platform: RunningPlatform | undefined;
+  beforeAll(async () => {
+    platform = await startPlatformProcess({ env: { GCR_LOCAL_BATCH_SLOTS: '0', ...env } });
+  }, 120_000);
+  afterAll(async () => {
+    await platform?.stop();
+  }, 60_000);
+  return () => {
+    if (!platform) throw new Error('the local platform did not start');
+    return platform;
+  };
+}
+
+/** Runs `gcr ...` in-process with this environment; its exit code and what it wrote. */
+export async function runGcr(
+  argv: string[],
+  io: { env: Record<string, string>; cwd: string },
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+    ...io,
+  });
+  return { code, stdout, stderr };
 }

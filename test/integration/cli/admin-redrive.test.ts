@@ -11,11 +11,11 @@ import {
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { runCli } from '#cli/main.js';
 import { repoRoot } from '#test/helpers/local-dynamodb.js';
 import {
   api,
-  startPlatformProcess,
+  runGcr,
+  useLocalPlatform,
   waitForStatus,
   type RunningPlatform,
 } from '#test/helpers/platform-process.js';
@@ -24,33 +24,23 @@ import path from 'node:path';
 
 const DLQ = 'gcr-execution-poller-local-poll-dlq';
 const QUEUE = 'gcr-execution-poller-local-poll-queue';
+const running = useLocalPlatform();
 let platform: RunningPlatform;
 let sqs: SQSClient;
 
-beforeAll(async () => {
-  platform = await startPlatformProcess({ env: { GCR_LOCAL_BATCH_SLOTS: '0' } });
+beforeAll(() => {
+  platform = running();
   sqs = new SQSClient({
     endpoint: platform.endpoints.sqs,
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-}, 120_000);
+});
 
-afterAll(async () => {
-  sqs?.destroy();
-  await platform?.stop();
-}, 60_000);
+afterAll(() => sqs?.destroy());
 
-async function gcr(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    env: { GCR_DATA_DIR: platform.dataDir },
-    cwd: repoRoot,
-  });
-  return { code, stdout, stderr };
+function gcr(...argv: string[]) {
+  return runGcr(argv, { env: { GCR_DATA_DIR: platform.dataDir }, cwd: repoRoot });
 }
 
 async function depth(name: string): Promise<number> {

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { runCli } from '#cli/main.js';
 import { localSubFor, verifyLocalToken } from '#local/auth/jwt.js';
 import { validatorFor } from '#schemas/validator.js';
 import { repoRoot } from '#test/helpers/local-dynamodb.js';
-import { api, startPlatformProcess, type RunningPlatform } from '#test/helpers/platform-process.js';
+import { api, runGcr, startPlatformProcess, type RunningPlatform } from '#test/helpers/platform-process.js';
 
 let platform: RunningPlatform;
 
@@ -22,19 +21,8 @@ async function gcr(...argv: string[]): Promise<{ code: number; stdout: string; s
   return gcrAs('cli-user', ...argv);
 }
 
-async function gcrAs(
-  user: string,
-  ...argv: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    env: { GCR_DATA_DIR: platform.dataDir, GCR_USER: user },
-    cwd: repoRoot,
-  });
-  return { code, stdout, stderr };
+function gcrAs(user: string, ...argv: string[]): ReturnType<typeof runGcr> {
+  return runGcr(argv, { env: { GCR_DATA_DIR: platform.dataDir, GCR_USER: user }, cwd: repoRoot });
 }
 
 describe('gcr against the local platform', () => {

@@ -6,9 +6,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { runCli } from '#cli/main.js';
 import { repoRoot } from '#test/helpers/local-dynamodb.js';
-import { startPlatformProcess, tempDataDir, type RunningPlatform } from '#test/helpers/platform-process.js';
+import {
+  runGcr,
+  startPlatformProcess,
+  tempDataDir,
+  type RunningPlatform,
+} from '#test/helpers/platform-process.js';
 import { exampleSpec } from '#test/helpers/specs.js';
 
 let platform: RunningPlatform;
@@ -22,19 +26,8 @@ afterAll(async () => {
   await platform?.stop();
 }, 60_000);
 
-async function gcr(
-  user: string,
-  ...argv: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    env: { GCR_DATA_DIR: platform.dataDir, GCR_USER: user },
-    cwd: repoRoot,
-  });
-  return { code, stdout, stderr };
+function gcr(user: string, ...argv: string[]): ReturnType<typeof runGcr> {
+  return runGcr(argv, { env: { GCR_DATA_DIR: platform.dataDir, GCR_USER: user }, cwd: repoRoot });
 }
 
 describe('planning with gcr against the local platform', () => {

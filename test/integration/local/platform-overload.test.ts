@@ -4,29 +4,20 @@
  * request, fast, with 201 or with 429/503 and Retry-After; none is left to time
  * out, no connection fails, and what was accepted is stored.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { api, startPlatformProcess, type RunningPlatform } from '#test/helpers/platform-process.js';
+import { api, useLocalPlatform } from '#test/helpers/platform-process.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const spec = readFileSync(path.join(root, 'examples/demo-local-4x5-1day.json'), 'utf8');
-let platform: RunningPlatform;
-
-beforeAll(async () => {
-  // One instance per function and a short wait queue: a burst of 30 must overflow it.
-  platform = await startPlatformProcess({
-    env: { GCR_LOCAL_BATCH_SLOTS: '0', GCR_LOCAL_FUNCTION_CONCURRENCY: '1', GCR_LOCAL_FUNCTION_QUEUE: '2' },
-  });
-}, 120_000);
-
-afterAll(async () => {
-  await platform?.stop();
-}, 60_000);
+// One instance per function and a short wait queue: a burst of 30 must overflow it.
+const running = useLocalPlatform({ GCR_LOCAL_FUNCTION_CONCURRENCY: '1', GCR_LOCAL_FUNCTION_QUEUE: '2' });
 
 describe('Submissions collapse under load', () => {
   it('answers a burst beyond capacity with 201 or 429/503 and Retry-After, and loses no connection', async () => {
+    const platform = running();
     const tokens = await Promise.all(Array.from({ length: 30 }, (_, i) => platform.token(`burst-${i}`)));
     const answers = await Promise.all(
       tokens.map(async (token) => {

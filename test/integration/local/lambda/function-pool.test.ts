@@ -47,6 +47,15 @@ async function gate(): Promise<HttpGate> {
   return opened;
 }
 
+/** A `gated` function with one invocation (tagged `running`) held in its only instance. */
+async function oneRunning(overrides: Partial<FunctionPoolOptions>) {
+  const held = await gate();
+  const gated = pool('gated', { concurrency: 1, ...overrides });
+  const running = gated.invoke({ gate: held.url, tag: 'running' }, { sheddable: true });
+  await held.arrived(1);
+  return { held, gated, running };
+}
+
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   try {
     await promise;
@@ -138,10 +147,7 @@ describe('Submissions collapse under load: each function runs in its own instanc
   }, 60_000);
 
   it('refuses a sheddable invocation at once when every instance is busy and the queue is full', async () => {
-    const held = await gate();
-    const gated = pool('gated', { concurrency: 1, maxQueued: 1 });
-    const running = gated.invoke({ gate: held.url, tag: 'running' }, { sheddable: true });
-    await held.arrived(1);
+    const { held, gated, running } = await oneRunning({ maxQueued: 1 });
     const waiting = gated.invoke({ gate: held.url, tag: 'waiting' }, { sheddable: true });
     // Refused while the first is still held: at once, not after a wait.
     const refused = await rejection(gated.invoke({ gate: held.url, tag: 'refused' }, { sheddable: true }));
@@ -156,10 +162,7 @@ describe('Submissions collapse under load: each function runs in its own instanc
   }, 60_000);
 
   it('hands each refused invocation its own later turn in Retry-After, so a burst comes back spread out', async () => {
-    const held = await gate();
-    const gated = pool('gated', { concurrency: 1, maxQueued: 0 });
-    const running = gated.invoke({ gate: held.url, tag: 'running' }, { sheddable: true });
-    await held.arrived(1);
+    const { held, gated, running } = await oneRunning({ maxQueued: 0 });
     const turns: number[] = [];
     for (let i = 0; i < 10; i++) {
       const refused = await rejection(gated.invoke({ gate: held.url }, { sheddable: true }));
@@ -174,10 +177,7 @@ describe('Submissions collapse under load: each function runs in its own instanc
   }, 60_000);
 
   it('refuses a sheddable invocation that waited its longest, and never sheds an event source', async () => {
-    const held = await gate();
-    const gated = pool('gated', { concurrency: 1, maxQueued: 4, maxWaitMs: 300 });
-    const running = gated.invoke({ gate: held.url, tag: 'running' }, { sheddable: true });
-    await held.arrived(1);
+    const { held, gated, running } = await oneRunning({ maxQueued: 4, maxWaitMs: 300 });
     const fromQueue = gated.invoke({ gate: held.url, tag: 'from a queue' });
     const refused = await rejection(gated.invoke({ gate: held.url, tag: 'late' }, { sheddable: true }));
     expect(refused).toMatchObject({ reason: 'wait-exceeded' });

@@ -5,24 +5,16 @@
  * burst submission accepted through gcr submit's retries, and print its
  * report. The figures themselves are the full run's (docs/ARCHITECTURE.md).
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { reportLines, runLoadBench, type LoadBenchOptions } from '#scripts/bench/api.js';
-import { startPlatformProcess, type RunningPlatform } from '#test/helpers/platform-process.js';
+import { useLocalPlatform } from '#test/helpers/platform-process.js';
 
-let platform: RunningPlatform;
-
-beforeAll(async () => {
-  platform = await startPlatformProcess({ env: { GCR_LOCAL_BATCH_SLOTS: '0' } });
-}, 120_000);
-
-afterAll(async () => {
-  await platform?.stop();
-}, 60_000);
+const platform = useLocalPlatform();
 
 describe('npm run bench:api, reduced', () => {
   it('answers every request, accepts the whole burst and reports it', async () => {
     const options: LoadBenchOptions = { seconds: 1, rates: [2, 5], burst: 20, warmupSeconds: 1 };
-    const result = await runLoadBench(platform, options);
+    const result = await runLoadBench(platform(), options);
     expect(result.rows.map((r) => `${r.name} ${r.rate}`)).toEqual([
       'GET /simulations/{id} 2',
       'GET /simulations/{id} 5',
