@@ -39,6 +39,43 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   /** Aborts the request (e.g. on Ctrl-C); the abort is rethrown as is, not as a ConnectionError. */
   signal?: AbortSignal;
+  /** Retry answers that say "busy, come back later" (see `isBusyAnswer`); only for requests safe to repeat. */
+  retry?: RetryPolicy;
+}
+
+/**
+ * How a request is retried when the platform sheds load: up to `attempts`
+ * requests in all, waiting what Retry-After says (capped at
+ * `MAX_RETRY_WAIT_MS`), or 1, 2, 4, 8 s when it says nothing.
+ */
+export interface RetryPolicy {
+  attempts: number;
+  sleep: (ms: number) => Promise<void>;
+  onRetry?: (retry: { status: number; waitMs: number; attempt: number; attempts: number }) => void;
+}
+
+/** Longest wait honoured: a large burst on the local platform is told up to 10 min (its turn, not a guess). */
+const MAX_RETRY_WAIT_MS = 600_000;
+
+/**
+ * 503, and 429 unless it is the API's own quota (LimitExceeded, e.g. too many
+ * active simulations: waiting seconds does not lift it). A 429 from a gateway
+ * shedding load (`{"message":"Too Many Requests"}`, locally with Retry-After)
+ * is worth repeating.
+ */
+export function isBusyAnswer(status: number, body: unknown): boolean {
+  if (status === 503) return true;
+  if (status !== 429) return false;
+  const error = (body as { error?: { code?: unknown } } | undefined)?.error;
+  return error?.code !== 'LimitExceeded';
+}
+
+/** Retry-After in ms: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
+  if (header === null || header.trim() === '') return undefined;
+  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -73,11 +110,23 @@ export class ApiClient {
       options.unreachableHint ?? 'check the URL given with --api or GCR_API_URL, and your network';
   }
 
-  /** POST /simulations with the spec file's text as it is (the API validates it: a SimulationSpec). */
-  submitSimulation(specText: string, idempotencyKey?: string): Promise<ApiResponse<Simulation>> {
+  /**
+   * POST /simulations with the spec file's text as it is (the API validates it:
+   * a SimulationSpec). With an Idempotency-Key a repeat cannot make a second
+   * simulation, so `retry` may be given.
+   */
+  submitSimulation(
+    specText: string,
+    idempotencyKey?: string,
+    retry?: RetryPolicy,
+  ): Promise<ApiResponse<Simulation>> {
     const headers: Record<string, string> = {};
     if (idempotencyKey !== undefined) headers['Idempotency-Key'] = idempotencyKey;
-    return this.request<Simulation>('POST', '/simulations', { body: specText, headers });
+    return this.request<Simulation>('POST', '/simulations', {
+      body: specText,
+      headers,
+      ...(idempotencyKey !== undefined && retry ? { retry } : {}),
+    });
   }
 
   async getSimulation(id: string, options: { signal?: AbortSignal } = {}): Promise<Simulation> {
@@ -144,13 +193,52 @@ export class ApiClient {
     if (options.body !== undefined) headers['Content-Type'] = 'application/json';
     if (this.token) headers.Authorization = `Bearer ${this.token}`;
 
+    const attempts = Math.max(1, options.retry?.attempts ?? 1);
+    for (let attempt = 1; ; attempt++) {
+      const answer = await this.send(method, url, headers, options);
+      const { status, text, body, parsed } = answer;
+      if (attempt < attempts && options.retry && isBusyAnswer(status, body)) {
+        const waitMs = Math.min(
+          MAX_RETRY_WAIT_MS,
+          retryAfterMs(answer.retryAfter) ?? 1000 * 2 ** (attempt - 1),
+        );
+        options.retry.onRetry?.({ status, waitMs, attempt, attempts });
+        await options.retry.sleep(waitMs);
+        continue;
+      }
+      if (status >= 200 && status < 300) {
+        if (!parsed) {
+          throw new ApiError(
+            `the API answered ${method} ${url} with HTTP ${status} but the body is not JSON: ${snippet(text)}`,
+            { code: 'BadResponse', httpStatus: status },
+          );
+        }
+        return { status, body: body as T };
+      }
+      const error = errorFromResponse(method, url, status, parsed ? body : undefined, text);
+      if (attempts > 1 && isBusyAnswer(status, body)) {
+        error.details.push(`still busy after ${attempts} attempts: try again later`);
+      }
+      throw error;
+    }
+  }
+
+  /** One request: the status, the body's text and JSON, and Retry-After. */
+  private async send(
+    method: string,
+    url: string,
+    headers: Record<string, string>,
+    options: RequestOptions,
+  ): Promise<{ status: number; text: string; body: unknown; parsed: boolean; retryAfter: string | null }> {
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
     let status: number;
     let text: string;
+    let retryAfter: string | null;
     try {
       const response = await this.fetchImpl(url, { method, headers, body: options.body, signal });
       status = response.status;
+      retryAfter = response.headers.get('retry-after');
       text = await response.text();
     } catch (error) {
       if (options.signal?.aborted) throw error; // the caller stopped waiting: not a connection problem
@@ -166,17 +254,7 @@ export class ApiClient {
         parsed = false;
       }
     }
-
-    if (status >= 200 && status < 300) {
-      if (!parsed) {
-        throw new ApiError(
-          `the API answered ${method} ${url} with HTTP ${status} but the body is not JSON: ${snippet(text)}`,
-          { code: 'BadResponse', httpStatus: status },
-        );
-      }
-      return { status, body: body as T };
-    }
-    throw errorFromResponse(method, url, status, parsed ? body : undefined, text);
+    return { status, text, body, parsed, retryAfter };
   }
 
   private connectionError(method: string, url: string, error: unknown, aborted: boolean): CliError {
@@ -198,17 +276,22 @@ export class ApiClient {
 
 /**
  * Asks the local platform's token route (`tokenUrl` from platform.json) for a
- * dev token. No bearer token: the route answers loopback clients only.
+ * dev token. No bearer token: the route answers loopback clients that carry
+ * the platform's per-start secret (`headers`, from platform.json) only.
  */
 export async function requestLocalToken(
   tokenUrl: string,
   request: LocalTokenRequest,
-  options: Pick<ApiClientOptions, 'fetch' | 'timeoutMs' | 'unreachableHint'>,
+  options: Pick<ApiClientOptions, 'fetch' | 'timeoutMs' | 'unreachableHint'> & {
+    headers: Record<string, string>;
+  },
 ): Promise<LocalTokenResponse> {
   // The route is a whole URL: a client based there, asked for the empty path.
-  const client = new ApiClient({ ...options, baseUrl: tokenUrl });
+  const { headers, ...clientOptions } = options;
+  const client = new ApiClient({ ...clientOptions, baseUrl: tokenUrl });
   const { status, body } = await client.request<Partial<LocalTokenResponse> | undefined>('POST', '', {
     body: JSON.stringify(request),
+    headers,
   });
   if (typeof body?.token !== 'string' || body.token === '' || typeof body.expiresAt !== 'string') {
     throw new ApiError(`the local platform answered POST ${tokenUrl} with HTTP ${status} but no token`, {

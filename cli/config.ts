@@ -19,7 +19,12 @@ export const PLATFORM_FILE = 'platform.json';
 const DEFAULT_TOKEN_PATH = '/local/tokens';
 
 /** What the CLI needs of platform.json. */
-export type RunningPlatform = Pick<PlatformInfo, 'url' | 'tokenUrl' | 'pid'>;
+export interface RunningPlatform extends Pick<PlatformInfo, 'url' | 'tokenUrl' | 'pid'> {
+  /** The per-start secret in the header platform.json names: the token route refuses requests without it. */
+  tokenHeaders: Record<string, string>;
+  /** The SQS endpoint over the local queues (`gcr admin --local`), when platform.json names one. */
+  sqsEndpoint?: string;
+}
 
 export type PlatformLookup =
   | { state: 'running'; info: RunningPlatform; file: string }
@@ -34,6 +39,8 @@ export interface ApiTarget {
   source: '--api' | 'GCR_API_URL' | 'platform.json';
   /** The token route, when the URL is the local platform of `dataDir` (a token may then be asked of it). */
   localTokenUrl?: string;
+  /** What a request to the token route carries (the secret from platform.json). */
+  localTokenHeaders?: Record<string, string>;
   dataDir: string;
 }
 
@@ -85,7 +92,17 @@ export async function readPlatform(dataDir: string): Promise<PlatformLookup> {
     typeof obj.tokenUrl === 'string' && isHttpUrl(obj.tokenUrl)
       ? obj.tokenUrl
       : `${url}${DEFAULT_TOKEN_PATH}`;
-  const info: RunningPlatform = { url, tokenUrl, pid };
+  // A platform from before the secret needs none; platform.json is readable only by the data directory's owner.
+  const tokenHeaders: Record<string, string> =
+    typeof obj.tokenSecretHeader === 'string' && typeof obj.tokenSecret === 'string'
+      ? { [obj.tokenSecretHeader]: obj.tokenSecret }
+      : {};
+  const endpoints = (
+    typeof obj.endpoints === 'object' && obj.endpoints !== null ? obj.endpoints : {}
+  ) as Record<string, unknown>;
+  const sqsEndpoint =
+    typeof endpoints['sqs'] === 'string' && isHttpUrl(endpoints['sqs']) ? endpoints['sqs'] : undefined;
+  const info: RunningPlatform = { url, tokenUrl, pid, tokenHeaders, ...(sqsEndpoint ? { sqsEndpoint } : {}) };
   return isPidAlive(pid) ? { state: 'running', info, file } : { state: 'stopped', info, file };
 }
 
@@ -160,13 +177,19 @@ export async function resolveApiTarget(
     return {
       url: explicit.url.replace(/\/+$/, ''),
       source: explicit.source,
-      ...(local ? { localTokenUrl: lookup.info.tokenUrl } : {}),
+      ...(local ? { localTokenUrl: lookup.info.tokenUrl, localTokenHeaders: lookup.info.tokenHeaders } : {}),
       dataDir,
     };
   }
 
   const platform = await runningPlatform(dataDir);
-  return { url: platform.url, source: 'platform.json', localTokenUrl: platform.tokenUrl, dataDir };
+  return {
+    url: platform.url,
+    source: 'platform.json',
+    localTokenUrl: platform.tokenUrl,
+    localTokenHeaders: platform.tokenHeaders,
+    dataDir,
+  };
 }
 
 /** What to tell the user when the local platform does not answer. */
@@ -205,7 +228,11 @@ export async function resolveToken(target: ApiTarget, env: Env, http: HttpSettin
     const answer = await requestLocalToken(
       target.localTokenUrl,
       { user },
-      { ...http, unreachableHint: localPlatformHint(target.dataDir) },
+      {
+        ...http,
+        headers: target.localTokenHeaders ?? {},
+        unreachableHint: localPlatformHint(target.dataDir),
+      },
     );
     return answer.token;
   } catch (error) {

@@ -9,13 +9,27 @@ import { signLocalToken } from './auth/jwt.js';
  * `npm start`: the whole system on this machine. Configuration by environment:
  * GCR_DATA_DIR (default .gcr), GCR_PORT (default 3000; 0 picks a free port),
  * GCR_HOST (default 127.0.0.1), GCR_SCHEDULE_RATE_SECONDS (speeds up rate schedules),
- * GCR_LOCAL_BATCH_SLOTS (jobs run at once; default the number of cores).
+ * GCR_LOCAL_BATCH_SLOTS (jobs run at once; default the number of cores),
+ * GCR_LOCAL_FUNCTION_CONCURRENCY (instances of each function; default 4),
+ * GCR_LOCAL_FUNCTION_QUEUE (HTTP requests waiting per function; default 32),
+ * GCR_LOCAL_PREWARM (false: start function instances on first use).
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = path.resolve(process.env['GCR_DATA_DIR'] ?? '.gcr');
 const port = Number(process.env['GCR_PORT'] ?? 3000);
 const host = process.env['GCR_HOST'] ?? '127.0.0.1';
 const rateOverride = process.env['GCR_SCHEDULE_RATE_SECONDS'];
+
+/** A whole number from the environment, or undefined when unset; anything else stops the start. */
+function integerFromEnv(name: string, min: number): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    throw new Error(`${name} must be a whole number of at least ${min}, got "${raw}"`);
+  }
+  return value;
+}
 
 function log(message: string): void {
   process.stderr.write(`[gcr local] ${message}\n`);
@@ -35,6 +49,9 @@ async function main(): Promise<void> {
     ...(process.env['GCR_LOCAL_BATCH_SLOTS']
       ? { localBatchSlots: Number(process.env['GCR_LOCAL_BATCH_SLOTS']) }
       : {}),
+    functionConcurrency: integerFromEnv('GCR_LOCAL_FUNCTION_CONCURRENCY', 1),
+    functionQueueLength: integerFromEnv('GCR_LOCAL_FUNCTION_QUEUE', 0),
+    prewarm: process.env['GCR_LOCAL_PREWARM'] !== 'false',
   });
   const user = process.env['GCR_USER'] ?? os.userInfo().username;
   const token = await signLocalToken(dataDir, { user });

@@ -1,11 +1,10 @@
 import { createServer, type Server } from 'node:http';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Worker } from 'node:worker_threads';
-import S3rver from 's3rver';
 import { provisionInfrastructure, LOCAL_ACCOUNT } from './aws/local-resources.js';
 import { eventBridgeEndpoint } from './aws/eventbridge-endpoint.js';
 import { logsEndpoint } from './aws/logs-endpoint.js';
@@ -17,15 +16,23 @@ import {
 } from './batch/index.js';
 import { LocalEventBus } from './eventbridge/bus.js';
 import { createApiGateway, type HttpRoute } from './http/api-gateway.js';
-import { loadFunction } from './lambda-runtime.js';
+import { FunctionPool } from './lambda/function-pool.js';
 import { loadServerlessConfig } from './wiring/serverless-config.js';
 import { loadService, serviceFiles, type FunctionDefinition } from './wiring/functions.js';
 import { resolveIntrinsics, type IntrinsicContext } from './wiring/intrinsics.js';
 import type { PlatformInfo } from '#schemas/generated/types.js';
 import { verifyLocalToken, toHttpApiClaims } from './auth/jwt.js';
-import { issueLocalToken, LOCAL_TOKEN_PATH } from './auth/token-route.js';
+import {
+  answerTokenRequest,
+  LOCAL_TOKEN_PATH,
+  newTokenSecret,
+  TOKEN_SECRET_HEADER,
+} from './auth/token-route.js';
+import { secureDataDir, writeSecretFile } from './data-dir.js';
 import { LocalQueue } from './queue/local-queue.js';
 import { startQueueConsumer } from './queue/queue-consumer.js';
+import { LocalSqsService } from './queue/sqs-service.js';
+import { sqsEndpoint } from './aws/sqs-endpoint.js';
 import { startSchedule } from './schedule.js';
 
 export interface PlatformOptions {
@@ -40,6 +47,17 @@ export interface PlatformOptions {
   scheduleRateOverrideSeconds?: number;
   /** Jobs the local Batch runs at once (default: the number of cores; 0 keeps every job waiting). */
   localBatchSlots?: number;
+  /**
+   * Instances of each function at once (Lambda's concurrency; a function's
+   * `reservedConcurrency` lowers it). Default 4.
+   */
+  functionConcurrency?: number;
+  /** HTTP requests that may wait for a busy function's instance; one more is answered 429 at once. Default 32. */
+  functionQueueLength?: number;
+  /** Longest an HTTP request waits for an instance before it is answered 503. Default 10 s (under clients' usual 15-30 s timeouts). */
+  functionMaxWaitMs?: number;
+  /** Warm one instance of every function before announcing the platform (default true). */
+  prewarm?: boolean;
   log?: (message: string) => void;
 }
 
@@ -50,6 +68,12 @@ export interface LocalPlatform {
   functions: string[];
   stop(): Promise<void>;
 }
+
+const DEFAULT_FUNCTION_CONCURRENCY = 4;
+const DEFAULT_FUNCTION_QUEUE_LENGTH = 32;
+const DEFAULT_FUNCTION_MAX_WAIT_MS = 10_000;
+/** Pollers of an SQS event source mapping without maximumConcurrency. */
+const DEFAULT_QUEUE_POLLERS = 2;
 
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -73,7 +97,8 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
   const host = options.host ?? '127.0.0.1';
   const dataDir = path.resolve(options.dataDir);
   const log = options.log ?? (() => undefined);
-  mkdirSync(dataDir, { recursive: true });
+  // Only its owner may read the data directory: it holds the signing key and the token route's secret.
+  secureDataDir(dataDir, (warning) => log(`warning: ${warning}`));
   const cleanups: (() => Promise<void> | void)[] = [];
   const stop = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
@@ -82,12 +107,11 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
 
   try {
     // Storage emulators, state on disk under the data directory.
-    const dynamo = await startDynaliteWorker(path.join(dataDir, 'dynamodb'), host);
+    const dynamo = await startEmulatorWorker('dynalite', { path: path.join(dataDir, 'dynamodb'), host });
     const dynamoPort = dynamo.port;
     cleanups.push(() => dynamo.close());
     mkdirSync(path.join(dataDir, 's3'), { recursive: true });
-    const s3 = new S3rver({ address: host, port: 0, directory: path.join(dataDir, 's3'), silent: true });
-    const s3Address = (await s3.run()) as AddressInfo;
+    const s3 = await startEmulatorWorker('s3rver', { directory: path.join(dataDir, 's3'), host });
     cleanups.push(() => s3.close());
 
     // What every handler's SDK client reads: endpoints and dummy credentials.
@@ -99,7 +123,7 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
       AWS_ACCESS_KEY_ID: 'S3RVER',
       AWS_SECRET_ACCESS_KEY: 'S3RVER',
       AWS_ENDPOINT_URL_DYNAMODB: `http://${host}:${dynamoPort}`,
-      AWS_ENDPOINT_URL_S3: `http://${host}:${s3Address.port}`,
+      AWS_ENDPOINT_URL_S3: `http://${host}:${s3.port}`,
       POWERTOOLS_LOG_LEVEL: process.env['POWERTOOLS_LOG_LEVEL'] ?? 'WARN',
       POWERTOOLS_METRICS_DISABLED: process.env['POWERTOOLS_METRICS_DISABLED'] ?? 'true',
       POWERTOOLS_TRACE_ENABLED: 'false',
@@ -141,7 +165,7 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
     });
     cleanups.push(() => batch.close());
 
-    // One endpoint for the AWS APIs emulated here: EventBridge, Batch, CloudWatch Logs.
+    // One endpoint for the AWS APIs emulated here: EventBridge, Batch, CloudWatch Logs, SQS.
     const handlers = {
       events: eventBridgeEndpoint(bus),
       batch: batchEndpoint(batch),
@@ -151,6 +175,7 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
           ? batch.logFileForStream(stream)
           : undefined,
       ),
+      sqs: undefined as ReturnType<typeof sqsEndpoint> | undefined,
     };
     const awsEndpoint = createServer((req, res) => {
       const chunks: Buffer[] = [];
@@ -161,7 +186,9 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
           ? handlers.batch
           : target.startsWith('Logs_')
             ? handlers.logs
-            : handlers.events;
+            : target.startsWith('AmazonSQS.') && handlers.sqs
+              ? handlers.sqs
+              : handlers.events;
         void handle(req, res, Buffer.concat(chunks).toString('utf8')).catch((err: unknown) => {
           log(`local AWS endpoint: ${(err as Error).message}`);
           if (!res.headersSent) res.writeHead(500).end();
@@ -170,12 +197,17 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
     });
     const awsPort = await listen(awsEndpoint, 0, host);
     cleanups.push(() => close(awsEndpoint));
-    for (const service of ['EVENTBRIDGE', 'BATCH', 'CLOUDWATCH_LOGS']) {
-      process.env[`AWS_ENDPOINT_URL_${service}`] = `http://${host}:${awsPort}`;
+    const awsUrl = `http://${host}:${awsPort}`;
+    for (const service of ['EVENTBRIDGE', 'BATCH', 'CLOUDWATCH_LOGS', 'SQS']) {
+      process.env[`AWS_ENDPOINT_URL_${service}`] = awsUrl;
     }
+    // Every queue below is registered here: the SQS API on-call uses (aws sqs, gcr admin redrive).
+    const sqs = new LocalSqsService({ accountId: LOCAL_ACCOUNT, endpointUrl: awsUrl });
+    handlers.sqs = sqsEndpoint(sqs);
 
     // Services: functions, their environment, and their triggers.
     const routes: HttpRoute[] = [];
+    const pools: FunctionPool[] = [];
     const functionNames: string[] = [];
     const queuesDir = path.join(dataDir, 'queues');
     for (const file of serviceFiles(options.root)) {
@@ -185,38 +217,53 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
         region,
         accountId: LOCAL_ACCOUNT,
         imports: stack.exports,
-        ref: (id) => (queues.has(id) ? `http://${host}/000000000000/${queues.get(id)!.name}` : undefined),
+        ref: (id) => (queues.has(id) ? sqs.urlOf(queues.get(id)!) : undefined),
         getAtt: (id, attr) => (attr === 'Arn' ? queues.get(id)?.arn : undefined),
         condition: () => false,
       };
       await openServiceQueues(service.resources, ctx, queues, queuesDir, service.config.service, cleanups);
+      for (const queue of queues.values()) sqs.register(queue);
       wireServiceRules(service.resources, ctx, queues, bus);
 
-      const env: Record<string, string> = {};
       for (const fn of service.functions) {
-        for (const [key, value] of Object.entries(
-          resolveIntrinsics(fn.environment, ctx) as Record<string, unknown>,
-        )) {
-          env[key] = String(value);
-        }
-      }
-      // Set before importing: handlers read their config once, at module load.
-      Object.assign(process.env, env);
-      for (const fn of service.functions) {
-        const invoke = await loadFunction(fn, { stage, region });
+        const pool = functionPool(fn, ctx, options, { stage, region, log });
+        pools.push(pool);
+        // Pushed before the function's triggers: their consumers stop first, then its instances.
+        cleanups.push(() => pool.close());
         functionNames.push(`${service.config.service}.${fn.name}`);
-        await wireFunctionEvents(fn, invoke, { ctx, queues, bus, routes, queuesDir, cleanups, log, options });
+        await wireFunctionEvents(fn, pool, {
+          ctx,
+          queues,
+          bus,
+          sqs,
+          routes,
+          queuesDir,
+          cleanups,
+          log,
+          options,
+        });
       }
     }
+    // Move tasks end before the queues close.
+    cleanups.push(() => sqs.close());
+
+    // One warm instance of every function before the platform announces itself: the first requests
+    // answer at once, and a handler that cannot load stops the start, as when all loaded in one process.
+    if (options.prewarm !== false) await prewarm(pools, log);
 
     // Jobs restored from before a restart report their states only now that rules exist.
     await batch.start();
 
+    const tokenSecret = newTokenSecret();
     const api = createApiGateway({
       routes,
       // The platform's own route, in no serverless.yml: dev tokens for loopback clients (the CLI).
       localRoutes: [
-        { method: 'POST', path: LOCAL_TOKEN_PATH, handle: (body) => issueLocalToken(dataDir, body) },
+        {
+          method: 'POST',
+          path: LOCAL_TOKEN_PATH,
+          handle: (request) => answerTokenRequest(dataDir, tokenSecret, request),
+        },
       ],
       authorize: async (token) => {
         try {
@@ -234,19 +281,22 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
     const info: PlatformInfo = {
       url,
       tokenUrl: `${url}${LOCAL_TOKEN_PATH}`,
+      tokenSecretHeader: TOKEN_SECRET_HEADER,
+      tokenSecret,
       pid: process.pid,
       startedAt: new Date().toISOString(),
       dataDir,
       // For operators and tests: the emulators behind the production adapters.
       endpoints: {
         dynamodb: `http://${host}:${dynamoPort}`,
-        s3: `http://${host}:${s3Address.port}`,
-        eventbridge: `http://${host}:${awsPort}`,
+        s3: `http://${host}:${s3.port}`,
+        eventbridge: awsUrl,
+        sqs: awsUrl,
       },
       tables: stack.tables,
       buckets: stack.buckets,
     };
-    writeFileSync(path.join(dataDir, 'platform.json'), `${JSON.stringify(info, null, 2)}\n`);
+    writeSecretFile(path.join(dataDir, 'platform.json'), `${JSON.stringify(info, null, 2)}\n`);
     return { url, dataDir, stage, functions: functionNames, stop };
   } catch (err) {
     await stop();
@@ -269,19 +319,20 @@ function localJobDefinitions(root: string, names: string[]): Record<string, Loca
   return Object.fromEntries(names.map((name) => [name, { command, environment: { GCR_LOCAL_JOB: 'true' } }]));
 }
 
-/** Starts dynalite on a worker thread (see dynalite-worker.ts) and waits for its port. */
-async function startDynaliteWorker(
-  dir: string,
-  host: string,
+/**
+ * Starts an emulator (dynalite, s3rver) on its own worker thread
+ * (`aws/<name>-worker.js`) and waits for its port.
+ */
+async function startEmulatorWorker(
+  name: 'dynalite' | 's3rver',
+  workerData: Record<string, string>,
 ): Promise<{ port: number; close: () => Promise<void> }> {
-  const worker = new Worker(new URL('./aws/dynalite-worker.js', import.meta.url), {
-    workerData: { path: dir, host },
-  });
+  const worker = new Worker(new URL(`./aws/${name}-worker.js`, import.meta.url), { workerData });
   const port = await new Promise<number>((resolve, reject) => {
     worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`dynalite worker exited with code ${code}`)));
+    worker.once('exit', (code) => reject(new Error(`${name} worker exited with code ${code}`)));
     worker.once('message', (message: { port?: number; error?: string }) =>
-      message.port ? resolve(message.port) : reject(new Error(`dynalite: ${message.error}`)),
+      message.port ? resolve(message.port) : reject(new Error(`${name}: ${message.error}`)),
     );
   });
   return {
@@ -380,6 +431,7 @@ interface WiringContext {
   ctx: IntrinsicContext;
   queues: Map<string, LocalQueue>;
   bus: LocalEventBus;
+  sqs: LocalSqsService;
   routes: HttpRoute[];
   queuesDir: string;
   cleanups: (() => Promise<void> | void)[];
@@ -387,11 +439,66 @@ interface WiringContext {
   options: PlatformOptions;
 }
 
+/** Warms the pools two at a time (more only slows each cold start on a few cores). */
+async function prewarm(pools: FunctionPool[], log: (message: string) => void): Promise<void> {
+  const started = Date.now();
+  const waiting = [...pools];
+  const warmOne = async (): Promise<void> => {
+    for (let pool = waiting.shift(); pool; pool = waiting.shift()) await pool.prewarm();
+  };
+  await Promise.all([warmOne(), warmOne()]);
+  log(`${pools.length} functions warm in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/**
+ * The instances of one function (local/lambda/function-pool.ts), with the
+ * environment Lambda would give it: the platform's endpoints and credentials,
+ * the function's own `environment` (provider's and function's), and Lambda's
+ * variables.
+ */
+function functionPool(
+  fn: FunctionDefinition,
+  ctx: IntrinsicContext,
+  options: PlatformOptions,
+  runtime: { stage: string; region: string; log: (message: string) => void },
+): FunctionPool {
+  const functionName = `${fn.service}-${runtime.stage}-${fn.name}`;
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+  for (const [key, value] of Object.entries(
+    resolveIntrinsics(fn.environment, ctx) as Record<string, unknown>,
+  )) {
+    env[key] = String(value);
+  }
+  Object.assign(env, {
+    AWS_LAMBDA_FUNCTION_NAME: functionName,
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySizeMb),
+    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${functionName}`,
+  });
+  const concurrency = options.functionConcurrency ?? DEFAULT_FUNCTION_CONCURRENCY;
+  return new FunctionPool({
+    functionName,
+    modulePath: fn.modulePath,
+    exportName: fn.exportName,
+    region: runtime.region,
+    timeoutSeconds: fn.timeoutSeconds,
+    memorySizeMb: fn.memorySizeMb,
+    concurrency: Math.max(1, Math.min(concurrency, fn.reservedConcurrency ?? concurrency)),
+    maxQueued: options.functionQueueLength ?? DEFAULT_FUNCTION_QUEUE_LENGTH,
+    maxWaitMs: options.functionMaxWaitMs ?? DEFAULT_FUNCTION_MAX_WAIT_MS,
+    env,
+    log: runtime.log,
+  });
+}
+
 async function wireFunctionEvents(
   fn: FunctionDefinition,
-  invoke: (event: unknown) => Promise<unknown>,
+  pool: FunctionPool,
   w: WiringContext,
 ): Promise<void> {
+  // Event sources wait for an instance; HTTP requests may be shed (429/503) when the function is saturated.
+  const invoke = (event: unknown) => pool.invoke(event);
   for (const rawEvent of fn.events) {
     const [kind, rawSpec] = Object.entries(rawEvent)[0] ?? [];
     const spec = resolveIntrinsics(rawSpec, w.ctx);
@@ -401,7 +508,12 @@ async function wireFunctionEvents(
         path: routePath,
         authorizer,
       } = spec as { method: string; path: string; authorizer?: unknown };
-      w.routes.push({ method, path: routePath, authorized: authorizer !== undefined, invoke });
+      w.routes.push({
+        method,
+        path: routePath,
+        authorized: authorizer !== undefined,
+        invoke: (event) => pool.invoke(event, { sheddable: true }),
+      });
     } else if (kind === 'schedule') {
       const expression = typeof spec === 'string' ? spec : String((spec as { rate: unknown }).rate);
       const handle = startSchedule(
@@ -430,6 +542,7 @@ async function wireFunctionEvents(
         arn: string;
         batchSize?: number;
         maximumBatchingWindow?: number;
+        maximumConcurrency?: number;
         functionResponseType?: string;
       };
       const queue = [...w.queues.values()].find((q) => q.arn === s.arn);
@@ -438,10 +551,13 @@ async function wireFunctionEvents(
         batchSize: s.batchSize ?? 10,
         maximumBatchingWindowSeconds: s.maximumBatchingWindow,
         reportBatchItemFailures: s.functionResponseType === 'ReportBatchItemFailures',
+        // The event source mapping's pollers: its maximumConcurrency, never more than the function's instances.
+        maxConcurrency: Math.min(s.maximumConcurrency ?? DEFAULT_QUEUE_POLLERS, pool.concurrency),
         handler: async (event) => (await invoke(event)) as never,
         onError: (err) => w.log(`${fn.name} (sqs): ${(err as Error).message}`),
       });
-      w.cleanups.unshift(() => consumer.stop());
+      // Stops before its queue closes (pushed after it) and before the function's instances.
+      w.cleanups.push(() => consumer.stop());
     } else if (kind === 'eventBridge') {
       // Lambda's asynchronous invocation: a durable internal queue, two retries, then a failure queue.
       const e = spec as { eventBus?: string; pattern: Record<string, unknown> };
@@ -462,6 +578,8 @@ async function wireFunctionEvents(
         () => queue.close(),
         () => failed.close(),
       );
+      w.sqs.register(queue);
+      w.sqs.register(failed);
       w.bus.addRule({
         name,
         busName: String(e.eventBus ?? 'default')
@@ -480,7 +598,7 @@ async function wireFunctionEvents(
         },
         onError: (err) => w.log(`${fn.name} (eventBridge): ${(err as Error).message}`),
       });
-      w.cleanups.unshift(() => consumer.stop());
+      w.cleanups.push(() => consumer.stop());
     } else {
       w.log(`${fn.name}: event type ${String(kind)} is not emulated locally; skipped`);
     }

@@ -4,6 +4,7 @@
  * RegisterCommand and list it here.
  */
 import type { RegisterCommand } from '../context.js';
+import { registerAdmin } from './admin.js';
 import { registerCancel } from './cancel.js';
 import { registerCompare } from './compare.js';
 import { registerDownload } from './download.js';
@@ -36,4 +37,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerResults,
   registerDownload,
   registerCompare,
+  registerAdmin,
 ];

@@ -2,7 +2,13 @@
  * `gcr submit <spec.json>`: send a spec to POST /simulations; the new id is the
  * first line. With --dry-run, POST /simulation-plans instead: what would be
  * generated, read and spent, and nothing submitted.
+ *
+ * A platform under more load than it takes answers 429 or 503 with
+ * Retry-After: the submission is repeated (at most SUBMIT_ATTEMPTS requests,
+ * waiting what Retry-After says), always with one Idempotency-Key (the user's,
+ * or one made for this run), so a repeat can never make a second simulation.
  */
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { SimulationPlan } from '#schemas/generated/types.js';
 import { ApiError, InputError } from '../errors.js';
@@ -53,6 +59,9 @@ export async function readSpecFile(ctx: CommandContext, file: string): Promise<s
   return text;
 }
 
+/** Requests per `gcr submit`, the first included, while the platform answers "busy". */
+export const SUBMIT_ATTEMPTS = 5;
+
 export const registerSubmit: RegisterCommand = (program, ctx) => {
   program
     .command('submit')
@@ -77,7 +86,14 @@ export const registerSubmit: RegisterCommand = (program, ctx) => {
         else ctx.out(planText(plan, ctx.colors));
         return;
       }
-      const { status, body: sim } = await client.submitSimulation(spec, opts.idempotencyKey);
+      const { status, body: sim } = await client.submitSimulation(spec, opts.idempotencyKey ?? randomUUID(), {
+        attempts: SUBMIT_ATTEMPTS,
+        sleep: (ms) => ctx.sleep(ms),
+        onRetry: ({ status: busy, waitMs, attempt, attempts }) =>
+          ctx.note(
+            `the API is busy (HTTP ${busy}): trying again in ${Math.ceil(waitMs / 1000)} s (attempt ${attempt + 1} of ${attempts})`,
+          ),
+      });
       if (typeof sim?.id !== 'string' || sim.id === '') {
         throw new ApiError(`the API accepted the spec (HTTP ${status}) but returned no simulation id`, {
           code: 'BadResponse',
@@ -92,7 +108,7 @@ export const registerSubmit: RegisterCommand = (program, ctx) => {
       const facts = specFacts(sim.spec);
       ctx.out(clean(sim.id));
       const lines = [
-        `${status === 200 ? 'already submitted with this idempotency key: existing' : 'submitted'} simulation ${c.bold(
+        `${status === 200 && opts.idempotencyKey !== undefined ? 'already submitted with this idempotency key: existing' : 'submitted'} simulation ${c.bold(
           JSON.stringify(sim.name ?? ''),
         )}, status ${paintStatus(String(sim.status), c)}`,
       ];

@@ -32,6 +32,7 @@ export const registerToken: RegisterCommand = (program, ctx) => {
       try {
         answer = await requestLocalToken(platform.tokenUrl, request, {
           ...ctx.http(),
+          headers: platform.tokenHeaders,
           unreachableHint: localPlatformHint(dataDir, 'Start it with `npm start`'),
         });
       } catch (error) {

@@ -1,6 +1,14 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { FieldIssue } from '#schemas/generated/types.js';
+import { FunctionThrottledError } from '../lambda/errors.js';
 
 /** One `httpApi` event of a function, as serverless.yml declares it. */
 export interface HttpRoute {
@@ -18,7 +26,10 @@ export interface HttpRoute {
 export interface LocalRoute {
   method: string;
   path: string;
-  handle: (body: string) => Promise<{ statusCode: number; body: unknown }>;
+  handle: (request: {
+    body: string;
+    headers: IncomingHttpHeaders;
+  }) => Promise<{ statusCode: number; body: unknown }>;
 }
 
 export interface ApiGatewayOptions {
@@ -72,9 +83,61 @@ function gatewayReply(res: ServerResponse, status: number, message: string): voi
   res.end(JSON.stringify({ message }));
 }
 
-function errorReply(res: ServerResponse, status: number, code: string, message: string): void {
+function errorReply(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  issues?: FieldIssue[],
+): void {
   res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ error: { code, message } }));
+  res.end(JSON.stringify({ error: { code, message, ...(issues ? { issues } : {}) } }));
+}
+
+/**
+ * A function with no instance to spare: 429 when its wait queue is full (as
+ * API Gateway answers Lambda's TooManyRequestsException), 503 when the
+ * request waited its longest; both at once and with Retry-After.
+ */
+function throttledReply(res: ServerResponse, error: FunctionThrottledError): void {
+  res.writeHead(error.reason === 'queue-full' ? 429 : 503, {
+    'content-type': 'application/json',
+    'retry-after': String(error.retryAfterSeconds),
+  });
+  res.end(
+    JSON.stringify({ message: error.reason === 'queue-full' ? 'Too Many Requests' : 'Service Unavailable' }),
+  );
+}
+
+/** A percent-encoded URL part, decoded; undefined when its encoding is malformed. */
+function decodeComponent(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+}
+
+const MALFORMED_ENCODING =
+  'is not valid percent-encoding (each % must start an escape of UTF-8 bytes, such as %2F)';
+
+/**
+ * The query string as payload 2.0 carries it (repeated names joined by
+ * commas, `+` a space), or the issue naming the part that cannot be decoded.
+ */
+export function parseQueryString(raw: string): { query: Record<string, string> } | { issue: FieldIssue } {
+  const query: Record<string, string> = {};
+  for (const part of raw.split('&')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    const key = decodeComponent((eq < 0 ? part : part.slice(0, eq)).replace(/\+/g, ' '));
+    if (key === undefined)
+      return { issue: { field: 'query', message: `a parameter name ${MALFORMED_ENCODING}` } };
+    const value = decodeComponent((eq < 0 ? '' : part.slice(eq + 1)).replace(/\+/g, ' '));
+    if (value === undefined) return { issue: { field: `query.${key}`, message: MALFORMED_ENCODING } };
+    query[key] = key in query ? `${query[key]},${value}` : value;
+  }
+  return { query };
 }
 
 /** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6 (a server listening on `::`). */
@@ -112,7 +175,7 @@ async function serveLocal(route: LocalRoute, req: IncomingMessage, res: ServerRe
     gatewayReply(res, 413, 'Request Entity Too Large');
     return;
   }
-  const answer = await route.handle(body.toString('utf8'));
+  const answer = await route.handle({ body: body.toString('utf8'), headers: req.headers });
   res.writeHead(answer.statusCode, { 'content-type': 'application/json', 'cache-control': 'no-store' });
   res.end(JSON.stringify(answer.body));
 }
@@ -139,6 +202,25 @@ function toResult(value: unknown): APIGatewayProxyStructuredResultV2 {
   return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) };
 }
 
+/** The route's path parameters and the query, decoded; or the issues naming what cannot be. */
+function decodeRequestUrl(
+  route: CompiledRoute,
+  url: URL,
+): { pathParameters: Record<string, string>; query: Record<string, string> } | { issues: FieldIssue[] } {
+  const values = route.regex.exec(url.pathname)!.slice(1);
+  const issues: FieldIssue[] = [];
+  const pathParameters: Record<string, string> = {};
+  route.params.forEach((param, i) => {
+    const value = decodeComponent(values[i]!);
+    if (value === undefined) issues.push({ field: `path.${param}`, message: MALFORMED_ENCODING });
+    else pathParameters[param] = value;
+  });
+  const parsedQuery = parseQueryString(url.search.slice(1));
+  if ('issue' in parsedQuery) issues.push(parsedQuery.issue);
+  if (issues.length > 0 || 'issue' in parsedQuery) return { issues };
+  return { pathParameters, query: parsedQuery.query };
+}
+
 /**
  * An HTTP API (payload format 2.0) in front of the functions' real handlers:
  * routes, JWT authorizer, the request event and the response mapping; plus the
@@ -148,7 +230,7 @@ export function createApiGateway(options: ApiGatewayOptions): Server {
   const routes = options.routes.map(compile).sort((a, b) => b.specificity - a.specificity);
   const localRoutes = options.localRoutes ?? [];
 
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     void (async () => {
       const started = Date.now();
       const url = new URL(req.url ?? '/', 'http://localhost');
@@ -164,6 +246,13 @@ export function createApiGateway(options: ApiGatewayOptions): Server {
         gatewayReply(res, 404, 'Not Found');
         return;
       }
+      // Before the authorizer, as API Gateway refuses a URL it cannot decode.
+      const decoded = decodeRequestUrl(route, url);
+      if ('issues' in decoded) {
+        errorReply(res, 400, 'ValidationError', 'the request URL is malformed', decoded.issues);
+        return;
+      }
+      const { pathParameters, query } = decoded;
       const body = await readBody(req);
       if (body === 'too-large') {
         gatewayReply(res, 413, 'Request Entity Too Large');
@@ -180,17 +269,10 @@ export function createApiGateway(options: ApiGatewayOptions): Server {
         }
         claims = verified;
       }
-      const values = route.regex.exec(url.pathname)!.slice(1);
-      const pathParameters = Object.fromEntries(
-        route.params.map((p, i) => [p, decodeURIComponent(values[i]!)]),
-      );
       const headers: Record<string, string> = {};
       for (const [key, value] of Object.entries(req.headers)) {
         if (value !== undefined) headers[key.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
       }
-      const query: Record<string, string> = {};
-      for (const [key, value] of url.searchParams)
-        query[key] = key in query ? `${query[key]},${value}` : value;
       const requestId = randomUUID();
       const event = {
         version: '2.0',
@@ -227,6 +309,10 @@ export function createApiGateway(options: ApiGatewayOptions): Server {
       try {
         result = toResult(await route.invoke(event));
       } catch (err) {
+        if (err instanceof FunctionThrottledError) {
+          throttledReply(res, err);
+          return;
+        }
         options.onError?.(err);
         gatewayReply(res, 500, 'Internal Server Error');
         return;
@@ -242,4 +328,8 @@ export function createApiGateway(options: ApiGatewayOptions): Server {
       if (!res.headersSent) gatewayReply(res, 500, 'Internal Server Error');
     });
   });
+  // Longer than clients' keep-alive (undici: 4 s), so a client never reuses a connection the gateway is closing.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  return server;
 }

@@ -186,7 +186,8 @@ function checkInt(name: string, value: number, min: number, max: number): number
   return value;
 }
 
-function md5(body: string): string {
+/** The MD5 of a body, as SQS reports it (MD5OfBody, MD5OfMessageBody). */
+export function md5(body: string): string {
   return createHash('md5').update(body, 'utf8').digest('hex');
 }
 
@@ -409,6 +410,18 @@ export class LocalQueue {
     await this.journal.append(JSON.stringify({ o: 'u', i: msg.id, v: msg.visibleAt } satisfies UpdateRecord));
   }
 
+  /** Deletes every message, visible, in flight or delayed (SQS's PurgeQueue); resolves with how many. */
+  async purge(): Promise<number> {
+    this.assertOpen();
+    const writes: Promise<void>[] = [];
+    for (const msg of [...this.messages.values()]) {
+      this.remove(msg);
+      writes.push(this.journal.append(JSON.stringify({ o: 'd', i: msg.id } satisfies DeleteRecord)));
+    }
+    await Promise.all(writes);
+    return writes.length;
+  }
+
   stats(): QueueStats {
     const now = this.now();
     const expiry = now - this.messageRetentionSeconds * 1000;
@@ -467,12 +480,18 @@ export class LocalQueue {
     const expiry = now - this.messageRetentionSeconds * 1000;
     const out: ReceivedMessage[] = [];
     const writes: Promise<void>[] = [];
+    // With a visibility timeout of 0 a message received here is visible again at once: never twice in one answer.
+    const receivedNow: HeapEntry[] = [];
     while (out.length < max) {
       const top = this.heap.peek();
       if (!top || top.at > now) break;
       this.heap.pop();
       const msg = top.msg;
       if (this.messages.get(msg.id) !== msg || msg.ver !== top.ver) continue; // stale entry
+      if (out.some((m) => m.messageId === msg.id)) {
+        receivedNow.push(top);
+        continue;
+      }
       if (msg.sentAt <= expiry) {
         this.remove(msg);
         writes.push(this.journal.append(JSON.stringify({ o: 'd', i: msg.id } satisfies DeleteRecord)));
@@ -519,6 +538,7 @@ export class LocalQueue {
         attributes,
       });
     }
+    for (const entry of receivedNow) this.heap.push(entry);
     await Promise.all(writes);
     return out;
   }

@@ -12,6 +12,10 @@ export interface FunctionDefinition {
   exportName: string;
   environment: Record<string, unknown>;
   timeoutSeconds: number;
+  /** `memorySize` (MB): the function's heap limit on the local platform. */
+  memorySizeMb: number;
+  /** `reservedConcurrency`, when the function sets one: its instances at once, at most. */
+  reservedConcurrency?: number;
   events: Record<string, unknown>[];
 }
 
@@ -45,7 +49,9 @@ export function loadService(file: string, options: { stage: string; region: stri
   const config = loadServerlessConfig(file, options);
   const provider = (config.raw['provider'] ?? {}) as Record<string, unknown>;
   const providerEnv = (provider['environment'] ?? {}) as Record<string, unknown>;
+  // The Serverless Framework's defaults when neither the function nor the provider says.
   const providerTimeout = Number(provider['timeout'] ?? 6);
+  const providerMemory = Number(provider['memorySize'] ?? 1024);
   const functions = Object.entries(
     (config.raw['functions'] ?? {}) as Record<string, Record<string, unknown>>,
   ).map(([name, fn]) => ({
@@ -55,6 +61,10 @@ export function loadService(file: string, options: { stage: string; region: stri
     ...handlerModule(config.dir, String(fn['handler'])),
     environment: { ...providerEnv, ...((fn['environment'] ?? {}) as Record<string, unknown>) },
     timeoutSeconds: Number(fn['timeout'] ?? providerTimeout),
+    memorySizeMb: Number(fn['memorySize'] ?? providerMemory),
+    ...(fn['reservedConcurrency'] !== undefined
+      ? { reservedConcurrency: Number(fn['reservedConcurrency']) }
+      : {}),
     events: (fn['events'] ?? []) as Record<string, unknown>[],
   }));
   const resourcesBlock = (config.raw['resources'] ?? {}) as Record<string, unknown>;

@@ -2285,7 +2285,18 @@ export const platformInfoSchema = {
     '<dataDir>/platform.json, written by the local platform while it runs (removed when it stops): how the CLI, tests and scripts find it.',
   type: 'object',
   additionalProperties: false,
-  required: ['url', 'tokenUrl', 'pid', 'startedAt', 'dataDir', 'endpoints', 'tables', 'buckets'],
+  required: [
+    'url',
+    'tokenUrl',
+    'tokenSecretHeader',
+    'tokenSecret',
+    'pid',
+    'startedAt',
+    'dataDir',
+    'endpoints',
+    'tables',
+    'buckets',
+  ],
   properties: {
     url: {
       type: 'string',
@@ -2296,6 +2307,17 @@ export const platformInfoSchema = {
       type: 'string',
       format: 'uri',
       description: 'The local-only token route (POST, LocalTokenRequest -> LocalTokenResponse).',
+    },
+    tokenSecretHeader: {
+      type: 'string',
+      const: 'X-Gcr-Token-Secret',
+      description: 'The header a token request carries tokenSecret in.',
+    },
+    tokenSecret: {
+      type: 'string',
+      minLength: 32,
+      description:
+        'Made at each start and written only here (this file is 0600 in a 0700 directory): the token route refuses (403) a request without it, so only the owner of the data directory mints tokens.',
     },
     pid: {
       type: 'integer',
@@ -2313,8 +2335,9 @@ export const platformInfoSchema = {
     endpoints: {
       type: 'object',
       additionalProperties: false,
-      required: ['dynamodb', 's3', 'eventbridge'],
-      description: 'The emulators behind the production adapters, for operators and tests.',
+      required: ['dynamodb', 's3', 'eventbridge', 'sqs'],
+      description:
+        'The emulators behind the production adapters, for operators and tests (e.g. aws --endpoint-url).',
       properties: {
         dynamodb: {
           type: 'string',
@@ -2327,6 +2350,13 @@ export const platformInfoSchema = {
         eventbridge: {
           type: 'string',
           format: 'uri',
+          description: 'EventBridge, and on the same endpoint AWS Batch and CloudWatch Logs.',
+        },
+        sqs: {
+          type: 'string',
+          format: 'uri',
+          description:
+            'The SQS API over the local queues (what gcr admin redrive --local and aws sqs --endpoint-url use).',
         },
       },
     },

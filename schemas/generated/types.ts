@@ -1133,6 +1133,14 @@ export interface PlatformInfo {
    */
   tokenUrl: string;
   /**
+   * The header a token request carries tokenSecret in.
+   */
+  tokenSecretHeader: 'X-Gcr-Token-Secret';
+  /**
+   * Made at each start and written only here (this file is 0600 in a 0700 directory): the token route refuses (403) a request without it, so only the owner of the data directory mints tokens.
+   */
+  tokenSecret: string;
+  /**
    * Process id of the platform; a file naming an exited process is stale.
    */
   pid: number;
@@ -1142,12 +1150,19 @@ export interface PlatformInfo {
    */
   dataDir: string;
   /**
-   * The emulators behind the production adapters, for operators and tests.
+   * The emulators behind the production adapters, for operators and tests (e.g. aws --endpoint-url).
    */
   endpoints: {
     dynamodb: string;
     s3: string;
+    /**
+     * EventBridge, and on the same endpoint AWS Batch and CloudWatch Logs.
+     */
     eventbridge: string;
+    /**
+     * The SQS API over the local queues (what gcr admin redrive --local and aws sqs --endpoint-url use).
+     */
+    sqs: string;
   };
   tables: string[];
   buckets: string[];

@@ -1,224 +1,285 @@
 /**
- * npm run bench:api — API latency on the local platform (target: p95 < 50 ms at
- * 100 requests/s). Starts the platform as its own process, drives 100 req/s for
- * 20 s of GET /simulations/{id} and of POST /simulations with autocannon, and
- * compares with a bare DynamoDB GetItem against the same dynalite.
+ * npm run bench:api — the local platform under load. Starts it as its own
+ * process and reports, side by side, GET /simulations/{id} and POST
+ * /simulations at 10, 50 and 100 requests/s (open loop, BENCH_SECONDS each):
+ * p50/p95/p99 of every answer, the answers that are not 2xx by status, and
+ * connection errors; then a burst of BENCH_BURST submissions at once, each
+ * sent the way `gcr submit` sends it (Idempotency-Key, retrying 429/503 as
+ * Retry-After says): time until all are PENDING, the 429/503 met on the way,
+ * and what failed. A bare DynamoDB GetItem against the same dynalite is the
+ * floor. Targets: GET p95 <= 50 ms at 100 req/s; POST p95 <= 300 ms at 10
+ * req/s; no connection errors at any rate.
  *
- * BENCH_SECONDS and BENCH_RATE override the duration and rate.
+ * BENCH_SECONDS (20), BENCH_RATES (10,50,100), BENCH_BURST (1000).
  */
 import '#shared/kernel/quiet-sdk-warning.js';
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { startPlatformProcess } from '#local/spawn-platform.js';
+import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ApiClient } from '#cli/api-client.js';
+import { CliError } from '#cli/errors.js';
+import { SUBMIT_ATTEMPTS } from '#cli/commands/submit.js';
+import { startPlatformProcess, type RunningPlatform } from '#local/spawn-platform.js';
+import { isEntryPoint } from '#shared/kernel/entry-point.js';
+import { formatTable, summarize, targets, type Sample, type ScenarioRow } from './load-report.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const seconds = Number(process.env['BENCH_SECONDS'] ?? 20);
-const rate = Number(process.env['BENCH_RATE'] ?? 100);
 const spec = readFileSync(path.join(root, 'examples/demo-local-4x5-1day.json'), 'utf8');
+/** No request is left hanging: one without an answer by then is a connection error. */
+const REQUEST_TIMEOUT_MS = 120_000;
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+export interface LoadBenchOptions {
+  seconds: number;
+  rates: number[];
+  burst: number;
+  /** Unmeasured load before each method's scenarios, so instances are warm (as steady traffic keeps them). */
+  warmupSeconds: number;
+  log?: (line: string) => void;
 }
 
-interface Row {
-  name: string;
-  requests: number;
-  non2xx: number;
-  errors: number;
-  p50: number;
-  p95: number;
-  p99: number;
+export interface BurstResult {
+  submissions: number;
+  accepted: number;
+  /** From the first request to the last submission accepted (PENDING). */
+  secondsToAllPending: number | undefined;
+  /** Busy answers met and retried, by status. */
+  retried: Record<number, number>;
+  /** Submissions that did not end accepted, by status (0: connection error). */
+  failed: Record<number, number>;
 }
 
-/**
- * Open loop at a steady rate: one request every 1000/rate ms on absolute times,
- * whatever the previous ones are doing (as wrk2 does), so latency is not hidden
- * by waiting for slow answers. Keep-alive connections via fetch.
- */
-async function paced(name: string, request: () => { url: string; init: RequestInit }): Promise<Row> {
-  const samples: number[] = [];
-  let non2xx = 0;
-  let errors = 0;
-  const total = seconds * rate;
-  const interval = 1000 / rate;
-  const inflight: Promise<void>[] = [];
+export interface LoadBenchResult {
+  rows: ScenarioRow[];
+  burst: BurstResult;
+  bare: ScenarioRow;
+}
+
+/** Open loop at a steady rate: request i leaves at i/rate s whatever earlier ones are doing (as wrk2 does). */
+async function paced(
+  rate: number,
+  seconds: number,
+  request: (i: number) => { url: string; init: RequestInit },
+): Promise<Sample[]> {
+  const total = Math.max(1, Math.round(seconds * rate));
   const started = performance.now();
+  const inflight: Promise<Sample>[] = [];
   for (let i = 0; i < total; i++) {
-    const wait = started + i * interval - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    const { url, init } = request();
+    const wait = started + (i * 1000) / rate - performance.now();
+    if (wait > 0) await delay(wait);
+    const { url, init } = request(i);
     const t0 = performance.now();
     inflight.push(
-      fetch(url, init).then(
+      fetch(url, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }).then(
         async (res) => {
           await res.arrayBuffer();
-          samples.push(performance.now() - t0);
-          if (res.status >= 300) non2xx += 1;
+          return { status: res.status, ms: performance.now() - t0 };
         },
-        () => {
-          errors += 1;
-        },
+        () => ({ status: 0, ms: performance.now() - t0 }),
       ),
     );
   }
-  await Promise.all(inflight);
-  samples.sort((a, b) => a - b);
-  return {
-    name,
-    requests: total,
-    non2xx,
-    errors,
-    p50: percentile(samples, 50),
-    p95: percentile(samples, 95),
-    p99: percentile(samples, 99),
-  };
+  return Promise.all(inflight);
 }
 
-/**
- * autocannon at the same overall rate. Its rate limiter lets each connection send
- * its share of a second back to back at the start of the second, so this is the
- * bursty view; p95 needs the raw samples, so each response is timed here.
- */
-async function drive(name: string, options: autocannon.Options): Promise<Row> {
-  const samples: number[] = [];
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon(
-      { ...options, duration: seconds, overallRate: rate, connections: 10 },
-      (err, res) => (err ? reject(err) : resolve(res)),
-    );
-    instance.on('response', (_client, _status, _bytes, responseTime) => {
-      samples.push(responseTime);
-    });
-  });
-  samples.sort((a, b) => a - b);
-  return {
-    name,
-    requests: result.requests.total,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
-    p50: percentile(samples, 50),
-    p95: percentile(samples, 95),
-    p99: percentile(samples, 99),
-  };
-}
-
-async function bareGetItem(endpoint: string, table: string, id: string): Promise<Row> {
-  const client = new DynamoDBClient({
-    endpoint,
+/** Waits until the poller has taken every message a scenario's submissions left (so the next starts clean). */
+async function drainPollQueue(platform: RunningPlatform, log: (line: string) => void): Promise<void> {
+  const sqs = new SQSClient({
+    endpoint: platform.endpoints.sqs,
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  const samples: number[] = [];
-  const total = seconds * rate;
-  const interval = 1000 / rate;
+  try {
+    const { QueueUrl } = await sqs.send(
+      new GetQueueUrlCommand({ QueueName: 'gcr-execution-poller-local-poll-queue' }),
+    );
+    const deadline = Date.now() + 300_000;
+    for (;;) {
+      const { Attributes = {} } = await sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
+      );
+      const left =
+        Number(Attributes['ApproximateNumberOfMessages']) +
+        Number(Attributes['ApproximateNumberOfMessagesNotVisible']);
+      if (left === 0) return;
+      if (Date.now() > deadline) {
+        log(`  (the poll queue still holds ${left} messages; going on)`);
+        return;
+      }
+      await delay(500);
+    }
+  } finally {
+    sqs.destroy();
+  }
+}
+
+async function bareGetItem(platform: RunningPlatform, id: string, seconds: number): Promise<ScenarioRow> {
+  const client = new DynamoDBClient({
+    endpoint: platform.endpoints.dynamodb,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const samples: Sample[] = [];
   const started = performance.now();
-  for (let i = 0; i < total; i++) {
-    const due = started + i * interval;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  for (let i = 0; i < seconds * 100; i++) {
+    const wait = started + i * 10 - performance.now();
+    if (wait > 0) await delay(wait);
     const t0 = performance.now();
-    await client.send(new GetItemCommand({ TableName: table, Key: { id: { S: id } }, ConsistentRead: true }));
-    samples.push(performance.now() - t0);
+    await client.send(
+      new GetItemCommand({ TableName: platform.tables[0]!, Key: { id: { S: id } }, ConsistentRead: true }),
+    );
+    samples.push({ status: 200, ms: performance.now() - t0 });
   }
   client.destroy();
-  samples.sort((a, b) => a - b);
+  return summarize('bare GetItem (SDK -> dynalite)', 100, samples);
+}
+
+/** BENCH_BURST submissions at once, each as `gcr submit` sends it: its own key, 429/503 retried per Retry-After. */
+async function burstOfSubmissions(platform: RunningPlatform, size: number): Promise<BurstResult> {
+  const tokens = await Promise.all(Array.from({ length: size }, (_, i) => platform.token(`burst-${i}`)));
+  const retried: Record<number, number> = {};
+  const failed: Record<number, number> = {};
+  let accepted = 0;
+  let lastAccepted: number | undefined;
+  const started = performance.now();
+  await Promise.all(
+    tokens.map(async (token, i) => {
+      const client = new ApiClient({ baseUrl: platform.url, token, timeoutMs: REQUEST_TIMEOUT_MS });
+      try {
+        await client.submitSimulation(spec, `burst-${i}`, {
+          attempts: SUBMIT_ATTEMPTS,
+          sleep: (ms) => delay(ms),
+          onRetry: ({ status }) => void (retried[status] = (retried[status] ?? 0) + 1),
+        });
+        accepted += 1;
+        lastAccepted = performance.now();
+      } catch (error) {
+        const status = error instanceof CliError ? (error.httpStatus ?? 0) : 0;
+        failed[status] = (failed[status] ?? 0) + 1;
+      }
+    }),
+  );
   return {
-    name: 'bare GetItem (SDK -> dynalite)',
-    requests: total,
-    non2xx: 0,
-    errors: 0,
-    p50: percentile(samples, 50),
-    p95: percentile(samples, 95),
-    p99: percentile(samples, 99),
+    submissions: size,
+    accepted,
+    secondsToAllPending:
+      accepted === size && lastAccepted !== undefined ? (lastAccepted - started) / 1000 : undefined,
+    retried,
+    failed,
   };
 }
 
-async function main(): Promise<void> {
-  process.stderr.write(`starting the local platform...\n`);
-  // Jobs stay queued (no local Batch slots): the benchmark measures the API, not 2,000 demo models.
-  const platform = await startPlatformProcess({ env: { GCR_LOCAL_BATCH_SLOTS: '0' } });
-  try {
-    const token = await platform.token('bench');
-    const created = await fetch(`${platform.url}/simulations`, {
+export async function runLoadBench(
+  platform: RunningPlatform,
+  options: LoadBenchOptions,
+): Promise<LoadBenchResult> {
+  const log = options.log ?? (() => undefined);
+  const token = await platform.token('bench');
+  const created = await fetch(`${platform.url}/simulations`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: spec,
+  });
+  const { id } = (await created.json()) as { id: string };
+  const getUrl = `${platform.url}/simulations/${id}`;
+  const get = () => ({ url: getUrl, init: { headers: { authorization: `Bearer ${token}` } } });
+  // POSTs spread over many users, so the per-owner active limit is not what is measured.
+  const posters = await Promise.all(Array.from({ length: 500 }, (_, i) => platform.token(`bench-${i}`)));
+  const post = (i: number) => ({
+    url: `${platform.url}/simulations`,
+    init: {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: spec,
-    });
-    const { id } = (await created.json()) as { id: string };
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${posters[i % posters.length]}` },
+    },
+  });
 
-    // POSTs spread over many users so the per-owner active limit (20) is not what we measure.
-    const users = Math.ceil((2 * seconds * rate) / 15);
-    const tokens = await Promise.all(Array.from({ length: users }, (_, i) => platform.token(`bench-${i}`)));
-    let next = 0;
+  const rows: ScenarioRow[] = [];
+  const top = Math.max(...options.rates);
+  log(`warming GET at ${top} req/s for ${options.warmupSeconds} s`);
+  await paced(top, options.warmupSeconds, get);
+  for (const rate of options.rates) {
+    log(`GET /simulations/{id} at ${rate} req/s for ${options.seconds} s`);
+    rows.push(summarize('GET /simulations/{id}', rate, await paced(rate, options.seconds, get)));
+  }
+  log(`warming POST at ${top} req/s for ${options.warmupSeconds} s`);
+  await paced(top, options.warmupSeconds, post);
+  await drainPollQueue(platform, log);
+  for (const rate of options.rates) {
+    log(`POST /simulations at ${rate} req/s for ${options.seconds} s`);
+    rows.push(summarize('POST /simulations', rate, await paced(rate, options.seconds, post)));
+    // Every POST leaves the poller a submission's work: let it finish before the next rate.
+    await drainPollQueue(platform, log);
+  }
+  log(`a burst of ${options.burst} submissions at once, retried as gcr submit retries`);
+  const burst = await burstOfSubmissions(platform, options.burst);
+  await drainPollQueue(platform, log);
+  log(`bare GetItem at 100 req/s for ${options.seconds} s`);
+  const bare = await bareGetItem(platform, id, options.seconds);
+  return { rows, burst, bare };
+}
 
-    process.stderr.write(`driving ${rate} req/s for ${seconds} s per scenario...\n`);
-    const rows: Row[] = [];
-    const getUrl = `${platform.url}/simulations/${id}`;
-    const auth = { authorization: `Bearer ${token}` };
-    rows.push(
-      await paced('GET /simulations/{id} (steady)', () => ({ url: getUrl, init: { headers: auth } })),
-    );
-    // GETs first: every POST leaves the poller work (claim, SubmitJob, transitions) that outlasts it.
-    rows.push(await drive('GET /simulations/{id} (autocannon)', { url: getUrl, headers: auth }));
-    rows.push(
-      await paced('POST /simulations (steady)', () => ({
-        url: `${platform.url}/simulations`,
-        init: {
-          method: 'POST',
-          body: spec,
-          headers: {
-            'content-type': 'application/json',
-            authorization: `Bearer ${tokens[next++ % tokens.length]}`,
-          },
-        },
-      })),
-    );
-    rows.push(
-      await drive('POST /simulations (autocannon)', {
-        url: `${platform.url}/simulations`,
-        method: 'POST',
-        body: spec,
-        headers: { 'content-type': 'application/json' },
-        requests: [
-          {
-            setupRequest: (request) => {
-              request.headers = {
-                ...request.headers,
-                authorization: `Bearer ${tokens[next++ % tokens.length]}`,
-              };
-              return request;
-            },
-          },
-        ],
-      }),
-    );
-    const bare = await bareGetItem(platform.endpoints.dynamodb, platform.tables[0]!, id);
-    rows.push(bare);
+const counts = (byStatus: Record<number, number>): string =>
+  Object.entries(byStatus)
+    .map(([status, n]) => `${status === '0' ? 'connection' : status}: ${n}`)
+    .join(', ') || 'none';
 
-    const fmt = (n: number) => n.toFixed(1).padStart(7);
-    console.log(`\nAPI latency on the local platform, ${rate} req/s for ${seconds} s (ms)`);
+export function reportLines(result: LoadBenchResult, options: LoadBenchOptions): string[] {
+  const { burst } = result;
+  return [
+    `API on the local platform, ${options.seconds} s per rate (latency in ms, every answer counted)`,
+    ...formatTable([...result.rows, result.bare]),
+    '',
+    `burst of ${burst.submissions} submissions (gcr submit's retries, at most ${SUBMIT_ATTEMPTS} requests each):`,
+    `  accepted (PENDING): ${burst.accepted} of ${burst.submissions}` +
+      (burst.secondsToAllPending !== undefined ? `, all in ${burst.secondsToAllPending.toFixed(1)} s` : ''),
+    `  busy answers retried: ${counts(burst.retried)}`,
+    `  failed: ${counts(burst.failed)}`,
+    '',
+    ...targets(result.rows).map(
+      (t) => `target ${t.description}: ${t.met === undefined ? 'not measured' : t.met ? 'met' : 'NOT met'}`,
+    ),
+  ];
+}
+
+async function main(): Promise<void> {
+  const options: LoadBenchOptions = {
+    seconds: Number(process.env['BENCH_SECONDS'] ?? 20),
+    rates: (process.env['BENCH_RATES'] ?? '10,50,100').split(',').map(Number),
+    burst: Number(process.env['BENCH_BURST'] ?? 1000),
+    warmupSeconds: 3,
+    log: (line) => process.stderr.write(`${line}\n`),
+  };
+  process.stderr.write(
+    `starting the local platform (${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)})...\n`,
+  );
+  // No local Batch slots: the benchmark measures the API, not thousands of demo models.
+  const platform = await startPlatformProcess({
+    env: { GCR_LOCAL_BATCH_SLOTS: '0', GCR_MAX_ACTIVE_SIMULATIONS_PER_OWNER: '10000' },
+  });
+  try {
+    const result = await runLoadBench(platform, options);
+    console.log(`\n${reportLines(result, options).join('\n')}`);
     console.log(
-      `${'scenario'.padEnd(38)} ${'requests'.padStart(8)} ${'non-2xx'.padStart(7)} ${'errors'.padStart(6)}     p50     p95     p99`,
+      `(load average at the end: ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')})`,
     );
-    for (const r of rows) {
-      console.log(
-        `${r.name.padEnd(38)} ${String(r.requests).padStart(8)} ${String(r.non2xx).padStart(7)} ${String(r.errors).padStart(6)} ${fmt(r.p50)} ${fmt(r.p95)} ${fmt(r.p99)}`,
-      );
-    }
-    for (const r of rows.filter((row) => row !== bare)) {
-      console.log(
-        `${r.name}: p95 ${r.p95.toFixed(1)} ms = ${(r.p95 / bare.p95).toFixed(1)}x bare GetItem p95; target p95 < 50 ms: ${r.p95 < 50 ? 'met' : 'NOT met'}`,
-      );
-    }
   } finally {
     await platform.stop();
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+if (isEntryPoint(import.meta.url)) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -1,3 +1,6 @@
+import { afterAll, beforeAll } from '@jest/globals';
+import { startPlatformProcess, type RunningPlatform } from '#local/spawn-platform.js';
+
 export {
   startPlatformProcess,
   tempDataDir,
@@ -64,4 +67,22 @@ export async function aliceBobAndAdmin(
     platform.token('root', { admin: true }),
   ]);
   return { alice, bob, admin };
+}
+
+/**
+ * A local platform for the test file: started before its tests (with `env`),
+ * stopped after them. Returns a getter, for use inside the tests.
+ */
+export function useLocalPlatform(env: Record<string, string> = {}): () => RunningPlatform {
+  let platform: RunningPlatform | undefined;
+  beforeAll(async () => {
+    platform = await startPlatformProcess({ env: { GCR_LOCAL_BATCH_SLOTS: '0', ...env } });
+  }, 120_000);
+  afterAll(async () => {
+    await platform?.stop();
+  }, 60_000);
+  return () => {
+    if (!platform) throw new Error('the local platform did not start');
+    return platform;
+  };
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { localSubFor, verifyLocalToken } from '#local/auth/jwt.js';
 import { validatorFor } from '#schemas/validator.js';
@@ -78,6 +78,24 @@ describe("tokens from the platform's token route", () => {
     expect(info.tokenUrl).toBe(`${platform.url}/local/tokens`);
   });
 
+  it('The local data dir is world-readable: the data directory is 0700, platform.json 0600, and the route wants its secret', async () => {
+    expect(statSync(platform.dataDir).mode & 0o777).toBe(0o700);
+    expect(statSync(path.join(platform.dataDir, 'platform.json')).mode & 0o777).toBe(0o600);
+    expect(statSync(path.join(platform.dataDir, 'auth', 'jwt-key.json')).mode & 0o777).toBe(0o600);
+    const withoutSecret = await api(platform, 'POST', '/local/tokens', {
+      body: { user: 'mallory', groups: ['admin'] },
+    });
+    expect(withoutSecret.status).toBe(403);
+    expect(withoutSecret.body.error.issues).toEqual([
+      expect.objectContaining({ field: 'headers.x-gcr-token-secret' }),
+    ]);
+    const withSecret = await api(platform, 'POST', '/local/tokens', {
+      body: { user: 'mallory' },
+      headers: { [platform.tokenSecretHeader]: platform.tokenSecret },
+    });
+    expect(withSecret.status).toBe(200);
+  });
+
   it('without GCR_TOKEN the CLI acts as GCR_USER with a token the platform issued', async () => {
     const submitted = await gcrAs(platform, 'token-route-user')(
       'submit',
@@ -124,10 +142,14 @@ describe("tokens from the platform's token route", () => {
   });
 
   it('POST /local/tokens answers 400 naming the field for a bad lifetime or a body that is not JSON', async () => {
-    const ttl = await api(platform, 'POST', '/local/tokens', { body: { user: 'a', ttlSeconds: -5 } });
+    const headers = { [platform.tokenSecretHeader]: platform.tokenSecret };
+    const ttl = await api(platform, 'POST', '/local/tokens', {
+      body: { user: 'a', ttlSeconds: -5 },
+      headers,
+    });
     expect(ttl.status).toBe(400);
     expect(ttl.body.error.issues).toEqual([{ field: 'ttlSeconds', message: 'must be at least 1' }]);
-    const notJson = await api(platform, 'POST', '/local/tokens', { rawBody: 'user=a' });
+    const notJson = await api(platform, 'POST', '/local/tokens', { rawBody: 'user=a', headers });
     expect(notJson.status).toBe(400);
     expect(notJson.body.error.issues).toEqual([expect.objectContaining({ field: 'body' })]);
   });

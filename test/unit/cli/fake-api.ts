@@ -19,6 +19,7 @@ export interface Answer {
   body?: unknown;
   raw?: string;
   delayMs?: number;
+  headers?: Record<string, string>;
   /** Drop the connection without answering (the client sees a network error). */
   destroy?: boolean;
 }
@@ -62,7 +63,10 @@ export async function startFakeApi(): Promise<FakeApi> {
       const send = (): void => {
         if (res.destroyed) return;
         const text = answer.raw ?? (answer.body === undefined ? '' : JSON.stringify(answer.body));
-        res.writeHead(answer.status, { 'content-type': answer.raw ? 'text/html' : 'application/json' });
+        res.writeHead(answer.status, {
+          'content-type': answer.raw ? 'text/html' : 'application/json',
+          ...answer.headers,
+        });
         res.end(text);
       };
       if (answer.delayMs) setTimeout(send, answer.delayMs).unref();

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli, type CliIo } from '#cli/main.js';
-import { startFakeApi, type FakeApi, type Route } from './fake-api.js';
+import { inTurn, startFakeApi, type FakeApi, type Route } from './fake-api.js';
 
 interface Run {
   code: number;
@@ -99,7 +99,15 @@ afterAll(async () => {
 async function livePlatform(name: string, overrides: Record<string, unknown> = {}): Promise<string> {
   const dataDir = path.join(tmp, name);
   await mkdir(dataDir, { recursive: true });
-  const info = { url: api.url, tokenUrl: `${api.url}/local/tokens`, pid: process.pid, dataDir, ...overrides };
+  const info = {
+    url: api.url,
+    tokenUrl: `${api.url}/local/tokens`,
+    tokenSecretHeader: 'X-Gcr-Token-Secret',
+    tokenSecret: `secret-of-${name}`,
+    pid: process.pid,
+    dataDir,
+    ...overrides,
+  };
   await writeFile(path.join(dataDir, 'platform.json'), JSON.stringify(info));
   return dataDir;
 }
@@ -145,10 +153,11 @@ describe('gcr submit', () => {
     expect(req.headers.authorization).toBe('Bearer test-token');
     expect(req.headers['content-type']).toBe('application/json');
     expect(req.body).toBe(`${JSON.stringify(SPEC, null, 2)}\n`);
-    expect(req.headers['idempotency-key']).toBeUndefined();
+    // A key of its own, so that a retry can never make a second simulation.
+    expect(req.headers['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('sends Idempotency-Key only when --idempotency-key is given, and says when the answer is a replay', async () => {
+  it('sends the --idempotency-key given, and says when the answer is a replay', async () => {
     api.routes.set('POST /simulations', () => ({ status: 200, body: simulation() }));
     const run = await gcr(['submit', specFile, '--idempotency-key', 'batch-42'], env);
 
@@ -156,6 +165,58 @@ describe('gcr submit', () => {
     expect(api.requests[0]!.headers['idempotency-key']).toBe('batch-42');
     expect(run.stdout.split('\n')[0]).toBe(SIM_ID);
     expect(run.stdout).toContain('already submitted');
+  });
+
+  describe('Submissions collapse under load: gcr submit retries 429 and 503', () => {
+    const busy429 = { status: 429, body: { message: 'Too Many Requests' }, headers: { 'retry-after': '2' } };
+    const busy503 = {
+      status: 503,
+      body: { message: 'Service Unavailable' },
+      headers: { 'retry-after': '1' },
+    };
+
+    it('waits what Retry-After says and repeats the request with the same Idempotency-Key', async () => {
+      api.routes.set('POST /simulations', inTurn(busy429, busy503, { status: 201, body: simulation() }));
+      const slept: number[] = [];
+      const run = await gcr(['submit', 'spec.json'], env, { sleep: async (ms) => void slept.push(ms) });
+
+      expect(run.code).toBe(0);
+      expect(run.stdout.split('\n')[0]).toBe(SIM_ID);
+      expect(run.stdout).toContain('submitted simulation');
+      expect(run.stdout).not.toContain('already submitted');
+      expect(slept).toEqual([2000, 1000]);
+      expect(api.requests).toHaveLength(3);
+      const keys = new Set(api.requests.map((r) => r.headers['idempotency-key']));
+      expect(keys.size).toBe(1);
+      expect([...keys][0]).toMatch(/^[0-9a-f-]{36}$/);
+      expect(run.stderr).toContain('the API is busy (HTTP 429): trying again in 2 s (attempt 2 of 5)');
+      expect(run.stderr).toContain('the API is busy (HTTP 503): trying again in 1 s (attempt 3 of 5)');
+    });
+
+    it('backs off 1, 2, 4, 8 s without Retry-After, and gives up after 5 requests, saying so', async () => {
+      api.routes.set('POST /simulations', () => ({ status: 429, body: { message: 'Too Many Requests' } }));
+      const slept: number[] = [];
+      const run = await gcr(['submit', 'spec.json', '--idempotency-key', 'mine'], env, {
+        sleep: async (ms) => void slept.push(ms),
+      });
+
+      expect(run.code).toBe(1);
+      expect(slept).toEqual([1000, 2000, 4000, 8000]);
+      expect(api.requests.map((r) => r.headers['idempotency-key'])).toEqual(Array(5).fill('mine'));
+      expect(run.stderr).toContain('Too Many Requests (HTTP 429)');
+      expect(run.stderr).toContain('still busy after 5 attempts: try again later');
+    });
+
+    it("does not repeat the API's own quota refusal (LimitExceeded), which waiting does not lift", async () => {
+      api.routes.set('POST /simulations', () => ({
+        status: 429,
+        body: { error: { code: 'LimitExceeded', message: 'too many active simulations (20 of 20)' } },
+      }));
+      const run = await gcr(['submit', 'spec.json'], env, { sleep: async () => undefined });
+      expect(run.code).toBe(1);
+      expect(api.requests).toHaveLength(1);
+      expect(run.stderr).toContain('too many active simulations');
+    });
   });
 
   it('with --json prints only the simulation as JSON on stdout', async () => {
@@ -325,6 +386,8 @@ describe('finding the local platform', () => {
     expect(tokenRequest!.method).toBe('POST');
     expect(JSON.parse(tokenRequest!.body)).toEqual({ user: 'bob' });
     expect(tokenRequest!.headers.authorization).toBeUndefined();
+    // The local data dir is world-readable (issue 12): the route wants the per-start secret from platform.json.
+    expect(tokenRequest!.headers['x-gcr-token-secret']).toBe('secret-of-live');
     expect(list!.headers.authorization).toBe('Bearer issued-for-bob');
   });
 
@@ -635,6 +698,7 @@ describe('gcr token', () => {
     expect(run.stdout).toBe('tok.en.x\n');
     expect(api.requests).toHaveLength(1);
     expect(JSON.parse(api.requests[0]!.body)).toEqual({ user: 'carol', groups: [] });
+    expect(api.requests[0]!.headers['x-gcr-token-secret']).toBe('secret-of-d1');
   });
 
   it('with --admin --ttl --json asks for the admin group and the lifetime, and prints {token, user, groups, expiresAt}', async () => {

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { clearSigningKeyCache, verifyLocalToken } from '#local/auth/jwt.js';
-import { issueLocalToken } from '#local/auth/token-route.js';
+import { answerTokenRequest, issueLocalToken, newTokenSecret } from '#local/auth/token-route.js';
 import { validatorFor } from '#schemas/validator.js';
 
 let dataDir: string;
@@ -84,5 +84,43 @@ describe('issueLocalToken', () => {
     expect(await refusal('{"user":"a","admin":true}')).toEqual([
       { field: 'body', message: expect.stringMatching(/unknown field "admin"/) },
     ]);
+  });
+});
+
+describe('The local data dir is world-readable: POST /local/tokens wants the per-start secret', () => {
+  const secret = newTokenSecret();
+  const body = '{"user":"mallory","groups":["admin"]}';
+
+  it.each([
+    ['without the header', {}],
+    ['with another secret', { 'x-gcr-token-secret': newTokenSecret() }],
+    ['with a prefix of it', { 'x-gcr-token-secret': secret.slice(0, 10) }],
+  ])('answers 403 naming the header %s, and signs nothing', async (_case, headers) => {
+    const answer = await answerTokenRequest(dataDir, secret, { body, headers });
+    expect(answer.statusCode).toBe(403);
+    expect(isError(answer.body)).toBe(true);
+    expect(answer.body).toEqual({
+      error: {
+        code: 'Forbidden',
+        message: '/local/tokens issues tokens to the owner of the data directory only',
+        issues: [{ field: 'headers.x-gcr-token-secret', message: expect.stringContaining('platform.json') }],
+      },
+    });
+  });
+
+  it('signs the token asked for when the header carries the secret', async () => {
+    const answer = await answerTokenRequest(dataDir, secret, {
+      body,
+      headers: { 'x-gcr-token-secret': secret },
+    });
+    expect(answer.statusCode).toBe(200);
+    const claims = await verifyLocalToken(dataDir, (answer.body as { token: string }).token);
+    expect(claims['cognito:username']).toBe('mallory');
+  });
+
+  it('makes a different secret at every start, long enough not to be guessed', () => {
+    const secrets = new Set(Array.from({ length: 20 }, () => newTokenSecret()));
+    expect(secrets.size).toBe(20);
+    for (const s of secrets) expect(s.length).toBeGreaterThanOrEqual(43);
   });
 });

@@ -1,9 +1,14 @@
-/** The local gateway's own routes (POST /local/tokens): loopback clients only, no authorizer, JSON answers. */
+/**
+ * The local gateway: its own routes (POST /local/tokens: loopback clients
+ * only, no authorizer, JSON answers), URL decoding, and how it answers for a
+ * saturated function.
+ */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { createApiGateway, isLoopback } from '#local/http/api-gateway.js';
+import { FunctionThrottledError } from '#local/lambda/errors.js';
 
 let server: Server;
 let port: number;
@@ -16,7 +21,7 @@ beforeAll(async () => {
       {
         method: 'POST',
         path: '/local/tokens',
-        handle: async (body) => {
+        handle: async ({ body }) => {
           received.push(body);
           return { statusCode: 200, body: { token: 't', expiresAt: '2030-01-01T00:00:00.000Z' } };
         },
@@ -97,5 +102,86 @@ describe('isLoopback', () => {
     [undefined, false],
   ])('%s -> %s', (address, expected) => {
     expect(isLoopback(address)).toBe(expected);
+  });
+});
+
+describe('service routes of the gateway', () => {
+  let routesServer: Server;
+  let base: string;
+  const events: Record<string, unknown>[] = [];
+  let throttle: FunctionThrottledError | undefined;
+
+  beforeAll(async () => {
+    routesServer = createApiGateway({
+      routes: [
+        {
+          method: 'GET',
+          path: '/simulations/{id}',
+          authorized: false,
+          invoke: async (event) => {
+            if (throttle) throw throttle;
+            events.push(event as unknown as Record<string, unknown>);
+            return { statusCode: 200, body: '{}' };
+          },
+        },
+      ],
+      authorize: async () => undefined,
+    });
+    await new Promise<void>((resolve) => routesServer.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(routesServer.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    routesServer.closeAllConnections();
+    await new Promise<void>((resolve) => routesServer.close(() => resolve()));
+  });
+
+  describe('Malformed percent-encoding on the local gateway answers 500', () => {
+    it.each([
+      ['/simulations/%E0%A4%A', 'path.id'],
+      ['/simulations/%zz', 'path.id'],
+      ['/simulations/sim_1?cursor=%zz', 'query.cursor'],
+      ['/simulations/sim_1?limit=10&cursor=%E0%A4', 'query.cursor'],
+      ['/simulations/sim_1?%zz=1', 'query'],
+    ])('%s answers 400 naming %s, without invoking the function', async (target, field) => {
+      const before = events.length;
+      const res = await fetch(`${base}${target}`);
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({
+        error: {
+          code: 'ValidationError',
+          message: 'the request URL is malformed',
+          issues: [{ field, message: expect.stringMatching(/not valid percent-encoding/) }],
+        },
+      });
+      expect(events.length).toBe(before);
+    });
+
+    it('decodes well-formed escapes in the path and the query as payload 2.0 does', async () => {
+      const res = await fetch(`${base}/simulations/sim%5F1?a=x%2Fy&b=1+2&a=z`);
+      expect(res.status).toBe(200);
+      expect(events.at(-1)).toMatchObject({
+        pathParameters: { id: 'sim_1' },
+        queryStringParameters: { a: 'x/y,z', b: '1 2' },
+        rawQueryString: 'a=x%2Fy&b=1+2&a=z',
+      });
+    });
+  });
+
+  describe('Submissions collapse under load: a saturated function is answered at once', () => {
+    it.each<['queue-full' | 'wait-exceeded', number, string]>([
+      ['queue-full', 429, 'Too Many Requests'],
+      ['wait-exceeded', 503, 'Service Unavailable'],
+    ])('%s answers %s with Retry-After', async (reason, status, message) => {
+      throttle = new FunctionThrottledError('fn', reason, 3);
+      try {
+        const res = await fetch(`${base}/simulations/sim_1`);
+        expect(res.status).toBe(status);
+        expect(res.headers.get('retry-after')).toBe('3');
+        expect(await res.json()).toEqual({ message });
+      } finally {
+        throttle = undefined;
+      }
+    });
   });
 });

@@ -109,6 +109,19 @@ describe('visibility timeout', () => {
     expect(second?.attributes.ApproximateFirstReceiveTimestamp).toBe(String(T0));
   });
 
+  it('returns a message once per receive even with a visibility timeout of 0 (a peek)', async () => {
+    const q = await openQueue();
+    await q.sendBatch(['a', 'b']);
+    const peek = await q.receive(10, { visibilityTimeoutSeconds: 0 });
+    expect(peek.map((m) => m.body).sort()).toEqual(['a', 'b']);
+    expect(peek.map((m) => m.attributes.ApproximateReceiveCount)).toEqual(['1', '1']);
+    // Still visible: the next peek sees both again, each once.
+    expect((await q.receive(10, { visibilityTimeoutSeconds: 0 })).map((m) => m.body).sort()).toEqual([
+      'a',
+      'b',
+    ]);
+  });
+
   it('uses the visibility timeout given to receive instead of the queue default', async () => {
     const q = await openQueue();
     await q.send('job');

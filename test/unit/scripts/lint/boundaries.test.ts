@@ -107,6 +107,13 @@ describe('boundaryViolation', () => {
     );
   });
 
+  it('lets only gcr admin (cli/admin/) import an AWS SDK', () => {
+    expect(boundaryViolation('@aws-sdk/client-sqs', 'cli/admin/redrive.ts')).toBeUndefined();
+    expect(boundaryViolation('@aws-sdk/client-sqs', 'cli/commands/submit.ts')).toMatch(
+      /only gcr admin \(cli\/admin\/\) talks to AWS APIs \(not @aws-sdk\/client-sqs\)/,
+    );
+  });
+
   it('lets containers import shared/ but not a service', () => {
     expect(
       boundaryViolation('#shared/kernel/compute/exit-codes.js', 'containers/runner/src/x.ts'),
