@@ -7,7 +7,6 @@ export {
   type PlatformInfo,
   type RunningPlatform,
 } from '#local/spawn-platform.js';
-import type { RunningPlatform } from '#local/spawn-platform.js';
 
 /**
  * Polls GET /simulations/{id} (every 250 ms, up to `seconds`) until its status

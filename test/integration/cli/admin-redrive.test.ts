@@ -12,9 +12,9 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { repoRoot } from '#test/helpers/local-dynamodb.js';
+import { runGcr } from '#test/helpers/run-gcr.js';
 import {
   api,
-  runGcr,
   useLocalPlatform,
   waitForStatus,
   type RunningPlatform,
@@ -40,7 +40,7 @@ beforeAll(() => {
 afterAll(() => sqs?.destroy());
 
 function gcr(...argv: string[]) {
-  return runGcr(argv, { env: { GCR_DATA_DIR: platform.dataDir }, cwd: repoRoot });
+  return runGcr(argv, { GCR_DATA_DIR: platform.dataDir });
 }
 
 async function depth(name: string): Promise<number> {
