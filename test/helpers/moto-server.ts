@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
+import { setEnvironment } from './environment.js';
 
 /**
  * moto_server (Python's moto, an AWS emulator other than the local platform's)
@@ -104,8 +105,7 @@ async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<vo
  * as the local platform does with its emulators. Returns the undo.
  */
 export function useMotoAsAws(endpoint: string): () => void {
-  const saved = { ...process.env };
-  Object.assign(process.env, {
+  return setEnvironment({
     AWS_ENDPOINT_URL_DYNAMODB: endpoint,
     AWS_ENDPOINT_URL_EVENTBRIDGE: endpoint,
     AWS_ENDPOINT_URL_S3: endpoint,
@@ -115,7 +115,4 @@ export function useMotoAsAws(endpoint: string): () => void {
     AWS_SECRET_ACCESS_KEY: 'testing',
     AWS_REGION: 'us-east-1',
   });
-  return () => {
-    process.env = saved;
-  };
 }
