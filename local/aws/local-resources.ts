@@ -138,7 +138,12 @@ async function ensureTable(
     if (!(err instanceof ResourceNotFoundException) && (err as Error).name !== 'ResourceNotFoundException')
       throw err;
   }
-  const input: CreateTableCommandInput = {
+  await client.send(new CreateTableCommand(createTableInput(name, props)));
+}
+
+/** CreateTable's input from an `AWS::DynamoDB::Table`'s properties: its keys and GSIs, on demand. */
+export function createTableInput(name: string, props: Record<string, unknown>): CreateTableCommandInput {
+  return {
     TableName: name,
     BillingMode: 'PAY_PER_REQUEST',
     AttributeDefinitions: props['AttributeDefinitions'] as CreateTableCommandInput['AttributeDefinitions'],
@@ -147,5 +152,4 @@ async function ensureTable(
       'GlobalSecondaryIndexes'
     ] as CreateTableCommandInput['GlobalSecondaryIndexes'],
   };
-  await client.send(new CreateTableCommand(input));
 }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll } from '@jest/globals';
+import type { afterAll, beforeAll } from '@jest/globals';
 import { startPlatformProcess, type RunningPlatform } from '#local/spawn-platform.js';
 
 export {
@@ -73,11 +73,18 @@ export async function aliceBobAndAdmin(
  * stopped after them. Returns a getter, for use inside the tests.
  */
 export function useLocalPlatform(env: Record<string, string> = {}): () => RunningPlatform {
+  // jest's own hooks, found where jest puts them: a value import of @jest/globals
+  // would make this module fail to load outside jest, and `npm run fuzz` loads it
+  // (through test/helpers/fuzz-targets.ts).
+  const { beforeAll: before, afterAll: after } = globalThis as unknown as {
+    beforeAll: typeof beforeAll;
+    afterAll: typeof afterAll;
+  };
   let platform: RunningPlatform | undefined;
-  beforeAll(async () => {
+  before(async () => {
     platform = await startPlatformProcess({ env: { GCR_LOCAL_BATCH_SLOTS: '0', ...env } });
   }, 120_000);
-  afterAll(async () => {
+  after(async () => {
     await platform?.stop();
   }, 60_000);
   return () => {

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
+import { setEnvironment } from './environment.js';
 
 /** An S3 client for an s3rver endpoint (the local platform's, or a test's own): path-style, s3rver's fixed keys. */
 export function s3rverClient(endpoint: string): S3Client {
@@ -47,14 +48,10 @@ export async function startS3rver(buckets: string[]): Promise<RunningS3rver> {
  * (shared/kernel/aws/clients.ts) reaches the s3rver. Returns the undo.
  */
 export function useS3rverAsAws(endpoint: string): () => void {
-  const saved = { ...process.env };
-  Object.assign(process.env, {
+  return setEnvironment({
     AWS_ENDPOINT_URL_S3: endpoint,
     AWS_ACCESS_KEY_ID: 'S3RVER',
     AWS_SECRET_ACCESS_KEY: 'S3RVER',
     AWS_REGION: 'us-east-1',
   });
-  return () => {
-    process.env = saved;
-  };
 }

@@ -456,7 +456,7 @@ describe('LocalBatch restart', () => {
     expect(statusesOf(jobId)).toEqual(['FAILED']);
   });
 
-  it('re-attaches to a job still running after a restart and records its real exit code', async () => {
+  it('re-attaches to a job still running after a restart and records its real exit code (waiting for its job: one local Batch test raced a 1.2 s child process)', async () => {
     // The job exits 7 when the test says so (a file appears in its directory), not
     // after a fixed time: on a slow machine the restart may take any time.
     const exitWhenReleased =

@@ -42,7 +42,7 @@ describe('the active-simulation limit is not beaten by parallel requests', () =>
     expect(listed.body.items).toHaveLength(3);
   }, 120_000);
 
-  it('counts parallel replays of one Idempotency-Key once', async () => {
+  it('counts parallel replays of one Idempotency-Key once: exactly one 201 and five 200s (no vacuous every() over the statuses)', async () => {
     const token = await platform.token('replaying-owner');
     const replays = await Promise.all(
       Array.from({ length: 6 }, () => submit(token, { 'idempotency-key': 'one-request' })),

@@ -96,7 +96,7 @@ describe('POST /simulation-plans', () => {
     expect(Array.isArray(res.body.warnings)).toBe(true);
   });
 
-  it('stores nothing and publishes no event', async () => {
+  it('stores nothing and publishes no event, read from an event log that exists and holds a known event (not a vacuous "no event published")', async () => {
     // A submission first, whose event must be in the log: the log is written and read.
     const submitted = await api(platform, 'POST', '/simulations', {
       token: alice,

@@ -114,12 +114,14 @@ describe('submission API on the local platform', () => {
     expect(owners.size).toBeGreaterThanOrEqual(2);
   });
 
-  it("lists exactly one owner's simulations for an admin's ?owner=, newest first, across pages", async () => {
+  it("lists exactly one owner's simulations for an admin's ?owner=, newest first, across pages (removing the admin ?owner= filter fails it; no every() over a possibly empty list)", async () => {
     const frank = await platform.token('frank');
     const franks: string[] = [];
     for (let i = 0; i < 3; i++) franks.push((await submit(frank)).body.id);
     const owner = (await api(platform, 'GET', `/simulations/${franks[0]}`, { token: frank })).body.owner;
-    // Others' simulations exist: without the filter the admin's list would show them.
+    // Others' simulations exist (this test makes one, so it holds alone too):
+    // without the filter the admin's list would show them.
+    expect((await submit(bob)).status).toBe(201);
     const everyone = await api(platform, 'GET', '/simulations?limit=100', { token: admin });
     expect(everyone.body.items.some((s: { owner: string }) => s.owner !== owner)).toBe(true);
     const seen: string[] = [];
@@ -136,7 +138,7 @@ describe('submission API on the local platform', () => {
       cursor = page.body.nextCursor;
     } while (cursor);
     expect(seen).toEqual([...franks].reverse());
-  });
+  }, 60_000);
 
   it('refuses ?owner= from a non-admin with 400 naming the field', async () => {
     const res = await api(platform, 'GET', '/simulations?owner=someone', { token: alice });

@@ -1,7 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createTokenBucket } from '#shared/kernel/rate-limit/token-bucket.js';
 import { startLocalDynamo } from '#test/helpers/local-dynamodb.js';
+
+// Hundreds of conditional writes to dynalite: seconds on a loaded machine, more than jest's default 5 s.
+jest.setTimeout(60_000);
 
 let dynamo: Awaited<ReturnType<typeof startLocalDynamo>>;
 
