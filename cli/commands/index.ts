@@ -18,6 +18,7 @@ import { registerRundir } from './rundir.js';
 import { registerLogs } from './logs.js';
 import { registerStatus } from './status.js';
 import { registerSubmit } from './submit.js';
+import { registerSubscriptions } from './subscriptions.js';
 import { registerToken } from './token.js';
 import { registerWatch } from './watch.js';
 
@@ -37,5 +38,6 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerResults,
   registerDownload,
   registerCompare,
+  registerSubscriptions,
   registerAdmin,
 ];

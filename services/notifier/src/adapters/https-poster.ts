@@ -12,12 +12,21 @@ import type { LookupFunction } from 'node:net';
 import type { HttpPoster, ResolveHost } from '../domain/ports.js';
 import { checkConnectAddress } from '../domain/target-check.js';
 
+/** A name that does not resolve within this long is refused (a request must not hang on DNS). */
+const RESOLVE_TIMEOUT_MS = 3_000;
+
 export const resolveHost: ResolveHost = (host) =>
-  new Promise((resolve, reject) =>
-    dnsLookup(host, { all: true }, (err, addresses) =>
-      err ? reject(err) : resolve(addresses.map((a) => a.address)),
-    ),
-  );
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`no DNS answer within ${RESOLVE_TIMEOUT_MS} ms`)),
+      RESOLVE_TIMEOUT_MS,
+    );
+    dnsLookup(host, { all: true }, (err, addresses) => {
+      clearTimeout(timer);
+      if (err) reject(err);
+      else resolve(addresses.map((a) => a.address));
+    });
+  });
 
 function guardedLookup(allowLoopback: boolean): LookupFunction {
   return (hostname, options, callback) => {

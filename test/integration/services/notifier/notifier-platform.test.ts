@@ -1,0 +1,126 @@
+/**
+ * The notifier on the local platform: subscriptions made with the CLI and the
+ * API, events published on the platform's bus as the poller and the cost
+ * tracker publish them, deliveries verified by a webhook receiver.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { localSubFor } from '#local/auth/jwt.js';
+import { startWebhookReceiver, type WebhookReceiver } from '#local/receivers/webhook-receiver.js';
+import { simulationStatusChanged, Source } from '#shared/kernel/events/catalog.js';
+import { createEventBridgePublisher, type EventPublisher } from '#shared/kernel/events/publisher.js';
+import type { SimulationStatus } from '#schemas/generated/types.js';
+import { api, useLocalPlatform } from '#test/helpers/platform-process.js';
+import { gcrAs } from '#test/helpers/run-gcr.js';
+
+const platform = useLocalPlatform({
+  // Failed deliveries come back within seconds, not minutes.
+  GCR_NOTIFIER_VISIBILITY_TIMEOUT_SECONDS: '2',
+  GCR_NOTIFIER_BASE_DELAY_MS: '20',
+});
+let receiver: WebhookReceiver;
+let publisher: EventPublisher;
+let client: EventBridgeClient;
+const USER = 'notify-alice';
+
+beforeAll(async () => {
+  receiver = await startWebhookReceiver();
+  client = new EventBridgeClient({
+    endpoint: platform().endpoints.eventbridge,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  });
+  publisher = createEventBridgePublisher({ client, eventBusName: 'gcr-local' });
+});
+afterAll(async () => {
+  client?.destroy();
+  await receiver?.close();
+});
+
+function status(simulationId: string, to: SimulationStatus, version: number) {
+  return simulationStatusChanged(Source.executionPoller, {
+    simulationId,
+    owner: localSubFor(USER),
+    name: `run ${simulationId}`,
+    from: 'RUNNING',
+    to,
+    reason: `to ${to}`,
+    version,
+    at: new Date().toISOString(),
+  });
+}
+
+describe('notifier on the local platform', () => {
+  it('answers every bad subscription with a 400 naming the field', async () => {
+    const token = await platform().token(USER);
+    const cases: [unknown, string][] = [
+      [{ channel: 'webhook' }, 'url'],
+      [{ channel: 'pager', url: receiver.url }, 'channel'],
+      [{ channel: 'webhook', url: 'http://hooks.example.org/x' }, 'url'],
+      [{ channel: 'webhook', url: 'https://169.254.169.254/latest/meta-data' }, 'url'],
+      [{ channel: 'webhook', url: 'https://10.0.0.1/x' }, 'url'],
+      [{ channel: 'webhook', url: receiver.url, statuses: ['DONE'] }, 'statuses.0'],
+      [{ channel: 'webhook', url: receiver.url, events: [] }, 'events'],
+      [{ channel: 'webhook', url: receiver.url, costAboveUsd: -1 }, 'costAboveUsd'],
+      [{ channel: 'webhook', url: receiver.url, secret: 'hunter2' }, 'secret'],
+      [{ channel: 'webhook', url: receiver.url, evnts: ['status'] }, 'body'],
+    ];
+    for (const [body, field] of cases) {
+      const res = await api(platform(), 'POST', '/subscriptions', { token, body });
+      expect([JSON.stringify(body), res.status]).toEqual([JSON.stringify(body), 400]);
+      expect(res.body.error.issues.map((i: { field: string }) => i.field)).toContain(field);
+    }
+    const notJson = await api(platform(), 'POST', '/subscriptions', { token, rawBody: '{' });
+    expect(notJson.status).toBe(400);
+    expect((await api(platform(), 'DELETE', '/subscriptions/sub_nope', { token })).status).toBe(404);
+  }, 60_000);
+
+  it('subscribes with the CLI, delivers the final outcome once (duplicates, RETRYING and stale events sent nothing), and again after the receiver was down', async () => {
+    const gcr = gcrAs(platform(), USER);
+    const made = await gcr('--json', 'subscribe', 'webhook', receiver.url, '--name', 'lab hook');
+    expect(made.stderr).toBe('');
+    const subscription = JSON.parse(made.stdout);
+    expect(subscription.signingSecret).toMatch(/^whsec_/);
+    receiver.setSecret(subscription.signingSecret);
+
+    const listed = await gcr('subscriptions');
+    expect(listed.stdout).toContain(subscription.id);
+    expect(listed.stdout).not.toContain(subscription.signingSecret);
+    expect(platform().output()).not.toContain(subscription.signingSecret);
+
+    const tested = await gcr('subscriptions', 'test', subscription.id);
+    expect(tested.stdout).toContain('delivered');
+    await receiver.waitFor(1);
+
+    const done = status('sim_N1', 'SUCCEEDED', 9);
+    await publisher.publish([status('sim_N1', 'RETRYING', 6), done, done]);
+    const [, end] = await receiver.waitFor(2);
+    expect(end!.body.data).toMatchObject({ simulationId: 'sim_N1', to: 'SUCCEEDED', version: 9 });
+    // A stale status of the same run, arriving late (test/integration/services/notifier/deliver.test.ts
+    // covers every order): published before sim_N3's event below, and never delivered.
+    const late = status('sim_N1', 'FAILED', 7);
+
+    // The receiver goes down; the event waits in the queue and is delivered once it is back.
+    const port = Number(new URL(receiver.url).port);
+    await receiver.close();
+    await publisher.publish([status('sim_N2', 'TIMED_OUT', 5)]);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const secret = subscription.signingSecret as string;
+    receiver = await startWebhookReceiver({ port });
+    receiver.setSecret(secret);
+    const [back] = await receiver.waitFor(1, 90_000);
+    expect(back!.body.data).toMatchObject({ simulationId: 'sim_N2', to: 'TIMED_OUT' });
+
+    // Nothing else arrives: one more event and only it follows.
+    await publisher.publish([late, done, status('sim_N3', 'CANCELLED', 4)]);
+    const all = await receiver.waitFor(2, 60_000);
+    expect(all.map((d) => d.body.data['simulationId'])).toEqual(['sim_N2', 'sim_N3']);
+    expect(receiver.requests.map((r) => r.body.data['simulationId'])).toEqual(['sim_N2', 'sim_N3']);
+    expect(receiver.duplicates).toBe(0);
+    expect(receiver.requests.every((r) => r.verified)).toBe(true);
+
+    const removed = await gcr('unsubscribe', subscription.id);
+    expect(removed.code).toBe(0);
+    expect((await gcr('subscriptions')).stdout).not.toContain(subscription.id);
+  }, 240_000);
+});
