@@ -34,7 +34,7 @@ import { startQueueConsumer } from './queue/queue-consumer.js';
 import { LocalSqsService } from './queue/sqs-service.js';
 import { sqsEndpoint } from './aws/sqs-endpoint.js';
 import { startSchedule } from './schedule.js';
-import { configureLocalNotifier } from './notifier.js';
+import { startLocalNotifier } from './notifier.js';
 
 export interface PlatformOptions {
   /** Repository root (where serverless.yml and services/ are). */
@@ -132,7 +132,7 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
       // Read by services' serverless.yml (`${env:GCR_LOCAL_PLATFORM, 'false'}`): enables the local backend.
       GCR_LOCAL_PLATFORM: 'true',
     });
-    configureLocalNotifier(dataDir);
+    cleanups.push(await startLocalNotifier(dataDir, host));
 
     const infraConfig = loadServerlessConfig(path.join(options.root, 'serverless.yml'), { stage, region });
     const dynamodb = new DynamoDBClient({ endpoint: process.env['AWS_ENDPOINT_URL_DYNAMODB'], region });

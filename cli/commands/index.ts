@@ -7,6 +7,7 @@ import type { RegisterCommand } from '../context.js';
 import { registerAdmin } from './admin.js';
 import { registerCancel } from './cancel.js';
 import { registerCompare } from './compare.js';
+import { registerDev } from './dev.js';
 import { registerDownload } from './download.js';
 import { registerEstimate } from './estimate.js';
 import { registerEvents } from './events.js';
@@ -39,5 +40,6 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerDownload,
   registerCompare,
   registerSubscriptions,
+  registerDev,
   registerAdmin,
 ];

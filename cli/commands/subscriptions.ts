@@ -51,6 +51,47 @@ function registerSubscribe(program: Command, ctx: CommandContext): void {
       'be told when your simulations finish (default: terminal states, results, budget thresholds)',
     );
   subscribe
+    .command('email')
+    .description('an email (HTML and text, with a one-click unsubscribe link) for each event')
+    .argument('<address>', 'where to send it')
+    .option('--name <name>', 'a label for you')
+    .option(
+      '--events <kind>',
+      'status, results, budget or cost (repeatable; default status, results, budget)',
+      collect((v) => v.trim() as NotificationKind),
+    )
+    .option('--status <status>', 'statuses to be told about (repeatable)', collect(simulationStatus))
+    .option('--cost-above <usd>', 'cost updates only above this many US dollars', Number)
+    .action(async (address: string, opts: SubscribeOptions) => {
+      await create(ctx, { channel: 'email', address, ...filters(opts) });
+    });
+  subscribe
+    .command('slack')
+    .description(
+      'Slack: an incoming webhook (one message per event), or a bot token and channel (one message per run, updated)',
+    )
+    .option('--webhook-url <url>', 'an incoming webhook (https://hooks.slack.com/services/...)')
+    .option('--token <xoxb>', 'a bot token with chat:write (or GCR_SLACK_TOKEN), with --channel')
+    .option('--channel <id>', 'the channel id (C0123ABCD), with --token')
+    .option('--name <name>', 'a label for you')
+    .option(
+      '--events <kind>',
+      'status, results, budget or cost (repeatable; default status, results, budget)',
+      collect((v) => v.trim() as NotificationKind),
+    )
+    .option('--status <status>', 'statuses to be told about (repeatable)', collect(simulationStatus))
+    .option('--cost-above <usd>', 'cost updates only above this many US dollars', Number)
+    .action(async (opts: SubscribeOptions & { webhookUrl?: string; token?: string; channel?: string }) => {
+      const token = opts.token ?? ctx.io.env['GCR_SLACK_TOKEN'];
+      await create(ctx, {
+        channel: 'slack',
+        ...(opts.webhookUrl !== undefined ? { url: opts.webhookUrl } : {}),
+        ...(token !== undefined && opts.webhookUrl === undefined ? { token } : {}),
+        ...(opts.channel !== undefined ? { slackChannel: opts.channel } : {}),
+        ...filters(opts),
+      });
+    });
+  subscribe
     .command('webhook')
     .description('signed HTTPS POSTs (Standard Webhooks) to your endpoint')
     .argument('<url>', 'https URL of your endpoint')
@@ -68,26 +109,35 @@ function registerSubscribe(program: Command, ctx: CommandContext): void {
     .option('--cost-above <usd>', 'cost updates only above this many US dollars', Number)
     .option('--secret <whsec>', 'your own signing secret (whsec_...); otherwise one is made and shown once')
     .action(async (url: string, opts: SubscribeOptions) => {
-      const request: SubscriptionRequest = {
+      await create(ctx, {
         channel: 'webhook',
         url,
-        ...(opts.name !== undefined ? { name: opts.name } : {}),
-        ...(opts.events ? { events: opts.events } : {}),
-        ...(opts.status ? { statuses: opts.status } : {}),
-        ...(opts.costAbove !== undefined ? { costAboveUsd: opts.costAbove } : {}),
+        ...filters(opts),
         ...(opts.secret !== undefined ? { secret: opts.secret } : {}),
-      };
-      const client = await ctx.client();
-      const { body } = await client.request<Subscription>('POST', '/subscriptions', {
-        body: JSON.stringify(request),
       });
-      if (ctx.json) return ctx.outJson(body);
-      ctx.out(`subscribed: ${clean(body.id)}`);
-      ctx.out(subscriptionBlock(body, ctx));
-      if (body.signingSecret) {
-        ctx.out(`signing secret (shown once; verify each delivery with it): ${clean(body.signingSecret)}`);
-      }
     });
+}
+
+function filters(opts: SubscribeOptions): Omit<SubscriptionRequest, 'channel'> {
+  return {
+    ...(opts.name !== undefined ? { name: opts.name } : {}),
+    ...(opts.events ? { events: opts.events } : {}),
+    ...(opts.status ? { statuses: opts.status } : {}),
+    ...(opts.costAbove !== undefined ? { costAboveUsd: opts.costAbove } : {}),
+  };
+}
+
+async function create(ctx: CommandContext, request: SubscriptionRequest): Promise<void> {
+  const client = await ctx.client();
+  const { body } = await client.request<Subscription>('POST', '/subscriptions', {
+    body: JSON.stringify(request),
+  });
+  if (ctx.json) return ctx.outJson(body);
+  ctx.out(`subscribed: ${clean(body.id)}`);
+  ctx.out(subscriptionBlock(body, ctx));
+  if (body.signingSecret) {
+    ctx.out(`signing secret (shown once; verify each delivery with it): ${clean(body.signingSecret)}`);
+  }
 }
 
 function registerList(program: Command, ctx: CommandContext): void {

@@ -1601,23 +1601,39 @@ export const subscriptionRequestSchema = {
   $id: 'https://gcr.dev/schemas/api/subscription-request.schema.json',
   title: 'SubscriptionRequest',
   description:
-    'POST /subscriptions: who is told about what. Without `events`, `statuses` or `costAboveUsd` the quiet default applies: terminal states (a run stuck in RUNNABLE past its queue limit ends TIMED_OUT), results ready or failed, budget thresholds. A RETRYING (a failure that will be retried) is never an alert unless asked for by name.',
+    'POST /subscriptions: who is told about what, by webhook or email. Without `events`, `statuses` or `costAboveUsd` the quiet default applies: terminal states (a run stuck in RUNNABLE past its queue limit ends TIMED_OUT), results ready or failed, budget thresholds. A RETRYING (a failure that will be retried) is never an alert unless asked for by name. A webhook needs `url`, an email `address`, Slack `url` or `token` with `slackChannel` (checked by the notifier: a 400 names the missing one).',
   type: 'object',
   additionalProperties: false,
-  required: ['channel', 'url'],
+  required: ['channel'],
   properties: {
     channel: {
       type: 'string',
-      enum: ['webhook'],
+      enum: ['webhook', 'email', 'slack'],
       description:
-        'webhook: an HTTPS endpoint, each delivery signed the Standard Webhooks way (docs/NOTIFICATIONS.md).',
+        'webhook: an HTTPS endpoint, each delivery signed the Standard Webhooks way; email: HTML and text messages with a one-click unsubscribe link; slack: an incoming webhook (`url`), or a bot token and a channel (`token`, `slackChannel`: one message per simulation, updated in place) (docs/NOTIFICATIONS.md).',
     },
     url: {
       type: 'string',
       minLength: 1,
       maxLength: 2048,
       description:
-        "The webhook's https URL. It must not resolve to a private, loopback, link-local or metadata address.",
+        "webhook: the endpoint's https URL, which must not resolve to a private, loopback, link-local or metadata address; slack: the incoming webhook's URL (https://hooks.slack.com/services/...).",
+    },
+    address: {
+      type: 'string',
+      format: 'email',
+      maxLength: 254,
+      description: 'email: where messages go.',
+    },
+    token: {
+      type: 'string',
+      pattern: '^xox[bp]-[A-Za-z0-9-]{10,250}$',
+      description: 'slack: a bot token (xoxb-...) with chat:write; kept as a secret, never shown.',
+    },
+    slackChannel: {
+      type: 'string',
+      pattern: '^[CGD][A-Z0-9]{6,20}$',
+      description: "slack with a token: the channel's id (C0123ABCD).",
     },
     name: {
       type: 'string',
@@ -1655,7 +1671,7 @@ export const subscriptionRequestSchema = {
       type: 'string',
       pattern: '^whsec_[A-Za-z0-9+/]{32,88}={0,2}$',
       description:
-        'The signing secret (whsec_ and 24-64 random bytes in base64). Without it one is made and answered once, in the 201.',
+        'webhook: the signing secret (whsec_ and 24-64 random bytes in base64). Without it one is made and answered once, in the 201.',
     },
   },
   $defs: {
@@ -1712,11 +1728,12 @@ export const subscriptionSchema = {
     },
     channel: {
       type: 'string',
-      enum: ['webhook'],
+      enum: ['webhook', 'email', 'slack'],
     },
     target: {
       type: 'string',
-      description: 'Where deliveries go, with any query string and credentials masked.',
+      description:
+        'Where deliveries go: the webhook URL with any query string and credentials masked, the email address, or the Slack channel (or "Slack incoming webhook").',
     },
     name: {
       type: 'string',

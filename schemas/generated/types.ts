@@ -784,17 +784,29 @@ export interface SubscriptionList {
 export type NotificationKind = 'status' | 'results' | 'budget' | 'cost';
 
 /**
- * POST /subscriptions: who is told about what. Without `events`, `statuses` or `costAboveUsd` the quiet default applies: terminal states (a run stuck in RUNNABLE past its queue limit ends TIMED_OUT), results ready or failed, budget thresholds. A RETRYING (a failure that will be retried) is never an alert unless asked for by name.
+ * POST /subscriptions: who is told about what, by webhook or email. Without `events`, `statuses` or `costAboveUsd` the quiet default applies: terminal states (a run stuck in RUNNABLE past its queue limit ends TIMED_OUT), results ready or failed, budget thresholds. A RETRYING (a failure that will be retried) is never an alert unless asked for by name. A webhook needs `url`, an email `address`, Slack `url` or `token` with `slackChannel` (checked by the notifier: a 400 names the missing one).
  */
 export interface SubscriptionRequest {
   /**
-   * webhook: an HTTPS endpoint, each delivery signed the Standard Webhooks way (docs/NOTIFICATIONS.md).
+   * webhook: an HTTPS endpoint, each delivery signed the Standard Webhooks way; email: HTML and text messages with a one-click unsubscribe link; slack: an incoming webhook (`url`), or a bot token and a channel (`token`, `slackChannel`: one message per simulation, updated in place) (docs/NOTIFICATIONS.md).
    */
-  channel: 'webhook';
+  channel: 'webhook' | 'email' | 'slack';
   /**
-   * The webhook's https URL. It must not resolve to a private, loopback, link-local or metadata address.
+   * webhook: the endpoint's https URL, which must not resolve to a private, loopback, link-local or metadata address; slack: the incoming webhook's URL (https://hooks.slack.com/services/...).
    */
-  url: string;
+  url?: string;
+  /**
+   * email: where messages go.
+   */
+  address?: string;
+  /**
+   * slack: a bot token (xoxb-...) with chat:write; kept as a secret, never shown.
+   */
+  token?: string;
+  /**
+   * slack with a token: the channel's id (C0123ABCD).
+   */
+  slackChannel?: string;
   /**
    * A label for you (shown by gcr subscriptions).
    */
@@ -816,7 +828,7 @@ export interface SubscriptionRequest {
    */
   costAboveUsd?: number;
   /**
-   * The signing secret (whsec_ and 24-64 random bytes in base64). Without it one is made and answered once, in the 201.
+   * webhook: the signing secret (whsec_ and 24-64 random bytes in base64). Without it one is made and answered once, in the 201.
    */
   secret?: string;
 }
@@ -844,9 +856,9 @@ export interface SubscriptionTestResult {
 export interface Subscription {
   id: string;
   owner: string;
-  channel: 'webhook';
+  channel: 'webhook' | 'email' | 'slack';
   /**
-   * Where deliveries go, with any query string and credentials masked.
+   * Where deliveries go: the webhook URL with any query string and credentials masked, the email address, or the Slack channel (or "Slack incoming webhook").
    */
   target: string;
   name?: string;

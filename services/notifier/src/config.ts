@@ -23,6 +23,22 @@ export const config = {
   maxDelayMs: env.int('NOTIFIER_MAX_DELAY_MS', 8_000, { min: 1, max: 60_000 }),
   /** How long a delivery's claim is held: longer than the function's timeout. */
   leaseSeconds: env.int('NOTIFIER_LEASE_SECONDS', 60, { min: 1, max: 3600 }),
+  /** Email: `smtp://host:port` locally; empty on AWS, where SES sends. */
+  smtpUrl: env.optionalString('NOTIFIER_SMTP_URL'),
+  mailFrom: env.string('NOTIFIER_MAIL_FROM', 'GEOS-Chem Cloud Runner <notifications@gcr.invalid>'),
+  /** The SES configuration set whose bounce and complaint events reach sesFeedback. */
+  sesConfigurationSet: env.optionalString('NOTIFIER_SES_CONFIGURATION_SET'),
+  /**
+   * Base URL of this API, for unsubscribe links. On AWS the HTTP API's URL; the
+   * local platform gives `file:<data>/platform.json`, whose `url` is read at first use.
+   */
+  publicApiUrl: env.string('NOTIFIER_PUBLIC_API_URL'),
+  /** Slack's Web API (the local platform's tests point it at a local receiver). */
+  slackApiUrl: env.string('NOTIFIER_SLACK_API_URL', 'https://slack.com/api'),
+  /** What a Slack incoming webhook's URL must start with. */
+  slackWebhookPrefix: env.string('NOTIFIER_SLACK_WEBHOOK_PREFIX', 'https://hooks.slack.com/services/'),
+  /** Slack's limit: about one message a second per channel. */
+  slackMessagesPerSecond: env.int('NOTIFIER_SLACK_MESSAGES_PER_SECOND', 1, { min: 1, max: 100 }),
   /** One POST to a target, at most. */
   requestTimeoutMs: env.int('NOTIFIER_REQUEST_TIMEOUT_MS', 5_000, { min: 100, max: 30_000 }),
 };

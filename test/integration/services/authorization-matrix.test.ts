@@ -65,6 +65,9 @@ const EXPECTED: Record<string, { owner: number[]; other: number[]; admin: number
   'POST /subscriptions': { owner: [201], other: [201], admin: [201] },
   'DELETE /subscriptions/{id}': { owner: [204], other: [404], admin: [404] },
   'POST /subscriptions/{id}/test': { owner: [200], other: [404], admin: [404] },
+  // Email's one-click unsubscribe: no token, the link's signature decides (none here: 404); GET shows a form.
+  'GET /unsubscribe': { owner: [200], other: [200], admin: [200] },
+  'POST /unsubscribe': { owner: [404], other: [404], admin: [404] },
 };
 
 let platform: RunningPlatform;
@@ -134,7 +137,12 @@ describe('authorization matrix: every route x every caller', () => {
 
   it('has an expectation for exactly the routes the services declare', () => {
     expect(routes.map((r) => r.key).sort()).toEqual(Object.keys(EXPECTED).sort());
-    expect(routes.filter((r) => !r.authorized).map((r) => r.key)).toEqual(['GET /health']);
+    expect(
+      routes
+        .filter((r) => !r.authorized)
+        .map((r) => r.key)
+        .sort(),
+    ).toEqual(['GET /health', 'GET /unsubscribe', 'POST /unsubscribe']);
   });
 
   it("answers each cell as expected, and no caller reads the owner's data unless owner or admin", async () => {

@@ -21,6 +21,7 @@ import type {
   DeliveryLedger,
   StoredSubscription,
   SubscriptionStore,
+  SuppressionList,
 } from '../domain/ports.js';
 
 const DELIVERY_RECORD_DAYS = 30;
@@ -190,4 +191,26 @@ export function createDynamoDeliveryLedger(
       ),
     );
   }
+}
+
+/** Suppressed addresses: pk `suppressed#<address>`, sk `email` (SES bounces and complaints). */
+export function createDynamoSuppressionList(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+): SuppressionList {
+  const key = (address: string) => ({ pk: `suppressed#${address.toLowerCase()}`, sk: 'email' });
+  return {
+    async isSuppressed(address) {
+      const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: key(address) }));
+      return Item !== undefined;
+    },
+    async suppress(address, reason, at) {
+      await client.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...key(address), reason: reason.slice(0, 1000), at: at.toISOString() },
+        }),
+      );
+    },
+  };
 }

@@ -15,12 +15,12 @@
 import { DetailType, Source } from '#shared/kernel/events/catalog.js';
 import type { OutgoingEvent } from '#shared/kernel/events/publisher.js';
 import type { NotificationFailedDetail } from '#schemas/generated/types.js';
-import { ValidationError } from '#shared/kernel/errors.js';
 import { notificationOf, wants, type Notification, type NotifierEvent } from './notifications.js';
 import type { DeliveryKey, DeliveryPorts, StoredSubscription } from './ports.js';
 import { loadSecrets } from './secrets.js';
-import { checkWebhookTarget, TargetRefusedError } from './target-check.js';
-import { isRetryableStatus, webhookMessageId, webhookRequest } from './webhook-channel.js';
+import { sendEmail, type ChannelResult } from './email-channel.js';
+import { sendSlack } from './slack-channel.js';
+import { sendWebhook, webhookMessageId } from './webhook-channel.js';
 
 /** Some deliveries of the message are not done yet: it goes back to the queue. */
 export class DeliveryPendingError extends Error {
@@ -124,6 +124,19 @@ export async function deliverOnce(
 
 type SendOutcome = { ok: true } | { ok: false; permanent: boolean; error: string; attempts: number };
 
+/** One try on the subscription's channel. */
+async function sendOnce(
+  ports: DeliveryPorts,
+  subscription: StoredSubscription,
+  secrets: string[],
+  notification: Notification,
+  messageId: string,
+): Promise<ChannelResult> {
+  if (subscription.channel === 'email') return sendEmail(ports, subscription, secrets[0]!, notification);
+  if (subscription.channel === 'slack') return sendSlack(ports, subscription, secrets[0]!, notification);
+  return sendWebhook(ports, subscription, secrets, notification, messageId);
+}
+
 async function sendWithRetries(
   ports: DeliveryPorts,
   subscription: StoredSubscription,
@@ -136,7 +149,7 @@ async function sendWithRetries(
     return {
       ok: false,
       permanent: true,
-      error: 'the subscription has no signing secret',
+      error: 'the subscription has no secret',
       attempts: earlierAttempts + 1,
     };
   }
@@ -145,25 +158,13 @@ async function sendWithRetries(
   let error = 'not tried';
   for (let attempt = 1; attempt <= ports.attemptsPerReceive; attempt += 1) {
     attempts += 1;
-    let retryAfterMs: number | undefined;
-    try {
-      // Checked again at delivery: DNS can change after the subscription was made.
-      await checkWebhookTarget(subscription.url, ports.targets);
-      const request = webhookRequest(secrets, messageId, notification, ports.now());
-      const result = await ports.poster.post(subscription.url, request.headers, request.body);
-      if (result.statusCode >= 200 && result.statusCode < 300) return { ok: true };
-      error = `the target answered HTTP ${result.statusCode}`;
-      if (!isRetryableStatus(result)) return { ok: false, permanent: true, error, attempts };
-      if (result.retryAfterSeconds !== undefined) retryAfterMs = result.retryAfterSeconds * 1000;
-    } catch (err) {
-      if (err instanceof ValidationError || err instanceof TargetRefusedError) {
-        return { ok: false, permanent: true, error: err.message, attempts };
-      }
-      error = `the target could not be reached: ${(err as Error).message}`;
-    }
+    const result = await sendOnce(ports, subscription, secrets, notification, messageId);
+    if (result.ok) return { ok: true };
+    error = result.error;
+    if (result.permanent) return { ok: false, permanent: true, error, attempts };
     if (attempt === ports.attemptsPerReceive) break;
     const backoff = ports.random() * Math.min(ports.maxDelayMs, ports.baseDelayMs * 2 ** (attempt - 1));
-    const delay = Math.max(backoff, retryAfterMs ?? 0);
+    const delay = Math.max(backoff, result.retryAfterMs ?? 0);
     // A wait longer than we hold the message for is the queue's to make (its visibility timeout).
     if (delay > ports.maxDelayMs) break;
     await ports.sleep(delay);

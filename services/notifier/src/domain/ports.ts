@@ -1,14 +1,20 @@
 import type { NotificationKind, SimulationStatus } from '#schemas/generated/types.js';
 import type { EventPublisher } from '#shared/kernel/events/publisher.js';
+import type { SlackPorts } from './slack-channel.js';
 
-export type Channel = 'webhook';
+export type Channel = 'webhook' | 'email' | 'slack';
 
 /** A subscription as stored: its secret is never here, only the name it is kept under (`secretRef`). */
 export interface StoredSubscription {
   id: string;
   owner: string;
   channel: Channel;
-  url: string;
+  /** webhook: the endpoint. */
+  url?: string;
+  /** email: the address. */
+  address?: string;
+  /** slack with a bot token: the channel's id (the token is in the secret store; an incoming webhook's URL too). */
+  slackChannel?: string;
   name?: string;
   events: NotificationKind[];
   statuses: SimulationStatus[];
@@ -80,7 +86,45 @@ export interface TargetPolicy {
   resolve: ResolveHost;
 }
 
-export interface DeliveryPorts {
+/** One email, both parts, with its extra headers (List-Unsubscribe). */
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  headers: Record<string, string>;
+}
+
+/** A refusal from the mail service: `permanent` (a 5xx reply, a refused address) is not tried again. */
+export class MailSendError extends Error {
+  constructor(
+    message: string,
+    readonly permanent: boolean,
+  ) {
+    super(message);
+    this.name = 'MailSendError';
+  }
+}
+
+/** SMTP locally, SES (v2) on AWS. */
+export interface MailSender {
+  send(message: MailMessage): Promise<void>;
+}
+
+/** Addresses SES reported as bouncing (permanently) or complaining: never mailed again. */
+export interface SuppressionList {
+  isSuppressed(address: string): Promise<boolean>;
+  suppress(address: string, reason: string, at: Date): Promise<void>;
+}
+
+export interface EmailPorts {
+  mail: MailSender;
+  suppressions: SuppressionList;
+  /** The public base URL of the notifier's API, for the unsubscribe link. */
+  publicApiUrl: () => Promise<string>;
+}
+
+export interface DeliveryPorts extends EmailPorts, SlackPorts {
   subscriptions: SubscriptionStore;
   ledger: DeliveryLedger;
   secrets: SecretStore;

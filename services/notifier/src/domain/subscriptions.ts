@@ -18,8 +18,10 @@ import type {
   TargetPolicy,
 } from './ports.js';
 import { loadSecrets, secretName, storeSecrets } from './secrets.js';
+import { sendEmail, signatureMatches } from './email-channel.js';
+import { sendSlack } from './slack-channel.js';
 import { checkWebhookTarget, maskedTarget } from './target-check.js';
-import { isRetryableStatus, webhookMessageId, webhookRequest } from './webhook-channel.js';
+import { sendWebhook, webhookMessageId } from './webhook-channel.js';
 import { newWebhookSecret } from './webhook-signature.js';
 
 export const SUBSCRIPTION_ID = /^sub_[0-9A-HJKMNP-TV-Z]{26}$/;
@@ -27,6 +29,8 @@ export const SUBSCRIPTION_ID = /^sub_[0-9A-HJKMNP-TV-Z]{26}$/;
 export const MAX_SUBSCRIPTIONS_PER_OWNER = 50;
 
 export interface SubscriptionPorts {
+  /** What a Slack incoming webhook's URL starts with (https://hooks.slack.com/services/, or the local receiver's). */
+  slackWebhookPrefix: string;
   subscriptions: SubscriptionStore;
   secrets: SecretStore;
   targets: TargetPolicy;
@@ -50,7 +54,12 @@ export function subscriptionView(stored: StoredSubscription, signingSecret?: str
     id: stored.id,
     owner: stored.owner,
     channel: stored.channel,
-    target: maskedTarget(stored.url),
+    target:
+      stored.channel === 'email'
+        ? stored.address!
+        : stored.channel === 'slack'
+          ? (stored.slackChannel ?? 'Slack incoming webhook')
+          : maskedTarget(stored.url!),
     ...(stored.name !== undefined ? { name: stored.name } : {}),
     events: stored.events,
     statuses: stored.statuses,
@@ -65,7 +74,8 @@ export async function createSubscription(
   caller: Caller,
   request: SubscriptionRequest,
 ): Promise<Subscription> {
-  await checkWebhookTarget(request.url, ports.targets, 'url');
+  checkChannelFields(request, ports.slackWebhookPrefix);
+  if (request.channel === 'webhook') await checkWebhookTarget(request.url!, ports.targets, 'url');
   const existing = await ports.subscriptions.listByOwner(caller.userId);
   if (existing.length >= MAX_SUBSCRIPTIONS_PER_OWNER) {
     throw new ValidationError(`you have ${existing.length} subscriptions, the most one may have`, [
@@ -76,14 +86,23 @@ export async function createSubscription(
     ]);
   }
   const id = `sub_${ulid()}`;
-  const secret = request.secret ?? newWebhookSecret();
+  // Email subscriptions have a secret too: it signs their unsubscribe links, and is never shown.
+  // Slack's secret is its credential: the bot token or the incoming webhook's URL.
+  const secret =
+    request.channel === 'slack' ? (request.token ?? request.url!) : (request.secret ?? newWebhookSecret());
   const secretRef = secretName(id);
   await storeSecrets(ports.secrets, secretRef, [secret]);
   const stored: StoredSubscription = {
     id,
     owner: caller.userId,
     channel: request.channel,
-    url: request.url,
+    ...(request.channel === 'webhook'
+      ? { url: request.url! }
+      : request.channel === 'email'
+        ? { address: request.address!.toLowerCase() }
+        : request.slackChannel !== undefined
+          ? { slackChannel: request.slackChannel }
+          : {}),
     ...(request.name !== undefined ? { name: request.name } : {}),
     events: request.events ?? [...DEFAULT_EVENTS],
     statuses: request.statuses ?? [...DEFAULT_STATUSES],
@@ -93,7 +112,37 @@ export async function createSubscription(
   };
   await ports.subscriptions.put(stored);
   // The secret is answered only when we made it: the caller needs it to verify, and it is never shown again.
-  return subscriptionView(stored, request.secret ? undefined : secret);
+  return subscriptionView(stored, request.secret || request.channel !== 'webhook' ? undefined : secret);
+}
+
+/** What the schema cannot say without conditionals: the fields each channel needs and refuses. */
+function checkChannelFields(request: SubscriptionRequest, slackWebhookPrefix: string): void {
+  const issue = (field: string, message: string) => ({ field, message });
+  const present = (field: keyof SubscriptionRequest) => request[field] !== undefined;
+  const issues: { field: string; message: string }[] = [];
+  const refuse = (...fields: (keyof SubscriptionRequest)[]) => {
+    for (const field of fields.filter(present))
+      issues.push(issue(field, `is not used by a ${request.channel} subscription`));
+  };
+  if (request.channel === 'webhook') {
+    if (!present('url')) issues.push(issue('url', 'is required for a webhook subscription'));
+    refuse('address', 'token', 'slackChannel');
+  } else if (request.channel === 'email') {
+    if (!present('address')) issues.push(issue('address', 'is required for an email subscription'));
+    refuse('url', 'secret', 'token', 'slackChannel');
+  } else {
+    refuse('address', 'secret');
+    if (present('token') !== present('slackChannel')) {
+      issues.push(
+        issue(present('token') ? 'slackChannel' : 'token', 'a bot token and a channel go together'),
+      );
+    } else if (present('token') === present('url')) {
+      issues.push(issue('url', 'give either an incoming webhook url, or a token and a slackChannel'));
+    } else if (present('url') && !request.url!.startsWith(slackWebhookPrefix)) {
+      issues.push(issue('url', `must be a Slack incoming webhook (${slackWebhookPrefix}...)`));
+    }
+  }
+  if (issues.length > 0) throw new ValidationError('the subscription is invalid', issues);
 }
 
 export async function listSubscriptions(ports: SubscriptionPorts, caller: Caller): Promise<SubscriptionList> {
@@ -123,35 +172,49 @@ export async function deleteSubscription(
 
 /** One signed test message to the target, no retries and no delivery record; the answer says how it went. */
 export async function testSubscription(
-  ports: SubscriptionPorts & Pick<DeliveryPorts, 'poster'>,
+  ports: TestPorts,
   caller: Caller,
   id: string,
 ): Promise<SubscriptionTestResult> {
   const stored = await loadOwn(ports, caller, id);
-  const now = ports.now();
-  const notification = testNotification(stored, now);
-  try {
-    await checkWebhookTarget(stored.url, ports.targets);
-    const secrets = await loadSecrets(ports.secrets, stored.secretRef);
-    const messageId = webhookMessageId({
-      subscriptionId: id,
-      scope: notification.scope,
-      kind: 'status',
-      order: 0,
-    });
-    const request = webhookRequest(secrets, messageId, notification, now);
-    const result = await ports.poster.post(stored.url, request.headers, request.body);
-    const delivered = result.statusCode >= 200 && result.statusCode < 300;
-    return {
-      delivered,
-      statusCode: result.statusCode,
-      ...(delivered
-        ? {}
-        : {
-            error: `the target answered HTTP ${result.statusCode}${isRetryableStatus(result) ? ' (retryable)' : ''}`,
-          }),
-    };
-  } catch (err) {
-    return { delivered: false, error: (err as Error).message };
-  }
+  const notification = testNotification(stored, ports.now());
+  const secrets = await loadSecrets(ports.secrets, stored.secretRef);
+  const messageId = webhookMessageId({
+    subscriptionId: id,
+    scope: notification.scope,
+    kind: 'status',
+    order: 0,
+  });
+  const result =
+    stored.channel === 'email'
+      ? await sendEmail(ports, stored, secrets[0]!, notification)
+      : stored.channel === 'slack'
+        ? await sendSlack(ports, stored, secrets[0]!, notification)
+        : await sendWebhook(ports, stored, secrets, notification, messageId);
+  return result.ok ? { delivered: true } : { delivered: false, error: result.error };
+}
+
+export type TestPorts = SubscriptionPorts &
+  Pick<DeliveryPorts, 'poster' | 'mail' | 'suppressions' | 'publicApiUrl' | 'slack' | 'threads' | 'throttle'>;
+
+/**
+ * The one-click unsubscribe (RFC 8058) of an email subscription: the link's
+ * signature checked against the subscription's own secret; an unknown or
+ * already deleted subscription, or a signature that does not match, changes
+ * nothing and says only that the link is not valid (404).
+ */
+export async function unsubscribeByLink(
+  ports: SubscriptionPorts,
+  link: { subscriptionId?: string; ownerToken?: string; signature?: string },
+): Promise<void> {
+  const invalid = () => new NotFoundError('this unsubscribe link is not valid (or the subscription is gone)');
+  const { subscriptionId, ownerToken, signature } = link;
+  if (!subscriptionId || !ownerToken || !signature || !SUBSCRIPTION_ID.test(subscriptionId)) throw invalid();
+  const owner = Buffer.from(ownerToken, 'base64url').toString('utf8');
+  const stored = await ports.subscriptions.get(owner, subscriptionId);
+  if (!stored) throw invalid();
+  const [secret] = await loadSecrets(ports.secrets, stored.secretRef);
+  if (!secret || !signatureMatches(secret, subscriptionId, owner, signature)) throw invalid();
+  await ports.subscriptions.delete(owner, subscriptionId);
+  await ports.secrets.delete(stored.secretRef);
 }

@@ -13,12 +13,14 @@ import { loadSecrets, secretName, storeSecrets } from '#services/notifier/src/do
 import { newWebhookSecret } from '#services/notifier/src/domain/webhook-signature.js';
 import { startWebhookReceiver, type WebhookReceiver } from '#local/receivers/webhook-receiver.js';
 import {
+  deliverThroughQueue,
+  lifecycle,
   notifierEvent,
+  shuffled,
   startNotifierHarness,
   statusEvent,
   type NotifierHarness,
 } from '#test/helpers/notifier.js';
-import { seededRandom } from '#shared/kernel/seeded-random.js';
 
 const MAX_RECEIVES = 5;
 
@@ -60,63 +62,8 @@ async function subscribe(
   return subscription;
 }
 
-/**
- * What the queue does: every message received until its deliveries are done,
- * `parallel` at a time, a message that throws received again; the last receive is the 5th.
- */
-async function throughQueue(events: NotifierEvent[], parallel = 1): Promise<number> {
-  const pending = events.map((event, index) => ({ event, receives: 0, id: `evt-${index}` }));
-  let deadLettered = 0;
-  while (pending.length > 0) {
-    const batch = pending.splice(0, parallel);
-    await Promise.all(
-      batch.map(async (message) => {
-        message.receives += 1;
-        try {
-          await notifyEvent(harness.ports, message.event, {
-            lastReceive: message.receives >= MAX_RECEIVES,
-            leaseMs: 60_000,
-            eventId: message.id,
-          });
-        } catch (err) {
-          if (!(err instanceof DeliveryPendingError)) throw err;
-          if (message.receives >= MAX_RECEIVES) deadLettered += 1;
-          else pending.push(message);
-        }
-      }),
-    );
-  }
-  return deadLettered;
-}
-
-function shuffled<T>(items: T[], seed: number): T[] {
-  const random = seededRandom(seed);
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i -= 1) {
-    const j = Math.floor(random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
-  }
-  return copy;
-}
-
-/** A run with a spot reclaim: RUNNING, RETRYING, RUNNABLE, RUNNING again, then `end`. */
-function lifecycle(
-  simulationId: string,
-  owner: string,
-  end: SimulationStatus = 'SUCCEEDED',
-): NotifierEvent[] {
-  const statuses: SimulationStatus[] = [
-    'SUBMITTED',
-    'RUNNABLE',
-    'STARTING',
-    'RUNNING',
-    'RETRYING',
-    'RUNNABLE',
-    'RUNNING',
-    end,
-  ];
-  return statuses.map((to, index) => statusEvent(simulationId, owner, to, index + 2, { name: 'ensemble-1' }));
-}
+const throughQueue = (events: NotifierEvent[], parallel = 1) =>
+  deliverThroughQueue(harness.ports, events, { parallel, maxReceives: MAX_RECEIVES });
 
 describe('notifier deliveries (dynalite, HTTP to a verifying receiver)', () => {
   it('sends duplicated and shuffled events once per subscription, and only the final outcome by default', async () => {
@@ -162,7 +109,7 @@ describe('notifier deliveries (dynalite, HTTP to a verifying receiver)', () => {
   it('delivers once the receiver, down at first, is up again', async () => {
     const owner = `dave-${ulid()}`;
     const subscription = await subscribe(owner);
-    const port = Number(new URL(subscription.url).port);
+    const port = Number(new URL(subscription.url!).port);
     await receiver.close();
     const event = statusEvent('sim_D', owner, 'SUCCEEDED', 4);
     await expect(

@@ -3,6 +3,8 @@
  * API, events published on the platform's bus as the poller and the cost
  * tracker publish them, deliveries verified by a webhook receiver.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { localSubFor } from '#local/auth/jwt.js';
@@ -64,6 +66,15 @@ describe('notifier on the local platform', () => {
       [{ channel: 'webhook', url: receiver.url, costAboveUsd: -1 }, 'costAboveUsd'],
       [{ channel: 'webhook', url: receiver.url, secret: 'hunter2' }, 'secret'],
       [{ channel: 'webhook', url: receiver.url, evnts: ['status'] }, 'body'],
+      [{ channel: 'email' }, 'address'],
+      [{ channel: 'email', address: 'not-an-address' }, 'address'],
+      [{ channel: 'email', address: 'a@example.org', secret: 'whsec_' + 'A'.repeat(43) + '=' }, 'secret'],
+      [{ channel: 'webhook', url: receiver.url, address: 'a@example.org' }, 'address'],
+      [{ channel: 'slack', url: 'https://hooks.example.org/services/T/B/X' }, 'url'],
+      [{ channel: 'slack' }, 'url'],
+      [{ channel: 'slack', token: 'xoxb-0123456789-abcdef' }, 'slackChannel'],
+      [{ channel: 'slack', token: 'not-a-token', slackChannel: 'C0123ABCD' }, 'token'],
+      [{ channel: 'slack', token: 'xoxb-0123456789-abcdef', slackChannel: '#general' }, 'slackChannel'],
     ];
     for (const [body, field] of cases) {
       const res = await api(platform(), 'POST', '/subscriptions', { token, body });
@@ -123,4 +134,62 @@ describe('notifier on the local platform', () => {
     expect(removed.code).toBe(0);
     expect((await gcr('subscriptions')).stdout).not.toContain(subscription.id);
   }, 240_000);
+
+  it('emails through the local SMTP server (gcr dev mail lists it), with HTML and text parts and a one-click unsubscribe that works once', async () => {
+    const gcr = gcrAs(platform(), 'notify-mail');
+    const made = JSON.parse((await gcr('--json', 'subscribe', 'email', 'Chemist@Example.org')).stdout);
+    expect(made).toMatchObject({ channel: 'email', target: 'chemist@example.org' });
+    expect(made.signingSecret).toBeUndefined();
+    await publisher.publish([
+      simulationStatusChanged(Source.executionPoller, {
+        simulationId: 'sim_M1',
+        owner: localSubFor('notify-mail'),
+        name: 'ozone-july',
+        from: 'RUNNING',
+        to: 'FAILED',
+        reason: 'model failure: exit code 1',
+        version: 7,
+        at: new Date().toISOString(),
+      }),
+    ]);
+    const mailDir = path.join(platform().dataDir, 'mail');
+    const listed = await waitFor(async () => {
+      const out = (await gcr('--json', 'dev', 'mail')).stdout;
+      const messages = JSON.parse(out).messages as {
+        id: string;
+        subject: string;
+        to: string[];
+        listUnsubscribe: string;
+      }[];
+      return messages.find((m) => m.to.includes('chemist@example.org'));
+    });
+    expect(listed.subject).toBe('[gcr] ozone-july: FAILED');
+    const raw = readFileSync(path.join(mailDir, `${listed.id}.eml`), 'utf8');
+    expect(raw).toMatch(/Content-Type: multipart\/alternative/i);
+    expect(raw).toMatch(/Content-Type: text\/plain/i);
+    expect(raw).toMatch(/Content-Type: text\/html/i);
+    expect(raw).toMatch(/List-Unsubscribe-Post: List-Unsubscribe=One-Click/);
+
+    const link = /^<(.+)>$/.exec(listed.listUnsubscribe)![1]!;
+    expect(link.startsWith(`${platform().url}/unsubscribe?`)).toBe(true);
+    const forged = new URL(link);
+    forged.searchParams.set('t', 'A'.repeat(43));
+    expect((await fetch(forged, { method: 'POST', body: 'List-Unsubscribe=One-Click' })).status).toBe(404);
+    expect((await fetch(link)).status).toBe(200);
+    expect((await gcr('subscriptions')).stdout).toContain(made.id);
+    expect((await fetch(link, { method: 'POST', body: 'List-Unsubscribe=One-Click' })).status).toBe(200);
+    expect((await gcr('subscriptions')).stdout).not.toContain(made.id);
+    expect((await fetch(link, { method: 'POST', body: 'List-Unsubscribe=One-Click' })).status).toBe(404);
+  }, 120_000);
 });
+
+/** Polls `probe` (every 250 ms, up to `seconds`) until it answers something. */
+async function waitFor<T>(probe: () => Promise<T | undefined>, seconds = 60): Promise<T> {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`nothing within ${seconds} s`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
