@@ -44,57 +44,9 @@ function subscriptionBlock(sub: Subscription, ctx: CommandContext): string {
   );
 }
 
-function registerSubscribe(program: Command, ctx: CommandContext): void {
-  const subscribe = program
-    .command('subscribe')
-    .description(
-      'be told when your simulations finish (default: terminal states, results, budget thresholds)',
-    );
-  subscribe
-    .command('email')
-    .description('an email (HTML and text, with a one-click unsubscribe link) for each event')
-    .argument('<address>', 'where to send it')
-    .option('--name <name>', 'a label for you')
-    .option(
-      '--events <kind>',
-      'status, results, budget or cost (repeatable; default status, results, budget)',
-      collect((v) => v.trim() as NotificationKind),
-    )
-    .option('--status <status>', 'statuses to be told about (repeatable)', collect(simulationStatus))
-    .option('--cost-above <usd>', 'cost updates only above this many US dollars', Number)
-    .action(async (address: string, opts: SubscribeOptions) => {
-      await create(ctx, { channel: 'email', address, ...filters(opts) });
-    });
-  subscribe
-    .command('slack')
-    .description(
-      'Slack: an incoming webhook (one message per event), or a bot token and channel (one message per run, updated)',
-    )
-    .option('--webhook-url <url>', 'an incoming webhook (https://hooks.slack.com/services/...)')
-    .option('--token <xoxb>', 'a bot token with chat:write (or GCR_SLACK_TOKEN), with --channel')
-    .option('--channel <id>', 'the channel id (C0123ABCD), with --token')
-    .option('--name <name>', 'a label for you')
-    .option(
-      '--events <kind>',
-      'status, results, budget or cost (repeatable; default status, results, budget)',
-      collect((v) => v.trim() as NotificationKind),
-    )
-    .option('--status <status>', 'statuses to be told about (repeatable)', collect(simulationStatus))
-    .option('--cost-above <usd>', 'cost updates only above this many US dollars', Number)
-    .action(async (opts: SubscribeOptions & { webhookUrl?: string; token?: string; channel?: string }) => {
-      const token = opts.token ?? ctx.io.env['GCR_SLACK_TOKEN'];
-      await create(ctx, {
-        channel: 'slack',
-        ...(opts.webhookUrl !== undefined ? { url: opts.webhookUrl } : {}),
-        ...(token !== undefined && opts.webhookUrl === undefined ? { token } : {}),
-        ...(opts.channel !== undefined ? { slackChannel: opts.channel } : {}),
-        ...filters(opts),
-      });
-    });
-  subscribe
-    .command('webhook')
-    .description('signed HTTPS POSTs (Standard Webhooks) to your endpoint')
-    .argument('<url>', 'https URL of your endpoint')
+/** What every channel may filter on: the options behind `filters`. */
+function withFilters(command: Command): Command {
+  return command
     .option('--name <name>', 'a label for you')
     .option(
       '--events <kind>',
@@ -106,7 +58,41 @@ function registerSubscribe(program: Command, ctx: CommandContext): void {
       'statuses to be told about (repeatable; default the terminal ones)',
       collect(simulationStatus),
     )
-    .option('--cost-above <usd>', 'cost updates only above this many US dollars', Number)
+    .option('--cost-above <usd>', 'cost updates only above this many US dollars', Number);
+}
+
+function registerSubscribe(program: Command, ctx: CommandContext): void {
+  const subscribe = program
+    .command('subscribe')
+    .description(
+      'be told when your simulations finish (default: terminal states, results, budget thresholds)',
+    );
+  withFilters(subscribe.command('email'))
+    .description('an email (HTML and text, with a one-click unsubscribe link) for each event')
+    .argument('<address>', 'where to send it')
+    .action(async (address: string, opts: SubscribeOptions) => {
+      await create(ctx, { channel: 'email', address, ...filters(opts) });
+    });
+  withFilters(subscribe.command('slack'))
+    .description(
+      'Slack: an incoming webhook (one message per event), or a bot token and channel (one message per run, updated)',
+    )
+    .option('--webhook-url <url>', 'an incoming webhook (https://hooks.slack.com/services/...)')
+    .option('--token <xoxb>', 'a bot token with chat:write (or GCR_SLACK_TOKEN), with --channel')
+    .option('--channel <id>', 'the channel id (C0123ABCD), with --token')
+    .action(async (opts: SubscribeOptions & { webhookUrl?: string; token?: string; channel?: string }) => {
+      const token = opts.token ?? ctx.io.env['GCR_SLACK_TOKEN'];
+      await create(ctx, {
+        channel: 'slack',
+        ...(opts.webhookUrl !== undefined ? { url: opts.webhookUrl } : {}),
+        ...(token !== undefined && opts.webhookUrl === undefined ? { token } : {}),
+        ...(opts.channel !== undefined ? { slackChannel: opts.channel } : {}),
+        ...filters(opts),
+      });
+    });
+  withFilters(subscribe.command('webhook'))
+    .description('signed HTTPS POSTs (Standard Webhooks) to your endpoint')
+    .argument('<url>', 'https URL of your endpoint')
     .option('--secret <whsec>', 'your own signing secret (whsec_...); otherwise one is made and shown once')
     .action(async (url: string, opts: SubscribeOptions) => {
       await create(ctx, {

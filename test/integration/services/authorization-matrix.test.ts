@@ -65,6 +65,7 @@ const EXPECTED: Record<string, { owner: number[]; other: number[]; admin: number
   'POST /subscriptions': { owner: [201], other: [201], admin: [201] },
   'DELETE /subscriptions/{id}': { owner: [204], other: [404], admin: [404] },
   'POST /subscriptions/{id}/test': { owner: [200], other: [404], admin: [404] },
+  'POST /subscriptions/{id}/secret': { owner: [200], other: [404], admin: [404] },
   // Email's one-click unsubscribe: no token, the link's signature decides (none here: 404); GET shows a form.
   'GET /unsubscribe': { owner: [200], other: [200], admin: [200] },
   'POST /unsubscribe': { owner: [404], other: [404], admin: [404] },

@@ -17,7 +17,7 @@ import type {
   SubscriptionStore,
   TargetPolicy,
 } from './ports.js';
-import { loadSecrets, secretName, storeSecrets } from './secrets.js';
+import { loadSecrets, rotateSecret, secretName, storeSecrets } from './secrets.js';
 import { sendEmail, signatureMatches } from './email-channel.js';
 import { sendSlack } from './slack-channel.js';
 import { checkWebhookTarget, maskedTarget } from './target-check.js';
@@ -217,4 +217,35 @@ export async function unsubscribeByLink(
   if (!secret || !signatureMatches(secret, subscriptionId, owner, signature)) throw invalid();
   await ports.subscriptions.delete(owner, subscriptionId);
   await ports.secrets.delete(stored.secretRef);
+}
+
+/**
+ * POST /subscriptions/{id}/secret: a new signing secret for a webhook (or the
+ * caller's own, `{"secret": "whsec_..."}`), answered once; the old one keeps
+ * signing too for a day, so the receiver can switch without losing a delivery.
+ */
+export async function rotateSigningSecret(
+  ports: SubscriptionPorts,
+  caller: Caller,
+  id: string,
+  body: unknown,
+): Promise<Subscription> {
+  const stored = await loadOwn(ports, caller, id);
+  if (stored.channel !== 'webhook') {
+    throw new ValidationError('only a webhook subscription has a signing secret', [
+      { field: 'path.id', message: `is a ${stored.channel} subscription` },
+    ]);
+  }
+  const given = body && typeof body === 'object' ? (body as { secret?: unknown }).secret : undefined;
+  if (
+    given !== undefined &&
+    (typeof given !== 'string' || !/^whsec_[A-Za-z0-9+/]{32,88}={0,2}$/.test(given))
+  ) {
+    throw new ValidationError('the secret is invalid', [
+      { field: 'secret', message: 'must be whsec_ and 24-64 random bytes in base64' },
+    ]);
+  }
+  const secret = (given as string | undefined) ?? newWebhookSecret();
+  await rotateSecret(ports.secrets, stored.secretRef, secret, ports.now().getTime());
+  return subscriptionView(stored, given === undefined ? secret : undefined);
 }
