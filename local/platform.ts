@@ -5,7 +5,7 @@ import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Worker } from 'node:worker_threads';
-import { provisionInfrastructure, LOCAL_ACCOUNT } from './aws/local-resources.js';
+import { provisionInfrastructure, provisionServiceTables, LOCAL_ACCOUNT } from './aws/local-resources.js';
 import { eventBridgeEndpoint } from './aws/eventbridge-endpoint.js';
 import { logsEndpoint } from './aws/logs-endpoint.js';
 import {
@@ -34,6 +34,7 @@ import { startQueueConsumer } from './queue/queue-consumer.js';
 import { LocalSqsService } from './queue/sqs-service.js';
 import { sqsEndpoint } from './aws/sqs-endpoint.js';
 import { startSchedule } from './schedule.js';
+import { startLocalNotifier } from './notifier.js';
 
 export interface PlatformOptions {
   /** Repository root (where serverless.yml and services/ are). */
@@ -131,12 +132,14 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
       // Read by services' serverless.yml (`${env:GCR_LOCAL_PLATFORM, 'false'}`): enables the local backend.
       GCR_LOCAL_PLATFORM: 'true',
     });
+    cleanups.push(await startLocalNotifier(dataDir, host));
 
     const infraConfig = loadServerlessConfig(path.join(options.root, 'serverless.yml'), { stage, region });
+    const dynamodb = new DynamoDBClient({ endpoint: process.env['AWS_ENDPOINT_URL_DYNAMODB'], region });
     const stack = await provisionInfrastructure(
       infraConfig,
       {
-        dynamodb: new DynamoDBClient({ endpoint: process.env['AWS_ENDPOINT_URL_DYNAMODB'], region }),
+        dynamodb,
         s3: new S3Client({ endpoint: process.env['AWS_ENDPOINT_URL_S3'], forcePathStyle: true, region }),
       },
       region,
@@ -212,6 +215,9 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
     const queuesDir = path.join(dataDir, 'queues');
     for (const file of serviceFiles(options.root)) {
       const service = loadService(file, { stage, region });
+      stack.tables.push(
+        ...(await provisionServiceTables(service.resources, dynamodb, service.config.service)),
+      );
       const queues = new Map<string, LocalQueue>();
       const ctx: IntrinsicContext = {
         region,

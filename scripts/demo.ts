@@ -4,11 +4,16 @@
  * its status history and where its outputs are, then waits for its results
  * (manifest, metrics, previews) to be READY.
  *
+ * Before submitting it subscribes to the run's end twice (docs/NOTIFICATIONS.md):
+ * a webhook to a receiver of its own that verifies every signature, and an
+ * email to the platform's local mailbox (`gcr dev mail`); it shows both
+ * deliveries, then removes the subscriptions.
+ *
  * DEMO_SPEC picks another spec; GCR_DEMO_WALL_SECONDS sets how long the demo
  * model runs (default 20 s); GCR_DATA_DIR keeps the platform's state (default .gcr).
  */
 import '#shared/kernel/quiet-sdk-warning.js';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
@@ -16,6 +21,7 @@ import type { SimulationResultsStatus } from '#schemas/generated/types.js';
 import { localUser } from '#cli/config.js';
 import { signLocalToken } from '#local/auth/jwt.js';
 import { startPlatformProcess, type PlatformInfo } from '#local/spawn-platform.js';
+import { startWebhookReceiver, type WebhookReceiver } from '#local/receivers/webhook-receiver.js';
 import { outputsPrefix } from '#shared/kernel/storage/bucket-layout.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -60,6 +66,8 @@ async function main(): Promise<number> {
     // The user `gcr` signs for by default, so the commands printed at the end see this simulation.
     const token = await platform.token(localUser(process.env));
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    receiver = await startWebhookReceiver();
+    subscriptions = await subscribe(platform.url, headers, receiver);
     const submitted = await fetch(`${platform.url}/simulations`, {
       method: 'POST',
       headers,
@@ -113,6 +121,7 @@ async function main(): Promise<number> {
       );
       return 1;
     }
+    await showNotifications(receiver, simulation.id, started);
     const results = await waitForResults(platform.url, simulation.id, headers);
     say(
       `results ${results?.status ?? 'not processed within 5 minutes'}${
@@ -130,7 +139,78 @@ async function main(): Promise<number> {
     );
     return results?.status === 'READY' ? 0 : 1;
   } finally {
+    for (const id of subscriptions) {
+      await fetch(`${platform.url}/subscriptions/${id}`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${await platform.token(localUser(process.env))}` },
+      });
+    }
+    await receiver?.close();
     await platform.stop();
+  }
+}
+
+let receiver: WebhookReceiver | undefined;
+let subscriptions: string[] = [];
+const DEMO_ADDRESS = 'demo@example.org';
+
+/** A webhook (to `receiver`, the run's end only) and an email (the default: end and results). */
+async function subscribe(
+  url: string,
+  headers: Record<string, string>,
+  hooks: WebhookReceiver,
+): Promise<string[]> {
+  const post = async (body: object) => {
+    const res = await fetch(`${url}/subscriptions`, { method: 'POST', headers, body: JSON.stringify(body) });
+    const made = (await res.json()) as { id: string; signingSecret?: string };
+    if (res.status !== 201) throw new Error(`subscription refused: ${JSON.stringify(made)}`);
+    return made;
+  };
+  const hook = await post({ channel: 'webhook', url: hooks.url, events: ['status'], name: 'demo webhook' });
+  hooks.setSecret(hook.signingSecret!);
+  const mail = await post({ channel: 'email', address: DEMO_ADDRESS, name: 'demo email' });
+  say(
+    `subscribed: webhook ${hook.id} -> ${hooks.url} (signatures verified), email ${mail.id} -> ${DEMO_ADDRESS}`,
+  );
+  return [hook.id, mail.id];
+}
+
+/** The run's end as the webhook receiver verified it, and as the local mailbox got it. */
+async function showNotifications(hooks: WebhookReceiver | undefined, simulationId: string, since: number) {
+  if (!hooks) return;
+  const deliveries = await hooks.waitFor(1, 60_000).catch(() => hooks.deliveries);
+  const end = deliveries.find((d) => d.body.data['simulationId'] === simulationId);
+  say(
+    end
+      ? `webhook: ${end.body.type} ${String(end.body.data['to'])}, signature verified (webhook-id ${end.id}); ${hooks.requests.length} request(s), ${hooks.duplicates} duplicate(s)`
+      : 'webhook: no delivery within 60 s',
+  );
+  const mailDir = path.join(dataDir, 'mail');
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const mail = existsSync(mailDir)
+      ? readdirSync(mailDir)
+          .filter((f) => f.endsWith('.json'))
+          .map(
+            (f) =>
+              JSON.parse(readFileSync(path.join(mailDir, f), 'utf8')) as {
+                id: string;
+                to: string[];
+                subject: string;
+                receivedAt: string;
+              },
+          )
+          .filter((m) => m.to.includes(DEMO_ADDRESS) && Date.parse(m.receivedAt) >= since)
+      : [];
+    if (mail.length > 0 || Date.now() > deadline) {
+      for (const m of mail)
+        say(
+          `email in the local mailbox: "${m.subject}" to ${m.to.join(', ')} (npx gcr dev mail --show ${m.id})`,
+        );
+      if (mail.length === 0) say('email: none within 60 s');
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 500));
   }
 }
 

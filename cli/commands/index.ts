@@ -7,6 +7,7 @@ import type { RegisterCommand } from '../context.js';
 import { registerAdmin } from './admin.js';
 import { registerCancel } from './cancel.js';
 import { registerCompare } from './compare.js';
+import { registerDev } from './dev.js';
 import { registerDownload } from './download.js';
 import { registerEstimate } from './estimate.js';
 import { registerEvents } from './events.js';
@@ -18,6 +19,7 @@ import { registerRundir } from './rundir.js';
 import { registerLogs } from './logs.js';
 import { registerStatus } from './status.js';
 import { registerSubmit } from './submit.js';
+import { registerSubscriptions } from './subscriptions.js';
 import { registerToken } from './token.js';
 import { registerWatch } from './watch.js';
 
@@ -37,5 +39,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerResults,
   registerDownload,
   registerCompare,
+  registerSubscriptions,
+  registerDev,
   registerAdmin,
 ];

@@ -125,6 +125,26 @@ export async function provisionInfrastructure(
   return stack;
 }
 
+/**
+ * A service's own tables (AWS::DynamoDB::Table in its serverless.yml, e.g. the
+ * notifier's), created as the infrastructure stack's are. Returns their names.
+ */
+export async function provisionServiceTables(
+  resources: Record<string, Resource>,
+  client: DynamoDBClient,
+  service: string,
+): Promise<string[]> {
+  const names: string[] = [];
+  for (const [id, resource] of Object.entries(resources)) {
+    if (resource.Type !== 'AWS::DynamoDB::Table') continue;
+    const props = resource.Properties ?? {};
+    const name = String(props['TableName'] ?? `${service}-${id}`);
+    await ensureTable(client, name, props);
+    names.push(name);
+  }
+  return names;
+}
+
 /** Creates the table with its keys and GSIs; CloudFormation-only settings (SSE, PITR) do not apply locally. */
 async function ensureTable(
   client: DynamoDBClient,

@@ -1576,6 +1576,195 @@ export const simulationSchema = {
   },
 } as const;
 
+/** schemas/api/subscription-list.schema.json */
+export const subscriptionListSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/api/subscription-list.schema.json',
+  title: 'SubscriptionList',
+  description: "GET /subscriptions: the caller's subscriptions, oldest first.",
+  type: 'object',
+  additionalProperties: false,
+  required: ['subscriptions'],
+  properties: {
+    subscriptions: {
+      type: 'array',
+      items: {
+        $ref: 'subscription.schema.json',
+      },
+    },
+  },
+} as const;
+
+/** schemas/api/subscription-request.schema.json */
+export const subscriptionRequestSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/api/subscription-request.schema.json',
+  title: 'SubscriptionRequest',
+  description:
+    'POST /subscriptions: who is told about what, by webhook or email. Without `events`, `statuses` or `costAboveUsd` the quiet default applies: terminal states (a run stuck in RUNNABLE past its queue limit ends TIMED_OUT), results ready or failed, budget thresholds. A RETRYING (a failure that will be retried) is never an alert unless asked for by name. A webhook needs `url`, an email `address`, Slack `url` or `token` with `slackChannel` (checked by the notifier: a 400 names the missing one).',
+  type: 'object',
+  additionalProperties: false,
+  required: ['channel'],
+  properties: {
+    channel: {
+      type: 'string',
+      enum: ['webhook', 'email', 'slack'],
+      description:
+        'webhook: an HTTPS endpoint, each delivery signed the Standard Webhooks way; email: HTML and text messages with a one-click unsubscribe link; slack: an incoming webhook (`url`), or a bot token and a channel (`token`, `slackChannel`: one message per simulation, updated in place) (docs/NOTIFICATIONS.md).',
+    },
+    url: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 2048,
+      description:
+        "webhook: the endpoint's https URL, which must not resolve to a private, loopback, link-local or metadata address; slack: the incoming webhook's URL (https://hooks.slack.com/services/...).",
+    },
+    address: {
+      type: 'string',
+      format: 'email',
+      maxLength: 254,
+      description: 'email: where messages go.',
+    },
+    token: {
+      type: 'string',
+      pattern: '^xox[bp]-[A-Za-z0-9-]{10,250}$',
+      description: 'slack: a bot token (xoxb-...) with chat:write; kept as a secret, never shown.',
+    },
+    slackChannel: {
+      type: 'string',
+      pattern: '^[CGD][A-Z0-9]{6,20}$',
+      description: "slack with a token: the channel's id (C0123ABCD).",
+    },
+    name: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 100,
+      description: 'A label for you (shown by gcr subscriptions).',
+    },
+    events: {
+      type: 'array',
+      minItems: 1,
+      uniqueItems: true,
+      items: {
+        $ref: '#/$defs/NotificationKind',
+      },
+      description:
+        'Which kinds of events: status (Simulation Status Changed), results (Results Ready/Failed), budget (Budget Threshold Crossed), cost (Simulation Cost Updated). Default: status, results, budget.',
+    },
+    statuses: {
+      type: 'array',
+      minItems: 1,
+      uniqueItems: true,
+      items: {
+        $ref: 'https://gcr.dev/schemas/common/simulation-status.schema.json',
+      },
+      description:
+        'Which statuses a status event must move to. Default: SUCCEEDED, FAILED, CANCELLED, TIMED_OUT.',
+    },
+    costAboveUsd: {
+      type: 'number',
+      minimum: 0,
+      maximum: 1000000,
+      description: 'Cost events only once the amount is above this many US dollars.',
+    },
+    secret: {
+      type: 'string',
+      pattern: '^whsec_[A-Za-z0-9+/]{32,88}={0,2}$',
+      description:
+        'webhook: the signing secret (whsec_ and 24-64 random bytes in base64). Without it one is made and answered once, in the 201.',
+    },
+  },
+  $defs: {
+    NotificationKind: {
+      title: 'NotificationKind',
+      type: 'string',
+      enum: ['status', 'results', 'budget', 'cost'],
+    },
+  },
+} as const;
+
+/** schemas/api/subscription-test-result.schema.json */
+export const subscriptionTestResultSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/api/subscription-test-result.schema.json',
+  title: 'SubscriptionTestResult',
+  description:
+    "POST /subscriptions/{id}/test: one test message sent to the subscription's target (no retries, no delivery record).",
+  type: 'object',
+  additionalProperties: false,
+  required: ['delivered'],
+  properties: {
+    delivered: {
+      type: 'boolean',
+    },
+    statusCode: {
+      type: 'integer',
+      description: "The target's HTTP status, when it answered.",
+    },
+    error: {
+      type: 'string',
+      description: 'Why it was not delivered.',
+    },
+  },
+} as const;
+
+/** schemas/api/subscription.schema.json */
+export const subscriptionSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/api/subscription.schema.json',
+  title: 'Subscription',
+  description:
+    'A subscription as the API answers it. Its secrets never appear, except `signingSecret` in the 201 that made it when the caller sent none.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'owner', 'channel', 'target', 'events', 'statuses', 'createdAt'],
+  properties: {
+    id: {
+      type: 'string',
+      pattern: '^sub_[0-9A-HJKMNP-TV-Z]{26}$',
+    },
+    owner: {
+      type: 'string',
+    },
+    channel: {
+      type: 'string',
+      enum: ['webhook', 'email', 'slack'],
+    },
+    target: {
+      type: 'string',
+      description:
+        'Where deliveries go: the webhook URL with any query string and credentials masked, the email address, or the Slack channel (or "Slack incoming webhook").',
+    },
+    name: {
+      type: 'string',
+    },
+    events: {
+      type: 'array',
+      items: {
+        $ref: 'subscription-request.schema.json#/$defs/NotificationKind',
+      },
+    },
+    statuses: {
+      type: 'array',
+      items: {
+        $ref: 'https://gcr.dev/schemas/common/simulation-status.schema.json',
+      },
+    },
+    costAboveUsd: {
+      type: 'number',
+    },
+    createdAt: {
+      type: 'string',
+      format: 'date-time',
+    },
+    signingSecret: {
+      type: 'string',
+      description:
+        'Only in the 201 of POST /subscriptions, and only when the request carried no secret: keep it, it is never shown again.',
+    },
+  },
+} as const;
+
 /** schemas/common/simulation-status.schema.json */
 export const simulationStatusSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -3174,6 +3363,10 @@ export const allSchemas = [
   simulationResultsSchema,
   simulationSummarySchema,
   simulationSchema,
+  subscriptionListSchema,
+  subscriptionRequestSchema,
+  subscriptionTestResultSchema,
+  subscriptionSchema,
   simulationStatusSchema,
   statusHistoryEntrySchema,
   budgetThresholdCrossedDetailSchema,

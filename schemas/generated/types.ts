@@ -768,6 +768,110 @@ export interface SimulationResultsStatus {
   announcedAt?: string;
 }
 
+// ---- schemas/api/subscription-list.schema.json
+/**
+ * GET /subscriptions: the caller's subscriptions, oldest first.
+ */
+export interface SubscriptionList {
+  subscriptions: Subscription[];
+}
+
+// ---- schemas/api/subscription-request.schema.json
+/**
+ * This interface was referenced by `SubscriptionRequest`'s JSON-Schema
+ * via the `definition` "NotificationKind".
+ */
+export type NotificationKind = 'status' | 'results' | 'budget' | 'cost';
+
+/**
+ * POST /subscriptions: who is told about what, by webhook or email. Without `events`, `statuses` or `costAboveUsd` the quiet default applies: terminal states (a run stuck in RUNNABLE past its queue limit ends TIMED_OUT), results ready or failed, budget thresholds. A RETRYING (a failure that will be retried) is never an alert unless asked for by name. A webhook needs `url`, an email `address`, Slack `url` or `token` with `slackChannel` (checked by the notifier: a 400 names the missing one).
+ */
+export interface SubscriptionRequest {
+  /**
+   * webhook: an HTTPS endpoint, each delivery signed the Standard Webhooks way; email: HTML and text messages with a one-click unsubscribe link; slack: an incoming webhook (`url`), or a bot token and a channel (`token`, `slackChannel`: one message per simulation, updated in place) (docs/NOTIFICATIONS.md).
+   */
+  channel: 'webhook' | 'email' | 'slack';
+  /**
+   * webhook: the endpoint's https URL, which must not resolve to a private, loopback, link-local or metadata address; slack: the incoming webhook's URL (https://hooks.slack.com/services/...).
+   */
+  url?: string;
+  /**
+   * email: where messages go.
+   */
+  address?: string;
+  /**
+   * slack: a bot token (xoxb-...) with chat:write; kept as a secret, never shown.
+   */
+  token?: string;
+  /**
+   * slack with a token: the channel's id (C0123ABCD).
+   */
+  slackChannel?: string;
+  /**
+   * A label for you (shown by gcr subscriptions).
+   */
+  name?: string;
+  /**
+   * Which kinds of events: status (Simulation Status Changed), results (Results Ready/Failed), budget (Budget Threshold Crossed), cost (Simulation Cost Updated). Default: status, results, budget.
+   *
+   * @minItems 1
+   */
+  events?: NotificationKind[];
+  /**
+   * Which statuses a status event must move to. Default: SUCCEEDED, FAILED, CANCELLED, TIMED_OUT.
+   *
+   * @minItems 1
+   */
+  statuses?: SimulationStatus[];
+  /**
+   * Cost events only once the amount is above this many US dollars.
+   */
+  costAboveUsd?: number;
+  /**
+   * webhook: the signing secret (whsec_ and 24-64 random bytes in base64). Without it one is made and answered once, in the 201.
+   */
+  secret?: string;
+}
+
+// ---- schemas/api/subscription-test-result.schema.json
+/**
+ * POST /subscriptions/{id}/test: one test message sent to the subscription's target (no retries, no delivery record).
+ */
+export interface SubscriptionTestResult {
+  delivered: boolean;
+  /**
+   * The target's HTTP status, when it answered.
+   */
+  statusCode?: number;
+  /**
+   * Why it was not delivered.
+   */
+  error?: string;
+}
+
+// ---- schemas/api/subscription.schema.json
+/**
+ * A subscription as the API answers it. Its secrets never appear, except `signingSecret` in the 201 that made it when the caller sent none.
+ */
+export interface Subscription {
+  id: string;
+  owner: string;
+  channel: 'webhook' | 'email' | 'slack';
+  /**
+   * Where deliveries go: the webhook URL with any query string and credentials masked, the email address, or the Slack channel (or "Slack incoming webhook").
+   */
+  target: string;
+  name?: string;
+  events: NotificationKind[];
+  statuses: SimulationStatus[];
+  costAboveUsd?: number;
+  createdAt: string;
+  /**
+   * Only in the 201 of POST /subscriptions, and only when the request carried no secret: keep it, it is never shown again.
+   */
+  signingSecret?: string;
+}
+
 // ---- schemas/common/simulation-status.schema.json
 /**
  * Where a simulation is in its life. Terminal: SUCCEEDED, FAILED, CANCELLED, TIMED_OUT. A status only moves forward.

@@ -1076,3 +1076,63 @@ describe('IAM across the packaged templates', () => {
     expect(offending).toEqual([]);
   });
 });
+
+describe('on-call (every packaged stack)', () => {
+  const topicImport = { 'Fn::ImportValue': `gcr-${STAGE}-AlarmTopicArn` };
+
+  it('has the alarm topic in the infrastructure stack, exported, CloudWatch allowed to publish, and an optional email subscriber', () => {
+    expect(resource(root, 'AlarmTopic').Type).toBe('AWS::SNS::Topic');
+    expect(root.Outputs?.['AlarmTopicArn']).toEqual({
+      Description: expect.any(String),
+      Value: { Ref: 'AlarmTopic' },
+      Export: { Name: `gcr-${STAGE}-AlarmTopicArn` },
+    });
+    const policy = JSON.stringify(resource(root, 'AlarmTopicPolicy').Properties);
+    expect(policy).toContain('cloudwatch.amazonaws.com');
+    const email = root.Resources['AlarmEmailSubscription'] as Resource & { Condition?: string };
+    expect(email).toMatchObject({ Type: 'AWS::SNS::Subscription', Condition: 'HasOnCallEmail' });
+    expect(email.Properties).toMatchObject({ Protocol: 'email', TopicArn: { Ref: 'AlarmTopic' } });
+    expect(resourcesOfType(root, 'AWS::CloudWatch::Dashboard')).toHaveLength(1);
+  });
+
+  it('points every alarm of every stack at the on-call topic (AlarmActions and OKActions), each naming its runbook', () => {
+    const alarms = [
+      ['root', root] as const,
+      ...serviceDirs.map((dir) => [path.basename(dir), loadTemplate(dir)] as const),
+    ].flatMap(([name, template]) =>
+      resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([id, alarm]) => ({
+        where: `${name}:${id}`,
+        alarm,
+      })),
+    );
+    // The DLQ, queue-age, overdue-poll and function-error alarms, and one 5xx alarm per HTTP API.
+    expect(alarms.length).toBeGreaterThanOrEqual(11);
+    const problems: string[] = [];
+    for (const { where, alarm } of alarms) {
+      const p = alarm.Properties ?? {};
+      const actions = JSON.stringify(p['AlarmActions']);
+      if (actions !== JSON.stringify([topicImport]) && actions !== JSON.stringify([{ Ref: 'AlarmTopic' }]))
+        problems.push(`${where}: AlarmActions ${actions}`);
+      if (JSON.stringify(p['OKActions']) !== actions) problems.push(`${where}: OKActions differ`);
+      const runbook = /Runbook (runbooks\/[a-z0-9-]+\.md)/.exec(String(p['AlarmDescription']))?.[1];
+      if (!runbook || !existsSync(path.join(repoRoot, runbook)))
+        problems.push(`${where}: no runbook in its description`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('has a 5xx alarm on every HTTP API', () => {
+    for (const dir of serviceDirs) {
+      const template = loadTemplate(dir);
+      if (!template.Resources['HttpApi']) continue;
+      const fiveXx = resourcesOfType(template, 'AWS::CloudWatch::Alarm').filter(
+        ([, a]) => a.Properties?.['Namespace'] === 'AWS/ApiGateway' && a.Properties?.['MetricName'] === '5xx',
+      );
+      expect([path.basename(dir), fiveXx.length]).toEqual([path.basename(dir), 1]);
+      expect(fiveXx[0]![1].Properties?.['Dimensions']).toEqual([
+        { Name: 'ApiId', Value: { Ref: 'HttpApi' } },
+        { Name: 'Stage', Value: '$default' },
+      ]);
+    }
+  });
+});

@@ -60,6 +60,15 @@ const EXPECTED: Record<string, { owner: number[]; other: number[]; admin: number
   'POST /simulations/{id}/results': { owner: [202, 409], other: [404], admin: [202, 409] },
   'GET /simulations/{id}/results/files/{key+}': { owner: [200], other: [404], admin: [200] },
   'POST /simulations/{id}/compare/{otherId}': { owner: [200], other: [404], admin: [200] },
+  // Subscriptions are their owner's alone; an admin manages only their own too.
+  'GET /subscriptions': { owner: [200], other: [200], admin: [200] },
+  'POST /subscriptions': { owner: [201], other: [201], admin: [201] },
+  'DELETE /subscriptions/{id}': { owner: [204], other: [404], admin: [404] },
+  'POST /subscriptions/{id}/test': { owner: [200], other: [404], admin: [404] },
+  'POST /subscriptions/{id}/secret': { owner: [200], other: [404], admin: [404] },
+  // Email's one-click unsubscribe: no token, the link's signature decides (none here: 404); GET shows a form.
+  'GET /unsubscribe': { owner: [200], other: [200], admin: [200] },
+  'POST /unsubscribe': { owner: [404], other: [404], admin: [404] },
 };
 
 let platform: RunningPlatform;
@@ -68,6 +77,10 @@ let run: WrittenRun;
 let other: WrittenRun;
 /** A run of its own for POST .../results: the processing it starts must not touch the others' results. */
 let reprocessed: WrittenRun;
+/** The owner's subscriptions: one to test, one to delete. */
+let subscriptions: { tested: string; deleted: string };
+/** A webhook target nothing listens on: the test route answers 200 saying it was not delivered. */
+const SUBSCRIPTION = { channel: 'webhook', url: 'http://127.0.0.1:9/hooks' };
 
 beforeAll(async () => {
   platform = await startPlatformProcess({ env: { GCR_LOCAL_BATCH_SLOTS: '0' } });
@@ -91,6 +104,10 @@ beforeAll(async () => {
     admin: await platform.token('matrix-admin', { admin: true }),
     owner: await platform.token(OWNER),
   };
+  const subscribe = async () =>
+    (await api(platform, 'POST', '/subscriptions', { token: tokens.owner!, body: SUBSCRIPTION })).body
+      .id as string;
+  subscriptions = { tested: await subscribe(), deleted: await subscribe() };
 }, 180_000);
 
 afterAll(async () => {
@@ -99,16 +116,20 @@ afterAll(async () => {
 
 function request(route: { method: string; path: string }) {
   const reprocessing = route.method === 'POST' && route.path === '/simulations/{id}/results';
+  const subscriptionId = route.method === 'DELETE' ? subscriptions.deleted : subscriptions.tested;
   const path = fillPath(route.path, {
-    id: (reprocessing ? reprocessed : run).simulation.id,
+    id: route.path.startsWith('/subscriptions/')
+      ? subscriptionId
+      : (reprocessing ? reprocessed : run).simulation.id,
     otherId: other.simulation.id,
     key: run.manifest.files[0]!.key,
   });
-  const body = ['POST /simulations', 'POST /simulation-plans', 'POST /estimates'].includes(
-    `${route.method} ${route.path}`,
-  )
+  const key = `${route.method} ${route.path}`;
+  const body = ['POST /simulations', 'POST /simulation-plans', 'POST /estimates'].includes(key)
     ? exampleSpec()
-    : undefined;
+    : key === 'POST /subscriptions'
+      ? SUBSCRIPTION
+      : undefined;
   return { path, body };
 }
 
@@ -117,7 +138,12 @@ describe('authorization matrix: every route x every caller', () => {
 
   it('has an expectation for exactly the routes the services declare', () => {
     expect(routes.map((r) => r.key).sort()).toEqual(Object.keys(EXPECTED).sort());
-    expect(routes.filter((r) => !r.authorized).map((r) => r.key)).toEqual(['GET /health']);
+    expect(
+      routes
+        .filter((r) => !r.authorized)
+        .map((r) => r.key)
+        .sort(),
+    ).toEqual(['GET /health', 'GET /unsubscribe', 'POST /unsubscribe']);
   });
 
   it("answers each cell as expected, and no caller reads the owner's data unless owner or admin", async () => {

@@ -1,0 +1,173 @@
+/**
+ * One received event, delivered to every subscription that asks for it,
+ * exactly once each: the delivery is recorded (a conditional write on its key)
+ * before it is sent, so duplicated events send nothing twice and a stale one
+ * (an older status version arriving after a newer) sends nothing at all.
+ *
+ * A failed send is tried again within the receive (backoff with full jitter,
+ * Retry-After honoured), then the message goes back to the queue; after the
+ * queue's last receive the owner's tooling hears `Notification Failed` and the
+ * message goes to the dead-letter queue (a redrive, once the receiver is
+ * fixed, sends what was not sent). A target that answers a 4xx other than
+ * 408/409/425/429, or is refused by the target check, fails at once: trying
+ * again cannot help.
+ */
+import { DetailType, Source } from '#shared/kernel/events/catalog.js';
+import type { OutgoingEvent } from '#shared/kernel/events/publisher.js';
+import type { NotificationFailedDetail } from '#schemas/generated/types.js';
+import { notificationOf, wants, type Notification, type NotifierEvent } from './notifications.js';
+import type { DeliveryKey, DeliveryPorts, StoredSubscription } from './ports.js';
+import { loadSecrets } from './secrets.js';
+import { sendEmail, type ChannelResult } from './email-channel.js';
+import { sendSlack } from './slack-channel.js';
+import { sendWebhook, webhookMessageId } from './webhook-channel.js';
+
+/** Some deliveries of the message are not done yet: it goes back to the queue. */
+export class DeliveryPendingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DeliveryPendingError';
+  }
+}
+
+export type DeliveryResult = 'sent' | 'duplicate' | 'stale' | 'failed' | 'pending';
+
+export interface ReceiveInfo {
+  /** The queue's last receive of this message: a delivery still failing is given up (Notification Failed). */
+  lastReceive: boolean;
+  /** How long a claim is held: longer than the function's timeout, so only a dead delivery's lapses. */
+  leaseMs: number;
+  eventId: string;
+}
+
+export function notificationFailed(detail: Omit<NotificationFailedDetail, 'schemaVersion'>): OutgoingEvent {
+  return {
+    source: Source.notifier,
+    detailType: DetailType.NotificationFailed,
+    detail: { schemaVersion: '1', ...detail } satisfies NotificationFailedDetail,
+    resources: detail.simulationId ? [detail.simulationId] : [],
+  };
+}
+
+/** Delivers one event; throws DeliveryPendingError when some delivery must be tried again later. */
+export async function notifyEvent(
+  ports: DeliveryPorts,
+  event: NotifierEvent,
+  receive: ReceiveInfo,
+): Promise<Record<DeliveryResult, number>> {
+  const notification = notificationOf(event, ports.now());
+  const subscriptions = (await ports.subscriptions.listByOwner(notification.owner)).filter((s) =>
+    wants(s, notification),
+  );
+  const results = await Promise.all(subscriptions.map((s) => deliverOnce(ports, s, notification, receive)));
+  const counts: Record<DeliveryResult, number> = { sent: 0, duplicate: 0, stale: 0, failed: 0, pending: 0 };
+  for (const result of results) counts[result] += 1;
+  if (counts.pending > 0) {
+    throw new DeliveryPendingError(`${counts.pending} of ${subscriptions.length} deliveries to try again`);
+  }
+  return counts;
+}
+
+export async function deliverOnce(
+  ports: DeliveryPorts,
+  subscription: StoredSubscription,
+  notification: Notification,
+  receive: ReceiveInfo,
+): Promise<DeliveryResult> {
+  const key: DeliveryKey = {
+    subscriptionId: subscription.id,
+    scope: notification.scope,
+    kind: notification.kind,
+    order: notification.order,
+  };
+  const claim = await ports.ledger.claim(key, ports.now(), receive.leaseMs);
+  if (!claim.claimed) {
+    // Another receive holds it: this one comes back later and finds it sent, or takes over a dead claim.
+    if (claim.why === 'in-flight') return 'pending';
+    return claim.why === 'stale' ? 'stale' : 'duplicate';
+  }
+  const outcome = await sendWithRetries(ports, subscription, notification, key, claim.attempts);
+  if (outcome.ok) {
+    await ports.ledger.markSent(key, ports.now());
+    return 'sent';
+  }
+  const giveUp = outcome.permanent || receive.lastReceive;
+  const log = {
+    subscriptionId: subscription.id,
+    simulationId: notification.simulationId,
+    attempts: outcome.attempts,
+  };
+  if (!giveUp) {
+    ports.log('delivery failed; the message will be received again', { ...log, error: outcome.error });
+    await ports.ledger.release(key, outcome.attempts, outcome.error);
+    return 'pending';
+  }
+  await ports.publisher.publish([
+    notificationFailed({
+      subscriptionId: subscription.id,
+      channel: subscription.channel,
+      eventId: receive.eventId,
+      ...(notification.simulationId ? { simulationId: notification.simulationId } : {}),
+      reason: outcome.error,
+      attempts: outcome.attempts,
+    }),
+  ]);
+  ports.log('delivery given up: Notification Failed published', { ...log, error: outcome.error });
+  if (outcome.permanent) {
+    await ports.ledger.markFailed(key, outcome.attempts, outcome.error);
+    return 'failed';
+  }
+  // Released, not closed: the message goes to the dead-letter queue, and a redrive sends it.
+  await ports.ledger.release(key, outcome.attempts, outcome.error);
+  return 'pending';
+}
+
+type SendOutcome = { ok: true } | { ok: false; permanent: boolean; error: string; attempts: number };
+
+/** One try on the subscription's channel. */
+async function sendOnce(
+  ports: DeliveryPorts,
+  subscription: StoredSubscription,
+  secrets: string[],
+  notification: Notification,
+  messageId: string,
+): Promise<ChannelResult> {
+  if (subscription.channel === 'email') return sendEmail(ports, subscription, secrets[0]!, notification);
+  if (subscription.channel === 'slack') return sendSlack(ports, subscription, secrets[0]!, notification);
+  return sendWebhook(ports, subscription, secrets, notification, messageId);
+}
+
+async function sendWithRetries(
+  ports: DeliveryPorts,
+  subscription: StoredSubscription,
+  notification: Notification,
+  key: DeliveryKey,
+  earlierAttempts: number,
+): Promise<SendOutcome> {
+  const secrets = await loadSecrets(ports.secrets, subscription.secretRef);
+  if (secrets.length === 0) {
+    return {
+      ok: false,
+      permanent: true,
+      error: 'the subscription has no secret',
+      attempts: earlierAttempts + 1,
+    };
+  }
+  const messageId = webhookMessageId(key);
+  let attempts = earlierAttempts;
+  let error = 'not tried';
+  for (let attempt = 1; attempt <= ports.attemptsPerReceive; attempt += 1) {
+    attempts += 1;
+    const result = await sendOnce(ports, subscription, secrets, notification, messageId);
+    if (result.ok) return { ok: true };
+    error = result.error;
+    if (result.permanent) return { ok: false, permanent: true, error, attempts };
+    if (attempt === ports.attemptsPerReceive) break;
+    const backoff = ports.random() * Math.min(ports.maxDelayMs, ports.baseDelayMs * 2 ** (attempt - 1));
+    const delay = Math.max(backoff, result.retryAfterMs ?? 0);
+    // A wait longer than we hold the message for is the queue's to make (its visibility timeout).
+    if (delay > ports.maxDelayMs) break;
+    await ports.sleep(delay);
+  }
+  return { ok: false, permanent: false, error, attempts };
+}

@@ -1,0 +1,142 @@
+import type { NotificationKind, SimulationStatus } from '#schemas/generated/types.js';
+import type { EventPublisher } from '#shared/kernel/events/publisher.js';
+import type { SlackPorts } from './slack-channel.js';
+
+export type Channel = 'webhook' | 'email' | 'slack';
+
+/** A subscription as stored: its secret is never here, only the name it is kept under (`secretRef`). */
+export interface StoredSubscription {
+  id: string;
+  owner: string;
+  channel: Channel;
+  /** webhook: the endpoint. */
+  url?: string;
+  /** email: the address. */
+  address?: string;
+  /** slack with a bot token: the channel's id (the token is in the secret store; an incoming webhook's URL too). */
+  slackChannel?: string;
+  name?: string;
+  events: NotificationKind[];
+  statuses: SimulationStatus[];
+  costAboveUsd?: number;
+  secretRef: string;
+  createdAt: string;
+}
+
+export interface SubscriptionStore {
+  put(subscription: StoredSubscription): Promise<void>;
+  get(owner: string, id: string): Promise<StoredSubscription | undefined>;
+  /** Oldest first. */
+  listByOwner(owner: string): Promise<StoredSubscription[]>;
+  /** False when there was none. */
+  delete(owner: string, id: string): Promise<boolean>;
+}
+
+/** Where subscriptions' secrets are kept: SSM SecureString on AWS, an encrypted directory locally. */
+export interface SecretStore {
+  put(name: string, value: string): Promise<void>;
+  get(name: string): Promise<string | undefined>;
+  delete(name: string): Promise<void>;
+}
+
+/**
+ * The delivery key of one notification for one subscription: (subscription,
+ * simulation or other scope, event kind) names the record, and `order` (the
+ * status version) is compared on it, so a stale status never follows a newer one.
+ */
+export interface DeliveryKey {
+  subscriptionId: string;
+  scope: string;
+  kind: NotificationKind;
+  order: number;
+}
+
+export type ClaimOutcome =
+  /** Recorded: this delivery may be sent now. `attempts` counts earlier failed tries. */
+  | { claimed: true; attempts: number }
+  /** Already sent, or a newer one was (stale), or another delivery of it is in flight. */
+  | { claimed: false; why: 'sent' | 'stale' | 'in-flight' };
+
+/** The delivery records (DynamoDB conditional writes). */
+export interface DeliveryLedger {
+  /** Records the delivery before it is sent, if nothing at or after it was sent or is being sent. */
+  claim(key: DeliveryKey, now: Date, leaseMs: number): Promise<ClaimOutcome>;
+  markSent(key: DeliveryKey, now: Date): Promise<void>;
+  /** Gives the claim back after a failed try, counting it. */
+  release(key: DeliveryKey, attempts: number, error: string): Promise<void>;
+  /** The last try failed for good: recorded, never sent again. */
+  markFailed(key: DeliveryKey, attempts: number, error: string): Promise<void>;
+}
+
+/** One HTTP POST to a checked target. */
+export interface HttpPostResult {
+  statusCode: number;
+  retryAfterSeconds?: number;
+}
+export interface HttpPoster {
+  post(url: string, headers: Record<string, string>, body: string): Promise<HttpPostResult>;
+}
+
+/** The addresses a host name resolves to (DNS), for the target check. */
+export type ResolveHost = (host: string) => Promise<string[]>;
+
+export interface TargetPolicy {
+  /** Only the local platform sets this: http and loopback receivers (127.0.0.1, ::1, localhost). */
+  allowLoopback: boolean;
+  resolve: ResolveHost;
+}
+
+/** One email, both parts, with its extra headers (List-Unsubscribe). */
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  headers: Record<string, string>;
+}
+
+/** A refusal from the mail service: `permanent` (a 5xx reply, a refused address) is not tried again. */
+export class MailSendError extends Error {
+  constructor(
+    message: string,
+    readonly permanent: boolean,
+  ) {
+    super(message);
+    this.name = 'MailSendError';
+  }
+}
+
+/** SMTP locally, SES (v2) on AWS. */
+export interface MailSender {
+  send(message: MailMessage): Promise<void>;
+}
+
+/** Addresses SES reported as bouncing (permanently) or complaining: never mailed again. */
+export interface SuppressionList {
+  isSuppressed(address: string): Promise<boolean>;
+  suppress(address: string, reason: string, at: Date): Promise<void>;
+}
+
+export interface EmailPorts {
+  mail: MailSender;
+  suppressions: SuppressionList;
+  /** The public base URL of the notifier's API, for the unsubscribe link. */
+  publicApiUrl: () => Promise<string>;
+}
+
+export interface DeliveryPorts extends EmailPorts, SlackPorts {
+  subscriptions: SubscriptionStore;
+  ledger: DeliveryLedger;
+  secrets: SecretStore;
+  poster: HttpPoster;
+  publisher: EventPublisher;
+  targets: TargetPolicy;
+  now: () => Date;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+  /** Tries within one receive of the message, before it goes back to the queue. */
+  attemptsPerReceive: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  log: (message: string, data?: Record<string, unknown>) => void;
+}
