@@ -13,6 +13,7 @@ import type {
   LocalTokenResponse,
   LogPage,
   Simulation,
+  SimulationCost,
 } from '#schemas/generated/types.js';
 import { ApiError, AuthError, CliError, ConnectionError } from './errors.js';
 
@@ -168,6 +169,11 @@ export class ApiClient {
       query: { status: query.status, limit: query.limit, cursor: query.cursor },
     });
     return { ...body, items: Array.isArray(body?.items) ? body.items : [] };
+  }
+
+  /** What a simulation cost: itemised, per attempt, accrued or final. */
+  async getSimulationCost(id: string): Promise<SimulationCost> {
+    return (await this.request<SimulationCost>('GET', `/simulations/${encodeURIComponent(id)}/cost`)).body;
   }
 
   async cancelSimulation(id: string): Promise<Simulation> {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Worker } from 'node:worker_threads';
-import { provisionInfrastructure, LOCAL_ACCOUNT } from './aws/local-resources.js';
+import { provisionInfrastructure, provisionServiceTables, LOCAL_ACCOUNT } from './aws/local-resources.js';
 import { eventBridgeEndpoint } from './aws/eventbridge-endpoint.js';
 import { logsEndpoint } from './aws/logs-endpoint.js';
 import {
@@ -133,10 +133,11 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
     });
 
     const infraConfig = loadServerlessConfig(path.join(options.root, 'serverless.yml'), { stage, region });
+    const dynamoClient = new DynamoDBClient({ endpoint: process.env['AWS_ENDPOINT_URL_DYNAMODB'], region });
     const stack = await provisionInfrastructure(
       infraConfig,
       {
-        dynamodb: new DynamoDBClient({ endpoint: process.env['AWS_ENDPOINT_URL_DYNAMODB'], region }),
+        dynamodb: dynamoClient,
         s3: new S3Client({ endpoint: process.env['AWS_ENDPOINT_URL_S3'], forcePathStyle: true, region }),
       },
       region,
@@ -213,14 +214,16 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
     for (const file of serviceFiles(options.root)) {
       const service = loadService(file, { stage, region });
       const queues = new Map<string, LocalQueue>();
+      let tables = new Map<string, { name: string; arn: string }>();
       const ctx: IntrinsicContext = {
         region,
         accountId: LOCAL_ACCOUNT,
         imports: stack.exports,
-        ref: (id) => (queues.has(id) ? sqs.urlOf(queues.get(id)!) : undefined),
-        getAtt: (id, attr) => (attr === 'Arn' ? queues.get(id)?.arn : undefined),
+        ref: (id) => (queues.has(id) ? sqs.urlOf(queues.get(id)!) : tables.get(id)?.name),
+        getAtt: (id, attr) => (attr === 'Arn' ? (queues.get(id)?.arn ?? tables.get(id)?.arn) : undefined),
         condition: () => false,
       };
+      tables = await provisionServiceTables(service.resources, ctx, dynamoClient, region);
       await openServiceQueues(service.resources, ctx, queues, queuesDir, service.config.service, cleanups);
       for (const queue of queues.values()) sqs.register(queue);
       wireServiceRules(service.resources, ctx, queues, bus);

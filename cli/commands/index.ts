@@ -7,6 +7,7 @@ import type { RegisterCommand } from '../context.js';
 import { registerAdmin } from './admin.js';
 import { registerCancel } from './cancel.js';
 import { registerCompare } from './compare.js';
+import { registerCost } from './cost.js';
 import { registerDownload } from './download.js';
 import { registerEstimate } from './estimate.js';
 import { registerEvents } from './events.js';
@@ -30,6 +31,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerLogs,
   registerList,
   registerCancel,
+  registerCost,
   registerEvents,
   registerToken,
   registerInspect,

@@ -125,6 +125,28 @@ export async function provisionInfrastructure(
   return stack;
 }
 
+/**
+ * A service's own tables (AWS::DynamoDB::Table in its serverless.yml, e.g. the
+ * cost tracker's), created like the infrastructure's; by resource id, their
+ * names and ARNs for the service's `Ref` and `Fn::GetAtt`.
+ */
+export async function provisionServiceTables(
+  resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>,
+  ctx: IntrinsicContext,
+  client: DynamoDBClient,
+  region: string,
+): Promise<Map<string, { name: string; arn: string }>> {
+  const tables = new Map<string, { name: string; arn: string }>();
+  for (const [id, resource] of Object.entries(resources)) {
+    if (resource.Type !== 'AWS::DynamoDB::Table') continue;
+    const props = (resolveIntrinsics(resource.Properties ?? {}, ctx) ?? {}) as Record<string, unknown>;
+    const name = String(props['TableName'] ?? id);
+    await ensureTable(client, name, props);
+    tables.set(id, { name, arn: `arn:aws:dynamodb:${region}:${LOCAL_ACCOUNT}:table/${name}` });
+  }
+  return tables;
+}
+
 /** Creates the table with its keys and GSIs; CloudFormation-only settings (SSE, PITR) do not apply locally. */
 async function ensureTable(
   client: DynamoDBClient,

@@ -807,6 +807,295 @@ export const runEstimateSchema = {
   },
 } as const;
 
+/** schemas/api/simulation-cost.schema.json */
+export const simulationCostSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/api/simulation-cost.schema.json',
+  title: 'SimulationCost',
+  description:
+    'What a simulation cost (GET /simulations/{id}/cost), kept by the cost tracker: accrued while it runs, final once it ended. Each attempt is priced at its launch and never re-priced. docs/COSTS.md gives the formulas and their sources.',
+  type: 'object',
+  additionalProperties: false,
+  required: [
+    'simulationId',
+    'owner',
+    'kind',
+    'status',
+    'simulationVersion',
+    'currency',
+    'totalUsd',
+    'items',
+    'attempts',
+    'updatedAt',
+  ],
+  properties: {
+    simulationId: {
+      type: 'string',
+    },
+    owner: {
+      type: 'string',
+    },
+    kind: {
+      type: 'string',
+      enum: ['accrued', 'final'],
+      description:
+        'accrued: the run has not ended, the figures grow (hourly and at every status change); final: it ended and they no longer change.',
+    },
+    status: {
+      $ref: 'https://gcr.dev/schemas/common/simulation-status.schema.json',
+    },
+    simulationVersion: {
+      type: 'integer',
+      minimum: 1,
+      description: "The simulation's version these figures were computed from.",
+    },
+    currency: {
+      const: 'USD',
+    },
+    totalUsd: {
+      type: 'number',
+      minimum: 0,
+      description: 'The sum of the items that are not per month (compute, EBS, transfer out).',
+    },
+    items: {
+      type: 'array',
+      items: {
+        $ref: '#/$defs/CostItem',
+      },
+    },
+    attempts: {
+      type: 'array',
+      description:
+        'Every attempt that started, retried spot attempts included, with what it ran on and the price in force at its launch.',
+      items: {
+        $ref: '#/$defs/AttemptCost',
+      },
+    },
+    maxCostUsd: {
+      type: 'number',
+      description:
+        'The spec\'s cost limit: a run whose accrued cost reaches it is cancelled (reason "cost limit reached").',
+    },
+    headline: {
+      $ref: '#/$defs/CostHeadline',
+    },
+    updatedAt: {
+      type: 'string',
+      format: 'date-time',
+    },
+    finalAt: {
+      type: 'string',
+      format: 'date-time',
+    },
+  },
+  $defs: {
+    CostItem: {
+      title: 'CostItem',
+      type: 'object',
+      additionalProperties: false,
+      required: ['item', 'usd', 'perMonth', 'known', 'includes', 'leavesOut'],
+      properties: {
+        item: {
+          type: 'string',
+          enum: ['compute', 'ebs-root-volume', 's3-storage', 'transfer-out'],
+        },
+        usd: {
+          type: 'number',
+          minimum: 0,
+        },
+        perMonth: {
+          type: 'boolean',
+          description:
+            'True for a cost that recurs every month while it lasts (S3 storage); not part of totalUsd.',
+        },
+        known: {
+          type: 'boolean',
+          description: 'False when the figure could not be measured (then usd is 0).',
+        },
+        includes: {
+          type: 'string',
+        },
+        leavesOut: {
+          type: 'string',
+        },
+        quantity: {
+          type: 'number',
+          minimum: 0,
+        },
+        unit: {
+          type: 'string',
+        },
+      },
+    },
+    AttemptCost: {
+      title: 'AttemptCost',
+      type: 'object',
+      additionalProperties: false,
+      required: [
+        'attempt',
+        'instanceType',
+        'availabilityZone',
+        'purchase',
+        'nodes',
+        'share',
+        'price',
+        'startedAt',
+        'seconds',
+        'computeUsd',
+        'ebsUsd',
+        'ended',
+      ],
+      properties: {
+        attempt: {
+          type: 'integer',
+          minimum: 1,
+        },
+        instanceType: {
+          type: 'string',
+        },
+        availabilityZone: {
+          type: 'string',
+        },
+        purchase: {
+          type: 'string',
+          enum: ['spot', 'on-demand'],
+        },
+        nodes: {
+          type: 'integer',
+          minimum: 1,
+          description: 'Instances the attempt ran on (multi-node GCHP jobs count every node).',
+        },
+        launchSource: {
+          type: 'string',
+          description:
+            "Where instance type, zone and purchase option came from (the AWS Batch -> ECS -> EC2 chain, or the local backend's stand-in).",
+        },
+        share: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['vcpu', 'memory', 'applied'],
+          description: "The job's share of each instance: max(vCPU share, memory share), docs/COSTS.md.",
+          properties: {
+            vcpu: {
+              type: 'number',
+              minimum: 0,
+            },
+            memory: {
+              type: 'number',
+              minimum: 0,
+            },
+            applied: {
+              type: 'number',
+              minimum: 0,
+            },
+          },
+        },
+        price: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['source', 'asOf', 'periods'],
+          description: 'The price in force at launch, stored: a later price change never rewrites it.',
+          properties: {
+            source: {
+              type: 'string',
+            },
+            asOf: {
+              type: 'string',
+              description: "The price table's date, or the spot price history's query time.",
+            },
+            periods: {
+              type: 'array',
+              description:
+                'USD per instance-hour from each time on (one period for on-demand; spot: the price history over the attempt).',
+              items: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['from', 'usdPerHour'],
+                properties: {
+                  from: {
+                    type: 'string',
+                    format: 'date-time',
+                  },
+                  usdPerHour: {
+                    type: 'number',
+                    minimum: 0,
+                  },
+                },
+              },
+            },
+          },
+        },
+        startedAt: {
+          type: 'string',
+          format: 'date-time',
+        },
+        stoppedAt: {
+          type: 'string',
+          format: 'date-time',
+        },
+        seconds: {
+          type: 'number',
+          minimum: 0,
+        },
+        computeUsd: {
+          type: 'number',
+          minimum: 0,
+        },
+        ebsUsd: {
+          type: 'number',
+          minimum: 0,
+        },
+        ended: {
+          type: 'boolean',
+        },
+        statusReason: {
+          type: 'string',
+        },
+      },
+    },
+    CostHeadline: {
+      title: 'CostHeadline',
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        simulatedDays: {
+          type: 'number',
+          minimum: 0,
+        },
+        costPerSimulatedDayUsd: {
+          type: 'number',
+          minimum: 0,
+        },
+        estimate: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['instanceType', 'lowUsd', 'expectedUsd', 'highUsd'],
+          description:
+            "The estimator's figures for this spec (POST /estimates), to check it against reality.",
+          properties: {
+            instanceType: {
+              type: 'string',
+            },
+            lowUsd: {
+              type: 'number',
+            },
+            expectedUsd: {
+              type: 'number',
+            },
+            highUsd: {
+              type: 'number',
+            },
+          },
+        },
+        finalOverExpected: {
+          type: 'number',
+          description: "Final cost / the estimate's expected cost (final costs only).",
+        },
+      },
+    },
+  },
+} as const;
+
 /** schemas/api/simulation-plan.schema.json */
 export const simulationPlanSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -1739,6 +2028,20 @@ export const simulationCostUpdatedDetailSchema = {
     },
     maxCostUsd: {
       type: 'number',
+      description: "The spec's cost limit, when it has one.",
+    },
+    simulationVersion: {
+      type: 'integer',
+      minimum: 1,
+      description:
+        "The simulation's version the amount was computed from; orders a simulation's cost updates.",
+    },
+    status: {
+      $ref: 'https://gcr.dev/schemas/common/simulation-status.schema.json',
+    },
+    costLimitReached: {
+      type: 'boolean',
+      description: 'True when this amount reached maxCostUsd: the run is being cancelled.',
     },
   },
 } as const;
@@ -1943,7 +2246,7 @@ export const simulationStatusChangedDetailSchema = {
   $id: 'https://gcr.dev/schemas/events/simulation-status-changed.schema.json',
   title: 'SimulationStatusChangedDetail',
   description:
-    "Detail of 'Simulation Status Changed' (source gcr.submission for cancel requests, gcr.execution-poller otherwise): one transition, published exactly once.",
+    "Detail of 'Simulation Status Changed' (source gcr.submission for a user's cancel, gcr.cost-tracker for a run that reached its cost limit, gcr.execution-poller otherwise): one transition, published exactly once.",
   type: 'object',
   additionalProperties: false,
   required: ['schemaVersion', 'simulationId', 'owner', 'from', 'to', 'reason', 'version', 'at'],
@@ -3170,6 +3473,7 @@ export const allSchemas = [
   resultFileLinkSchema,
   resultsComparisonSchema,
   runEstimateSchema,
+  simulationCostSchema,
   simulationPlanSchema,
   simulationResultsSchema,
   simulationSummarySchema,

@@ -414,6 +414,132 @@ export interface EstimateBasisRow {
   instanceType?: string;
 }
 
+// ---- schemas/api/simulation-cost.schema.json
+/**
+ * What a simulation cost (GET /simulations/{id}/cost), kept by the cost tracker: accrued while it runs, final once it ended. Each attempt is priced at its launch and never re-priced. docs/COSTS.md gives the formulas and their sources.
+ */
+export interface SimulationCost {
+  simulationId: string;
+  owner: string;
+  /**
+   * accrued: the run has not ended, the figures grow (hourly and at every status change); final: it ended and they no longer change.
+   */
+  kind: 'accrued' | 'final';
+  status: SimulationStatus;
+  /**
+   * The simulation's version these figures were computed from.
+   */
+  simulationVersion: number;
+  currency: 'USD';
+  /**
+   * The sum of the items that are not per month (compute, EBS, transfer out).
+   */
+  totalUsd: number;
+  items: CostItem[];
+  /**
+   * Every attempt that started, retried spot attempts included, with what it ran on and the price in force at its launch.
+   */
+  attempts: AttemptCost[];
+  /**
+   * The spec's cost limit: a run whose accrued cost reaches it is cancelled (reason "cost limit reached").
+   */
+  maxCostUsd?: number;
+  headline?: CostHeadline;
+  updatedAt: string;
+  finalAt?: string;
+}
+/**
+ * This interface was referenced by `SimulationCost`'s JSON-Schema
+ * via the `definition` "CostItem".
+ */
+export interface CostItem {
+  item: 'compute' | 'ebs-root-volume' | 's3-storage' | 'transfer-out';
+  usd: number;
+  /**
+   * True for a cost that recurs every month while it lasts (S3 storage); not part of totalUsd.
+   */
+  perMonth: boolean;
+  /**
+   * False when the figure could not be measured (then usd is 0).
+   */
+  known: boolean;
+  includes: string;
+  leavesOut: string;
+  quantity?: number;
+  unit?: string;
+}
+/**
+ * This interface was referenced by `SimulationCost`'s JSON-Schema
+ * via the `definition` "AttemptCost".
+ */
+export interface AttemptCost {
+  attempt: number;
+  instanceType: string;
+  availabilityZone: string;
+  purchase: 'spot' | 'on-demand';
+  /**
+   * Instances the attempt ran on (multi-node GCHP jobs count every node).
+   */
+  nodes: number;
+  /**
+   * Where instance type, zone and purchase option came from (the AWS Batch -> ECS -> EC2 chain, or the local backend's stand-in).
+   */
+  launchSource?: string;
+  /**
+   * The job's share of each instance: max(vCPU share, memory share), docs/COSTS.md.
+   */
+  share: {
+    vcpu: number;
+    memory: number;
+    applied: number;
+  };
+  /**
+   * The price in force at launch, stored: a later price change never rewrites it.
+   */
+  price: {
+    source: string;
+    /**
+     * The price table's date, or the spot price history's query time.
+     */
+    asOf: string;
+    /**
+     * USD per instance-hour from each time on (one period for on-demand; spot: the price history over the attempt).
+     */
+    periods: {
+      from: string;
+      usdPerHour: number;
+    }[];
+  };
+  startedAt: string;
+  stoppedAt?: string;
+  seconds: number;
+  computeUsd: number;
+  ebsUsd: number;
+  ended: boolean;
+  statusReason?: string;
+}
+/**
+ * This interface was referenced by `SimulationCost`'s JSON-Schema
+ * via the `definition` "CostHeadline".
+ */
+export interface CostHeadline {
+  simulatedDays?: number;
+  costPerSimulatedDayUsd?: number;
+  /**
+   * The estimator's figures for this spec (POST /estimates), to check it against reality.
+   */
+  estimate?: {
+    instanceType: string;
+    lowUsd: number;
+    expectedUsd: number;
+    highUsd: number;
+  };
+  /**
+   * Final cost / the estimate's expected cost (final costs only).
+   */
+  finalOverExpected?: number;
+}
+
 // ---- schemas/api/simulation-plan.schema.json
 /**
  * What POST /simulations would do with a spec, without doing it (POST /simulation-plans): the spec with its defaults filled in, the run directory that would be generated, the input data the run would read and the expected time and cost. Nothing is stored and no event is published.
@@ -851,7 +977,19 @@ export interface SimulationCostUpdatedDetail {
   owner: string;
   kind: 'estimate' | 'accrued' | 'final';
   amountUsd: number;
+  /**
+   * The spec's cost limit, when it has one.
+   */
   maxCostUsd?: number;
+  /**
+   * The simulation's version the amount was computed from; orders a simulation's cost updates.
+   */
+  simulationVersion?: number;
+  status?: SimulationStatus;
+  /**
+   * True when this amount reached maxCostUsd: the run is being cancelled.
+   */
+  costLimitReached?: boolean;
 }
 
 // ---- schemas/events/simulation-poll-requested.schema.json
@@ -958,7 +1096,7 @@ export interface SimulationResultsRequestedDetail {
 
 // ---- schemas/events/simulation-status-changed.schema.json
 /**
- * Detail of 'Simulation Status Changed' (source gcr.submission for cancel requests, gcr.execution-poller otherwise): one transition, published exactly once.
+ * Detail of 'Simulation Status Changed' (source gcr.submission for a user's cancel, gcr.cost-tracker for a run that reached its cost limit, gcr.execution-poller otherwise): one transition, published exactly once.
  */
 export interface SimulationStatusChangedDetail {
   /**

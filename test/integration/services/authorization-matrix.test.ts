@@ -56,6 +56,7 @@ const EXPECTED: Record<string, { owner: number[]; other: number[]; admin: number
   'POST /simulations/{id}/cancel': { owner: [409], other: [404], admin: [409] },
   'GET /simulations/{id}/logs': { owner: [409], other: [404], admin: [409] },
   'GET /simulations/{id}/results': { owner: [200], other: [404], admin: [200] },
+  'GET /simulations/{id}/cost': { owner: [200], other: [404], admin: [200] },
   // The first accepted request makes the next a 409 until it is processed.
   'POST /simulations/{id}/results': { owner: [202, 409], other: [404], admin: [202, 409] },
   'GET /simulations/{id}/results/files/{key+}': { owner: [200], other: [404], admin: [200] },

@@ -1,0 +1,121 @@
+/** `gcr cost <id>` against a real HTTP server playing the API (fake-api.ts). */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { runCli } from '#cli/main.js';
+import type { SimulationCost } from '#schemas/generated/types.js';
+import { startFakeApi, type FakeApi } from '../fake-api.js';
+
+const SIM = 'sim_01jd3k9x2m4q8r7t6v5w3y1z0a';
+let api: FakeApi;
+
+beforeAll(async () => {
+  api = await startFakeApi();
+});
+afterAll(async () => {
+  await api.close();
+});
+
+async function gcr(argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s), isTTY: false },
+    env: { GCR_API_URL: api.url, GCR_TOKEN: 't' },
+    cwd: process.cwd(),
+  });
+  return { code, stdout, stderr };
+}
+
+const attempt = (n: number, reason?: string): SimulationCost['attempts'][number] => ({
+  attempt: n,
+  instanceType: 'c7g.4xlarge',
+  availabilityZone: 'us-east-1a',
+  purchase: 'spot',
+  nodes: 1,
+  share: { vcpu: 1, memory: 0.5, applied: 1 },
+  price: {
+    source: 'fixture',
+    asOf: '2026-12-01T00:00:00Z',
+    periods: [{ from: '2026-11-15T00:00:00Z', usdPerHour: 0.2321 }],
+  },
+  startedAt: '2026-12-01T10:00:00Z',
+  stoppedAt: '2026-12-01T11:00:00Z',
+  seconds: 3600,
+  computeUsd: 0.2321,
+  ebsUsd: 0.0033,
+  ended: true,
+  ...(reason ? { statusReason: reason } : {}),
+});
+
+const cost: SimulationCost = {
+  simulationId: SIM,
+  owner: 'alice',
+  kind: 'final',
+  status: 'SUCCEEDED',
+  simulationVersion: 9,
+  currency: 'USD',
+  totalUsd: 0.4708,
+  items: [
+    {
+      item: 'compute',
+      usd: 0.4642,
+      perMonth: false,
+      known: true,
+      includes: 'EC2 time',
+      leavesOut: 'idle time',
+    },
+    {
+      item: 'ebs-root-volume',
+      usd: 0.0066,
+      perMonth: false,
+      known: true,
+      includes: 'root volume',
+      leavesOut: 'snapshots',
+    },
+    {
+      item: 's3-storage',
+      usd: 0.0016,
+      perMonth: true,
+      known: true,
+      includes: 'outputs',
+      leavesOut: 'requests',
+    },
+    {
+      item: 'transfer-out',
+      usd: 0,
+      perMonth: false,
+      known: false,
+      includes: 'nothing yet',
+      leavesOut: 'downloads',
+    },
+  ],
+  attempts: [attempt(1, 'Host EC2 (instance i-0abc) terminated.'), attempt(2)],
+  headline: {
+    simulatedDays: 1,
+    costPerSimulatedDayUsd: 0.4708,
+    estimate: { instanceType: 'c7g.4xlarge', lowUsd: 0.2, expectedUsd: 0.4, highUsd: 0.8 },
+    finalOverExpected: 1.177,
+  },
+  updatedAt: '2026-12-01T11:01:00Z',
+  finalAt: '2026-12-01T11:01:00Z',
+};
+
+describe('gcr cost', () => {
+  it('shows the final cost itemised, with every attempt, and the estimate beside it', async () => {
+    api.routes.set(`GET /simulations/${SIM}/cost`, () => ({ status: 200, body: cost }));
+    const run = await gcr(['cost', SIM]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`Final cost of ${SIM}: $0.47`);
+    expect(run.stdout).toMatch(/s3-storage\s+\$0\.0016 a month/);
+    expect(run.stdout).toMatch(/transfer-out\s+not known/);
+    expect(run.stdout).toMatch(/^1\s+c7g\.4xlarge\s+us-east-1a\s+spot/m);
+    expect(run.stdout).toMatch(/^2\s+c7g\.4xlarge/m);
+    expect(run.stdout).toContain('final / expected = 1.177');
+  });
+
+  it('prints the API document with --json', async () => {
+    api.routes.set(`GET /simulations/${SIM}/cost`, () => ({ status: 200, body: cost }));
+    const run = await gcr(['--json', 'cost', SIM]);
+    expect(JSON.parse(run.stdout)).toEqual(cost);
+  });
+});
