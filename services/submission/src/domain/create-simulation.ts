@@ -1,12 +1,13 @@
 import { IdempotencyMismatchError, LimitExceededError, ValidationError } from '#shared/kernel/errors.js';
 import { simulationSubmitted } from '#shared/kernel/events/catalog.js';
 import type { Caller } from '#shared/kernel/http/identity.js';
+import { estimateRun } from '#shared/science/estimate/estimate-run.js';
 import { storedSpec, type ResolvedSimulationSpec } from '#shared/science/spec/validate-spec.js';
 import type { Simulation } from '#schemas/generated/types.js';
 import { idempotentSimulationId, newSimulationId, requestFingerprint } from './ids.js';
 import type { CreateSimulationPorts, SubmissionPorts } from './ports.js';
 import { buildRunDirectory, storeRunDirectory } from './run-directory.js';
-import { validateSubmission } from './validate-submission.js';
+import { checkCostLimit, validateSubmission } from './validate-submission.js';
 
 export interface CreateSimulationRequest {
   caller: Caller;
@@ -92,6 +93,7 @@ export async function createSimulation(
   const { caller, body, idempotencyKey } = request;
   checkIdempotencyKey(idempotencyKey);
   const { spec } = validateSubmission(body, limits);
+  checkCostLimit(spec, estimateRun(spec));
   const fingerprint = requestFingerprint(spec);
   const id = idempotencyKey ? idempotentSimulationId(caller.userId, idempotencyKey) : newSimulationId();
 

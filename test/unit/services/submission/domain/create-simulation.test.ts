@@ -85,6 +85,31 @@ describe('creating a simulation', () => {
     expect(w.log).toEqual([]);
   });
 
+  it('refuses a spec whose estimate low end already exceeds maxCostUsd, naming the field and the low end', async () => {
+    const w = world();
+    // The issue's case: ten years of full chemistry on 2x2.5 against a $50 limit
+    const body = {
+      ...exampleSpec(),
+      simulation: { type: 'fullchem' },
+      grid: { resolution: '2x2.5' },
+      period: { start: '2015-01-01T00:00:00Z', end: '2025-01-01T00:00:00Z' },
+      compute: { backend: 'aws-batch', vcpus: 16, memoryMiB: 16_384, maxRuntimeMinutes: 20_160 },
+      maxCostUsd: 50,
+    };
+    const attempt = createSimulation(w.ports, limits, { caller, body });
+    await expect(attempt).rejects.toBeInstanceOf(ValidationError);
+    const err = (await attempt.catch((e: unknown) => e)) as ValidationError;
+    expect(err.issues).toHaveLength(1);
+    expect(err.issues[0]!.field).toBe('maxCostUsd');
+    expect(err.issues[0]!.message).toMatch(
+      /^even the low end of the estimate \(\$[\d,.]+ on \S+, expected \$[\d.]+\) exceeds the \$50 limit/,
+    );
+    expect(w.log).toEqual([]);
+    // Within reach of the limit's low end, it is accepted
+    const fits = await createSimulation(w.ports, limits, { caller, body: { ...body, maxCostUsd: 100_000 } });
+    expect(fits.simulation.status).toBe('PENDING');
+  });
+
   it('stores a PENDING simulation and publishes Simulation Submitted', async () => {
     const w = world();
     const result = await createSimulation(w.ports, limits, { caller, body: exampleSpec() });
