@@ -5,6 +5,8 @@
  * validated, and the views stay tolerant of fields that are missing.
  */
 import type {
+  Budget,
+  BudgetList,
   FieldIssue,
   HealthResponse,
   ListSimulationsQuery,
@@ -174,6 +176,18 @@ export class ApiClient {
   /** What a simulation cost: itemised, per attempt, accrued or final. */
   async getSimulationCost(id: string): Promise<SimulationCost> {
     return (await this.request<SimulationCost>('GET', `/simulations/${encodeURIComponent(id)}/cost`)).body;
+  }
+
+  async listBudgets(month?: string): Promise<BudgetList> {
+    return (await this.request<BudgetList>('GET', '/budgets', { query: { month } })).body;
+  }
+
+  async putBudget(request: Record<string, unknown>): Promise<Budget> {
+    return (await this.request<Budget>('PUT', '/budgets', { body: JSON.stringify(request) })).body;
+  }
+
+  async deleteBudget(query: { tag?: string; owner?: string }): Promise<void> {
+    await this.request<unknown>('DELETE', '/budgets', { query });
   }
 
   async cancelSimulation(id: string): Promise<Simulation> {

@@ -5,6 +5,7 @@
  */
 import type { RegisterCommand } from '../context.js';
 import { registerAdmin } from './admin.js';
+import { registerBudget } from './budget.js';
 import { registerCancel } from './cancel.js';
 import { registerCompare } from './compare.js';
 import { registerCost } from './cost.js';
@@ -32,6 +33,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerList,
   registerCancel,
   registerCost,
+  registerBudget,
   registerEvents,
   registerToken,
   registerInspect,

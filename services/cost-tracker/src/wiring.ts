@@ -10,10 +10,12 @@ import {
   createDynamoSimulationRepository,
   type SimulationRepository,
 } from '#shared/kernel/repository/simulations.js';
+import { createBudgetStore, type BudgetStore } from '#shared/kernel/repository/budgets.js';
 import { createDynamoCostStore } from './adapters/dynamo-cost-store.js';
 import { createFixturePriceBook } from './adapters/price-book.js';
 import { createSpecLaunchFacts } from './adapters/spec-launch-facts.js';
 import { config } from './config.js';
+import type { BudgetApiPorts } from './domain/budgets-api.js';
 import type { CostApiPorts } from './domain/get-cost.js';
 import type { CostStore, LaunchFacts, PriceBook, TrackerPorts } from './domain/ports.js';
 
@@ -38,6 +40,11 @@ function costs(): CostStore {
   }));
 }
 
+let budgetStore: BudgetStore | undefined;
+function budgets(): BudgetStore {
+  return (budgetStore ??= createBudgetStore(dynamoDocumentClient(), config.tableName));
+}
+
 let launchFacts: LaunchFacts | undefined;
 function launches(): LaunchFacts {
   return (launchFacts ??= createSpecLaunchFacts({ availabilityZone: config.standInAvailabilityZone }));
@@ -57,6 +64,7 @@ export function trackerPorts(): TrackerPorts {
   return (tracker ??= {
     repository: repository(),
     costs: costs(),
+    budgets: budgets(),
     launches: launches(),
     prices: prices(),
     publisher: publisher(),
@@ -87,6 +95,12 @@ export function costApiPorts(): CostApiPorts {
     policy,
     now,
   });
+}
+
+let budgetApi: BudgetApiPorts | undefined;
+/** GET/PUT/DELETE /budgets. */
+export function budgetApiPorts(): BudgetApiPorts {
+  return (budgetApi ??= { budgets: budgets(), now });
 }
 
 export const accrualConcurrency = config.accrualConcurrency;

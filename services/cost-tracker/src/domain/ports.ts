@@ -1,4 +1,5 @@
 import type { EventPublisher } from '#shared/kernel/events/publisher.js';
+import type { BudgetStore } from '#shared/kernel/repository/budgets.js';
 import type { CancelPorts } from '#shared/kernel/repository/cancel.js';
 import type { SimulationRepository } from '#shared/kernel/repository/simulations.js';
 import type { PricePeriod } from '#shared/science/pricing/cost-formulas.js';
@@ -71,6 +72,8 @@ export interface CostPolicy {
 export interface TrackerPorts {
   repository: Pick<SimulationRepository, 'get'>;
   costs: CostStore;
+  /** Budgets and their monthly spend (the simulations table's `#budgets` and `#spend#...` rows). */
+  budgets: BudgetStore;
   launches: LaunchFacts;
   prices: PriceBook;
   publisher: EventPublisher;

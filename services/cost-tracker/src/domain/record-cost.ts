@@ -4,6 +4,7 @@ import type { OutgoingEvent } from '#shared/kernel/events/publisher.js';
 import { requestCancel } from '#shared/kernel/repository/cancel.js';
 import { isTerminal } from '#shared/kernel/status.js';
 import type { Simulation, SimulationCost, SimulationCostUpdatedDetail } from '#schemas/generated/types.js';
+import { countInBudgets } from './count-in-budgets.js';
 import type { TrackerPorts } from './ports.js';
 import { priceSimulation, storageItem } from './price-simulation.js';
 
@@ -99,11 +100,16 @@ export async function recordCost(ports: TrackerPorts, simulationId: string): Pro
   if (stored && stored.simulationVersion > simulation.version) return { outcome: 'stale', cost: stored };
 
   const cost = await priceSimulation(ports, simulation, stored, ports.now());
-  if (!changed(stored, cost)) return { outcome: 'unchanged', cost: stored };
+  if (!changed(stored, cost)) {
+    // Its budgets may not have counted it yet (a delivery that failed after the cost write)
+    if (stored) await countInBudgets(ports, simulation, stored);
+    return { outcome: 'unchanged', cost: stored };
+  }
   if ((await ports.costs.put(cost)) === 'stale') return { outcome: 'stale' };
 
   const atLimit = limitReached(simulation, cost);
   await ports.publisher.publish([costUpdated(cost, atLimit)]);
+  await countInBudgets(ports, simulation, cost);
   if (!atLimit) return { outcome: 'written', cost };
   try {
     await requestCancel(ports.cancel, {

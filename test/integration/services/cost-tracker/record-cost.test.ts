@@ -5,6 +5,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { provisionServiceTables, LOCAL_ACCOUNT } from '#local/aws/local-resources.js';
 import { loadService } from '#local/wiring/functions.js';
 import type { OutgoingEvent } from '#shared/kernel/events/publisher.js';
+import { createBudgetStore } from '#shared/kernel/repository/budgets.js';
 import { createDynamoSimulationRepository } from '#shared/kernel/repository/simulations.js';
 import type { Simulation } from '#schemas/generated/types.js';
 import { createDynamoCostStore } from '#services/cost-tracker/src/adapters/dynamo-cost-store.js';
@@ -76,6 +77,7 @@ function ports(launch: Omit<AttemptLaunch, 'source'>): TrackerPorts {
   return {
     repository,
     costs: createDynamoCostStore(dynamo.documentClient, { tableName: costsTable, shards: 4 }),
+    budgets: createBudgetStore(dynamo.documentClient, dynamo.tableName),
     launches: { launchOf: async () => ({ ...launch, source: 'test' }) },
     // Read through, so a test can swap the book (a price table update)
     prices: {

@@ -119,3 +119,54 @@ describe('gcr cost', () => {
     expect(JSON.parse(run.stdout)).toEqual(cost);
   });
 });
+
+describe('gcr budget', () => {
+  const budget = {
+    budget: 'owner:alice',
+    owner: 'alice',
+    limitUsd: 100,
+    thresholds: [50, 80, 100],
+    alertOnly: false,
+    month: '2026-12',
+    spentUsd: 81.5,
+    crossedThresholds: [50, 80],
+  };
+
+  it('set sends the limit, thresholds and flags as the API takes them, and a non-number as given for the API to name', async () => {
+    api.routes.set('PUT /budgets', () => ({ status: 200, body: budget }));
+    const run = await gcr(['budget', 'set', '--limit', '100', '--thresholds', '50,80,100', '--alert-only']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(api.requests.at(-1)!.body)).toEqual({
+      limitUsd: 100,
+      thresholds: [50, 80, 100],
+      alertOnly: true,
+    });
+    expect(run.stdout).toMatch(
+      /owner:alice\s+2026-12\s+\$81\.50\s+\$100\.00\s+81\.5%\s+50% 80% 100%\s+50% 80%/,
+    );
+
+    api.routes.set('PUT /budgets', () => ({
+      status: 400,
+      body: {
+        error: {
+          code: 'ValidationError',
+          message: 'the budget is invalid',
+          issues: [{ field: 'limitUsd', message: 'must be number' }],
+        },
+      },
+    }));
+    const bad = await gcr(['budget', 'set', '--limit', 'ten']);
+    expect(JSON.parse(api.requests.at(-1)!.body)).toEqual({ limitUsd: 'ten' });
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('limitUsd');
+  });
+
+  it('list asks for the month and rm names the tag', async () => {
+    api.routes.set('GET /budgets', () => ({ status: 200, body: { month: '2026-11', items: [budget] } }));
+    expect((await gcr(['budget', 'list', '--month', '2026-11'])).code).toBe(0);
+    expect(api.requests.at(-1)!.query.get('month')).toBe('2026-11');
+    api.routes.set('DELETE /budgets', () => ({ status: 204 }));
+    expect((await gcr(['budget', 'rm', '--tag', 'project=ozone'])).code).toBe(0);
+    expect(api.requests.at(-1)!.query.get('tag')).toBe('project=ozone');
+  });
+});

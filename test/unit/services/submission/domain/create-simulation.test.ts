@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { createSimulation } from '#services/submission/src/domain/create-simulation.js';
 import type { CreateSimulationPorts, PutObjectInput } from '#services/submission/src/domain/ports.js';
-import { IdempotencyMismatchError, ValidationError } from '#shared/kernel/errors.js';
+import { BudgetExhaustedError, IdempotencyMismatchError, ValidationError } from '#shared/kernel/errors.js';
 import type { SimulationRepository } from '#shared/kernel/repository/simulations.js';
 import { generateRunDirectory } from '#shared/science/rundir/generate.js';
 import { validateSimulationSpec } from '#shared/science/spec/validate-spec.js';
@@ -108,6 +108,42 @@ describe('creating a simulation', () => {
     // Within reach of the limit's low end, it is accepted
     const fits = await createSimulation(w.ports, limits, { caller, body: { ...body, maxCostUsd: 100_000 } });
     expect(fits.simulation.status).toBe('PENDING');
+  });
+
+  it('refuses a new run with 403 naming the budget, its limit and its spend when a budget covering it is spent, unless alert only', async () => {
+    const w = world();
+    const definition = (alertOnly: boolean) => ({
+      budget: 'tag:project=ozone',
+      tag: 'project=ozone',
+      limitUsd: 50,
+      thresholds: [50, 80, 100],
+      alertOnly,
+      updatedAt: NOW.toISOString(),
+      updatedBy: 'root',
+    });
+    const budgets = (alertOnly: boolean) => ({
+      definitions: async () => new Map([['tag:project=ozone', definition(alertOnly)]]),
+      spend: async (keys: string[], month: string) => {
+        expect(month).toBe('2026-11');
+        return new Map(keys.map((key) => [key, { spentUsd: 50.25, crossed: {} }]));
+      },
+    });
+    const body = { ...exampleSpec(), tags: { project: 'ozone' } };
+    const attempt = createSimulation({ ...w.ports, budgets: budgets(false) }, limits, { caller, body });
+    await expect(attempt).rejects.toBeInstanceOf(BudgetExhaustedError);
+    await expect(attempt).rejects.toMatchObject({ budget: 'tag:project=ozone', limit: 50, current: 50.25 });
+    await expect(attempt).rejects.toThrow(
+      /budget tag:project=ozone is spent for 2026-11: \$50\.25 of its \$50 limit/,
+    );
+    expect(w.log).toEqual([]);
+    // Runs the budget does not cover, and alert-only budgets, pass
+    const untagged = await createSimulation({ ...w.ports, budgets: budgets(false) }, limits, {
+      caller,
+      body: exampleSpec(),
+    });
+    expect(untagged.simulation.status).toBe('PENDING');
+    const alerted = await createSimulation({ ...w.ports, budgets: budgets(true) }, limits, { caller, body });
+    expect(alerted.simulation.status).toBe('PENDING');
   });
 
   it('stores a PENDING simulation and publishes Simulation Submitted', async () => {
