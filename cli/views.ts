@@ -74,6 +74,7 @@ export function simulationBlock(sim: Simulation, colors: Colors, now: Date): str
       ['owner', clean(sim.owner)],
       ['status', paintStatus(String(sim.status ?? ''), colors)],
       ['progress', progressText(sim)],
+      ['cost', sim.cost ? `${costText(sim.cost)} (gcr cost ${clean(sim.id)})` : undefined],
       ['type', facts.type],
       ['grid', facts.grid],
       ['period', facts.period],
@@ -102,9 +103,17 @@ export function historyTable(sim: Simulation, colors: Colors): string {
   );
 }
 
+/** "$1.23" (final) or "$0.45 so far" (accrued); "-" before the tracker priced it. */
+export function costText(cost: unknown): string {
+  const c = cost as { kind?: unknown; totalUsd?: unknown; maxCostUsd?: unknown } | undefined;
+  if (typeof c?.totalUsd !== 'number') return '-';
+  const amount = `$${c.totalUsd.toFixed(2)}${c.kind === 'final' ? '' : ' so far'}`;
+  return typeof c.maxCostUsd === 'number' ? `${amount} (max $${c.maxCostUsd})` : amount;
+}
+
 export function summariesTable(items: SimulationSummary[], colors: Colors): string {
   return table(
-    ['ID', 'NAME', 'STATUS', 'CREATED', 'TYPE', 'GRID'],
+    ['ID', 'NAME', 'STATUS', 'CREATED', 'TYPE', 'GRID', 'COST'],
     items.map((s) => [
       clean(s.id),
       clean(s.name),
@@ -112,6 +121,7 @@ export function summariesTable(items: SimulationSummary[], colors: Colors): stri
       formatTime(s.createdAt),
       clean(s.simulationType),
       clean(s.resolution),
+      costText(s.cost),
     ]),
     colors,
   );

@@ -1725,6 +1725,9 @@ export const simulationSummarySchema = {
       minimum: 0,
       maximum: 100,
     },
+    cost: {
+      $ref: 'https://gcr.dev/schemas/common/cost-summary.schema.json',
+    },
   },
 } as const;
 
@@ -1926,6 +1929,11 @@ export const simulationSchema = {
         },
       },
     },
+    cost: {
+      $ref: 'https://gcr.dev/schemas/common/cost-summary.schema.json',
+      description:
+        'What it cost so far (accrued) or in all (final), written by the cost tracker; absent until it has priced the run.',
+    },
     results: {
       title: 'SimulationResultsStatus',
       type: 'object',
@@ -1998,6 +2006,39 @@ export const simulationSchema = {
           description: 'When Simulation Results Ready or Failed was published for this processing.',
         },
       },
+    },
+  },
+} as const;
+
+/** schemas/common/cost-summary.schema.json */
+export const costSummarySchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/common/cost-summary.schema.json',
+  title: 'CostSummary',
+  description:
+    "A simulation's cost in one line, written on the simulation by the cost tracker (GET /simulations/{id}/cost has it itemised).",
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind', 'totalUsd', 'simulationVersion', 'updatedAt'],
+  properties: {
+    kind: {
+      type: 'string',
+      enum: ['accrued', 'final'],
+    },
+    totalUsd: {
+      type: 'number',
+      minimum: 0,
+    },
+    maxCostUsd: {
+      type: 'number',
+    },
+    simulationVersion: {
+      type: 'integer',
+      minimum: 1,
+    },
+    updatedAt: {
+      type: 'string',
+      format: 'date-time',
     },
   },
 } as const;
@@ -3627,6 +3668,7 @@ export const allSchemas = [
   simulationResultsSchema,
   simulationSummarySchema,
   simulationSchema,
+  costSummarySchema,
   simulationStatusSchema,
   statusHistoryEntrySchema,
   budgetThresholdCrossedDetailSchema,

@@ -828,6 +828,7 @@ export interface SimulationSummary {
   resolution: string;
   backend: 'local' | 'aws-batch';
   progress?: number;
+  cost?: CostSummary;
 }
 
 // ---- schemas/api/simulation.schema.json
@@ -909,6 +910,10 @@ export interface Simulation {
     }[];
   };
   resultsRequest?: SimulationResultsRequest;
+  /**
+   * What it cost so far (accrued) or in all (final), written by the cost tracker; absent until it has priced the run.
+   */
+  cost?: CostSummary;
   results?: SimulationResultsStatus;
 }
 /**
@@ -956,6 +961,18 @@ export interface SimulationResultsStatus {
    * When Simulation Results Ready or Failed was published for this processing.
    */
   announcedAt?: string;
+}
+
+// ---- schemas/common/cost-summary.schema.json
+/**
+ * A simulation's cost in one line, written on the simulation by the cost tracker (GET /simulations/{id}/cost has it itemised).
+ */
+export interface CostSummary {
+  kind: 'accrued' | 'final';
+  totalUsd: number;
+  maxCostUsd?: number;
+  simulationVersion: number;
+  updatedAt: string;
 }
 
 // ---- schemas/common/simulation-status.schema.json

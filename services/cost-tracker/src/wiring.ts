@@ -11,6 +11,7 @@ import {
   type SimulationRepository,
 } from '#shared/kernel/repository/simulations.js';
 import { createBudgetStore, type BudgetStore } from '#shared/kernel/repository/budgets.js';
+import { writeCostSummary } from '#shared/kernel/repository/cost-summary.js';
 import { createDynamoCostStore } from './adapters/dynamo-cost-store.js';
 import { createFixturePriceBook } from './adapters/price-book.js';
 import { createSpecLaunchFacts } from './adapters/spec-launch-facts.js';
@@ -70,6 +71,8 @@ export function trackerPorts(): TrackerPorts {
     publisher: publisher(),
     now,
     policy,
+    writeSummary: (simulationId, summary) =>
+      writeCostSummary(dynamoDocumentClient(), config.tableName, simulationId, summary),
     cancel: {
       repository: repository(),
       publisher: publisher(),

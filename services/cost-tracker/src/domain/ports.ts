@@ -3,7 +3,7 @@ import type { BudgetStore } from '#shared/kernel/repository/budgets.js';
 import type { CancelPorts } from '#shared/kernel/repository/cancel.js';
 import type { SimulationRepository } from '#shared/kernel/repository/simulations.js';
 import type { PricePeriod } from '#shared/science/pricing/cost-formulas.js';
-import type { Simulation, SimulationCost } from '#schemas/generated/types.js';
+import type { CostSummary, Simulation, SimulationCost } from '#schemas/generated/types.js';
 
 /** What an attempt ran on, as the backend reports it. */
 export interface AttemptLaunch {
@@ -79,6 +79,8 @@ export interface TrackerPorts {
   publisher: EventPublisher;
   now: () => Date;
   policy: CostPolicy;
+  /** Writes the cost in one line on the simulation (`shared/kernel/repository/cost-summary.ts`). */
+  writeSummary: (simulationId: string, summary: CostSummary) => Promise<boolean>;
   /** The one cancel path (a run that reached its maxCostUsd). */
   cancel: CancelPorts;
   log?: (message: string, data?: Record<string, unknown>) => void;

@@ -107,6 +107,13 @@ export async function recordCost(ports: TrackerPorts, simulationId: string): Pro
   }
   if ((await ports.costs.put(cost)) === 'stale') return { outcome: 'stale' };
 
+  await ports.writeSummary(simulation.id, {
+    kind: cost.kind,
+    totalUsd: cost.totalUsd,
+    ...(cost.maxCostUsd !== undefined ? { maxCostUsd: cost.maxCostUsd } : {}),
+    simulationVersion: cost.simulationVersion,
+    updatedAt: cost.updatedAt,
+  });
   const atLimit = limitReached(simulation, cost);
   await ports.publisher.publish([costUpdated(cost, atLimit)]);
   await countInBudgets(ports, simulation, cost);

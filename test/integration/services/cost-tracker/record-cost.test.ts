@@ -6,6 +6,7 @@ import { provisionServiceTables, LOCAL_ACCOUNT } from '#local/aws/local-resource
 import { loadService } from '#local/wiring/functions.js';
 import type { OutgoingEvent } from '#shared/kernel/events/publisher.js';
 import { createBudgetStore } from '#shared/kernel/repository/budgets.js';
+import { writeCostSummary } from '#shared/kernel/repository/cost-summary.js';
 import { createDynamoSimulationRepository } from '#shared/kernel/repository/simulations.js';
 import type { Simulation } from '#schemas/generated/types.js';
 import { createDynamoCostStore } from '#services/cost-tracker/src/adapters/dynamo-cost-store.js';
@@ -78,6 +79,8 @@ function ports(launch: Omit<AttemptLaunch, 'source'>): TrackerPorts {
     repository,
     costs: createDynamoCostStore(dynamo.documentClient, { tableName: costsTable, shards: 4 }),
     budgets: createBudgetStore(dynamo.documentClient, dynamo.tableName),
+    writeSummary: (simulationId, summary) =>
+      writeCostSummary(dynamo.documentClient, dynamo.tableName, simulationId, summary),
     launches: { launchOf: async () => ({ ...launch, source: 'test' }) },
     // Read through, so a test can swap the book (a price table update)
     prices: {
@@ -209,6 +212,13 @@ describe('cost tracker: recording a simulation cost', () => {
     expect(final.kind).toBe('final');
     expect(final.attempts[0]!.computeUsd).toBeCloseTo(0.68, 4);
     expect(final.attempts[0]!.price.asOf).toBe(accrued.attempts[0]!.price.asOf);
+    // The simulation's document carries it in one line
+    expect((await t.repository.get(id))!.cost).toEqual({
+      kind: 'final',
+      totalUsd: final.totalUsd,
+      simulationVersion: 6,
+      updatedAt: final.updatedAt,
+    });
 
     // and after the run: a later trigger (duplicate, hourly) rewrites nothing
     clock = T0 + 30 * 24 * HOUR;
