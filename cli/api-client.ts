@@ -7,6 +7,7 @@
 import type {
   Budget,
   BudgetList,
+  CostReport,
   FieldIssue,
   HealthResponse,
   ListSimulationsQuery,
@@ -176,6 +177,10 @@ export class ApiClient {
   /** What a simulation cost: itemised, per attempt, accrued or final. */
   async getSimulationCost(id: string): Promise<SimulationCost> {
     return (await this.request<SimulationCost>('GET', `/simulations/${encodeURIComponent(id)}/cost`)).body;
+  }
+
+  async costReport(query: { month?: string; groupBy?: string }): Promise<CostReport> {
+    return (await this.request<CostReport>('GET', '/costs', { query })).body;
   }
 
   async listBudgets(month?: string): Promise<BudgetList> {

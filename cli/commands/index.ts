@@ -8,7 +8,7 @@ import { registerAdmin } from './admin.js';
 import { registerBudget } from './budget.js';
 import { registerCancel } from './cancel.js';
 import { registerCompare } from './compare.js';
-import { registerCost } from './cost.js';
+import { registerCost, registerCosts } from './cost.js';
 import { registerDownload } from './download.js';
 import { registerEstimate } from './estimate.js';
 import { registerEvents } from './events.js';
@@ -33,6 +33,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerList,
   registerCancel,
   registerCost,
+  registerCosts,
   registerBudget,
   registerEvents,
   registerToken,

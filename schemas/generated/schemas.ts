@@ -133,6 +133,62 @@ export const budgetSchema = {
   },
 } as const;
 
+/** schemas/api/cost-report.schema.json */
+export const costReportSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/api/cost-report.schema.json',
+  title: 'CostReport',
+  description:
+    "GET /costs?month=&groupBy=: a month's simulation costs (the caller's; admins: every owner's), grouped.",
+  type: 'object',
+  additionalProperties: false,
+  required: ['month', 'groupBy', 'totalUsd', 'simulations', 'groups'],
+  properties: {
+    month: {
+      type: 'string',
+    },
+    groupBy: {
+      type: 'string',
+      enum: ['owner', 'tag', 'simulationType', 'instanceType'],
+    },
+    totalUsd: {
+      type: 'number',
+    },
+    simulations: {
+      type: 'integer',
+      minimum: 0,
+    },
+    groups: {
+      type: 'array',
+      description:
+        'Largest first. groupBy=tag: one group per key=value (a run with two tags counts in both; "(untagged)" for none); instanceType: by the instance of each attempt\'s compute.',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['key', 'totalUsd', 'simulations', 'finalUsd', 'accruedUsd'],
+        properties: {
+          key: {
+            type: 'string',
+          },
+          totalUsd: {
+            type: 'number',
+          },
+          finalUsd: {
+            type: 'number',
+          },
+          accruedUsd: {
+            type: 'number',
+          },
+          simulations: {
+            type: 'integer',
+            minimum: 0,
+          },
+        },
+      },
+    },
+  },
+} as const;
+
 /** schemas/api/error-response.schema.json */
 export const errorResponseSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -1006,6 +1062,21 @@ export const simulationCostSchema = {
         'Every attempt that started, retried spot attempts included, with what it ran on and the price in force at its launch.',
       items: {
         $ref: '#/$defs/AttemptCost',
+      },
+    },
+    month: {
+      type: 'string',
+      pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$',
+      description:
+        'The month (UTC) the simulation was submitted, which its cost counts in (budgets, GET /costs).',
+    },
+    simulationType: {
+      type: 'string',
+    },
+    tags: {
+      type: 'object',
+      additionalProperties: {
+        type: 'string',
       },
     },
     maxCostUsd: {
@@ -3654,6 +3725,7 @@ export const allSchemas = [
   budgetListSchema,
   budgetRequestSchema,
   budgetSchema,
+  costReportSchema,
   errorResponseSchema,
   healthResponseSchema,
   inputPlanSchema,

@@ -61,6 +61,27 @@ export interface Budget {
   updatedBy?: string;
 }
 
+// ---- schemas/api/cost-report.schema.json
+/**
+ * GET /costs?month=&groupBy=: a month's simulation costs (the caller's; admins: every owner's), grouped.
+ */
+export interface CostReport {
+  month: string;
+  groupBy: 'owner' | 'tag' | 'simulationType' | 'instanceType';
+  totalUsd: number;
+  simulations: number;
+  /**
+   * Largest first. groupBy=tag: one group per key=value (a run with two tags counts in both; "(untagged)" for none); instanceType: by the instance of each attempt's compute.
+   */
+  groups: {
+    key: string;
+    totalUsd: number;
+    finalUsd: number;
+    accruedUsd: number;
+    simulations: number;
+  }[];
+}
+
 // ---- schemas/api/error-response.schema.json
 /**
  * Body of every 4xx and 503 (and the never-expected 500) answer.
@@ -504,6 +525,14 @@ export interface SimulationCost {
    * Every attempt that started, retried spot attempts included, with what it ran on and the price in force at its launch.
    */
   attempts: AttemptCost[];
+  /**
+   * The month (UTC) the simulation was submitted, which its cost counts in (budgets, GET /costs).
+   */
+  month?: string;
+  simulationType?: string;
+  tags?: {
+    [k: string]: string;
+  };
   /**
    * The spec's cost limit: a run whose accrued cost reaches it is cancelled (reason "cost limit reached").
    */

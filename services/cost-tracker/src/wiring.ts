@@ -17,6 +17,7 @@ import { createFixturePriceBook } from './adapters/price-book.js';
 import { createSpecLaunchFacts } from './adapters/spec-launch-facts.js';
 import { config } from './config.js';
 import type { BudgetApiPorts } from './domain/budgets-api.js';
+import type { CostReportPorts } from './domain/cost-report.js';
 import type { CostApiPorts } from './domain/get-cost.js';
 import type { CostStore, LaunchFacts, PriceBook, TrackerPorts } from './domain/ports.js';
 
@@ -104,6 +105,12 @@ let budgetApi: BudgetApiPorts | undefined;
 /** GET/PUT/DELETE /budgets. */
 export function budgetApiPorts(): BudgetApiPorts {
   return (budgetApi ??= { budgets: budgets(), now });
+}
+
+let report: CostReportPorts | undefined;
+/** GET /costs. */
+export function costReportPorts(): CostReportPorts {
+  return (report ??= { costs: costs(), now });
 }
 
 export const accrualConcurrency = config.accrualConcurrency;

@@ -57,6 +57,7 @@ const EXPECTED: Record<string, { owner: number[]; other: number[]; admin: number
   'GET /simulations/{id}/logs': { owner: [409], other: [404], admin: [409] },
   'GET /simulations/{id}/results': { owner: [200], other: [404], admin: [200] },
   'GET /simulations/{id}/cost': { owner: [200], other: [404], admin: [200] },
+  'GET /costs': { owner: [200], other: [200], admin: [200] },
   'GET /budgets': { owner: [200], other: [200], admin: [200] },
   'PUT /budgets': { owner: [200], other: [200], admin: [200] },
   // Each caller's own budget: 204 once PUT /budgets has set it, 404 before.

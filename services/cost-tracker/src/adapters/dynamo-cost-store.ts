@@ -4,6 +4,9 @@ import { createHash } from 'node:crypto';
 import type { SimulationCost } from '#schemas/generated/types.js';
 import type { CostStore, PutCostOutcome } from '../domain/ports.js';
 
+/** Costs by the month their simulation was submitted: partition `month`, sort `simulationId`. */
+export const MONTH_INDEX = 'MonthIndex';
+
 /** The sparse index of costs still accrued: partition `accruingShard`, keys only. */
 export const ACCRUING_INDEX = 'AccruingIndex';
 
@@ -88,6 +91,37 @@ export function createDynamoCostStore(
         if (isConditionFailed(err)) return 'stale';
         throw err;
       }
+    },
+
+    async listMonth(month, owner) {
+      const costs: SimulationCost[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const out = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: MONTH_INDEX,
+            KeyConditionExpression: '#month = :month',
+            ...(owner !== undefined ? { FilterExpression: '#owner = :owner' } : {}),
+            ExpressionAttributeNames: {
+              '#month': 'month',
+              ...(owner !== undefined ? { '#owner': 'owner' } : {}),
+            },
+            ExpressionAttributeValues: {
+              ':month': month,
+              ...(owner !== undefined ? { ':owner': owner } : {}),
+            },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of out.Items ?? []) {
+          const cost = { ...item };
+          for (const key of INTERNAL) delete cost[key];
+          costs.push(cost as SimulationCost);
+        }
+        startKey = out.LastEvaluatedKey;
+      } while (startKey);
+      return costs;
     },
 
     async *listAccruing() {

@@ -60,6 +60,8 @@ export interface CostStore {
    * only over the same final cost, same version and total.
    */
   amendFinal(cost: StoredCost): Promise<PutCostOutcome>;
+  /** The costs of the simulations submitted in a month (only `owner`'s when given). */
+  listMonth(month: string, owner?: string): Promise<StoredCost[]>;
   /** Ids of the simulations whose cost is still accrued (not final), for the hourly accrual. */
   listAccruing(): AsyncIterable<string[]>;
 }

@@ -16,6 +16,7 @@ import {
   type PricePeriod,
 } from '#shared/science/pricing/cost-formulas.js';
 import { storedSpec } from '#shared/science/spec/validate-spec.js';
+import { monthOf } from '#shared/kernel/repository/budgets.js';
 import { isTerminal } from '#shared/kernel/status.js';
 import type {
   AttemptCost,
@@ -279,10 +280,14 @@ export async function priceSimulation(
   const costItems = items(attempts, simulation, ports.policy);
   const totalUsd = roundUsd(costItems.filter((i) => !i.perMonth).reduce((sum, i) => sum + i.usd, 0));
   const final = isTerminal(simulation.status);
-  const maxCostUsd = storedSpec(simulation).maxCostUsd;
+  const spec = storedSpec(simulation);
+  const maxCostUsd = spec.maxCostUsd;
   return {
     simulationId: simulation.id,
     owner: simulation.owner,
+    month: monthOf(simulation.createdAt),
+    simulationType: spec.simulation.type,
+    ...(spec.tags && Object.keys(spec.tags).length > 0 ? { tags: spec.tags } : {}),
     kind: final ? 'final' : 'accrued',
     status: simulation.status,
     simulationVersion: simulation.version,

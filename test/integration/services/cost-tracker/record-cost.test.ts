@@ -12,6 +12,7 @@ import type { Simulation } from '#schemas/generated/types.js';
 import { createDynamoCostStore } from '#services/cost-tracker/src/adapters/dynamo-cost-store.js';
 import { createFixturePriceBook, onDemandFromTable } from '#services/cost-tracker/src/adapters/price-book.js';
 import type { AttemptLaunch, PriceBook, TrackerPorts } from '#services/cost-tracker/src/domain/ports.js';
+import { costReport } from '#services/cost-tracker/src/domain/cost-report.js';
 import { accrueRunning, recordCost } from '#services/cost-tracker/src/domain/record-cost.js';
 import { aSimulation, storedDemoSpec } from '#test/helpers/simulations.js';
 import { repoRoot, startLocalDynamo } from '#test/helpers/local-dynamodb.js';
@@ -320,5 +321,38 @@ describe('cost tracker: recording a simulation cost', () => {
     expect(cancel.detail).toMatchObject({ to: 'CANCELLING', simulationId: id });
     const costEvent = published.filter((e) => e.detailType === 'Simulation Cost Updated').at(-1)!;
     expect(costEvent.detail).toMatchObject({ costLimitReached: true, maxCostUsd: 1 });
+  });
+
+  it('GET /costs groups the month costs by owner, tag, simulation type or instance type, and names a bad query field', async () => {
+    const t = ports({
+      instanceType: 'c5.4xlarge',
+      availabilityZone: 'us-east-1a',
+      purchase: 'on-demand',
+      nodes: 1,
+    });
+    const report = (
+      query: Record<string, string>,
+      caller = { userId: 'alice', groups: [], isAdmin: false },
+    ) => costReport({ costs: t.costs, now: () => new Date(T0) }, caller, query);
+    // The simulations above were submitted in January 2026 (the helper's createdAt), by alice
+    const byInstance = await report({ month: '2026-01', groupBy: 'instanceType' });
+    expect(byInstance.simulations).toBeGreaterThanOrEqual(4);
+    expect(byInstance.groups.map((g) => g.key).sort()).toEqual(['c5.4xlarge', 'c7g.4xlarge']);
+    const spot = byInstance.groups.find((g) => g.key === 'c7g.4xlarge')!;
+    expect(spot).toMatchObject({ simulations: 1, accruedUsd: 0 });
+    const byOwner = await report({ month: '2026-01' });
+    expect(byOwner.groups.map((g) => [g.key, g.totalUsd])).toEqual([['alice', byOwner.totalUsd]]);
+    expect(
+      (await report({ month: '2026-01' }, { userId: 'bob', groups: [], isAdmin: false })).simulations,
+    ).toBe(0);
+    expect((await report({ month: '2026-02' })).groups).toEqual([]);
+
+    const fieldOf = async (query: Record<string, string>) =>
+      ((await report(query).catch((e: unknown) => e)) as { issues: { field: string }[] }).issues.map(
+        (i) => i.field,
+      );
+    expect(await fieldOf({ month: '2026-00' })).toEqual(['query.month']);
+    expect(await fieldOf({ groupBy: 'colour' })).toEqual(['query.groupBy']);
+    expect(await fieldOf({ by: 'tag' })).toEqual(['query']);
   });
 });

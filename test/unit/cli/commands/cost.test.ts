@@ -170,3 +170,24 @@ describe('gcr budget', () => {
     expect(api.requests.at(-1)!.query.get('tag')).toBe('project=ozone');
   });
 });
+
+describe('gcr costs', () => {
+  it('asks for the month and grouping and prints the groups', async () => {
+    api.routes.set('GET /costs', () => ({
+      status: 200,
+      body: {
+        month: '2026-12',
+        groupBy: 'tag',
+        totalUsd: 12.5,
+        simulations: 3,
+        groups: [{ key: 'project=ozone', totalUsd: 10, finalUsd: 8, accruedUsd: 2, simulations: 2 }],
+      },
+    }));
+    const run = await gcr(['costs', '--month', '2026-12', '--by', 'tag']);
+    expect(run.code).toBe(0);
+    const request = api.requests.at(-1)!;
+    expect([request.query.get('month'), request.query.get('groupBy')]).toEqual(['2026-12', 'tag']);
+    expect(run.stdout).toContain('2026-12: $12.50 over 3 simulations, by tag');
+    expect(run.stdout).toMatch(/project=ozone\s+\$10\.00\s+\$8\.00\s+\$2\.00\s+2/);
+  });
+});
