@@ -21,22 +21,15 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Budget } from '#schemas/generated/types.js';
+import { isConditionalCheckFailed } from './simulations.js';
 
 export const BUDGETS_ID = '#budgets';
 const SPEND_PREFIX = '#spend#';
 export const DEFAULT_THRESHOLDS = [50, 80, 100] as const;
 
-export interface BudgetDefinition {
-  /** "owner:<owner>" or "tag:<key>=<value>". */
-  budget: string;
-  owner?: string;
-  tag?: string;
-  limitUsd: number;
-  thresholds: number[];
-  alertOnly: boolean;
-  updatedAt: string;
-  updatedBy: string;
-}
+/** A budget as stored: the API's Budget without a month's figures. */
+export type BudgetDefinition = Omit<Budget, 'month' | 'spentUsd' | 'crossedThresholds'> &
+  Required<Pick<Budget, 'updatedAt' | 'updatedBy'>>;
 
 export interface MonthSpend {
   spentUsd: number;
@@ -61,10 +54,6 @@ export function monthOf(iso: string | Date): string {
 }
 
 const spendId = (key: string, month: string): string => `${SPEND_PREFIX}${key}#${month}`;
-
-function isConditionFailed(err: unknown): boolean {
-  return (err as Error).name === 'ConditionalCheckFailedException';
-}
 
 export interface BudgetStore {
   definitions(): Promise<Map<string, BudgetDefinition>>;
@@ -149,7 +138,7 @@ export function createBudgetStore(client: DynamoDBDocumentClient, tableName: str
         );
         return true;
       } catch (err) {
-        if (isConditionFailed(err)) return false;
+        if (isConditionalCheckFailed(err)) return false;
         throw err;
       }
     },
@@ -210,7 +199,7 @@ export function createBudgetStore(client: DynamoDBDocumentClient, tableName: str
           return toSpend(out.Attributes);
         } catch (err) {
           // Another update of this month's spend came first: read again.
-          if (!isConditionFailed(err)) throw err;
+          if (!isConditionalCheckFailed(err)) throw err;
         }
       }
       throw new Error(`spend of ${key} in ${month}: too many concurrent updates; the message is retried`);
@@ -230,7 +219,7 @@ export function createBudgetStore(client: DynamoDBDocumentClient, tableName: str
         );
         return true;
       } catch (err) {
-        if (isConditionFailed(err)) return false;
+        if (isConditionalCheckFailed(err)) return false;
         throw err;
       }
     },

@@ -1,5 +1,6 @@
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CostSummary } from '#schemas/generated/types.js';
+import { isConditionalCheckFailed } from './simulations.js';
 
 /**
  * The cost tracker's one write to a simulation: its `cost` attribute, the cost
@@ -33,7 +34,7 @@ export async function writeCostSummary(
     );
     return true;
   } catch (err) {
-    if ((err as Error).name === 'ConditionalCheckFailedException') return false;
+    if (isConditionalCheckFailed(err)) return false;
     throw err;
   }
 }

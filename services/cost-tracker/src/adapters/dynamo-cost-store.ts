@@ -1,6 +1,6 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
+import { isConditionalCheckFailed } from '#shared/kernel/repository/simulations.js';
 import type { SimulationCost } from '#schemas/generated/types.js';
 import type { CostStore, PutCostOutcome } from '../domain/ports.js';
 
@@ -11,13 +11,6 @@ export const MONTH_INDEX = 'MonthIndex';
 export const ACCRUING_INDEX = 'AccruingIndex';
 
 const INTERNAL = ['accruingShard'] as const;
-
-function isConditionFailed(err: unknown): boolean {
-  return (
-    err instanceof ConditionalCheckFailedException ||
-    (err as Error).name === 'ConditionalCheckFailedException'
-  );
-}
 
 function shardOf(simulationId: string, shards: number): string {
   return String(createHash('sha1').update(simulationId).digest().readUInt32BE(0) % shards);
@@ -61,12 +54,7 @@ export function createDynamoCostStore(
         );
         return 'written';
       } catch (err) {
-        if (
-          err instanceof ConditionalCheckFailedException ||
-          (err as Error).name === 'ConditionalCheckFailedException'
-        ) {
-          return 'stale';
-        }
+        if (isConditionalCheckFailed(err)) return 'stale';
         throw err;
       }
     },
@@ -88,7 +76,7 @@ export function createDynamoCostStore(
         );
         return 'written';
       } catch (err) {
-        if (isConditionFailed(err)) return 'stale';
+        if (isConditionalCheckFailed(err)) return 'stale';
         throw err;
       }
     },

@@ -41,8 +41,7 @@ function thresholdCrossed(
  * budget's spend passed: `Budget Threshold Crossed` once per threshold per
  * budget per month, however often and in whatever order costs arrive (the
  * spend counts each simulation's cost once; a conditional write takes each
- * threshold once, and only its taker publishes). The spend is recorded for
- * every key, budget or not, so a budget set mid-month starts from the truth.
+ * threshold once, and only its taker publishes).
  */
 export async function countInBudgets(
   ports: Pick<TrackerPorts, 'budgets' | 'publisher' | 'now'>,
@@ -54,8 +53,12 @@ export async function countInBudgets(
   const nowMs = ports.now().getTime();
   let published = 0;
   for (const key of budgetKeysOf(simulation.owner, storedSpec(simulation).tags)) {
-    const recorded = await ports.budgets.recordSpend(key, month, simulation.id, cost.totalUsd);
     const definition = definitions.get(key);
+    // An owner's spend is kept budget or not (a budget set mid-month starts from
+    // the truth); a tag's only under a budget: a tag on thousands of runs would
+    // be one hot, ever-growing row
+    if (!definition && !key.startsWith('owner:')) continue;
+    const recorded = await ports.budgets.recordSpend(key, month, simulation.id, cost.totalUsd);
     if (!definition) continue;
     // A duplicate changes no spend, but may find a threshold whose taker died before publishing
     const spend = recorded ?? (await ports.budgets.spend([key], month)).get(key)!;

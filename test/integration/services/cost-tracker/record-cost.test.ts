@@ -1,9 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import path from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { provisionServiceTables, LOCAL_ACCOUNT } from '#local/aws/local-resources.js';
-import { loadService } from '#local/wiring/functions.js';
 import type { OutgoingEvent } from '#shared/kernel/events/publisher.js';
 import { createBudgetStore } from '#shared/kernel/repository/budgets.js';
 import { writeCostSummary } from '#shared/kernel/repository/cost-summary.js';
@@ -15,36 +11,14 @@ import type { AttemptLaunch, PriceBook, TrackerPorts } from '#services/cost-trac
 import { costReport } from '#services/cost-tracker/src/domain/cost-report.js';
 import { accrueRunning, recordCost } from '#services/cost-tracker/src/domain/record-cost.js';
 import { aSimulation, storedDemoSpec } from '#test/helpers/simulations.js';
-import { repoRoot, startLocalDynamo } from '#test/helpers/local-dynamodb.js';
+import { startCostDynamo } from '#scripts/bench/cost.js';
 
-let dynamo: Awaited<ReturnType<typeof startLocalDynamo>>;
+let dynamo: Awaited<ReturnType<typeof startCostDynamo>>;
 let costsTable: string;
 
 beforeAll(async () => {
-  dynamo = await startLocalDynamo();
-  const service = loadService(path.join(repoRoot, 'services/cost-tracker/serverless.yml'), {
-    stage: 'test',
-    region: 'us-east-1',
-  });
-  const client = new DynamoDBClient({
-    endpoint: dynamo.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
-  const tables = await provisionServiceTables(
-    service.resources,
-    {
-      region: 'us-east-1',
-      accountId: LOCAL_ACCOUNT,
-      imports: {},
-      ref: () => undefined,
-      getAtt: () => undefined,
-      condition: () => false,
-    },
-    client,
-    'us-east-1',
-  );
-  costsTable = tables.get('CostsTable')!.name;
+  dynamo = await startCostDynamo();
+  costsTable = dynamo.costsTable;
 }, 60_000);
 
 afterAll(async () => {
