@@ -117,7 +117,7 @@ export async function createSimulation(
   const { caller, body, idempotencyKey } = request;
   checkIdempotencyKey(idempotencyKey);
   const { spec } = validateSubmission(body, limits);
-  checkCostLimit(spec, estimateRun(spec));
+  if (spec.maxCostUsd !== undefined) checkCostLimit(spec, estimateRun(spec));
   if (ports.budgets) await checkBudgets(ports.budgets, caller.userId, spec, ports.now());
   const fingerprint = requestFingerprint(spec);
   const id = idempotencyKey ? idempotentSimulationId(caller.userId, idempotencyKey) : newSimulationId();
