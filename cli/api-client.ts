@@ -5,6 +5,9 @@
  * validated, and the views stay tolerant of fields that are missing.
  */
 import type {
+  Budget,
+  BudgetList,
+  CostReport,
   FieldIssue,
   HealthResponse,
   ListSimulationsQuery,
@@ -13,6 +16,7 @@ import type {
   LocalTokenResponse,
   LogPage,
   Simulation,
+  SimulationCost,
 } from '#schemas/generated/types.js';
 import { ApiError, AuthError, CliError, ConnectionError } from './errors.js';
 
@@ -168,6 +172,27 @@ export class ApiClient {
       query: { status: query.status, limit: query.limit, cursor: query.cursor },
     });
     return { ...body, items: Array.isArray(body?.items) ? body.items : [] };
+  }
+
+  /** What a simulation cost: itemised, per attempt, accrued or final. */
+  async getSimulationCost(id: string): Promise<SimulationCost> {
+    return (await this.request<SimulationCost>('GET', `/simulations/${encodeURIComponent(id)}/cost`)).body;
+  }
+
+  async costReport(query: { month?: string; groupBy?: string }): Promise<CostReport> {
+    return (await this.request<CostReport>('GET', '/costs', { query })).body;
+  }
+
+  async listBudgets(month?: string): Promise<BudgetList> {
+    return (await this.request<BudgetList>('GET', '/budgets', { query: { month } })).body;
+  }
+
+  async putBudget(request: Record<string, unknown>): Promise<Budget> {
+    return (await this.request<Budget>('PUT', '/budgets', { body: JSON.stringify(request) })).body;
+  }
+
+  async deleteBudget(query: { tag?: string; owner?: string }): Promise<void> {
+    await this.request<unknown>('DELETE', '/budgets', { query });
   }
 
   async cancelSimulation(id: string): Promise<Simulation> {

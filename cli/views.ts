@@ -2,7 +2,12 @@
  * How simulations and events look for people. Pure functions of the API's JSON
  * (tolerant of fields that are missing or added later).
  */
-import type { Simulation, SimulationSummary, StatusHistoryEntry } from '#schemas/generated/types.js';
+import type {
+  Simulation,
+  SimulationCost,
+  SimulationSummary,
+  StatusHistoryEntry,
+} from '#schemas/generated/types.js';
 import {
   clean,
   formatDuration,
@@ -69,6 +74,7 @@ export function simulationBlock(sim: Simulation, colors: Colors, now: Date): str
       ['owner', clean(sim.owner)],
       ['status', paintStatus(String(sim.status ?? ''), colors)],
       ['progress', progressText(sim)],
+      ['cost', sim.cost ? `${costText(sim.cost)} (gcr cost ${clean(sim.id)})` : undefined],
       ['type', facts.type],
       ['grid', facts.grid],
       ['period', facts.period],
@@ -97,9 +103,17 @@ export function historyTable(sim: Simulation, colors: Colors): string {
   );
 }
 
+/** "$1.23" (final) or "$0.45 so far" (accrued); "-" before the tracker priced it. */
+export function costText(cost: unknown): string {
+  const c = cost as { kind?: unknown; totalUsd?: unknown; maxCostUsd?: unknown } | undefined;
+  if (typeof c?.totalUsd !== 'number') return '-';
+  const amount = `$${c.totalUsd.toFixed(2)}${c.kind === 'final' ? '' : ' so far'}`;
+  return typeof c.maxCostUsd === 'number' ? `${amount} (max $${c.maxCostUsd})` : amount;
+}
+
 export function summariesTable(items: SimulationSummary[], colors: Colors): string {
   return table(
-    ['ID', 'NAME', 'STATUS', 'CREATED', 'TYPE', 'GRID'],
+    ['ID', 'NAME', 'STATUS', 'CREATED', 'TYPE', 'GRID', 'COST'],
     items.map((s) => [
       clean(s.id),
       clean(s.name),
@@ -107,6 +121,7 @@ export function summariesTable(items: SimulationSummary[], colors: Colors): stri
       formatTime(s.createdAt),
       clean(s.simulationType),
       clean(s.resolution),
+      costText(s.cost),
     ]),
     colors,
   );
@@ -261,4 +276,69 @@ export function watchSummary(sim: Simulation, colors: Colors): string {
   // A job that never started has no log to look at.
   if (sim.job?.logStreamName || sim.job?.startedAt) lines.push(hint);
   return `${lines.join('\n')}\n`;
+}
+
+const usd = (value: number): string => `$${value.toFixed(value !== 0 && Math.abs(value) < 0.1 ? 4 : 2)}`;
+
+/** `gcr cost <id>` (and the demo's last lines): the cost, itemised, then per attempt. */
+export function costBlock(cost: SimulationCost, c: Colors): string {
+  const title = `${cost.kind === 'final' ? 'Final' : 'Accrued (so far)'} cost of ${clean(cost.simulationId)}: ${c.bold(usd(cost.totalUsd))}`;
+  const limit = cost.maxCostUsd !== undefined ? ` (maxCostUsd $${cost.maxCostUsd})` : '';
+  const items = cost.items
+    .map((item) => {
+      const amount = item.known ? `${usd(item.usd)}${item.perMonth ? ' a month' : ''}` : 'not known';
+      return [
+        `${c.bold(item.item.padEnd(16))} ${amount}`,
+        c.dim(`  includes: ${clean(item.includes)}`),
+        c.dim(`  leaves out: ${clean(item.leavesOut)}`),
+      ].join('\n');
+    })
+    .join('\n');
+  const attempts = table(
+    ['attempt', 'instance', 'zone', 'purchase', 'nodes', 'share', 'USD/h', 'time', 'compute', 'EBS'],
+    cost.attempts.map((a) => [
+      `${a.attempt}${a.ended ? '' : ' (running)'}`,
+      clean(a.instanceType),
+      clean(a.availabilityZone),
+      a.purchase,
+      String(a.nodes),
+      `${(a.share.applied * 100).toFixed(1)}%`,
+      a.price.periods.map((p) => p.usdPerHour.toFixed(4)).join(' → ') || '?',
+      formatDuration(a.seconds * 1000),
+      usd(a.computeUsd),
+      usd(a.ebsUsd),
+    ]),
+    c,
+  );
+  const h = cost.headline;
+  const headline: [string, string | undefined][] = [
+    [
+      'status',
+      `${cost.status} (as of version ${cost.simulationVersion}, ${formatTime(cost.updatedAt, true)})`,
+    ],
+    [
+      'per simulated day',
+      h?.costPerSimulatedDayUsd !== undefined ? usd(h.costPerSimulatedDayUsd) : undefined,
+    ],
+    [
+      'estimate',
+      h?.estimate
+        ? `${usd(h.estimate.lowUsd)} - ${usd(h.estimate.highUsd)}, expected ${usd(h.estimate.expectedUsd)} on ${clean(h.estimate.instanceType)}${h.finalOverExpected !== undefined ? `; final / expected = ${h.finalOverExpected}` : ''}`
+        : undefined,
+    ],
+    [
+      'prices',
+      cost.attempts[0]
+        ? `${clean(cost.attempts[0].price.source)}, as of ${clean(cost.attempts[0].price.asOf)}`
+        : undefined,
+    ],
+  ];
+  return [
+    `${title}${limit}`,
+    keyValues(headline, c),
+    '',
+    items,
+    '',
+    cost.attempts.length > 0 ? attempts : c.dim('no attempt has started yet'),
+  ].join('\n');
 }

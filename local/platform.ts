@@ -215,18 +215,18 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
     const queuesDir = path.join(dataDir, 'queues');
     for (const file of serviceFiles(options.root)) {
       const service = loadService(file, { stage, region });
-      stack.tables.push(
-        ...(await provisionServiceTables(service.resources, dynamodb, service.config.service)),
-      );
       const queues = new Map<string, LocalQueue>();
+      let tables = new Map<string, { name: string; arn: string }>();
       const ctx: IntrinsicContext = {
         region,
         accountId: LOCAL_ACCOUNT,
         imports: stack.exports,
-        ref: (id) => (queues.has(id) ? sqs.urlOf(queues.get(id)!) : undefined),
-        getAtt: (id, attr) => (attr === 'Arn' ? queues.get(id)?.arn : undefined),
+        ref: (id) => (queues.has(id) ? sqs.urlOf(queues.get(id)!) : tables.get(id)?.name),
+        getAtt: (id, attr) => (attr === 'Arn' ? (queues.get(id)?.arn ?? tables.get(id)?.arn) : undefined),
         condition: () => false,
       };
+      tables = await provisionServiceTables(service.resources, ctx, dynamodb, region);
+      stack.tables.push(...[...tables.values()].map((table) => table.name));
       await openServiceQueues(service.resources, ctx, queues, queuesDir, service.config.service, cleanups);
       for (const queue of queues.values()) sqs.register(queue);
       wireServiceRules(service.resources, ctx, queues, bus);

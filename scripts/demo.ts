@@ -17,8 +17,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import type { SimulationResultsStatus } from '#schemas/generated/types.js';
+import type { SimulationCost, SimulationResultsStatus } from '#schemas/generated/types.js';
 import { localUser } from '#cli/config.js';
+import { makeColors } from '#cli/format.js';
+import { costBlock } from '#cli/views.js';
 import { signLocalToken } from '#local/auth/jwt.js';
 import { startPlatformProcess, type PlatformInfo } from '#local/spawn-platform.js';
 import { startWebhookReceiver, type WebhookReceiver } from '#local/receivers/webhook-receiver.js';
@@ -116,6 +118,7 @@ async function main(): Promise<number> {
     );
     for (const object of listing.Contents ?? []) say(`  ${object.Key}  ${object.Size} bytes`);
     if (last.status !== 'SUCCEEDED') {
+      await sayFinalCost(platform.url, simulation.id, headers);
       say(
         `\nMore: npx gcr status ${simulation.id}; npx gcr events ${simulation.id}; npx gcr logs ${simulation.id}`,
       );
@@ -135,9 +138,10 @@ async function main(): Promise<number> {
       }`,
     );
     say(
-      `\nMore: npx gcr results ${simulation.id}; npx gcr status ${simulation.id}; npx gcr events ${simulation.id}; npx gcr logs ${simulation.id}`,
+      `\nMore: npx gcr results ${simulation.id}; npx gcr cost ${simulation.id}; npx gcr status ${simulation.id}; npx gcr events ${simulation.id}; npx gcr logs ${simulation.id}`,
     );
-    return results?.status === 'READY' ? 0 : 1;
+    const cost = await sayFinalCost(platform.url, simulation.id, headers);
+    return results?.status === 'READY' && cost ? 0 : 1;
   } finally {
     for (const id of subscriptions) {
       await fetch(`${platform.url}/subscriptions/${id}`, {
@@ -237,6 +241,34 @@ async function waitForResults(
     await new Promise((r) => setTimeout(r, 1000));
   }
   return results;
+}
+
+/** The run's final cost, itemised (the cost tracker writes it once the run ended), printed last. */
+async function sayFinalCost(
+  url: string,
+  id: string,
+  headers: Record<string, string>,
+): Promise<SimulationCost | undefined> {
+  const deadline = Date.now() + 2 * 60_000;
+  let cost: SimulationCost | undefined;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`${url}/simulations/${id}/cost`, { headers });
+      if (res.ok) cost = (await res.json()) as SimulationCost;
+      // Final, and its outputs' S3 storage known (the results were listed), or a few seconds on
+      const storage = cost?.items.find((item) => item.item === 's3-storage');
+      if (cost?.kind === 'final' && (storage?.known || Date.now() > deadline - 100_000)) break;
+    } catch {
+      // busy platform: ask again
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  if (cost?.kind !== 'final') {
+    say('\nno final cost within 2 minutes (see npx gcr cost)');
+    return undefined;
+  }
+  say(`\n${costBlock(cost, makeColors(false))}`);
+  return cost;
 }
 
 main().then(

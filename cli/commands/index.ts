@@ -5,8 +5,10 @@
  */
 import type { RegisterCommand } from '../context.js';
 import { registerAdmin } from './admin.js';
+import { registerBudget } from './budget.js';
 import { registerCancel } from './cancel.js';
 import { registerCompare } from './compare.js';
+import { registerCost, registerCosts } from './cost.js';
 import { registerDev } from './dev.js';
 import { registerDownload } from './download.js';
 import { registerEstimate } from './estimate.js';
@@ -32,6 +34,9 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerLogs,
   registerList,
   registerCancel,
+  registerCost,
+  registerCosts,
+  registerBudget,
   registerEvents,
   registerToken,
   registerInspect,

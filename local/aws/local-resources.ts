@@ -125,24 +125,38 @@ export async function provisionInfrastructure(
   return stack;
 }
 
+/** Intrinsics for a service's resources outside the platform (benchmarks): no imports, no other resources. */
+export function standaloneIntrinsics(region: string): IntrinsicContext {
+  return {
+    region,
+    accountId: LOCAL_ACCOUNT,
+    imports: {},
+    ref: () => undefined,
+    getAtt: () => undefined,
+    condition: () => false,
+  };
+}
+
 /**
  * A service's own tables (AWS::DynamoDB::Table in its serverless.yml, e.g. the
- * notifier's), created as the infrastructure stack's are. Returns their names.
+ * notifier's and the cost tracker's), created like the infrastructure's; by resource id, their
+ * names and ARNs for the service's `Ref` and `Fn::GetAtt`.
  */
 export async function provisionServiceTables(
-  resources: Record<string, Resource>,
+  resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>,
+  ctx: IntrinsicContext,
   client: DynamoDBClient,
-  service: string,
-): Promise<string[]> {
-  const names: string[] = [];
+  region: string,
+): Promise<Map<string, { name: string; arn: string }>> {
+  const tables = new Map<string, { name: string; arn: string }>();
   for (const [id, resource] of Object.entries(resources)) {
     if (resource.Type !== 'AWS::DynamoDB::Table') continue;
-    const props = resource.Properties ?? {};
-    const name = String(props['TableName'] ?? `${service}-${id}`);
+    const props = (resolveIntrinsics(resource.Properties ?? {}, ctx) ?? {}) as Record<string, unknown>;
+    const name = String(props['TableName'] ?? id);
     await ensureTable(client, name, props);
-    names.push(name);
+    tables.set(id, { name, arn: `arn:aws:dynamodb:${region}:${LOCAL_ACCOUNT}:table/${name}` });
   }
-  return names;
+  return tables;
 }
 
 /** Creates the table with its keys and GSIs; CloudFormation-only settings (SSE, PITR) do not apply locally. */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
-import { provisionServiceTables } from '#local/aws/local-resources.js';
+import { provisionServiceTables, standaloneIntrinsics } from '#local/aws/local-resources.js';
 import { repoRoot } from '#local/aws/standalone-dynamo.js';
 import { loadService } from '#local/wiring/functions.js';
 import {
@@ -59,7 +59,13 @@ export async function startNotifierHarness(
     stage: 'test',
     region: 'us-east-1',
   });
-  const [tableName] = await provisionServiceTables(service.resources, client, service.config.service);
+  const tables = await provisionServiceTables(
+    service.resources,
+    standaloneIntrinsics('us-east-1'),
+    client,
+    'us-east-1',
+  );
+  const tableName = [...tables.values()][0]?.name;
   const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   const published: OutgoingEvent[] = [];
   const ports: DeliveryPorts = {

@@ -75,6 +75,19 @@ export class LimitExceededError extends DomainError {
   }
 }
 
+/** A budget covering the request is spent for the month (and not "alert only"): 403 naming it, its limit and its spend. */
+export class BudgetExhaustedError extends DomainError {
+  readonly code = 'BudgetExhausted';
+  constructor(
+    message: string,
+    readonly budget: string,
+    readonly limit: number,
+    readonly current: number,
+  ) {
+    super(message);
+  }
+}
+
 /** The caller repeats a costly request faster than its rate allows: 429 with Retry-After. */
 export class RateLimitedError extends DomainError {
   readonly code = 'RateLimited';

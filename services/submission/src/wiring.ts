@@ -12,6 +12,7 @@ import {
 } from '#shared/kernel/aws/clients.js';
 import { createEventBridgePublisher, type EventPublisher } from '#shared/kernel/events/publisher.js';
 import { createCloudWatchLogReader, type LogReader } from '#shared/kernel/logs/log-reader.js';
+import { createBudgetStore, type BudgetStore } from '#shared/kernel/repository/budgets.js';
 import {
   createDynamoSimulationRepository,
   type SimulationRepository,
@@ -31,6 +32,12 @@ export function publisher(): EventPublisher {
     client: eventBridgeClient(),
     eventBusName: config.eventBusName,
   }));
+}
+
+let budgetStore: BudgetStore | undefined;
+/** Budgets and their spend (the cost tracker keeps them in the simulations table). */
+export function budgets(): BudgetStore {
+  return (budgetStore ??= createBudgetStore(dynamoDocumentClient(), config.tableName));
 }
 
 let runDirectories: ObjectStore | undefined;

@@ -65,7 +65,8 @@ export const EventCatalog: Record<CatalogDetailType, CatalogEntry> = {
   [DetailType.SimulationSubmitted]: entry([Source.submission], 'simulation-submitted'),
   [DetailType.SimulationPollRequested]: entry([Source.executionFinder], 'simulation-poll-requested'),
   [DetailType.SimulationStatusChanged]: entry(
-    [Source.submission, Source.executionPoller],
+    // gcr.cost-tracker: the cancel of a run that reached its maxCostUsd
+    [Source.submission, Source.executionPoller, Source.costTracker],
     'simulation-status-changed',
   ),
   [DetailType.SimulationResultsReady]: entry([Source.resultsProcessor], 'simulation-results-ready'),

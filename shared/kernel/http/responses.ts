@@ -1,6 +1,7 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import {
   DomainError,
+  BudgetExhaustedError,
   LimitExceededError,
   NotFoundError,
   PayloadTooLargeError,
@@ -35,6 +36,7 @@ const STATUS_BY_ERROR: [new (...args: never[]) => DomainError, number][] = [
   [NoLogsYetError, 409],
   [PayloadTooLargeError, 413],
   [IdempotencyMismatchError, 422],
+  [BudgetExhaustedError, 403],
   [LimitExceededError, 429],
   [RateLimitedError, 429],
 ];
@@ -81,10 +83,11 @@ export function errorResponse(err: unknown): APIGatewayProxyStructuredResultV2 {
     if (match) {
       const body: ErrorResponse = { error: { code: err.code, message: err.message } };
       if (err instanceof ValidationError && err.issues.length > 0) body.error.issues = err.issues;
-      if (err instanceof LimitExceededError) {
+      if (err instanceof LimitExceededError || err instanceof BudgetExhaustedError) {
         body.error.limit = err.limit;
         body.error.current = err.current;
       }
+      if (err instanceof BudgetExhaustedError) body.error.budget = err.budget;
       if (err instanceof PayloadTooLargeError) body.error.limit = err.limitBytes;
       const retryAfter =
         err instanceof RateLimitedError || err instanceof ConflictError ? err.retryAfterSeconds : undefined;

@@ -150,7 +150,8 @@ export interface SimulationRepository {
   ): Promise<Page<DueSimulation>>;
 }
 
-function isConditionalCheckFailed(err: unknown): boolean {
+/** A conditional write's condition did not hold (the SDK error's name, as dynalite names it too). */
+export function isConditionalCheckFailed(err: unknown): boolean {
   return err instanceof Error && err.name === 'ConditionalCheckFailedException';
 }
 

@@ -56,6 +56,12 @@ const EXPECTED: Record<string, { owner: number[]; other: number[]; admin: number
   'POST /simulations/{id}/cancel': { owner: [409], other: [404], admin: [409] },
   'GET /simulations/{id}/logs': { owner: [409], other: [404], admin: [409] },
   'GET /simulations/{id}/results': { owner: [200], other: [404], admin: [200] },
+  'GET /simulations/{id}/cost': { owner: [200], other: [404], admin: [200] },
+  'GET /costs': { owner: [200], other: [200], admin: [200] },
+  'GET /budgets': { owner: [200], other: [200], admin: [200] },
+  'PUT /budgets': { owner: [200], other: [200], admin: [200] },
+  // Each caller's own budget: 204 once PUT /budgets has set it, 404 before.
+  'DELETE /budgets': { owner: [204, 404], other: [204, 404], admin: [204, 404] },
   // The first accepted request makes the next a 409 until it is processed.
   'POST /simulations/{id}/results': { owner: [202, 409], other: [404], admin: [202, 409] },
   'GET /simulations/{id}/results/files/{key+}': { owner: [200], other: [404], admin: [200] },
@@ -129,7 +135,9 @@ function request(route: { method: string; path: string }) {
     ? exampleSpec()
     : key === 'POST /subscriptions'
       ? SUBSCRIPTION
-      : undefined;
+      : key === 'PUT /budgets'
+        ? { limitUsd: 1000 }
+        : undefined;
   return { path, body };
 }
 

@@ -508,7 +508,24 @@ describe('gcr list', () => {
     api.routes.set('GET /simulations', (req) => {
       const cursor = req.query.get('cursor');
       if (!cursor)
-        return { status: 200, body: { items: [summary('sim_a01'), summary('sim_a02')], nextCursor: 'c2' } };
+        return {
+          status: 200,
+          body: {
+            items: [
+              summary('sim_a01'),
+              {
+                ...summary('sim_a02'),
+                cost: {
+                  kind: 'accrued',
+                  totalUsd: 0.456,
+                  simulationVersion: 4,
+                  updatedAt: '2024-06-01T12:30:00Z',
+                },
+              },
+            ],
+            nextCursor: 'c2',
+          },
+        };
       if (cursor === 'c2') return { status: 200, body: { items: [summary('sim_a03')], nextCursor: 'c3' } };
       return { status: 200, body: { items: [summary('sim_a04', 'SUCCEEDED')] } };
     });
@@ -520,14 +537,15 @@ describe('gcr list', () => {
       api.requests.every((r) => r.query.get('limit') === '2' && r.query.get('status') === 'RUNNING'),
     ).toBe(true);
     const lines = run.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^ID +NAME +STATUS +CREATED +TYPE +GRID$/);
+    expect(lines[0]).toMatch(/^ID +NAME +STATUS +CREATED +TYPE +GRID +COST$/);
     expect(lines.slice(1).map((l) => l.split(/\s+/)[0])).toEqual([
       'sim_a01',
       'sim_a02',
       'sim_a03',
       'sim_a04',
     ]);
-    expect(lines[1]).toMatch(/^sim_a01 +run-a01 +RUNNING +2024-06-01 12:00Z +fullchem +4x5$/);
+    expect(lines[1]).toMatch(/^sim_a01 +run-a01 +RUNNING +2024-06-01 12:00Z +fullchem +4x5 +-$/);
+    expect(lines[2]).toMatch(/ +4x5 +\$0\.46 so far$/);
     expect(run.stderr).toBe('');
   });
 

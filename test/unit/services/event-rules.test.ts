@@ -7,6 +7,8 @@ describe("services' EventBridge rule patterns", () => {
   it('are found in every serverless.yml that declares rules', () => {
     expect(patterns.map((p) => p.where)).toEqual(
       expect.arrayContaining([
+        'cost-tracker: ResultsReadyRule',
+        'cost-tracker: StatusChangedRule',
         'execution-poller: BatchJobStateRule',
         'execution-poller: CancelRequestedRule',
         'execution-poller: PollRequestedRule',
@@ -49,7 +51,7 @@ describe('patternProblems', () => {
   it('names a source or detail type the catalog does not know', () => {
     expect(patternProblems({ ...cancel, source: ['gcr.submision'] })).toEqual([
       'source "gcr.submision" is not in the event catalog',
-      '"Simulation Status Changed" comes from gcr.submission or gcr.execution-poller, not gcr.submision',
+      '"Simulation Status Changed" comes from gcr.submission or gcr.execution-poller or gcr.cost-tracker, not gcr.submision',
     ]);
     expect(patternProblems({ ...cancel, 'detail-type': ['Simulation Status Change'] })).toEqual([
       'detail-type "Simulation Status Change" is not in the event catalog',

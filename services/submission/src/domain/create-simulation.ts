@@ -1,12 +1,19 @@
-import { IdempotencyMismatchError, LimitExceededError, ValidationError } from '#shared/kernel/errors.js';
+import {
+  BudgetExhaustedError,
+  IdempotencyMismatchError,
+  LimitExceededError,
+  ValidationError,
+} from '#shared/kernel/errors.js';
+import { exhaustedBudget, monthOf } from '#shared/kernel/repository/budgets.js';
 import { simulationSubmitted } from '#shared/kernel/events/catalog.js';
 import type { Caller } from '#shared/kernel/http/identity.js';
+import { estimateRun } from '#shared/science/estimate/estimate-run.js';
 import { storedSpec, type ResolvedSimulationSpec } from '#shared/science/spec/validate-spec.js';
 import type { Simulation } from '#schemas/generated/types.js';
 import { idempotentSimulationId, newSimulationId, requestFingerprint } from './ids.js';
 import type { CreateSimulationPorts, SubmissionPorts } from './ports.js';
 import { buildRunDirectory, storeRunDirectory } from './run-directory.js';
-import { validateSubmission } from './validate-submission.js';
+import { checkCostLimit, validateSubmission } from './validate-submission.js';
 
 export interface CreateSimulationRequest {
   caller: Caller;
@@ -84,6 +91,24 @@ function buildSimulation(
   };
 }
 
+async function checkBudgets(
+  budgets: NonNullable<CreateSimulationPorts['budgets']>,
+  owner: string,
+  spec: ResolvedSimulationSpec,
+  now: Date,
+): Promise<void> {
+  const month = monthOf(now);
+  const exhausted = await exhaustedBudget(budgets, owner, spec.tags, month);
+  if (!exhausted) return;
+  const { definition, spentUsd } = exhausted;
+  throw new BudgetExhaustedError(
+    `the budget ${definition.budget} is spent for ${month}: $${spentUsd.toFixed(2)} of its $${definition.limitUsd} limit; new simulations it covers are refused until next month, a higher limit (PUT /budgets) or "alertOnly"`,
+    definition.budget,
+    definition.limitUsd,
+    Math.round(spentUsd * 100) / 100,
+  );
+}
+
 export async function createSimulation(
   ports: CreateSimulationPorts,
   limits: { maxActivePerOwner: number; localBackendEnabled: boolean },
@@ -92,6 +117,8 @@ export async function createSimulation(
   const { caller, body, idempotencyKey } = request;
   checkIdempotencyKey(idempotencyKey);
   const { spec } = validateSubmission(body, limits);
+  if (spec.maxCostUsd !== undefined) checkCostLimit(spec, estimateRun(spec));
+  if (ports.budgets) await checkBudgets(ports.budgets, caller.userId, spec, ports.now());
   const fingerprint = requestFingerprint(spec);
   const id = idempotencyKey ? idempotentSimulationId(caller.userId, idempotencyKey) : newSimulationId();
 

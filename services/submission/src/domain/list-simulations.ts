@@ -38,6 +38,7 @@ export function toSummary(simulation: Simulation): SimulationSummary {
     resolution: simulation.spec.grid.resolution,
     backend: simulation.backend,
     ...(simulation.progress ? { progress: simulation.progress.percent } : {}),
+    ...(simulation.cost ? { cost: simulation.cost } : {}),
   };
 }
 

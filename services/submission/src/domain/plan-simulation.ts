@@ -15,7 +15,7 @@ import type {
   SimulationPlan,
 } from '#schemas/generated/types.js';
 import { buildRunDirectory } from './run-directory.js';
-import { validateSubmission, type SubmissionRules } from './validate-submission.js';
+import { checkCostLimit, validateSubmission, type SubmissionRules } from './validate-submission.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -83,6 +83,7 @@ export function planSimulation(body: unknown, rules: SubmissionRules): Simulatio
   const generated = buildRunDirectory(spec);
   const inputs = planInputs(spec);
   const estimate = estimateRun(spec);
+  checkCostLimit(spec, estimate);
   const tagged = (source: PlanWarning['source']) => (w: { field: string; message: string }) => ({
     field: w.field,
     message: w.message,

@@ -1,4 +1,5 @@
 import type { EventPublisher } from '#shared/kernel/events/publisher.js';
+import type { BudgetStore } from '#shared/kernel/repository/budgets.js';
 import type { SimulationRepository } from '#shared/kernel/repository/simulations.js';
 
 /** What the submission domain needs from the outside world, injected by the handlers (or tests). */
@@ -26,4 +27,6 @@ export interface ObjectStore {
 /** createSimulation also stores the run directory before the simulation exists. */
 export interface CreateSimulationPorts extends SubmissionPorts {
   objects: ObjectStore;
+  /** Budgets and their spend (kept by the cost tracker): a spent budget refuses new runs. */
+  budgets?: Pick<BudgetStore, 'definitions' | 'spend'>;
 }

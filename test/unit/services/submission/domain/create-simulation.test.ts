@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { createSimulation } from '#services/submission/src/domain/create-simulation.js';
 import type { CreateSimulationPorts, PutObjectInput } from '#services/submission/src/domain/ports.js';
-import { IdempotencyMismatchError, ValidationError } from '#shared/kernel/errors.js';
+import { BudgetExhaustedError, IdempotencyMismatchError, ValidationError } from '#shared/kernel/errors.js';
 import type { SimulationRepository } from '#shared/kernel/repository/simulations.js';
 import { generateRunDirectory } from '#shared/science/rundir/generate.js';
 import { validateSimulationSpec } from '#shared/science/spec/validate-spec.js';
@@ -83,6 +83,67 @@ describe('creating a simulation', () => {
     await expect(attempt).rejects.toBeInstanceOf(ValidationError);
     await expect(attempt).rejects.toMatchObject({ issues: [{ field: 'compute.backend' }] });
     expect(w.log).toEqual([]);
+  });
+
+  it('refuses a spec whose estimate low end already exceeds maxCostUsd, naming the field and the low end', async () => {
+    const w = world();
+    // The issue's case: ten years of full chemistry on 2x2.5 against a $50 limit
+    const body = {
+      ...exampleSpec(),
+      simulation: { type: 'fullchem' },
+      grid: { resolution: '2x2.5' },
+      period: { start: '2015-01-01T00:00:00Z', end: '2025-01-01T00:00:00Z' },
+      compute: { backend: 'aws-batch', vcpus: 16, memoryMiB: 16_384, maxRuntimeMinutes: 20_160 },
+      maxCostUsd: 50,
+    };
+    const attempt = createSimulation(w.ports, limits, { caller, body });
+    await expect(attempt).rejects.toBeInstanceOf(ValidationError);
+    const err = (await attempt.catch((e: unknown) => e)) as ValidationError;
+    expect(err.issues).toHaveLength(1);
+    expect(err.issues[0]!.field).toBe('maxCostUsd');
+    expect(err.issues[0]!.message).toMatch(
+      /^even the low end of the estimate \(\$[\d,.]+ on \S+, expected \$[\d.]+\) exceeds the \$50 limit/,
+    );
+    expect(w.log).toEqual([]);
+    // Within reach of the limit's low end, it is accepted
+    const fits = await createSimulation(w.ports, limits, { caller, body: { ...body, maxCostUsd: 100_000 } });
+    expect(fits.simulation.status).toBe('PENDING');
+  });
+
+  it('refuses a new run with 403 naming the budget, its limit and its spend when a budget covering it is spent, unless alert only', async () => {
+    const w = world();
+    const definition = (alertOnly: boolean) => ({
+      budget: 'tag:project=ozone',
+      tag: 'project=ozone',
+      limitUsd: 50,
+      thresholds: [50, 80, 100],
+      alertOnly,
+      updatedAt: NOW.toISOString(),
+      updatedBy: 'root',
+    });
+    const budgets = (alertOnly: boolean) => ({
+      definitions: async () => new Map([['tag:project=ozone', definition(alertOnly)]]),
+      spend: async (keys: string[], month: string) => {
+        expect(month).toBe('2026-11');
+        return new Map(keys.map((key) => [key, { spentUsd: 50.25, crossed: {} }]));
+      },
+    });
+    const body = { ...exampleSpec(), tags: { project: 'ozone' } };
+    const attempt = createSimulation({ ...w.ports, budgets: budgets(false) }, limits, { caller, body });
+    await expect(attempt).rejects.toBeInstanceOf(BudgetExhaustedError);
+    await expect(attempt).rejects.toMatchObject({ budget: 'tag:project=ozone', limit: 50, current: 50.25 });
+    await expect(attempt).rejects.toThrow(
+      /budget tag:project=ozone is spent for 2026-11: \$50\.25 of its \$50 limit/,
+    );
+    expect(w.log).toEqual([]);
+    // Runs the budget does not cover, and alert-only budgets, pass
+    const untagged = await createSimulation({ ...w.ports, budgets: budgets(false) }, limits, {
+      caller,
+      body: exampleSpec(),
+    });
+    expect(untagged.simulation.status).toBe('PENDING');
+    const alerted = await createSimulation({ ...w.ports, budgets: budgets(true) }, limits, { caller, body });
+    expect(alerted.simulation.status).toBe('PENDING');
   });
 
   it('stores a PENDING simulation and publishes Simulation Submitted', async () => {

@@ -1,0 +1,116 @@
+/**
+ * The cost tracker's clients and ports, each built at its first use and then
+ * shared by the bundle. Factories, not constants: a handler's bundle carries
+ * only what its factories reach.
+ */
+import { dynamoDocumentClient, eventBridgeClient } from '#shared/kernel/aws/clients.js';
+import { createEventBridgePublisher, type EventPublisher } from '#shared/kernel/events/publisher.js';
+import { logger } from '#shared/kernel/powertools.js';
+import {
+  createDynamoSimulationRepository,
+  type SimulationRepository,
+} from '#shared/kernel/repository/simulations.js';
+import { createBudgetStore, type BudgetStore } from '#shared/kernel/repository/budgets.js';
+import { writeCostSummary } from '#shared/kernel/repository/cost-summary.js';
+import { createDynamoCostStore } from './adapters/dynamo-cost-store.js';
+import { createFixturePriceBook } from './adapters/price-book.js';
+import { createSpecLaunchFacts } from './adapters/spec-launch-facts.js';
+import { config } from './config.js';
+import type { BudgetApiPorts } from './domain/budgets-api.js';
+import type { CostReportPorts } from './domain/cost-report.js';
+import type { CostApiPorts } from './domain/get-cost.js';
+import type { CostStore, LaunchFacts, PriceBook, TrackerPorts } from './domain/ports.js';
+
+let simulations: SimulationRepository | undefined;
+function repository(): SimulationRepository {
+  return (simulations ??= createDynamoSimulationRepository(dynamoDocumentClient(), config));
+}
+
+let events: EventPublisher | undefined;
+function publisher(): EventPublisher {
+  return (events ??= createEventBridgePublisher({
+    client: eventBridgeClient(),
+    eventBusName: config.eventBusName,
+  }));
+}
+
+let store: CostStore | undefined;
+function costs(): CostStore {
+  return (store ??= createDynamoCostStore(dynamoDocumentClient(), {
+    tableName: config.costsTable,
+    shards: config.accruingShards,
+  }));
+}
+
+let budgetStore: BudgetStore | undefined;
+function budgets(): BudgetStore {
+  return (budgetStore ??= createBudgetStore(dynamoDocumentClient(), config.tableName));
+}
+
+let launchFacts: LaunchFacts | undefined;
+function launches(): LaunchFacts {
+  return (launchFacts ??= createSpecLaunchFacts({ availabilityZone: config.standInAvailabilityZone }));
+}
+
+let priceBook: PriceBook | undefined;
+function prices(): PriceBook {
+  return (priceBook ??= createFixturePriceBook());
+}
+
+const policy = { rootVolumeGiB: config.rootVolumeGiB };
+const now = (): Date => new Date();
+
+let tracker: TrackerPorts | undefined;
+/** trackCost (status changes) and accrueCosts (hourly). */
+export function trackerPorts(): TrackerPorts {
+  return (tracker ??= {
+    repository: repository(),
+    costs: costs(),
+    budgets: budgets(),
+    launches: launches(),
+    prices: prices(),
+    publisher: publisher(),
+    now,
+    policy,
+    writeSummary: (simulationId, summary) =>
+      writeCostSummary(dynamoDocumentClient(), config.tableName, simulationId, summary),
+    cancel: {
+      repository: repository(),
+      publisher: publisher(),
+      now,
+      onPublishFailure: (err, simulationId) =>
+        logger.error('cost-limit cancel event not published; the next poll acts on CANCELLING', {
+          simulationId,
+          error: err as Error,
+        }),
+    },
+    log: (message, data) => logger.warn(message, data ?? {}),
+  });
+}
+
+let api: CostApiPorts | undefined;
+/** GET /simulations/{id}/cost. */
+export function costApiPorts(): CostApiPorts {
+  return (api ??= {
+    repository: repository(),
+    costs: costs(),
+    launches: launches(),
+    prices: prices(),
+    policy,
+    now,
+  });
+}
+
+let budgetApi: BudgetApiPorts | undefined;
+/** GET/PUT/DELETE /budgets. */
+export function budgetApiPorts(): BudgetApiPorts {
+  return (budgetApi ??= { budgets: budgets(), now });
+}
+
+let report: CostReportPorts | undefined;
+/** GET /costs. */
+export function costReportPorts(): CostReportPorts {
+  return (report ??= { costs: costs(), now });
+}
+
+export const accrualConcurrency = config.accrualConcurrency;

@@ -1,0 +1,281 @@
+/**
+ * Budgets and their monthly spend, kept in the simulations table because two
+ * services need them: the cost tracker writes spend and threshold crossings,
+ * the submission service refuses a run when a budget covering it is spent.
+ * Services share only `shared/`, `schemas/`, events and this table, so the
+ * rows live here, beside `#active#<owner>` (docs/ARCHITECTURE.md, "Costs").
+ *
+ * - `#budgets`: one item, a map `budgets` of budget key -> definition (a few
+ *   hundred at most: one read answers "which budgets cover this run").
+ * - `#spend#<budget key>#<month>`: the month's spend, as a map `sims` of
+ *   simulation id -> its cost counted so far, and `spentUsd`, their sum, kept
+ *   by one conditional UpdateItem per change (the entry read is the entry
+ *   replaced, and a cost only grows): duplicated and shuffled updates add
+ *   each simulation's cost exactly once. `crossed` maps a threshold to
+ *   "pending" (won, event not yet published) or "published".
+ */
+import {
+  BatchGetCommand,
+  GetCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { Budget } from '#schemas/generated/types.js';
+import { isConditionalCheckFailed } from './simulations.js';
+
+export const BUDGETS_ID = '#budgets';
+const SPEND_PREFIX = '#spend#';
+export const DEFAULT_THRESHOLDS = [50, 80, 100] as const;
+
+/** A budget as stored: the API's Budget without a month's figures. */
+export type BudgetDefinition = Omit<Budget, 'month' | 'spentUsd' | 'crossedThresholds'> &
+  Required<Pick<Budget, 'updatedAt' | 'updatedBy'>>;
+
+export interface MonthSpend {
+  spentUsd: number;
+  /** Threshold -> "published", or "pending:<epoch ms>" (taken then, its event not confirmed yet). */
+  crossed: Record<string, string>;
+}
+
+/** A taken threshold whose event was not confirmed within this long lost its publisher: publish it again. */
+export const PENDING_THRESHOLD_AGE_MS = 60_000;
+
+export const ownerBudgetKey = (owner: string): string => `owner:${owner}`;
+export const tagBudgetKey = (key: string, value: string): string => `tag:${key}=${value}`;
+
+/** The budget keys a simulation's cost counts against: its owner's, and one per tag. */
+export function budgetKeysOf(owner: string, tags: Record<string, string> | undefined): string[] {
+  return [ownerBudgetKey(owner), ...Object.entries(tags ?? {}).map(([k, v]) => tagBudgetKey(k, v))];
+}
+
+/** "2026-12" of a date (UTC). */
+export function monthOf(iso: string | Date): string {
+  return new Date(iso).toISOString().slice(0, 7);
+}
+
+const spendId = (key: string, month: string): string => `${SPEND_PREFIX}${key}#${month}`;
+
+export interface BudgetStore {
+  definitions(): Promise<Map<string, BudgetDefinition>>;
+  put(definition: BudgetDefinition): Promise<void>;
+  /** False when there was none. */
+  delete(budget: string): Promise<boolean>;
+  spend(keys: string[], month: string): Promise<Map<string, MonthSpend>>;
+  /**
+   * Counts a simulation's cost in a budget's month: replaces its previous
+   * figure when the new one is larger. Returns the month's spend after it,
+   * or undefined when nothing changed (a duplicate, or an older figure).
+   */
+  recordSpend(
+    key: string,
+    month: string,
+    simulationId: string,
+    amountUsd: number,
+  ): Promise<MonthSpend | undefined>;
+  /** Takes a threshold of a budget's month: true for the one caller that crossed it first. */
+  claimThreshold(key: string, month: string, threshold: number, nowMs: number): Promise<boolean>;
+  /** The threshold's event is published. */
+  markPublished(key: string, month: string, threshold: number): Promise<void>;
+}
+
+const thresholdName = (threshold: number): string => `t${String(threshold).replace('.', '_')}`;
+
+export function createBudgetStore(client: DynamoDBDocumentClient, tableName: string): BudgetStore {
+  async function readSpend(key: string, month: string): Promise<Record<string, unknown> | undefined> {
+    const out = await client.send(
+      new GetCommand({ TableName: tableName, Key: { id: spendId(key, month) }, ConsistentRead: true }),
+    );
+    return out.Item;
+  }
+
+  function toSpend(item: Record<string, unknown> | undefined): MonthSpend {
+    const crossed: MonthSpend['crossed'] = {};
+    for (const [name, state] of Object.entries((item?.['crossed'] as Record<string, string>) ?? {})) {
+      crossed[name.slice(1).replace('_', '.')] = state;
+    }
+    return { spentUsd: Number(item?.['spentUsd'] ?? 0), crossed };
+  }
+
+  return {
+    async definitions() {
+      const out = await client.send(
+        new GetCommand({ TableName: tableName, Key: { id: BUDGETS_ID }, ConsistentRead: true }),
+      );
+      const map = (out.Item?.['budgets'] ?? {}) as Record<string, BudgetDefinition>;
+      return new Map(Object.entries(map));
+    },
+
+    async put(definition) {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { id: BUDGETS_ID },
+          UpdateExpression: 'SET budgets = if_not_exists(budgets, :empty)',
+          ExpressionAttributeValues: { ':empty': {} },
+        }),
+      );
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { id: BUDGETS_ID },
+          UpdateExpression: 'SET budgets.#key = :definition',
+          ExpressionAttributeNames: { '#key': definition.budget },
+          ExpressionAttributeValues: { ':definition': definition },
+        }),
+      );
+    },
+
+    async delete(budget) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { id: BUDGETS_ID },
+            UpdateExpression: 'REMOVE budgets.#key',
+            ConditionExpression: 'attribute_exists(budgets.#key)',
+            ExpressionAttributeNames: { '#key': budget },
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (isConditionalCheckFailed(err)) return false;
+        throw err;
+      }
+    },
+
+    async spend(keys, month) {
+      const result = new Map<string, MonthSpend>();
+      for (let i = 0; i < keys.length; i += 100) {
+        const chunk = keys.slice(i, i + 100);
+        const out = await client.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [tableName]: {
+                Keys: chunk.map((key) => ({ id: spendId(key, month) })),
+                ConsistentRead: true,
+                ProjectionExpression: 'id, spentUsd, crossed',
+              },
+            },
+          }),
+        );
+        const items = out.Responses?.[tableName] ?? [];
+        for (const key of chunk) {
+          result.set(key, toSpend(items.find((item) => item['id'] === spendId(key, month))));
+        }
+      }
+      return result;
+    },
+
+    async recordSpend(key, month, simulationId, amountUsd) {
+      for (let attempt = 1; attempt <= 10; attempt++) {
+        const item = await readSpend(key, month);
+        const previous = (item?.['sims'] as Record<string, number> | undefined)?.[simulationId];
+        if (previous !== undefined && previous >= amountUsd) return undefined;
+        const delta = amountUsd - (previous ?? 0);
+        try {
+          const out = await client.send(
+            new UpdateCommand({
+              TableName: tableName,
+              Key: { id: spendId(key, month) },
+              UpdateExpression: item
+                ? 'SET sims.#sim = :amount ADD spentUsd :delta'
+                : 'SET sims = :sims, spentUsd = :amount, crossed = :none',
+              ConditionExpression: item
+                ? previous === undefined
+                  ? 'attribute_not_exists(sims.#sim)'
+                  : 'sims.#sim = :previous'
+                : 'attribute_not_exists(id)',
+              ExpressionAttributeNames: item ? { '#sim': simulationId } : undefined,
+              ExpressionAttributeValues: item
+                ? {
+                    ':amount': amountUsd,
+                    ':delta': delta,
+                    ...(previous !== undefined ? { ':previous': previous } : {}),
+                  }
+                : { ':sims': { [simulationId]: amountUsd }, ':amount': amountUsd, ':none': {} },
+              ReturnValues: 'ALL_NEW',
+            }),
+          );
+          return toSpend(out.Attributes);
+        } catch (err) {
+          // Another update of this month's spend came first: read again.
+          if (!isConditionalCheckFailed(err)) throw err;
+        }
+      }
+      throw new Error(`spend of ${key} in ${month}: too many concurrent updates; the message is retried`);
+    },
+
+    async claimThreshold(key, month, threshold, nowMs) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { id: spendId(key, month) },
+            UpdateExpression: 'SET crossed.#t = :pending',
+            ConditionExpression: 'attribute_exists(id) AND attribute_not_exists(crossed.#t)',
+            ExpressionAttributeNames: { '#t': thresholdName(threshold) },
+            ExpressionAttributeValues: { ':pending': `pending:${nowMs}` },
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (isConditionalCheckFailed(err)) return false;
+        throw err;
+      }
+    },
+
+    async markPublished(key, month, threshold) {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { id: spendId(key, month) },
+          UpdateExpression: 'SET crossed.#t = :published',
+          ExpressionAttributeNames: { '#t': thresholdName(threshold) },
+          ExpressionAttributeValues: { ':published': 'published' },
+        }),
+      );
+    },
+  };
+}
+
+/** A budget as the API shows it: the definition and its month's spend. */
+export function budgetView(
+  definition: BudgetDefinition,
+  month: string,
+  spend: MonthSpend | undefined,
+): Budget {
+  return {
+    ...definition,
+    month,
+    spentUsd: Math.round((spend?.spentUsd ?? 0) * 10_000) / 10_000,
+    crossedThresholds: Object.keys(spend?.crossed ?? {})
+      .map(Number)
+      .sort((a, b) => a - b),
+  };
+}
+
+/**
+ * The first budget covering a new run (its owner's, its tags') that is spent
+ * for the month and not "alert only": the submission refuses the run with it.
+ */
+export async function exhaustedBudget(
+  store: Pick<BudgetStore, 'definitions' | 'spend'>,
+  owner: string,
+  tags: Record<string, string> | undefined,
+  month: string,
+): Promise<{ definition: BudgetDefinition; spentUsd: number } | undefined> {
+  const definitions = await store.definitions();
+  const covering = budgetKeysOf(owner, tags)
+    .map((key) => definitions.get(key))
+    .filter((d): d is BudgetDefinition => d !== undefined && !d.alertOnly);
+  if (covering.length === 0) return undefined;
+  const spend = await store.spend(
+    covering.map((d) => d.budget),
+    month,
+  );
+  for (const definition of covering) {
+    const spentUsd = spend.get(definition.budget)?.spentUsd ?? 0;
+    if (spentUsd >= definition.limitUsd) return { definition, spentUsd };
+  }
+  return undefined;
+}

@@ -1,0 +1,40 @@
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CostSummary } from '#schemas/generated/types.js';
+import { isConditionalCheckFailed } from './simulations.js';
+
+/**
+ * The cost tracker's one write to a simulation: its `cost` attribute, the cost
+ * in one line, so the simulation's document, `gcr status` and `gcr list` show
+ * it without asking the tracker. Never the status or the version: a
+ * transition's conditional write does not see it. Conditional: only on an
+ * existing simulation, never over a final cost, never over one of a later
+ * simulation version (triggers arrive out of order). False when refused.
+ */
+export async function writeCostSummary(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  simulationId: string,
+  summary: CostSummary,
+): Promise<boolean> {
+  try {
+    await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { id: simulationId },
+        UpdateExpression: 'SET #cost = :cost',
+        ConditionExpression:
+          'attribute_exists(#owner) AND (attribute_not_exists(#cost) OR (#cost.#kind = :accrued AND #cost.simulationVersion <= :version))',
+        ExpressionAttributeNames: { '#cost': 'cost', '#owner': 'owner', '#kind': 'kind' },
+        ExpressionAttributeValues: {
+          ':cost': summary,
+          ':accrued': 'accrued',
+          ':version': summary.simulationVersion,
+        },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionalCheckFailed(err)) return false;
+    throw err;
+  }
+}
