@@ -10,13 +10,13 @@ const common = {
   },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
   testEnvironment: 'node',
+};
+
+export default {
   // Tests must pass on a slow, shared machine (CI's 2 cores, or several suites at
   // once): jest's 5 s default fails tests that do real I/O there. A test that
   // hangs still fails, after a minute; speed is measured by npm run bench:*.
   testTimeout: 60_000,
-};
-
-export default {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     {
