@@ -54,7 +54,9 @@ describe('demo model uploads', () => {
         'out.nc4',
       );
       expect(dropped).toBe(1);
-      expect(received).toEqual(['PUT /results/simulations/sim_1/outputs/out.nc4?x-id=PutObject netcdf bytes']);
+      expect(received).toEqual([
+        'PUT /results/simulations/sim_1/outputs/out.nc4?x-id=PutObject netcdf bytes',
+      ]);
     } finally {
       await new Promise((resolve) => s3.close(resolve));
     }
