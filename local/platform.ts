@@ -29,6 +29,7 @@ import {
   TOKEN_SECRET_HEADER,
 } from './auth/token-route.js';
 import { secureDataDir, writeSecretFile } from './data-dir.js';
+import { listenOnPreviousPort, readEndpointPorts, writeEndpointPorts } from './endpoint-ports.js';
 import { LocalQueue } from './queue/local-queue.js';
 import { startQueueConsumer } from './queue/queue-consumer.js';
 import { LocalSqsService } from './queue/sqs-service.js';
@@ -107,12 +108,24 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
   };
 
   try {
+    // The previous start's ports: jobs that outlived it still use them (endpoint-ports.ts).
+    const previousPorts = readEndpointPorts(dataDir);
     // Storage emulators, state on disk under the data directory.
-    const dynamo = await startEmulatorWorker('dynalite', { path: path.join(dataDir, 'dynamodb'), host });
+    const dynamo = await startEmulatorWorker(
+      'dynalite',
+      { path: path.join(dataDir, 'dynamodb'), host },
+      previousPorts.dynamodb,
+      log,
+    );
     const dynamoPort = dynamo.port;
     cleanups.push(() => dynamo.close());
     mkdirSync(path.join(dataDir, 's3'), { recursive: true });
-    const s3 = await startEmulatorWorker('s3rver', { directory: path.join(dataDir, 's3'), host });
+    const s3 = await startEmulatorWorker(
+      's3rver',
+      { directory: path.join(dataDir, 's3'), host },
+      previousPorts.s3,
+      log,
+    );
     cleanups.push(() => s3.close());
 
     // What every handler's SDK client reads: endpoints and dummy credentials.
@@ -198,8 +211,14 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
         });
       });
     });
-    const awsPort = await listen(awsEndpoint, 0, host);
+    const awsPort = await listenOnPreviousPort(
+      'aws',
+      previousPorts.aws,
+      (port) => listen(awsEndpoint, port, host),
+      log,
+    );
     cleanups.push(() => close(awsEndpoint));
+    writeEndpointPorts(dataDir, { dynamodb: dynamoPort, s3: s3.port, aws: awsPort });
     const awsUrl = `http://${host}:${awsPort}`;
     for (const service of ['EVENTBRIDGE', 'BATCH', 'CLOUDWATCH_LOGS', 'SQS']) {
       process.env[`AWS_ENDPOINT_URL_${service}`] = awsUrl;
@@ -311,6 +330,16 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
 }
 
 /**
+ * A local job outlives a platform crash, and its S3 endpoint is down until the
+ * platform restarts on the same ports (endpoint-ports.ts): a few seconds, more
+ * on a busy machine or when starts are killed too. The SDK's standard retry
+ * (exponential backoff up to 20 s, connection refusals included) with 12
+ * attempts rides through about a minute of that, where its default 3 give up
+ * within a second and the run would end as a model failure.
+ */
+const OUTLIVE_RESTART_RETRIES = { AWS_MAX_ATTEMPTS: '12' };
+
+/**
  * What a Batch job definition runs here: when GCR_GEOSCHEM_EXE is set, the job
  * runner of the images (containers/runner), which runs that GC Classic
  * executable as on AWS (rundir from S3, inputs from GCR_INPUTS_FROM_DIR);
@@ -322,34 +351,60 @@ function localJobDefinitions(root: string, names: string[]): Record<string, Loca
   const demo = [...node, path.join(root, 'containers/demo-model/src/main.ts')];
   const runner = [...node, path.join(root, 'containers/runner/src/main.ts')];
   const command = process.env['GCR_GEOSCHEM_EXE'] ? runner : demo;
-  return Object.fromEntries(names.map((name) => [name, { command, environment: { GCR_LOCAL_JOB: 'true' } }]));
+  return Object.fromEntries(
+    names.map((name) => [
+      name,
+      { command, environment: { GCR_LOCAL_JOB: 'true', ...OUTLIVE_RESTART_RETRIES } },
+    ]),
+  );
 }
 
 /**
  * Starts an emulator (dynalite, s3rver) on its own worker thread
- * (`aws/<name>-worker.js`) and waits for its port.
+ * (`aws/<name>-worker.js`), on the previous start's port when there was one
+ * (endpoint-ports.ts), and waits for its port.
  */
 async function startEmulatorWorker(
   name: 'dynalite' | 's3rver',
   workerData: Record<string, string>,
+  previousPort: number | undefined,
+  log: (message: string) => void,
 ): Promise<{ port: number; close: () => Promise<void> }> {
-  const worker = new Worker(new URL(`./aws/${name}-worker.js`, import.meta.url), { workerData });
-  const port = await new Promise<number>((resolve, reject) => {
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`${name} worker exited with code ${code}`)));
-    worker.once('message', (message: { port?: number; error?: string }) =>
-      message.port ? resolve(message.port) : reject(new Error(`${name}: ${message.error}`)),
-    );
-  });
+  let worker: Worker | undefined;
+  const port = await listenOnPreviousPort(
+    name === 'dynalite' ? 'dynamodb' : 's3',
+    previousPort,
+    async (wanted) => {
+      const started = new Worker(new URL(`./aws/${name}-worker.js`, import.meta.url), {
+        workerData: { ...workerData, port: wanted },
+      });
+      try {
+        const listening = await new Promise<number>((resolve, reject) => {
+          started.once('error', reject);
+          started.once('exit', (code) => reject(new Error(`${name} worker exited with code ${code}`)));
+          started.once('message', (message: { port?: number; error?: string }) =>
+            message.port ? resolve(message.port) : reject(new Error(`${name}: ${message.error}`)),
+          );
+        });
+        worker = started;
+        return listening;
+      } catch (error) {
+        await started.terminate();
+        throw error;
+      }
+    },
+    log,
+  );
+  const running = worker!;
   return {
     port,
     close: async () => {
       await new Promise<void>((resolve) => {
-        worker.once('message', () => resolve());
-        worker.postMessage({ close: true });
+        running.once('message', () => resolve());
+        running.postMessage({ close: true });
         setTimeout(resolve, 2000).unref();
       });
-      await worker.terminate();
+      await running.terminate();
     },
   };
 }

@@ -5,10 +5,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import dynalite from 'dynalite';
 
-const { path, host } = workerData;
+// `port`: the previous start's (local/endpoint-ports.ts); 0 for any free one.
+const { path, host, port } = workerData;
 const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
 server.on('error', (err) => parentPort.postMessage({ error: err.message }));
-server.listen(0, host, () => parentPort.postMessage({ port: server.address().port }));
+server.listen(port ?? 0, host, () => parentPort.postMessage({ port: server.address().port }));
 parentPort.on('message', (message) => {
   if (message.close) server.close(() => parentPort.postMessage({ closed: true }));
 });

@@ -4,8 +4,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import S3rver from 's3rver';
 
-const { directory, host } = workerData;
-const server = new S3rver({ address: host, port: 0, directory, silent: true });
+// `port`: the previous start's, so local jobs that outlived it still reach S3 (local/endpoint-ports.ts); 0 for any.
+const { directory, host, port } = workerData;
+const server = new S3rver({ address: host, port: port ?? 0, directory, silent: true });
 server.run().then(
   (address) => parentPort.postMessage({ port: address.port }),
   (err) => parentPort.postMessage({ error: err.message }),

@@ -2693,7 +2693,7 @@ export const simulationStatusChangedDetailSchema = {
   $id: 'https://gcr.dev/schemas/events/simulation-status-changed.schema.json',
   title: 'SimulationStatusChangedDetail',
   description:
-    "Detail of 'Simulation Status Changed' (source gcr.submission for a user's cancel, gcr.cost-tracker for a run that reached its cost limit, gcr.execution-poller otherwise): one transition, published exactly once.",
+    "Detail of 'Simulation Status Changed' (source gcr.submission for a user's cancel, gcr.cost-tracker for a run that reached its cost limit, gcr.execution-poller otherwise): one transition, published at least once. A copy published again after a crash (PutEvents has no idempotency key) carries the same eventId; consumers de-duplicate by it.",
   type: 'object',
   additionalProperties: false,
   required: ['schemaVersion', 'simulationId', 'owner', 'from', 'to', 'reason', 'version', 'at'],
@@ -2701,6 +2701,11 @@ export const simulationStatusChangedDetailSchema = {
     schemaVersion: {
       const: '1',
       description: 'Version of this detail schema; consumers refuse versions they do not know.',
+    },
+    eventId: {
+      type: 'string',
+      description:
+        "'<simulationId>:v<version>': the same for every copy of this transition's event, so a consumer recognises a redelivery. Absent only in events published before it existed; consumers then use simulationId and version.",
     },
     simulationId: {
       type: 'string',

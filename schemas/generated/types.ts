@@ -1318,13 +1318,17 @@ export interface SimulationResultsRequestedDetail {
 
 // ---- schemas/events/simulation-status-changed.schema.json
 /**
- * Detail of 'Simulation Status Changed' (source gcr.submission for a user's cancel, gcr.cost-tracker for a run that reached its cost limit, gcr.execution-poller otherwise): one transition, published exactly once.
+ * Detail of 'Simulation Status Changed' (source gcr.submission for a user's cancel, gcr.cost-tracker for a run that reached its cost limit, gcr.execution-poller otherwise): one transition, published at least once. A copy published again after a crash (PutEvents has no idempotency key) carries the same eventId; consumers de-duplicate by it.
  */
 export interface SimulationStatusChangedDetail {
   /**
    * Version of this detail schema; consumers refuse versions they do not know.
    */
   schemaVersion: '1';
+  /**
+   * '<simulationId>:v<version>': the same for every copy of this transition's event, so a consumer recognises a redelivery. Absent only in events published before it existed; consumers then use simulationId and version.
+   */
+  eventId?: string;
   simulationId: string;
   owner: string;
   name?: string;

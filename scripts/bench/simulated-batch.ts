@@ -79,6 +79,12 @@ export class SimulatedBatch implements ComputeBackend {
     return [...this.jobs.values()].find((j) => j.jobName === jobName);
   }
 
+  async findJobsByName(jobName: string) {
+    this.calls.findJobByName += 1;
+    this.maybeThrottle();
+    return [...this.jobs.values()].filter((j) => j.jobName === jobName).reverse();
+  }
+
   async describe(jobIds: string[]) {
     this.calls.describe += 1;
     this.maybeThrottle();

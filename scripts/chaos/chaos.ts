@@ -58,6 +58,11 @@ console.log(
     `results ${JSON.stringify(figures.results)}`,
 );
 for (const [ending, n] of Object.entries(figures.endings)) console.log(`  ${n} x ${ending}`);
+const count = (...kinds: string[]) => violations.filter((v) => kinds.includes(v.kind)).length;
+console.log(
+  `lost ${count('lost-event', 'results-lost-event')}, duplicated ${count('duplicate-event', 'results-duplicate-event', 'broken-history')}, ` +
+    `untracked ${count('untracked-job')}; redelivered ${figures.redeliveries} (copies with the same eventId, which consumers de-duplicate)`,
+);
 console.log(`violations: ${violations.length}`);
 for (const v of violations) console.log(`  ${v.kind} ${v.simulationId}: ${v.detail}`);
 console.log(`API errors: ${apiErrors.length}`);

@@ -11,7 +11,7 @@ import type {
  */
 export class FakeBackend implements ComputeBackend {
   readonly jobs = new Map<string, JobDescription & { request: SubmitJobRequest }>();
-  readonly calls = { submit: 0, findJobByName: 0, describe: 0, terminate: 0 };
+  readonly calls = { submit: 0, findJobByName: 0, findJobsByName: 0, describe: 0, terminate: 0 };
   /** Calls to fail with TooManyRequestsException before answering. */
   throttleNext = 0;
   private seq = 0;
@@ -44,6 +44,15 @@ export class FakeBackend implements ComputeBackend {
     this.calls.findJobByName += 1;
     this.throttle();
     return [...this.jobs.values()].filter((j) => j.jobName === jobName).pop();
+  }
+
+  async findJobsByName(jobName: string) {
+    this.calls.findJobsByName += 1;
+    this.throttle();
+    return [...this.jobs.values()]
+      .filter((j) => j.jobName === jobName)
+      .reverse()
+      .map((j) => structuredClone(j));
   }
 
   async describe(jobIds: string[]) {

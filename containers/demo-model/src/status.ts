@@ -10,8 +10,7 @@
  *
  * `files` lists finished output files (names relative to the output directory).
  */
-import { createReadStream } from 'node:fs';
-import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { JobStatusFile } from '#schemas/generated/types.js';
@@ -46,16 +45,20 @@ export class S3Uploads {
     return Boolean(this.outputs || this.status);
   }
 
-  /** Uploads a finished output file under the output prefix (no-op without GCR_OUTPUT_S3_URI). */
+  /**
+   * Uploads a finished output file under the output prefix (no-op without
+   * GCR_OUTPUT_S3_URI). The body is the file's bytes, not a stream: the SDK
+   * does not retry a streamed body, and a local job must ride out the
+   * platform's restart (its S3 endpoint refuses connections meanwhile). The
+   * demo's files are small.
+   */
   async uploadFile(localPath: string, name: string): Promise<void> {
     if (!this.outputs) return;
-    const { size } = await stat(localPath);
     await this.s3().send(
       new PutObjectCommand({
         Bucket: this.outputs.bucket,
         Key: `${this.outputs.key}${name}`,
-        Body: createReadStream(localPath),
-        ContentLength: size,
+        Body: await readFile(localPath),
         ContentType: 'application/x-netcdf',
       }),
     );

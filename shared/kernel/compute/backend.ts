@@ -62,6 +62,12 @@ export interface ComputeBackend {
   submit(request: SubmitJobRequest): Promise<{ jobId: string }>;
   /** The newest job with this name, if any (for crash recovery before re-submitting). */
   findJobByName(jobName: string): Promise<JobDescription | undefined>;
+  /**
+   * Every job with this name in this stage's queues, whatever its status,
+   * newest first (a cancel stops them all: a crashed submitter's job and any
+   * second one a takeover submitted before Batch listed the first).
+   */
+  findJobsByName(jobName: string): Promise<JobDescription[]>;
   /** Describes up to 100 jobs in one call; unknown ids are simply absent. */
   describe(jobIds: string[]): Promise<JobDescription[]>;
   terminate(jobId: string, reason: string): Promise<void>;

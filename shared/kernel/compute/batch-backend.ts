@@ -143,6 +143,30 @@ export function createBatchBackend(client: BatchClient, config: BatchBackendConf
     return found;
   }
 
+  /**
+   * The jobs named `jobName` in every queue of this stage, newest first. With a
+   * filter ListJobs answers every status (jobStatus is ignored).
+   */
+  async function listByName(jobName: string): Promise<JobSummary[]> {
+    const found: JobSummary[] = [];
+    for (const jobQueue of queues) {
+      let nextToken: string | undefined;
+      let pages = 0;
+      do {
+        const page = await client.send(
+          new ListJobsCommand({ jobQueue, filters: [{ name: 'JOB_NAME', values: [jobName] }], nextToken }),
+        );
+        // The JOB_NAME filter matches case-insensitively: keep exact names only.
+        for (const summary of page.jobSummaryList ?? []) {
+          if (summary.jobName === jobName) found.push(summary);
+        }
+        nextToken = page.nextToken;
+        pages += 1;
+      } while (nextToken && pages < MAX_LIST_PAGES);
+    }
+    return found.sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0));
+  }
+
   return {
     async submit(request: SubmitJobRequest): Promise<{ jobId: string }> {
       const answer = await client.send(new SubmitJobCommand(submitJobInput(request, config)));
@@ -151,26 +175,20 @@ export function createBatchBackend(client: BatchClient, config: BatchBackendConf
     },
 
     async findJobByName(jobName: string): Promise<JobDescription | undefined> {
-      let newest: JobSummary | undefined;
-      for (const jobQueue of queues) {
-        let nextToken: string | undefined;
-        let pages = 0;
-        do {
-          const page = await client.send(
-            new ListJobsCommand({ jobQueue, filters: [{ name: 'JOB_NAME', values: [jobName] }], nextToken }),
-          );
-          // The JOB_NAME filter matches case-insensitively: keep exact names only.
-          for (const summary of page.jobSummaryList ?? []) {
-            if (summary.jobName !== jobName) continue;
-            if (!newest || (summary.createdAt ?? 0) > (newest.createdAt ?? 0)) newest = summary;
-          }
-          nextToken = page.nextToken;
-          pages += 1;
-        } while (nextToken && pages < MAX_LIST_PAGES);
-      }
+      const [newest] = await listByName(jobName);
       if (!newest?.jobId) return undefined;
       const [described] = await describe([newest.jobId]);
       return described ?? jobDescriptionFromSummary(newest);
+    },
+
+    async findJobsByName(jobName: string): Promise<JobDescription[]> {
+      const summaries = (await listByName(jobName)).filter((summary) => summary.jobId);
+      if (summaries.length === 0) return [];
+      const described = new Map((await describe(summaries.map((s) => s.jobId!))).map((d) => [d.jobId, d]));
+      return summaries.flatMap((summary) => {
+        const job = described.get(summary.jobId!) ?? jobDescriptionFromSummary(summary);
+        return job ? [job] : [];
+      });
     },
 
     describe,

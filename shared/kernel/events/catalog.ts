@@ -97,14 +97,28 @@ export function simulationSubmitted(detail: Omit<SimulationSubmittedDetail, 'sch
   };
 }
 
+/**
+ * The id of a transition's Status Changed event: the simulation and the
+ * version the transition gave it. Deterministic, so a copy published again
+ * after a crash (the outbox allows one; PutEvents has no idempotency key) is
+ * recognisably the same event, and consumers de-duplicate by it.
+ */
+export function statusEventId(simulationId: string, version: number): string {
+  return `${simulationId}:v${version}`;
+}
+
 export function simulationStatusChanged(
   source: string,
-  detail: Omit<SimulationStatusChangedDetail, 'schemaVersion'>,
+  detail: Omit<SimulationStatusChangedDetail, 'schemaVersion' | 'eventId'>,
 ): OutgoingEvent {
   return {
     source,
     detailType: DetailType.SimulationStatusChanged,
-    detail: { schemaVersion: '1', ...detail } satisfies SimulationStatusChangedDetail,
+    detail: {
+      schemaVersion: '1',
+      eventId: statusEventId(detail.simulationId, detail.version),
+      ...detail,
+    } satisfies SimulationStatusChangedDetail,
     resources: [detail.simulationId],
   };
 }

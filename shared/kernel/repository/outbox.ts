@@ -12,8 +12,9 @@ import type { EventPublisher, OutgoingEvent } from '../events/publisher.js';
  * the transition; publish it, then forget it. A failure leaves it on the item,
  * and whoever reads the simulation once the entry is clearly abandoned publishes
  * it (`publishPendingEvents`), so no event is lost. A writer that published but
- * died before clearing causes the one duplicate this allows; consumers order
- * and de-duplicate by (simulationId, version).
+ * died before clearing causes the one redelivery this allows (PutEvents has no
+ * idempotency key): the copy carries the same `eventId` (simulation id and
+ * version), by which consumers de-duplicate.
  */
 export async function publishAndClear(
   ports: { repository: Pick<SimulationRepository, 'clearPendingEvent'>; publisher: EventPublisher },
@@ -44,22 +45,39 @@ export function hasAbandonedEvents(simulation: Simulation, now: number): boolean
 }
 
 /**
+ * How long a reader's claim on an abandoned entry keeps other readers off it:
+ * longer than a publish with its retries takes, so only a reader that died
+ * with the claim lets another publish the entry again.
+ */
+export const OUTBOX_CLAIM_LEASE_MS = 30_000;
+
+/**
  * Publishes what an earlier writer stored but could not confirm (oldest
  * first). Whoever reads the simulation does it: the poller on every message,
  * and, for a simulation nothing reads any more (it finished, and the message
  * that carried its last event went to the dead-letter queue), the execution
- * finder's sweep, which hands it to the poller.
+ * finder's sweep, which hands it to the poller. Several readers often meet the
+ * same entry at once (a poll, a redelivered message, the sweep): each claims
+ * it first (a conditional write with a lease), and only the one that wins
+ * publishes it. A reader that loses stops there, leaving the newer entries to
+ * the winner too, so they still go out in order.
  */
 export async function publishPendingEvents(
   ports: {
-    repository: Pick<SimulationRepository, 'clearPendingEvent'>;
+    repository: Pick<SimulationRepository, 'clearPendingEvent' | 'claimPendingEvent'>;
     publisher: EventPublisher;
     now: () => number;
   },
   simulation: Simulation,
 ): Promise<void> {
   for (const pending of pendingEventsOf(simulation)) {
-    if (!isAbandoned(pending, ports.now())) continue;
+    const now = ports.now();
+    if (!isAbandoned(pending, now)) continue;
+    const claimed = await ports.repository.claimPendingEvent(simulation.id, pending.version, {
+      nowMs: now,
+      leaseUntil: now + OUTBOX_CLAIM_LEASE_MS,
+    });
+    if (!claimed) return;
     await publishAndClear(ports, simulation.id, pending.version, pending.event);
   }
 }

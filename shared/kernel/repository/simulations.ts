@@ -128,6 +128,17 @@ export interface SimulationRepository {
    */
   clearPendingEvent(id: string, version: number, options?: { terminal?: boolean }): Promise<void>;
   /**
+   * Claims the event at `version` for one publisher until `leaseUntil` (epoch
+   * ms): a conditional write that only one of several readers meeting the same
+   * abandoned entry wins. False when the entry is gone or another reader holds
+   * an unexpired claim.
+   */
+  claimPendingEvent(
+    id: string,
+    version: number,
+    claim: { nowMs: number; leaseUntil: number },
+  ): Promise<boolean>;
+  /**
    * Moves a simulation's poll schedule to its next band, unless a writer moved
    * it meanwhile (a transition starts a new schedule): false then. Neither the
    * version nor updatedAt changes, so it races with nothing.
@@ -168,6 +179,8 @@ const INDEX_ATTRIBUTES: (keyof IndexAttributes)[] = [
 
 /** Outbox entries are top-level attributes `outbox_<version>`: one per transition, never clashing. */
 const OUTBOX_PREFIX = 'outbox_';
+/** A publisher's claim on the entry at a version (`outboxLease_<version>`, epoch ms it expires). */
+const OUTBOX_LEASE_PREFIX = 'outboxLease_';
 
 /**
  * Events written with a transition but not yet confirmed as published, carried
@@ -208,6 +221,7 @@ function toSimulation(item: Record<string, unknown>): Simulation {
   for (const key of INDEX_ATTRIBUTES) delete copy[key];
   const pending: PendingEvent[] = [];
   for (const key of Object.keys(copy)) {
+    if (key.startsWith(OUTBOX_LEASE_PREFIX)) delete copy[key];
     if (!key.startsWith(OUTBOX_PREFIX)) continue;
     pending.push({ version: Number(key.slice(OUTBOX_PREFIX.length)), event: copy[key] as OutgoingEvent });
     delete copy[key];
@@ -396,6 +410,7 @@ export function createDynamoSimulationRepository(
       '#version': 'version',
       '#status': 'status',
       '#o': `${OUTBOX_PREFIX}${version}`,
+      '#l': `${OUTBOX_LEASE_PREFIX}${version}`,
     };
     const values: Record<string, unknown> = { ':version': version };
     const older: string[] = [];
@@ -412,7 +427,7 @@ export function createDynamoSimulationRepository(
         new UpdateCommand({
           TableName: tableName,
           Key: { id },
-          UpdateExpression: 'REMOVE #o, statusShard, nextPollAt',
+          UpdateExpression: 'REMOVE #o, #l, statusShard, nextPollAt',
           ConditionExpression: ['#version = :version', `#status IN (${terminal.join(', ')})`, ...older].join(
             ' AND ',
           ),
@@ -596,9 +611,12 @@ export function createDynamoSimulationRepository(
           new UpdateCommand({
             TableName: tableName,
             Key: { id },
-            UpdateExpression: 'REMOVE #o',
+            UpdateExpression: 'REMOVE #o, #l',
             ConditionExpression: 'attribute_exists(id)',
-            ExpressionAttributeNames: { '#o': `${OUTBOX_PREFIX}${version}` },
+            ExpressionAttributeNames: {
+              '#o': `${OUTBOX_PREFIX}${version}`,
+              '#l': `${OUTBOX_LEASE_PREFIX}${version}`,
+            },
             ReturnValues: 'ALL_NEW',
           }),
         );
@@ -634,6 +652,28 @@ export function createDynamoSimulationRepository(
         .catch((err: unknown) => {
           if (!isConditionalCheckFailed(err)) throw err;
         });
+    },
+
+    async claimPendingEvent(id, version, { nowMs, leaseUntil }) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { id },
+            UpdateExpression: 'SET #l = :until',
+            ConditionExpression: 'attribute_exists(#o) AND (attribute_not_exists(#l) OR #l <= :now)',
+            ExpressionAttributeNames: {
+              '#o': `${OUTBOX_PREFIX}${version}`,
+              '#l': `${OUTBOX_LEASE_PREFIX}${version}`,
+            },
+            ExpressionAttributeValues: { ':until': leaseUntil, ':now': nowMs },
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (isConditionalCheckFailed(err)) return false;
+        throw err;
+      }
     },
 
     async reschedulePoll({ id, status, from, to }) {

@@ -5,8 +5,8 @@ import { exampleSpec } from '#test/helpers/specs.js';
 // No job runs (0 slots), and the finder polls every 5 s so lost work is picked up quickly.
 const env = { GCR_LOCAL_BATCH_SLOTS: '0', GCR_SCHEDULE_RATE_SECONDS: '5' };
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
-  const deadline = Date.now() + 60_000;
+async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
@@ -55,4 +55,46 @@ describe('local platform restarts', () => {
       await third.stop();
     }
   }, 240_000);
+
+  it('Local jobs lose S3 after a platform restart: a job that outlives a platform crash still writes its outputs and SUCCEEDS', async () => {
+    const dataDir = tempDataDir();
+    // Jobs run here; the demo model runs 20 s, long enough to be cut off by the crash.
+    const running = { GCR_SCHEDULE_RATE_SECONDS: '2', GCR_LOCAL_BATCH_SLOTS: '2' };
+    const first = await startPlatformProcess({ dataDir, env: running });
+    const token = await first.token('alice');
+    const spec = exampleSpec();
+    spec.tags = { ...spec.tags, 'demo-wall-seconds': '20' };
+    const created = await api(first, 'POST', '/simulations', { token, body: spec });
+    expect(created.status).toBe(201);
+    await waitFor(async () => {
+      const res = await api(first, 'GET', `/simulations/${created.body.id}`, { token });
+      return res.body.status === 'RUNNING' ? res.body : undefined;
+    }, 'the job to run');
+    await first.kill();
+
+    const second = await startPlatformProcess({ dataDir, env: running });
+    try {
+      const ended = await waitFor(
+        async () => {
+          const res = await api(second, 'GET', `/simulations/${created.body.id}`, { token });
+          const done = ['SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT'].includes(res.body.status);
+          return done &&
+            (res.body.status !== 'SUCCEEDED' || ['READY', 'FAILED'].includes(res.body.results?.status))
+            ? res.body
+            : undefined;
+        },
+        'the job to end and its results to settle',
+        240_000,
+      );
+      expect({ status: ended.status, reason: ended.history.at(-1).reason }).toEqual({
+        status: 'SUCCEEDED',
+        reason: 'the model finished with exit code 0',
+      });
+      expect(ended.results.status).toBe('READY');
+      // The job kept the first start's endpoints: the restart listens on them again.
+      expect(second.endpoints).toEqual(first.endpoints);
+    } finally {
+      await second.stop();
+    }
+  }, 420_000);
 });

@@ -96,35 +96,39 @@ async function keepPollSchedule(ports: PollerPorts, simulation: Simulation): Pro
 
 /**
  * Moves a CANCELLING simulation on. With a job, the job is terminated and its
- * end (event or poll) gives CANCELLED. Without one, a poller may have claimed
- * it to submit a job that the simulation does not know yet: that job is looked
- * up by name and stopped; while the claim is young its submitter may still be
- * inside SubmitJob (it then records the job it made and stops it, see
- * submit-pending.ts), so the simulation stays CANCELLING until a later poll.
- * Only a simulation no job can belong to is CANCELLED at once.
+ * end (event or poll) gives CANCELLED. Without one, a poller may have
+ * submitted a job the simulation does not know yet (it died after SubmitJob,
+ * or its SUBMITTED write lost to the cancel): every job of the simulation's
+ * name in this stage's queues is looked up (ListJobs, any status), the newest
+ * recorded and all that still live terminated. While a submit claim is young
+ * its submitter may still be inside SubmitJob (it then records the job it
+ * made and stops it, see submit-pending.ts), so the simulation stays
+ * CANCELLING until a later poll. Only a simulation no job can belong to is
+ * CANCELLED at once.
  */
 export async function cancel(ports: PollerPorts, simulation: Simulation): Promise<void> {
   if (simulation.status !== 'CANCELLING') return;
   const backend = ports.backendFor(simulation.backend);
   if (!simulation.job && backend) {
-    const claimedAt = (await ports.repository.getWithInternals(simulation.id))?.submitClaimedAt;
-    if (claimedAt !== undefined) {
-      await ports.rateLimiter.acquire(1);
-      const found = await withBackoff(() => backend.findJobByName(jobNameFor(simulation.id)), ports);
-      if (found) {
-        // Recorded first, so that its end (event or poll) finishes the simulation.
-        await ports.repository.update({
-          id: simulation.id,
-          expectedVersion: simulation.version,
-          status: 'CANCELLING',
-          set: { job: jobRecord(simulation, found, ports.now()) },
-          at: new Date(ports.now()),
-        });
-        await terminateJob(ports, backend, found.jobId, cancelReason(simulation));
-        return;
+    await ports.rateLimiter.acquire(1);
+    const found = await withBackoff(() => backend.findJobsByName(jobNameFor(simulation.id)), ports);
+    const [newest] = found;
+    if (newest) {
+      // Recorded first, so that its end (event or poll) finishes the simulation.
+      await ports.repository.update({
+        id: simulation.id,
+        expectedVersion: simulation.version,
+        status: 'CANCELLING',
+        set: { job: jobRecord(simulation, newest, ports.now()) },
+        at: new Date(ports.now()),
+      });
+      for (const job of found.filter((j) => j.state !== 'SUCCEEDED' && j.state !== 'FAILED')) {
+        await terminateJob(ports, backend, job.jobId, cancelReason(simulation));
       }
-      if (ports.now() - claimedAt < SUBMIT_CLAIM_TTL_MS) return;
+      return;
     }
+    const claimedAt = (await ports.repository.getWithInternals(simulation.id))?.submitClaimedAt;
+    if (claimedAt !== undefined && ports.now() - claimedAt < SUBMIT_CLAIM_TTL_MS) return;
   }
   if (!simulation.job) {
     await applyPlan(ports, simulation, {

@@ -85,6 +85,26 @@ describe('the chaos suite invariants', () => {
     ]);
   });
 
+  it('Duplicated Status Changed events: count a copy with the same eventId and detail as a redelivery, not a duplicate, but two different events for one version as duplicates', () => {
+    const withId = (event: EventView): EventView => ({
+      ...event,
+      detail: { ...event.detail, eventId: `sim_1:v${event.detail.version}`, reason: 'r', at: 't' },
+    });
+    const published = events().map((e) => (e['detail-type'] === 'Simulation Status Changed' ? withId(e) : e));
+    const again = withId(statusEvent(6, 'RUNNABLE', 'RUNNING'));
+    const redelivered = checkInvariants({
+      simulations: [simulation()],
+      events: [...published, again, again],
+      jobs: [job()],
+    });
+    expect(redelivered.violations).toEqual([]);
+    expect(redelivered.figures).toMatchObject({ statusEvents: 6, redeliveries: 2, transitions: 4 });
+    const different = { ...again, detail: { ...again.detail, reason: 'another writer' } };
+    expect(kinds({ simulations: [simulation()], events: [...published, different], jobs: [job()] })).toEqual([
+      'duplicate-event',
+    ]);
+  });
+
   it('find a simulation stuck without a live job, and accept one still running on its live job', () => {
     const stuck = simulation({
       status: 'RUNNABLE',

@@ -399,7 +399,7 @@ describe('execution poller domain (dynalite + in-memory backend)', () => {
     expect(job.state).toBe('SUBMITTED');
 
     await processEvent(ports, await requestCancel(simulation.id), jobDescriptionFromBatchEvent);
-    expect(backend.calls.findJobByName).toBe(1);
+    expect(backend.calls.findJobsByName).toBe(1);
     expect(backend.calls.terminate).toBe(1);
     expect(job.state).toBe('FAILED');
     const cancelling = await repository.get(simulation.id);
@@ -426,8 +426,27 @@ describe('execution poller domain (dynalite + in-memory backend)', () => {
     await pollSimulations(ports, 'local', [simulation.id]);
     const stored = await repository.get(simulation.id);
     expect(stored?.status).toBe('CANCELLED');
-    expect(backend.calls.findJobByName).toBe(2);
+    expect(backend.calls.findJobsByName).toBe(2);
     expect(backend.jobs.size).toBe(0);
+  });
+
+  it('Untracked Batch jobs: a cancel with no recorded job terminates every live job of its name, with or without a submit claim on record, before CANCELLED', async () => {
+    const { backend, ports } = setup();
+    const simulation = await created();
+    // Two jobs of its name that nothing recorded (a submitter that died after SubmitJob, and a
+    // second one a takeover submitted before Batch listed the first), and no claim left to say so.
+    const request = { jobName: `gcr-${simulation.id}` } as Parameters<FakeBackend['submit']>[0];
+    const { jobId: first } = await backend.submit(request);
+    const { jobId: second } = await backend.submit(request);
+    backend.move(first, 'RUNNING');
+    await processEvent(ports, await requestCancel(simulation.id), jobDescriptionFromBatchEvent);
+    expect([backend.jobs.get(first)?.state, backend.jobs.get(second)?.state]).toEqual(['FAILED', 'FAILED']);
+    expect(await repository.get(simulation.id)).toMatchObject({
+      status: 'CANCELLING',
+      job: { jobId: second },
+    });
+    await pollSimulations(ports, 'local', [simulation.id]);
+    expect((await repository.get(simulation.id))?.status).toBe('CANCELLED');
   });
 
   it('gives a freshly submitted job a grace period before DescribeJobs missing it fails the simulation, then says why', async () => {

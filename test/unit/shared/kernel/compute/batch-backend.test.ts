@@ -388,6 +388,38 @@ describe('Batch backend: findJobByName', () => {
     expect(batch.commandCalls(DescribeJobsCommand)).toHaveLength(0);
   });
 
+  it('Untracked Batch jobs: findJobsByName answers every exact match of every queue, any status, newest first, described in one call', async () => {
+    const name = 'gcr-sim_0123456789abcdefghjkmnpqrs';
+    batch.on(ListJobsCommand).resolves({ jobSummaryList: [] });
+    batch.on(ListJobsCommand, { jobQueue: 'gcr-test-gcclassic-arm64-spot' }).resolves({
+      jobSummaryList: [
+        { jobId: 'first', jobName: name, createdAt: 1_000, status: 'RUNNING' },
+        { jobId: 'other-case', jobName: name.toUpperCase(), createdAt: 9_000, status: 'RUNNING' },
+      ],
+    });
+    batch.on(ListJobsCommand, { jobQueue: 'gcr-test-gcclassic-x86_64-spot' }).resolves({
+      jobSummaryList: [{ jobId: 'second', jobName: name, createdAt: 5_000, status: 'RUNNABLE' }],
+    });
+    batch.on(DescribeJobsCommand).callsFake((input: { jobs: string[] }) => ({
+      jobs: input.jobs.map((id) =>
+        job(id, { jobName: name, status: id === 'first' ? 'RUNNING' : 'RUNNABLE' }),
+      ),
+    }));
+
+    const found = await backend().findJobsByName(name);
+
+    expect(found.map((j) => [j.jobId, j.state])).toEqual([
+      ['second', 'RUNNABLE'],
+      ['first', 'RUNNING'],
+    ]);
+    expect(batch.commandCalls(DescribeJobsCommand).map((c) => c.args[0].input.jobs)).toEqual([
+      ['second', 'first'],
+    ]);
+    expect(
+      await createBatchBackend(new BatchClient({ region: 'us-east-1' }), config).findJobsByName('gcr-none'),
+    ).toEqual([]);
+  });
+
   it('lists a queue shared by two purchase options once', async () => {
     batch.on(ListJobsCommand).resolves({ jobSummaryList: [] });
     const shared = createBatchBackend(new BatchClient({ region: 'us-east-1' }), {
