@@ -24,6 +24,11 @@ export const config = {
    * a delivery that finds it expired knows the run that set it died.
    */
   leaseSeconds: env.int('RESULTS_LEASE_SECONDS', 960, { min: 1, max: 43_200 }),
+  /**
+   * The results queue (processResults only): a delivery that finds a live run's
+   * lease, and every run's watchdog, send the message back to it with a delay.
+   */
+  resultsQueueUrl: env.optionalString('RESULTS_QUEUE_URL'),
   /** Time kept back from the function's timeout to record FAILED and announce it when processing runs long. */
   deadlineMarginSeconds: env.int('RESULTS_DEADLINE_MARGIN_SECONDS', 60, { min: 0, max: 600 }),
   /** Lifetime of the presigned download URLs of GET /simulations/{id}/results/files/{key+}. */

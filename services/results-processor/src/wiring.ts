@@ -6,7 +6,7 @@
  * factories that need them: a static import would keep their modules' load-time
  * code (pngjs's CommonJS init, colour tables) in every function's bundle, used or not.
  */
-import { dynamoDocumentClient, eventBridgeClient, s3Client } from '#shared/kernel/aws/clients.js';
+import { dynamoDocumentClient, eventBridgeClient, s3Client, sqsClient } from '#shared/kernel/aws/clients.js';
 import { createEventBridgePublisher, type EventPublisher } from '#shared/kernel/events/publisher.js';
 import { createCooldown, type Cooldown } from '#shared/kernel/rate-limit/cooldown.js';
 import { logger } from '#shared/kernel/powertools.js';
@@ -14,6 +14,7 @@ import {
   createDynamoSimulationRepository,
   type SimulationRepository,
 } from '#shared/kernel/repository/simulations.js';
+import { createSqsRedelivery } from './adapters/processing/sqs-redelivery.js';
 import { createS3ResultsBucket } from './adapters/s3-results-bucket.js';
 import { config } from './config.js';
 import type { ComparePorts } from './domain/api/compare.js';
@@ -58,6 +59,13 @@ export async function processingPorts(): Promise<ResultsPorts> {
     isTransient: isTransientError,
     log: (message, data) => logger.info(message, data ?? {}),
   });
+}
+
+let redelivery: ((body: string, at: Date) => Promise<void>) | undefined;
+/** Sends a results message back to the queue for later; undefined where the queue's URL is not configured. */
+export function resultsRedelivery(): ((body: string, at: Date) => Promise<void>) | undefined {
+  if (!config.resultsQueueUrl) return undefined;
+  return (redelivery ??= createSqsRedelivery(sqsClient(), config.resultsQueueUrl));
 }
 
 // ----------------------------------------------------------------------- API

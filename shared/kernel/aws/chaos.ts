@@ -19,7 +19,7 @@
 import { appendFileSync } from 'node:fs';
 import { seededRandom } from '../seeded-random.js';
 
-export type ChaosService = 'dynamodb' | 'eventbridge' | 'batch' | 's3' | 'logs';
+export type ChaosService = 'dynamodb' | 'eventbridge' | 'batch' | 's3' | 'logs' | 'sqs';
 
 interface ChaosPoint {
   name: string;

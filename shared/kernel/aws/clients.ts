@@ -3,6 +3,7 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { tracer } from '../powertools.js';
 import { withChaos } from './chaos.js';
@@ -44,6 +45,11 @@ export function batchClient(): BatchClient {
 let cloudWatchLogs: CloudWatchLogsClient | undefined;
 export function cloudWatchLogsClient(): CloudWatchLogsClient {
   return (cloudWatchLogs ??= traced(new CloudWatchLogsClient({}), 'logs'));
+}
+
+let sqs: SQSClient | undefined;
+export function sqsClient(): SQSClient {
+  return (sqs ??= traced(new SQSClient({}), 'sqs'));
 }
 
 /**

@@ -4,14 +4,16 @@ import { logger } from '#shared/kernel/powertools.js';
 import { config } from '../config.js';
 import { processResultsEvent } from '../domain/processing/process-results.js';
 import { RESULTS_EVENTS, type ResultsEvent } from '../domain/processing/triggers.js';
-import { processingPorts } from '../wiring.js';
+import { processingPorts, resultsRedelivery } from '../wiring.js';
 
 async function processMessage(event: ResultsEvent, record: SQSRecord, deadline: number): Promise<void> {
   const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? '1');
+  const redeliver = resultsRedelivery();
   const outcome = await processResultsEvent(await processingPorts(), event, {
     lastAttempt: receiveCount >= config.maxReceiveCount,
     maxAttempts: config.maxReceiveCount,
     deadline,
+    ...(redeliver ? { comeBackAt: (at: Date) => redeliver(record.body, at) } : {}),
   });
   logger.info('results message done', {
     detailType: event['detail-type'],

@@ -26,7 +26,7 @@ const WRITE_ATTEMPTS = 5;
 /** How long a PROCESSING mark is held when the ports do not say: processResults' 900 s timeout and a minute. */
 export const DEFAULT_LEASE_SECONDS = 960;
 
-export type Outcome = 'ready' | 'failed' | 'announced' | 'skipped' | 'superseded';
+export type Outcome = 'ready' | 'failed' | 'announced' | 'skipped' | 'superseded' | 'deferred';
 
 export interface Delivery {
   /** The queue will not deliver this message again: a retryable error is recorded as FAILED. */
@@ -35,6 +35,16 @@ export interface Delivery {
   maxAttempts?: number;
   /** Epoch ms by which processing stops and records FAILED (the function's time, less room to record it). */
   deadline?: number;
+  /**
+   * Sends a copy of this message that the queue delivers at `at` (at most its
+   * maximum delay later; a copy that comes early defers again). Used for a
+   * watchdog when a run starts, so a run that dies on the queue's last
+   * delivery is still followed up; and for a delivery that finds the lease
+   * held, which then ends without using up one of the queue's receives.
+   * Without it, such a delivery throws ResultsLeaseHeldError and the message
+   * returns after its visibility timeout.
+   */
+  comeBackAt?: (at: Date) => Promise<void>;
 }
 
 /** Processing outlived its time: recorded as FAILED rather than left to Lambda's timeout, which records nothing. */
@@ -83,7 +93,10 @@ export async function processResultsEvent(
       return 'announced';
     }
     if (decision.action === 'wait') {
-      throw new ResultsLeaseHeldError(trigger.simulationId, trigger.id, decision.until);
+      if (!delivery.comeBackAt)
+        throw new ResultsLeaseHeldError(trigger.simulationId, trigger.id, decision.until);
+      await delivery.comeBackAt(new Date(decision.until));
+      return 'deferred';
     }
     if (decision.action === 'fail') {
       ports.log?.('results processing died on earlier deliveries', {
@@ -120,9 +133,30 @@ export async function processResultsEvent(
       if (err instanceof StaleVersionError) continue;
       throw err;
     }
+    await watchdog(ports, processing, delivery);
     return run(ports, processing, trigger, delivery);
   }
   throw new Error(`simulation ${trigger.simulationId} kept changing; could not mark its results PROCESSING`);
+}
+
+/**
+ * A copy of the message due when the lease expires: if this run dies (killed,
+ * out of memory, Lambda's timeout) on the queue's last delivery, the copy
+ * finds the expired lease and starts again or records FAILED; if the run
+ * finishes, the copy finds that and does nothing. Best effort: without it the
+ * queue's own redeliveries still follow up every delivery but the last.
+ */
+async function watchdog(ports: ResultsPorts, processing: Simulation, delivery: Delivery): Promise<void> {
+  const lease = processing.results?.leaseExpiresAt;
+  if (!delivery.comeBackAt || !lease) return;
+  try {
+    await delivery.comeBackAt(new Date(lease));
+  } catch (err) {
+    ports.log?.('could not send the watchdog copy of a results message', {
+      simulationId: processing.id,
+      reason: err instanceof Error ? err.message : String(err),
+    });
+  }
 }
 
 async function run(

@@ -421,6 +421,15 @@ describe('results processing (dynalite + s3rver, real NetCDF files)', () => {
 });
 
 /** Polls the stored results until `matches` (a run in flight writes them). */
+/** Waits until the runs have sent `count` copies back (the watchdog follows the PROCESSING mark's write). */
+async function copiesSent(copies: Date[], count: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (copies.length < count) {
+    if (Date.now() > deadline) throw new Error(`${copies.length} copies sent back, expected ${count}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 async function resultsWhen(
   id: string,
   matches: (results: NonNullable<Simulation['results']>) => boolean,
@@ -497,6 +506,92 @@ describe('bounded results processing: hostile outputs and runs that die', () => 
     expect(failed.leaseExpiresAt).toBeUndefined();
     expect(published.map((e) => e.detailType)).toEqual(['Simulation Results Failed']);
     expect(writes).toEqual([]);
+  }, 180_000);
+
+  it("results stay PROCESSING when a run dies on the queue's last delivery (the chaos suite's 16): the run's watchdog copy starts it again or records FAILED", async () => {
+    const simulation = await succeededSimulation();
+    await upload(simulation, SPECIES_CONC, fixture(SPECIES_CONC));
+    let now = Date.parse('2026-03-01T00:00:00Z');
+    const { ports, published } = harness({
+      now: () => new Date(now),
+      wrapStore: (store) => ({ ...store, stream: () => new Promise<never>(() => undefined) }),
+    });
+    // The copies the runs send back to the queue, due at these times.
+    const copies: Date[] = [];
+    const comeBackAt = async (at: Date) => void copies.push(at);
+
+    // Earlier receives ended before anything was recorded (kills): this is the last one, and its run dies too.
+    void processResultsEvent(ports, succeededEvent(simulation), {
+      lastAttempt: true,
+      maxAttempts: 3,
+      comeBackAt,
+    });
+    const first = await resultsWhen(simulation.id, (r) => r.attempts === 1);
+    await copiesSent(copies, 1);
+    expect(copies.map((at) => at.toISOString())).toEqual([first.leaseExpiresAt]);
+
+    // Each copy arrives after the lease it was sent for (a new message: not its queue's last delivery).
+    for (const attempts of [2, 3]) {
+      now = copies.at(-1)!.getTime() + 1000;
+      void processResultsEvent(ports, succeededEvent(simulation), {
+        lastAttempt: false,
+        maxAttempts: 3,
+        comeBackAt,
+      });
+      await resultsWhen(simulation.id, (r) => r.attempts === attempts);
+      await copiesSent(copies, attempts);
+    }
+    now = copies.at(-1)!.getTime() + 1000;
+    expect(
+      await processResultsEvent(ports, succeededEvent(simulation), {
+        lastAttempt: false,
+        maxAttempts: 3,
+        comeBackAt,
+      }),
+    ).toBe('failed');
+    const failed = (await repository.get(simulation.id))!.results!;
+    expect(failed).toMatchObject({ status: 'FAILED', trigger: 'succeeded:v5' });
+    expect(failed.reason).toMatch(/^processing stopped without finishing 3 times/);
+    expect(published.map((e) => e.detailType)).toEqual(['Simulation Results Failed']);
+  }, 180_000);
+
+  it('a delivery that finds a live run holding the lease comes back when the lease expires, without using up a receive', async () => {
+    const simulation = await succeededSimulation();
+    await upload(simulation, SPECIES_CONC, fixture(SPECIES_CONC));
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const { ports, published } = harness({
+      wrapStore: (store) => ({
+        ...store,
+        stream: async (key) => {
+          await held;
+          return store.stream(key);
+        },
+      }),
+    });
+    const copies: Date[] = [];
+    const comeBackAt = async (at: Date) => void copies.push(at);
+
+    const running = processResultsEvent(ports, succeededEvent(simulation), {
+      lastAttempt: false,
+      comeBackAt,
+    });
+    const processing = await resultsWhen(simulation.id, (r) => r.status === 'PROCESSING');
+    await copiesSent(copies, 1);
+    expect(
+      await processResultsEvent(ports, succeededEvent(simulation), { lastAttempt: true, comeBackAt }),
+    ).toBe('deferred');
+    // The running delivery's watchdog, then the deferred delivery's copy: both when the lease expires.
+    expect(copies.map((at) => at.toISOString())).toEqual([
+      processing.leaseExpiresAt,
+      processing.leaseExpiresAt,
+    ]);
+    release();
+    expect(await running).toBe('ready');
+    expect(
+      await processResultsEvent(ports, succeededEvent(simulation), { lastAttempt: false, comeBackAt }),
+    ).toBe('skipped');
+    expect(published.map((e) => e.detailType)).toEqual(['Simulation Results Ready']);
   }, 180_000);
 
   it('a redelivery while a live run holds the lease goes back to the queue instead of processing twice', async () => {
