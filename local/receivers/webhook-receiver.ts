@@ -12,6 +12,8 @@ import { verifyWebhook } from '#services/notifier/src/domain/webhook-signature.j
 
 export interface ReceivedWebhook {
   id: string;
+  /** The request's path: one receiver can stand for many endpoints. */
+  path: string;
   receivedAt: number;
   verified: boolean;
   error?: string;
@@ -69,6 +71,7 @@ export async function startWebhookReceiver(options: { port?: number } = {}): Pro
       }
       const received: ReceivedWebhook = {
         id,
+        path: req.url ?? '',
         receivedAt: Date.now(),
         verified,
         ...(error ? { error } : {}),

@@ -9,6 +9,7 @@ import { repoRoot } from '#local/aws/standalone-dynamo.js';
 import { loadService } from '#local/wiring/functions.js';
 import {
   createDynamoDeliveryLedger,
+  createDynamoDigestBuffer,
   createDynamoSubscriptionStore,
 } from '#services/notifier/src/adapters/dynamo-notifications.js';
 import { createHttpsPoster } from '#services/notifier/src/adapters/https-poster.js';
@@ -71,6 +72,10 @@ export async function startNotifierHarness(
   const ports: DeliveryPorts = {
     subscriptions: createDynamoSubscriptionStore(documents, tableName!),
     ledger: createDynamoDeliveryLedger(documents, tableName!),
+    digests: createDynamoDigestBuffer(documents, tableName!),
+    // Tests that do not test digests never reach one.
+    digestAbove: 1_000_000,
+    digestWindowMs: 60_000,
     secrets: memorySecretStore(),
     poster: createHttpsPoster({ allowLoopback: true, timeoutMs: 5_000 }),
     publisher: { publish: async (events) => void published.push(...events) },

@@ -11,9 +11,14 @@
  * verifying webhook receiver and to a local Slack that answers 429 above one
  * message a second per channel.
  *
- * Reports deliveries, duplicates (must be 0), p50/p95 event-to-delivery
- * latency per channel, and the most messages any Slack channel got in one
- * second (must stay within Slack's limit).
+ * More than DIGEST_ABOVE (10) messages for one subscription in a
+ * DIGEST_WINDOW_SECONDS (60) window become one digest when it has closed (docs/NOTIFICATIONS.md).
+ *
+ * Reports deliveries (a simulation listed in a digest counts as delivered to
+ * that subscription), duplicates (must be 0: a simulation told twice to one
+ * subscription, alone or in a digest), messages sent, p50/p95
+ * event-to-delivery latency per channel, and the most messages any Slack
+ * channel got in one second (must stay within Slack's limit).
  */
 import '#shared/kernel/quiet-sdk-warning.js';
 import { ulid } from 'ulid';
@@ -37,6 +42,10 @@ export interface NotifyBenchOptions {
   owners: number;
   windowSeconds: number;
   concurrency: number;
+  /** More messages than this for one subscription in a minute become a digest. */
+  digestAbove: number;
+  /** The digest's window (a minute). */
+  digestWindowSeconds: number;
 }
 
 export interface NotifyBenchFigures {
@@ -46,6 +55,8 @@ export interface NotifyBenchFigures {
   expectedDeliveries: { webhook: number; slack: number };
   deliveries: { webhook: number; slack: number };
   duplicates: { webhook: number; slack: number };
+  /** What went out: single messages and digests. */
+  messages: { webhook: number; slack: number; digests: number };
   unverified: number;
   latencyMs: { webhook: { p50: number; p95: number }; slack: { p50: number; p95: number } };
   slackMaxPerChannelPerSecond: number;
@@ -66,7 +77,14 @@ export async function runNotifyBench(options: NotifyBenchOptions): Promise<Notif
   const hooks = await startWebhookReceiver();
   const slack = await startSlackReceiver({ perSecond: 1 });
   const harness = await startNotifierHarness(
-    { attemptsPerReceive: 3, baseDelayMs: 50, maxDelayMs: 2_000, random: Math.random },
+    {
+      attemptsPerReceive: 3,
+      baseDelayMs: 50,
+      maxDelayMs: 2_000,
+      random: Math.random,
+      digestAbove: options.digestAbove,
+      digestWindowMs: options.digestWindowSeconds * 1000,
+    },
     { slackApiUrl: slack.apiUrl, slackMessagesPerSecond: 1 },
   );
   try {
@@ -83,7 +101,9 @@ export async function runNotifyBench(options: NotifyBenchOptions): Promise<Notif
         id,
         owner,
         channel: isSlack ? 'slack' : 'webhook',
-        ...(isSlack ? { slackChannel: `C0BENCH${String(i).padStart(4, '0')}` } : { url: hooks.url }),
+        ...(isSlack
+          ? { slackChannel: `C0BENCH${String(i).padStart(4, '0')}` }
+          : { url: `${hooks.url}/${id}` }),
         events: [...DEFAULT_EVENTS],
         statuses: [...DEFAULT_STATUSES],
         secretRef: secretName(id),
@@ -153,28 +173,43 @@ export async function runNotifyBench(options: NotifyBenchOptions): Promise<Notif
     });
 
     const latency = (receivedAt: number, simulationId: string) => receivedAt - arrivedAt.get(simulationId)!;
-    const webhookLatencies = hooks.deliveries.map((d) =>
-      latency(d.receivedAt, String(d.body.data['simulationId'])),
-    );
+    // Each (subscription, simulation) told, alone or in a digest, with when.
+    const told = { webhook: new Map<string, number>(), slack: new Map<string, number>() };
+    const duplicates = { webhook: hooks.duplicates, slack: 0 };
+    const latencies = { webhook: [] as number[], slack: [] as number[] };
+    const tell = (channel: 'webhook' | 'slack', subscription: string, simulationId: string, at: number) => {
+      const key = `${subscription}#${simulationId}`;
+      if (told[channel].has(key)) duplicates[channel] += 1;
+      else {
+        told[channel].set(key, at);
+        latencies[channel].push(latency(at, simulationId));
+      }
+    };
+    let digests = 0;
+    for (const d of hooks.deliveries) {
+      const listed = (d.body.data['notifications'] ?? [d.body.data]) as { simulationId?: string }[];
+      if (d.body.type === 'notifications.digest') digests += 1;
+      for (const n of listed) tell('webhook', d.path, String(n.simulationId), d.receivedAt);
+    }
     const slackPosts = slack.posts.filter((p) => p.method === 'chat.postMessage' && p.threadTs === undefined);
-    const slackLatencies = slackPosts.map((p) =>
-      latency(p.at, /sim_bench\d+/.exec(JSON.stringify(p.blocks))![0]),
-    );
-    const slackKeys = slackPosts.map(
-      (p) => `${p.channel}#${/sim_bench\d+/.exec(JSON.stringify(p.blocks))![0]}`,
-    );
+    for (const p of slackPosts) {
+      const named = [...new Set([...JSON.stringify(p.blocks).matchAll(/sim_bench\d+/g)].map((m) => m[0]))];
+      if (named.length > 1 || p.text.includes(' notifications since ')) digests += 1;
+      for (const simulationId of named) tell('slack', p.channel, simulationId, p.at);
+    }
     const channels = [...new Set(slack.posts.map((p) => p.channel))];
     return {
       simulations: options.simulations,
       subscriptions: options.subscriptions,
       eventsIn: arrivals.length,
       expectedDeliveries: expected,
-      deliveries: { webhook: hooks.deliveries.length, slack: new Set(slackKeys).size },
-      duplicates: { webhook: hooks.duplicates, slack: slackKeys.length - new Set(slackKeys).size },
+      deliveries: { webhook: told.webhook.size, slack: told.slack.size },
+      duplicates,
+      messages: { webhook: hooks.deliveries.length, slack: slackPosts.length, digests },
       unverified: hooks.requests.filter((r) => !r.verified).length,
       latencyMs: {
-        webhook: { p50: percentile(webhookLatencies, 50), p95: percentile(webhookLatencies, 95) },
-        slack: { p50: percentile(slackLatencies, 50), p95: percentile(slackLatencies, 95) },
+        webhook: { p50: percentile(latencies.webhook, 50), p95: percentile(latencies.webhook, 95) },
+        slack: { p50: percentile(latencies.slack, 50), p95: percentile(latencies.slack, 95) },
       },
       slackMaxPerChannelPerSecond: Math.max(0, ...channels.map((c) => slack.maxPerSecond(c))),
       slackRateLimitedAnswers: slack.rateLimited,
@@ -197,6 +232,8 @@ if (isEntryPoint(import.meta.url)) {
     owners: number('OWNERS', 10),
     windowSeconds: number('WINDOW_SECONDS', 60),
     concurrency: number('CONCURRENCY', 8),
+    digestAbove: number('DIGEST_ABOVE', 10),
+    digestWindowSeconds: number('DIGEST_WINDOW_SECONDS', 60),
   }).then(
     (figures) => {
       process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);

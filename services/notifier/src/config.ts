@@ -39,6 +39,10 @@ export const config = {
   slackWebhookPrefix: env.string('NOTIFIER_SLACK_WEBHOOK_PREFIX', 'https://hooks.slack.com/services/'),
   /** Slack's limit: about one message a second per channel. */
   slackMessagesPerSecond: env.int('NOTIFIER_SLACK_MESSAGES_PER_SECOND', 1, { min: 1, max: 100 }),
+  /** More messages than this for one subscription in one window become one digest (an ensemble finishing). */
+  digestAbove: env.int('NOTIFIER_DIGEST_ABOVE', 10, { min: 1, max: 10_000 }),
+  /** The digest's window. */
+  digestWindowSeconds: env.int('NOTIFIER_DIGEST_WINDOW_SECONDS', 60, { min: 1, max: 3600 }),
   /** One POST to a target, at most. */
   requestTimeoutMs: env.int('NOTIFIER_REQUEST_TIMEOUT_MS', 5_000, { min: 100, max: 30_000 }),
 };

@@ -10,6 +10,7 @@ import { createEventBridgePublisher } from '#shared/kernel/events/publisher.js';
 import { logger } from '#shared/kernel/powertools.js';
 import {
   createDynamoDeliveryLedger,
+  createDynamoDigestBuffer,
   createDynamoSubscriptionStore,
   createDynamoSuppressionList,
 } from './adapters/dynamo-notifications.js';
@@ -120,6 +121,9 @@ export function deliveryPorts(): DeliveryPorts {
   return (delivery ??= {
     subscriptions: subscriptions(),
     ledger: createDynamoDeliveryLedger(dynamoDocumentClient(), config.notificationsTable),
+    digests: createDynamoDigestBuffer(dynamoDocumentClient(), config.notificationsTable),
+    digestAbove: config.digestAbove,
+    digestWindowMs: config.digestWindowSeconds * 1000,
     secrets: secrets(),
     poster: poster(),
     publisher: createEventBridgePublisher({ client: eventBridgeClient(), eventBusName: config.eventBusName }),

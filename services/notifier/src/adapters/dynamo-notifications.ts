@@ -2,6 +2,7 @@
  * The notifier's table (gcr-notifier-<stage>-notifications, keys pk/sk):
  *   subscriptions  pk owner#<owner>               sk sub#<id>
  *   deliveries     pk delivery#<subscription>#<scope>  sk <kind>   (order, state, lease, attempts; expire after 30 days)
+ *   digests        pk digest#<subscription>#<window>   sk count | entry#<delivery> | digest
  * A delivery record is one item per (subscription, scope, kind), holding the
  * highest `order` (status version) claimed, so the claim's condition refuses
  * both a duplicate and a stale event in one conditional write.
@@ -19,6 +20,8 @@ import type {
   ClaimOutcome,
   DeliveryKey,
   DeliveryLedger,
+  DigestBuffer,
+  DigestEntry,
   StoredSubscription,
   SubscriptionStore,
   SuppressionList,
@@ -89,24 +92,25 @@ const deliveryKey = (key: DeliveryKey) => ({
   sk: key.kind,
 });
 
+/** Runs a conditional write: false when its condition failed. */
+async function conditional(run: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await run();
+    return true;
+  } catch (err) {
+    if (
+      err instanceof ConditionalCheckFailedException ||
+      (err as Error).name === 'ConditionalCheckFailedException'
+    )
+      return false;
+    throw err;
+  }
+}
+
 export function createDynamoDeliveryLedger(
   client: DynamoDBDocumentClient,
   tableName: string,
 ): DeliveryLedger {
-  async function conditional(run: () => Promise<unknown>): Promise<boolean> {
-    try {
-      await run();
-      return true;
-    } catch (err) {
-      if (
-        err instanceof ConditionalCheckFailedException ||
-        (err as Error).name === 'ConditionalCheckFailedException'
-      )
-        return false;
-      throw err;
-    }
-  }
-
   return {
     async claim(key, now, leaseMs): Promise<ClaimOutcome> {
       let old: Record<string, unknown> | undefined;
@@ -144,6 +148,8 @@ export function createDynamoDeliveryLedger(
       );
       const order = Number(Item?.['order'] ?? -Infinity);
       if (order > key.order) return { claimed: false, why: 'stale' };
+      if (Item?.['state'] === 'buffered')
+        return { claimed: false, why: 'buffered', windowStart: Number(Item['digestWindow']) };
       return { claimed: false, why: Item?.['state'] === 'sending' ? 'in-flight' : 'sent' };
     },
 
@@ -169,6 +175,46 @@ export function createDynamoDeliveryLedger(
     async markFailed(key, attempts, error) {
       await settle(key, 'failed', attempts, error);
     },
+
+    async markBuffered(key, windowStart) {
+      await conditional(() =>
+        client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: deliveryKey(key),
+            UpdateExpression: 'SET #state = :buffered, digestWindow = :window REMOVE leaseUntil',
+            ConditionExpression: '#order = :order AND #state = :sending',
+            ExpressionAttributeNames: { '#order': 'order', '#state': 'state' },
+            ExpressionAttributeValues: {
+              ':order': key.order,
+              ':sending': 'sending',
+              ':buffered': 'buffered',
+              ':window': windowStart,
+            },
+          }),
+        ),
+      );
+    },
+
+    async takeBuffered(key, now, leaseMs) {
+      return conditional(() =>
+        client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: deliveryKey(key),
+            UpdateExpression: 'SET #state = :sending, leaseUntil = :lease',
+            ConditionExpression: '#order = :order AND #state = :buffered',
+            ExpressionAttributeNames: { '#order': 'order', '#state': 'state' },
+            ExpressionAttributeValues: {
+              ':order': key.order,
+              ':sending': 'sending',
+              ':buffered': 'buffered',
+              ':lease': now.getTime() + leaseMs,
+            },
+          }),
+        ),
+      );
+    },
   };
 
   async function settle(key: DeliveryKey, state: string, attempts: number, error: string) {
@@ -191,6 +237,117 @@ export function createDynamoDeliveryLedger(
       ),
     );
   }
+}
+
+/**
+ * Digest windows: pk `digest#<subscription>#<window start, ms>`, sk `count`
+ * (messages in the window), `entry#<delivery>` (each buffered notification)
+ * and `digest` (the digest's claim, then what it covered); they expire with
+ * the delivery records.
+ */
+export function createDynamoDigestBuffer(client: DynamoDBDocumentClient, tableName: string): DigestBuffer {
+  const pk = (subscriptionId: string, windowStart: number) => `digest#${subscriptionId}#${windowStart}`;
+  const expires = (now: Date) => Math.floor(now.getTime() / 1000) + DELIVERY_RECORD_DAYS * 86_400;
+  return {
+    async count(subscriptionId, windowStart, now) {
+      const { Attributes } = await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { pk: pk(subscriptionId, windowStart), sk: 'count' },
+          UpdateExpression: 'ADD messages :one SET expiresAt = :expires',
+          ExpressionAttributeValues: { ':one': 1, ':expires': expires(now) },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return Number(Attributes?.['messages'] ?? 1);
+    },
+    async add(subscriptionId, windowStart, entry) {
+      await client.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: {
+            pk: pk(subscriptionId, windowStart),
+            sk: `entry#${entry.key}`,
+            entry,
+            expiresAt: expires(new Date(windowStart)),
+          },
+        }),
+      );
+    },
+    async covered(subscriptionId, windowStart) {
+      const { Item } = await client.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: { pk: pk(subscriptionId, windowStart), sk: 'digest' },
+          ConsistentRead: true,
+        }),
+      );
+      return Item?.['state'] === 'sent' ? ((Item['covered'] ?? []) as string[]) : undefined;
+    },
+    async claimFlush(subscriptionId, windowStart, now, leaseMs) {
+      const claimed = await conditional(() =>
+        client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk: pk(subscriptionId, windowStart), sk: 'digest' },
+            UpdateExpression: 'SET #state = :sending, leaseUntil = :lease, expiresAt = :expires',
+            ConditionExpression:
+              'attribute_not_exists(pk) OR #state = :released OR (#state = :sending AND leaseUntil < :nowMs)',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: {
+              ':sending': 'sending',
+              ':released': 'released',
+              ':lease': now.getTime() + leaseMs,
+              ':nowMs': now.getTime(),
+              ':expires': expires(now),
+            },
+          }),
+        ),
+      );
+      if (!claimed) return undefined;
+      const entries: DigestEntry[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :entry)',
+            ExpressionAttributeValues: { ':pk': pk(subscriptionId, windowStart), ':entry': 'entry#' },
+            ConsistentRead: true,
+            ExclusiveStartKey: start,
+          }),
+        );
+        entries.push(...(page.Items ?? []).map((item) => item['entry'] as DigestEntry));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return entries;
+    },
+    async markFlushed(subscriptionId, windowStart, covered, now) {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { pk: pk(subscriptionId, windowStart), sk: 'digest' },
+          UpdateExpression: 'SET #state = :sent, covered = :covered, sentAt = :now REMOVE leaseUntil',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':sent': 'sent', ':covered': covered, ':now': now.toISOString() },
+        }),
+      );
+    },
+    async releaseFlush(subscriptionId, windowStart) {
+      await conditional(() =>
+        client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk: pk(subscriptionId, windowStart), sk: 'digest' },
+            UpdateExpression: 'SET #state = :released REMOVE leaseUntil',
+            ConditionExpression: '#state = :sending',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: { ':sending': 'sending', ':released': 'released' },
+          }),
+        ),
+      );
+    },
+  };
 }
 
 /** Suppressed addresses: pk `suppressed#<address>`, sk `email` (SES bounces and complaints). */

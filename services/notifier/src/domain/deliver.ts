@@ -17,6 +17,7 @@ import type { OutgoingEvent } from '#shared/kernel/events/publisher.js';
 import type { NotificationFailedDetail } from '#schemas/generated/types.js';
 import { notificationOf, wants, type Notification, type NotifierEvent } from './notifications.js';
 import type { DeliveryKey, DeliveryPorts, StoredSubscription } from './ports.js';
+import { digestEntryOf, digestNotification, entryKeyOf, windowStartOf } from './digest.js';
 import { loadSecrets } from './secrets.js';
 import { sendEmail, type ChannelResult } from './email-channel.js';
 import { sendSlack } from './slack-channel.js';
@@ -84,9 +85,87 @@ export async function deliverOnce(
   if (!claim.claimed) {
     // Another receive holds it: this one comes back later and finds it sent, or takes over a dead claim.
     if (claim.why === 'in-flight') return 'pending';
+    if (claim.why === 'buffered')
+      return settleBuffered(ports, subscription, notification, key, claim.windowStart, receive);
     return claim.why === 'stale' ? 'stale' : 'duplicate';
   }
-  const outcome = await sendWithRetries(ports, subscription, notification, key, claim.attempts);
+  if (claim.attempts === 0) {
+    const windowStart = windowStartOf(ports.now(), ports.digestWindowMs);
+    const count = await ports.digests.count(subscription.id, windowStart, ports.now());
+    if (count > ports.digestAbove) {
+      // Buffered before its entry is written: a crash between the two leaves a delivery the digest cannot cover, sent on its own.
+      await ports.ledger.markBuffered(key, windowStart);
+      await ports.digests.add(subscription.id, windowStart, digestEntryOf(key, notification));
+      return 'pending';
+    }
+  }
+  return sendClaimed(ports, subscription, notification, key, claim.attempts, receive);
+}
+
+/**
+ * A buffered delivery received again: once its window has closed it sends the
+ * window's digest (or finds it sent), then is done if the digest covered it
+ * and sent on its own if not.
+ */
+async function settleBuffered(
+  ports: DeliveryPorts,
+  subscription: StoredSubscription,
+  notification: Notification,
+  key: DeliveryKey,
+  windowStart: number,
+  receive: ReceiveInfo,
+): Promise<DeliveryResult> {
+  let covered = await ports.digests.covered(subscription.id, windowStart);
+  if (!covered && ports.now().getTime() >= windowStart + ports.digestWindowMs) {
+    await flushDigest(ports, subscription, windowStart, receive);
+    covered = await ports.digests.covered(subscription.id, windowStart);
+  }
+  if (!covered) return 'pending';
+  if (covered.includes(entryKeyOf(key))) {
+    await ports.ledger.markSent(key, ports.now());
+    return 'sent';
+  }
+  if (!(await ports.ledger.takeBuffered(key, ports.now(), receive.leaseMs))) return 'pending';
+  return sendClaimed(ports, subscription, notification, key, 0, receive);
+}
+
+/** Sends the window's digest once (a claim on its record); a failure leaves it to the next receive. */
+async function flushDigest(
+  ports: DeliveryPorts,
+  subscription: StoredSubscription,
+  windowStart: number,
+  receive: ReceiveInfo,
+): Promise<void> {
+  const entries = await ports.digests.claimFlush(subscription.id, windowStart, ports.now(), receive.leaseMs);
+  if (!entries) return;
+  const digest = digestNotification(subscription, windowStart, ports.digestWindowMs, entries, ports.now());
+  const key: DeliveryKey = { subscriptionId: subscription.id, scope: digest.scope, kind: 'status', order: 0 };
+  const outcome = await sendWithRetries(ports, subscription, digest, key, 0);
+  if (outcome.ok) {
+    await ports.digests.markFlushed(
+      subscription.id,
+      windowStart,
+      entries.map((e) => e.key),
+      ports.now(),
+    );
+    return;
+  }
+  ports.log('digest not sent', { subscriptionId: subscription.id, windowStart, error: outcome.error });
+  // For good: covering nothing, each delivery goes its own way (and fails with Notification Failed).
+  if (outcome.permanent) await ports.digests.markFlushed(subscription.id, windowStart, [], ports.now());
+  else await ports.digests.releaseFlush(subscription.id, windowStart);
+}
+
+/** Sends a claimed delivery and settles its record. */
+async function sendClaimed(
+  ports: DeliveryPorts,
+  subscription: StoredSubscription,
+  notification: Notification,
+  key: DeliveryKey,
+  earlierAttempts: number,
+  receive: ReceiveInfo,
+): Promise<DeliveryResult> {
+  const outcome = await sendWithRetries(ports, subscription, notification, key, earlierAttempts);
   if (outcome.ok) {
     await ports.ledger.markSent(key, ports.now());
     return 'sent';

@@ -7,6 +7,7 @@
  * bounces and complaints) are never mailed.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { DIGEST_TYPE, digestHeadline, digestLines } from './digest.js';
 import type { Notification } from './notifications.js';
 import { MailSendError, type DeliveryPorts, type MailMessage, type StoredSubscription } from './ports.js';
 
@@ -95,6 +96,11 @@ export function describe(notification: Notification): { subject: string; lines: 
             ? ([['Budget', `$${String(d['maxCostUsd'])}`]] as [string, string][])
             : []),
         ],
+      };
+    case DIGEST_TYPE:
+      return {
+        subject: `[gcr] ${digestHeadline(notification)}`,
+        lines: digestLines(notification).map((line, i) => [String(i + 1), line] as [string, string]),
       };
     default:
       return {

@@ -55,7 +55,9 @@ export type ClaimOutcome =
   /** Recorded: this delivery may be sent now. `attempts` counts earlier failed tries. */
   | { claimed: true; attempts: number }
   /** Already sent, or a newer one was (stale), or another delivery of it is in flight. */
-  | { claimed: false; why: 'sent' | 'stale' | 'in-flight' };
+  | { claimed: false; why: 'sent' | 'stale' | 'in-flight' }
+  /** Waiting in the digest of the window starting at `windowStart` (ms). */
+  | { claimed: false; why: 'buffered'; windowStart: number };
 
 /** The delivery records (DynamoDB conditional writes). */
 export interface DeliveryLedger {
@@ -66,6 +68,42 @@ export interface DeliveryLedger {
   release(key: DeliveryKey, attempts: number, error: string): Promise<void>;
   /** The last try failed for good: recorded, never sent again. */
   markFailed(key: DeliveryKey, attempts: number, error: string): Promise<void>;
+  /** The claimed delivery waits in the digest of its window instead of being sent. */
+  markBuffered(key: DeliveryKey, windowStart: number): Promise<void>;
+  /** Claims a buffered delivery the digest did not cover, to send it on its own; false when not buffered. */
+  takeBuffered(key: DeliveryKey, now: Date, leaseMs: number): Promise<boolean>;
+}
+
+/** One buffered notification, as its digest lists it. */
+export interface DigestEntry {
+  /** The delivery it stands for (entryKeyOf). */
+  key: string;
+  type: string;
+  simulationId?: string;
+  name?: string;
+  /** What happened: the status moved to, `results ready`, ... */
+  outcome: string;
+  at: string;
+}
+
+/** The digests' windows in the notifier's table: a counter, the buffered entries and the digest's record. */
+export interface DigestBuffer {
+  /** Counts one more message of the subscription in the window; answers the count. */
+  count(subscriptionId: string, windowStart: number, now: Date): Promise<number>;
+  add(subscriptionId: string, windowStart: number, entry: DigestEntry): Promise<void>;
+  /** The entries' keys the window's digest covered once sent; undefined until then. */
+  covered(subscriptionId: string, windowStart: number): Promise<string[] | undefined>;
+  /** Claims the sending of the digest (a lease); answers the entries to send, undefined when another holds it or it was sent. */
+  claimFlush(
+    subscriptionId: string,
+    windowStart: number,
+    now: Date,
+    leaseMs: number,
+  ): Promise<DigestEntry[] | undefined>;
+  /** The digest was sent (or failed for good, covering nothing): records what it covered. */
+  markFlushed(subscriptionId: string, windowStart: number, covered: string[], now: Date): Promise<void>;
+  /** Gives the claim back after a failed send. */
+  releaseFlush(subscriptionId: string, windowStart: number): Promise<void>;
 }
 
 /** One HTTP POST to a checked target. */
@@ -127,6 +165,11 @@ export interface EmailPorts {
 export interface DeliveryPorts extends EmailPorts, SlackPorts {
   subscriptions: SubscriptionStore;
   ledger: DeliveryLedger;
+  digests: DigestBuffer;
+  /** More messages than this for one subscription in one window become a digest. */
+  digestAbove: number;
+  /** The digest's window (a minute). */
+  digestWindowMs: number;
   secrets: SecretStore;
   poster: HttpPoster;
   publisher: EventPublisher;

@@ -11,6 +11,7 @@
  * from that channel's bucket (about 1 message a second, Slack's limit), and a
  * 429 is tried again after its Retry-After.
  */
+import { DIGEST_TYPE, digestHeadline, digestLines } from './digest.js';
 import type { ChannelResult } from './email-channel.js';
 import type { Notification } from './notifications.js';
 import type { DeliveryPorts, StoredSubscription } from './ports.js';
@@ -50,7 +51,26 @@ function fields(notification: Notification): string[] {
   return out;
 }
 
+/** A digest: its headline and one line per notification, within Slack's block sizes. */
+function slackDigest(notification: Notification): SlackMessage {
+  const headline = digestHeadline(notification);
+  const lines = digestLines(notification);
+  // Sections of at most 3,000 characters, at most 49 of them after the header.
+  const sections: string[] = [];
+  for (const line of lines.map((l) => clip(l, 500))) {
+    const last = sections.length - 1;
+    if (last >= 0 && sections[last]!.length + line.length + 1 <= MAX_TEXT) sections[last] += `\n${line}`;
+    else sections.push(line);
+  }
+  const blocks: Record<string, unknown>[] = [
+    { type: 'header', text: { type: 'plain_text', text: clip(headline, 150) } },
+    ...sections.slice(0, 49).map((text) => ({ type: 'section', text: { type: 'mrkdwn', text } })),
+  ];
+  return { text: clip([headline, ...lines].join(' | ')), blocks };
+}
+
 export function slackMessage(notification: Notification, apiUrl?: string): SlackMessage {
+  if (notification.type === DIGEST_TYPE) return slackDigest(notification);
   const d = notification.data;
   const who = String(d['name'] ?? d['simulationId'] ?? 'budget');
   const headline =

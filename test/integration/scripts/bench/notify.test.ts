@@ -2,13 +2,15 @@ import { describe, expect, it } from '@jest/globals';
 import { runNotifyBench } from '#scripts/bench/notify.js';
 
 describe('notifier bench (reduced size; npm run bench:notify runs 1,000 simulations for 50 subscriptions)', () => {
-  it('delivers every run end once to each subscription (webhook and Slack), from duplicated events, within Slack’s per-channel rate', async () => {
+  it('delivers every run end once to each subscription (webhook and Slack, alone or in a digest), from duplicated events, within Slack’s per-channel rate', async () => {
     const figures = await runNotifyBench({
       simulations: 40,
       subscriptions: 10,
       owners: 2,
       windowSeconds: 5,
       concurrency: 8,
+      digestAbove: 5,
+      digestWindowSeconds: 5,
     });
     expect(figures.eventsIn).toBe(80);
     expect(figures.deliveries).toEqual(figures.expectedDeliveries);
@@ -17,5 +19,8 @@ describe('notifier bench (reduced size; npm run bench:notify runs 1,000 simulati
     expect(figures.unverified).toBe(0);
     expect(figures.slackMaxPerChannelPerSecond).toBeLessThanOrEqual(1);
     expect(figures.notificationFailed).toBe(0);
+    // 20 runs per owner end within about 5 s: each subscription gets digests instead of most of them.
+    expect(figures.messages.digests).toBeGreaterThan(0);
+    expect(figures.messages.webhook + figures.messages.slack).toBeLessThan(200);
   }, 240_000);
 });
