@@ -6,7 +6,8 @@
  * webhooks). Every status event arrives twice, as EventBridge and SQS may
  * deliver it; up to CONCURRENCY (8) messages are handled at once, as the
  * queue's pollers would, and a message whose deliveries are not done comes
- * back after a second. Real parts: the notifier's domain and adapters, its
+ * back after a second (one waiting only for its digest, when the window has
+ * closed). Real parts: the notifier's domain and adapters, its
  * table on dynalite (conditional delivery records, Slack buckets), HTTP to a
  * verifying webhook receiver and to a local Slack that answers 429 above one
  * message a second per channel.
@@ -159,7 +160,8 @@ export async function runNotifyBench(options: NotifyBenchOptions): Promise<Notif
             .catch((err: unknown) => {
               if (!(err instanceof DeliveryPendingError)) throw err;
               redeliveries += 1;
-              visible.push({ ...message!, notBefore: Date.now() + 1000 });
+              // A message waiting only for its digest comes back when the window has closed.
+              visible.push({ ...message!, notBefore: Math.max(Date.now() + 1000, err.retryAtMs ?? 0) });
             })
             .then(() => {
               inFlight -= 1;

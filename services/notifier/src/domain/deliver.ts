@@ -25,13 +25,18 @@ import { sendWebhook, webhookMessageId } from './webhook-channel.js';
 
 /** Some deliveries of the message are not done yet: it goes back to the queue. */
 export class DeliveryPendingError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** When only digests are waited for: no use receiving the message again before this (epoch ms). */
+    readonly retryAtMs?: number,
+  ) {
     super(message);
     this.name = 'DeliveryPendingError';
   }
 }
 
-export type DeliveryResult = 'sent' | 'duplicate' | 'stale' | 'failed' | 'pending';
+/** `buffered`: waiting in a digest whose window has not closed. */
+export type DeliveryResult = 'sent' | 'duplicate' | 'stale' | 'failed' | 'pending' | 'buffered';
 
 export interface ReceiveInfo {
   /** The queue's last receive of this message: a delivery still failing is given up (Notification Failed). */
@@ -61,10 +66,21 @@ export async function notifyEvent(
     wants(s, notification),
   );
   const results = await Promise.all(subscriptions.map((s) => deliverOnce(ports, s, notification, receive)));
-  const counts: Record<DeliveryResult, number> = { sent: 0, duplicate: 0, stale: 0, failed: 0, pending: 0 };
+  const counts: Record<DeliveryResult, number> = {
+    sent: 0,
+    duplicate: 0,
+    stale: 0,
+    failed: 0,
+    pending: 0,
+    buffered: 0,
+  };
   for (const result of results) counts[result] += 1;
   if (counts.pending > 0) {
     throw new DeliveryPendingError(`${counts.pending} of ${subscriptions.length} deliveries to try again`);
+  }
+  if (counts.buffered > 0) {
+    const windowEnd = windowStartOf(ports.now(), ports.digestWindowMs) + ports.digestWindowMs;
+    throw new DeliveryPendingError(`${counts.buffered} deliveries wait for their digest`, windowEnd);
   }
   return counts;
 }
@@ -96,7 +112,7 @@ export async function deliverOnce(
       // Buffered before its entry is written: a crash between the two leaves a delivery the digest cannot cover, sent on its own.
       await ports.ledger.markBuffered(key, windowStart);
       await ports.digests.add(subscription.id, windowStart, digestEntryOf(key, notification));
-      return 'pending';
+      return 'buffered';
     }
   }
   return sendClaimed(ports, subscription, notification, key, claim.attempts, receive);
@@ -116,7 +132,8 @@ async function settleBuffered(
   receive: ReceiveInfo,
 ): Promise<DeliveryResult> {
   let covered = await ports.digests.covered(subscription.id, windowStart);
-  if (!covered && ports.now().getTime() >= windowStart + ports.digestWindowMs) {
+  if (!covered && ports.now().getTime() < windowStart + ports.digestWindowMs) return 'buffered';
+  if (!covered) {
     await flushDigest(ports, subscription, windowStart, receive);
     covered = await ports.digests.covered(subscription.id, windowStart);
   }

@@ -9,8 +9,9 @@ describe('notifier bench (reduced size; npm run bench:notify runs 1,000 simulati
       owners: 2,
       windowSeconds: 5,
       concurrency: 8,
-      digestAbove: 5,
-      digestWindowSeconds: 5,
+      // Half an owner's 20 runs fall in one window whatever the machine's pace: digests are sure.
+      digestAbove: 2,
+      digestWindowSeconds: 30,
     });
     expect(figures.eventsIn).toBe(80);
     expect(figures.deliveries).toEqual(figures.expectedDeliveries);
@@ -19,7 +20,6 @@ describe('notifier bench (reduced size; npm run bench:notify runs 1,000 simulati
     expect(figures.unverified).toBe(0);
     expect(figures.slackMaxPerChannelPerSecond).toBeLessThanOrEqual(1);
     expect(figures.notificationFailed).toBe(0);
-    // 20 runs per owner end within about 5 s: each subscription gets digests instead of most of them.
     expect(figures.messages.digests).toBeGreaterThan(0);
     expect(figures.messages.webhook + figures.messages.slack).toBeLessThan(200);
   }, 240_000);
