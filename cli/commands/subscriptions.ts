@@ -22,7 +22,14 @@ interface SubscribeOptions {
   events?: NotificationKind[];
   status?: SimulationStatus[];
   costAbove?: number;
+  tag?: [string, string][];
   secret?: string;
+}
+
+/** `key=value` as given; the API checks key and value (a 400 naming `tags.<key>`). */
+function tagPair(value: string): [string, string] {
+  const at = value.indexOf('=');
+  return at < 0 ? [value, ''] : [value.slice(0, at), value.slice(at + 1)];
 }
 
 const collect =
@@ -39,6 +46,16 @@ function subscriptionBlock(sub: Subscription, ctx: CommandContext): string {
       ['events', sub.events.join(', ')],
       ['statuses', sub.statuses.join(', ')],
       ['cost above', sub.costAboveUsd === undefined ? undefined : `$${sub.costAboveUsd}`],
+      [
+        'tags',
+        sub.tags === undefined
+          ? undefined
+          : clean(
+              Object.entries(sub.tags)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(', '),
+            ),
+      ],
     ],
     ctx.colors,
   );
@@ -58,7 +75,8 @@ function withFilters(command: Command): Command {
       'statuses to be told about (repeatable; default the terminal ones)',
       collect(simulationStatus),
     )
-    .option('--cost-above <usd>', 'cost updates only above this many US dollars', Number);
+    .option('--cost-above <usd>', 'cost updates only above this many US dollars', Number)
+    .option('--tag <key=value>', 'only runs with this tag (repeatable: all of them)', collect(tagPair));
 }
 
 function registerSubscribe(program: Command, ctx: CommandContext): void {
@@ -110,6 +128,7 @@ function filters(opts: SubscribeOptions): Omit<SubscriptionRequest, 'channel'> {
     ...(opts.events ? { events: opts.events } : {}),
     ...(opts.status ? { statuses: opts.status } : {}),
     ...(opts.costAbove !== undefined ? { costAboveUsd: opts.costAbove } : {}),
+    ...(opts.tag ? { tags: Object.fromEntries(opts.tag) } : {}),
   };
 }
 

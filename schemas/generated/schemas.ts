@@ -2166,6 +2166,24 @@ export const subscriptionRequestSchema = {
       description:
         'Which statuses a status event must move to. Default: SUCCEEDED, FAILED, CANCELLED, TIMED_OUT.',
     },
+    tags: {
+      type: 'object',
+      minProperties: 1,
+      maxProperties: 10,
+      propertyNames: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 128,
+        pattern: '^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]+$',
+      },
+      additionalProperties: {
+        type: 'string',
+        maxLength: 256,
+        pattern: '^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]*$',
+      },
+      description:
+        'Only simulations whose spec.tags hold every one of these key=value pairs (e.g. {"project": "ozone-trends"}); budget events, which belong to no simulation, are not filtered by tags. Default: every simulation.',
+    },
     costAboveUsd: {
       type: 'number',
       minimum: 0,
@@ -2257,6 +2275,13 @@ export const subscriptionSchema = {
     },
     costAboveUsd: {
       type: 'number',
+    },
+    tags: {
+      type: 'object',
+      additionalProperties: {
+        type: 'string',
+      },
+      description: 'Only simulations with every one of these tags.',
     },
     createdAt: {
       type: 'string',

@@ -1048,6 +1048,12 @@ export interface SubscriptionRequest {
    */
   statuses?: SimulationStatus[];
   /**
+   * Only simulations whose spec.tags hold every one of these key=value pairs (e.g. {"project": "ozone-trends"}); budget events, which belong to no simulation, are not filtered by tags. Default: every simulation.
+   */
+  tags?: {
+    [k: string]: string;
+  };
+  /**
    * Cost events only once the amount is above this many US dollars.
    */
   costAboveUsd?: number;
@@ -1089,6 +1095,12 @@ export interface Subscription {
   events: NotificationKind[];
   statuses: SimulationStatus[];
   costAboveUsd?: number;
+  /**
+   * Only simulations with every one of these tags.
+   */
+  tags?: {
+    [k: string]: string;
+  };
   createdAt: string;
   /**
    * Only in the 201 of POST /subscriptions, and only when the request carried no secret: keep it, it is never shown again.

@@ -76,6 +76,7 @@ export async function startNotifierHarness(
     // Tests that do not test digests never reach one.
     digestAbove: 1_000_000,
     digestWindowMs: 60_000,
+    simulationTags: async () => undefined,
     secrets: memorySecretStore(),
     poster: createHttpsPoster({ allowLoopback: true, timeoutMs: 5_000 }),
     publisher: { publish: async (events) => void published.push(...events) },

@@ -9,6 +9,8 @@ export const config = {
   /** The notifier's own table: subscriptions and delivery records. */
   notificationsTable: env.string('NOTIFICATIONS_TABLE'),
   eventBusName: env.string('EVENT_BUS_NAME'),
+  /** The simulations table, read for a simulation's tags when a subscription filters by them. */
+  simulations: env.simulationsTable(),
   /** `ssm`: SSM Parameter Store SecureString under `secretsPrefix`; `local`: encrypted files in `localSecretsDir`. */
   secretStore: secretStore === 'local' ? ('local' as const) : ('ssm' as const),
   secretsPrefix: env.string('NOTIFIER_SECRETS_PREFIX', '/gcr/notifier/'),

@@ -9,6 +9,10 @@ import { dynamoDocumentClient, eventBridgeClient } from '#shared/kernel/aws/clie
 import { createEventBridgePublisher } from '#shared/kernel/events/publisher.js';
 import { logger } from '#shared/kernel/powertools.js';
 import {
+  createDynamoSimulationRepository,
+  type SimulationRepository,
+} from '#shared/kernel/repository/simulations.js';
+import {
   createDynamoDeliveryLedger,
   createDynamoDigestBuffer,
   createDynamoSubscriptionStore,
@@ -37,6 +41,14 @@ function subscriptions(): SubscriptionStore {
   return (subscriptionStore ??= createDynamoSubscriptionStore(
     dynamoDocumentClient(),
     config.notificationsTable,
+  ));
+}
+
+let simulationRepository: SimulationRepository | undefined;
+function simulations(): SimulationRepository {
+  return (simulationRepository ??= createDynamoSimulationRepository(
+    dynamoDocumentClient(),
+    config.simulations,
   ));
 }
 
@@ -124,6 +136,7 @@ export function deliveryPorts(): DeliveryPorts {
     digests: createDynamoDigestBuffer(dynamoDocumentClient(), config.notificationsTable),
     digestAbove: config.digestAbove,
     digestWindowMs: config.digestWindowSeconds * 1000,
+    simulationTags: async (simulationId) => (await simulations().get(simulationId))?.spec.tags,
     secrets: secrets(),
     poster: poster(),
     publisher: createEventBridgePublisher({ client: eventBridgeClient(), eventBusName: config.eventBusName }),

@@ -15,7 +15,14 @@
 import { DetailType, Source } from '#shared/kernel/events/catalog.js';
 import type { OutgoingEvent } from '#shared/kernel/events/publisher.js';
 import type { NotificationFailedDetail } from '#schemas/generated/types.js';
-import { notificationOf, wants, type Notification, type NotifierEvent } from './notifications.js';
+import {
+  filtersByTags,
+  notificationOf,
+  tagsMatch,
+  wants,
+  type Notification,
+  type NotifierEvent,
+} from './notifications.js';
 import type { DeliveryKey, DeliveryPorts, StoredSubscription } from './ports.js';
 import { digestEntryOf, digestNotification, entryKeyOf, windowStartOf } from './digest.js';
 import { loadSecrets } from './secrets.js';
@@ -62,9 +69,14 @@ export async function notifyEvent(
   receive: ReceiveInfo,
 ): Promise<Record<DeliveryResult, number>> {
   const notification = notificationOf(event, ports.now());
-  const subscriptions = (await ports.subscriptions.listByOwner(notification.owner)).filter((s) =>
+  const wanting = (await ports.subscriptions.listByOwner(notification.owner)).filter((s) =>
     wants(s, notification),
   );
+  // The event carries no tags: the simulation is read once, and only when a subscription filters by them.
+  const tags = wanting.some((s) => filtersByTags(s, notification))
+    ? await ports.simulationTags(notification.simulationId!)
+    : undefined;
+  const subscriptions = wanting.filter((s) => !filtersByTags(s, notification) || tagsMatch(s, tags));
   const results = await Promise.all(subscriptions.map((s) => deliverOnce(ports, s, notification, receive)));
   const counts: Record<DeliveryResult, number> = {
     sent: 0,

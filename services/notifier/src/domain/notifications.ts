@@ -116,7 +116,19 @@ export function notificationOf(event: NotifierEvent, now: Date): Notification {
   }
 }
 
-/** Does this subscription ask for this notification? */
+/** Does the subscription's tag filter let a simulation with these tags through? */
+export function tagsMatch(
+  subscription: StoredSubscription,
+  tags: Record<string, string> | undefined,
+): boolean {
+  return Object.entries(subscription.tags ?? {}).every(([key, value]) => tags?.[key] === value);
+}
+
+/** Is the notification filtered by tags for this subscription (which then needs the simulation's tags)? */
+export const filtersByTags = (subscription: StoredSubscription, notification: Notification) =>
+  notification.simulationId !== undefined && Object.keys(subscription.tags ?? {}).length > 0;
+
+/** Does this subscription ask for this notification (tags aside: filtersByTags, tagsMatch)? */
 export function wants(subscription: StoredSubscription, notification: Notification): boolean {
   if (subscription.owner !== notification.owner) return false;
   if (!subscription.events.includes(notification.kind)) return false;

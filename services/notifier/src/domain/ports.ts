@@ -19,6 +19,8 @@ export interface StoredSubscription {
   events: NotificationKind[];
   statuses: SimulationStatus[];
   costAboveUsd?: number;
+  /** Only simulations whose spec.tags hold all of these. */
+  tags?: Record<string, string>;
   secretRef: string;
   createdAt: string;
 }
@@ -166,6 +168,8 @@ export interface DeliveryPorts extends EmailPorts, SlackPorts {
   subscriptions: SubscriptionStore;
   ledger: DeliveryLedger;
   digests: DigestBuffer;
+  /** A simulation's spec.tags (the simulations table, through the shared repository); undefined when it is gone. */
+  simulationTags(simulationId: string): Promise<Record<string, string> | undefined>;
   /** More messages than this for one subscription in one window become a digest. */
   digestAbove: number;
   /** The digest's window (a minute). */

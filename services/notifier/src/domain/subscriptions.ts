@@ -64,6 +64,7 @@ export function subscriptionView(stored: StoredSubscription, signingSecret?: str
     events: stored.events,
     statuses: stored.statuses,
     ...(stored.costAboveUsd !== undefined ? { costAboveUsd: stored.costAboveUsd } : {}),
+    ...(stored.tags !== undefined ? { tags: stored.tags } : {}),
     createdAt: stored.createdAt,
     ...(signingSecret ? { signingSecret } : {}),
   };
@@ -107,6 +108,7 @@ export async function createSubscription(
     events: request.events ?? [...DEFAULT_EVENTS],
     statuses: request.statuses ?? [...DEFAULT_STATUSES],
     ...(request.costAboveUsd !== undefined ? { costAboveUsd: request.costAboveUsd } : {}),
+    ...(request.tags !== undefined ? { tags: request.tags } : {}),
     secretRef,
     createdAt: ports.now().toISOString(),
   };

@@ -161,6 +161,36 @@ describe('notifier deliveries (dynalite, HTTP to a verifying receiver)', () => {
     expect(harness.published.map((e) => e.detailType)).toEqual([DetailType.NotificationFailed]);
   }, 60_000);
 
+  it('filters by tags, reading the simulation once per event and only when a subscription filters by them', async () => {
+    const owner = `tagged-${ulid()}`;
+    await subscribe(owner, { tags: { project: 'ozone' } });
+    const tagsOf: Record<string, Record<string, string>> = {
+      sim_T1: { project: 'ozone', site: 'x' },
+      sim_T2: { project: 'aerosols' },
+    };
+    const reads: string[] = [];
+    const original = harness.ports.simulationTags;
+    harness.ports.simulationTags = async (id) => {
+      reads.push(id);
+      return tagsOf[id];
+    };
+    try {
+      const end = (id: string) => statusEvent(id, owner, 'SUCCEEDED', 7, { name: id });
+      await throughQueue([end('sim_T1'), end('sim_T2'), end('sim_T3')]);
+      expect(receiver.deliveries.map((d) => d.body.data['simulationId'])).toEqual(['sim_T1']);
+      expect(reads).toEqual(['sim_T1', 'sim_T2', 'sim_T3']);
+      // An owner whose subscriptions filter by no tag costs no read.
+      const plain = `untagged-${ulid()}`;
+      await receiver.close();
+      await subscribe(plain);
+      await throughQueue([statusEvent('sim_T4', plain, 'SUCCEEDED', 7)]);
+      expect(receiver.deliveries).toHaveLength(1);
+      expect(reads).toHaveLength(3);
+    } finally {
+      harness.ports.simulationTags = original;
+    }
+  });
+
   it('delivers budget thresholds by default, and cost updates only to those who ask, above their amount', async () => {
     const owner = `grace-${ulid()}`;
     await subscribe(owner, { events: ['budget', 'cost'], costAboveUsd: 10 });
