@@ -156,16 +156,21 @@ async function awaitMainKey(coordination: Coordination, timeoutMs: number): Prom
       },
       { attempts: coordination.attempts },
     );
+    // An object read while it is being written (an emulator's PUT is not atomic as S3's is) is read again.
+    let unreadable = false;
     if (text !== undefined) {
       try {
         return parsePublicKey(text);
       } catch {
+        unreadable = true;
+      }
+    }
+    if (Date.now() > deadline) {
+      if (unreadable) {
         throw new ConfigurationError(
           `s3://${coordination.bucket}/${mainKeyKey(coordination)} is not an ssh-ed25519 key`,
         );
       }
-    }
-    if (Date.now() > deadline) {
       throw new TransientInfrastructureError(
         `the main node published no ssh key within ${Math.round(timeoutMs / 1000)} s`,
       );
