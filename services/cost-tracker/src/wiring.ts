@@ -3,7 +3,13 @@
  * shared by the bundle. Factories, not constants: a handler's bundle carries
  * only what its factories reach.
  */
-import { dynamoDocumentClient, eventBridgeClient } from '#shared/kernel/aws/clients.js';
+import {
+  batchClient,
+  dynamoDocumentClient,
+  ec2Client,
+  ecsClient,
+  eventBridgeClient,
+} from '#shared/kernel/aws/clients.js';
 import { createEventBridgePublisher, type EventPublisher } from '#shared/kernel/events/publisher.js';
 import { logger } from '#shared/kernel/powertools.js';
 import {
@@ -13,7 +19,8 @@ import {
 import { createBudgetStore, type BudgetStore } from '#shared/kernel/repository/budgets.js';
 import { writeCostSummary } from '#shared/kernel/repository/cost-summary.js';
 import { createDynamoCostStore } from './adapters/dynamo-cost-store.js';
-import { createFixturePriceBook } from './adapters/price-book.js';
+import { createBatchLaunchFacts, launchFactsByBackend } from './adapters/batch-launch-facts.js';
+import { createEc2PriceBook, createFixturePriceBook } from './adapters/price-book.js';
 import { createSpecLaunchFacts } from './adapters/spec-launch-facts.js';
 import { config } from './config.js';
 import type { BudgetApiPorts } from './domain/budgets-api.js';
@@ -49,13 +56,30 @@ function budgets(): BudgetStore {
 
 let launchFacts: LaunchFacts | undefined;
 function launches(): LaunchFacts {
-  return (launchFacts ??= createSpecLaunchFacts({ availabilityZone: config.standInAvailabilityZone }));
+  return (launchFacts ??= launchFactsByBackend(
+    // Built at the first aws-batch attempt: the local platform never creates the ECS and EC2 clients.
+    () =>
+      (batchFacts ??= createBatchLaunchFacts({ batch: batchClient(), ecs: ecsClient(), ec2: ec2Client() })),
+    createSpecLaunchFacts({ availabilityZone: config.standInAvailabilityZone }),
+    (message, data) => logger.warn(message, data),
+  ));
 }
+let batchFacts: LaunchFacts | undefined;
 
 let priceBook: PriceBook | undefined;
 function prices(): PriceBook {
   return (priceBook ??= createFixturePriceBook());
 }
+
+let ec2Prices: PriceBook | undefined;
+/** Spot prices of attempts observed on AWS; the EC2 client is created at the first spot history asked for. */
+function observedPrices(): PriceBook {
+  return (ec2Prices ??= {
+    onDemand: (instanceType) => prices().onDemand(instanceType),
+    spotHistory: (...args) => (realEc2Prices ??= createEc2PriceBook(ec2Client())).spotHistory(...args),
+  });
+}
+let realEc2Prices: PriceBook | undefined;
 
 const policy = { rootVolumeGiB: config.rootVolumeGiB };
 const now = (): Date => new Date();
@@ -69,6 +93,7 @@ export function trackerPorts(): TrackerPorts {
     budgets: budgets(),
     launches: launches(),
     prices: prices(),
+    observedPrices: observedPrices(),
     publisher: publisher(),
     now,
     policy,
@@ -96,6 +121,7 @@ export function costApiPorts(): CostApiPorts {
     costs: costs(),
     launches: launches(),
     prices: prices(),
+    observedPrices: observedPrices(),
     policy,
     now,
   });

@@ -5,6 +5,13 @@ import type { SimulationRepository } from '#shared/kernel/repository/simulations
 import type { PricePeriod } from '#shared/science/pricing/cost-formulas.js';
 import type { CostSummary, Simulation, SimulationCost } from '#schemas/generated/types.js';
 
+/**
+ * How the launch source of an attempt observed on AWS begins (its spot prices
+ * come from EC2's price history, `PricingPorts.observedPrices`); a stand-in's
+ * says so otherwise.
+ */
+export const OBSERVED_LAUNCH_SOURCE = 'AWS Batch -> ECS -> EC2';
+
 /** What an attempt ran on, as the backend reports it. */
 export interface AttemptLaunch {
   instanceType: string;
@@ -78,6 +85,8 @@ export interface TrackerPorts {
   budgets: BudgetStore;
   launches: LaunchFacts;
   prices: PriceBook;
+  /** Prices of attempts observed on AWS (EC2's spot price history). */
+  observedPrices?: PriceBook;
   publisher: EventPublisher;
   now: () => Date;
   policy: CostPolicy;
