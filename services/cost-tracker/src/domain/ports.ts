@@ -3,7 +3,12 @@ import type { BudgetStore } from '#shared/kernel/repository/budgets.js';
 import type { CancelPorts } from '#shared/kernel/repository/cancel.js';
 import type { SimulationRepository } from '#shared/kernel/repository/simulations.js';
 import type { PricePeriod } from '#shared/science/pricing/cost-formulas.js';
-import type { CostSummary, Simulation, SimulationCost } from '#schemas/generated/types.js';
+import type {
+  CostReconciliation,
+  CostSummary,
+  Simulation,
+  SimulationCost,
+} from '#schemas/generated/types.js';
 
 /**
  * How the launch source of an attempt observed on AWS begins (its spot prices
@@ -67,6 +72,8 @@ export interface CostStore {
    * only over the same final cost, same version and total.
    */
   amendFinal(cost: StoredCost): Promise<PutCostOutcome>;
+  /** Stores what the CUR billed beside a cost (only over an existing one); a later run replaces it. */
+  putReconciliation(reconciliation: CostReconciliation): Promise<void>;
   /** The costs of the simulations submitted in a month (only `owner`'s when given). */
   listMonth(month: string, owner?: string): Promise<StoredCost[]>;
   /** Ids of the simulations whose cost is still accrued (not final), for the hourly accrual. */

@@ -300,6 +300,8 @@ export async function priceSimulation(
     attempts,
     ...(maxCostUsd !== undefined ? { maxCostUsd } : {}),
     headline: headline(simulation, totalUsd, final, attempts[0]?.instanceType),
+    // What the CUR billed stays beside the cost as it is re-priced (a long run is reconciled daily).
+    ...(stored?.reconciliation ? { reconciliation: stored.reconciliation } : {}),
     updatedAt: now.toISOString(),
     ...(final ? { finalAt: now.toISOString() } : {}),
   };

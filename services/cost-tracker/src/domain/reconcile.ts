@@ -5,7 +5,9 @@
  * line items come from a reader port, the tracked costs from the cost store.
  */
 import { roundUsd } from '#shared/science/pricing/cost-formulas.js';
-import type { SimulationCost } from '#schemas/generated/types.js';
+import type { CostReconciliation, SimulationCost } from '#schemas/generated/types.js';
+
+export type { CostReconciliation };
 
 /** One split cost allocation line item: an ECS task's (a Batch job's) part of an EC2 instance for an hour. */
 export interface CurLineItem {
@@ -22,28 +24,6 @@ export interface CurLineItem {
   splitCostUsd: number;
   /** `split_line_item_unused_cost`: its share of the instance's unused capacity. */
   unusedCostUsd: number;
-}
-
-export interface AttemptReconciliation {
-  attempt: number;
-  trackedUsd: number;
-  billedUsd: number;
-  differenceUsd: number;
-}
-
-export interface CostReconciliation {
-  simulationId: string;
-  /** The tracked compute (what split cost allocation bills: the EC2 instance, not EBS or S3). */
-  trackedUsd: number;
-  /** Split cost plus unused cost of every line item of the simulation's tasks. */
-  billedUsd: number;
-  /** tracked - billed. */
-  differenceUsd: number;
-  lineItems: number;
-  /** Line items no attempt's time covers (billed to the simulation, to no attempt). */
-  unmatchedUsd: number;
-  attempts: AttemptReconciliation[];
-  reconciledAt: string;
 }
 
 const overlapMs = (aStart: number, aEnd: number, bStart: number, bEnd: number): number =>
