@@ -9,6 +9,7 @@ import {
   ec2Client,
   ecsClient,
   eventBridgeClient,
+  s3Client,
 } from '#shared/kernel/aws/clients.js';
 import { createEventBridgePublisher, type EventPublisher } from '#shared/kernel/events/publisher.js';
 import { logger } from '#shared/kernel/powertools.js';
@@ -21,11 +22,13 @@ import { writeCostSummary } from '#shared/kernel/repository/cost-summary.js';
 import { createDynamoCostStore } from './adapters/dynamo-cost-store.js';
 import { createBatchLaunchFacts, launchFactsByBackend } from './adapters/batch-launch-facts.js';
 import { createEc2PriceBook, createFixturePriceBook } from './adapters/price-book.js';
+import { createS3CurExport } from './adapters/s3-cur-export.js';
 import { createSpecLaunchFacts } from './adapters/spec-launch-facts.js';
 import { config } from './config.js';
 import type { BudgetApiPorts } from './domain/budgets-api.js';
 import type { CostReportPorts } from './domain/cost-report.js';
 import type { CostApiPorts } from './domain/get-cost.js';
+import type { ReconcilePorts } from './domain/reconcile.js';
 import type { CostStore, LaunchFacts, PriceBook, TrackerPorts } from './domain/ports.js';
 
 let simulations: SimulationRepository | undefined;
@@ -137,6 +140,35 @@ let report: CostReportPorts | undefined;
 /** GET /costs. */
 export function costReportPorts(): CostReportPorts {
   return (report ??= { costs: costs(), now });
+}
+
+/** This month's billing period and the previous one (the export keeps amending a closed month for days). */
+function billingPeriods(now: Date): string[] {
+  const month = (offset: number): string =>
+    new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + offset, 1)).toISOString().slice(0, 7);
+  return [month(-1), month(0)];
+}
+
+let reconcile: ReconcilePorts | undefined;
+/** The daily reconciliation against the CUR 2.0 export. */
+export function reconcilePorts(): ReconcilePorts {
+  return (reconcile ??= (() => {
+    const exported = createS3CurExport({
+      client: s3Client(),
+      bucket: config.curBucket,
+      prefix: config.curPrefix,
+    });
+    return {
+      lineItems: async () => {
+        if (config.curBucket) return exported.lineItems(billingPeriods(now()));
+        logger.warn('COST_CUR_BUCKET is not set: no export to reconcile against');
+        return [];
+      },
+      costs: costs(),
+      store: (reconciliation) => costs().putReconciliation(reconciliation),
+      now,
+    };
+  })());
 }
 
 export const accrualConcurrency = config.accrualConcurrency;
