@@ -42,117 +42,64 @@ const SPOT = 'sim_CURFIXTURESPOT000000000001';
 const ON_DEMAND = 'sim_CURFIXTUREONDEMAND00000001';
 const ours = (id: string): Record<string, string> => ({ user_gcr_simulation_id: id, user_gcr_stage: 'ci' });
 
+/** The instance's own line item (not split). */
+const instanceRow = (resource: string, start: number, usageType: string, unblended: number): FixtureRow => ({
+  resource,
+  parent: null,
+  start,
+  usageType,
+  unblended,
+  split: null,
+  unused: null,
+  vcpu: null,
+  memoryGiB: null,
+  tags: {},
+});
+
+/** A task's split line item: [task, instance, hour start, usage type, split, unused, vCPU, GiB, tags]. */
+type SplitRow = [string, string, number, string, number, number, number, number, Record<string, string>];
+const splitRow = ([
+  resource,
+  parent,
+  start,
+  usageType,
+  split,
+  unused,
+  vcpu,
+  memoryGiB,
+  tags,
+]: SplitRow): FixtureRow => ({
+  resource,
+  parent,
+  start,
+  usageType,
+  unblended: 0,
+  split,
+  unused,
+  vcpu,
+  memoryGiB,
+  tags,
+});
+
+const SPOT_TYPE = 'SpotUsage:c7g.4xlarge';
+const OD_TYPE = 'BoxUsage:c7g.8xlarge';
+
 const rows: FixtureRow[] = [
   // The spot job's first attempt, 10:00-11:00 on i-0spot1 (reclaimed), then its retry 11:10-13:10 on i-0spot2.
-  {
-    resource: 'i-0spot1',
-    parent: null,
-    start: DAY + 10 * H,
-    usageType: 'SpotUsage:c7g.4xlarge',
-    unblended: 0.21,
-    split: null,
-    unused: null,
-    vcpu: null,
-    memoryGiB: null,
-    tags: {},
-  },
-  {
-    resource: task('a1'),
-    parent: 'i-0spot1',
-    start: DAY + 10 * H,
-    usageType: 'SpotUsage:c7g.4xlarge',
-    unblended: 0,
-    split: 0.2,
-    unused: 0.01,
-    vcpu: 16,
-    memoryGiB: 16,
-    tags: ours(SPOT),
-  },
-  {
-    resource: task('a2'),
-    parent: 'i-0spot2',
-    start: DAY + 11 * H,
-    usageType: 'SpotUsage:c7g.4xlarge',
-    unblended: 0,
-    split: 0.18,
-    unused: 0,
-    vcpu: 16,
-    memoryGiB: 16,
-    tags: ours(SPOT),
-  },
-  {
-    resource: task('a2'),
-    parent: 'i-0spot2',
-    start: DAY + 12 * H,
-    usageType: 'SpotUsage:c7g.4xlarge',
-    unblended: 0,
-    split: 0.21,
-    unused: 0,
-    vcpu: 16,
-    memoryGiB: 16,
-    tags: ours(SPOT),
-  },
-  {
-    resource: task('a2'),
-    parent: 'i-0spot2',
-    start: DAY + 13 * H,
-    usageType: 'SpotUsage:c7g.4xlarge',
-    unblended: 0,
-    split: 0.04,
-    unused: 0.005,
-    vcpu: 16,
-    memoryGiB: 16,
-    tags: ours(SPOT),
-  },
+  instanceRow('i-0spot1', DAY + 10 * H, SPOT_TYPE, 0.21),
   // The on-demand job, 14:00-16:00, half of a c7g.8xlarge it shares with somebody else's task.
-  {
-    resource: 'i-0od1',
-    parent: null,
-    start: DAY + 14 * H,
-    usageType: 'BoxUsage:c7g.8xlarge',
-    unblended: 1.1568,
-    split: null,
-    unused: null,
-    vcpu: null,
-    memoryGiB: null,
-    tags: {},
-  },
-  {
-    resource: task('b1'),
-    parent: 'i-0od1',
-    start: DAY + 14 * H,
-    usageType: 'BoxUsage:c7g.8xlarge',
-    unblended: 0,
-    split: 0.5784,
-    unused: 0.05,
-    vcpu: 16,
-    memoryGiB: 32,
-    tags: ours(ON_DEMAND),
-  },
-  {
-    resource: task('b1'),
-    parent: 'i-0od1',
-    start: DAY + 15 * H,
-    usageType: 'BoxUsage:c7g.8xlarge',
-    unblended: 0,
-    split: 0.5784,
-    unused: 0.05,
-    vcpu: 16,
-    memoryGiB: 32,
-    tags: ours(ON_DEMAND),
-  },
-  {
-    resource: task('x1'),
-    parent: 'i-0od1',
-    start: DAY + 14 * H,
-    usageType: 'BoxUsage:c7g.8xlarge',
-    unblended: 0,
-    split: 0.4784,
-    unused: 0.05,
-    vcpu: 12,
-    memoryGiB: 32,
-    tags: { user_team: 'other' },
-  },
+  instanceRow('i-0od1', DAY + 14 * H, OD_TYPE, 1.1568),
+  ...(
+    [
+      [task('a1'), 'i-0spot1', DAY + 10 * H, SPOT_TYPE, 0.2, 0.01, 16, 16, ours(SPOT)],
+      [task('a2'), 'i-0spot2', DAY + 11 * H, SPOT_TYPE, 0.18, 0, 16, 16, ours(SPOT)],
+      [task('a2'), 'i-0spot2', DAY + 12 * H, SPOT_TYPE, 0.21, 0, 16, 16, ours(SPOT)],
+      [task('a2'), 'i-0spot2', DAY + 13 * H, SPOT_TYPE, 0.04, 0.005, 16, 16, ours(SPOT)],
+      [task('b1'), 'i-0od1', DAY + 14 * H, OD_TYPE, 0.5784, 0.05, 16, 32, ours(ON_DEMAND)],
+      [task('b1'), 'i-0od1', DAY + 15 * H, OD_TYPE, 0.5784, 0.05, 16, 32, ours(ON_DEMAND)],
+      [task('x1'), 'i-0od1', DAY + 14 * H, OD_TYPE, 0.4784, 0.05, 12, 32, { user_team: 'other' }],
+    ] satisfies SplitRow[]
+  ).map(splitRow),
 ];
 
 const text = (name: string, data: (string | null)[]) => ({ name, data, type: 'STRING' as const });
@@ -164,59 +111,27 @@ const time = (name: string, data: number[]) => ({
 });
 
 export function curFixtureBuffer(): ArrayBuffer {
+  const column = <T>(name: string, pick: (row: FixtureRow) => T) => [name, rows.map(pick)] as const;
   const leaves = [
-    time(
-      'bill_billing_period_start_date',
-      rows.map(() => Date.UTC(2026, 10, 1)),
-    ),
-    text(
-      'line_item_line_item_type',
-      rows.map(() => 'Usage'),
-    ),
-    text(
-      'line_item_product_code',
-      rows.map(() => 'AmazonEC2'),
-    ),
-    text(
-      'line_item_usage_type',
-      rows.map((r) => r.usageType),
-    ),
-    text(
-      'line_item_resource_id',
-      rows.map((r) => r.resource),
-    ),
-    time(
-      'line_item_usage_start_date',
-      rows.map((r) => r.start),
-    ),
-    time(
-      'line_item_usage_end_date',
-      rows.map((r) => r.start + H),
-    ),
-    double(
-      'line_item_unblended_cost',
-      rows.map((r) => r.unblended),
-    ),
-    text(
-      'split_line_item_parent_resource_id',
-      rows.map((r) => r.parent),
-    ),
-    double(
-      'split_line_item_split_cost',
-      rows.map((r) => r.split),
-    ),
-    double(
-      'split_line_item_unused_cost',
-      rows.map((r) => r.unused),
-    ),
-    double(
-      'split_line_item_reserved_vcpu',
-      rows.map((r) => r.vcpu),
-    ),
-    double(
-      'split_line_item_reserved_memory',
-      rows.map((r) => r.memoryGiB),
-    ),
+    ...[
+      column('bill_billing_period_start_date', () => Date.UTC(2026, 10, 1)),
+      column('line_item_usage_start_date', (r) => r.start),
+      column('line_item_usage_end_date', (r) => r.start + H),
+    ].map(([name, data]) => time(name, data)),
+    ...[
+      column('line_item_line_item_type', () => 'Usage'),
+      column('line_item_product_code', () => 'AmazonEC2'),
+      column('line_item_usage_type', (r) => r.usageType),
+      column('line_item_resource_id', (r) => r.resource),
+      column('split_line_item_parent_resource_id', (r) => r.parent),
+    ].map(([name, data]) => text(name, data)),
+    ...[
+      column('line_item_unblended_cost', (r) => r.unblended),
+      column('split_line_item_split_cost', (r) => r.split),
+      column('split_line_item_unused_cost', (r) => r.unused),
+      column('split_line_item_reserved_vcpu', (r) => r.vcpu),
+      column('split_line_item_reserved_memory', (r) => r.memoryGiB),
+    ].map(([name, data]) => double(name, data)),
   ];
   const columnData = [...leaves, { name: 'resource_tags', data: rows.map((r) => r.tags) }];
   // resource_tags is the export's map<string, string>: its schema is spelled out (the writer infers only flat columns).

@@ -59,16 +59,21 @@ beforeEach(() => {
   }));
 });
 
+/** A job whose first attempt stopped on container instance `first` and whose second runs on `second`. */
+function describeRetriedJob(): void {
+  batch.on(DescribeJobsCommand).resolves({
+    jobs: [
+      job({
+        attempts: [{ container: { containerInstanceArn: containerInstance('first') } }],
+        container: { containerInstanceArn: containerInstance('second') },
+      }),
+    ],
+  });
+}
+
 describe('AWS Batch launch facts (DescribeJobs -> ECS -> EC2)', () => {
   it("follows a stopped attempt's container instance to its EC2 instance: type, zone, spot", async () => {
-    batch.on(DescribeJobsCommand).resolves({
-      jobs: [
-        job({
-          attempts: [{ container: { containerInstanceArn: containerInstance('first') } }],
-          container: { containerInstanceArn: containerInstance('second') },
-        }),
-      ],
-    });
+    describeRetriedJob();
     ec2.on(DescribeInstancesCommand).resolves({
       Reservations: [
         {
@@ -102,14 +107,7 @@ describe('AWS Batch launch facts (DescribeJobs -> ECS -> EC2)', () => {
   });
 
   it("takes the running attempt (not listed yet) from the job's container; no lifecycle is on-demand", async () => {
-    batch.on(DescribeJobsCommand).resolves({
-      jobs: [
-        job({
-          attempts: [{ container: { containerInstanceArn: containerInstance('first') } }],
-          container: { containerInstanceArn: containerInstance('second') },
-        }),
-      ],
-    });
+    describeRetriedJob();
     ec2.on(DescribeInstancesCommand).resolves({
       Reservations: [
         { Instances: [{ InstanceType: 'c7g.8xlarge', Placement: { AvailabilityZone: 'us-east-1a' } }] },
