@@ -332,6 +332,12 @@ export function costBlock(cost: SimulationCost, c: Colors): string {
         ? `${clean(cost.attempts[0].price.source)}, as of ${clean(cost.attempts[0].price.asOf)}`
         : undefined,
     ],
+    [
+      'billed (CUR)',
+      cost.reconciliation
+        ? `${usd(cost.reconciliation.billedUsd)} billed vs ${usd(cost.reconciliation.trackedUsd)} tracked compute, difference ${usd(cost.reconciliation.differenceUsd)} (tracked - billed; ${cost.reconciliation.attempts.map((a) => `attempt ${a.attempt}: ${usd(a.billedUsd)} vs ${usd(a.trackedUsd)}`).join(', ')}; ${formatTime(cost.reconciliation.reconciledAt, true)})`
+        : undefined,
+    ],
   ];
   return [
     `${title}${limit}`,

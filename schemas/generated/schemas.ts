@@ -1087,6 +1087,9 @@ export const simulationCostSchema = {
     headline: {
       $ref: '#/$defs/CostHeadline',
     },
+    reconciliation: {
+      $ref: '#/$defs/CostReconciliation',
+    },
     updatedAt: {
       type: 'string',
       format: 'date-time',
@@ -1298,6 +1301,79 @@ export const simulationCostSchema = {
         finalOverExpected: {
           type: 'number',
           description: "Final cost / the estimate's expected cost (final costs only).",
+        },
+      },
+    },
+    CostReconciliation: {
+      type: 'object',
+      additionalProperties: false,
+      description:
+        "What AWS billed for the simulation's jobs next to what the tracker priced: the Cost and Usage Report's split cost allocation line items (CUR 2.0) of the jobs' ECS tasks, matched by their gcr:simulation-id tag, each to the attempt whose run covers most of its hour (docs/COSTS.md).",
+      required: [
+        'simulationId',
+        'trackedUsd',
+        'billedUsd',
+        'differenceUsd',
+        'lineItems',
+        'unmatchedUsd',
+        'attempts',
+        'reconciledAt',
+      ],
+      properties: {
+        simulationId: {
+          type: 'string',
+        },
+        trackedUsd: {
+          type: 'number',
+          description:
+            'The tracked compute of every attempt (split cost allocation bills the EC2 instance, not EBS or S3).',
+        },
+        billedUsd: {
+          type: 'number',
+          description:
+            "split_line_item_split_cost + split_line_item_unused_cost of every line item of the simulation's tasks.",
+        },
+        differenceUsd: {
+          type: 'number',
+          description: 'trackedUsd - billedUsd.',
+        },
+        lineItems: {
+          type: 'integer',
+          minimum: 0,
+        },
+        unmatchedUsd: {
+          type: 'number',
+          description: "Billed in hours no attempt's run covers.",
+        },
+        attempts: {
+          type: 'array',
+          items: {
+            $ref: '#/$defs/AttemptReconciliation',
+          },
+        },
+        reconciledAt: {
+          type: 'string',
+          format: 'date-time',
+        },
+      },
+    },
+    AttemptReconciliation: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['attempt', 'trackedUsd', 'billedUsd', 'differenceUsd'],
+      properties: {
+        attempt: {
+          type: 'integer',
+          minimum: 1,
+        },
+        trackedUsd: {
+          type: 'number',
+        },
+        billedUsd: {
+          type: 'number',
+        },
+        differenceUsd: {
+          type: 'number',
         },
       },
     },

@@ -538,8 +538,47 @@ export interface SimulationCost {
    */
   maxCostUsd?: number;
   headline?: CostHeadline;
+  reconciliation?: CostReconciliation;
   updatedAt: string;
   finalAt?: string;
+}
+/**
+ * What AWS billed for the simulation's jobs next to what the tracker priced: the Cost and Usage Report's split cost allocation line items (CUR 2.0) of the jobs' ECS tasks, matched by their gcr:simulation-id tag, each to the attempt whose run covers most of its hour (docs/COSTS.md).
+ *
+ * This interface was referenced by `SimulationCost`'s JSON-Schema
+ * via the `definition` "CostReconciliation".
+ */
+export interface CostReconciliation {
+  simulationId: string;
+  /**
+   * The tracked compute of every attempt (split cost allocation bills the EC2 instance, not EBS or S3).
+   */
+  trackedUsd: number;
+  /**
+   * split_line_item_split_cost + split_line_item_unused_cost of every line item of the simulation's tasks.
+   */
+  billedUsd: number;
+  /**
+   * trackedUsd - billedUsd.
+   */
+  differenceUsd: number;
+  lineItems: number;
+  /**
+   * Billed in hours no attempt's run covers.
+   */
+  unmatchedUsd: number;
+  attempts: AttemptReconciliation[];
+  reconciledAt: string;
+}
+/**
+ * This interface was referenced by `SimulationCost`'s JSON-Schema
+ * via the `definition` "AttemptReconciliation".
+ */
+export interface AttemptReconciliation {
+  attempt: number;
+  trackedUsd: number;
+  billedUsd: number;
+  differenceUsd: number;
 }
 /**
  * This interface was referenced by `SimulationCost`'s JSON-Schema

@@ -16,5 +16,8 @@ export const config = {
   standInAvailabilityZone: env.string('COST_STAND_IN_AVAILABILITY_ZONE', 'us-east-1a'),
   /** Simulations the hourly accrual prices at once. */
   accrualConcurrency: env.int('COST_ACCRUAL_CONCURRENCY', 8, { min: 1, max: 64 }),
+  /** The CUR 2.0 export's bucket and the prefix of its data (ending in `data/`), for the reconciliation. */
+  curBucket: env.string('COST_CUR_BUCKET', ''),
+  curPrefix: env.string('COST_CUR_PREFIX', ''),
 };
 env.done();

@@ -3,7 +3,14 @@
  * shared by the bundle. Factories, not constants: a handler's bundle carries
  * only what its factories reach.
  */
-import { dynamoDocumentClient, eventBridgeClient } from '#shared/kernel/aws/clients.js';
+import {
+  batchClient,
+  dynamoDocumentClient,
+  ec2Client,
+  ecsClient,
+  eventBridgeClient,
+  s3Client,
+} from '#shared/kernel/aws/clients.js';
 import { createEventBridgePublisher, type EventPublisher } from '#shared/kernel/events/publisher.js';
 import { logger } from '#shared/kernel/powertools.js';
 import {
@@ -13,12 +20,15 @@ import {
 import { createBudgetStore, type BudgetStore } from '#shared/kernel/repository/budgets.js';
 import { writeCostSummary } from '#shared/kernel/repository/cost-summary.js';
 import { createDynamoCostStore } from './adapters/dynamo-cost-store.js';
-import { createFixturePriceBook } from './adapters/price-book.js';
+import { createBatchLaunchFacts, launchFactsByBackend } from './adapters/batch-launch-facts.js';
+import { createEc2PriceBook, createFixturePriceBook } from './adapters/price-book.js';
+import { createS3CurExport } from './adapters/s3-cur-export.js';
 import { createSpecLaunchFacts } from './adapters/spec-launch-facts.js';
 import { config } from './config.js';
 import type { BudgetApiPorts } from './domain/budgets-api.js';
 import type { CostReportPorts } from './domain/cost-report.js';
 import type { CostApiPorts } from './domain/get-cost.js';
+import type { ReconcilePorts } from './domain/reconcile.js';
 import type { CostStore, LaunchFacts, PriceBook, TrackerPorts } from './domain/ports.js';
 
 let simulations: SimulationRepository | undefined;
@@ -49,13 +59,30 @@ function budgets(): BudgetStore {
 
 let launchFacts: LaunchFacts | undefined;
 function launches(): LaunchFacts {
-  return (launchFacts ??= createSpecLaunchFacts({ availabilityZone: config.standInAvailabilityZone }));
+  return (launchFacts ??= launchFactsByBackend(
+    // Built at the first aws-batch attempt: the local platform never creates the ECS and EC2 clients.
+    () =>
+      (batchFacts ??= createBatchLaunchFacts({ batch: batchClient(), ecs: ecsClient(), ec2: ec2Client() })),
+    createSpecLaunchFacts({ availabilityZone: config.standInAvailabilityZone }),
+    (message, data) => logger.warn(message, data),
+  ));
 }
+let batchFacts: LaunchFacts | undefined;
 
 let priceBook: PriceBook | undefined;
 function prices(): PriceBook {
   return (priceBook ??= createFixturePriceBook());
 }
+
+let ec2Prices: PriceBook | undefined;
+/** Spot prices of attempts observed on AWS; the EC2 client is created at the first spot history asked for. */
+function observedPrices(): PriceBook {
+  return (ec2Prices ??= {
+    onDemand: (instanceType) => prices().onDemand(instanceType),
+    spotHistory: (...args) => (realEc2Prices ??= createEc2PriceBook(ec2Client())).spotHistory(...args),
+  });
+}
+let realEc2Prices: PriceBook | undefined;
 
 const policy = { rootVolumeGiB: config.rootVolumeGiB };
 const now = (): Date => new Date();
@@ -69,6 +96,7 @@ export function trackerPorts(): TrackerPorts {
     budgets: budgets(),
     launches: launches(),
     prices: prices(),
+    observedPrices: observedPrices(),
     publisher: publisher(),
     now,
     policy,
@@ -96,6 +124,7 @@ export function costApiPorts(): CostApiPorts {
     costs: costs(),
     launches: launches(),
     prices: prices(),
+    observedPrices: observedPrices(),
     policy,
     now,
   });
@@ -111,6 +140,35 @@ let report: CostReportPorts | undefined;
 /** GET /costs. */
 export function costReportPorts(): CostReportPorts {
   return (report ??= { costs: costs(), now });
+}
+
+/** This month's billing period and the previous one (the export keeps amending a closed month for days). */
+function billingPeriods(now: Date): string[] {
+  const month = (offset: number): string =>
+    new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + offset, 1)).toISOString().slice(0, 7);
+  return [month(-1), month(0)];
+}
+
+let reconcile: ReconcilePorts | undefined;
+/** The daily reconciliation against the CUR 2.0 export. */
+export function reconcilePorts(): ReconcilePorts {
+  return (reconcile ??= (() => {
+    const exported = createS3CurExport({
+      client: s3Client(),
+      bucket: config.curBucket,
+      prefix: config.curPrefix,
+    });
+    return {
+      lineItems: async () => {
+        if (config.curBucket) return exported.lineItems(billingPeriods(now()));
+        logger.warn('COST_CUR_BUCKET is not set: no export to reconcile against');
+        return [];
+      },
+      costs: costs(),
+      store: (reconciliation) => costs().putReconciliation(reconciliation),
+      now,
+    };
+  })());
 }
 
 export const accrualConcurrency = config.accrualConcurrency;

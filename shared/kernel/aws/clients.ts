@@ -1,6 +1,8 @@
 import { BatchClient } from '@aws-sdk/client-batch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { ECSClient } from '@aws-sdk/client-ecs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -45,6 +47,18 @@ export function batchClient(): BatchClient {
 let cloudWatchLogs: CloudWatchLogsClient | undefined;
 export function cloudWatchLogsClient(): CloudWatchLogsClient {
   return (cloudWatchLogs ??= traced(new CloudWatchLogsClient({}), 'logs'));
+}
+
+let ecs: ECSClient | undefined;
+/** ECS (the cost tracker: which EC2 instance a Batch job's container instance is). */
+export function ecsClient(): ECSClient {
+  return (ecs ??= traced(new ECSClient({}), 'ecs'));
+}
+
+let ec2: EC2Client | undefined;
+/** EC2 (the cost tracker: instance type, zone, lifecycle, and the spot price history). */
+export function ec2Client(): EC2Client {
+  return (ec2 ??= traced(new EC2Client({}), 'ec2'));
 }
 
 let sqs: SQSClient | undefined;

@@ -236,7 +236,12 @@ function resourceProblems(statement: Statement): string[] {
 }
 
 /** Actions the services call that support no resource-level permissions (Service Authorization Reference). */
-const ACTIONS_WITHOUT_RESOURCE_TYPES = new Set(['batch:DescribeJobs', 'batch:ListJobs']);
+const ACTIONS_WITHOUT_RESOURCE_TYPES = new Set([
+  'batch:DescribeJobs',
+  'batch:ListJobs',
+  'ec2:DescribeInstances',
+  'ec2:DescribeSpotPriceHistory',
+]);
 
 // -------------------------------------------------------------------- tests
 

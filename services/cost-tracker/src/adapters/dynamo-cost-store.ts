@@ -1,4 +1,10 @@
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import { isConditionalCheckFailed } from '#shared/kernel/repository/simulations.js';
 import type { SimulationCost } from '#schemas/generated/types.js';
@@ -56,6 +62,23 @@ export function createDynamoCostStore(
       } catch (err) {
         if (isConditionalCheckFailed(err)) return 'stale';
         throw err;
+      }
+    },
+
+    async putReconciliation(reconciliation) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { simulationId: reconciliation.simulationId },
+            UpdateExpression: 'SET reconciliation = :reconciliation',
+            ConditionExpression: 'attribute_exists(simulationId)',
+            ExpressionAttributeValues: { ':reconciliation': reconciliation },
+          }),
+        );
+      } catch (err) {
+        // The cost is gone (nothing deletes one today): nothing to reconcile against.
+        if (!isConditionalCheckFailed(err)) throw err;
       }
     },
 

@@ -10,6 +10,8 @@ export interface CostApiPorts {
   costs: Pick<CostStore, 'get'>;
   launches: LaunchFacts;
   prices: PriceBook;
+  /** Prices of attempts observed on AWS (EC2's spot price history). */
+  observedPrices?: PriceBook;
   policy: CostPolicy;
   now: () => Date;
 }

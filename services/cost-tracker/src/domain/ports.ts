@@ -3,7 +3,19 @@ import type { BudgetStore } from '#shared/kernel/repository/budgets.js';
 import type { CancelPorts } from '#shared/kernel/repository/cancel.js';
 import type { SimulationRepository } from '#shared/kernel/repository/simulations.js';
 import type { PricePeriod } from '#shared/science/pricing/cost-formulas.js';
-import type { CostSummary, Simulation, SimulationCost } from '#schemas/generated/types.js';
+import type {
+  CostReconciliation,
+  CostSummary,
+  Simulation,
+  SimulationCost,
+} from '#schemas/generated/types.js';
+
+/**
+ * How the launch source of an attempt observed on AWS begins (its spot prices
+ * come from EC2's price history, `PricingPorts.observedPrices`); a stand-in's
+ * says so otherwise.
+ */
+export const OBSERVED_LAUNCH_SOURCE = 'AWS Batch -> ECS -> EC2';
 
 /** What an attempt ran on, as the backend reports it. */
 export interface AttemptLaunch {
@@ -60,6 +72,8 @@ export interface CostStore {
    * only over the same final cost, same version and total.
    */
   amendFinal(cost: StoredCost): Promise<PutCostOutcome>;
+  /** Stores what the CUR billed beside a cost (only over an existing one); a later run replaces it. */
+  putReconciliation(reconciliation: CostReconciliation): Promise<void>;
   /** The costs of the simulations submitted in a month (only `owner`'s when given). */
   listMonth(month: string, owner?: string): Promise<StoredCost[]>;
   /** Ids of the simulations whose cost is still accrued (not final), for the hourly accrual. */
@@ -78,6 +92,8 @@ export interface TrackerPorts {
   budgets: BudgetStore;
   launches: LaunchFacts;
   prices: PriceBook;
+  /** Prices of attempts observed on AWS (EC2's spot price history). */
+  observedPrices?: PriceBook;
   publisher: EventPublisher;
   now: () => Date;
   policy: CostPolicy;

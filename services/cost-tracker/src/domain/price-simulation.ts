@@ -25,12 +25,21 @@ import type {
   Simulation,
   SimulationCost,
 } from '#schemas/generated/types.js';
-import type { LaunchFacts, PriceBook, CostPolicy } from './ports.js';
+import { OBSERVED_LAUNCH_SOURCE, type LaunchFacts, type PriceBook, type CostPolicy } from './ports.js';
 
 export interface PricingPorts {
   launches: LaunchFacts;
+  /** Prices of stand-in attempts (the local backend's: the spot fixture). */
   prices: PriceBook;
+  /** Prices of attempts observed on AWS (EC2's spot price history); `prices` when absent. */
+  observedPrices?: PriceBook;
   policy: CostPolicy;
+}
+
+/** The price book of an attempt: where it really ran, EC2's history; a stand-in, the fixture. */
+function priceBookOf(ports: PricingPorts, launchSource: string | undefined): PriceBook {
+  const observed = launchSource?.startsWith(OBSERVED_LAUNCH_SOURCE) ?? false;
+  return observed && ports.observedPrices ? ports.observedPrices : ports.prices;
 }
 
 interface AttemptTimes {
@@ -100,14 +109,16 @@ function fromPeriods(periods: PricePeriod[]): AttemptCost['price']['periods'] {
 async function attemptPrice(
   ports: PricingPorts,
   launch: Pick<AttemptCost, 'instanceType' | 'availabilityZone' | 'purchase'>,
+  launchSource: string | undefined,
   times: AttemptTimes,
   endMs: number,
   stored: AttemptCost | undefined,
   nowIso: string,
 ): Promise<AttemptCost['price']> {
   if (stored && (stored.purchase === 'on-demand' || stored.ended)) return stored.price;
+  const prices = priceBookOf(ports, launchSource);
   if (launch.purchase === 'on-demand') {
-    const price = ports.prices.onDemand(launch.instanceType);
+    const price = prices.onDemand(launch.instanceType);
     return price
       ? {
           source: price.source,
@@ -118,12 +129,7 @@ async function attemptPrice(
   }
   const kept = stored ? toPeriods(stored.price.periods) : [];
   const fetchFrom = kept.at(-1)?.fromMs ?? times.startedMs;
-  const history = await ports.prices.spotHistory(
-    launch.instanceType,
-    launch.availabilityZone,
-    fetchFrom,
-    endMs,
-  );
+  const history = await prices.spotHistory(launch.instanceType, launch.availabilityZone, fetchFrom, endMs);
   const later = periodsOver(history.periods, fetchFrom, endMs).filter(
     (p) => kept.length === 0 || p.fromMs > kept.at(-1)!.fromMs,
   );
@@ -152,7 +158,8 @@ async function priceAttempt(
   const share = stored?.share ?? instanceShare(launch.instanceType, jobResources(simulation));
   const endMs = times.stoppedMs ?? Math.max(times.startedMs, nowMs);
   const nowIso = new Date(nowMs).toISOString();
-  const price = await attemptPrice(ports, launch, times, endMs, stored, nowIso);
+  const launchSource = stored ? stored.launchSource : 'source' in launch ? launch.source : undefined;
+  const price = await attemptPrice(ports, launch, launchSource, times, endMs, stored, nowIso);
   const seconds = (endMs - times.startedMs) / 1000;
   const perInstance = integratePrice(toPeriods(price.periods), times.startedMs, endMs);
   return {
@@ -161,11 +168,7 @@ async function priceAttempt(
     availabilityZone: launch.availabilityZone,
     purchase: launch.purchase,
     nodes,
-    ...(stored?.launchSource
-      ? { launchSource: stored.launchSource }
-      : 'source' in launch
-        ? { launchSource: launch.source }
-        : {}),
+    ...(launchSource !== undefined ? { launchSource } : {}),
     share,
     price,
     startedAt: new Date(times.startedMs).toISOString(),
@@ -297,6 +300,8 @@ export async function priceSimulation(
     attempts,
     ...(maxCostUsd !== undefined ? { maxCostUsd } : {}),
     headline: headline(simulation, totalUsd, final, attempts[0]?.instanceType),
+    // What the CUR billed stays beside the cost as it is re-priced (a long run is reconciled daily).
+    ...(stored?.reconciliation ? { reconciliation: stored.reconciliation } : {}),
     updatedAt: now.toISOString(),
     ...(final ? { finalAt: now.toISOString() } : {}),
   };

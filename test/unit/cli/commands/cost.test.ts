@@ -113,6 +113,31 @@ describe('gcr cost', () => {
     expect(run.stdout).toContain('final / expected = 1.177');
   });
 
+  it('shows billed (the CUR) next to tracked, and their difference, once reconciled', async () => {
+    const reconciled: SimulationCost = {
+      ...cost,
+      reconciliation: {
+        simulationId: SIM,
+        trackedUsd: 0.44,
+        billedUsd: 0.5,
+        differenceUsd: -0.06,
+        lineItems: 3,
+        unmatchedUsd: 0,
+        attempts: [
+          { attempt: 1, trackedUsd: 0.2, billedUsd: 0.21, differenceUsd: -0.01 },
+          { attempt: 2, trackedUsd: 0.24, billedUsd: 0.29, differenceUsd: -0.05 },
+        ],
+        reconciledAt: '2026-12-02T06:00:00Z',
+      },
+    };
+    api.routes.set(`GET /simulations/${SIM}/cost`, () => ({ status: 200, body: reconciled }));
+    const run = await gcr(['cost', SIM]);
+    expect(run.stdout).toMatch(
+      /billed \(CUR\):\s+\$0\.50 billed vs \$0\.44 tracked compute, difference \$-0\.06/,
+    );
+    expect(run.stdout).toContain('attempt 2: $0.29 vs $0.24');
+  });
+
   it('prints the API document with --json', async () => {
     api.routes.set(`GET /simulations/${SIM}/cost`, () => ({ status: 200, body: cost }));
     const run = await gcr(['--json', 'cost', SIM]);

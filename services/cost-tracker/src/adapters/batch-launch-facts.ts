@@ -1,0 +1,149 @@
+import { DescribeJobsCommand, type BatchClient, type JobDetail } from '@aws-sdk/client-batch';
+import { DescribeInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeContainerInstancesCommand, type ECSClient } from '@aws-sdk/client-ecs';
+import type { Simulation } from '#schemas/generated/types.js';
+import { OBSERVED_LAUNCH_SOURCE, type AttemptLaunch, type LaunchFacts } from '../domain/ports.js';
+
+/** An AWS answer the chain cannot follow (a container instance ECS or EC2 no longer knows). */
+export class LaunchChainError extends Error {
+  override readonly name = 'LaunchChainError';
+}
+
+/**
+ * The container instance an attempt ran on: a stopped attempt is listed in
+ * `attempts` (in order, attempt n at index n-1); the running one, not listed
+ * yet, is the job's own `container`.
+ */
+function containerInstanceOf(job: JobDetail, attempt: number): string | undefined {
+  const listed = job.attempts ?? [];
+  const stopped = listed[attempt - 1]?.container?.containerInstanceArn;
+  if (stopped) return stopped;
+  return attempt === listed.length + 1 ? job.container?.containerInstanceArn : undefined;
+}
+
+/** arn:aws:ecs:<region>:<account>:container-instance/<cluster>/<id> -> its cluster. */
+function clusterOf(containerInstanceArn: string): string {
+  const parts = containerInstanceArn.split(':').at(-1)!.split('/');
+  if (parts.length !== 3) {
+    throw new LaunchChainError(`container instance ARN without a cluster: ${containerInstanceArn}`);
+  }
+  return parts[1]!;
+}
+
+async function describeJobs(batch: BatchClient, jobIds: string[]): Promise<JobDetail[]> {
+  const found: JobDetail[] = [];
+  for (let i = 0; i < jobIds.length; i += 100) {
+    const answer = await batch.send(new DescribeJobsCommand({ jobs: jobIds.slice(i, i + 100) }));
+    found.push(...(answer.jobs ?? []));
+  }
+  return found;
+}
+
+/** EC2 instance ids of container instances, one DescribeContainerInstances per cluster (≤ 100 each). */
+async function ec2InstanceIds(ecs: ECSClient, containerInstanceArns: string[]): Promise<Map<string, string>> {
+  const byCluster = new Map<string, string[]>();
+  for (const arn of new Set(containerInstanceArns)) {
+    const cluster = clusterOf(arn);
+    byCluster.set(cluster, [...(byCluster.get(cluster) ?? []), arn]);
+  }
+  const ids = new Map<string, string>();
+  for (const [cluster, arns] of byCluster) {
+    for (let i = 0; i < arns.length; i += 100) {
+      const answer = await ecs.send(
+        new DescribeContainerInstancesCommand({ cluster, containerInstances: arns.slice(i, i + 100) }),
+      );
+      for (const instance of answer.containerInstances ?? []) {
+        if (instance.containerInstanceArn && instance.ec2InstanceId) {
+          ids.set(instance.containerInstanceArn, instance.ec2InstanceId);
+        }
+      }
+    }
+  }
+  return ids;
+}
+
+/**
+ * What an attempt of an AWS Batch job really ran on: DescribeJobs (the
+ * attempt's container instance; a multi-node job's every node, `<jobId>#<n>`)
+ * -> ECS DescribeContainerInstances (`ec2InstanceId`) -> EC2
+ * DescribeInstances (type, zone, `InstanceLifecycle`). Undefined when Batch
+ * does not say (the job is gone after its retention, or not placed yet), so
+ * the caller can fall back to a stand-in.
+ */
+export function createBatchLaunchFacts(clients: {
+  batch: BatchClient;
+  ecs: ECSClient;
+  ec2: EC2Client;
+}): LaunchFacts {
+  return {
+    async launchOf(simulation: Simulation, attempt: number): Promise<AttemptLaunch | undefined> {
+      const jobId = simulation.job?.jobId;
+      if (!jobId) return undefined;
+      const [job] = await describeJobs(clients.batch, [jobId]);
+      if (!job) return undefined;
+      const numNodes = job.nodeProperties?.numNodes ?? 0;
+      const nodeJobs =
+        numNodes > 0
+          ? await describeJobs(
+              clients.batch,
+              Array.from({ length: numNodes }, (_, node) => `${jobId}#${node}`),
+            )
+          : [job];
+      const containerInstances = nodeJobs
+        .map((nodeJob) => containerInstanceOf(nodeJob, attempt))
+        .filter((arn): arn is string => arn !== undefined);
+      if (containerInstances.length === 0) return undefined;
+      const ec2Ids = await ec2InstanceIds(clients.ecs, containerInstances);
+      const instanceIds = [...new Set(containerInstances.map((arn) => ec2Ids.get(arn)))];
+      if (instanceIds.some((id) => id === undefined)) {
+        throw new LaunchChainError(`ECS does not know every container instance of job ${jobId}`);
+      }
+      const answer = await clients.ec2.send(
+        new DescribeInstancesCommand({ InstanceIds: instanceIds as string[] }),
+      );
+      const instances = (answer.Reservations ?? []).flatMap((r) => r.Instances ?? []);
+      const first = instances[0];
+      if (!first?.InstanceType || !first.Placement?.AvailabilityZone) {
+        throw new LaunchChainError(`EC2 does not describe instance ${instanceIds[0]} of job ${jobId}`);
+      }
+      return {
+        instanceType: first.InstanceType,
+        availabilityZone: first.Placement.AvailabilityZone,
+        purchase: first.InstanceLifecycle === 'spot' ? 'spot' : 'on-demand',
+        // Every node counts; nodes sharing one instance (never for GCHP's) count once.
+        nodes: instanceIds.length,
+        source: `${OBSERVED_LAUNCH_SOURCE}: job ${jobId} attempt ${attempt} on ${instanceIds.join(', ')}`,
+      };
+    },
+  };
+}
+
+/**
+ * The launch facts of every backend: an `aws-batch` job's attempt from the
+ * AWS chain, or the stand-in when the chain has nothing to say (the job past
+ * Batch's retention, a container instance gone); other backends' (local) the
+ * stand-in, the local backend's own record.
+ */
+export function launchFactsByBackend(
+  observed: () => LaunchFacts,
+  standIn: LaunchFacts,
+  log: (message: string, data: Record<string, unknown>) => void,
+): LaunchFacts {
+  return {
+    async launchOf(simulation, attempt) {
+      if (simulation.backend !== 'aws-batch') return standIn.launchOf(simulation, attempt);
+      try {
+        const launch = await observed().launchOf(simulation, attempt);
+        if (launch) return launch;
+      } catch (err) {
+        if (!(err instanceof LaunchChainError)) throw err;
+        log('launch chain broken; the attempt is priced on its stand-in', {
+          simulationId: simulation.id,
+          attempt,
+          error: err.message,
+        });
+      }
+      return standIn.launchOf(simulation, attempt);
+    },
+  };
+}
