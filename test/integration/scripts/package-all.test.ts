@@ -3,7 +3,6 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
 import { RETRYABLE_EXIT_CODES } from '#shared/kernel/compute/exit-codes.js';
 import { FINDER_RUN_ID } from '#shared/kernel/repository/simulations.js';
 import { RESERVATION_GRACE_MS } from '#shared/kernel/repository/active-slots.js';
@@ -862,33 +861,126 @@ describe('the Cognito user pool (root serverless.yml)', () => {
   });
 });
 
-describe('limits of the HTTP APIs', () => {
-  /** Every service whose serverless.yml declares an httpApi event: it owns an HTTP API. */
-  const servicesWithRoutes = serviceDirs.filter((dir) => {
-    const config = parseYaml(readFileSync(path.join(dir, 'serverless.yml'), 'utf8')) as {
-      functions?: Record<string, { events?: Record<string, unknown>[] }>;
-    };
-    return Object.values(config.functions ?? {}).some((fn) => (fn.events ?? []).some((e) => 'httpApi' in e));
+describe('the one HTTP API (root serverless.yml owns it; every service attaches its routes)', () => {
+  /**
+   * Routes anyone may call: the health check, the OpenAPI document, and the
+   * notifier's unsubscribe link (an email's one-click link, RFC 8058: the
+   * signature in its query is the credential, a mail client has no token).
+   */
+  const PUBLIC_ROUTES = new Set([
+    'GET /health',
+    'GET /openapi.json',
+    'GET /unsubscribe',
+    'POST /unsubscribe',
+  ]);
+  const apiImport = { 'Fn::ImportValue': `gcr-${STAGE}-HttpApiId` };
+  const authorizerImport = { 'Fn::ImportValue': `gcr-${STAGE}-HttpApiAuthorizerId` };
+
+  it('is owned by the infrastructure stack: API, $default stage with auto-deploy, Cognito JWT authorizer, CORS, exports and the base URL', () => {
+    expect(resource(root, 'HttpApi').Type).toBe('AWS::ApiGatewayV2::Api');
+    expect(props(root, 'HttpApi')['ProtocolType']).toBe('HTTP');
+    const cors = props(root, 'HttpApi')['CorsConfiguration'] as Dict;
+    expect(cors['AllowOrigins']).toEqual(expect.arrayContaining([expect.stringMatching(/^https?:\/\//)]));
+    expect(cors['AllowHeaders']).toEqual(expect.arrayContaining(['authorization', 'content-type']));
+    expect(props(root, 'HttpApiStage')).toMatchObject({
+      ApiId: { Ref: 'HttpApi' },
+      StageName: '$default',
+      AutoDeploy: true,
+    });
+    expect(props(root, 'HttpApiAuthorizer')).toMatchObject({
+      ApiId: { Ref: 'HttpApi' },
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+    });
+    const jwt = props(root, 'HttpApiAuthorizer')['JwtConfiguration'] as Dict;
+    // A list, so that more app clients (the public PKCE client) can be accepted.
+    expect(jwt['Audience']).toEqual(expect.arrayContaining([{ Ref: 'UserPoolClient' }]));
+    expect(JSON.stringify(jwt['Issuer'])).toContain('{"Ref":"UserPool"}');
+    expect(root.Outputs?.['HttpApiId']).toMatchObject({
+      Value: { Ref: 'HttpApi' },
+      Export: { Name: `gcr-${STAGE}-HttpApiId` },
+    });
+    expect(root.Outputs?.['HttpApiAuthorizerId']).toMatchObject({
+      Value: { Ref: 'HttpApiAuthorizer' },
+      Export: { Name: `gcr-${STAGE}-HttpApiAuthorizerId` },
+    });
+    expect(root.Outputs?.['ApiUrl']).toMatchObject({ Value: { 'Fn::GetAtt': ['HttpApi', 'ApiEndpoint'] } });
   });
 
-  it('throttles every route of every HTTP API: each stage has a rate and a burst limit', () => {
-    expect(servicesWithRoutes.map((dir) => path.basename(dir)).sort()).toEqual(
-      expect.arrayContaining(['results-processor', 'submission']),
-    );
-    for (const dir of servicesWithRoutes) {
+  it('throttles every route: the $default stage has a rate and a burst limit', () => {
+    expect(props(root, 'HttpApiStage')['DefaultRouteSettings']).toEqual({
+      DetailedMetricsEnabled: false,
+      ThrottlingRateLimit: 100,
+      ThrottlingBurstLimit: 200,
+    });
+  });
+
+  it('puts every route of every service on that one API, behind the authorizer except the public routes', () => {
+    const routes: string[] = [];
+    const problems: string[] = [];
+    for (const dir of serviceDirs) {
+      const name = path.basename(dir);
       const template = loadTemplate(dir);
-      const stages = resourcesOfType(template, 'AWS::ApiGatewayV2::Stage');
-      expect(stages.map(([id]) => `${path.basename(dir)}:${id}`)).toEqual([
-        `${path.basename(dir)}:HttpApiStage`,
-      ]);
-      const stage = stages[0]![1].Properties!;
-      expect(stage).toMatchObject({ StageName: '$default', ApiId: { Ref: 'HttpApi' } });
-      const settings = stage['DefaultRouteSettings'] as Dict;
-      expect(settings).toEqual({
-        DetailedMetricsEnabled: false,
-        ThrottlingRateLimit: 100,
-        ThrottlingBurstLimit: 200,
-      });
+      for (const type of [
+        'AWS::ApiGatewayV2::Api',
+        'AWS::ApiGatewayV2::Stage',
+        'AWS::ApiGatewayV2::Authorizer',
+      ])
+        for (const [id] of resourcesOfType(template, type)) problems.push(`${name}: its own ${type} ${id}`);
+      for (const type of ['AWS::ApiGatewayV2::Route', 'AWS::ApiGatewayV2::Integration']) {
+        for (const [id, r] of resourcesOfType(template, type)) {
+          if (JSON.stringify(r.Properties?.['ApiId']) !== JSON.stringify(apiImport))
+            problems.push(`${name}:${id} on ${JSON.stringify(r.Properties?.['ApiId'])}`);
+        }
+      }
+      for (const [id, r] of resourcesOfType(template, 'AWS::ApiGatewayV2::Route')) {
+        const routeKey = String(r.Properties?.['RouteKey']);
+        routes.push(routeKey);
+        const authorized =
+          r.Properties?.['AuthorizationType'] === 'JWT' &&
+          JSON.stringify(r.Properties['AuthorizerId']) === JSON.stringify(authorizerImport);
+        if (PUBLIC_ROUTES.has(routeKey) ? r.Properties?.['AuthorizationType'] !== undefined : !authorized)
+          problems.push(
+            `${name}:${id} (${routeKey}) authorization ${String(r.Properties?.['AuthorizationType'])}`,
+          );
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(routes).toEqual(
+      expect.arrayContaining(['POST /simulations', 'GET /simulations/{id}/results', 'GET /health']),
+    );
+    expect(new Set(routes).size).toBe(routes.length);
+  });
+
+  it("has one 5xx alarm, on the API's $default stage, in the infrastructure stack", () => {
+    const fiveXx = [
+      ['root', root] as const,
+      ...serviceDirs.map((dir) => [path.basename(dir), loadTemplate(dir)] as const),
+    ].flatMap(([name, template]) =>
+      resourcesOfType(template, 'AWS::CloudWatch::Alarm')
+        .filter(
+          ([, a]) =>
+            a.Properties?.['Namespace'] === 'AWS/ApiGateway' && a.Properties?.['MetricName'] === '5xx',
+        )
+        .map(([id, a]) => ({ where: `${name}:${id}`, dimensions: a.Properties?.['Dimensions'] })),
+    );
+    expect(fiveXx).toEqual([
+      {
+        where: 'root:HttpApi5xxAlarm',
+        dimensions: [
+          { Name: 'ApiId', Value: { Ref: 'HttpApi' } },
+          { Name: 'Stage', Value: '$default' },
+        ],
+      },
+    ]);
+  });
+});
+
+describe('data the stack keeps (root serverless.yml)', () => {
+  it('retains the user pool, the simulations table and the results bucket on stack deletion and replacement', () => {
+    for (const id of ['UserPool', 'SimulationsTable', 'ResultsBucket']) {
+      const r = resource(root, id) as Resource & { DeletionPolicy?: string; UpdateReplacePolicy?: string };
+      expect([id, r.DeletionPolicy, r.UpdateReplacePolicy]).toEqual([id, 'Retain', 'Retain']);
     }
   });
 });
@@ -1110,7 +1202,7 @@ describe('on-call (every packaged stack)', () => {
         alarm,
       })),
     );
-    // The DLQ, queue-age, overdue-poll and function-error alarms, and one 5xx alarm per HTTP API.
+    // The DLQ, queue-age, overdue-poll and function-error alarms, and the API's 5xx alarm.
     expect(alarms.length).toBeGreaterThanOrEqual(11);
     const problems: string[] = [];
     for (const { where, alarm } of alarms) {
@@ -1124,20 +1216,5 @@ describe('on-call (every packaged stack)', () => {
         problems.push(`${where}: no runbook in its description`);
     }
     expect(problems).toEqual([]);
-  });
-
-  it('has a 5xx alarm on every HTTP API', () => {
-    for (const dir of serviceDirs) {
-      const template = loadTemplate(dir);
-      if (!template.Resources['HttpApi']) continue;
-      const fiveXx = resourcesOfType(template, 'AWS::CloudWatch::Alarm').filter(
-        ([, a]) => a.Properties?.['Namespace'] === 'AWS/ApiGateway' && a.Properties?.['MetricName'] === '5xx',
-      );
-      expect([path.basename(dir), fiveXx.length]).toEqual([path.basename(dir), 1]);
-      expect(fiveXx[0]![1].Properties?.['Dimensions']).toEqual([
-        { Name: 'ApiId', Value: { Ref: 'HttpApi' } },
-        { Name: 'Stage', Value: '$default' },
-      ]);
-    }
   });
 });
