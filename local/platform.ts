@@ -140,7 +140,6 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
       AWS_ENDPOINT_URL_S3: `http://${host}:${s3.port}`,
       POWERTOOLS_LOG_LEVEL: process.env['POWERTOOLS_LOG_LEVEL'] ?? 'WARN',
       POWERTOOLS_METRICS_DISABLED: process.env['POWERTOOLS_METRICS_DISABLED'] ?? 'true',
-      POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_DEV: process.env['POWERTOOLS_DEV'] ?? 'false',
       // Read by services' serverless.yml (`${env:GCR_LOCAL_PLATFORM, 'false'}`): enables the local backend.
       GCR_LOCAL_PLATFORM: 'true',

@@ -7,7 +7,6 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { tracer } from '../powertools.js';
 import { withChaos } from './chaos.js';
 
 /*
@@ -17,53 +16,47 @@ import { withChaos } from './chaos.js';
  *
  * Functions rather than constants, so that a bundle carries only the SDKs its
  * handler calls: esbuild drops an unused function, never a `new` at top level.
+ * Each goes through withChaos, a no-op unless the chaos suite sets
+ * GCR_CHAOS_POINTS (./chaos.ts).
  */
-
-/**
- * X-Ray segments for every AWS call when tracing is on; and, only when the
- * chaos suite sets GCR_CHAOS_POINTS, its fault injection (./chaos.ts).
- */
-function traced<T>(client: T, service: Parameters<typeof withChaos>[1]): T {
-  return withChaos(tracer ? tracer.captureAWSv3Client(client) : client, service);
-}
 
 let dynamo: DynamoDBDocumentClient | undefined;
 export function dynamoDocumentClient(): DynamoDBDocumentClient {
-  return (dynamo ??= DynamoDBDocumentClient.from(traced(new DynamoDBClient({}), 'dynamodb'), {
+  return (dynamo ??= DynamoDBDocumentClient.from(withChaos(new DynamoDBClient({}), 'dynamodb'), {
     marshallOptions: { removeUndefinedValues: true },
   }));
 }
 
 let eventBridge: EventBridgeClient | undefined;
 export function eventBridgeClient(): EventBridgeClient {
-  return (eventBridge ??= traced(new EventBridgeClient({}), 'eventbridge'));
+  return (eventBridge ??= withChaos(new EventBridgeClient({}), 'eventbridge'));
 }
 
 let batch: BatchClient | undefined;
 export function batchClient(): BatchClient {
-  return (batch ??= traced(new BatchClient({}), 'batch'));
+  return (batch ??= withChaos(new BatchClient({}), 'batch'));
 }
 
 let cloudWatchLogs: CloudWatchLogsClient | undefined;
 export function cloudWatchLogsClient(): CloudWatchLogsClient {
-  return (cloudWatchLogs ??= traced(new CloudWatchLogsClient({}), 'logs'));
+  return (cloudWatchLogs ??= withChaos(new CloudWatchLogsClient({}), 'logs'));
 }
 
 let ecs: ECSClient | undefined;
 /** ECS (the cost tracker: which EC2 instance a Batch job's container instance is). */
 export function ecsClient(): ECSClient {
-  return (ecs ??= traced(new ECSClient({}), 'ecs'));
+  return (ecs ??= withChaos(new ECSClient({}), 'ecs'));
 }
 
 let ec2: EC2Client | undefined;
 /** EC2 (the cost tracker: instance type, zone, lifecycle, and the spot price history). */
 export function ec2Client(): EC2Client {
-  return (ec2 ??= traced(new EC2Client({}), 'ec2'));
+  return (ec2 ??= withChaos(new EC2Client({}), 'ec2'));
 }
 
 let sqs: SQSClient | undefined;
 export function sqsClient(): SQSClient {
-  return (sqs ??= traced(new SQSClient({}), 'sqs'));
+  return (sqs ??= withChaos(new SQSClient({}), 'sqs'));
 }
 
 /**
@@ -75,8 +68,8 @@ export function sqsClient(): SQSClient {
  *   uploads aws-chunked with a CRC32 trailer, which s3rver stores verbatim,
  *   chunk headers and all. One setting on AWS and locally, so the local
  *   platform runs what AWS runs.
- * Not traced: presigned URLs are built by the client's own middleware stack
- * (the chaos middleware only acts on sent requests).
+ * Presigned URLs are built by the client's own middleware stack (the chaos
+ * middleware only acts on sent requests).
  */
 export function createS3Client(): S3Client {
   return withChaos(

@@ -1,8 +1,22 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { UnprocessableEventError } from '../errors.js';
-import { logger } from '../powertools.js';
+import { lambdaHandler, logger } from '../powertools.js';
 import { parseDeliveredEvent, type DeliverableDetailType, type DeliveredEvent } from './delivered-event.js';
+
+/**
+ * Every message of a batch failed. Thrown rather than answered with every
+ * message in batchItemFailures, so that the invocation counts as an error
+ * (Lambda's Errors metric, the function-errors alarm): the event source
+ * mapping returns them all to the queue either way.
+ */
+export class FullBatchFailureError extends Error {
+  constructor(readonly errors: unknown[]) {
+    super(
+      `all ${errors.length} message(s) of the batch failed: ${String((errors[0] as Error | undefined)?.message)}`,
+    );
+    this.name = 'FullBatchFailureError';
+  }
+}
 
 /** How much of an unprocessable message goes into its log entry. */
 const LOGGED_BODY_CHARS = 2048;
@@ -19,13 +33,14 @@ const LOGGED_BODY_CHARS = 2048;
  * is deployed (the usual cause is a producer and a consumer of different
  * versions). Dropping it would lose the event. Its retries cost nothing but a
  * parse, and it is logged at error level each time.
+ *
+ * Wrapped in lambdaHandler (powertools.ts): each log line carries the
+ * invocation's request id, and the batch's metrics are published at its end.
  */
 export function eventQueueHandler<K extends DeliverableDetailType>(
   accepts: readonly K[],
   handle: (event: DeliveredEvent<K>, record: SQSRecord) => Promise<void>,
 ): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
-  const processor = new BatchProcessor(EventType.SQS);
-
   async function recordHandler(record: SQSRecord): Promise<void> {
     let event: DeliveredEvent<K> | undefined;
     try {
@@ -53,5 +68,16 @@ export function eventQueueHandler<K extends DeliverableDetailType>(
     }
   }
 
-  return (event, context) => processPartialResponse(event, recordHandler, processor, { context });
+  // The messages of a batch are independent: processed concurrently, each failing alone (ReportBatchItemFailures).
+  return lambdaHandler<SQSEvent, SQSBatchResponse>(async (event) => {
+    const settled = await Promise.allSettled(event.Records.map((record) => recordHandler(record)));
+    const failures = event.Records.flatMap((record, i) => {
+      const result = settled[i]!;
+      return result.status === 'rejected' ? [{ record, error: result.reason as unknown }] : [];
+    });
+    if (failures.length > 0 && failures.length === event.Records.length) {
+      throw new FullBatchFailureError(failures.map((f) => f.error));
+    }
+    return { batchItemFailures: failures.map((f) => ({ itemIdentifier: f.record.messageId })) };
+  });
 }

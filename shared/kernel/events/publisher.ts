@@ -3,6 +3,7 @@ import {
   type EventBridgeClient,
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
+import { countBusinessEvents } from './business-metrics.js';
 
 /** An event to put on the bus; `detail` is serialised as JSON. */
 export interface OutgoingEvent {
@@ -80,7 +81,8 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 
 /**
  * Publishes through PutEvents in batches, retrying only the entries that failed
- * (PutEvents is not all-or-nothing) with exponential backoff and full jitter.
+ * (PutEvents is not all-or-nothing) with exponential backoff and full jitter;
+ * then counts the business metrics of what it published (business-metrics.ts).
  */
 export function createEventBridgePublisher(options: PublisherOptions): EventPublisher {
   const { client, eventBusName, maxAttempts = 5, baseDelayMs = 100, sleep = defaultSleep } = options;
@@ -121,6 +123,7 @@ export function createEventBridgePublisher(options: PublisherOptions): EventPubl
         Time: event.time,
       }));
       for (const batch of batchEntries(entries)) await putWithRetry(batch);
+      countBusinessEvents(events);
     },
   };
 }

@@ -985,6 +985,41 @@ describe('data the stack keeps (root serverless.yml)', () => {
   });
 });
 
+describe('Lambda hygiene (every packaged function)', () => {
+  const functions = () =>
+    serviceDirs.flatMap((dir) =>
+      resourcesOfType(loadTemplate(dir), 'AWS::Lambda::Function').map(([id, fn]) => ({
+        dir,
+        where: `${path.basename(dir)}:${id}`,
+        props: fn.Properties ?? {},
+      })),
+    );
+
+  it('runs with source maps: NODE_OPTIONS=--enable-source-maps, and each bundle ships its .mjs.map', () => {
+    const problems: string[] = [];
+    const all = functions();
+    for (const { dir, where, props } of all) {
+      const variables = ((props['Environment'] as Dict | undefined)?.['Variables'] ?? {}) as Dict;
+      if (variables['NODE_OPTIONS'] !== '--enable-source-maps')
+        problems.push(`${where}: NODE_OPTIONS ${String(variables['NODE_OPTIONS'])}`);
+      const zip = path.join(dir, '.serverless', path.basename(String((props['Code'] as Dict)['S3Key'])));
+      const map = `${String(props['Handler']).replace(/\.[^.]+$/, '')}.mjs.map`;
+      // Zip entries' names are stored uncompressed.
+      if (!readFileSync(zip).includes(Buffer.from(map))) problems.push(`${where}: no ${map} in ${zip}`);
+    }
+    expect(all.length).toBeGreaterThanOrEqual(30);
+    expect(problems).toEqual([]);
+  });
+
+  it('has tracing off everywhere (no TracingConfig: the tracer is not in the bundles either)', () => {
+    expect(
+      functions()
+        .filter(({ props }) => props['TracingConfig'] !== undefined)
+        .map((f) => f.where),
+    ).toEqual([]);
+  });
+});
+
 describe('results processing cannot be flooded (packaged services/results-processor/serverless.yml)', () => {
   let results: Template;
   beforeAll(() => {

@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logger, metrics } from '#shared/kernel/powertools.js';
+import { lambdaHandler, logger, metrics } from '#shared/kernel/powertools.js';
 import { reconcileCosts } from '../domain/reconcile.js';
 import { reconcilePorts } from '../wiring.js';
 
@@ -7,14 +7,12 @@ import { reconcilePorts } from '../wiring.js';
  * Daily: tracked vs billed from the CUR 2.0 export. A failure throws, so the
  * function's Errors page on-call (runbooks/cost-reconciliation-failed.md).
  */
-export const handler = async (): Promise<void> => {
+export const handler = lambdaHandler(async (): Promise<void> => {
   const report = await reconcileCosts(reconcilePorts());
-  metrics.addDimension('service', 'cost-tracker');
   metrics.addMetric('CostsReconciled', MetricUnit.Count, report.reconciled.length);
   metrics.addMetric('BilledUntracked', MetricUnit.Count, report.untracked.length);
-  metrics.publishStoredMetrics();
   logger.info('reconciliation done', {
     reconciled: report.reconciled.length,
     untracked: report.untracked.slice(0, 50),
   });
-};
+});

@@ -25,7 +25,6 @@ export const handler = httpHandler(async (event) => {
           error: err as Error,
         });
         metrics.addMetric('SubmittedEventPublishFailures', MetricUnit.Count, 1);
-        metrics.publishStoredMetrics();
       },
     },
     { maxActivePerOwner: config.maxActivePerOwner, localBackendEnabled: config.localBackendEnabled },

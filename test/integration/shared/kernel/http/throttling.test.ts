@@ -54,7 +54,6 @@ beforeAll(async () => {
     AWS_SECRET_ACCESS_KEY: 'test',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_TRACE_ENABLED: 'false',
   });
   handlers['GET /simulations/{id}'] = (await import('#services/submission/src/handlers/get-simulation.js'))
     .handler as unknown as Invoke;
