@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { AwsClientStub } from 'aws-sdk-client-mock';
 import {
   simulationResultsRequested,
   simulationStatusChanged,
@@ -81,4 +83,12 @@ export function resultsRequestedEvent(
     requestedAt: '2026-01-02T00:00:00.000Z',
     ...options,
   });
+}
+
+/** A mocked EventBridge client that accepts every entry of every PutEvents call. */
+export function acceptEveryEntry(eventBridge: AwsClientStub<EventBridgeClient>): void {
+  eventBridge.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({
+    FailedEntryCount: 0,
+    Entries: input.Entries.map((_, i) => ({ EventId: `e${i}` })),
+  }));
 }

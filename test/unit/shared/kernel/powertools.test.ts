@@ -2,12 +2,13 @@ import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { deliveredBody, statusChangedEvent, submittedEvent } from '#test/helpers/events.js';
+import { acceptEveryEntry, deliveredBody, statusChangedEvent, submittedEvent } from '#test/helpers/events.js';
 import { aSimulation } from '#test/helpers/simulations.js';
+import { lambdaContext } from '#test/helpers/lambda-context.js';
 
 // As Lambda sets them, before Powertools is loaded: an on-demand environment has cold starts.
 process.env['AWS_LAMBDA_INITIALIZATION_TYPE'] = 'on-demand';
@@ -25,23 +26,6 @@ const { lambdaHandler, metrics } = await import('#shared/kernel/powertools.js');
  * and publishes its metrics, a cold start among them, through Powertools'
  * middlewares. The logger and the metrics write JSON lines to stdout.
  */
-
-function context(requestId: string): Context {
-  return {
-    functionName: 'gcr-test-dev-fn',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:gcr-test-dev-fn',
-    memoryLimitInMB: '512',
-    awsRequestId: requestId,
-    logGroupName: '/aws/lambda/gcr-test-dev-fn',
-    logStreamName: 'test',
-    callbackWaitsForEmptyEventLoop: false,
-    getRemainingTimeInMillis: () => 10_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
 
 function sqsRecord(body: string, messageId: string): SQSRecord {
   return {
@@ -105,19 +89,16 @@ describe('lambdaHandler (every handler: HTTP, queues, schedules, SNS)', () => {
     const handler = lambdaHandler(async () => {
       metrics.addMetric('WidgetsMade', MetricUnit.Count, 3);
     });
-    await handler({}, context('req-cold'));
+    await handler({}, lambdaContext('req-cold'));
     expect(emfMetrics()).toMatchObject({ ColdStart: 1, WidgetsMade: 3 });
     lines = [];
-    await handler({}, context('req-warm'));
+    await handler({}, lambdaContext('req-warm'));
     expect(emfMetrics()).toEqual({ WidgetsMade: 3 });
   });
 
   it('counts the business metrics of what the publisher put on the bus: submitted, succeeded, failed, results failed', async () => {
     const eventBridge = mockClient(EventBridgeClient);
-    eventBridge.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({
-      FailedEntryCount: 0,
-      Entries: input.Entries.map((_, i) => ({ EventId: `e${i}` })),
-    }));
+    acceptEveryEntry(eventBridge);
     const publisher = createEventBridgePublisher({
       client: new EventBridgeClient({}),
       eventBusName: 'gcr-test',
@@ -136,7 +117,7 @@ describe('lambdaHandler (every handler: HTTP, queues, schedules, SNS)', () => {
         },
       ]);
     });
-    await handler({}, context('req-business'));
+    await handler({}, lambdaContext('req-business'));
     expect(emfMetrics()).toEqual({
       SimulationsSubmitted: 1,
       SimulationsSucceeded: 1,
@@ -155,7 +136,7 @@ describe('lambdaHandler (every handler: HTTP, queues, schedules, SNS)', () => {
         sqsRecord('{not json', 'm-bad'),
       ],
     };
-    const answer = await handler(event, context('req-queue-42'));
+    const answer = await handler(event, lambdaContext('req-queue-42'));
     expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-bad' }] });
     const logged = lines.filter((l) => l['messageId'] === 'm-bad');
     expect(logged).toHaveLength(1);
@@ -165,7 +146,7 @@ describe('lambdaHandler (every handler: HTTP, queues, schedules, SNS)', () => {
   it('throws when every message of a batch failed, so the invocation counts as an error', async () => {
     const handler = eventQueueHandler([DetailType.SimulationSubmitted], async () => undefined);
     await expect(
-      handler({ Records: [sqsRecord('{', 'm1'), sqsRecord('[]', 'm2')] }, context('req-all-bad')),
+      handler({ Records: [sqsRecord('{', 'm1'), sqsRecord('[]', 'm2')] }, lambdaContext('req-all-bad')),
     ).rejects.toBeInstanceOf(FullBatchFailureError);
   });
 
@@ -173,7 +154,7 @@ describe('lambdaHandler (every handler: HTTP, queues, schedules, SNS)', () => {
     const handler = httpHandler(async () => {
       throw new Error('boom');
     });
-    const answer = await handler({} as never, context('req-http-7'));
+    const answer = await handler({} as never, lambdaContext('req-http-7'));
     expect(answer).toMatchObject({ statusCode: 500 });
     expect(lines.find((l) => l['message'] === 'unhandled error')).toMatchObject({
       function_request_id: 'req-http-7',

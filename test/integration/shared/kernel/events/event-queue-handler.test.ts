@@ -8,7 +8,6 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Context } from 'aws-lambda';
 import { DetailType } from '#shared/kernel/events/catalog.js';
 import type { DeliveredEvent } from '#shared/kernel/events/delivered-event.js';
 import { eventQueueHandler } from '#shared/kernel/events/event-queue-handler.js';
@@ -17,24 +16,12 @@ import { LocalQueue } from '#local/queue/local-queue.js';
 import { startQueueConsumer, type QueueConsumer } from '#local/queue/queue-consumer.js';
 import { deliveredBody, submittedEvent } from '#test/helpers/events.js';
 import { aSimulation } from '#test/helpers/simulations.js';
+import { lambdaContext } from '#test/helpers/lambda-context.js';
 
 const MAX_RECEIVE_COUNT = 3;
 const VISIBILITY_SECONDS = 30;
 
-const context = {
-  functionName: 'gcr-test-consumer',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:gcr-test-consumer',
-  memoryLimitInMB: '512',
-  awsRequestId: 'request-1',
-  logGroupName: '/aws/lambda/gcr-test-consumer',
-  logStreamName: 'local',
-  callbackWaitsForEmptyEventLoop: false,
-  getRemainingTimeInMillis: () => 30_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-} satisfies Context;
+const context = lambdaContext('request-1', 'gcr-test-consumer');
 
 const submitted = deliveredBody(submittedEvent(aSimulation({ id: 'sim_1' })));
 const malformed = JSON.stringify({ ...JSON.parse(submitted), detail: { simulationId: 'sim_2' } });

@@ -8,6 +8,7 @@ import {
   PublishError,
   type OutgoingEvent,
 } from '#shared/kernel/events/publisher.js';
+import { acceptEveryEntry } from '#test/helpers/events.js';
 
 const eventBridge = mockClient(EventBridgeClient);
 
@@ -27,10 +28,7 @@ describe('event publisher', () => {
   });
 
   it('sends 25 events as PutEvents calls of 10, 10 and 5 entries on the named bus', async () => {
-    eventBridge.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({
-      FailedEntryCount: 0,
-      Entries: input.Entries.map((_, i) => ({ EventId: `e${i}` })),
-    }));
+    acceptEveryEntry(eventBridge);
     const publisher = createEventBridgePublisher({
       client: new EventBridgeClient({}),
       eventBusName: 'gcr-test',
