@@ -772,7 +772,7 @@ export interface components {
              * @description Page size.
              * @default 20
              */
-            limit: number;
+            limit?: number;
             /** @description nextCursor of the previous page. */
             cursor?: string;
             /** @description Admins only: list this owner's simulations. */
@@ -1273,19 +1273,19 @@ export interface components {
              * @description Free text for your own notes: why this run exists, what it is compared with. Up to 2000 characters. Default: empty.
              * @default
              */
-            description: string;
+            description?: string;
             /** @default gcclassic */
-            model: components["schemas"]["GeosChemModel"];
+            model?: components["schemas"]["GeosChemModel"];
             /** @default 14.7.0 */
-            geosChemVersion: components["schemas"]["GeosChemVersion"];
+            geosChemVersion?: components["schemas"]["GeosChemVersion"];
             simulation: components["schemas"]["SpecSimulation"];
             meteorology: components["schemas"]["SpecMeteorology"];
             grid: components["schemas"]["SpecGrid"];
             period: components["schemas"]["SpecPeriod"];
             /** @default {} */
-            diagnostics: components["schemas"]["SpecDiagnostics"];
+            diagnostics?: components["schemas"]["SpecDiagnostics"];
             /** @default {} */
-            compute: components["schemas"]["SpecCompute"];
+            compute?: components["schemas"]["SpecCompute"];
             /**
              * @description Cost ceiling for this simulation in US dollars, against which the platform's cost tracker checks the estimate before the run and the cost accrued while it runs. At least 0.01 (one cent) and at most 100000. Default: none (no per-simulation ceiling; your monthly budget still applies).
              * @example 25
@@ -1299,7 +1299,7 @@ export interface components {
              *       "cost-center": "atmos-42"
              *     }
              */
-            tags: {
+            tags?: {
                 [key: string]: string;
             };
         };
@@ -1344,24 +1344,24 @@ export interface components {
              * @description Where the run executes. Default: "local" for GEOS-Chem Classic, "aws-batch" for GCHP (which needs MPI across nodes and is refused on "local").
              * @default local
              */
-            backend: components["schemas"]["ComputeBackend"];
+            backend?: components["schemas"]["ComputeBackend"];
             /** @default x86_64 */
-            architecture: components["schemas"]["CpuArchitecture"];
+            architecture?: components["schemas"]["CpuArchitecture"];
             /**
              * @description EC2 purchase option. Default: "spot" for GEOS-Chem Classic; "on-demand" for GCHP, which accepts only "on-demand" (AWS Batch multi-node parallel jobs do not run on Spot capacity).
              * @default spot
              */
-            purchase: components["schemas"]["PurchaseOption"];
+            purchase?: components["schemas"]["PurchaseOption"];
             /**
              * @description vCPUs for the run; GEOS-Chem Classic uses them as OpenMP threads on one node. 1 to 192 (the largest single EC2 instances). Default: 8. For GCHP it is the vCPUs of each node (the whole instance by default: 72 on c5n.18xlarge, 64 on hpc7g.16xlarge).
              * @default 8
              */
-            vcpus: number;
+            vcpus?: number;
             /**
              * @description Memory for the run in MiB. 1024 (1 GiB) to 786432 (768 GiB); finer grids and full chemistry need more. Default: 16384 (16 GiB). For GCHP it is the memory of each node (default: 90% of the instance's memory, the rest left to the ECS agent and the operating system).
              * @default 16384
              */
-            memoryMiB: number;
+            memoryMiB?: number;
             /**
              * @description EC2 instance type hint for AWS Batch, e.g. "c7g.4xlarge" or "c7i.8xlarge". Only with backend "aws-batch"; it must match the architecture (Graviton families such as c7g, m7g, r8g are arm64) and hold the requested vCPUs. Default: none; AWS Batch picks an instance from the compute environment. For GCHP it is the node type and must be EFA-capable (Elastic Fabric Adapter, for MPI between nodes): x86_64 c5n.18xlarge, c6in.32xlarge, c6i.32xlarge, c7i.48xlarge, hpc6a.48xlarge, hpc7a.96xlarge; arm64 c6gn.16xlarge, c7gn.16xlarge, hpc7g.16xlarge. Default for GCHP: c5n.18xlarge (x86_64) or hpc7g.16xlarge (arm64).
              * @example c7g.4xlarge
@@ -1383,17 +1383,17 @@ export interface components {
              * @description Longest the run may execute, in minutes, before it is stopped as TIMED_OUT. 1 to 20160 (14 days). Default: 1440 (1 day).
              * @default 1440
              */
-            maxRuntimeMinutes: number;
+            maxRuntimeMinutes?: number;
             /**
              * @description Longest the run may wait for capacity (RUNNABLE/STARTING) before it is stopped as TIMED_OUT, in minutes. 1 to 10080 (7 days). Default: 120.
              * @default 120
              */
-            maxQueueMinutes: number;
+            maxQueueMinutes?: number;
             /**
              * @description How many times a run whose spot instance was reclaimed (or whose host failed) is started again; a runner exit for a transient infrastructure failure (exit code 75: S3 staging or upload failed after retries) is retried too. Model errors are never retried. 0 to 10. Default: 3.
              * @default 3
              */
-            spotRetries: number;
+            spotRetries?: number;
         };
         /**
          * SpecDiagnostics
@@ -1412,9 +1412,9 @@ export interface components {
              *       "StateMet"
              *     ]
              */
-            collections: string[];
+            collections?: string[];
             /** @default daily */
-            frequency: components["schemas"]["DiagnosticFrequency"];
+            frequency?: components["schemas"]["DiagnosticFrequency"];
         };
         /**
          * SpecGrid
@@ -1467,7 +1467,7 @@ export interface components {
              * @example CH4
              * @example BaP
              */
-            extraOption: string;
+            extraOption?: string;
         };
         /**
          * StatusHistoryEntry
