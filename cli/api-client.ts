@@ -186,23 +186,21 @@ export class ApiClient {
 
   /** POST /simulation-plans: the dry run of a spec file's text. */
   planSimulation(specText: string): Promise<ApiResponse<SimulationPlan>> {
-    return this.call<SimulationPlan>('POST', (init) =>
-      this.api.POST('/simulation-plans', {
-        ...init,
-        body: specText as unknown as SimulationSpec,
-        bodySerializer: asIs,
-      }),
-    );
+    return this.postSpecText<SimulationPlan>('/simulation-plans', specText);
   }
 
   /** POST /estimates: wall time and cost of a spec file's text. */
   estimateSimulation(specText: string): Promise<ApiResponse<RunEstimate>> {
-    return this.call<RunEstimate>('POST', (init) =>
-      this.api.POST('/estimates', {
-        ...init,
-        body: specText as unknown as SimulationSpec,
-        bodySerializer: asIs,
-      }),
+    return this.postSpecText<RunEstimate>('/estimates', specText);
+  }
+
+  /** The dry runs: a spec file's text, as written, to a route that stores nothing. */
+  private postSpecText<T>(
+    route: '/simulation-plans' | '/estimates',
+    specText: string,
+  ): Promise<ApiResponse<T>> {
+    return this.call<T>('POST', (init) =>
+      this.api.POST(route, { ...init, body: specText as unknown as SimulationSpec, bodySerializer: asIs }),
     );
   }
 
