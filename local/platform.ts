@@ -15,7 +15,7 @@ import {
   type LocalJobDefinition,
 } from './batch/index.js';
 import { LocalEventBus } from './eventbridge/bus.js';
-import { createApiGateway, type HttpRoute } from './http/api-gateway.js';
+import { corsConfiguration, createApiGateway, type HttpRoute } from './http/api-gateway.js';
 import { FunctionPool } from './lambda/function-pool.js';
 import { loadServerlessConfig } from './wiring/serverless-config.js';
 import { loadService, serviceFiles, type FunctionDefinition } from './wiring/functions.js';
@@ -281,6 +281,8 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
     const tokenSecret = newTokenSecret();
     const api = createApiGateway({
       routes,
+      // The root serverless.yml's custom.cors, which the HTTP API's CorsConfiguration reads too.
+      cors: corsConfiguration(infraConfig.raw, stage),
       // The platform's own route, in no serverless.yml: dev tokens for loopback clients (the CLI).
       localRoutes: [
         {

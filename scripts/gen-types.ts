@@ -302,11 +302,10 @@ export async function generate(options: GenerateOptions = {}): Promise<Generated
   ];
 }
 
-/** Paths (relative to the root) of generated files that are missing or differ from what would be generated. */
-export async function findStale(options: GenerateOptions = {}): Promise<string[]> {
-  const root = options.root ?? DEFAULT_ROOT;
+/** Paths (relative to the root) of these files that are missing or differ on disk. */
+export async function findStaleFiles(files: GeneratedFile[], root: string): Promise<string[]> {
   const stale: string[] = [];
-  for (const file of await generate(options)) {
+  for (const file of files) {
     const full = path.join(root, file.path);
     const current = existsSync(full) ? await readFile(full, 'utf8') : undefined;
     if (current !== file.content) stale.push(file.path);
@@ -314,10 +313,10 @@ export async function findStale(options: GenerateOptions = {}): Promise<string[]
   return stale;
 }
 
-export async function writeGenerated(options: GenerateOptions = {}): Promise<string[]> {
-  const root = options.root ?? DEFAULT_ROOT;
+/** Writes the files that differ on disk; answers their paths. */
+export async function writeFiles(files: GeneratedFile[], root: string): Promise<string[]> {
   const written: string[] = [];
-  for (const file of await generate(options)) {
+  for (const file of files) {
     const full = path.join(root, file.path);
     await mkdir(path.dirname(full), { recursive: true });
     const current = existsSync(full) ? await readFile(full, 'utf8') : undefined;
@@ -327,6 +326,15 @@ export async function writeGenerated(options: GenerateOptions = {}): Promise<str
     }
   }
   return written;
+}
+
+/** Paths (relative to the root) of generated files that are missing or differ from what would be generated. */
+export async function findStale(options: GenerateOptions = {}): Promise<string[]> {
+  return findStaleFiles(await generate(options), options.root ?? DEFAULT_ROOT);
+}
+
+export async function writeGenerated(options: GenerateOptions = {}): Promise<string[]> {
+  return writeFiles(await generate(options), options.root ?? DEFAULT_ROOT);
 }
 
 async function main(argv: string[]): Promise<number> {

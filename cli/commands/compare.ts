@@ -6,7 +6,6 @@
 import type { RegisterCommand } from '../context.js';
 import { clean, keyValues, table } from '../format.js';
 import { positiveInteger } from '../options.js';
-import type { ResultsComparison } from '#schemas/generated/types.js';
 import { formatNumber } from './results.js';
 
 function percent(value: number | null): string {
@@ -25,11 +24,7 @@ export const registerCompare: RegisterCommand = (program, ctx) => {
     .option('--refresh', 'recompute even if a stored comparison exists')
     .action(async (ref: string, dev: string, options: { top: number; refresh?: boolean }) => {
       const client = await ctx.client();
-      const { body } = await client.request<ResultsComparison>(
-        'POST',
-        `/simulations/${encodeURIComponent(ref)}/compare/${encodeURIComponent(dev)}`,
-        { query: { refresh: options.refresh ? 'true' : undefined } },
-      );
+      const body = await client.compare(ref, dev, options.refresh === true);
       if (ctx.json) {
         ctx.outJson(body);
         return;

@@ -14,7 +14,7 @@ export const registerEstimate: RegisterCommand = (program, ctx) => {
     .action(async (file: string) => {
       const spec = await readSpecFile(ctx, file);
       const client = await ctx.client();
-      const { status, body } = await client.request<unknown>('POST', '/estimates', { body: spec });
+      const { status, body } = await client.estimateSimulation(spec);
       const estimate = expectShape<RunEstimate>(body, 'estimate', ESTIMATE_FIELDS, status);
       if (ctx.json) {
         ctx.outJson(estimate);

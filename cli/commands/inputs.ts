@@ -11,10 +11,7 @@ export const registerInputs: RegisterCommand = (program, ctx) => {
     .option('--keys', 'also list the object keys of every item (up to 400 per item)')
     .action(async (id: string, opts: { keys?: boolean }) => {
       const client = await ctx.client();
-      const { status, body } = await client.request<unknown>(
-        'GET',
-        `/simulations/${encodeURIComponent(id)}/inputs`,
-      );
+      const { status, body } = await client.getInputs(id);
       const plan = expectShape<InputPlan>(body, 'input plan', INPUT_PLAN_FIELDS, status);
       if (ctx.json) {
         ctx.outJson(plan);

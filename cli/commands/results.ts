@@ -12,25 +12,16 @@ import type { ResultFileLink, SimulationResults } from '#schemas/generated/types
 
 const MAX_TABLE_ROWS = 30;
 
-/** Each key segment encoded on its own, so the slashes stay path separators. */
-export function resultFilePath(id: string, key: string): string {
-  return `/simulations/${encodeURIComponent(id)}/results/files/${key.split('/').map(encodeURIComponent).join('/')}`;
-}
-
 export async function fetchResults(
   client: ApiClient,
   id: string,
   collection?: string,
 ): Promise<SimulationResults> {
-  return (
-    await client.request<SimulationResults>('GET', `/simulations/${encodeURIComponent(id)}/results`, {
-      query: { collection },
-    })
-  ).body;
+  return client.getResults(id, collection);
 }
 
 export async function fetchFileLink(client: ApiClient, id: string, key: string): Promise<ResultFileLink> {
-  return (await client.request<ResultFileLink>('GET', resultFilePath(id, key))).body;
+  return client.getResultFileLink(id, key);
 }
 
 /** Numbers as benchmark tables show them: 4 significant digits, exponent when far from 1. */

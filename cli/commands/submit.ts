@@ -80,7 +80,7 @@ export const registerSubmit: RegisterCommand = (program, ctx) => {
       const spec = await readSpecFile(ctx, file);
       const client = await ctx.client();
       if (opts.dryRun) {
-        const answer = await client.request<unknown>('POST', '/simulation-plans', { body: spec });
+        const answer = await client.planSimulation(spec);
         const plan = expectShape<SimulationPlan>(answer.body, 'plan', PLAN_FIELDS, answer.status);
         if (ctx.json) ctx.outJson(plan);
         else ctx.out(planText(plan, ctx.colors));

@@ -9,9 +9,7 @@ import type {
   NotificationKind,
   SimulationStatus,
   Subscription,
-  SubscriptionList,
   SubscriptionRequest,
-  SubscriptionTestResult,
 } from '#schemas/generated/types.js';
 import type { CommandContext, RegisterCommand } from '../context.js';
 import { clean, keyValues, table } from '../format.js';
@@ -134,9 +132,7 @@ function filters(opts: SubscribeOptions): Omit<SubscriptionRequest, 'channel'> {
 
 async function create(ctx: CommandContext, request: SubscriptionRequest): Promise<void> {
   const client = await ctx.client();
-  const { body } = await client.request<Subscription>('POST', '/subscriptions', {
-    body: JSON.stringify(request),
-  });
+  const body = await client.createSubscription(request);
   if (ctx.json) return ctx.outJson(body);
   ctx.out(`subscribed: ${clean(body.id)}`);
   ctx.out(subscriptionBlock(body, ctx));
@@ -151,7 +147,7 @@ function registerList(program: Command, ctx: CommandContext): void {
     .description('list your subscriptions')
     .action(async () => {
       const client = await ctx.client();
-      const { body } = await client.request<SubscriptionList>('GET', '/subscriptions');
+      const body = await client.listSubscriptions();
       if (ctx.json) return ctx.outJson(body);
       if (body.subscriptions.length === 0) {
         ctx.out('no subscriptions (gcr subscribe webhook <url> makes one)');
@@ -177,10 +173,7 @@ function registerList(program: Command, ctx: CommandContext): void {
     .argument('<id>', 'subscription id')
     .action(async (id: string) => {
       const client = await ctx.client();
-      const { body } = await client.request<SubscriptionTestResult>(
-        'POST',
-        `/subscriptions/${encodeURIComponent(id)}/test`,
-      );
+      const body = await client.testSubscription(id);
       if (ctx.json) return ctx.outJson(body);
       ctx.out(
         body.delivered
@@ -198,7 +191,7 @@ function registerUnsubscribe(program: Command, ctx: CommandContext): void {
     .argument('<id>', 'subscription id')
     .action(async (id: string) => {
       const client = await ctx.client();
-      await client.request<undefined>('DELETE', `/subscriptions/${encodeURIComponent(id)}`);
+      await client.deleteSubscription(id);
       if (ctx.json) return ctx.outJson({ id, deleted: true });
       ctx.out(`unsubscribed: ${clean(id)}`);
     });

@@ -32,9 +32,59 @@ export interface LocalRoute {
   }) => Promise<{ statusCode: number; body: unknown }>;
 }
 
+/**
+ * Browser access (CORS), as API Gateway HTTP API's CorsConfiguration: the
+ * root serverless.yml's `custom.cors` (`corsConfiguration`), so local and
+ * cloud read one definition.
+ */
+export interface CorsConfiguration {
+  /** Exact origins, `*`, or an origin prefix ending in `*` (`https://*`, `http://localhost:*`). */
+  allowOrigins: string[];
+  allowMethods: string[];
+  allowHeaders: string[];
+  exposeHeaders: string[];
+  maxAgeSeconds: number;
+}
+
+/** The CORS configuration of a stage from the root serverless.yml (resolved): its own origins, or `default`'s. */
+export function corsConfiguration(rootConfig: Record<string, unknown>, stage: string): CorsConfiguration {
+  const cors = ((rootConfig['custom'] as Record<string, unknown> | undefined)?.['cors'] ?? {}) as {
+    allowedOrigins?: Record<string, string[] | undefined>;
+    allowedMethods?: string[];
+    allowedHeaders?: string[];
+    exposedHeaders?: string[];
+    maxAgeSeconds?: number;
+  };
+  return {
+    allowOrigins: cors.allowedOrigins?.[stage] ?? cors.allowedOrigins?.['default'] ?? [],
+    allowMethods: cors.allowedMethods ?? [],
+    allowHeaders: cors.allowedHeaders ?? [],
+    exposeHeaders: cors.exposedHeaders ?? [],
+    maxAgeSeconds: cors.maxAgeSeconds ?? 0,
+  };
+}
+
+/** The Access-Control-Allow-Origin an origin gets, or undefined when it is not allowed. */
+export function allowedOrigin(cors: CorsConfiguration, origin: string | undefined): string | undefined {
+  if (!origin) return undefined;
+  for (const allowed of cors.allowOrigins) {
+    if (allowed === '*') return '*';
+    if (allowed === origin) return origin;
+    if (
+      allowed.endsWith('*') &&
+      origin.startsWith(allowed.slice(0, -1)) &&
+      origin.length > allowed.length - 1
+    )
+      return origin;
+  }
+  return undefined;
+}
+
 export interface ApiGatewayOptions {
   routes: HttpRoute[];
   localRoutes?: LocalRoute[];
+  /** Without it, no CORS: a preflight finds no route (404), and answers carry no CORS headers. */
+  cors?: CorsConfiguration;
   /** Verifies a bearer token; returns the claims as HTTP API hands them to Lambda, or undefined if refused. */
   authorize: (token: string) => Promise<Record<string, string> | undefined>;
   onError?: (err: unknown) => void;
@@ -240,6 +290,26 @@ export function createApiGateway(options: ApiGatewayOptions): Server {
         await serveLocal(local, req, res);
         return;
       }
+      if (options.cors) {
+        // As API Gateway with a CORS configuration: a preflight is answered here, no route or
+        // function involved; every answer to an allowed origin carries the CORS headers (set
+        // before any writeHead, so the gateway's own 401/404/429 carry them too), others none.
+        const origin = allowedOrigin(options.cors, req.headers.origin);
+        res.setHeader('vary', 'Origin');
+        if (origin) res.setHeader('access-control-allow-origin', origin);
+        if (method === 'OPTIONS' && req.headers.origin && req.headers['access-control-request-method']) {
+          if (origin) {
+            res.setHeader('access-control-allow-methods', options.cors.allowMethods.join(','));
+            res.setHeader('access-control-allow-headers', options.cors.allowHeaders.join(','));
+            res.setHeader('access-control-max-age', String(options.cors.maxAgeSeconds));
+          }
+          res.writeHead(204);
+          res.end();
+          return;
+        }
+        if (origin && options.cors.exposeHeaders.length > 0)
+          res.setHeader('access-control-expose-headers', options.cors.exposeHeaders.join(','));
+      }
       const matches = routes.filter((r) => r.regex.test(url.pathname));
       const route = matches.find((r) => r.method.toUpperCase() === method || r.method === '*');
       if (!route) {
@@ -318,7 +388,11 @@ export function createApiGateway(options: ApiGatewayOptions): Server {
         return;
       }
       const responseHeaders: Record<string, string> = { 'apigw-requestid': requestId };
-      for (const [key, value] of Object.entries(result.headers ?? {})) responseHeaders[key] = String(value);
+      for (const [key, value] of Object.entries(result.headers ?? {})) {
+        // With a CORS configuration, API Gateway ignores the CORS headers a function returns.
+        if (options.cors && key.toLowerCase().startsWith('access-control-')) continue;
+        responseHeaders[key] = String(value);
+      }
       res.writeHead(result.statusCode ?? 200, responseHeaders);
       res.end(
         result.isBase64Encoded && result.body ? Buffer.from(result.body, 'base64') : (result.body ?? ''),

@@ -258,6 +258,23 @@ export const errorResponseSchema = {
   },
 } as const;
 
+/** schemas/api/gateway-error.schema.json */
+export const gatewayErrorSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/api/gateway-error.schema.json',
+  title: 'GatewayError',
+  description:
+    'Body of the answers API Gateway gives itself, before any handler runs: 401 from the JWT authorizer, 404 for a route that does not exist, 413 over its payload limit, 429 when throttled, 500/503 when the function fails or is throttled.',
+  type: 'object',
+  required: ['message'],
+  properties: {
+    message: {
+      type: 'string',
+      examples: ['Unauthorized', 'Too Many Requests'],
+    },
+  },
+} as const;
+
 /** schemas/api/health-response.schema.json */
 export const healthResponseSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -758,6 +775,55 @@ export const resultsComparisonSchema = {
           $ref: '#/$defs/ComparisonStats',
           description: '(dev - ref) / |ref| x 100; null where ref is 0 (0 when both are 0) or unknown.',
         },
+      },
+    },
+  },
+} as const;
+
+/** schemas/api/results-request-accepted.schema.json */
+export const resultsRequestAcceptedSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/api/results-request-accepted.schema.json',
+  title: 'ResultsRequestAccepted',
+  description: 'Answer (202) of POST /simulations/{id}/results: the reprocessing is queued.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['simulationId', 'requestId', 'requestedAt'],
+  properties: {
+    simulationId: {
+      type: 'string',
+    },
+    requestId: {
+      type: 'string',
+    },
+    requestedAt: {
+      type: 'string',
+      format: 'date-time',
+    },
+    results: {
+      $ref: 'simulation.schema.json#/properties/results',
+      description: 'The results as last recorded (absent before the first processing).',
+    },
+  },
+} as const;
+
+/** schemas/api/results-request.schema.json */
+export const resultsRequestSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/api/results-request.schema.json',
+  title: 'ResultsRequest',
+  description:
+    'Optional body of POST /simulations/{id}/results: the species to compute metrics for (all when absent). An empty body is the same as {}.',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    species: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 50,
+      items: {
+        type: 'string',
+        pattern: '^[A-Za-z0-9_]{1,64}$',
       },
     },
   },
@@ -2278,6 +2344,22 @@ export const subscriptionRequestSchema = {
       title: 'NotificationKind',
       type: 'string',
       enum: ['status', 'results', 'budget', 'cost'],
+    },
+  },
+} as const;
+
+/** schemas/api/subscription-secret-request.schema.json */
+export const subscriptionSecretRequestSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/api/subscription-secret-request.schema.json',
+  title: 'SubscriptionSecretRequest',
+  description:
+    "Optional body of POST /subscriptions/{id}/secret: the caller's own new signing secret; without it the platform makes one and answers it once.",
+  type: 'object',
+  properties: {
+    secret: {
+      type: 'string',
+      pattern: '^whsec_[A-Za-z0-9+/]{32,88}={0,2}$',
     },
   },
 } as const;
@@ -4022,6 +4104,7 @@ export const allSchemas = [
   budgetSchema,
   costReportSchema,
   errorResponseSchema,
+  gatewayErrorSchema,
   healthResponseSchema,
   inputPlanSchema,
   listSimulationsQuerySchema,
@@ -4029,6 +4112,8 @@ export const allSchemas = [
   logPageSchema,
   resultFileLinkSchema,
   resultsComparisonSchema,
+  resultsRequestAcceptedSchema,
+  resultsRequestSchema,
   runEstimateSchema,
   simulationCostSchema,
   simulationPlanSchema,
@@ -4037,6 +4122,7 @@ export const allSchemas = [
   simulationSchema,
   subscriptionListSchema,
   subscriptionRequestSchema,
+  subscriptionSecretRequestSchema,
   subscriptionTestResultSchema,
   subscriptionSchema,
   costSummarySchema,

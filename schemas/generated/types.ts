@@ -120,6 +120,15 @@ export interface FieldIssue {
   message: string;
 }
 
+// ---- schemas/api/gateway-error.schema.json
+/**
+ * Body of the answers API Gateway gives itself, before any handler runs: 401 from the JWT authorizer, 404 for a route that does not exist, 413 over its payload limit, 429 when throttled, 500/503 when the function fails or is throttled.
+ */
+export interface GatewayError {
+  message: string;
+  [k: string]: unknown;
+}
+
 // ---- schemas/api/health-response.schema.json
 export interface HealthResponse {
   status: 'ok';
@@ -389,6 +398,32 @@ export interface ComparisonRow {
    * (dev - ref) / |ref| x 100; null where ref is 0 (0 when both are 0) or unknown.
    */
   relativeDifferencePercent: ComparisonStats;
+}
+
+// ---- schemas/api/results-request-accepted.schema.json
+/**
+ * Answer (202) of POST /simulations/{id}/results: the reprocessing is queued.
+ */
+export interface ResultsRequestAccepted {
+  simulationId: string;
+  requestId: string;
+  requestedAt: string;
+  /**
+   * The results as last recorded (absent before the first processing).
+   */
+  results?: SimulationResultsStatus;
+}
+
+// ---- schemas/api/results-request.schema.json
+/**
+ * Optional body of POST /simulations/{id}/results: the species to compute metrics for (all when absent). An empty body is the same as {}.
+ */
+export interface ResultsRequest {
+  /**
+   * @minItems 1
+   * @maxItems 50
+   */
+  species?: string[];
 }
 
 // ---- schemas/api/run-estimate.schema.json
@@ -1100,6 +1135,15 @@ export interface SubscriptionRequest {
    * webhook: the signing secret (whsec_ and 24-64 random bytes in base64). Without it one is made and answered once, in the 201.
    */
   secret?: string;
+}
+
+// ---- schemas/api/subscription-secret-request.schema.json
+/**
+ * Optional body of POST /subscriptions/{id}/secret: the caller's own new signing secret; without it the platform makes one and answers it once.
+ */
+export interface SubscriptionSecretRequest {
+  secret?: string;
+  [k: string]: unknown;
 }
 
 // ---- schemas/api/subscription-test-result.schema.json

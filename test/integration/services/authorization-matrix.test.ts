@@ -47,6 +47,7 @@ const CALLERS: Caller[] = [
  */
 const EXPECTED: Record<string, { owner: number[]; other: number[]; admin: number[] }> = {
   'GET /health': { owner: [200], other: [200], admin: [200] },
+  'GET /openapi.json': { owner: [200], other: [200], admin: [200] },
   'POST /simulations': { owner: [201], other: [201], admin: [201] },
   'POST /simulation-plans': { owner: [200], other: [200], admin: [200] },
   'POST /estimates': { owner: [200], other: [200], admin: [200] },
@@ -151,7 +152,7 @@ describe('authorization matrix: every route x every caller', () => {
         .filter((r) => !r.authorized)
         .map((r) => r.key)
         .sort(),
-    ).toEqual(['GET /health', 'GET /unsubscribe', 'POST /unsubscribe']);
+    ).toEqual(['GET /health', 'GET /openapi.json', 'GET /unsubscribe', 'POST /unsubscribe']);
   });
 
   it("answers each cell as expected, and no caller reads the owner's data unless owner or admin", async () => {

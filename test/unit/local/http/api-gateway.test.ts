@@ -7,7 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
-import { createApiGateway, isLoopback } from '#local/http/api-gateway.js';
+import path from 'node:path';
+import { allowedOrigin, corsConfiguration, createApiGateway, isLoopback } from '#local/http/api-gateway.js';
+import { loadServerlessConfig } from '#local/wiring/serverless-config.js';
+import { repoRoot } from '#test/helpers/local-dynamodb.js';
 import { FunctionThrottledError } from '#local/lambda/errors.js';
 
 let server: Server;
@@ -183,5 +186,37 @@ describe('service routes of the gateway', () => {
         throttle = undefined;
       }
     });
+  });
+});
+
+describe('CORS origins, as API Gateway HTTP API matches allowOrigins', () => {
+  const cors = {
+    allowOrigins: ['https://console.example.org', 'http://localhost:*'],
+    allowMethods: ['GET'],
+    allowHeaders: [],
+    exposeHeaders: [],
+    maxAgeSeconds: 1,
+  };
+
+  it('allows an exact origin and any origin a pattern ending in * prefixes; nothing else', () => {
+    expect(allowedOrigin(cors, 'https://console.example.org')).toBe('https://console.example.org');
+    expect(allowedOrigin(cors, 'http://localhost:5173')).toBe('http://localhost:5173');
+    expect(allowedOrigin(cors, 'https://console.example.org.evil.net')).toBeUndefined();
+    expect(allowedOrigin(cors, 'http://localhost')).toBeUndefined();
+    expect(allowedOrigin(cors, 'http://localhost.evil.net:80')).toBeUndefined();
+    expect(allowedOrigin(cors, undefined)).toBeUndefined();
+    expect(allowedOrigin({ ...cors, allowOrigins: ['*'] }, 'https://any.example')).toBe('*');
+  });
+
+  it("reads a stage's origins from the root serverless.yml, or the default's", () => {
+    const root = loadServerlessConfig(path.join(repoRoot, 'serverless.yml'), {
+      stage: 'local',
+      region: 'us-east-1',
+    });
+    expect(corsConfiguration(root.raw, 'local').allowOrigins).toContain('http://localhost:*');
+    expect(corsConfiguration(root.raw, 'prod').allowOrigins).toEqual([]);
+    expect(corsConfiguration(root.raw, 'local').allowHeaders).toEqual(
+      expect.arrayContaining(['authorization', 'content-type', 'idempotency-key']),
+    );
   });
 });
