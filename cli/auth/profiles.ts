@@ -142,3 +142,39 @@ export async function resolveProfile(
   }
   return { name, profile };
 }
+
+/** The outputs `gcr configure` reads: the infrastructure stack's (serverless.yml, Outputs). */
+export const STACK_OUTPUTS = {
+  apiUrl: 'ApiUrl',
+  authDomain: 'UserPoolDomain',
+  clientId: 'CliClientId',
+  callbackPort: 'CliCallbackPort',
+  userPoolId: 'UserPoolId',
+} as const;
+
+/**
+ * A profile from a stack's outputs (ApiUrl, UserPoolDomain, CliClientId,
+ * CliCallbackPort, UserPoolId); the error names every output that is missing.
+ */
+export function profileFromOutputs(
+  outputs: Record<string, string>,
+  where: { stack: string; region: string },
+): Profile {
+  const required = [STACK_OUTPUTS.apiUrl, STACK_OUTPUTS.authDomain, STACK_OUTPUTS.clientId];
+  const missing = required.filter((key) => !outputs[key]);
+  if (missing.length > 0) {
+    throw new UsageError(
+      `stack ${where.stack} (${where.region}) has no output ${missing.join(', ')}: is it the infrastructure stack (serverless.yml at the repository root), deployed from this version?`,
+    );
+  }
+  const port = outputs[STACK_OUTPUTS.callbackPort];
+  return {
+    apiUrl: PROFILE_KEYS.apiUrl(outputs[STACK_OUTPUTS.apiUrl] as string) as string,
+    authDomain: PROFILE_KEYS.authDomain(outputs[STACK_OUTPUTS.authDomain] as string) as string,
+    clientId: outputs[STACK_OUTPUTS.clientId] as string,
+    ...(port ? { callbackPort: PROFILE_KEYS.callbackPort(port) as number } : {}),
+    ...(outputs[STACK_OUTPUTS.userPoolId] ? { userPoolId: outputs[STACK_OUTPUTS.userPoolId] } : {}),
+    region: where.region,
+    stack: where.stack,
+  };
+}

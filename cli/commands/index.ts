@@ -9,6 +9,7 @@ import { registerBudget } from './budget.js';
 import { registerCancel } from './cancel.js';
 import { registerCompare } from './compare.js';
 import { registerConfig } from './config.js';
+import { registerConfigure } from './configure.js';
 import { registerCost, registerCosts } from './cost.js';
 import { registerDev } from './dev.js';
 import { registerDownload } from './download.js';
@@ -43,6 +44,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerToken,
   registerLogin,
   registerConfig,
+  registerConfigure,
   registerInspect,
   registerRundir,
   registerResults,
