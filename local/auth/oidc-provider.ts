@@ -21,6 +21,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
+import type { PlatformInfo } from '#schemas/generated/types.js';
 import { localSubFor, signingPrivateJwk, type AccessTokenIssuer } from './jwt.js';
 import { checkLocalUserPassword, readLocalUsers } from './users.js';
 
@@ -40,16 +41,8 @@ export interface LocalOidcOptions {
   log?: (message: string) => void;
 }
 
-/** What platform.json announces: the issuer, its endpoints and the client. */
-export interface LocalOidcInfo {
-  issuer: string;
-  authorizeUrl: string;
-  tokenUrl: string;
-  revocationUrl: string;
-  jwksUrl: string;
-  clientId: string;
-  scopes: string[];
-}
+/** What platform.json announces (`auth`): the issuer, its endpoints and the client. */
+export type LocalOidcInfo = NonNullable<PlatformInfo['auth']>;
 
 export interface LocalOidc {
   info: LocalOidcInfo;
