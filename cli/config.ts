@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { PlatformInfo } from '#schemas/generated/types.js';
 import { requestLocalToken, type FetchLike } from './api-client.js';
+import type { Profile } from './auth/profiles.js';
 import { ApiError, AuthError, ConnectionError, UsageError } from './errors.js';
 import type { Env } from './io.js';
 
@@ -19,7 +20,7 @@ export const PLATFORM_FILE = 'platform.json';
 const DEFAULT_TOKEN_PATH = '/local/tokens';
 
 /** What the CLI needs of platform.json. */
-export interface RunningPlatform extends Pick<PlatformInfo, 'url' | 'tokenUrl' | 'pid'> {
+export interface RunningPlatform extends Pick<PlatformInfo, 'url' | 'tokenUrl' | 'pid' | 'auth'> {
   /** The per-start secret in the header platform.json names: the token route refuses requests without it. */
   tokenHeaders: Record<string, string>;
   /** The SQS endpoint over the local queues (`gcr admin --local`), when platform.json names one. */
@@ -36,7 +37,7 @@ export interface ApiTarget {
   /** Base URL of the API, without a trailing slash. */
   url: string;
   /** Where the URL came from, for messages. */
-  source: '--api' | 'GCR_API_URL' | 'platform.json';
+  source: '--api' | 'GCR_API_URL' | 'platform.json' | 'profile';
   /** The token route, when the URL is the local platform of `dataDir` (a token may then be asked of it). */
   localTokenUrl?: string;
   /** What a request to the token route carries (the secret from platform.json). */
@@ -102,8 +103,29 @@ export async function readPlatform(dataDir: string): Promise<PlatformLookup> {
   ) as Record<string, unknown>;
   const sqsEndpoint =
     typeof endpoints['sqs'] === 'string' && isHttpUrl(endpoints['sqs']) ? endpoints['sqs'] : undefined;
-  const info: RunningPlatform = { url, tokenUrl, pid, tokenHeaders, ...(sqsEndpoint ? { sqsEndpoint } : {}) };
+  const auth = isPlatformAuth(obj.auth) ? obj.auth : undefined;
+  const info: RunningPlatform = {
+    url,
+    tokenUrl,
+    pid,
+    tokenHeaders,
+    ...(sqsEndpoint ? { sqsEndpoint } : {}),
+    ...(auth ? { auth } : {}),
+  };
   return isPidAlive(pid) ? { state: 'running', info, file } : { state: 'stopped', info, file };
+}
+
+/** platform.json's OpenID provider, when it names one with every URL (a platform from before it names none). */
+function isPlatformAuth(value: unknown): value is NonNullable<PlatformInfo['auth']> {
+  if (typeof value !== 'object' || value === null) return false;
+  const auth = value as Record<string, unknown>;
+  const urls = ['issuer', 'authorizeUrl', 'tokenUrl', 'revocationUrl', 'jwksUrl'];
+  return (
+    urls.every((key) => typeof auth[key] === 'string' && isHttpUrl(auth[key])) &&
+    typeof auth.clientId === 'string' &&
+    Array.isArray(auth.scopes) &&
+    auth.scopes.every((scope) => typeof scope === 'string')
+  );
 }
 
 /** The running local platform of `dataDir`, or the error that says to start it (exit 3). */
@@ -154,26 +176,32 @@ function sameOrigin(a: string, b: string): boolean {
 }
 
 /**
- * The API to talk to: `--api`, else GCR_API_URL, else the running local platform
- * of the data directory. Fails with the `npm start` hint when there is none.
+ * The API to talk to: `--api`, else GCR_API_URL, else the profile's apiUrl,
+ * else the running local platform of the data directory. Fails with the
+ * `npm start` hint when there is none. The local platform's dev tokens are
+ * offered only when the profile allows them (the built-in `local` profile).
  */
 export async function resolveApiTarget(
-  options: { api?: string; dataDir: string },
+  options: { api?: string; dataDir: string; profile?: Profile },
   env: Env,
 ): Promise<ApiTarget> {
   const { dataDir } = options;
+  const profile = options.profile ?? { local: true, devTokens: true };
+  const devTokens = profile.local === true && profile.devTokens !== false;
   const explicit = options.api
     ? { url: options.api, source: '--api' as const }
     : env.GCR_API_URL
       ? { url: env.GCR_API_URL, source: 'GCR_API_URL' as const }
-      : undefined;
+      : !profile.local && profile.apiUrl
+        ? { url: profile.apiUrl, source: 'profile' as const }
+        : undefined;
 
   if (explicit) {
     if (!isHttpUrl(explicit.url)) {
       throw new UsageError(`${explicit.source} must be an http(s) URL, got ${JSON.stringify(explicit.url)}`);
     }
     const lookup = await readPlatform(dataDir);
-    const local = lookup.state === 'running' && sameOrigin(explicit.url, lookup.info.url);
+    const local = devTokens && lookup.state === 'running' && sameOrigin(explicit.url, lookup.info.url);
     return {
       url: explicit.url.replace(/\/+$/, ''),
       source: explicit.source,
@@ -182,12 +210,14 @@ export async function resolveApiTarget(
     };
   }
 
+  if (!profile.local) {
+    throw new UsageError('the profile names no apiUrl: run `gcr configure`, or pass --api URL');
+  }
   const platform = await runningPlatform(dataDir);
   return {
     url: platform.url,
     source: 'platform.json',
-    localTokenUrl: platform.tokenUrl,
-    localTokenHeaders: platform.tokenHeaders,
+    ...(devTokens ? { localTokenUrl: platform.tokenUrl, localTokenHeaders: platform.tokenHeaders } : {}),
     dataDir,
   };
 }
@@ -211,17 +241,28 @@ export function localUser(env: Env): string {
 }
 
 /**
- * GCR_TOKEN, else a token the local platform issues for the current user
+ * GCR_TOKEN, else the access token of the profile's login (`login`, refreshed
+ * when needed), else a token the local platform issues for the current user
  * (GCR_USER, else the login name) through its token route, when the API is
- * the local platform. A remote API without GCR_TOKEN is an error (exit 4).
+ * the local platform and the profile allows dev tokens. Otherwise an error
+ * saying to log in (exit 4).
  */
-export async function resolveToken(target: ApiTarget, env: Env, http: HttpSettings): Promise<string> {
+export async function resolveToken(
+  target: ApiTarget,
+  env: Env,
+  http: HttpSettings,
+  login?: { profile: string; accessToken: () => Promise<string | undefined> },
+): Promise<string> {
   const fromEnv = env.GCR_TOKEN?.trim();
   if (fromEnv) return fromEnv;
+  const fromLogin = await login?.accessToken();
+  if (fromLogin) return fromLogin;
   if (target.localTokenUrl === undefined) {
-    throw new AuthError(`no API token for ${target.url}: set GCR_TOKEN to a token the API accepts`, {
-      code: 'NoToken',
-    });
+    const profile = login ? ` (profile ${login.profile})` : '';
+    throw new AuthError(
+      `not logged in to ${target.url}${profile}: run \`gcr login\`, or set GCR_TOKEN to a token the API accepts`,
+      { code: 'NoToken' },
+    );
   }
   const user = localUser(env);
   try {

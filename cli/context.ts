@@ -7,6 +7,10 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { ApiClient } from './api-client.js';
+import type { TokenHttp } from './auth/oauth.js';
+import { resolveProfile, type Profile } from './auth/profiles.js';
+import { endpointsFor, loginAccessToken } from './auth/session.js';
+import { readCachedLogin } from './auth/token-cache.js';
 import {
   localPlatformHint,
   resolveApiTarget,
@@ -16,7 +20,7 @@ import {
   type ApiTarget,
   type HttpSettings,
 } from './config.js';
-import { InterruptedError } from './errors.js';
+import { InterruptedError, UsageError } from './errors.js';
 import { colorEnabled, makeColors, toJson, type Colors } from './format.js';
 import type { CliIo } from './io.js';
 import { untilAborted } from './polling.js';
@@ -31,6 +35,7 @@ export interface GlobalOptions {
   json: boolean;
   api?: string;
   dataDir?: string;
+  profile?: string;
 }
 
 export class CommandContext {
@@ -38,6 +43,7 @@ export class CommandContext {
   exitCode = 0;
   private clientPromise?: Promise<ApiClient>;
   private targetPromise?: Promise<ApiTarget>;
+  private profilePromise?: Promise<{ name: string; profile: Profile }>;
 
   constructor(
     readonly io: CliIo,
@@ -45,8 +51,8 @@ export class CommandContext {
   ) {}
 
   get globals(): GlobalOptions {
-    const o = this.program.opts<{ json?: boolean; api?: string; dataDir?: string }>();
-    return { json: o.json === true, api: o.api, dataDir: o.dataDir };
+    const o = this.program.opts<{ json?: boolean; api?: string; dataDir?: string; profile?: string }>();
+    return { json: o.json === true, api: o.api, dataDir: o.dataDir, profile: o.profile };
   }
 
   get json(): boolean {
@@ -85,9 +91,36 @@ export class CommandContext {
     return path.resolve(this.io.cwd, p);
   }
 
+  /** The profile in use (`--profile`, GCR_PROFILE, the profiles file's current, `local`). */
+  profile(): Promise<{ name: string; profile: Profile }> {
+    this.profilePromise ??= resolveProfile(this.globals.profile, this.io.env);
+    return this.profilePromise;
+  }
+
   target(): Promise<ApiTarget> {
-    this.targetPromise ??= resolveApiTarget({ api: this.globals.api, dataDir: this.dataDir() }, this.io.env);
+    this.targetPromise ??= this.profile().then(({ profile }) =>
+      resolveApiTarget({ api: this.globals.api, dataDir: this.dataDir(), profile }, this.io.env),
+    );
     return this.targetPromise;
+  }
+
+  /** What token requests need: fetch, timeout and the clock. */
+  tokenHttp(): TokenHttp {
+    return { ...this.http(), now: () => this.now().getTime() };
+  }
+
+  /** The access token of the profile's login (refreshed when needed), or undefined without one. */
+  private async loginToken(name: string, profile: Profile): Promise<string | undefined> {
+    if (!(await readCachedLogin(this.io.env, name))) return undefined;
+    let endpoints;
+    try {
+      endpoints = await endpointsFor(name, profile, this.dataDir());
+    } catch (error) {
+      // A profile that cannot sign in (no provider announced) has no login to use.
+      if (error instanceof UsageError) return undefined;
+      throw error;
+    }
+    return loginAccessToken(name, endpoints, this.io.env, this.tokenHttp());
   }
 
   /** How requests are made: the io's fetch and GCR_HTTP_TIMEOUT. */
@@ -100,7 +133,11 @@ export class CommandContext {
     this.clientPromise ??= (async () => {
       const target = await this.target();
       const http = this.http();
-      const token = await resolveToken(target, this.io.env, http);
+      const { name, profile } = await this.profile();
+      const token = await resolveToken(target, this.io.env, http, {
+        profile: name,
+        accessToken: () => this.loginToken(name, profile),
+      });
       return new ApiClient({
         baseUrl: target.url,
         token,

@@ -30,4 +30,6 @@ export interface CliIo {
    * the process. Default: none (main() binds SIGINT).
    */
   onInterrupt?: (handler: () => void) => () => void;
+  /** Asks the user for one line (`gcr login --manual`). Default: a prompt on stderr, read from stdin. */
+  readLine?: (prompt: string) => Promise<string>;
 }

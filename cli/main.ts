@@ -21,7 +21,9 @@ const HELP_FOOTER = `
 Environment:
   GCR_API_URL        API base URL (same as --api)
   GCR_DATA_DIR       local platform data directory (same as --data-dir; default .gcr)
-  GCR_TOKEN          bearer token; without it, a token is signed for you on the local platform
+  GCR_TOKEN          bearer token; without it, your gcr login, else a dev token of the local platform
+  GCR_PROFILE        profile to use (same as --profile; default: gcr config use, else local)
+  XDG_CONFIG_HOME    where gcr keeps profiles and logins (<dir>/gcr; default ~/.config/gcr)
   GCR_USER           user name for locally signed tokens (default: your login name)
   GCR_HTTP_TIMEOUT   request timeout in seconds (default 15)
   NO_COLOR           no colours even on a terminal
@@ -65,6 +67,7 @@ function buildProgram(
       'API base URL (env GCR_API_URL; default: the local platform of the data directory)',
     )
     .option('--data-dir <dir>', 'local platform data directory (env GCR_DATA_DIR; default .gcr)')
+    .option('--profile <name>', 'profile: which stack and login (env GCR_PROFILE; default local)')
     .version(packageVersion(), '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .exitOverride()

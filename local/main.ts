@@ -12,7 +12,8 @@ import { signLocalToken } from './auth/jwt.js';
  * GCR_LOCAL_BATCH_SLOTS (jobs run at once; default the number of cores),
  * GCR_LOCAL_FUNCTION_CONCURRENCY (instances of each function; default 4),
  * GCR_LOCAL_FUNCTION_QUEUE (HTTP requests waiting per function; default 32),
- * GCR_LOCAL_PREWARM (false: start function instances on first use).
+ * GCR_LOCAL_PREWARM (false: start function instances on first use),
+ * GCR_LOCAL_ACCESS_TOKEN_TTL (seconds an access token of `gcr login` lasts; default 3600).
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = path.resolve(process.env['GCR_DATA_DIR'] ?? '.gcr');
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
     functionConcurrency: integerFromEnv('GCR_LOCAL_FUNCTION_CONCURRENCY', 1),
     functionQueueLength: integerFromEnv('GCR_LOCAL_FUNCTION_QUEUE', 0),
     prewarm: process.env['GCR_LOCAL_PREWARM'] !== 'false',
+    accessTokenTtlSeconds: integerFromEnv('GCR_LOCAL_ACCESS_TOKEN_TTL', 1),
   });
   const user = process.env['GCR_USER'] ?? os.userInfo().username;
   const token = await signLocalToken(dataDir, { user });

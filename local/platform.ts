@@ -21,7 +21,8 @@ import { loadServerlessConfig } from './wiring/serverless-config.js';
 import { loadService, serviceFiles, type FunctionDefinition } from './wiring/functions.js';
 import { resolveIntrinsics, type IntrinsicContext } from './wiring/intrinsics.js';
 import type { PlatformInfo } from '#schemas/generated/types.js';
-import { verifyLocalToken, toHttpApiClaims } from './auth/jwt.js';
+import { authorizeLocalBearer } from './auth/jwt.js';
+import { startLocalOidc } from './auth/oidc-provider.js';
 import {
   answerTokenRequest,
   LOCAL_TOKEN_PATH,
@@ -58,6 +59,8 @@ export interface PlatformOptions {
   functionQueueLength?: number;
   /** Longest an HTTP request waits for an instance before it is answered 503. Default 10 s (under clients' usual 15-30 s timeouts). */
   functionMaxWaitMs?: number;
+  /** Lifetime of the local OpenID provider's access tokens (default one hour; tests shorten it to see refreshes). */
+  accessTokenTtlSeconds?: number;
   /** Warm one instance of every function before announcing the platform (default true). */
   prewarm?: boolean;
   log?: (message: string) => void;
@@ -279,6 +282,14 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
     await batch.start();
 
     const tokenSecret = newTokenSecret();
+    // The OpenID provider `gcr login` signs in with, as with Cognito's hosted UI on AWS (local/auth/oidc-provider.ts).
+    const oidc = await startLocalOidc({
+      dataDir,
+      host,
+      accessTokenTtlSeconds: options.accessTokenTtlSeconds,
+      log,
+    });
+    cleanups.push(() => oidc.close());
     const api = createApiGateway({
       routes,
       // The root serverless.yml's custom.cors, which the HTTP API's CorsConfiguration reads too.
@@ -291,13 +302,7 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
           handle: (request) => answerTokenRequest(dataDir, tokenSecret, request),
         },
       ],
-      authorize: async (token) => {
-        try {
-          return toHttpApiClaims(await verifyLocalToken(dataDir, token));
-        } catch {
-          return undefined;
-        }
-      },
+      authorize: (token) => authorizeLocalBearer(dataDir, token, oidc.accessTokens),
       onError: (err) => log(`API: ${(err as Error).stack ?? String(err)}`),
     });
     const apiPort = await listen(api, options.port ?? 0, host);
@@ -309,6 +314,7 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
       tokenUrl: `${url}${LOCAL_TOKEN_PATH}`,
       tokenSecretHeader: TOKEN_SECRET_HEADER,
       tokenSecret,
+      auth: oidc.info,
       pid: process.pid,
       startedAt: new Date().toISOString(),
       dataDir,

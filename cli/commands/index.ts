@@ -8,6 +8,8 @@ import { registerAdmin } from './admin.js';
 import { registerBudget } from './budget.js';
 import { registerCancel } from './cancel.js';
 import { registerCompare } from './compare.js';
+import { registerConfig } from './config.js';
+import { registerConfigure } from './configure.js';
 import { registerCost, registerCosts } from './cost.js';
 import { registerDev } from './dev.js';
 import { registerDownload } from './download.js';
@@ -18,6 +20,7 @@ import { registerInspect } from './inspect.js';
 import { registerList } from './list.js';
 import { registerResults } from './results.js';
 import { registerRundir } from './rundir.js';
+import { registerLogin } from './login.js';
 import { registerLogs } from './logs.js';
 import { registerStatus } from './status.js';
 import { registerSubmit } from './submit.js';
@@ -39,6 +42,9 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerBudget,
   registerEvents,
   registerToken,
+  registerLogin,
+  registerConfig,
+  registerConfigure,
   registerInspect,
   registerRundir,
   registerResults,

@@ -157,6 +157,17 @@ export function loadOrCreateSigningKey(dataDir: string): Promise<LocalKey> {
   return key;
 }
 
+/**
+ * The private JWK (with kid and alg) of this data directory's key, for a
+ * signer that takes JWKs: the local OpenID provider signs its tokens with it.
+ */
+export async function signingPrivateJwk(dataDir: string): Promise<JWK> {
+  const key = await loadOrCreateSigningKey(dataDir);
+  const data = await readKeyFile(key.file);
+  if (!data) throw new Error(`${key.file} disappeared; restart the local platform`);
+  return { ...data.privateJwk, kid: data.kid, alg: LOCAL_JWT_ALG, use: 'sig' };
+}
+
 /** The JWKS (public keys) that verifies this data directory's tokens. */
 export async function localJwks(dataDir: string): Promise<{ keys: JWK[] }> {
   const key = await loadOrCreateSigningKey(dataDir);
@@ -328,6 +339,76 @@ export async function verifyLocalToken(
   };
   if (p['cognito:groups'] !== undefined) claims['cognito:groups'] = p['cognito:groups'] as string[];
   return claims;
+}
+
+/** Whose access tokens the gateway accepts besides the dev tokens: the local OpenID provider's. */
+export interface AccessTokenIssuer {
+  issuer: string;
+  /** The app client the token must be issued to (`client_id`), as the API's authorizer's audience. */
+  clientId: string;
+  /** The resource indicator the provider puts in `aud`. */
+  audience: string;
+}
+
+/**
+ * Verifies an access token of the local OpenID provider (signed with this data
+ * directory's key, `typ` at+jwt): issuer, audience, client_id, expiry. Returns
+ * its claims (sub, cognito:groups, username, client_id, scope, ...), the
+ * claims an HTTP API JWT authorizer passes on for a Cognito access token.
+ */
+export async function verifyLocalAccessToken(
+  dataDir: string,
+  token: string,
+  expected: AccessTokenIssuer,
+  opts: { now?: () => number } = {},
+): Promise<Record<string, unknown>> {
+  const key = await loadOrCreateSigningKey(dataDir);
+  try {
+    const { payload } = await jwtVerify(token, key.publicKey, {
+      algorithms: [LOCAL_JWT_ALG],
+      issuer: expected.issuer,
+      audience: expected.audience,
+      typ: 'at+jwt',
+      requiredClaims: ['sub', 'exp', 'client_id'],
+      currentDate: opts.now ? new Date(opts.now()) : undefined,
+    });
+    if (payload['client_id'] !== expected.clientId) {
+      throw new LocalAuthError('invalid_claims', `the token was issued to another client`);
+    }
+    return payload as Record<string, unknown>;
+  } catch (err) {
+    if (err instanceof LocalAuthError) throw err;
+    if (err instanceof errors.JWTExpired) {
+      throw new LocalAuthError('expired', 'the token has expired', { cause: err });
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    throw new LocalAuthError('invalid_claims', `not an access token of ${expected.issuer}: ${message}`, {
+      cause: err,
+    });
+  }
+}
+
+/**
+ * The gateway's JWT check: a dev token (`verifyLocalToken`), else an access
+ * token of the local OpenID provider when there is one; the claims as the
+ * authorizer hands them to Lambda, or undefined (401).
+ */
+export async function authorizeLocalBearer(
+  dataDir: string,
+  token: string,
+  provider: AccessTokenIssuer | undefined,
+): Promise<Record<string, string> | undefined> {
+  try {
+    return toHttpApiClaims(await verifyLocalToken(dataDir, token));
+  } catch {
+    // Not a dev token: perhaps a login's access token.
+  }
+  if (!provider) return undefined;
+  try {
+    return toHttpApiClaims(await verifyLocalAccessToken(dataDir, token, provider));
+  } catch {
+    return undefined;
+  }
 }
 
 function renderClaim(value: unknown): string {

@@ -3257,6 +3257,45 @@ export const platformInfoSchema = {
       description:
         'Made at each start and written only here (this file is 0600 in a 0700 directory): the token route refuses (403) a request without it, so only the owner of the data directory mints tokens.',
     },
+    auth: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['issuer', 'authorizeUrl', 'tokenUrl', 'revocationUrl', 'jwksUrl', 'clientId', 'scopes'],
+      description:
+        "The local OpenID provider (oidc-provider), what Cognito's hosted UI is on AWS: gcr login runs the authorization-code flow with PKCE (S256) against it, with a loopback redirect http://127.0.0.1:<any port>/callback.",
+      properties: {
+        issuer: {
+          type: 'string',
+          format: 'uri',
+        },
+        authorizeUrl: {
+          type: 'string',
+          format: 'uri',
+        },
+        tokenUrl: {
+          type: 'string',
+          format: 'uri',
+        },
+        revocationUrl: {
+          type: 'string',
+          format: 'uri',
+        },
+        jwksUrl: {
+          type: 'string',
+          format: 'uri',
+        },
+        clientId: {
+          type: 'string',
+          description: 'The public app client (no secret).',
+        },
+        scopes: {
+          type: 'array',
+          items: {
+            type: 'string',
+          },
+        },
+      },
+    },
     pid: {
       type: 'integer',
       minimum: 1,

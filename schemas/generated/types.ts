@@ -1600,6 +1600,21 @@ export interface PlatformInfo {
    */
   tokenSecret: string;
   /**
+   * The local OpenID provider (oidc-provider), what Cognito's hosted UI is on AWS: gcr login runs the authorization-code flow with PKCE (S256) against it, with a loopback redirect http://127.0.0.1:<any port>/callback.
+   */
+  auth?: {
+    issuer: string;
+    authorizeUrl: string;
+    tokenUrl: string;
+    revocationUrl: string;
+    jwksUrl: string;
+    /**
+     * The public app client (no secret).
+     */
+    clientId: string;
+    scopes: string[];
+  };
+  /**
    * Process id of the platform; a file naming an exited process is stale.
    */
   pid: number;

@@ -365,6 +365,37 @@ describe('infrastructure stack (packaged serverless.yml)', () => {
     );
   });
 
+  it('has a hosted UI domain and a public PKCE client for gcr login on the loopback callback, exported for gcr configure and the authorizers', () => {
+    expect(props(root, 'UserPoolDomain')).toMatchObject({
+      UserPoolId: { Ref: 'UserPool' },
+      ManagedLoginVersion: 1,
+    });
+    const cli = props(root, 'CliClient');
+    expect(cli).toMatchObject({
+      GenerateSecret: false,
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthScopes: ['openid', 'email', 'profile'],
+      CallbackURLs: ['http://localhost:8765/callback', 'http://127.0.0.1:8765/callback'],
+      EnableTokenRevocation: true,
+      RefreshTokenValidity: 30,
+    });
+    const exported = Object.values(root.Outputs ?? {}).map((o) => o.Export?.Name);
+    expect(exported).toEqual(
+      expect.arrayContaining([`gcr-${STAGE}-UserPoolDomain`, `gcr-${STAGE}-CliClientId`]),
+    );
+    expect(JSON.stringify(root.Outputs?.['UserPoolDomain']?.Value)).toContain('.amazoncognito.com');
+    for (const dir of serviceDirs) {
+      const imported = intrinsicArguments(loadTemplate(dir), 'Fn::ImportValue');
+      if (imported.includes(`gcr-${STAGE}-UserPoolClientId`)) {
+        expect({ dir, imports: imported }).toEqual({
+          dir,
+          imports: expect.arrayContaining([`gcr-${STAGE}-CliClientId`]),
+        });
+      }
+    }
+  });
+
   it('exports every name and ARN the services import', () => {
     const exported = Object.values(root.Outputs ?? {}).map((o) => o.Export?.Name);
     for (const name of [
