@@ -11,6 +11,13 @@ import type { AttemptLaunch, PriceBook, TrackerPorts } from '#services/cost-trac
 import { costReport } from '#services/cost-tracker/src/domain/cost-report.js';
 import { accrueRunning, recordCost } from '#services/cost-tracker/src/domain/record-cost.js';
 import { aSimulation, storedDemoSpec } from '#test/helpers/simulations.js';
+import { delivered } from '#test/helpers/events.js';
+import { FakeBackend } from '#test/helpers/fake-backend.js';
+import type { PollerPorts } from '#services/execution-poller/src/domain/ports.js';
+import { POLLER_EVENTS, processEvent } from '#services/execution-poller/src/domain/process-event.js';
+import { observeJob, pollSimulations } from '#services/execution-poller/src/domain/observe.js';
+import { submitPending } from '#services/execution-poller/src/domain/submit-pending.js';
+import { jobDescriptionFromBatchEvent } from '#shared/kernel/compute/batch-backend.js';
 import { startCostDynamo } from '#scripts/bench/cost.js';
 
 let dynamo: Awaited<ReturnType<typeof startCostDynamo>>;
@@ -295,6 +302,67 @@ describe('cost tracker: recording a simulation cost', () => {
     expect(cancel.detail).toMatchObject({ to: 'CANCELLING', simulationId: id });
     const costEvent = published.filter((e) => e.detailType === 'Simulation Cost Updated').at(-1)!;
     expect(costEvent.detail).toMatchObject({ costLimitReached: true, maxCostUsd: 1 });
+  });
+
+  it('a run reaching its maxCostUsd ends CANCELLED with the reason "cost limit reached", through the poller as a user cancel does', async () => {
+    const t = ports({
+      instanceType: 'c5.4xlarge',
+      availabilityZone: 'us-east-1a',
+      purchase: 'on-demand',
+      nodes: 1,
+    });
+    // The execution poller over the same table, its jobs on an in-memory backend
+    const backend = new FakeBackend();
+    const poller: PollerPorts = {
+      repository: t.cancel.repository as PollerPorts['repository'],
+      publisher: t.publisher,
+      backendFor: () => backend,
+      rateLimiter: { acquire: async () => undefined },
+      jobEnvironment: (s) => ({ GCR_SIMULATION_ID: s.id }),
+      isRetryable: () => false,
+      ownsJobQueue: () => true,
+      now: () => clock,
+      sleep: async () => undefined,
+    };
+    const simulation = aSimulation({
+      id: 'sim_COSTLIMITTOCANCELLED0000001',
+      backend: 'aws-batch',
+      spec: awsSpec(
+        { instanceType: 'c5.4xlarge', purchase: 'on-demand', vcpus: 16, memoryMiB: 16_384 },
+        { maxCostUsd: 1 },
+      ),
+    });
+    await poller.repository.create(simulation);
+    await submitPending(poller, simulation.id);
+    const { jobId } = backend.only();
+    await observeJob(poller, simulation.id, backend.move(jobId, 'RUNNING', { startedAt: T0 }));
+    expect((await t.repository.get(simulation.id))!.status).toBe('RUNNING');
+    // Its Simulation Status Changed to RUNNING reaches the tracker: a cost, accruing
+    clock = T0 + 60_000;
+    expect((await recordCost(t, simulation.id)).cost).toMatchObject({ kind: 'accrued' });
+
+    clock = T0 + 2 * HOUR; // 1.36 accrued: over the $1 limit
+    expect((await accrueRunning(t)).cancelled).toBe(1);
+    // The cancel request reaches the poller as a user's does: its Simulation Status Changed to CANCELLING
+    const cancelRequest = published.find(
+      (e) => e.detailType === 'Simulation Status Changed' && (e.detail as { to: string }).to === 'CANCELLING',
+    )!;
+    await processEvent(poller, delivered(cancelRequest, POLLER_EVENTS), jobDescriptionFromBatchEvent);
+    expect(backend.calls.terminate).toBe(1);
+    await pollSimulations(poller, 'aws-batch', [simulation.id]);
+
+    const ended = (await t.repository.get(simulation.id))!;
+    expect(ended.status).toBe('CANCELLED');
+    expect(ended.history.map((h) => h.to).slice(-2)).toEqual(['CANCELLING', 'CANCELLED']);
+    expect(ended.history.at(-2)!.reason).toMatch(
+      /^cost limit reached: accrued \$1\.3\d of the \$1 maxCostUsd$/,
+    );
+    expect(ended.history.at(-1)!.reason).toMatch(/cost-tracker/);
+    expect(ended.cancelRequestedBy).toBe('cost-tracker');
+    // and its cost is final at the cancel
+    clock += 60_000;
+    const final = await recordCost(t, simulation.id);
+    expect(final.cost).toMatchObject({ kind: 'final', status: 'CANCELLED' });
   });
 
   it('GET /costs groups the month costs by owner, tag, simulation type or instance type, and names a bad query field', async () => {
