@@ -349,6 +349,8 @@ describe('cost tracker: recording a simulation cost', () => {
     )!;
     await processEvent(poller, delivered(cancelRequest, POLLER_EVENTS), jobDescriptionFromBatchEvent);
     expect(backend.calls.terminate).toBe(1);
+    // Batch lists the terminated attempt with its start and stop
+    Object.assign(backend.only().attempts[0]!, { startedAt: T0, stoppedAt: clock });
     await pollSimulations(poller, 'aws-batch', [simulation.id]);
 
     const ended = (await t.repository.get(simulation.id))!;
@@ -363,6 +365,7 @@ describe('cost tracker: recording a simulation cost', () => {
     clock += 60_000;
     const final = await recordCost(t, simulation.id);
     expect(final.cost).toMatchObject({ kind: 'final', status: 'CANCELLED' });
+    expect(final.cost!.totalUsd).toBeGreaterThanOrEqual(1);
   });
 
   it('GET /costs groups the month costs by owner, tag, simulation type or instance type, and names a bad query field', async () => {
