@@ -4,6 +4,8 @@
  * reconcileCosts handler reading them, the billed figure stored beside the
  * cost (dynalite), and GET /simulations/{id}/cost showing tracked vs billed.
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Context } from 'aws-lambda';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -29,10 +31,43 @@ const context = {
 let dynamo: Awaited<ReturnType<typeof startCostDynamo>>;
 let s3: RunningS3rver;
 let restoreEnvironment: () => void;
+let batchStub: Server;
+
+const TASK_ARN = 'arn:aws:ecs:us-east-1:000000000000:task/local/0a1b2c3d';
+
+/** The local Batch emulator's DescribeJobs, as far as the tracker asks it: the job's stopped attempt and its task. */
+function startBatchStub(): Promise<string> {
+  batchStub = createServer((req, res) => {
+    req.resume().on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          jobs: [
+            {
+              jobId: 'local-job-1',
+              jobName: 'gcr-sim_reconcilelocal000000000001',
+              jobQueue: 'gcr-local-queue',
+              jobDefinition: 'gcr-local-gcclassic',
+              status: 'SUCCEEDED',
+              startedAt: 0,
+              attempts: [{ container: { taskArn: TASK_ARN } }],
+              container: {},
+            },
+          ],
+        }),
+      );
+    });
+  });
+  return new Promise((resolve) =>
+    batchStub.listen(0, '127.0.0.1', () =>
+      resolve(`http://127.0.0.1:${(batchStub.address() as AddressInfo).port}`),
+    ),
+  );
+}
 
 beforeAll(async () => {
   dynamo = await startCostDynamo();
   s3 = await startS3rver([LOCAL_CUR_EXPORT.bucket]);
+  const batchEndpoint = await startBatchStub();
   // The handlers read their configuration and endpoints once, at module load.
   restoreEnvironment = setEnvironment({
     SIMULATIONS_TABLE: dynamo.tableName,
@@ -42,6 +77,7 @@ beforeAll(async () => {
     COST_CUR_PREFIX: LOCAL_CUR_EXPORT.prefix,
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_ENDPOINT_URL_S3: s3.endpoint,
+    AWS_ENDPOINT_URL_BATCH: batchEndpoint,
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'S3RVER',
     AWS_SECRET_ACCESS_KEY: 'S3RVER',
@@ -53,6 +89,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   restoreEnvironment?.();
+  await new Promise((resolve) => batchStub?.close(resolve));
   await s3?.stop();
   await dynamo?.stop();
 });
@@ -87,6 +124,8 @@ describe('reconcileCosts over the local CUR export (dynalite + s3rver)', () => {
       simulation.id,
     );
     expect(tracked.cost).toMatchObject({ kind: 'final' });
+    // The attempt's task, from the local Batch emulator's DescribeJobs
+    expect(tracked.cost!.attempts[0]!.taskArns).toEqual([TASK_ARN]);
 
     // The local backend's job as it ended: its ECS task and reservation (the demo spec's 2 vCPUs, 2 GiB)
     const job = {
@@ -101,7 +140,7 @@ describe('reconcileCosts over the local CUR export (dynalite + s3rver)', () => {
       },
       attempts: [
         {
-          container: { taskArn: 'arn:aws:ecs:us-east-1:000000000000:task/local/0a1b2c3d' },
+          container: { taskArn: TASK_ARN },
           startedAt,
           stoppedAt,
         },
@@ -132,8 +171,13 @@ describe('reconcileCosts over the local CUR export (dynalite + s3rver)', () => {
     expect(answer.statusCode).toBe(200);
     const cost = JSON.parse(answer.body) as SimulationCost;
     const reconciliation = cost.reconciliation!;
-    // Two hourly line items of one task, both matched to the one attempt
-    expect(reconciliation).toMatchObject({ simulationId: simulation.id, lineItems: 2, unmatchedUsd: 0 });
+    // Two hourly line items of one task, both matched to the one attempt by its task ARN
+    expect(reconciliation).toMatchObject({
+      simulationId: simulation.id,
+      lineItems: 2,
+      lineItemsByTaskArn: 2,
+      unmatchedUsd: 0,
+    });
     expect(reconciliation.trackedUsd).toBe(cost.attempts[0]!.computeUsd);
     // Alone on its instance, the job is billed the whole instance (split + unused); tracked is its max share
     const share = cost.attempts[0]!.share.applied;
