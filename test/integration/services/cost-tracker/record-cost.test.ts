@@ -210,6 +210,36 @@ describe('cost tracker: recording a simulation cost', () => {
     expect(published).toHaveLength(2);
   });
 
+  it('headline figures: cost per simulated day and the estimate beside the final cost (final / expected), neither ratio while it accrues', async () => {
+    const id = 'sim_COSTHEADLINE00000000000001';
+    const spec = awsSpec({ instanceType: 'c5.4xlarge', purchase: 'on-demand', vcpus: 16, memoryMiB: 16_384 });
+    const job = { jobId: 'job-6', jobName: `gcr-${id}`, attempt: 1, state: 'RUNNING', startedAt: iso(T0) };
+    const t = ports({
+      instanceType: 'c5.4xlarge',
+      availabilityZone: 'us-east-1a',
+      purchase: 'on-demand',
+      nodes: 1,
+    });
+    await store(running(id, spec, 3, job));
+    clock = T0 + HOUR;
+    const accrued = (await recordCost(t, id)).cost!;
+    // The demo spec simulates one day; the estimate is of the instance the run is on
+    expect(accrued.headline).toMatchObject({ simulatedDays: 1, estimate: { instanceType: 'c5.4xlarge' } });
+    expect(accrued.headline!.costPerSimulatedDayUsd).toBeUndefined();
+    expect(accrued.headline!.finalOverExpected).toBeUndefined();
+
+    await store({
+      ...running(id, spec, 4, { ...job, state: 'SUCCEEDED', stoppedAt: iso(T0 + 2 * HOUR) }),
+      status: 'SUCCEEDED',
+    });
+    clock = T0 + 2 * HOUR + 1000;
+    const final = (await recordCost(t, id)).cost!;
+    const { headline } = final;
+    expect(headline!.costPerSimulatedDayUsd).toBe(final.totalUsd);
+    expect(headline!.estimate!.lowUsd).toBeLessThanOrEqual(headline!.estimate!.expectedUsd);
+    expect(headline!.finalOverExpected).toBeCloseTo(final.totalUsd / headline!.estimate!.expectedUsd, 3);
+  });
+
   it("adds the outputs' S3 storage per month to a final cost once the results are listed, and nothing else", async () => {
     const id = 'sim_COSTSTORAGE0000000000000001';
     const spec = awsSpec({ instanceType: 'c5.4xlarge', purchase: 'on-demand', vcpus: 16, memoryMiB: 16_384 });
