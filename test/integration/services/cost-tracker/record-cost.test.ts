@@ -105,6 +105,23 @@ function running(id: string, spec: Simulation['spec'], version: number, job: Sim
   });
 }
 
+/** Where the tests' on-demand runs are launched. */
+const C5_ON_DEMAND = {
+  instanceType: 'c5.4xlarge',
+  availabilityZone: 'us-east-1a',
+  purchase: 'on-demand',
+  nodes: 1,
+} as const;
+
+/** A run filling a c5.4xlarge on demand (16 vCPUs, 16 GiB), RUNNING since T0: its spec, job and ports. */
+function wholeOnDemandC5(id: string, jobId: string) {
+  return {
+    spec: awsSpec({ instanceType: 'c5.4xlarge', purchase: 'on-demand', vcpus: 16, memoryMiB: 16_384 }),
+    job: { jobId, jobName: `gcr-${id}`, attempt: 1, state: 'RUNNING', startedAt: iso(T0) },
+    t: ports(C5_ON_DEMAND),
+  };
+}
+
 describe('cost tracker: recording a simulation cost', () => {
   it('a spot attempt reclaimed and retried shows both attempts in the cost', async () => {
     const id = 'sim_COSTSPOTRETRY0000000000001';
@@ -163,12 +180,7 @@ describe('cost tracker: recording a simulation cost', () => {
     const spec = awsSpec({ instanceType: 'c5.4xlarge', purchase: 'on-demand', vcpus: 8, memoryMiB: 8192 });
     const job = { jobId: 'job-2', jobName: `gcr-${id}`, attempt: 1, state: 'RUNNING', startedAt: iso(T0) };
     await store(running(id, spec, 5, job));
-    const t = ports({
-      instanceType: 'c5.4xlarge',
-      availabilityZone: 'us-east-1a',
-      purchase: 'on-demand',
-      nodes: 1,
-    });
+    const t = ports(C5_ON_DEMAND);
 
     clock = T0 + HOUR;
     const accrued = (await recordCost(t, id)).cost!;
@@ -212,14 +224,7 @@ describe('cost tracker: recording a simulation cost', () => {
 
   it('headline figures: cost per simulated day and the estimate beside the final cost (final / expected), neither ratio while it accrues', async () => {
     const id = 'sim_COSTHEADLINE00000000000001';
-    const spec = awsSpec({ instanceType: 'c5.4xlarge', purchase: 'on-demand', vcpus: 16, memoryMiB: 16_384 });
-    const job = { jobId: 'job-6', jobName: `gcr-${id}`, attempt: 1, state: 'RUNNING', startedAt: iso(T0) };
-    const t = ports({
-      instanceType: 'c5.4xlarge',
-      availabilityZone: 'us-east-1a',
-      purchase: 'on-demand',
-      nodes: 1,
-    });
+    const { spec, job, t } = wholeOnDemandC5(id, 'job-6');
     await store(running(id, spec, 3, job));
     clock = T0 + HOUR;
     const accrued = (await recordCost(t, id)).cost!;
@@ -251,12 +256,7 @@ describe('cost tracker: recording a simulation cost', () => {
       startedAt: iso(T0),
       stoppedAt: iso(T0 + HOUR),
     };
-    const t = ports({
-      instanceType: 'c5.4xlarge',
-      availabilityZone: 'us-east-1a',
-      purchase: 'on-demand',
-      nodes: 1,
-    });
+    const t = ports(C5_ON_DEMAND);
     await store({ ...running(id, spec, 5, job), status: 'SUCCEEDED' });
     clock = T0 + HOUR + 1000;
     const final = (await recordCost(t, id)).cost!;
@@ -282,14 +282,7 @@ describe('cost tracker: recording a simulation cost', () => {
 
   it('duplicated and out-of-order triggers never move a cost back to an older simulation version', async () => {
     const id = 'sim_COSTOUTOFORDER0000000000001';
-    const spec = awsSpec({ instanceType: 'c5.4xlarge', purchase: 'on-demand', vcpus: 16, memoryMiB: 16_384 });
-    const job = { jobId: 'job-3', jobName: `gcr-${id}`, attempt: 1, state: 'RUNNING', startedAt: iso(T0) };
-    const t = ports({
-      instanceType: 'c5.4xlarge',
-      availabilityZone: 'us-east-1a',
-      purchase: 'on-demand',
-      nodes: 1,
-    });
+    const { spec, job, t } = wholeOnDemandC5(id, 'job-3');
     await store(running(id, spec, 7, job));
     clock = T0 + HOUR;
     expect((await recordCost(t, id)).outcome).toBe('written');
@@ -308,12 +301,7 @@ describe('cost tracker: recording a simulation cost', () => {
       { maxCostUsd: 1 },
     );
     const job = { jobId: 'job-4', jobName: `gcr-${id}`, attempt: 1, state: 'RUNNING', startedAt: iso(T0) };
-    const t = ports({
-      instanceType: 'c5.4xlarge',
-      availabilityZone: 'us-east-1a',
-      purchase: 'on-demand',
-      nodes: 1,
-    });
+    const t = ports(C5_ON_DEMAND);
     await store(running(id, spec, 4, job));
 
     clock = T0 + HOUR; // 0.68 + EBS: under the limit
@@ -335,12 +323,7 @@ describe('cost tracker: recording a simulation cost', () => {
   });
 
   it('a run reaching its maxCostUsd ends CANCELLED with the reason "cost limit reached", through the poller as a user cancel does', async () => {
-    const t = ports({
-      instanceType: 'c5.4xlarge',
-      availabilityZone: 'us-east-1a',
-      purchase: 'on-demand',
-      nodes: 1,
-    });
+    const t = ports(C5_ON_DEMAND);
     // The execution poller over the same table, its jobs on an in-memory backend
     const backend = new FakeBackend();
     const poller: PollerPorts = {
@@ -399,12 +382,7 @@ describe('cost tracker: recording a simulation cost', () => {
   });
 
   it('GET /costs groups the month costs by owner, tag, simulation type or instance type, and names a bad query field', async () => {
-    const t = ports({
-      instanceType: 'c5.4xlarge',
-      availabilityZone: 'us-east-1a',
-      purchase: 'on-demand',
-      nodes: 1,
-    });
+    const t = ports(C5_ON_DEMAND);
     const report = (
       query: Record<string, string>,
       caller = { userId: 'alice', groups: [], isAdmin: false },

@@ -76,6 +76,17 @@ function describeRetriedJob(): void {
   });
 }
 
+/** The stand-in: what the spec says the job runs on. */
+const standIn: LaunchFacts = {
+  launchOf: async () => ({
+    instanceType: 'c7g.4xlarge',
+    availabilityZone: 'us-east-1a',
+    purchase: 'spot',
+    nodes: 1,
+    source: 'stand-in',
+  }),
+};
+
 describe('AWS Batch launch facts (DescribeJobs -> ECS -> EC2)', () => {
   it("follows a stopped attempt's container instance to its EC2 instance: type, zone, spot", async () => {
     describeRetriedJob();
@@ -172,15 +183,6 @@ describe('AWS Batch launch facts (DescribeJobs -> ECS -> EC2)', () => {
 
   it('says nothing for a job Batch no longer knows, so the stand-in prices it', async () => {
     batch.on(DescribeJobsCommand).resolves({ jobs: [] });
-    const standIn: LaunchFacts = {
-      launchOf: async () => ({
-        instanceType: 'c7g.4xlarge',
-        availabilityZone: 'us-east-1a',
-        purchase: 'spot',
-        nodes: 1,
-        source: 'stand-in',
-      }),
-    };
     const logged: string[] = [];
     const launches = launchFactsByBackend(facts, standIn, (message) => logged.push(message));
     expect((await launches.launchOf(batchSimulation(), 1))?.source).toBe('stand-in');
@@ -192,15 +194,6 @@ describe('AWS Batch launch facts (DescribeJobs -> ECS -> EC2)', () => {
 
   it('prices a local job on its stand-in, with the task ARN the local Batch emulator records for the attempt', async () => {
     describeRetriedJob();
-    const standIn: LaunchFacts = {
-      launchOf: async () => ({
-        instanceType: 'c7g.4xlarge',
-        availabilityZone: 'us-east-1a',
-        purchase: 'spot',
-        nodes: 1,
-        source: 'stand-in',
-      }),
-    };
     const launches = launchFactsByBackend(
       facts,
       standIn,
