@@ -260,7 +260,8 @@ async function sayFinalCost(
       const storage = cost?.items.find((item) => item.item === 's3-storage');
       const reconciledAt = cost?.reconciliation?.reconciledAt;
       const complete = storage?.known && reconciledAt !== undefined && reconciledAt >= cost!.updatedAt;
-      if (cost?.kind === 'final' && (complete || Date.now() > deadline - 100_000)) break;
+      // (the local reconciliation runs once a minute)
+      if (cost?.kind === 'final' && (complete || Date.now() > deadline - 30_000)) break;
     } catch {
       // busy platform: ask again
     }

@@ -154,13 +154,15 @@ export function createLocalCurExport(options: LocalCurExportOptions) {
 /**
  * The cost tracker's serverless.yml reads these (`${env:GCR_CUR_BUCKET}`, ...), so they are set before the
  * services are loaded: the local export's place, and a reconciliation every minute unless one was chosen
- * (the export is written as each job ends, not a few times a day as on AWS).
+ * (the export is written as each job ends, not a few times a day as on AWS); an empty GCR_CUR_BUCKET turns it off.
  */
 export function localCurEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
   return {
     GCR_CUR_BUCKET: env['GCR_CUR_BUCKET'] ?? LOCAL_CUR_EXPORT.bucket,
     GCR_CUR_PREFIX: env['GCR_CUR_PREFIX'] ?? LOCAL_CUR_EXPORT.prefix,
-    GCR_CUR_SCHEDULE: env['GCR_CUR_SCHEDULE'] ?? 'rate(1 minute)',
+    // A cron, not a rate: GCR_SCHEDULE_RATE_SECONDS (tests, the demo) replaces rates only, and reading the
+    // export every few seconds would only load a busy machine.
+    GCR_CUR_SCHEDULE: env['GCR_CUR_SCHEDULE'] ?? 'cron(* * * * ? *)',
   };
 }
 
@@ -169,6 +171,9 @@ export async function startLocalCurExport(
   options: Omit<LocalCurExportOptions, 'bucket' | 'prefix'> & { env: NodeJS.ProcessEnv },
 ): Promise<ReturnType<typeof createLocalCurExport>> {
   const { GCR_CUR_BUCKET: bucket, GCR_CUR_PREFIX: prefix } = localCurEnvironment(options.env);
+  // GCR_CUR_BUCKET= (empty) turns the local export off, as on AWS without one.
+  if (!bucket)
+    return { ...createLocalCurExport({ ...options, bucket: '', prefix: prefix! }), jobEnded: async () => [] };
   await options.s3.send(new CreateBucketCommand({ Bucket: bucket! })).catch((err: Error) => {
     if (!/BucketAlready/.test(err.name)) throw err;
   });
