@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Worker } from 'node:worker_threads';
 import { provisionInfrastructure, provisionServiceTables, LOCAL_ACCOUNT } from './aws/local-resources.js';
 import { eventBridgeEndpoint } from './aws/eventbridge-endpoint.js';
@@ -37,6 +38,7 @@ import { LocalSqsService } from './queue/sqs-service.js';
 import { sqsEndpoint } from './aws/sqs-endpoint.js';
 import { startSchedule } from './schedule.js';
 import { startLocalNotifier } from './notifier.js';
+import { localCurEnvironment, startLocalCurExport } from './aws/local-cur-export.js';
 
 export interface PlatformOptions {
   /** Repository root (where serverless.yml and services/ are). */
@@ -148,6 +150,7 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
       GCR_LOCAL_PLATFORM: 'true',
     });
     cleanups.push(await startLocalNotifier(dataDir, host));
+    Object.assign(process.env, localCurEnvironment(process.env));
 
     const infraConfig = loadServerlessConfig(path.join(options.root, 'serverless.yml'), { stage, region });
     const dynamodb = new DynamoDBClient({ endpoint: process.env['AWS_ENDPOINT_URL_DYNAMODB'], region });
@@ -165,6 +168,13 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
     );
 
     const bus = new LocalEventBus({ dataDir, region, accountId: LOCAL_ACCOUNT, buses: stack.buses });
+    // Each ended job's line items, as the Cost and Usage Report would bill them (docs/COSTS.md).
+    const curExport = await startLocalCurExport({
+      s3: new S3Client({ endpoint: process.env['AWS_ENDPOINT_URL_S3'], forcePathStyle: true, region }),
+      documentClient: DynamoDBDocumentClient.from(dynamodb),
+      simulationsTable: stack.exports[`gcr-${stage}-SimulationsTableName`]!,
+      env: process.env,
+    });
     // AWS Batch, emulated: jobs are child processes under <data>/batch, and their
     // state changes reach the default bus as Batch's own events do on AWS.
     const batch = await LocalBatch.open({
@@ -179,6 +189,9 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
       onStateChange: async (detail) => {
         const [result] = await bus.putEvents([batchJobStateChangeEntry(detail)]);
         if (result?.ErrorCode) log(`batch event not published: ${result.ErrorMessage}`);
+        await curExport
+          .jobEnded(detail)
+          .catch((err: unknown) => log(`local CUR export of ${detail.jobId}: ${(err as Error).message}`));
       },
     });
     cleanups.push(() => batch.close());

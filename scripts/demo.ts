@@ -255,9 +255,13 @@ async function sayFinalCost(
     try {
       const res = await fetch(`${url}/simulations/${id}/cost`, { headers });
       if (res.ok) cost = (await res.json()) as SimulationCost;
-      // Final, and its outputs' S3 storage known (the results were listed), or a few seconds on
+      // Final, its outputs' S3 storage known (the results were listed) and reconciled against the
+      // local CUR export (billed), or a few seconds on
       const storage = cost?.items.find((item) => item.item === 's3-storage');
-      if (cost?.kind === 'final' && (storage?.known || Date.now() > deadline - 100_000)) break;
+      const reconciledAt = cost?.reconciliation?.reconciledAt;
+      const complete = storage?.known && reconciledAt !== undefined && reconciledAt >= cost!.updatedAt;
+      // (the local reconciliation runs once a minute)
+      if (cost?.kind === 'final' && (complete || Date.now() > deadline - 30_000)) break;
     } catch {
       // busy platform: ask again
     }

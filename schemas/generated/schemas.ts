@@ -1247,6 +1247,16 @@ export const simulationCostSchema = {
           description:
             "Where instance type, zone and purchase option came from (the AWS Batch -> ECS -> EC2 chain, or the local backend's stand-in).",
         },
+        taskArns: {
+          type: 'array',
+          description:
+            "The ECS task ARN of the attempt (DescribeJobs' container.taskArn; a multi-node job's one per node): what the Cost and Usage Report's split cost allocation line items name in line_item_resource_id, so the reconciliation matches them to this attempt first.",
+          maxItems: 1000,
+          items: {
+            type: 'string',
+            pattern: '^arn:[a-z-]+:ecs:[a-z0-9-]+:[0-9]{12}:task/',
+          },
+        },
         share: {
           type: 'object',
           additionalProperties: false,
@@ -1374,7 +1384,7 @@ export const simulationCostSchema = {
       type: 'object',
       additionalProperties: false,
       description:
-        "What AWS billed for the simulation's jobs next to what the tracker priced: the Cost and Usage Report's split cost allocation line items (CUR 2.0) of the jobs' ECS tasks, matched by their gcr:simulation-id tag, each to the attempt whose run covers most of its hour (docs/COSTS.md).",
+        "What AWS billed for the simulation's jobs next to what the tracker priced: the Cost and Usage Report's split cost allocation line items (CUR 2.0) of the jobs' ECS tasks, matched by the attempt's task ARN (line_item_resource_id), else by their gcr:simulation-id tag, each to the attempt whose run covers most of its hour (docs/COSTS.md).",
       required: [
         'simulationId',
         'trackedUsd',
@@ -1410,6 +1420,12 @@ export const simulationCostSchema = {
         unmatchedUsd: {
           type: 'number',
           description: "Billed in hours no attempt's run covers.",
+        },
+        lineItemsByTaskArn: {
+          type: 'integer',
+          minimum: 0,
+          description:
+            "Of lineItems, those matched by an attempt's task ARN; the others by the tag and their hour.",
         },
         attempts: {
           type: 'array',

@@ -578,7 +578,7 @@ export interface SimulationCost {
   finalAt?: string;
 }
 /**
- * What AWS billed for the simulation's jobs next to what the tracker priced: the Cost and Usage Report's split cost allocation line items (CUR 2.0) of the jobs' ECS tasks, matched by their gcr:simulation-id tag, each to the attempt whose run covers most of its hour (docs/COSTS.md).
+ * What AWS billed for the simulation's jobs next to what the tracker priced: the Cost and Usage Report's split cost allocation line items (CUR 2.0) of the jobs' ECS tasks, matched by the attempt's task ARN (line_item_resource_id), else by their gcr:simulation-id tag, each to the attempt whose run covers most of its hour (docs/COSTS.md).
  *
  * This interface was referenced by `SimulationCost`'s JSON-Schema
  * via the `definition` "CostReconciliation".
@@ -602,6 +602,10 @@ export interface CostReconciliation {
    * Billed in hours no attempt's run covers.
    */
   unmatchedUsd: number;
+  /**
+   * Of lineItems, those matched by an attempt's task ARN; the others by the tag and their hour.
+   */
+  lineItemsByTaskArn?: number;
   attempts: AttemptReconciliation[];
   reconciledAt: string;
 }
@@ -652,6 +656,12 @@ export interface AttemptCost {
    * Where instance type, zone and purchase option came from (the AWS Batch -> ECS -> EC2 chain, or the local backend's stand-in).
    */
   launchSource?: string;
+  /**
+   * The ECS task ARN of the attempt (DescribeJobs' container.taskArn; a multi-node job's one per node): what the Cost and Usage Report's split cost allocation line items name in line_item_resource_id, so the reconciliation matches them to this attempt first.
+   *
+   * @maxItems 1000
+   */
+  taskArns?: string[];
   /**
    * The job's share of each instance: max(vCPU share, memory share), docs/COSTS.md.
    */

@@ -14,7 +14,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parquetWriteBuffer } from 'hyparquet-writer';
+import { curParquetBuffer, type CurExportRow } from '#local/aws/cur-parquet-writer.js';
 
 export const CUR_FIXTURE = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -25,18 +25,7 @@ const H = 3_600_000;
 const DAY = Date.UTC(2026, 10, 3);
 const task = (id: string): string => `arn:aws:ecs:us-east-1:123456789012:task/gcr-ci-spot_Batch_1234/${id}`;
 
-interface FixtureRow {
-  resource: string;
-  parent: string | null;
-  start: number;
-  usageType: string;
-  unblended: number;
-  split: number | null;
-  unused: number | null;
-  vcpu: number | null;
-  memoryGiB: number | null;
-  tags: Record<string, string>;
-}
+type FixtureRow = CurExportRow;
 
 const SPOT = 'sim_CURFIXTURESPOT000000000001';
 const ON_DEMAND = 'sim_CURFIXTUREONDEMAND00000001';
@@ -102,79 +91,8 @@ const rows: FixtureRow[] = [
   ).map(splitRow),
 ];
 
-const text = (name: string, data: (string | null)[]) => ({ name, data, type: 'STRING' as const });
-const double = (name: string, data: (number | null)[]) => ({ name, data, type: 'DOUBLE' as const });
-const time = (name: string, data: number[]) => ({
-  name,
-  data: data.map((ms) => new Date(ms)),
-  type: 'TIMESTAMP' as const,
-});
-
 export function curFixtureBuffer(): ArrayBuffer {
-  const column = <T>(name: string, pick: (row: FixtureRow) => T) => [name, rows.map(pick)] as const;
-  const leaves = [
-    ...[
-      column('bill_billing_period_start_date', () => Date.UTC(2026, 10, 1)),
-      column('line_item_usage_start_date', (r) => r.start),
-      column('line_item_usage_end_date', (r) => r.start + H),
-    ].map(([name, data]) => time(name, data)),
-    ...[
-      column('line_item_line_item_type', () => 'Usage'),
-      column('line_item_product_code', () => 'AmazonEC2'),
-      column('line_item_usage_type', (r) => r.usageType),
-      column('line_item_resource_id', (r) => r.resource),
-      column('split_line_item_parent_resource_id', (r) => r.parent),
-    ].map(([name, data]) => text(name, data)),
-    ...[
-      column('line_item_unblended_cost', (r) => r.unblended),
-      column('split_line_item_split_cost', (r) => r.split),
-      column('split_line_item_unused_cost', (r) => r.unused),
-      column('split_line_item_reserved_vcpu', (r) => r.vcpu),
-      column('split_line_item_reserved_memory', (r) => r.memoryGiB),
-    ].map(([name, data]) => double(name, data)),
-  ];
-  const columnData = [...leaves, { name: 'resource_tags', data: rows.map((r) => r.tags) }];
-  // resource_tags is the export's map<string, string>: its schema is spelled out (the writer infers only flat columns).
-  const schema = [
-    { name: 'root', num_children: columnData.length },
-    ...leaves.map((c) =>
-      c.type === 'STRING'
-        ? {
-            name: c.name,
-            type: 'BYTE_ARRAY' as const,
-            converted_type: 'UTF8' as const,
-            repetition_type: 'OPTIONAL' as const,
-          }
-        : c.type === 'DOUBLE'
-          ? { name: c.name, type: 'DOUBLE' as const, repetition_type: 'OPTIONAL' as const }
-          : {
-              name: c.name,
-              type: 'INT64' as const,
-              converted_type: 'TIMESTAMP_MILLIS' as const,
-              repetition_type: 'OPTIONAL' as const,
-            },
-    ),
-    {
-      name: 'resource_tags',
-      repetition_type: 'OPTIONAL' as const,
-      converted_type: 'MAP' as const,
-      num_children: 1,
-    },
-    { name: 'key_value', repetition_type: 'REPEATED' as const, num_children: 2 },
-    {
-      name: 'key',
-      type: 'BYTE_ARRAY' as const,
-      converted_type: 'UTF8' as const,
-      repetition_type: 'REQUIRED' as const,
-    },
-    {
-      name: 'value',
-      type: 'BYTE_ARRAY' as const,
-      converted_type: 'UTF8' as const,
-      repetition_type: 'OPTIONAL' as const,
-    },
-  ];
-  return parquetWriteBuffer({ schema, columnData: columnData.map(({ name, data }) => ({ name, data })) });
+  return curParquetBuffer(rows, Date.UTC(2026, 10, 1));
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -20,7 +20,11 @@ import {
 import { createBudgetStore, type BudgetStore } from '#shared/kernel/repository/budgets.js';
 import { writeCostSummary } from '#shared/kernel/repository/cost-summary.js';
 import { createDynamoCostStore } from './adapters/dynamo-cost-store.js';
-import { createBatchLaunchFacts, launchFactsByBackend } from './adapters/batch-launch-facts.js';
+import {
+  createBatchLaunchFacts,
+  createBatchTaskArns,
+  launchFactsByBackend,
+} from './adapters/batch-launch-facts.js';
 import { createEc2PriceBook, createFixturePriceBook } from './adapters/price-book.js';
 import { createS3CurExport } from './adapters/s3-cur-export.js';
 import { createSpecLaunchFacts } from './adapters/spec-launch-facts.js';
@@ -65,6 +69,8 @@ function launches(): LaunchFacts {
       (batchFacts ??= createBatchLaunchFacts({ batch: batchClient(), ecs: ecsClient(), ec2: ec2Client() })),
     createSpecLaunchFacts({ availabilityZone: config.standInAvailabilityZone }),
     (message, data) => logger.warn(message, data),
+    // The local backend's jobs run on the local Batch emulator, which records each attempt's task.
+    createBatchTaskArns(batchClient()),
   ));
 }
 let batchFacts: LaunchFacts | undefined;
@@ -142,11 +148,13 @@ export function costReportPorts(): CostReportPorts {
   return (report ??= { costs: costs(), now });
 }
 
+/** The calendar month `offset` months from `now`'s ("2026-12", -1 -> "2026-11"). */
+const monthAt = (now: Date, offset: number): string =>
+  new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + offset, 1)).toISOString().slice(0, 7);
+
 /** This month's billing period and the previous one (the export keeps amending a closed month for days). */
 function billingPeriods(now: Date): string[] {
-  const month = (offset: number): string =>
-    new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + offset, 1)).toISOString().slice(0, 7);
-  return [month(-1), month(0)];
+  return [monthAt(now, -1), monthAt(now, 0)];
 }
 
 let reconcile: ReconcilePorts | undefined;
@@ -165,6 +173,11 @@ export function reconcilePorts(): ReconcilePorts {
         return [];
       },
       costs: costs(),
+      // A run billed in these periods was submitted in one of them, or (a long one) the month before.
+      trackedCosts: async () => {
+        const months = [monthAt(now(), -2), ...billingPeriods(now())];
+        return (await Promise.all(months.map((month) => costs().listMonth(month)))).flat();
+      },
       store: (reconciliation) => costs().putReconciliation(reconciliation),
       now,
     };

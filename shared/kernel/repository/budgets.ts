@@ -7,12 +7,25 @@
  *
  * - `#budgets`: one item, a map `budgets` of budget key -> definition (a few
  *   hundred at most: one read answers "which budgets cover this run").
- * - `#spend#<budget key>#<month>`: the month's spend, as a map `sims` of
- *   simulation id -> its cost counted so far, and `spentUsd`, their sum, kept
- *   by one conditional UpdateItem per change (the entry read is the entry
- *   replaced, and a cost only grows): duplicated and shuffled updates add
- *   each simulation's cost exactly once. `crossed` maps a threshold to
+ * - `#spend#<budget key>#<month>`: the month's spend, small whatever the
+ *   number of runs: `spentUsd`, a sequence number `seq`, the last update's
+ *   `intent` ({sim, amount}), and `crossed`, which maps a threshold to
  *   "pending" (won, event not yet published) or "published".
+ * - `#spend#<budget key>#<month>#<simulation id>`: one contribution per
+ *   simulation, `amountUsd`, the figure of it the month's spend counts.
+ *
+ * Counting a simulation's new figure, exactly once under duplicated and
+ * shuffled updates, without transactions: read the month (its `seq` and
+ * pending `intent`); apply that intent to its contribution (conditional: only
+ * upwards, so a late or repeated application changes nothing); read this
+ * simulation's contribution; add the difference to the month with a write
+ * conditional on the `seq` read, recording this update as the new `intent`.
+ * A write that loses to another reads again. A crash after the month's write
+ * leaves the intent, which the next update of that month (a redelivery of
+ * this one included) applies first. So the month's spend is always the sum of
+ * the contributions with the pending intent applied. Months written before
+ * contributions existed kept them in a map `sims` on the month; it is read as
+ * their contributions.
  */
 import {
   BatchGetCommand,
@@ -54,6 +67,11 @@ export function monthOf(iso: string | Date): string {
 }
 
 const spendId = (key: string, month: string): string => `${SPEND_PREFIX}${key}#${month}`;
+const contributionId = (key: string, month: string, simulationId: string): string =>
+  `${spendId(key, month)}#${simulationId}`;
+
+/** Tries of one spend update against concurrent ones (a storm of one owner's updates contends for its month). */
+const RECORD_SPEND_ATTEMPTS = 100;
 
 export interface BudgetStore {
   definitions(): Promise<Map<string, BudgetDefinition>>;
@@ -94,6 +112,38 @@ export function createBudgetStore(client: DynamoDBDocumentClient, tableName: str
       crossed[name.slice(1).replace('_', '.')] = state;
     }
     return { spentUsd: Number(item?.['spentUsd'] ?? 0), crossed };
+  }
+
+  async function readContribution(
+    key: string,
+    month: string,
+    simulationId: string,
+  ): Promise<number | undefined> {
+    const out = await client.send(
+      new GetCommand({
+        TableName: tableName,
+        Key: { id: contributionId(key, month, simulationId) },
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item?.['amountUsd'] as number | undefined;
+  }
+
+  /** A simulation's contribution raised to `amountUsd` (never lowered: a repeated or late application is a no-op). */
+  async function applyContribution(key: string, month: string, simulationId: string, amountUsd: number) {
+    try {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { id: contributionId(key, month, simulationId) },
+          UpdateExpression: 'SET amountUsd = :amount',
+          ConditionExpression: 'attribute_not_exists(amountUsd) OR amountUsd < :amount',
+          ExpressionAttributeValues: { ':amount': amountUsd },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionalCheckFailed(err)) throw err;
+    }
   }
 
   return {
@@ -167,39 +217,40 @@ export function createBudgetStore(client: DynamoDBDocumentClient, tableName: str
     },
 
     async recordSpend(key, month, simulationId, amountUsd) {
-      for (let attempt = 1; attempt <= 10; attempt++) {
-        const item = await readSpend(key, month);
-        const previous = (item?.['sims'] as Record<string, number> | undefined)?.[simulationId];
-        if (previous !== undefined && previous >= amountUsd) return undefined;
-        const delta = amountUsd - (previous ?? 0);
+      for (let attempt = 1; attempt <= RECORD_SPEND_ATTEMPTS; attempt++) {
+        const current = await readSpend(key, month);
+        const seq = current?.['seq'] as number | undefined;
+        const intent = current?.['intent'] as { sim: string; amount: number } | undefined;
+        if (intent) await applyContribution(key, month, intent.sim, intent.amount);
+        const counted =
+          (await readContribution(key, month, simulationId)) ??
+          (current?.['sims'] as Record<string, number> | undefined)?.[simulationId] ??
+          0;
+        if (counted >= amountUsd) return undefined;
         try {
           const out = await client.send(
             new UpdateCommand({
               TableName: tableName,
               Key: { id: spendId(key, month) },
-              UpdateExpression: item
-                ? 'SET sims.#sim = :amount ADD spentUsd :delta'
-                : 'SET sims = :sims, spentUsd = :amount, crossed = :none',
-              ConditionExpression: item
-                ? previous === undefined
-                  ? 'attribute_not_exists(sims.#sim)'
-                  : 'sims.#sim = :previous'
-                : 'attribute_not_exists(id)',
-              ExpressionAttributeNames: item ? { '#sim': simulationId } : undefined,
-              ExpressionAttributeValues: item
-                ? {
-                    ':amount': amountUsd,
-                    ':delta': delta,
-                    ...(previous !== undefined ? { ':previous': previous } : {}),
-                  }
-                : { ':sims': { [simulationId]: amountUsd }, ':amount': amountUsd, ':none': {} },
+              UpdateExpression:
+                'SET spentUsd = if_not_exists(spentUsd, :zero) + :delta, seq = :next, intent = :intent, crossed = if_not_exists(crossed, :none)',
+              ConditionExpression: seq === undefined ? 'attribute_not_exists(seq)' : 'seq = :seq',
+              ExpressionAttributeValues: {
+                ':zero': 0,
+                ':delta': amountUsd - counted,
+                ':next': (seq ?? 0) + 1,
+                ':intent': { sim: simulationId, amount: amountUsd },
+                ':none': {},
+                ...(seq !== undefined ? { ':seq': seq } : {}),
+              },
               ReturnValues: 'ALL_NEW',
             }),
           );
           return toSpend(out.Attributes);
         } catch (err) {
-          // Another update of this month's spend came first: read again.
+          // Another update of this month's spend came first: read again, after a short random pause.
           if (!isConditionalCheckFailed(err)) throw err;
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 10) * 5));
         }
       }
       throw new Error(`spend of ${key} in ${month}: too many concurrent updates; the message is retried`);

@@ -21,6 +21,14 @@ function containerInstanceOf(job: JobDetail, attempt: number): string | undefine
   return attempt === listed.length + 1 ? job.container?.containerInstanceArn : undefined;
 }
 
+/** The ECS task of an attempt, found as its container instance is (`containerInstanceOf`). */
+function taskArnOf(job: JobDetail, attempt: number): string | undefined {
+  const listed = job.attempts ?? [];
+  const stopped = listed[attempt - 1]?.container?.taskArn;
+  if (stopped) return stopped;
+  return attempt === listed.length + 1 ? job.container?.taskArn : undefined;
+}
+
 /** arn:aws:ecs:<region>:<account>:container-instance/<cluster>/<id> -> its cluster. */
 function clusterOf(containerInstanceArn: string): string {
   const parts = containerInstanceArn.split(':').at(-1)!.split('/');
@@ -37,6 +45,42 @@ async function describeJobs(batch: BatchClient, jobIds: string[]): Promise<JobDe
     found.push(...(answer.jobs ?? []));
   }
   return found;
+}
+
+/** A job and its nodes' jobs (`<jobId>#<n>` of a multi-node job; the job itself otherwise); undefined when Batch forgot it. */
+async function jobWithNodes(batch: BatchClient, jobId: string): Promise<JobDetail[] | undefined> {
+  const [job] = await describeJobs(batch, [jobId]);
+  if (!job) return undefined;
+  const numNodes = job.nodeProperties?.numNodes ?? 0;
+  return numNodes > 0
+    ? describeJobs(
+        batch,
+        Array.from({ length: numNodes }, (_, node) => `${jobId}#${node}`),
+      )
+    : [job];
+}
+
+/** The ECS task ARNs of an attempt, one per node, that Batch names. */
+function taskArnsOf(nodeJobs: JobDetail[], attempt: number): string[] {
+  return nodeJobs
+    .map((nodeJob) => taskArnOf(nodeJob, attempt))
+    .filter((arn): arn is string => arn !== undefined);
+}
+
+const taskArnsIfAny = (taskArns: string[]): { taskArns?: string[] } =>
+  taskArns.length > 0 ? { taskArns } : {};
+
+/**
+ * The task ARNs of a job's attempt alone, from DescribeJobs: for a backend
+ * whose instance is a stand-in (the local one, whose Batch emulator records a
+ * task per attempt) but whose tasks the Cost and Usage Report names.
+ */
+export function createBatchTaskArns(batch: BatchClient) {
+  return async (simulation: Simulation, attempt: number): Promise<string[]> => {
+    const jobId = simulation.job?.jobId;
+    if (!jobId) return [];
+    return taskArnsOf((await jobWithNodes(batch, jobId)) ?? [], attempt);
+  };
 }
 
 /** EC2 instance ids of container instances, one DescribeContainerInstances per cluster (≤ 100 each). */
@@ -79,16 +123,8 @@ export function createBatchLaunchFacts(clients: {
     async launchOf(simulation: Simulation, attempt: number): Promise<AttemptLaunch | undefined> {
       const jobId = simulation.job?.jobId;
       if (!jobId) return undefined;
-      const [job] = await describeJobs(clients.batch, [jobId]);
-      if (!job) return undefined;
-      const numNodes = job.nodeProperties?.numNodes ?? 0;
-      const nodeJobs =
-        numNodes > 0
-          ? await describeJobs(
-              clients.batch,
-              Array.from({ length: numNodes }, (_, node) => `${jobId}#${node}`),
-            )
-          : [job];
+      const nodeJobs = await jobWithNodes(clients.batch, jobId);
+      if (!nodeJobs) return undefined;
       const containerInstances = nodeJobs
         .map((nodeJob) => containerInstanceOf(nodeJob, attempt))
         .filter((arn): arn is string => arn !== undefined);
@@ -113,6 +149,7 @@ export function createBatchLaunchFacts(clients: {
         // Every node counts; nodes sharing one instance (never for GCHP's) count once.
         nodes: instanceIds.length,
         source: `${OBSERVED_LAUNCH_SOURCE}: job ${jobId} attempt ${attempt} on ${instanceIds.join(', ')}`,
+        ...taskArnsIfAny(taskArnsOf(nodeJobs, attempt)),
       };
     },
   };
@@ -128,10 +165,26 @@ export function launchFactsByBackend(
   observed: () => LaunchFacts,
   standIn: LaunchFacts,
   log: (message: string, data: Record<string, unknown>) => void,
+  /** The attempt's task ARNs where the instance is a stand-in (the local backend's Batch emulator). */
+  standInTaskArns?: (simulation: Simulation, attempt: number) => Promise<string[]>,
 ): LaunchFacts {
   return {
     async launchOf(simulation, attempt) {
-      if (simulation.backend !== 'aws-batch') return standIn.launchOf(simulation, attempt);
+      if (simulation.backend !== 'aws-batch') {
+        const launch = await standIn.launchOf(simulation, attempt);
+        if (!launch || !standInTaskArns) return launch;
+        try {
+          return { ...launch, ...taskArnsIfAny(await standInTaskArns(simulation, attempt)) };
+        } catch (err) {
+          // Without its task ARN the reconciliation matches the attempt by tag and hour.
+          log('task ARN of a stand-in attempt not found', {
+            simulationId: simulation.id,
+            attempt,
+            error: (err as Error).message,
+          });
+          return launch;
+        }
+      }
       try {
         const launch = await observed().launchOf(simulation, attempt);
         if (launch) return launch;

@@ -26,6 +26,8 @@ export interface AttemptLaunch {
   nodes: number;
   /** Where these facts came from, in words (shown in the cost). */
   source: string;
+  /** The attempt's ECS task ARNs (one per node), when the backend says: the CUR line items' resource id. */
+  taskArns?: string[];
 }
 
 /** Finds what an attempt of a simulation's job ran on; undefined while the backend does not say yet. */

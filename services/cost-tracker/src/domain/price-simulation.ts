@@ -169,6 +169,7 @@ async function priceAttempt(
     purchase: launch.purchase,
     nodes,
     ...(launchSource !== undefined ? { launchSource } : {}),
+    ...(launch.taskArns?.length ? { taskArns: launch.taskArns } : {}),
     share,
     price,
     startedAt: new Date(times.startedMs).toISOString(),

@@ -29,8 +29,13 @@ export interface CurLineItem {
 const overlapMs = (aStart: number, aEnd: number, bStart: number, bEnd: number): number =>
   Math.max(0, Math.min(aEnd, bEnd) - Math.max(aStart, bStart));
 
-/** The attempt whose run covers most of a line item's hour. */
-function attemptOf(cost: SimulationCost, item: CurLineItem, nowMs: number): number | undefined {
+/** The attempt whose task the line item names (`line_item_resource_id`). */
+function attemptOfTask(cost: SimulationCost, taskArn: string): number | undefined {
+  return cost.attempts.find((attempt) => attempt.taskArns?.includes(taskArn))?.attempt;
+}
+
+/** The attempt whose run covers most of a line item's hour (an attempt whose task ARN is unknown). */
+function attemptByHour(cost: SimulationCost, item: CurLineItem, nowMs: number): number | undefined {
   let best: { attempt: number; ms: number } | undefined;
   for (const attempt of cost.attempts) {
     const start = Date.parse(attempt.startedAt);
@@ -41,12 +46,21 @@ function attemptOf(cost: SimulationCost, item: CurLineItem, nowMs: number): numb
   return best?.attempt;
 }
 
-/** Groups line items by the simulation their task's tag names (others are not ours). */
-export function lineItemsBySimulation(items: Iterable<CurLineItem>): Map<string, CurLineItem[]> {
+/**
+ * Groups line items by simulation: the one whose attempt ran the task the item
+ * names (`simulationOfTask`, from the tracked costs' task ARNs), else the one
+ * its task's tag names (an export whose tag is not activated still matches by
+ * task); others are not ours.
+ */
+export function lineItemsBySimulation(
+  items: Iterable<CurLineItem>,
+  simulationOfTask: ReadonlyMap<string, string> = new Map(),
+): Map<string, CurLineItem[]> {
   const grouped = new Map<string, CurLineItem[]>();
   for (const item of items) {
-    if (!item.simulationId) continue;
-    grouped.set(item.simulationId, [...(grouped.get(item.simulationId) ?? []), item]);
+    const simulationId = simulationOfTask.get(item.taskArn) ?? item.simulationId;
+    if (!simulationId) continue;
+    grouped.set(simulationId, [...(grouped.get(simulationId) ?? []), item]);
   }
   return grouped;
 }
@@ -59,9 +73,12 @@ export function reconcileSimulation(
 ): CostReconciliation {
   const billedByAttempt = new Map<number, number>();
   let unmatched = 0;
+  let byTask = 0;
   for (const item of items) {
     const usd = item.splitCostUsd + item.unusedCostUsd;
-    const attempt = attemptOf(cost, item, now.getTime());
+    const ofTask = attemptOfTask(cost, item.taskArn);
+    if (ofTask !== undefined) byTask++;
+    const attempt = ofTask ?? attemptByHour(cost, item, now.getTime());
     if (attempt === undefined) unmatched += usd;
     else billedByAttempt.set(attempt, (billedByAttempt.get(attempt) ?? 0) + usd);
   }
@@ -82,6 +99,7 @@ export function reconcileSimulation(
     billedUsd,
     differenceUsd: roundUsd(trackedUsd - billedUsd),
     lineItems: items.length,
+    lineItemsByTaskArn: byTask,
     unmatchedUsd: roundUsd(unmatched),
     attempts,
     reconciledAt: now.toISOString(),
@@ -92,6 +110,8 @@ export interface ReconcilePorts {
   /** Every split cost allocation line item of the export under the configured prefix. */
   lineItems: () => Promise<CurLineItem[]>;
   costs: { get(simulationId: string): Promise<SimulationCost | undefined> };
+  /** The costs whose task ARNs the export may name (those of the simulations submitted in the months it bills). */
+  trackedCosts?: () => Promise<SimulationCost[]>;
   /** Stores a reconciliation beside the simulation's cost. */
   store: (reconciliation: CostReconciliation) => Promise<void>;
   now: () => Date;
@@ -105,7 +125,13 @@ export interface ReconcileReport {
 
 /** Reads the export, reconciles every simulation it bills that has a cost, and stores each result. */
 export async function reconcileCosts(ports: ReconcilePorts): Promise<ReconcileReport> {
-  const grouped = lineItemsBySimulation(await ports.lineItems());
+  const simulationOfTask = new Map<string, string>();
+  for (const cost of (await ports.trackedCosts?.()) ?? []) {
+    for (const attempt of cost.attempts) {
+      for (const taskArn of attempt.taskArns ?? []) simulationOfTask.set(taskArn, cost.simulationId);
+    }
+  }
+  const grouped = lineItemsBySimulation(await ports.lineItems(), simulationOfTask);
   const reconciled: CostReconciliation[] = [];
   const untracked: string[] = [];
   for (const [simulationId, items] of grouped) {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { OutgoingEvent } from '#shared/kernel/events/publisher.js';
 import { createBudgetStore, type BudgetStore } from '#shared/kernel/repository/budgets.js';
 import { seededRandom } from '#shared/kernel/seeded-random.js';
@@ -93,7 +94,54 @@ describe('budgets', () => {
     expect(list.items).toEqual([
       expect.objectContaining({ budget: 'owner:storm', spentUsd: 20, crossedThresholds: [50, 80, 100] }),
     ]);
-  }, 180_000);
+  }, 300_000);
+
+  it("a budget's month stays one small item however many runs count in it (a contribution item per run), and an update that died after the month's write is counted once when redelivered", async () => {
+    const key = 'owner:many';
+    const month = '2026-12';
+    // 100 runs, each counted twice and raised once
+    for (const round of [1, 1, 2]) {
+      await inParallel(
+        Array.from({ length: 100 }, (_, i) => async () => {
+          await budgets.recordSpend(key, month, `sim_many${String(i).padStart(22, '0')}`, round);
+        }),
+        8,
+      );
+    }
+    const item = await dynamo.documentClient.send(
+      new GetCommand({ TableName: dynamo.tableName, Key: { id: `#spend#${key}#${month}` } }),
+    );
+    expect(item.Item!['spentUsd']).toBe(200);
+    expect(item.Item!['sims']).toBeUndefined();
+    // a few hundred bytes, not a map of every run (DynamoDB's item limit is 400 KB)
+    expect(JSON.stringify(item.Item).length).toBeLessThan(400);
+
+    // A process dies right after the month's write (its contribution not written yet)
+    let dieAfterMonthWrite = true;
+    const dying = new Proxy(dynamo.documentClient, {
+      get(target, prop, receiver) {
+        if (prop !== 'send') return Reflect.get(target, prop, receiver);
+        return async (command: { input: { Key?: { id?: string } }; constructor: { name: string } }) => {
+          const out = await target.send(command as never);
+          if (dieAfterMonthWrite && command.constructor.name === 'UpdateCommand') {
+            if (command.input.Key?.id === `#spend#${key}#${month}`) {
+              dieAfterMonthWrite = false;
+              throw new Error('process died');
+            }
+          }
+          return out;
+        };
+      },
+    });
+    const simulationId = `sim_many${'x'.repeat(22)}`;
+    await expect(
+      createBudgetStore(dying, dynamo.tableName).recordSpend(key, month, simulationId, 5),
+    ).rejects.toThrow('process died');
+    // its redelivery, and another run's update, count it once
+    expect(await budgets.recordSpend(key, month, simulationId, 5)).toBeUndefined();
+    expect((await budgets.recordSpend(key, month, 'sim_many_other', 1))!.spentUsd).toBe(206);
+    expect((await budgets.spend([key], month)).get(key)!.spentUsd).toBe(206);
+  }, 300_000);
 
   it('sets, lists and removes budgets, with defaults, and names the field of every bad input', async () => {
     const set = await putBudget(api(), alice, { limitUsd: 100 });

@@ -11,6 +11,13 @@ import type { AttemptLaunch, PriceBook, TrackerPorts } from '#services/cost-trac
 import { costReport } from '#services/cost-tracker/src/domain/cost-report.js';
 import { accrueRunning, recordCost } from '#services/cost-tracker/src/domain/record-cost.js';
 import { aSimulation, storedDemoSpec } from '#test/helpers/simulations.js';
+import { delivered } from '#test/helpers/events.js';
+import { FakeBackend } from '#test/helpers/fake-backend.js';
+import type { PollerPorts } from '#services/execution-poller/src/domain/ports.js';
+import { POLLER_EVENTS, processEvent } from '#services/execution-poller/src/domain/process-event.js';
+import { observeJob, pollSimulations } from '#services/execution-poller/src/domain/observe.js';
+import { submitPending } from '#services/execution-poller/src/domain/submit-pending.js';
+import { jobDescriptionFromBatchEvent } from '#shared/kernel/compute/batch-backend.js';
 import { startCostDynamo } from '#scripts/bench/cost.js';
 
 let dynamo: Awaited<ReturnType<typeof startCostDynamo>>;
@@ -98,6 +105,23 @@ function running(id: string, spec: Simulation['spec'], version: number, job: Sim
   });
 }
 
+/** Where the tests' on-demand runs are launched. */
+const C5_ON_DEMAND = {
+  instanceType: 'c5.4xlarge',
+  availabilityZone: 'us-east-1a',
+  purchase: 'on-demand',
+  nodes: 1,
+} as const;
+
+/** A run filling a c5.4xlarge on demand (16 vCPUs, 16 GiB), RUNNING since T0: its spec, job and ports. */
+function wholeOnDemandC5(id: string, jobId: string) {
+  return {
+    spec: awsSpec({ instanceType: 'c5.4xlarge', purchase: 'on-demand', vcpus: 16, memoryMiB: 16_384 }),
+    job: { jobId, jobName: `gcr-${id}`, attempt: 1, state: 'RUNNING', startedAt: iso(T0) },
+    t: ports(C5_ON_DEMAND),
+  };
+}
+
 describe('cost tracker: recording a simulation cost', () => {
   it('a spot attempt reclaimed and retried shows both attempts in the cost', async () => {
     const id = 'sim_COSTSPOTRETRY0000000000001';
@@ -156,12 +180,7 @@ describe('cost tracker: recording a simulation cost', () => {
     const spec = awsSpec({ instanceType: 'c5.4xlarge', purchase: 'on-demand', vcpus: 8, memoryMiB: 8192 });
     const job = { jobId: 'job-2', jobName: `gcr-${id}`, attempt: 1, state: 'RUNNING', startedAt: iso(T0) };
     await store(running(id, spec, 5, job));
-    const t = ports({
-      instanceType: 'c5.4xlarge',
-      availabilityZone: 'us-east-1a',
-      purchase: 'on-demand',
-      nodes: 1,
-    });
+    const t = ports(C5_ON_DEMAND);
 
     clock = T0 + HOUR;
     const accrued = (await recordCost(t, id)).cost!;
@@ -203,6 +222,29 @@ describe('cost tracker: recording a simulation cost', () => {
     expect(published).toHaveLength(2);
   });
 
+  it('headline figures: cost per simulated day and the estimate beside the final cost (final / expected), neither ratio while it accrues', async () => {
+    const id = 'sim_COSTHEADLINE00000000000001';
+    const { spec, job, t } = wholeOnDemandC5(id, 'job-6');
+    await store(running(id, spec, 3, job));
+    clock = T0 + HOUR;
+    const accrued = (await recordCost(t, id)).cost!;
+    // The demo spec simulates one day; the estimate is of the instance the run is on
+    expect(accrued.headline).toMatchObject({ simulatedDays: 1, estimate: { instanceType: 'c5.4xlarge' } });
+    expect(accrued.headline!.costPerSimulatedDayUsd).toBeUndefined();
+    expect(accrued.headline!.finalOverExpected).toBeUndefined();
+
+    await store({
+      ...running(id, spec, 4, { ...job, state: 'SUCCEEDED', stoppedAt: iso(T0 + 2 * HOUR) }),
+      status: 'SUCCEEDED',
+    });
+    clock = T0 + 2 * HOUR + 1000;
+    const final = (await recordCost(t, id)).cost!;
+    const { headline } = final;
+    expect(headline!.costPerSimulatedDayUsd).toBe(final.totalUsd);
+    expect(headline!.estimate!.lowUsd).toBeLessThanOrEqual(headline!.estimate!.expectedUsd);
+    expect(headline!.finalOverExpected).toBeCloseTo(final.totalUsd / headline!.estimate!.expectedUsd, 3);
+  });
+
   it("adds the outputs' S3 storage per month to a final cost once the results are listed, and nothing else", async () => {
     const id = 'sim_COSTSTORAGE0000000000000001';
     const spec = awsSpec({ instanceType: 'c5.4xlarge', purchase: 'on-demand', vcpus: 16, memoryMiB: 16_384 });
@@ -214,12 +256,7 @@ describe('cost tracker: recording a simulation cost', () => {
       startedAt: iso(T0),
       stoppedAt: iso(T0 + HOUR),
     };
-    const t = ports({
-      instanceType: 'c5.4xlarge',
-      availabilityZone: 'us-east-1a',
-      purchase: 'on-demand',
-      nodes: 1,
-    });
+    const t = ports(C5_ON_DEMAND);
     await store({ ...running(id, spec, 5, job), status: 'SUCCEEDED' });
     clock = T0 + HOUR + 1000;
     const final = (await recordCost(t, id)).cost!;
@@ -245,14 +282,7 @@ describe('cost tracker: recording a simulation cost', () => {
 
   it('duplicated and out-of-order triggers never move a cost back to an older simulation version', async () => {
     const id = 'sim_COSTOUTOFORDER0000000000001';
-    const spec = awsSpec({ instanceType: 'c5.4xlarge', purchase: 'on-demand', vcpus: 16, memoryMiB: 16_384 });
-    const job = { jobId: 'job-3', jobName: `gcr-${id}`, attempt: 1, state: 'RUNNING', startedAt: iso(T0) };
-    const t = ports({
-      instanceType: 'c5.4xlarge',
-      availabilityZone: 'us-east-1a',
-      purchase: 'on-demand',
-      nodes: 1,
-    });
+    const { spec, job, t } = wholeOnDemandC5(id, 'job-3');
     await store(running(id, spec, 7, job));
     clock = T0 + HOUR;
     expect((await recordCost(t, id)).outcome).toBe('written');
@@ -271,12 +301,7 @@ describe('cost tracker: recording a simulation cost', () => {
       { maxCostUsd: 1 },
     );
     const job = { jobId: 'job-4', jobName: `gcr-${id}`, attempt: 1, state: 'RUNNING', startedAt: iso(T0) };
-    const t = ports({
-      instanceType: 'c5.4xlarge',
-      availabilityZone: 'us-east-1a',
-      purchase: 'on-demand',
-      nodes: 1,
-    });
+    const t = ports(C5_ON_DEMAND);
     await store(running(id, spec, 4, job));
 
     clock = T0 + HOUR; // 0.68 + EBS: under the limit
@@ -297,13 +322,67 @@ describe('cost tracker: recording a simulation cost', () => {
     expect(costEvent.detail).toMatchObject({ costLimitReached: true, maxCostUsd: 1 });
   });
 
-  it('GET /costs groups the month costs by owner, tag, simulation type or instance type, and names a bad query field', async () => {
-    const t = ports({
-      instanceType: 'c5.4xlarge',
-      availabilityZone: 'us-east-1a',
-      purchase: 'on-demand',
-      nodes: 1,
+  it('a run reaching its maxCostUsd ends CANCELLED with the reason "cost limit reached", through the poller as a user cancel does', async () => {
+    const t = ports(C5_ON_DEMAND);
+    // The execution poller over the same table, its jobs on an in-memory backend
+    const backend = new FakeBackend();
+    const poller: PollerPorts = {
+      repository: t.cancel.repository as PollerPorts['repository'],
+      publisher: t.publisher,
+      backendFor: () => backend,
+      rateLimiter: { acquire: async () => undefined },
+      jobEnvironment: (s) => ({ GCR_SIMULATION_ID: s.id }),
+      isRetryable: () => false,
+      ownsJobQueue: () => true,
+      now: () => clock,
+      sleep: async () => undefined,
+    };
+    const simulation = aSimulation({
+      id: 'sim_COSTLIMITTOCANCELLED0000001',
+      backend: 'aws-batch',
+      spec: awsSpec(
+        { instanceType: 'c5.4xlarge', purchase: 'on-demand', vcpus: 16, memoryMiB: 16_384 },
+        { maxCostUsd: 1 },
+      ),
     });
+    await poller.repository.create(simulation);
+    await submitPending(poller, simulation.id);
+    const { jobId } = backend.only();
+    await observeJob(poller, simulation.id, backend.move(jobId, 'RUNNING', { startedAt: T0 }));
+    expect((await t.repository.get(simulation.id))!.status).toBe('RUNNING');
+    // Its Simulation Status Changed to RUNNING reaches the tracker: a cost, accruing
+    clock = T0 + 60_000;
+    expect((await recordCost(t, simulation.id)).cost).toMatchObject({ kind: 'accrued' });
+
+    clock = T0 + 2 * HOUR; // 1.36 accrued: over the $1 limit
+    expect((await accrueRunning(t)).cancelled).toBe(1);
+    // The cancel request reaches the poller as a user's does: its Simulation Status Changed to CANCELLING
+    const cancelRequest = published.find(
+      (e) => e.detailType === 'Simulation Status Changed' && (e.detail as { to: string }).to === 'CANCELLING',
+    )!;
+    await processEvent(poller, delivered(cancelRequest, POLLER_EVENTS), jobDescriptionFromBatchEvent);
+    expect(backend.calls.terminate).toBe(1);
+    // Batch lists the terminated attempt with its start and stop
+    Object.assign(backend.only().attempts[0]!, { startedAt: T0, stoppedAt: clock });
+    await pollSimulations(poller, 'aws-batch', [simulation.id]);
+
+    const ended = (await t.repository.get(simulation.id))!;
+    expect(ended.status).toBe('CANCELLED');
+    expect(ended.history.map((h) => h.to).slice(-2)).toEqual(['CANCELLING', 'CANCELLED']);
+    expect(ended.history.at(-2)!.reason).toMatch(
+      /^cost limit reached: accrued \$1\.3\d of the \$1 maxCostUsd$/,
+    );
+    expect(ended.history.at(-1)!.reason).toMatch(/cost-tracker/);
+    expect(ended.cancelRequestedBy).toBe('cost-tracker');
+    // and its cost is final at the cancel
+    clock += 60_000;
+    const final = await recordCost(t, simulation.id);
+    expect(final.cost).toMatchObject({ kind: 'final', status: 'CANCELLED' });
+    expect(final.cost!.totalUsd).toBeGreaterThanOrEqual(1);
+  });
+
+  it('GET /costs groups the month costs by owner, tag, simulation type or instance type, and names a bad query field', async () => {
+    const t = ports(C5_ON_DEMAND);
     const report = (
       query: Record<string, string>,
       caller = { userId: 'alice', groups: [], isAdmin: false },

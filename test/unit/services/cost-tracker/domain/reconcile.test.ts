@@ -2,7 +2,11 @@ import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import type { AttemptCost, SimulationCost } from '#schemas/generated/types.js';
 import { readCurLineItems } from '#services/cost-tracker/src/adapters/cur-parquet.js';
-import { reconcileCosts, type CostReconciliation } from '#services/cost-tracker/src/domain/reconcile.js';
+import {
+  reconcileCosts,
+  type CostReconciliation,
+  type CurLineItem,
+} from '#services/cost-tracker/src/domain/reconcile.js';
 import { CUR_FIXTURE, curFixtureBuffer } from '#scripts/cur/make-cur-fixture.js';
 
 const H = 3_600_000;
@@ -86,5 +90,55 @@ describe('reconciliation against the CUR 2.0 split cost allocation export', () =
       'sim_CURFIXTUREONDEMAND00000001',
       'sim_CURFIXTURESPOT000000000001',
     ]);
+  });
+
+  it("matches line items by the attempt's task ARN first: an export whose tag is not activated, and a retry's task in its predecessor's hour", async () => {
+    const task = (id: string): string =>
+      `arn:aws:ecs:us-east-1:123456789012:task/gcr-prod-spot_Batch_1/${id}`;
+    const id = 'sim_cursbytaskarn0000000000001';
+    // A spot attempt reclaimed at 10:40, its retry from 10:45: the retry's 10:00 line item covers the
+    // first attempt more by hour, but names the retry's task.
+    const cost = {
+      simulationId: id,
+      kind: 'final',
+      attempts: [
+        { ...attempt(1, DAY + 10 * H, DAY + 10 * H + 40 * 60_000, 0.1), taskArns: [task('t1')] },
+        { ...attempt(2, DAY + 10 * H + 45 * 60_000, DAY + 12 * H, 0.26), taskArns: [task('t2')] },
+      ],
+    } as SimulationCost;
+    const item = (taskArn: string, hour: number, usd: number): CurLineItem => ({
+      taskArn,
+      instanceId: 'i-0abc',
+      simulationId: undefined, // gcr:simulation-id not activated as a cost allocation tag
+      usageStartMs: DAY + hour * H,
+      usageEndMs: DAY + (hour + 1) * H,
+      splitCostUsd: usd,
+      unusedCostUsd: 0,
+    });
+    const report = await reconcileCosts({
+      lineItems: async () => [
+        item(task('t1'), 10, 0.1),
+        item(task('t2'), 10, 0.05),
+        item(task('t2'), 11, 0.2),
+        item(task('other'), 11, 1),
+      ],
+      costs: { get: async (simulationId) => (simulationId === id ? cost : undefined) },
+      trackedCosts: async () => [cost],
+      store: async () => {},
+      now: () => new Date(DAY + 30 * H),
+    });
+    expect(report.untracked).toEqual([]);
+    expect(report.reconciled).toHaveLength(1);
+    expect(report.reconciled[0]).toMatchObject({
+      simulationId: id,
+      lineItems: 3,
+      lineItemsByTaskArn: 3,
+      billedUsd: 0.35,
+      unmatchedUsd: 0,
+      attempts: [
+        { attempt: 1, billedUsd: 0.1, differenceUsd: 0 },
+        { attempt: 2, billedUsd: 0.25, differenceUsd: 0.01 },
+      ],
+    });
   });
 });
