@@ -1,6 +1,6 @@
 /**
  * The notifier's table (gcr-notifier-<stage>-notifications, keys pk/sk):
- *   subscriptions  pk owner#<owner>               sk sub#<id>
+ *   subscriptions  pk owner#<owner> (team subscriptions: owner##team)  sk sub#<id>
  *   deliveries     pk delivery#<subscription>#<scope>  sk <kind>   (order, state, lease, attempts; expire after 30 days)
  *   digests        pk digest#<subscription>#<window>   sk count | entry#<delivery> | digest
  * A delivery record is one item per (subscription, scope, kind), holding the
@@ -26,6 +26,7 @@ import type {
   SubscriptionStore,
   SuppressionList,
 } from '../domain/ports.js';
+import { holderOf } from '../domain/ports.js';
 
 const DELIVERY_RECORD_DAYS = 30;
 
@@ -41,7 +42,11 @@ export function createDynamoSubscriptionStore(
       await client.send(
         new PutCommand({
           TableName: tableName,
-          Item: { pk: ownerKey(subscription.owner), sk: subscriptionKey(subscription.id), ...subscription },
+          Item: {
+            pk: ownerKey(holderOf(subscription)),
+            sk: subscriptionKey(subscription.id),
+            ...subscription,
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );

@@ -23,7 +23,12 @@ import {
   type Notification,
   type NotifierEvent,
 } from './notifications.js';
-import type { DeliveryKey, DeliveryPorts, StoredSubscription } from './ports.js';
+import {
+  TEAM_SUBSCRIPTIONS,
+  type DeliveryKey,
+  type DeliveryPorts,
+  type StoredSubscription,
+} from './ports.js';
 import { digestEntryOf, digestNotification, entryKeyOf, windowStartOf } from './digest.js';
 import { loadSecrets } from './secrets.js';
 import { sendEmail, type ChannelResult } from './email-channel.js';
@@ -69,9 +74,12 @@ export async function notifyEvent(
   receive: ReceiveInfo,
 ): Promise<Record<DeliveryResult, number>> {
   const notification = notificationOf(event, ports.now());
-  const wanting = (await ports.subscriptions.listByOwner(notification.owner)).filter((s) =>
-    wants(s, notification),
-  );
+  // The owner's subscriptions and the teams' (admin-managed, across owners): one query each.
+  const [own, teams] = await Promise.all([
+    ports.subscriptions.listByOwner(notification.owner),
+    notification.simulationId !== undefined ? ports.subscriptions.listByOwner(TEAM_SUBSCRIPTIONS) : [],
+  ]);
+  const wanting = [...own, ...teams].filter((s) => wants(s, notification));
   // The event carries no tags: the simulation is read once, and only when a subscription filters by them.
   const tags = wanting.some((s) => filtersByTags(s, notification))
     ? await ports.simulationTags(notification.simulationId!)

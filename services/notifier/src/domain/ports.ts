@@ -7,7 +7,10 @@ export type Channel = 'webhook' | 'email' | 'slack';
 /** A subscription as stored: its secret is never here, only the name it is kept under (`secretRef`). */
 export interface StoredSubscription {
   id: string;
+  /** Whose simulations it tells about; of a team subscription, the admin who made it. */
   owner: string;
+  /** An admin-managed team subscription: every owner's simulations its tags match. */
+  team?: string;
   channel: Channel;
   /** webhook: the endpoint. */
   url?: string;
@@ -25,14 +28,25 @@ export interface StoredSubscription {
   createdAt: string;
 }
 
+/**
+ * Subscriptions are kept by holder (holderOf): their owner, or TEAM_SUBSCRIPTIONS
+ * for every team subscription, so an event reads its owner's and the teams' with one query each.
+ */
 export interface SubscriptionStore {
   put(subscription: StoredSubscription): Promise<void>;
-  get(owner: string, id: string): Promise<StoredSubscription | undefined>;
+  get(holder: string, id: string): Promise<StoredSubscription | undefined>;
   /** Oldest first. */
-  listByOwner(owner: string): Promise<StoredSubscription[]>;
+  listByOwner(holder: string): Promise<StoredSubscription[]>;
   /** False when there was none. */
-  delete(owner: string, id: string): Promise<boolean>;
+  delete(holder: string, id: string): Promise<boolean>;
 }
+
+/** The holder of every team subscription: no Cognito user id starts with '#'. */
+export const TEAM_SUBSCRIPTIONS = '#team';
+
+/** Where a subscription is kept: its owner's, or the teams' holder. */
+export const holderOf = (subscription: Pick<StoredSubscription, 'owner' | 'team'>) =>
+  subscription.team !== undefined ? TEAM_SUBSCRIPTIONS : subscription.owner;
 
 /** Where subscriptions' secrets are kept: SSM SecureString on AWS, an encrypted directory locally. */
 export interface SecretStore {
