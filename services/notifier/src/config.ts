@@ -45,6 +45,8 @@ export const config = {
   digestAbove: env.int('NOTIFIER_DIGEST_ABOVE', 10, { min: 1, max: 10_000 }),
   /** The digest's window. */
   digestWindowSeconds: env.int('NOTIFIER_DIGEST_WINDOW_SECONDS', 60, { min: 1, max: 3600 }),
+  /** Where runbooks/ is browsable (ending in /), for the on-call Slack messages' runbook links; empty: the path alone. */
+  runbookBaseUrl: env.string('NOTIFIER_RUNBOOK_BASE_URL', ''),
   /** One POST to a target, at most. */
   requestTimeoutMs: env.int('NOTIFIER_REQUEST_TIMEOUT_MS', 5_000, { min: 100, max: 30_000 }),
 };

@@ -35,6 +35,7 @@ import type {
   TargetPolicy,
 } from './domain/ports.js';
 import type { SubscriptionPorts, TestPorts } from './domain/subscriptions.js';
+import type { OnCallPorts } from './domain/on-call.js';
 
 let subscriptionStore: SubscriptionStore | undefined;
 function subscriptions(): SubscriptionStore {
@@ -150,5 +151,18 @@ export function deliveryPorts(): DeliveryPorts {
     baseDelayMs: config.baseDelayMs,
     maxDelayMs: config.maxDelayMs,
     log: (message, data) => logger.info(message, data ?? {}),
+  });
+}
+
+let onCall: OnCallPorts | undefined;
+/** The on-call queue's handler: alarms to the on-call Slack target. */
+export function onCallPorts(): OnCallPorts {
+  const { slack: client, throttle } = slack();
+  return (onCall ??= {
+    slack: client,
+    throttle,
+    secrets: secrets(),
+    slackWebhookPrefix: config.slackWebhookPrefix,
+    runbookBaseUrl: config.runbookBaseUrl,
   });
 }
