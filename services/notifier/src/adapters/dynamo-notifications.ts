@@ -287,7 +287,9 @@ export function createDynamoDigestBuffer(client: DynamoDBDocumentClient, tableNa
           ConsistentRead: true,
         }),
       );
-      return Item?.['state'] === 'sent' ? ((Item['covered'] ?? []) as string[]) : undefined;
+      if (Item?.['state'] !== 'sent' && Item?.['state'] !== 'failed') return undefined;
+      const covered = (Item['covered'] ?? []) as string[];
+      return Item['state'] === 'failed' ? { covered, failed: String(Item['error']) } : { covered };
     },
     async claimFlush(subscriptionId, windowStart, now, leaseMs) {
       const claimed = await conditional(() =>
@@ -327,14 +329,22 @@ export function createDynamoDigestBuffer(client: DynamoDBDocumentClient, tableNa
       } while (start);
       return entries;
     },
-    async markFlushed(subscriptionId, windowStart, covered, now) {
+    async markFlushed(subscriptionId, windowStart, covered, now, failed) {
       await client.send(
         new UpdateCommand({
           TableName: tableName,
           Key: { pk: pk(subscriptionId, windowStart), sk: 'digest' },
-          UpdateExpression: 'SET #state = :sent, covered = :covered, sentAt = :now REMOVE leaseUntil',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':sent': 'sent', ':covered': covered, ':now': now.toISOString() },
+          UpdateExpression: `SET #state = :state, covered = :covered, sentAt = :now${failed !== undefined ? ', #error = :error' : ''} REMOVE leaseUntil`,
+          ExpressionAttributeNames: {
+            '#state': 'state',
+            ...(failed !== undefined ? { '#error': 'error' } : {}),
+          },
+          ExpressionAttributeValues: {
+            ':state': failed !== undefined ? 'failed' : 'sent',
+            ':covered': covered,
+            ':now': now.toISOString(),
+            ...(failed !== undefined ? { ':error': failed } : {}),
+          },
         }),
       );
     },

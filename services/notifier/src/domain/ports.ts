@@ -102,13 +102,19 @@ export interface DigestEntry {
   at: string;
 }
 
+/** What became of a window's digest: the deliveries it covered, and why it failed when it was refused for good. */
+export interface DigestOutcome {
+  covered: string[];
+  failed?: string;
+}
+
 /** The digests' windows in the notifier's table: a counter, the buffered entries and the digest's record. */
 export interface DigestBuffer {
   /** Counts one more message of the subscription in the window; answers the count. */
   count(subscriptionId: string, windowStart: number, now: Date): Promise<number>;
   add(subscriptionId: string, windowStart: number, entry: DigestEntry): Promise<void>;
-  /** The entries' keys the window's digest covered once sent; undefined until then. */
-  covered(subscriptionId: string, windowStart: number): Promise<string[] | undefined>;
+  /** The entries' keys the window's digest covered once sent (or refused for good: `failed`); undefined until then. */
+  covered(subscriptionId: string, windowStart: number): Promise<DigestOutcome | undefined>;
   /** Claims the sending of the digest (a lease); answers the entries to send, undefined when another holds it or it was sent. */
   claimFlush(
     subscriptionId: string,
@@ -116,8 +122,14 @@ export interface DigestBuffer {
     now: Date,
     leaseMs: number,
   ): Promise<DigestEntry[] | undefined>;
-  /** The digest was sent (or failed for good, covering nothing): records what it covered. */
-  markFlushed(subscriptionId: string, windowStart: number, covered: string[], now: Date): Promise<void>;
+  /** The digest was sent, or refused for good (`failed`, the reason): records what it covered. */
+  markFlushed(
+    subscriptionId: string,
+    windowStart: number,
+    covered: string[],
+    now: Date,
+    failed?: string,
+  ): Promise<void>;
   /** Gives the claim back after a failed send. */
   releaseFlush(subscriptionId: string, windowStart: number): Promise<void>;
 }
