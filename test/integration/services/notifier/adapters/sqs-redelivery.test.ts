@@ -30,7 +30,9 @@ describe('redelivery at a due time: the request', () => {
     sqs.on(ChangeMessageVisibilityCommand).resolves({});
   });
   // The mock replaces every SQSClient's send: the emulator's tests below need the real one.
-  afterAll(() => sqs.restore());
+  afterAll(() => {
+    sqs.restore();
+  });
 
   it("sets the message's visibility to the seconds until it is due, on its own queue's URL", async () => {
     const now = Date.parse('2026-12-07T07:00:40.000Z');
