@@ -1,7 +1,7 @@
 /** `gcr subscribe ... --team` and `gcr subscriptions --team` against a real HTTP server playing the API (fake-api.ts). */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { runCli } from '#cli/main.js';
 import type { Subscription } from '#schemas/generated/types.js';
+import { runGcr } from '#test/helpers/run-gcr.js';
 import { startFakeApi, type FakeApi } from '../fake-api.js';
 
 let api: FakeApi;
@@ -13,17 +13,7 @@ afterAll(async () => {
   await api.close();
 });
 
-async function gcr(argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s), isTTY: false },
-    env: { GCR_API_URL: api.url, GCR_TOKEN: 't' },
-    cwd: process.cwd(),
-  });
-  return { code, stdout, stderr };
-}
+const gcr = (argv: string[]) => runGcr(argv, { GCR_API_URL: api.url, GCR_TOKEN: 't' }, process.cwd());
 
 const team: Subscription = {
   id: 'sub_01JD3K9X2M4Q8R7T6V5W3Y1Z0A',

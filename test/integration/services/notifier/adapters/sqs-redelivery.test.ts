@@ -5,19 +5,16 @@
  * shape against a mocked SQS, and the local SQS emulator honouring it.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { sqsEndpoint } from '#local/aws/sqs-endpoint.js';
 import { LocalQueue } from '#local/queue/local-queue.js';
-import { LocalSqsService } from '#local/queue/sqs-service.js';
 import {
   createSqsRedelivery,
   queueUrlOf,
   visibilitySecondsUntil,
 } from '#services/notifier/src/adapters/sqs-redelivery.js';
+import { startLocalSqsEndpoint, type LocalSqsEndpoint } from '#test/helpers/local-sqs-endpoint.js';
 import { tempDataDir } from '#test/helpers/platform-process.js';
 
 const record = (arn: string, receiptHandle: string): SQSRecord =>
@@ -63,11 +60,8 @@ describe('redelivery at a due time: the request', () => {
 });
 
 describe('redelivery at a due time: the local SQS emulator', () => {
-  let server: Server;
-  let service: LocalSqsService;
   let queue: LocalQueue;
-  let client: SQSClient;
-  let endpoint: string;
+  let local: LocalSqsEndpoint;
 
   beforeAll(async () => {
     queue = await LocalQueue.open({
@@ -75,29 +69,11 @@ describe('redelivery at a due time: the local SQS emulator', () => {
       dir: tempDataDir('gcr-redelivery-'),
       visibilityTimeoutSeconds: 180,
     });
-    const bound: { handle?: ReturnType<typeof sqsEndpoint> } = {};
-    server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => void bound.handle!(req, res, body));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    service = new LocalSqsService({ accountId: '000000000000', endpointUrl: endpoint });
-    service.register(queue);
-    bound.handle = sqsEndpoint(service);
-    client = new SQSClient({
-      endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
-    });
+    local = await startLocalSqsEndpoint([queue]);
   });
   afterAll(async () => {
-    client.destroy();
-    await service.close();
+    await local.close();
     await queue.close();
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 
   it('brings a received message back when due, long before the queue visibility timeout', async () => {
@@ -107,7 +83,7 @@ describe('redelivery at a due time: the local SQS emulator', () => {
     // Invisible for the queue's 180 s after a receive...
     expect(await queue.receive(1)).toEqual([]);
     // ...unless the handler says when it is due.
-    await createSqsRedelivery(client, { endpointUrl: endpoint }).at(
+    await createSqsRedelivery(local.client, { endpointUrl: local.endpoint }).at(
       record(queue.arn, first!.receiptHandle),
       Date.now() + 1_000,
     );
