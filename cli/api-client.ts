@@ -367,8 +367,13 @@ export class ApiClient {
     ).body;
   }
 
-  async listSubscriptions(): Promise<SubscriptionList> {
-    return (await this.call<SubscriptionList>('GET', (init) => this.api.GET('/subscriptions', init))).body;
+  /** The caller's subscriptions, or with scope `team` the team subscriptions (admins). */
+  async listSubscriptions(scope: 'owner' | 'team' = 'owner'): Promise<SubscriptionList> {
+    return (
+      await this.call<SubscriptionList>('GET', (init) =>
+        this.api.GET('/subscriptions', { ...init, params: { query: scope === 'team' ? { scope } : {} } }),
+      )
+    ).body;
   }
 
   async testSubscription(id: string): Promise<SubscriptionTestResult> {

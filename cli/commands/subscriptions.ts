@@ -1,6 +1,7 @@
 /**
  * `gcr subscribe webhook <url>`, `gcr subscriptions`, `gcr unsubscribe <id>`
- * and `gcr subscriptions test <id>`: who is told about your simulations
+ * and `gcr subscriptions test <id>`: who is told about your simulations (with
+ * `--team`, admins: a team's, about every owner's runs its tags match)
  * (docs/NOTIFICATIONS.md). The API checks everything; a bad value answers 400
  * naming the field.
  */
@@ -22,6 +23,7 @@ interface SubscribeOptions {
   costAbove?: number;
   tag?: [string, string][];
   secret?: string;
+  team?: string;
 }
 
 /** `key=value` as given; the API checks key and value (a 400 naming `tags.<key>`). */
@@ -38,6 +40,7 @@ function subscriptionBlock(sub: Subscription, ctx: CommandContext): string {
   return keyValues(
     [
       ['id', clean(sub.id)],
+      ['team', sub.team === undefined ? undefined : clean(sub.team)],
       ['channel', clean(sub.channel)],
       ['target', clean(sub.target)],
       ['name', sub.name === undefined ? undefined : clean(sub.name)],
@@ -74,7 +77,8 @@ function withFilters(command: Command): Command {
       collect(simulationStatus),
     )
     .option('--cost-above <usd>', 'cost updates only above this many US dollars', Number)
-    .option('--tag <key=value>', 'only runs with this tag (repeatable: all of them)', collect(tagPair));
+    .option('--tag <key=value>', 'only runs with this tag (repeatable: all of them)', collect(tagPair))
+    .option('--team <name>', "a team's subscription: every owner's runs that its --tag match (admins)");
 }
 
 function registerSubscribe(program: Command, ctx: CommandContext): void {
@@ -127,6 +131,7 @@ function filters(opts: SubscribeOptions): Omit<SubscriptionRequest, 'channel'> {
     ...(opts.status ? { statuses: opts.status } : {}),
     ...(opts.costAbove !== undefined ? { costAboveUsd: opts.costAbove } : {}),
     ...(opts.tag ? { tags: Object.fromEntries(opts.tag) } : {}),
+    ...(opts.team !== undefined ? { team: opts.team } : {}),
   };
 }
 
@@ -144,10 +149,11 @@ async function create(ctx: CommandContext, request: SubscriptionRequest): Promis
 function registerList(program: Command, ctx: CommandContext): void {
   const list = program
     .command('subscriptions')
-    .description('list your subscriptions')
-    .action(async () => {
+    .description('list your subscriptions (--team: the team subscriptions, admins)')
+    .option('--team', 'the team subscriptions instead of yours (admins)')
+    .action(async (opts: { team?: boolean }) => {
       const client = await ctx.client();
-      const body = await client.listSubscriptions();
+      const body = await client.listSubscriptions(opts.team ? 'team' : 'owner');
       if (ctx.json) return ctx.outJson(body);
       if (body.subscriptions.length === 0) {
         ctx.out('no subscriptions (gcr subscribe webhook <url> makes one)');
@@ -155,9 +161,10 @@ function registerList(program: Command, ctx: CommandContext): void {
       }
       ctx.out(
         table(
-          ['ID', 'CHANNEL', 'TARGET', 'EVENTS', 'NAME'],
+          ['ID', 'TEAM', 'CHANNEL', 'TARGET', 'EVENTS', 'NAME'],
           body.subscriptions.map((s) => [
             clean(s.id),
+            clean(s.team ?? '-'),
             clean(s.channel),
             clean(s.target),
             s.events.join(','),

@@ -282,7 +282,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's subscriptions. */
+        /** The caller's subscriptions, or the team subscriptions (admins). */
         get: operations["listSubscriptions"];
         put?: never;
         /** Subscribe a webhook, an email address or a Slack channel to events. */
@@ -384,6 +384,8 @@ export interface components {
             nodes: number;
             /** @description Where instance type, zone and purchase option came from (the AWS Batch -> ECS -> EC2 chain, or the local backend's stand-in). */
             launchSource?: string;
+            /** @description The ECS task ARN of the attempt (DescribeJobs' container.taskArn; a multi-node job's one per node): what the Cost and Usage Report's split cost allocation line items name in line_item_resource_id, so the reconciliation matches them to this attempt first. */
+            taskArns?: string[];
             /** @description The job's share of each instance: max(vCPU share, memory share), docs/COSTS.md. */
             share: {
                 vcpu: number;
@@ -1142,7 +1144,7 @@ export interface components {
             /** Format: date-time */
             finalAt?: string;
             $defs: {
-                /** @description What AWS billed for the simulation's jobs next to what the tracker priced: the Cost and Usage Report's split cost allocation line items (CUR 2.0) of the jobs' ECS tasks, matched by their gcr:simulation-id tag, each to the attempt whose run covers most of its hour (docs/COSTS.md). */
+                /** @description What AWS billed for the simulation's jobs next to what the tracker priced: the Cost and Usage Report's split cost allocation line items (CUR 2.0) of the jobs' ECS tasks, matched by the attempt's task ARN (line_item_resource_id), else by their gcr:simulation-id tag, each to the attempt whose run covers most of its hour (docs/COSTS.md). */
                 CostReconciliation: {
                     simulationId: string;
                     /** @description The tracked compute of every attempt (split cost allocation bills the EC2 instance, not EBS or S3). */
@@ -1154,6 +1156,8 @@ export interface components {
                     lineItems: number;
                     /** @description Billed in hours no attempt's run covers. */
                     unmatchedUsd: number;
+                    /** @description Of lineItems, those matched by an attempt's task ARN; the others by the tag and their hour. */
+                    lineItemsByTaskArn?: number;
                     attempts: components["schemas"]["SimulationCost"]["$defs"]["AttemptReconciliation"][];
                     /** Format: date-time */
                     reconciledAt: string;
@@ -1491,7 +1495,10 @@ export interface components {
          */
         Subscription: {
             id: string;
+            /** @description The owner whose simulations it tells about; of a team subscription, the admin who made it. */
             owner: string;
+            /** @description A team subscription (admin-managed): told about every owner's simulations its tags match. */
+            team?: string;
             /** @enum {string} */
             channel: "webhook" | "email" | "slack";
             /** @description Where deliveries go: the webhook URL with any query string and credentials masked, the email address, or the Slack channel (or "Slack incoming webhook"). */
@@ -1518,7 +1525,7 @@ export interface components {
         };
         /**
          * SubscriptionRequest
-         * @description POST /subscriptions: who is told about what, by webhook or email. Without `events`, `statuses` or `costAboveUsd` the quiet default applies: terminal states (a run stuck in RUNNABLE past its queue limit ends TIMED_OUT), results ready or failed, budget thresholds. A RETRYING (a failure that will be retried) is never an alert unless asked for by name. A webhook needs `url`, an email `address`, Slack `url` or `token` with `slackChannel` (checked by the notifier: a 400 names the missing one).
+         * @description POST /subscriptions: who is told about what, by webhook or email. Without `events`, `statuses` or `costAboveUsd` the quiet default applies: terminal states (a run stuck in RUNNABLE past its queue limit ends TIMED_OUT), results ready or failed, budget thresholds. A RETRYING (a failure that will be retried) is never an alert unless asked for by name. A webhook needs `url`, an email `address`, Slack `url` or `token` with `slackChannel` (checked by the notifier: a 400 names the missing one). With `team` (admins): a team's subscription, filtered by `tags` across every owner.
          */
         SubscriptionRequest: {
             /**
@@ -1526,6 +1533,8 @@ export interface components {
              * @enum {string}
              */
             channel: "webhook" | "email" | "slack";
+            /** @description Admins only (403 otherwise): a team subscription, named by the team, told about every owner's simulations that its `tags` match (required, e.g. {"project": "ozone-trends"}); it hears status, results and cost events, not an owner's budgets. Listed with GET /subscriptions?scope=team. */
+            team?: string;
             /** @description webhook: the endpoint's https URL, which must not resolve to a private, loopback, link-local or metadata address; slack: the incoming webhook's URL (https://hooks.slack.com/services/...). */
             url?: string;
             /**
@@ -1598,6 +1607,15 @@ export interface components {
         };
         /** @description A budget covering the run is spent for the month (code BudgetExhausted, naming the budget, its limit and its spend). */
         BudgetExhausted: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The caller is signed in but may not do this (an admin-only action, code Forbidden); `issues` names the field that asked for it. */
+        Forbidden: {
             headers: {
                 [name: string]: unknown;
             };
@@ -2309,7 +2327,10 @@ export interface operations {
     };
     listSubscriptions: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description owner (the caller's, the default) or team (the team subscriptions; admins only). */
+                scope?: "owner" | "team";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2325,7 +2346,9 @@ export interface operations {
                     "application/json": components["schemas"]["SubscriptionList"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -2353,6 +2376,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             503: components["responses"]["ServiceUnavailable"];
         };

@@ -2264,7 +2264,7 @@ export const subscriptionRequestSchema = {
   $id: 'https://gcr.dev/schemas/api/subscription-request.schema.json',
   title: 'SubscriptionRequest',
   description:
-    'POST /subscriptions: who is told about what, by webhook or email. Without `events`, `statuses` or `costAboveUsd` the quiet default applies: terminal states (a run stuck in RUNNABLE past its queue limit ends TIMED_OUT), results ready or failed, budget thresholds. A RETRYING (a failure that will be retried) is never an alert unless asked for by name. A webhook needs `url`, an email `address`, Slack `url` or `token` with `slackChannel` (checked by the notifier: a 400 names the missing one).',
+    "POST /subscriptions: who is told about what, by webhook or email. Without `events`, `statuses` or `costAboveUsd` the quiet default applies: terminal states (a run stuck in RUNNABLE past its queue limit ends TIMED_OUT), results ready or failed, budget thresholds. A RETRYING (a failure that will be retried) is never an alert unless asked for by name. A webhook needs `url`, an email `address`, Slack `url` or `token` with `slackChannel` (checked by the notifier: a 400 names the missing one). With `team` (admins): a team's subscription, filtered by `tags` across every owner.",
   type: 'object',
   additionalProperties: false,
   required: ['channel'],
@@ -2274,6 +2274,12 @@ export const subscriptionRequestSchema = {
       enum: ['webhook', 'email', 'slack'],
       description:
         'webhook: an HTTPS endpoint, each delivery signed the Standard Webhooks way; email: HTML and text messages with a one-click unsubscribe link; slack: an incoming webhook (`url`), or a bot token and a channel (`token`, `slackChannel`: one message per simulation, updated in place) (docs/NOTIFICATIONS.md).',
+    },
+    team: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$',
+      description:
+        'Admins only (403 otherwise): a team subscription, named by the team, told about every owner\'s simulations that its `tags` match (required, e.g. {"project": "ozone-trends"}); it hears status, results and cost events, not an owner\'s budgets. Listed with GET /subscriptions?scope=team.',
     },
     url: {
       type: 'string',
@@ -2422,6 +2428,13 @@ export const subscriptionSchema = {
     },
     owner: {
       type: 'string',
+      description:
+        'The owner whose simulations it tells about; of a team subscription, the admin who made it.',
+    },
+    team: {
+      type: 'string',
+      description:
+        "A team subscription (admin-managed): told about every owner's simulations its tags match.",
     },
     channel: {
       type: 'string',

@@ -1092,13 +1092,17 @@ export interface SubscriptionList {
 export type NotificationKind = 'status' | 'results' | 'budget' | 'cost';
 
 /**
- * POST /subscriptions: who is told about what, by webhook or email. Without `events`, `statuses` or `costAboveUsd` the quiet default applies: terminal states (a run stuck in RUNNABLE past its queue limit ends TIMED_OUT), results ready or failed, budget thresholds. A RETRYING (a failure that will be retried) is never an alert unless asked for by name. A webhook needs `url`, an email `address`, Slack `url` or `token` with `slackChannel` (checked by the notifier: a 400 names the missing one).
+ * POST /subscriptions: who is told about what, by webhook or email. Without `events`, `statuses` or `costAboveUsd` the quiet default applies: terminal states (a run stuck in RUNNABLE past its queue limit ends TIMED_OUT), results ready or failed, budget thresholds. A RETRYING (a failure that will be retried) is never an alert unless asked for by name. A webhook needs `url`, an email `address`, Slack `url` or `token` with `slackChannel` (checked by the notifier: a 400 names the missing one). With `team` (admins): a team's subscription, filtered by `tags` across every owner.
  */
 export interface SubscriptionRequest {
   /**
    * webhook: an HTTPS endpoint, each delivery signed the Standard Webhooks way; email: HTML and text messages with a one-click unsubscribe link; slack: an incoming webhook (`url`), or a bot token and a channel (`token`, `slackChannel`: one message per simulation, updated in place) (docs/NOTIFICATIONS.md).
    */
   channel: 'webhook' | 'email' | 'slack';
+  /**
+   * Admins only (403 otherwise): a team subscription, named by the team, told about every owner's simulations that its `tags` match (required, e.g. {"project": "ozone-trends"}); it hears status, results and cost events, not an owner's budgets. Listed with GET /subscriptions?scope=team.
+   */
+  team?: string;
   /**
    * webhook: the endpoint's https URL, which must not resolve to a private, loopback, link-local or metadata address; slack: the incoming webhook's URL (https://hooks.slack.com/services/...).
    */
@@ -1178,7 +1182,14 @@ export interface SubscriptionTestResult {
  */
 export interface Subscription {
   id: string;
+  /**
+   * The owner whose simulations it tells about; of a team subscription, the admin who made it.
+   */
   owner: string;
+  /**
+   * A team subscription (admin-managed): told about every owner's simulations its tags match.
+   */
+  team?: string;
   channel: 'webhook' | 'email' | 'slack';
   /**
    * Where deliveries go: the webhook URL with any query string and credentials masked, the email address, or the Slack channel (or "Slack incoming webhook").

@@ -43,6 +43,17 @@ export class UnauthorizedError extends DomainError {
   readonly code = 'Unauthorized';
 }
 
+/** The caller is known but may not do this (an admin-only action): 403, naming why and the field that asked for it. */
+export class ForbiddenError extends DomainError {
+  readonly code = 'Forbidden';
+  constructor(
+    message: string,
+    readonly issues: FieldIssue[] = [],
+  ) {
+    super(message);
+  }
+}
+
 /** The resource does not exist, or belongs to someone else (we do not tell which): 404. */
 export class NotFoundError extends DomainError {
   readonly code = 'NotFound';

@@ -45,6 +45,10 @@ export const config = {
   digestAbove: env.int('NOTIFIER_DIGEST_ABOVE', 10, { min: 1, max: 10_000 }),
   /** The digest's window. */
   digestWindowSeconds: env.int('NOTIFIER_DIGEST_WINDOW_SECONDS', 60, { min: 1, max: 3600 }),
+  /** Where runbooks/ is browsable (ending in /), for the on-call Slack messages' runbook links; empty: the path alone. */
+  runbookBaseUrl: env.string('NOTIFIER_RUNBOOK_BASE_URL', ''),
+  /** SQS's endpoint when it is an emulator's (the local platform sets it): queue URLs are built on it. */
+  sqsEndpointUrl: env.optionalString('AWS_ENDPOINT_URL_SQS'),
   /** One POST to a target, at most. */
   requestTimeoutMs: env.int('NOTIFIER_REQUEST_TIMEOUT_MS', 5_000, { min: 100, max: 30_000 }),
 };

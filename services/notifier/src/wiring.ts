@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { dynamoDocumentClient, eventBridgeClient } from '#shared/kernel/aws/clients.js';
+import { dynamoDocumentClient, eventBridgeClient, sqsClient } from '#shared/kernel/aws/clients.js';
 import { createEventBridgePublisher } from '#shared/kernel/events/publisher.js';
 import { logger } from '#shared/kernel/powertools.js';
 import {
@@ -23,6 +23,7 @@ import { createDynamoChannelBuckets, createDynamoSlackThreads, createSlackClient
 import type { SlackPorts } from './domain/slack-channel.js';
 import { createHttpsPoster, resolveHost } from './adapters/https-poster.js';
 import { createLocalSecretStore } from './adapters/local-secrets.js';
+import { createSqsRedelivery, type Redelivery } from './adapters/sqs-redelivery.js';
 import { createSsmSecretStore } from './adapters/ssm-secrets.js';
 import { config } from './config.js';
 import type {
@@ -35,6 +36,7 @@ import type {
   TargetPolicy,
 } from './domain/ports.js';
 import type { SubscriptionPorts, TestPorts } from './domain/subscriptions.js';
+import type { OnCallPorts } from './domain/on-call.js';
 
 let subscriptionStore: SubscriptionStore | undefined;
 function subscriptions(): SubscriptionStore {
@@ -151,4 +153,23 @@ export function deliveryPorts(): DeliveryPorts {
     maxDelayMs: config.maxDelayMs,
     log: (message, data) => logger.info(message, data ?? {}),
   });
+}
+
+let onCall: OnCallPorts | undefined;
+/** The on-call queue's handler: alarms to the on-call Slack target. */
+export function onCallPorts(): OnCallPorts {
+  const { slack: client, throttle } = slack();
+  return (onCall ??= {
+    slack: client,
+    throttle,
+    secrets: secrets(),
+    slackWebhookPrefix: config.slackWebhookPrefix,
+    runbookBaseUrl: config.runbookBaseUrl,
+  });
+}
+
+let sqsRedelivery: Redelivery | undefined;
+/** Sets when a message that is not done comes back (ChangeMessageVisibility). */
+export function redelivery(): Redelivery {
+  return (sqsRedelivery ??= createSqsRedelivery(sqsClient(), { endpointUrl: config.sqsEndpointUrl }));
 }

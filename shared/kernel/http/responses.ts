@@ -2,6 +2,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import {
   DomainError,
   BudgetExhaustedError,
+  ForbiddenError,
   LimitExceededError,
   NotFoundError,
   PayloadTooLargeError,
@@ -37,6 +38,7 @@ const STATUS_BY_ERROR: [new (...args: never[]) => DomainError, number][] = [
   [PayloadTooLargeError, 413],
   [IdempotencyMismatchError, 422],
   [BudgetExhaustedError, 403],
+  [ForbiddenError, 403],
   [LimitExceededError, 429],
   [RateLimitedError, 429],
 ];
@@ -82,7 +84,8 @@ export function errorResponse(err: unknown): APIGatewayProxyStructuredResultV2 {
     const match = STATUS_BY_ERROR.find(([type]) => err instanceof type);
     if (match) {
       const body: ErrorResponse = { error: { code: err.code, message: err.message } };
-      if (err instanceof ValidationError && err.issues.length > 0) body.error.issues = err.issues;
+      if ((err instanceof ValidationError || err instanceof ForbiddenError) && err.issues.length > 0)
+        body.error.issues = err.issues;
       if (err instanceof LimitExceededError || err instanceof BudgetExhaustedError) {
         body.error.limit = err.limit;
         body.error.current = err.current;

@@ -1,6 +1,6 @@
 /**
  * The notifier's table (gcr-notifier-<stage>-notifications, keys pk/sk):
- *   subscriptions  pk owner#<owner>               sk sub#<id>
+ *   subscriptions  pk owner#<owner> (team subscriptions: owner##team)  sk sub#<id>
  *   deliveries     pk delivery#<subscription>#<scope>  sk <kind>   (order, state, lease, attempts; expire after 30 days)
  *   digests        pk digest#<subscription>#<window>   sk count | entry#<delivery> | digest
  * A delivery record is one item per (subscription, scope, kind), holding the
@@ -26,6 +26,7 @@ import type {
   SubscriptionStore,
   SuppressionList,
 } from '../domain/ports.js';
+import { holderOf } from '../domain/ports.js';
 
 const DELIVERY_RECORD_DAYS = 30;
 
@@ -41,7 +42,11 @@ export function createDynamoSubscriptionStore(
       await client.send(
         new PutCommand({
           TableName: tableName,
-          Item: { pk: ownerKey(subscription.owner), sk: subscriptionKey(subscription.id), ...subscription },
+          Item: {
+            pk: ownerKey(holderOf(subscription)),
+            sk: subscriptionKey(subscription.id),
+            ...subscription,
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -282,7 +287,9 @@ export function createDynamoDigestBuffer(client: DynamoDBDocumentClient, tableNa
           ConsistentRead: true,
         }),
       );
-      return Item?.['state'] === 'sent' ? ((Item['covered'] ?? []) as string[]) : undefined;
+      if (Item?.['state'] !== 'sent' && Item?.['state'] !== 'failed') return undefined;
+      const covered = (Item['covered'] ?? []) as string[];
+      return Item['state'] === 'failed' ? { covered, failed: String(Item['error']) } : { covered };
     },
     async claimFlush(subscriptionId, windowStart, now, leaseMs) {
       const claimed = await conditional(() =>
@@ -322,14 +329,22 @@ export function createDynamoDigestBuffer(client: DynamoDBDocumentClient, tableNa
       } while (start);
       return entries;
     },
-    async markFlushed(subscriptionId, windowStart, covered, now) {
+    async markFlushed(subscriptionId, windowStart, covered, now, failed) {
       await client.send(
         new UpdateCommand({
           TableName: tableName,
           Key: { pk: pk(subscriptionId, windowStart), sk: 'digest' },
-          UpdateExpression: 'SET #state = :sent, covered = :covered, sentAt = :now REMOVE leaseUntil',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':sent': 'sent', ':covered': covered, ':now': now.toISOString() },
+          UpdateExpression: `SET #state = :state, covered = :covered, sentAt = :now${failed !== undefined ? ', #error = :error' : ''} REMOVE leaseUntil`,
+          ExpressionAttributeNames: {
+            '#state': 'state',
+            ...(failed !== undefined ? { '#error': 'error' } : {}),
+          },
+          ExpressionAttributeValues: {
+            ':state': failed !== undefined ? 'failed' : 'sent',
+            ':covered': covered,
+            ':now': now.toISOString(),
+            ...(failed !== undefined ? { ':error': failed } : {}),
+          },
         }),
       );
     },

@@ -23,7 +23,12 @@ import {
   type Notification,
   type NotifierEvent,
 } from './notifications.js';
-import type { DeliveryKey, DeliveryPorts, StoredSubscription } from './ports.js';
+import {
+  TEAM_SUBSCRIPTIONS,
+  type DeliveryKey,
+  type DeliveryPorts,
+  type StoredSubscription,
+} from './ports.js';
 import { digestEntryOf, digestNotification, entryKeyOf, windowStartOf } from './digest.js';
 import { loadSecrets } from './secrets.js';
 import { sendEmail, type ChannelResult } from './email-channel.js';
@@ -69,9 +74,12 @@ export async function notifyEvent(
   receive: ReceiveInfo,
 ): Promise<Record<DeliveryResult, number>> {
   const notification = notificationOf(event, ports.now());
-  const wanting = (await ports.subscriptions.listByOwner(notification.owner)).filter((s) =>
-    wants(s, notification),
-  );
+  // The owner's subscriptions and the teams' (admin-managed, across owners): one query each.
+  const [own, teams] = await Promise.all([
+    ports.subscriptions.listByOwner(notification.owner),
+    notification.simulationId !== undefined ? ports.subscriptions.listByOwner(TEAM_SUBSCRIPTIONS) : [],
+  ]);
+  const wanting = [...own, ...teams].filter((s) => wants(s, notification));
   // The event carries no tags: the simulation is read once, and only when a subscription filters by them.
   const tags = wanting.some((s) => filtersByTags(s, notification))
     ? await ports.simulationTags(notification.simulationId!)
@@ -143,14 +151,19 @@ async function settleBuffered(
   windowStart: number,
   receive: ReceiveInfo,
 ): Promise<DeliveryResult> {
-  let covered = await ports.digests.covered(subscription.id, windowStart);
-  if (!covered && ports.now().getTime() < windowStart + ports.digestWindowMs) return 'buffered';
-  if (!covered) {
+  let digest = await ports.digests.covered(subscription.id, windowStart);
+  if (!digest && ports.now().getTime() < windowStart + ports.digestWindowMs) return 'buffered';
+  if (!digest) {
     await flushDigest(ports, subscription, windowStart, receive);
-    covered = await ports.digests.covered(subscription.id, windowStart);
+    digest = await ports.digests.covered(subscription.id, windowStart);
   }
-  if (!covered) return 'pending';
-  if (covered.includes(entryKeyOf(key))) {
+  if (!digest) return 'pending';
+  if (digest.covered.includes(entryKeyOf(key))) {
+    // A digest refused for good fails its members with it (one Notification Failed, for the digest): none is resent alone.
+    if (digest.failed !== undefined) {
+      await ports.ledger.markFailed(key, 1, digest.failed);
+      return 'failed';
+    }
     await ports.ledger.markSent(key, ports.now());
     return 'sent';
   }
@@ -180,9 +193,29 @@ async function flushDigest(
     return;
   }
   ports.log('digest not sent', { subscriptionId: subscription.id, windowStart, error: outcome.error });
-  // For good: covering nothing, each delivery goes its own way (and fails with Notification Failed).
-  if (outcome.permanent) await ports.digests.markFlushed(subscription.id, windowStart, [], ports.now());
-  else await ports.digests.releaseFlush(subscription.id, windowStart);
+  if (!outcome.permanent) {
+    await ports.digests.releaseFlush(subscription.id, windowStart);
+    return;
+  }
+  // Refused for good (a 4xx other than 408/409/425/429, a refused target): the receiver would refuse its
+  // members one by one as well, so they fail with the digest, told once by one Notification Failed.
+  const reason = `a digest of ${entries.length} notifications was refused: ${outcome.error}`;
+  await ports.publisher.publish([
+    notificationFailed({
+      subscriptionId: subscription.id,
+      channel: subscription.channel,
+      eventId: receive.eventId,
+      reason,
+      attempts: outcome.attempts,
+    }),
+  ]);
+  await ports.digests.markFlushed(
+    subscription.id,
+    windowStart,
+    entries.map((e) => e.key),
+    ports.now(),
+    reason,
+  );
 }
 
 /** Sends a claimed delivery and settles its record. */

@@ -9,7 +9,13 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { DIGEST_TYPE, digestHeadline, digestLines } from './digest.js';
 import type { Notification } from './notifications.js';
-import { MailSendError, type DeliveryPorts, type MailMessage, type StoredSubscription } from './ports.js';
+import {
+  holderOf,
+  MailSendError,
+  type DeliveryPorts,
+  type MailMessage,
+  type StoredSubscription,
+} from './ports.js';
 
 export const UNSUBSCRIBE_PATH = '/unsubscribe';
 
@@ -23,8 +29,10 @@ export function unsubscribeUrl(base: string, secret: string, subscription: Store
   const url = new URL(UNSUBSCRIBE_PATH, base.endsWith('/') ? base : `${base}/`);
   url.pathname = `${new URL(base).pathname.replace(/\/$/, '')}${UNSUBSCRIBE_PATH}`;
   url.searchParams.set('s', subscription.id);
-  url.searchParams.set('o', Buffer.from(subscription.owner).toString('base64url'));
-  url.searchParams.set('t', unsubscribeSignature(secret, subscription.id, subscription.owner));
+  // Its holder: the owner, or the teams' for a team subscription (where unsubscribeByLink finds it).
+  const holder = holderOf(subscription);
+  url.searchParams.set('o', Buffer.from(holder).toString('base64url'));
+  url.searchParams.set('t', unsubscribeSignature(secret, subscription.id, holder));
   return url.toString();
 }
 

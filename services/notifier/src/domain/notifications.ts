@@ -20,6 +20,9 @@ export const NOTIFIER_EVENTS = [
 export type NotifierEvent = DeliveredEvent<(typeof NOTIFIER_EVENTS)[number]>;
 
 export const DEFAULT_EVENTS: readonly NotificationKind[] = ['status', 'results', 'budget'];
+/** A team subscription's default: budgets are an owner's, not a team's. */
+export const TEAM_EVENTS: readonly NotificationKind[] = ['status', 'results', 'cost'];
+export const DEFAULT_TEAM_EVENTS: readonly NotificationKind[] = ['status', 'results'];
 export const DEFAULT_STATUSES: readonly SimulationStatus[] = [
   'SUCCEEDED',
   'FAILED',
@@ -130,7 +133,10 @@ export const filtersByTags = (subscription: StoredSubscription, notification: No
 
 /** Does this subscription ask for this notification (tags aside: filtersByTags, tagsMatch)? */
 export function wants(subscription: StoredSubscription, notification: Notification): boolean {
-  if (subscription.owner !== notification.owner) return false;
+  // A team subscription hears every owner's simulations (its tags decide which); an owner's, their own events.
+  if (subscription.team !== undefined) {
+    if (notification.simulationId === undefined) return false;
+  } else if (subscription.owner !== notification.owner) return false;
   if (!subscription.events.includes(notification.kind)) return false;
   if (notification.kind === 'status' && !subscription.statuses.includes(notification.status!)) return false;
   if (notification.kind === 'cost' && subscription.costAboveUsd !== undefined) {

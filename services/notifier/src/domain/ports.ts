@@ -7,7 +7,10 @@ export type Channel = 'webhook' | 'email' | 'slack';
 /** A subscription as stored: its secret is never here, only the name it is kept under (`secretRef`). */
 export interface StoredSubscription {
   id: string;
+  /** Whose simulations it tells about; of a team subscription, the admin who made it. */
   owner: string;
+  /** An admin-managed team subscription: every owner's simulations its tags match. */
+  team?: string;
   channel: Channel;
   /** webhook: the endpoint. */
   url?: string;
@@ -25,14 +28,25 @@ export interface StoredSubscription {
   createdAt: string;
 }
 
+/**
+ * Subscriptions are kept by holder (holderOf): their owner, or TEAM_SUBSCRIPTIONS
+ * for every team subscription, so an event reads its owner's and the teams' with one query each.
+ */
 export interface SubscriptionStore {
   put(subscription: StoredSubscription): Promise<void>;
-  get(owner: string, id: string): Promise<StoredSubscription | undefined>;
+  get(holder: string, id: string): Promise<StoredSubscription | undefined>;
   /** Oldest first. */
-  listByOwner(owner: string): Promise<StoredSubscription[]>;
+  listByOwner(holder: string): Promise<StoredSubscription[]>;
   /** False when there was none. */
-  delete(owner: string, id: string): Promise<boolean>;
+  delete(holder: string, id: string): Promise<boolean>;
 }
+
+/** The holder of every team subscription: no Cognito user id starts with '#'. */
+export const TEAM_SUBSCRIPTIONS = '#team';
+
+/** Where a subscription is kept: its owner's, or the teams' holder. */
+export const holderOf = (subscription: Pick<StoredSubscription, 'owner' | 'team'>) =>
+  subscription.team !== undefined ? TEAM_SUBSCRIPTIONS : subscription.owner;
 
 /** Where subscriptions' secrets are kept: SSM SecureString on AWS, an encrypted directory locally. */
 export interface SecretStore {
@@ -88,13 +102,19 @@ export interface DigestEntry {
   at: string;
 }
 
+/** What became of a window's digest: the deliveries it covered, and why it failed when it was refused for good. */
+export interface DigestOutcome {
+  covered: string[];
+  failed?: string;
+}
+
 /** The digests' windows in the notifier's table: a counter, the buffered entries and the digest's record. */
 export interface DigestBuffer {
   /** Counts one more message of the subscription in the window; answers the count. */
   count(subscriptionId: string, windowStart: number, now: Date): Promise<number>;
   add(subscriptionId: string, windowStart: number, entry: DigestEntry): Promise<void>;
-  /** The entries' keys the window's digest covered once sent; undefined until then. */
-  covered(subscriptionId: string, windowStart: number): Promise<string[] | undefined>;
+  /** The entries' keys the window's digest covered once sent (or refused for good: `failed`); undefined until then. */
+  covered(subscriptionId: string, windowStart: number): Promise<DigestOutcome | undefined>;
   /** Claims the sending of the digest (a lease); answers the entries to send, undefined when another holds it or it was sent. */
   claimFlush(
     subscriptionId: string,
@@ -102,8 +122,14 @@ export interface DigestBuffer {
     now: Date,
     leaseMs: number,
   ): Promise<DigestEntry[] | undefined>;
-  /** The digest was sent (or failed for good, covering nothing): records what it covered. */
-  markFlushed(subscriptionId: string, windowStart: number, covered: string[], now: Date): Promise<void>;
+  /** The digest was sent, or refused for good (`failed`, the reason): records what it covered. */
+  markFlushed(
+    subscriptionId: string,
+    windowStart: number,
+    covered: string[],
+    now: Date,
+    failed?: string,
+  ): Promise<void>;
   /** Gives the claim back after a failed send. */
   releaseFlush(subscriptionId: string, windowStart: number): Promise<void>;
 }

@@ -7,15 +7,23 @@ import type {
   SubscriptionTestResult,
 } from '#schemas/generated/types.js';
 import { issuesFromAjv, validatorFor } from '#schemas/validator.js';
-import { NotFoundError, ValidationError } from '#shared/kernel/errors.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '#shared/kernel/errors.js';
 import type { Caller } from '#shared/kernel/http/identity.js';
-import { DEFAULT_EVENTS, DEFAULT_STATUSES, testNotification } from './notifications.js';
-import type {
-  DeliveryPorts,
-  SecretStore,
-  StoredSubscription,
-  SubscriptionStore,
-  TargetPolicy,
+import {
+  DEFAULT_EVENTS,
+  DEFAULT_STATUSES,
+  DEFAULT_TEAM_EVENTS,
+  TEAM_EVENTS,
+  testNotification,
+} from './notifications.js';
+import {
+  holderOf,
+  TEAM_SUBSCRIPTIONS,
+  type DeliveryPorts,
+  type SecretStore,
+  type StoredSubscription,
+  type SubscriptionStore,
+  type TargetPolicy,
 } from './ports.js';
 import { loadSecrets, rotateSecret, secretName, storeSecrets } from './secrets.js';
 import { sendEmail, signatureMatches } from './email-channel.js';
@@ -25,8 +33,15 @@ import { sendWebhook, webhookMessageId } from './webhook-channel.js';
 import { newWebhookSecret } from './webhook-signature.js';
 
 export const SUBSCRIPTION_ID = /^sub_[0-9A-HJKMNP-TV-Z]{26}$/;
-/** One owner's subscriptions at most: each event is fanned out to all of them. */
+/** One owner's subscriptions at most (and the teams' together): each event is fanned out to all of them. */
 export const MAX_SUBSCRIPTIONS_PER_OWNER = 50;
+
+/** Team subscriptions tell about every owner's simulations: only admins make, list, change or delete them. */
+function forbidUnlessAdmin(caller: Caller, field: string): void {
+  if (caller.isAdmin) return;
+  const why = "only admins may manage team subscriptions (they tell about every owner's simulations)";
+  throw new ForbiddenError(why, [{ field, message: why }]);
+}
 
 export interface SubscriptionPorts {
   /** What a Slack incoming webhook's URL starts with (https://hooks.slack.com/services/, or the local receiver's). */
@@ -53,6 +68,7 @@ export function subscriptionView(stored: StoredSubscription, signingSecret?: str
   return {
     id: stored.id,
     owner: stored.owner,
+    ...(stored.team !== undefined ? { team: stored.team } : {}),
     channel: stored.channel,
     target:
       stored.channel === 'email'
@@ -75,15 +91,16 @@ export async function createSubscription(
   caller: Caller,
   request: SubscriptionRequest,
 ): Promise<Subscription> {
+  if (request.team !== undefined) forbidUnlessAdmin(caller, 'team');
   checkChannelFields(request, ports.slackWebhookPrefix);
+  if (request.team !== undefined) checkTeamFields(request);
   if (request.channel === 'webhook') await checkWebhookTarget(request.url!, ports.targets, 'url');
-  const existing = await ports.subscriptions.listByOwner(caller.userId);
+  const holder = request.team !== undefined ? TEAM_SUBSCRIPTIONS : caller.userId;
+  const existing = await ports.subscriptions.listByOwner(holder);
   if (existing.length >= MAX_SUBSCRIPTIONS_PER_OWNER) {
-    throw new ValidationError(`you have ${existing.length} subscriptions, the most one may have`, [
-      {
-        field: 'body',
-        message: `at most ${MAX_SUBSCRIPTIONS_PER_OWNER} subscriptions per owner; delete one first`,
-      },
+    const whose = request.team !== undefined ? 'team subscriptions' : 'subscriptions per owner';
+    throw new ValidationError(`there are ${existing.length} ${whose}, the most there may be`, [
+      { field: 'body', message: `at most ${MAX_SUBSCRIPTIONS_PER_OWNER} ${whose}; delete one first` },
     ]);
   }
   const id = `sub_${ulid()}`;
@@ -96,6 +113,7 @@ export async function createSubscription(
   const stored: StoredSubscription = {
     id,
     owner: caller.userId,
+    ...(request.team !== undefined ? { team: request.team } : {}),
     channel: request.channel,
     ...(request.channel === 'webhook'
       ? { url: request.url! }
@@ -105,7 +123,7 @@ export async function createSubscription(
           ? { slackChannel: request.slackChannel }
           : {}),
     ...(request.name !== undefined ? { name: request.name } : {}),
-    events: request.events ?? [...DEFAULT_EVENTS],
+    events: request.events ?? [...(request.team !== undefined ? DEFAULT_TEAM_EVENTS : DEFAULT_EVENTS)],
     statuses: request.statuses ?? [...DEFAULT_STATUSES],
     ...(request.costAboveUsd !== undefined ? { costAboveUsd: request.costAboveUsd } : {}),
     ...(request.tags !== undefined ? { tags: request.tags } : {}),
@@ -147,18 +165,59 @@ function checkChannelFields(request: SubscriptionRequest, slackWebhookPrefix: st
   if (issues.length > 0) throw new ValidationError('the subscription is invalid', issues);
 }
 
-export async function listSubscriptions(ports: SubscriptionPorts, caller: Caller): Promise<SubscriptionList> {
-  const stored = await ports.subscriptions.listByOwner(caller.userId);
+/**
+ * A team subscription's own rules: it matches simulations across owners by
+ * their tags, so it must have some (else it would tell about every run of
+ * everyone), and it hears no budgets (an owner's, not a team's).
+ */
+function checkTeamFields(request: SubscriptionRequest): void {
+  const issues: { field: string; message: string }[] = [];
+  if (request.tags === undefined) {
+    issues.push({
+      field: 'tags',
+      message: "a team subscription needs a tag filter (e.g. project=ozone): it matches every owner's runs",
+    });
+  }
+  const refused = (request.events ?? []).filter((kind) => !TEAM_EVENTS.includes(kind));
+  if (refused.length > 0) {
+    issues.push({
+      field: 'events',
+      message: `a team subscription hears ${TEAM_EVENTS.join(', ')}, not ${refused.join(', ')} (an owner's)`,
+    });
+  }
+  if (issues.length > 0) throw new ValidationError('the team subscription is invalid', issues);
+}
+
+/** GET /subscriptions: the caller's; `?scope=team` the team subscriptions (admins). */
+export async function listSubscriptions(
+  ports: SubscriptionPorts,
+  caller: Caller,
+  query: Record<string, string | undefined> = {},
+): Promise<SubscriptionList> {
+  const scope = query['scope'] ?? 'owner';
+  if (scope !== 'owner' && scope !== 'team') {
+    throw new ValidationError('query.scope is not a scope', [
+      { field: 'query.scope', message: 'must be owner (yours, the default) or team (admins)' },
+    ]);
+  }
+  if (scope === 'team') forbidUnlessAdmin(caller, 'query.scope');
+  const stored = await ports.subscriptions.listByOwner(scope === 'team' ? TEAM_SUBSCRIPTIONS : caller.userId);
   return { subscriptions: stored.map((s) => subscriptionView(s)) };
 }
 
-/** Another owner's subscription is a 404, exactly like a missing one. */
-async function loadOwn(ports: Pick<SubscriptionPorts, 'subscriptions'>, caller: Caller, id: string) {
+/**
+ * The caller's own subscription, or a team subscription (admins; anyone else
+ * is told why not, 403). Another owner's is a 404, exactly like a missing one.
+ */
+async function loadManaged(ports: Pick<SubscriptionPorts, 'subscriptions'>, caller: Caller, id: string) {
   if (!SUBSCRIPTION_ID.test(id)) {
     throw new NotFoundError(`no subscription ${id}`);
   }
-  const stored = await ports.subscriptions.get(caller.userId, id);
+  const stored =
+    (await ports.subscriptions.get(caller.userId, id)) ??
+    (await ports.subscriptions.get(TEAM_SUBSCRIPTIONS, id));
   if (!stored) throw new NotFoundError(`no subscription ${id}`);
+  if (stored.team !== undefined) forbidUnlessAdmin(caller, 'path.id');
   return stored;
 }
 
@@ -167,8 +226,8 @@ export async function deleteSubscription(
   caller: Caller,
   id: string,
 ): Promise<void> {
-  const stored = await loadOwn(ports, caller, id);
-  await ports.subscriptions.delete(caller.userId, id);
+  const stored = await loadManaged(ports, caller, id);
+  await ports.subscriptions.delete(holderOf(stored), id);
   await ports.secrets.delete(stored.secretRef);
 }
 
@@ -178,7 +237,7 @@ export async function testSubscription(
   caller: Caller,
   id: string,
 ): Promise<SubscriptionTestResult> {
-  const stored = await loadOwn(ports, caller, id);
+  const stored = await loadManaged(ports, caller, id);
   const notification = testNotification(stored, ports.now());
   const secrets = await loadSecrets(ports.secrets, stored.secretRef);
   const messageId = webhookMessageId({
@@ -212,12 +271,13 @@ export async function unsubscribeByLink(
   const invalid = () => new NotFoundError('this unsubscribe link is not valid (or the subscription is gone)');
   const { subscriptionId, ownerToken, signature } = link;
   if (!subscriptionId || !ownerToken || !signature || !SUBSCRIPTION_ID.test(subscriptionId)) throw invalid();
-  const owner = Buffer.from(ownerToken, 'base64url').toString('utf8');
-  const stored = await ports.subscriptions.get(owner, subscriptionId);
+  // The link names the subscription's holder: its owner, or the teams' (unsubscribeUrl).
+  const holder = Buffer.from(ownerToken, 'base64url').toString('utf8');
+  const stored = await ports.subscriptions.get(holder, subscriptionId);
   if (!stored) throw invalid();
   const [secret] = await loadSecrets(ports.secrets, stored.secretRef);
-  if (!secret || !signatureMatches(secret, subscriptionId, owner, signature)) throw invalid();
-  await ports.subscriptions.delete(owner, subscriptionId);
+  if (!secret || !signatureMatches(secret, subscriptionId, holder, signature)) throw invalid();
+  await ports.subscriptions.delete(holder, subscriptionId);
   await ports.secrets.delete(stored.secretRef);
 }
 
@@ -232,7 +292,7 @@ export async function rotateSigningSecret(
   id: string,
   body: unknown,
 ): Promise<Subscription> {
-  const stored = await loadOwn(ports, caller, id);
+  const stored = await loadManaged(ports, caller, id);
   if (stored.channel !== 'webhook') {
     throw new ValidationError('only a webhook subscription has a signing secret', [
       { field: 'path.id', message: `is a ${stored.channel} subscription` },

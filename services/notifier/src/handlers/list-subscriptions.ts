@@ -4,7 +4,10 @@ import { json } from '#shared/kernel/http/responses.js';
 import { listSubscriptions } from '../domain/subscriptions.js';
 import { subscriptionPorts } from '../wiring.js';
 
-/** GET /subscriptions: the caller's subscriptions, secrets never shown. */
+/** GET /subscriptions: the caller's subscriptions (`?scope=team`: the team subscriptions, admins), secrets never shown. */
 export const handler = httpHandler(async (event) =>
-  json(200, await listSubscriptions(subscriptionPorts(), callerFrom(event))),
+  json(
+    200,
+    await listSubscriptions(subscriptionPorts(), callerFrom(event), event.queryStringParameters ?? {}),
+  ),
 );

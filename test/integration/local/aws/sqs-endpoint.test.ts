@@ -5,8 +5,6 @@
  * request shapes and checks (MD5 of bodies included).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   CancelMessageMoveTaskCommand,
   ChangeMessageVisibilityCommand,
@@ -24,12 +22,12 @@ import {
   SQSClient,
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
-import { sqsEndpoint } from '#local/aws/sqs-endpoint.js';
 import { LocalQueue } from '#local/queue/local-queue.js';
-import { LocalSqsService } from '#local/queue/sqs-service.js';
+import type { LocalSqsService } from '#local/queue/sqs-service.js';
+import { startLocalSqsEndpoint, type LocalSqsEndpoint } from '#test/helpers/local-sqs-endpoint.js';
 import { tempDataDir } from '#test/helpers/platform-process.js';
 
-let server: Server;
+let local: LocalSqsEndpoint;
 let sqs: SQSClient;
 let service: LocalSqsService;
 let source: LocalQueue;
@@ -48,31 +46,13 @@ beforeAll(async () => {
     deadLetterQueue: dlq,
   });
   other = await LocalQueue.open({ name: 'other-queue', dir });
-  // The endpoint needs the service, which needs the server's port: bound once it listens.
-  const bound: { handle?: ReturnType<typeof sqsEndpoint> } = {};
-  server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => void bound.handle!(req, res, body));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  service = new LocalSqsService({ accountId: '000000000000', endpointUrl: endpoint });
-  for (const q of [source, dlq, other]) service.register(q);
-  bound.handle = sqsEndpoint(service);
-  sqs = new SQSClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
-  });
+  local = await startLocalSqsEndpoint([source, dlq, other]);
+  ({ service, client: sqs } = local);
 });
 
 afterAll(async () => {
-  sqs.destroy();
-  await service.close();
+  await local.close();
   for (const q of [source, dlq, other]) await q.close();
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
 /** Messages in a queue, visible or not. */

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { ulid } from 'ulid';
 import type { SimulationStatus } from '#schemas/generated/types.js';
-import { DetailType, Source } from '#shared/kernel/events/catalog.js';
+import { DetailType, simulationStatusChanged, Source } from '#shared/kernel/events/catalog.js';
 import { DeliveryPendingError, notifyEvent } from '#services/notifier/src/domain/deliver.js';
 import {
   DEFAULT_EVENTS,
@@ -188,6 +188,55 @@ describe('notifier deliveries (dynalite, HTTP to a verifying receiver)', () => {
       expect(reads).toHaveLength(3);
     } finally {
       harness.ports.simulationTags = original;
+    }
+  });
+
+  it('tells a run stuck in RUNNABLE past its queue limit by default (it ends TIMED_OUT, with the reason), never RUNNABLE itself', async () => {
+    const owner = `queued-${ulid()}`;
+    await subscribe(owner);
+    const reason =
+      'waited 31 min for capacity, over its 30 min queue limit: MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT';
+    const stuck = notifierEvent(
+      simulationStatusChanged(Source.executionPoller, {
+        simulationId: 'sim_Q1',
+        owner,
+        from: 'RUNNABLE',
+        to: 'TIMED_OUT',
+        reason,
+        version: 4,
+        at: new Date().toISOString(),
+        terminal: true,
+      }),
+    );
+    await throughQueue([statusEvent('sim_Q1', owner, 'RUNNABLE', 3), stuck, stuck]);
+    expect(
+      receiver.deliveries.map((d) => [d.body.data['from'], d.body.data['to'], d.body.data['reason']]),
+    ).toEqual([['RUNNABLE', 'TIMED_OUT', reason]]);
+  });
+
+  it('never mails an address SES reported bouncing or complaining: Notification Failed at once, nothing sent', async () => {
+    const owner = `suppressed-${ulid()}`;
+    const { mail, suppressions } = harness.ports;
+    const mailed: string[] = [];
+    harness.ports.mail = { send: async (message) => void mailed.push(message.to) };
+    harness.ports.suppressions = {
+      isSuppressed: async (address) => address === 'bounced@example.org',
+      suppress: async () => undefined,
+    };
+    try {
+      await subscribe(owner, { channel: 'email', address: 'bounced@example.org', url: undefined });
+      await throughQueue([statusEvent('sim_M1', owner, 'FAILED', 6)]);
+      expect(mailed).toEqual([]);
+      expect(harness.published.map((e) => e.detailType)).toEqual([DetailType.NotificationFailed]);
+      expect(harness.published[0]!.detail).toMatchObject({
+        channel: 'email',
+        simulationId: 'sim_M1',
+        reason: expect.stringMatching(/bounced@example.org is suppressed/),
+        attempts: 1,
+      });
+    } finally {
+      harness.ports.mail = mail;
+      harness.ports.suppressions = suppressions;
     }
   });
 

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ulid } from 'ulid';
+import { DetailType } from '#shared/kernel/events/catalog.js';
 import { startSlackReceiver, type SlackReceiver } from '#local/receivers/slack-receiver.js';
 import { startWebhookReceiver, type WebhookReceiver } from '#local/receivers/webhook-receiver.js';
 import { DeliveryPendingError, notifyEvent } from '#services/notifier/src/domain/deliver.js';
@@ -151,6 +152,41 @@ describe('digests', () => {
     );
     expect(mine).toHaveLength(DIGEST_ABOVE + 2);
     expect(hooks.duplicates).toBe(0);
+  });
+
+  it('fails the members of a digest refused for good (410) with it: one Notification Failed, none resent one by one', async () => {
+    // Near the real clock again: the receiver refuses (401) timestamps more than 5 minutes off.
+    clock = Date.now();
+    startOfNextWindow();
+    const owner = `digest-refused-${ulid()}`;
+    const secret = newWebhookSecret();
+    hooks.setSecret(secret);
+    const subscription = await subscribe(owner, { url: hooks.url }, secret);
+    const before = hooks.requests.length;
+    const buffered = await receiveOnce(ensemble(owner, DIGEST_ABOVE + 3, 'R'));
+    expect(buffered).toHaveLength(3);
+
+    clock += WINDOW_MS;
+    hooks.failNext(1, 410);
+    // Every buffered message received (twice: duplicates) until done; none is dead-lettered.
+    expect(await deliverThroughQueue(harness.ports, [...buffered, ...buffered], { parallel: 2 })).toBe(0);
+    const mine = hooks.requests.slice(before);
+    // The first DIGEST_ABOVE as they came, then the digest, refused; nothing after it.
+    expect(mine.map((r) => r.body.type)).toEqual([
+      ...Array<string>(DIGEST_ABOVE).fill('simulation.status_changed'),
+      'notifications.digest',
+    ]);
+    const failed = harness.published.filter(
+      (e) => (e.detail as { subscriptionId?: string }).subscriptionId === subscription.id,
+    );
+    expect(failed.map((e) => e.detailType)).toEqual([DetailType.NotificationFailed]);
+    expect(failed[0]!.detail).toMatchObject({
+      channel: 'webhook',
+      reason: 'a digest of 3 notifications was refused: the target answered HTTP 410',
+    });
+    // A member's event received again later finds its delivery failed: still nothing sent.
+    await deliverThroughQueue(harness.ports, buffered.slice(0, 1));
+    expect(hooks.requests.length - before).toBe(DIGEST_ABOVE + 1);
   });
 
   it('posts one Slack digest for a bot-token channel, within the channel rate', async () => {
