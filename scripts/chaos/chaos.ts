@@ -8,10 +8,11 @@
  *
  * Options: --rounds (50), --simulations per round (3), --seed (the time),
  * --points (GCR_CHAOS_POINTS, default scripts/chaos/harness.ts DEFAULT_POINTS),
- * --max-round-seconds (12), --settle-seconds (900), --data-dir, --keep.
+ * --max-round-seconds (12), --settle-seconds (900), --results-lease-seconds
+ * (90: how long a results run killed mid-way holds its lease), --data-dir, --keep.
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_POINTS, runChaos } from './harness.js';
+import { DEFAULT_POINTS, DEFAULT_RESULTS_LEASE_SECONDS, runChaos } from './harness.js';
 
 const { values } = parseArgs({
   options: {
@@ -21,6 +22,7 @@ const { values } = parseArgs({
     points: { type: 'string', default: DEFAULT_POINTS },
     'max-round-seconds': { type: 'string', default: '12' },
     'settle-seconds': { type: 'string', default: '900' },
+    'results-lease-seconds': { type: 'string', default: String(DEFAULT_RESULTS_LEASE_SECONDS) },
     'data-dir': { type: 'string' },
     keep: { type: 'boolean', default: false },
   },
@@ -40,6 +42,7 @@ const report = await runChaos({
   points: values.points!,
   maxRoundSeconds: positive('max-round-seconds', values['max-round-seconds']),
   settleSeconds: positive('settle-seconds', values['settle-seconds']),
+  resultsLeaseSeconds: positive('results-lease-seconds', values['results-lease-seconds']),
   ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
   keep: values.keep!,
   log: (line) => console.log(line),

@@ -38,6 +38,13 @@ export interface ChaosOptions {
   maxRoundSeconds: number;
   /** How long the last, fault-free run may take to settle everything. */
   settleSeconds: number;
+  /**
+   * GCR_RESULTS_LEASE_SECONDS of the platform (default 90): a results run
+   * killed mid-way is taken up again once its lease expires, so the settling
+   * waits about this long after such a kill. The queue's visibility timeout
+   * is 10 s more (it must outlast the lease, docs/RESULTS.md).
+   */
+  resultsLeaseSeconds?: number;
   dataDir?: string;
   /** Keep the data directory (default: removed when there is no violation). */
   keep?: boolean;
@@ -123,18 +130,21 @@ function demoSpec(wallSeconds: number): Record<string, unknown> {
   };
 }
 
+export const DEFAULT_RESULTS_LEASE_SECONDS = 90;
+
 function platformEnvironment(
   dataDir: string,
   points: string | undefined,
   seed: number,
+  resultsLeaseSeconds: number,
 ): Record<string, string> {
   return {
     GCR_SCHEDULE_RATE_SECONDS: '2',
     GCR_LOCAL_BATCH_SLOTS: '4',
     // A results run killed mid-way is taken up again after the queue's
     // visibility timeout, which must outlast the lease (docs/RESULTS.md).
-    GCR_RESULTS_LEASE_SECONDS: '90',
-    GCR_RESULTS_VISIBILITY_TIMEOUT_SECONDS: '100',
+    GCR_RESULTS_LEASE_SECONDS: String(resultsLeaseSeconds),
+    GCR_RESULTS_VISIBILITY_TIMEOUT_SECONDS: String(resultsLeaseSeconds + 10),
     POWERTOOLS_LOG_LEVEL: 'ERROR',
     ...(points
       ? {
@@ -247,6 +257,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   // Seeded: round lengths, spec run times and cancels repeat with the seed.
   const draw = seededRandom(options.seed);
   const dataDir = options.dataDir ?? tempDataDir('gcr-chaos-');
+  const resultsLeaseSeconds = options.resultsLeaseSeconds ?? DEFAULT_RESULTS_LEASE_SECONDS;
   /** Every submission by its Idempotency-Key: the spec (sent again unchanged after a kill) and the id once known. */
   const submissions = new Map<string, { spec: Record<string, unknown>; id?: string }>();
   const knownIds = (): string[] => [...submissions.values()].flatMap((s) => (s.id ? [s.id] : []));
@@ -293,7 +304,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const killsBefore = chaosKills(dataDir).length;
     const platform = await start(
       dataDir,
-      platformEnvironment(dataDir, options.points, options.seed * 1000 + round),
+      platformEnvironment(dataDir, options.points, options.seed * 1000 + round, resultsLeaseSeconds),
     );
     if ('failed' in platform) {
       const point = platform.failed === 'hung' ? 'hung-start' : (chaosKills(dataDir)[killsBefore] ?? 'start');
@@ -336,10 +347,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
   // The last run: no faults, until every simulation and its results settle.
   const settleStart = Date.now();
-  let platform = await start(dataDir, platformEnvironment(dataDir, undefined, 0));
+  let platform = await start(dataDir, platformEnvironment(dataDir, undefined, 0, resultsLeaseSeconds));
   if ('failed' in platform && platform.failed === 'hung') {
     startFailures.push({ round: options.rounds + 1, output: platform.output });
-    platform = await start(dataDir, platformEnvironment(dataDir, undefined, 0));
+    platform = await start(dataDir, platformEnvironment(dataDir, undefined, 0, resultsLeaseSeconds));
   }
   if ('failed' in platform) throw new Error(`the platform did not start without faults (${platform.failed})`);
   let state: ChaosState;

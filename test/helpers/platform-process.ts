@@ -92,3 +92,22 @@ export function useLocalPlatform(env: Record<string, string> = {}): () => Runnin
     return platform;
   };
 }
+
+/**
+ * startPlatformProcess for a file whose tests start (and stop) their own
+ * platforms: every platform it started is killed after the file's tests, so
+ * that one a failing test left running does not load the machine for the
+ * files after it.
+ */
+export function platformStartsKilledAfterAll(): typeof startPlatformProcess {
+  const { afterAll: after } = globalThis as unknown as { afterAll: typeof afterAll };
+  const started: RunningPlatform[] = [];
+  after(async () => {
+    await Promise.all(started.map((platform) => platform.kill()));
+  }, 60_000);
+  return async (options) => {
+    const platform = await startPlatformProcess(options);
+    started.push(platform);
+    return platform;
+  };
+}

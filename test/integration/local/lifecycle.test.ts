@@ -7,6 +7,7 @@ import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import path from 'node:path';
 import {
   api,
+  platformStartsKilledAfterAll,
   startPlatformProcess,
   tempDataDir,
   waitForStatus as waitFor,
@@ -60,16 +61,27 @@ function statusEvents(platform: RunningPlatform, id: string) {
     .map((e) => `${e.detail.from}->${e.detail.to}`);
 }
 
+/** Jobs the platform runs at once: the RUNNABLE cancel fills them all. */
+const SLOTS = 5;
+
 describe('simulations on the local backend, end to end', () => {
   let platform: RunningPlatform;
   let token: string;
+  /** Submitted first: its one-minute limit runs out while the other tests run. */
+  let timingOut: string;
 
   beforeAll(async () => {
     platform = await startPlatformProcess({
-      env: { GCR_SCHEDULE_RATE_SECONDS: '5', GCR_LOCAL_BATCH_SLOTS: '4' },
+      // The finder every 2 s: each hand-off it makes (PENDING to Batch, a due poll) comes sooner.
+      env: { GCR_SCHEDULE_RATE_SECONDS: '2', GCR_LOCAL_BATCH_SLOTS: String(SLOTS) },
     });
     token = await platform.token('lifecycle');
-  }, 120_000);
+    // The max-runtime limit is a minute at least: waited out alongside the
+    // other tests instead of after them. It holds one slot until then.
+    timingOut = await submit(
+      spec({ compute: { maxRuntimeMinutes: 1 }, tags: { 'demo-wall-seconds': '300' } }),
+    );
+  }, 180_000);
 
   afterAll(async () => {
     await platform?.stop();
@@ -165,11 +177,13 @@ describe('simulations on the local backend, end to end', () => {
   }, 150_000);
 
   it('cancels a RUNNABLE simulation before it starts', async () => {
-    // Fill the four slots, then the fifth waits RUNNABLE.
+    // As many blockers as slots, each in the Batch queue (RUNNABLE or RUNNING)
+    // before the last is submitted: the queue is FIFO, so it waits RUNNABLE
+    // behind them whether or not the timing-out job still holds a slot.
     const blockers = await Promise.all(
-      Array.from({ length: 4 }, () => submit(spec({ tags: { 'demo-wall-seconds': '120' } }))),
+      Array.from({ length: SLOTS }, () => submit(spec({ tags: { 'demo-wall-seconds': '120' } }))),
     );
-    for (const id of blockers) await waitFor(platform, token, id, ['RUNNING']);
+    for (const id of blockers) await waitFor(platform, token, id, ['RUNNABLE', 'RUNNING']);
     const waiting = await submit(spec());
     await waitFor(platform, token, waiting, ['RUNNABLE']);
     await api(platform, 'POST', `/simulations/${waiting}/cancel`, { token });
@@ -182,20 +196,18 @@ describe('simulations on the local backend, end to end', () => {
   }, 200_000);
 
   it('ends a simulation that runs past its max runtime TIMED_OUT', async () => {
-    const id = await submit(
-      spec({ compute: { maxRuntimeMinutes: 1 }, tags: { 'demo-wall-seconds': '300' } }),
-    );
-    const done = await waitFor(platform, token, id, TERMINAL, 150);
+    const done = await waitFor(platform, token, timingOut, TERMINAL, 150);
     expect(done.status).toBe('TIMED_OUT');
     expect(done.history.at(-1).reason).toMatch(/1 min/);
   }, 200_000);
 });
 
 describe('a platform killed with jobs running', () => {
+  const startOwnPlatform = platformStartsKilledAfterAll();
   it('brings every simulation to a terminal state after it starts again, along allowed transitions (no terminal-status check after a wait that only returns terminal statuses)', async () => {
     const dataDir = tempDataDir();
-    const env = { GCR_SCHEDULE_RATE_SECONDS: '5', GCR_LOCAL_BATCH_SLOTS: '2' };
-    const first = await startPlatformProcess({ dataDir, env });
+    const env = { GCR_SCHEDULE_RATE_SECONDS: '2', GCR_LOCAL_BATCH_SLOTS: '2' };
+    const first = await startOwnPlatform({ dataDir, env });
     const token = await first.token('crash');
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
@@ -208,7 +220,7 @@ describe('a platform killed with jobs running', () => {
     await waitFor(first, token, ids[0]!, ['RUNNING']);
     await first.kill();
 
-    const second = await startPlatformProcess({ dataDir, env });
+    const second = await startOwnPlatform({ dataDir, env });
     try {
       for (const id of ids) {
         const done = await waitFor(second, token, id, TERMINAL, 180);

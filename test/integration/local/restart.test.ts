@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { api, startPlatformProcess, tempDataDir } from '#test/helpers/platform-process.js';
+import { api, platformStartsKilledAfterAll, tempDataDir } from '#test/helpers/platform-process.js';
 import { exampleSpec } from '#test/helpers/specs.js';
 
-// No job runs (0 slots), and the finder polls every 5 s so lost work is picked up quickly.
-const env = { GCR_LOCAL_BATCH_SLOTS: '0', GCR_SCHEDULE_RATE_SECONDS: '5' };
+// No job runs (0 slots), and the finder polls every 2 s so lost work is picked up quickly.
+const env = { GCR_LOCAL_BATCH_SLOTS: '0', GCR_SCHEDULE_RATE_SECONDS: '2' };
 
 async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -14,6 +14,8 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, tim
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+const startPlatformProcess = platformStartsKilledAfterAll();
 
 describe('local platform restarts', () => {
   it('keeps every simulation, its history and the events log across a stop and a crash', async () => {

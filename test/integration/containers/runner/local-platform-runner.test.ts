@@ -52,7 +52,8 @@ describe('the local platform with GCR_GEOSCHEM_EXE: jobs run through the job run
     writeFileSync(path.join(extData, 'GEOS_4x5/MERRA2/2019/07/MERRA2.20190701.A1.4x5.nc4'), 'met\n');
     platform = await startPlatformProcess({
       env: {
-        GCR_SCHEDULE_RATE_SECONDS: '5',
+        // The finder every 2 s: each run is handed to Batch, and polled, sooner.
+        GCR_SCHEDULE_RATE_SECONDS: '2',
         GCR_LOCAL_BATCH_SLOTS: '2',
         GCR_GEOSCHEM_EXE: fakeModel,
         GCR_INPUTS_FROM_DIR: extData,
