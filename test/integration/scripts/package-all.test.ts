@@ -782,6 +782,7 @@ describe('submission service (packaged services/submission/serverless.yml)', () 
         'PlanSimulationLambdaFunction',
         'EstimateSimulationLambdaFunction',
         'GetInputsLambdaFunction',
+        'OpenApiDocumentLambdaFunction',
       ].sort(),
     );
     const roleIds = roles.map(([, role]) => role);
@@ -807,6 +808,7 @@ describe('submission service (packaged services/submission/serverless.yml)', () 
         's3:PutObject',
       ],
       PlanSimulation: [],
+      OpenApiDocument: [],
       EstimateSimulation: [],
       GetInputs: ['dynamodb:GetItem'],
       ListSimulations: ['dynamodb:Query', 'dynamodb:Scan'],
