@@ -69,6 +69,8 @@ describe('simulations on the local backend, end to end', () => {
   let token: string;
   /** Submitted first: its one-minute limit runs out while the other tests run. */
   let timingOut: string;
+  /** Its owner: another user, so it does not count against the 20 of the first test (the per-owner active limit is 20). */
+  let timingOutToken: string;
 
   beforeAll(async () => {
     platform = await startPlatformProcess({
@@ -78,8 +80,10 @@ describe('simulations on the local backend, end to end', () => {
     token = await platform.token('lifecycle');
     // The max-runtime limit is a minute at least: waited out alongside the
     // other tests instead of after them. It holds one slot until then.
+    timingOutToken = await platform.token('lifecycle-timeout');
     timingOut = await submit(
       spec({ compute: { maxRuntimeMinutes: 1 }, tags: { 'demo-wall-seconds': '300' } }),
+      timingOutToken,
     );
   }, 180_000);
 
@@ -91,8 +95,8 @@ describe('simulations on the local backend, end to end', () => {
   // Retry-After says. Twenty at once can find createSimulation's instances busy
   // on a loaded machine, and the platform then sheds with Retry-After instead of
   // keeping the request waiting.
-  const submit = async (body: unknown) => {
-    const client = new ApiClient({ baseUrl: platform.url, token, timeoutMs: 60_000 });
+  const submit = async (body: unknown, as: string = token) => {
+    const client = new ApiClient({ baseUrl: platform.url, token: as, timeoutMs: 60_000 });
     const res = await client.submitSimulation(JSON.stringify(body), randomUUID(), {
       attempts: 5,
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
@@ -196,7 +200,7 @@ describe('simulations on the local backend, end to end', () => {
   }, 200_000);
 
   it('ends a simulation that runs past its max runtime TIMED_OUT', async () => {
-    const done = await waitFor(platform, token, timingOut, TERMINAL, 150);
+    const done = await waitFor(platform, timingOutToken, timingOut, TERMINAL, 150);
     expect(done.status).toBe('TIMED_OUT');
     expect(done.history.at(-1).reason).toMatch(/1 min/);
   }, 200_000);
