@@ -68,9 +68,20 @@ export function eventQueueHandler<K extends DeliverableDetailType>(
     }
   }
 
-  // The messages of a batch are independent: processed concurrently, each failing alone (ReportBatchItemFailures).
+  return sqsBatchHandler(recordHandler);
+}
+
+/**
+ * The Lambda handler of any SQS queue (ReportBatchItemFailures): the messages
+ * of a batch are independent, processed concurrently, each failing alone; a
+ * batch whose every message failed throws FullBatchFailureError. Wrapped in
+ * lambdaHandler (powertools.ts) like every handler.
+ */
+export function sqsBatchHandler(
+  handle: (record: SQSRecord) => Promise<void>,
+): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
   return lambdaHandler<SQSEvent, SQSBatchResponse>(async (event) => {
-    const settled = await Promise.allSettled(event.Records.map((record) => recordHandler(record)));
+    const settled = await Promise.allSettled(event.Records.map((record) => handle(record)));
     const failures = event.Records.flatMap((record, i) => {
       const result = settled[i]!;
       return result.status === 'rejected' ? [{ record, error: result.reason as unknown }] : [];

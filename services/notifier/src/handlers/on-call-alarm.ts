@@ -1,10 +1,8 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
+import { sqsBatchHandler } from '#shared/kernel/events/event-queue-handler.js';
 import { logger } from '#shared/kernel/powertools.js';
 import { postAlarm } from '../domain/on-call.js';
 import { onCallPorts } from '../wiring.js';
-
-const processor = new BatchProcessor(EventType.SQS);
 
 async function post(record: SQSRecord): Promise<void> {
   try {
@@ -23,5 +21,4 @@ async function post(record: SQSRecord): Promise<void> {
 }
 
 /** SQS (subscribed to the alarm topic): each alarm state change as one Slack message to on-call. */
-export const handler = (event: SQSEvent, context: Context) =>
-  processPartialResponse(event, post, processor, { context });
+export const handler = sqsBatchHandler(post);
