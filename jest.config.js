@@ -10,6 +10,8 @@ const common = {
   },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
   testEnvironment: 'node',
+  // The web console's component tests run in Vitest (npm run test:web).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/unit/web/'],
 };
 
 export default {

@@ -4,7 +4,10 @@
  * jest's `--json` report. Skipped tests (`it.skip`, `it.todo`, a suite's
  * tests skipped by a filter) pass silently otherwise, so they are counted.
  *
- *   node --import tsx scripts/ci/test-summary.ts <jest.json> <failed steps>
+ *   node --import tsx scripts/ci/test-summary.ts <jest.json> <failed steps> [<vitest.json> ...]
+ *
+ * Further reports (Vitest's json reporter, the web console's component tests,
+ * writes the same fields) are added to jest's.
  *
  * Exits 0 when no step and no test failed, 1 otherwise. A missing or
  * unreadable report counts as no tests run.
@@ -39,6 +42,20 @@ export function testSummary(
   };
 }
 
+/** The reports' counts added up (an unreadable report adds nothing). */
+export function combineReports(reports: (JestReport | undefined)[]): JestReport | undefined {
+  const present = reports.filter((report): report is JestReport => report !== undefined);
+  if (present.length === 0) return undefined;
+  const sum = (field: keyof JestReport) => present.reduce((total, report) => total + (report[field] ?? 0), 0);
+  return {
+    numPassedTests: sum('numPassedTests'),
+    numFailedTests: sum('numFailedTests'),
+    numPendingTests: sum('numPendingTests'),
+    numTodoTests: sum('numTodoTests'),
+    numRuntimeErrorTestSuites: sum('numRuntimeErrorTestSuites'),
+  };
+}
+
 function readReport(file: string | undefined): JestReport | undefined {
   if (!file) return undefined;
   try {
@@ -49,8 +66,9 @@ function readReport(file: string | undefined): JestReport | undefined {
 }
 
 if (isEntryPoint(import.meta.url)) {
-  const [file, steps] = process.argv.slice(2);
-  const summary = testSummary(readReport(file), Number(steps ?? 0) || 0);
+  const [file, steps, ...moreFiles] = process.argv.slice(2);
+  const report = combineReports([readReport(file), ...moreFiles.map((more) => readReport(more))]);
+  const summary = testSummary(report, Number(steps ?? 0) || 0);
   process.stdout.write(`${summary.lines.join('\n')}\n`);
   process.exitCode = summary.passed ? 0 : 1;
 }

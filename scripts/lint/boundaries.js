@@ -7,6 +7,8 @@
  *   shared/science/    (GEOS-Chem science) also never imports shared/kernel/ or an AWS SDK
  *   schemas/           imports only schemas/
  *   containers/        never imports services/, local/, cli/ or scripts/
+ *   web/               (the web console, in a browser) imports only web/, shared/science/ and schemas/;
+ *                      never an AWS SDK: it talks to the public API only
  *   cli/               never imports local/, services/, scripts/, containers/ or test/ (it talks to the API only);
  *                      only cli/admin/ (gcr admin, on-call) imports an AWS SDK
  *
@@ -43,6 +45,12 @@ const RULES = [
     ['services/', 'local/', 'cli/', 'scripts/', 'test/'],
     [],
     'container workloads never import services, local, cli or scripts',
+  ],
+  [
+    'web/',
+    ['services/', 'shared/kernel/', 'local/', 'cli/', 'scripts/', 'containers/', 'test/'],
+    AWS_PACKAGES,
+    'the web console talks to the public API only: it imports web/, shared/science/ and schemas/',
   ],
   [
     'cli/',

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { testSummary } from '#scripts/ci/test-summary.js';
+import { combineReports, testSummary } from '#scripts/ci/test-summary.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 
@@ -52,5 +52,13 @@ describe(".ci/run doesn't report skipped tests", () => {
     expect(readFileSync(path.join(root, '.ci/run'), 'utf8')).toContain(
       'node --import tsx scripts/ci/test-summary.ts "$results_dir/jest.json" "$failed_steps"',
     );
+  });
+
+  it("adds the web console's Vitest report to jest's, and a missing one adds nothing", () => {
+    const vitest = { numPassedTests: 12, numFailedTests: 1, numPendingTests: 0, numTodoTests: 0 };
+    expect(testSummary(combineReports([report, vitest, undefined]), 0).lines.at(-1)).toBe(
+      '52 passed, 3 failed',
+    );
+    expect(combineReports([undefined, undefined])).toBeUndefined();
   });
 });

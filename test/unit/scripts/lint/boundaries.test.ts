@@ -122,4 +122,15 @@ describe('boundaryViolation', () => {
       /never import services/,
     );
   });
+
+  it('lets the web console import the science and the schemas, never the kernel or an AWS SDK', () => {
+    expect(
+      boundaryViolation('#shared/science/spec/validate-spec.js', 'web/src/pages/new-simulation/x.tsx'),
+    ).toBeUndefined();
+    expect(boundaryViolation('#schemas/generated/openapi.js', 'web/src/api/client.ts')).toBeUndefined();
+    expect(boundaryViolation('#shared/kernel/status.js', 'web/src/x.tsx')).toMatch(
+      /the web console talks to the public API only/,
+    );
+    expect(boundaryViolation('@aws-sdk/client-s3', 'web/src/x.tsx')).toMatch(/the web console talks/);
+  });
 });

@@ -1,0 +1,20 @@
+/**
+ * Who is signed in, as the pages see it. The OpenID implementation
+ * (auth/oidc-session.ts: authorization code with PKCE against Cognito's hosted
+ * UI or the local platform's provider) fills it in; tests give a fixed one.
+ */
+export interface SignedInUser {
+  /** The `sub` claim: the owner id the API records on simulations. */
+  sub: string;
+  username: string;
+  groups: string[];
+  isAdmin: boolean;
+}
+
+export interface Session {
+  user: SignedInUser | undefined;
+  /** A fresh access token (renewed when close to expiry), or undefined when signed out. */
+  accessToken(): Promise<string | undefined>;
+  signIn(returnTo?: string): Promise<void>;
+  signOut(): Promise<void>;
+}

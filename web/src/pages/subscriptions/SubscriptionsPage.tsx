@@ -1,0 +1,5 @@
+import { Title } from '@mantine/core';
+
+export function SubscriptionsPage() {
+  return <Title order={2}>Subscriptions</Title>;
+}
