@@ -214,7 +214,9 @@ export async function bundleServiceFunctions(
   cacheDir: string,
   log: (message: string) => void,
 ): Promise<Map<string, string>> {
-  const serviceCache = path.join(cacheDir, request.service);
+  // Per checkout too: worktrees sharing one node_modules don't take turns rebuilding each other's bundles.
+  const checkout = createHash('sha256').update(request.serviceDir).digest('hex').slice(0, 8);
+  const serviceCache = path.join(cacheDir, `${request.service}-${checkout}`);
   mkdirSync(serviceCache, { recursive: true });
   const { plugins, files: pluginFiles } = await loadPlugins(request.serviceDir, request.esbuild['plugins']);
   const key = cacheKey(request, pluginFiles);
