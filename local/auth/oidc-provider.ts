@@ -88,6 +88,24 @@ ${message ? `<p role="alert">${escapeHtml(message)}</p>` : ''}
 </body></html>`;
 }
 
+/** The end-session page: submits its form (oidc-provider's, with its CSRF token) with logout=yes at once. */
+async function signOutPage(ctx: KoaContextWithOIDC, form: string): Promise<void> {
+  ctx.type = 'html';
+  ctx.body = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>gcr local sign-out</title></head>
+<body>
+<h1>Signing out</h1>
+${form}
+<button type="submit" form="op.logoutForm" name="logout" value="yes">Sign out</button>
+<script>
+const form = document.getElementById('op.logoutForm');
+const yes = Object.assign(document.createElement('input'), { type: 'hidden', name: 'logout', value: 'yes' });
+form.appendChild(yes);
+form.submit();
+</script>
+</body></html>`;
+}
+
 async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   let text = '';
   for await (const chunk of req) {
@@ -196,6 +214,8 @@ export async function startLocalOidc(options: LocalOidcOptions): Promise<LocalOi
       devInteractions: { enabled: false },
       // A public client revokes its own refresh token (gcr logout), as on Cognito.
       revocation: { enabled: true, allowedPolicy: async () => true },
+      // The console's sign-out ends the provider's session at once, as Cognito's /logout does (no question asked).
+      rpInitiatedLogout: { enabled: true, logoutSource: signOutPage },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => LOCAL_API_RESOURCE,
