@@ -1,8 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { describe, it } from '@jest/globals';
-import { SlurmAdapter } from '#cli/agent/slurm/slurm-adapter.js';
+import { SlurmAdapter, slurmJobName, type SlurmJobRequest } from '#cli/agent/slurm/slurm-adapter.js';
 import { execSlurmCommands, type CountingSlurmCommands } from '#cli/agent/slurm/slurm-commands.js';
 import type { SlurmJobRecord } from '#cli/agent/slurm/parse.js';
 
@@ -56,6 +57,31 @@ export function realSlurmAdapter(): { adapter: SlurmAdapter; commands: CountingS
 /** A job-name stem no other test (or earlier run) uses. */
 export function uniqueSimulationId(label: string): string {
   return `it${label}${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+}
+
+/**
+ * Writes `body` as a batch script in `workDir` and submits it under a fresh
+ * simulation's job name (output next to it unless `extra` says otherwise).
+ */
+export async function submitTestScript(
+  adapter: SlurmAdapter,
+  workDir: string,
+  label: string,
+  body: string,
+  extra: Partial<SlurmJobRequest> = {},
+): Promise<{ jobId: string; jobName: string }> {
+  const simulationId = uniqueSimulationId(label);
+  const scriptPath = path.join(workDir, `${simulationId}.sh`);
+  writeFileSync(scriptPath, `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+  const jobName = slurmJobName(simulationId, 1);
+  const jobId = await adapter.submit({
+    jobName,
+    scriptPath,
+    workDir,
+    outputPath: path.join(workDir, `${simulationId}-%A_%a.out`),
+    ...extra,
+  });
+  return { jobId, jobName };
 }
 
 /** Cancels every job of this user whose name starts with `gcr-`, and waits until none is active. */

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runCli } from '#cli/main.js';
 import type { Site } from '#schemas/generated/types.js';
+import { runGcr } from '#test/helpers/run-gcr.js';
 import { startFakeApi, type FakeApi } from '../fake-api.js';
 
 let api: FakeApi;
@@ -19,17 +19,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function gcr(argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s), isTTY: false },
-    env: { GCR_API_URL: api.url, GCR_TOKEN: 't' },
-    cwd: process.cwd(),
-  });
-  return { code, stdout, stderr };
-}
+const gcr = (argv: string[]) => runGcr(argv, { GCR_API_URL: api.url, GCR_TOKEN: 't' }, process.cwd());
 
 const site: Site = {
   name: 'harvard-cannon',

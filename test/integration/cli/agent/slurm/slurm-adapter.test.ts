@@ -6,11 +6,10 @@
  * the adapter's fallback to the jobcomp log is on the path of every test.
  */
 import { afterAll, beforeAll, expect, it, jest } from '@jest/globals';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { isFinishedState, slurmJobKey } from '#cli/agent/slurm/parse.js';
-import { slurmJobName } from '#cli/agent/slurm/slurm-adapter.js';
 import { slurmStatus } from '#cli/agent/slurm/states.js';
 import {
   describeWithSlurm,
@@ -18,7 +17,7 @@ import {
   realSlurmAdapter,
   resetSlurmJobs,
   restartSlurmController,
-  uniqueSimulationId,
+  submitTestScript,
   waitFor,
 } from '#test/helpers/slurm-cluster.js';
 
@@ -27,21 +26,7 @@ jest.setTimeout(300_000);
 let workDir: string;
 const { adapter } = realSlurmAdapter();
 
-/** Submits `body` as a batch script under a fresh simulation's job name. */
-async function submitScript(label: string, body: string, extra: { timeLimitMinutes?: number } = {}) {
-  const simulationId = uniqueSimulationId(label);
-  const scriptPath = path.join(workDir, `${simulationId}.sh`);
-  writeFileSync(scriptPath, `#!/bin/sh\n${body}\n`, { mode: 0o755 });
-  const jobName = slurmJobName(simulationId, 1);
-  const jobId = await adapter.submit({
-    jobName,
-    scriptPath,
-    workDir,
-    outputPath: path.join(workDir, `${simulationId}-%A_%a.out`),
-    ...extra,
-  });
-  return { jobId, jobName };
-}
+const submitScript = (label: string, body: string) => submitTestScript(adapter, workDir, label, body);
 
 describeWithSlurm('the Slurm adapter on a real cluster', () => {
   beforeAll(async () => {
@@ -89,13 +74,7 @@ describeWithSlurm('the Slurm adapter on a real cluster', () => {
   });
 
   it('runs an array of 10 with %4: never more than 4 tasks at once, all 10 complete', async () => {
-    const simulationId = uniqueSimulationId('array');
-    const scriptPath = path.join(workDir, `${simulationId}.sh`);
-    writeFileSync(scriptPath, '#!/bin/sh\nsleep 3\n', { mode: 0o755 });
-    const jobId = await adapter.submit({
-      jobName: slurmJobName(simulationId, 1),
-      scriptPath,
-      workDir,
+    const { jobId } = await submitTestScript(adapter, workDir, 'array', 'sleep 3', {
       outputPath: '/dev/null',
       array: { indices: '0-9', maxRunning: 4 },
     });

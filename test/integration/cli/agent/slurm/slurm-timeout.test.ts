@@ -5,17 +5,16 @@
  * beside the adapter's other tests rather than after them.
  */
 import { afterAll, beforeAll, expect, it, jest } from '@jest/globals';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { isFinishedState } from '#cli/agent/slurm/parse.js';
-import { slurmJobName } from '#cli/agent/slurm/slurm-adapter.js';
 import { slurmStatus } from '#cli/agent/slurm/states.js';
 import {
   describeWithSlurm,
   followJob,
   realSlurmAdapter,
-  uniqueSimulationId,
+  submitTestScript,
 } from '#test/helpers/slurm-cluster.js';
 
 jest.setTimeout(600_000);
@@ -30,13 +29,7 @@ describeWithSlurm('a Slurm job past its time limit', () => {
 
   it('ends TIMEOUT, which is TIMED_OUT', async () => {
     const { adapter } = realSlurmAdapter();
-    const simulationId = uniqueSimulationId('timeout');
-    const scriptPath = path.join(workDir, 'job.sh');
-    writeFileSync(scriptPath, '#!/bin/sh\nsleep 600\n', { mode: 0o755 });
-    const jobId = await adapter.submit({
-      jobName: slurmJobName(simulationId, 1),
-      scriptPath,
-      workDir,
+    const { jobId } = await submitTestScript(adapter, workDir, 'timeout', 'sleep 600', {
       outputPath: '/dev/null',
       timeLimitMinutes: 1,
     });
