@@ -14,7 +14,13 @@ import {
   putSite,
   revokeSiteCredential,
 } from '#services/submission/src/domain/sites-api.js';
+import {
+  estimateSimulation,
+  planAtSite,
+  planSimulation,
+} from '#services/submission/src/domain/plan-simulation.js';
 import { exampleSpec } from '#test/helpers/specs.js';
+import type { RunEstimate, SimulationPlan } from '#schemas/generated/types.js';
 
 const admin = { userId: 'a1', username: 'ada', groups: ['admin'], isAdmin: true };
 const chemist = { userId: 'u1', groups: [], isAdmin: false };
@@ -140,5 +146,22 @@ describe('a spec on backend "slurm" against its site', () => {
         { field: 'compute.vcpus', message: expect.any(String) },
       ],
     });
+  });
+
+  it('refuses the same specs in plans and estimates as POST /simulations does', async () => {
+    const p = ports();
+    await putSite(p, admin, cannon);
+    const rules = { localBackendEnabled: true };
+    const body = (site: string) => ({ ...exampleSpec(), compute: { backend: 'slurm', site } });
+    const plans: Array<(b: unknown, r: typeof rules) => SimulationPlan | RunEstimate> = [
+      planSimulation,
+      estimateSimulation,
+    ];
+    for (const plan of plans) {
+      await expect(planAtSite(p.sites, body('nowhere-site'), rules, plan)).rejects.toMatchObject({
+        issues: [{ field: 'compute.site', message: expect.any(String) }],
+      });
+      await expect(planAtSite(p.sites, body('harvard-cannon'), rules, plan)).resolves.toBeDefined();
+    }
   });
 });
