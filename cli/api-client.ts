@@ -30,6 +30,10 @@ import type {
   SimulationPlan,
   SimulationResults,
   SimulationSpec,
+  Site,
+  SiteCredential,
+  SiteList,
+  SiteRequest,
   Subscription,
   SubscriptionList,
   SubscriptionRequest,
@@ -357,6 +361,33 @@ export class ApiClient {
     await this.call<unknown>('DELETE', (init) =>
       this.api.DELETE('/budgets', { ...init, params: { query: sentQuery(query) } }),
     );
+  }
+
+  async listSites(): Promise<SiteList> {
+    return (await this.call<SiteList>('GET', (init) => this.api.GET('/sites', init))).body;
+  }
+
+  /** As the user typed it: the API validates the site and names a wrong field. */
+  async putSite(request: Record<string, unknown>): Promise<Site> {
+    return (
+      await this.call<Site>('POST', (init) =>
+        this.api.POST('/sites', { ...init, body: request as unknown as SiteRequest }),
+      )
+    ).body;
+  }
+
+  async deleteSite(name: string): Promise<void> {
+    await this.call<unknown>('DELETE', (init) =>
+      this.api.DELETE('/sites/{name}', { ...init, params: { path: { name } } }),
+    );
+  }
+
+  async createSiteCredential(name: string): Promise<SiteCredential> {
+    return (
+      await this.call<SiteCredential>('POST', (init) =>
+        this.api.POST('/sites/{name}/credentials', { ...init, params: { path: { name } } }),
+      )
+    ).body;
   }
 
   async createSubscription(request: SubscriptionRequest): Promise<Subscription> {

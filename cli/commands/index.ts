@@ -20,6 +20,7 @@ import { registerInspect } from './inspect.js';
 import { registerList } from './list.js';
 import { registerResults } from './results.js';
 import { registerRundir } from './rundir.js';
+import { registerSite } from './site.js';
 import { registerLogin } from './login.js';
 import { registerLogs } from './logs.js';
 import { registerStatus } from './status.js';
@@ -51,6 +52,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerDownload,
   registerCompare,
   registerSubscriptions,
+  registerSite,
   registerDev,
   registerAdmin,
 ];

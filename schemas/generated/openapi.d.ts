@@ -275,6 +275,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sites": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every Slurm site, with its partitions and limits. */
+        get: operations["listSites"];
+        put?: never;
+        /** Define (or redefine) a Slurm site (admins only). */
+        post: operations["putSite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sites/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a site and revoke its credentials (admins only). */
+        delete: operations["deleteSite"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sites/{name}/credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new secret for the site's agent, shown once (admins only). */
+        post: operations["createSiteCredential"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sites/{name}/credentials/{credentialId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke one of the site's credentials (admins only). */
+        delete: operations["revokeSiteCredential"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/subscriptions": {
         parameters: {
             query?: never;
@@ -485,10 +554,10 @@ export interface components {
         };
         /**
          * ComputeBackend
-         * @description Where the run executes: "local" (a child process on the platform's own machine; runs GEOS-Chem if it is installed there, else the built-in demo workload) or "aws-batch" (an AWS Batch job on EC2).
+         * @description Where the run executes: "local" (a child process on the platform's own machine; runs GEOS-Chem if it is installed there, else the built-in demo workload), "aws-batch" (an AWS Batch job on EC2) or "slurm" (a Slurm cluster, named by compute.site, through its site agent; docs/SLURM.md).
          * @enum {string}
          */
-        ComputeBackend: "local" | "aws-batch";
+        ComputeBackend: "local" | "aws-batch" | "slurm";
         /** CostHeadline */
         CostHeadline: {
             simulatedDays?: number;
@@ -1005,7 +1074,7 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
             /** @enum {string} */
-            backend: "local" | "aws-batch";
+            backend: "local" | "aws-batch" | "slurm";
             spec: components["schemas"]["SimulationSpec"];
             history: components["schemas"]["StatusHistoryEntry"][];
             /** Format: date-time */
@@ -1329,7 +1398,7 @@ export interface components {
             simulationType: string;
             resolution: string;
             /** @enum {string} */
-            backend: "local" | "aws-batch";
+            backend: "local" | "aws-batch" | "slurm";
             progress?: number;
             cost?: components["schemas"]["CostSummary"];
         };
@@ -1340,6 +1409,77 @@ export interface components {
          */
         SimulationType: "fullchem" | "aerosol" | "carbon" | "Hg" | "POPs" | "tagO3" | "TransportTracers" | "metals";
         /**
+         * Site
+         * @description A Slurm site as GET /sites and POST /sites answer it: its definition, when it was last set and by whom, and the ids (never the secrets) of its credentials.
+         */
+        Site: {
+            name: components["schemas"]["SiteName"];
+            description?: string;
+            partitions: components["schemas"]["SitePartition"][];
+            account?: string;
+            qos?: string;
+            /** Format: date-time */
+            updatedAt: string;
+            updatedBy: string;
+            /** @description The site's credentials that have not been revoked. */
+            credentials: {
+                credentialId: string;
+                /** Format: date-time */
+                createdAt: string;
+            }[];
+        };
+        /**
+         * SiteCredential
+         * @description POST /sites/{name}/credentials (admins only): a new secret for the site's agent. The secret is shown once; the platform keeps only its hash. It is scoped to the site's work (its queue and its reports) and is revoked with DELETE /sites/{name}/credentials/{credentialId}, or with the site.
+         */
+        SiteCredential: {
+            site: components["schemas"]["SiteName"];
+            credentialId: string;
+            /** @description gcrsite_<credentialId>_<64 hex digits>: the agent keeps it in a file of mode 0600. */
+            secret: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        /**
+         * SiteList
+         * @description GET /sites: every Slurm site, by name.
+         */
+        SiteList: {
+            items: components["schemas"]["Site"][];
+        };
+        /**
+         * SiteName
+         * @description The site's name: 3 to 40 lowercase letters, digits and hyphens, starting with a letter, e.g. "harvard-cannon". Specs name it in compute.site.
+         * @example harvard-cannon
+         */
+        SiteName: string;
+        /** SitePartition */
+        SitePartition: {
+            /** @description The Slurm partition (sbatch --partition). */
+            name: string;
+            /** @description The partition's time limit: a spec's compute.maxRuntimeMinutes must not exceed it. */
+            maxTimeMinutes: number;
+            /** @description CPUs of the largest node a job may have: a spec's compute.vcpus must not exceed it (GEOS-Chem Classic runs on one node). */
+            maxCpus: number;
+            /** @description Memory a job may have on one node, in MiB: a spec's compute.memoryMiB must not exceed it. */
+            maxMemoryMiB: number;
+        };
+        /**
+         * SiteRequest
+         * @description Body of POST /sites (admins only): a Slurm cluster the platform can run simulations on through its site agent (gcr agent --site NAME; docs/SLURM.md). Posting a site that exists replaces its definition (its credentials stay). Where the site keeps its input data (the ExtData root) is the agent's own configuration on the cluster, not the platform's.
+         */
+        SiteRequest: {
+            name: components["schemas"]["SiteName"];
+            /** @description Who runs the cluster and what it is, for people choosing a site. */
+            description?: string;
+            /** @description The Slurm partitions the agent may submit to, with their limits. The first is the default. */
+            partitions: components["schemas"]["SitePartition"][];
+            /** @description The Slurm account (sbatch --account) jobs are charged to. Default: the agent user's default account. */
+            account?: string;
+            /** @description The Slurm QOS (sbatch --qos). Default: the partition's. */
+            qos?: string;
+        };
+        /**
          * SpecCompute
          * @description Where and with what the run executes, and how long it may take. Every field has a default. GCHP runs (model "gchp") are AWS Batch multi-node parallel jobs: on-demand only (multi-node parallel jobs do not run on Spot), on EFA-capable instance types in a cluster placement group; see docs/GCHP.md.
          */
@@ -1349,6 +1489,11 @@ export interface components {
              * @default local
              */
             backend?: components["schemas"]["ComputeBackend"];
+            /**
+             * @description The Slurm site (GET /sites) the run executes on: required with backend "slurm", refused with any other. The spec must fit the limits of one of its partitions (maxRuntimeMinutes, vcpus, memoryMiB).
+             * @example harvard-cannon
+             */
+            site?: string;
             /** @default x86_64 */
             architecture?: components["schemas"]["CpuArchitecture"];
             /**
@@ -1696,6 +1841,11 @@ export interface components {
          * @example sim_01jd3k9x2m4q8r7t6v5w3y1z0a
          */
         SimulationId: components["schemas"]["Simulation"]["id"];
+        /**
+         * @description The site's name.
+         * @example harvard-cannon
+         */
+        SiteName: components["schemas"]["SiteName"];
         /** @example sub_01JD3M0000AAAAAAAAAAAAAAAA */
         SubscriptionId: components["schemas"]["Subscription"]["id"];
         /**
@@ -2321,6 +2471,147 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listSites: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sites. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiteList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    putSite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SiteRequest"];
+            };
+        };
+        responses: {
+            /** @description The site. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Site"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteSite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The site's name.
+                 * @example harvard-cannon
+                 */
+                name: components["parameters"]["SiteName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createSiteCredential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The site's name.
+                 * @example harvard-cannon
+                 */
+                name: components["parameters"]["SiteName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The credential, with its secret. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiteCredential"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    revokeSiteCredential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The site's name.
+                 * @example harvard-cannon
+                 */
+                name: components["parameters"]["SiteName"];
+                credentialId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             503: components["responses"]["ServiceUnavailable"];
         };

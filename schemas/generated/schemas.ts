@@ -1947,7 +1947,7 @@ export const simulationSummarySchema = {
     },
     backend: {
       type: 'string',
-      enum: ['local', 'aws-batch'],
+      enum: ['local', 'aws-batch', 'slurm'],
     },
     progress: {
       type: 'number',
@@ -2012,7 +2012,7 @@ export const simulationSchema = {
     },
     backend: {
       type: 'string',
-      enum: ['local', 'aws-batch'],
+      enum: ['local', 'aws-batch', 'slurm'],
     },
     spec: {
       $ref: 'https://gcr.dev/schemas/simulation-spec.schema.json',
@@ -2233,6 +2233,197 @@ export const simulationSchema = {
           type: 'string',
           format: 'date-time',
           description: 'When Simulation Results Ready or Failed was published for this processing.',
+        },
+      },
+    },
+  },
+} as const;
+
+/** schemas/api/site-credential.schema.json */
+export const siteCredentialSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/api/site-credential.schema.json',
+  title: 'SiteCredential',
+  description:
+    "POST /sites/{name}/credentials (admins only): a new secret for the site's agent. The secret is shown once; the platform keeps only its hash. It is scoped to the site's work (its queue and its reports) and is revoked with DELETE /sites/{name}/credentials/{credentialId}, or with the site.",
+  type: 'object',
+  additionalProperties: false,
+  required: ['site', 'credentialId', 'secret', 'createdAt'],
+  properties: {
+    site: {
+      $ref: 'site-request.schema.json#/$defs/SiteName',
+    },
+    credentialId: {
+      type: 'string',
+      pattern: '^[a-f0-9]{16}$',
+    },
+    secret: {
+      type: 'string',
+      description: 'gcrsite_<credentialId>_<64 hex digits>: the agent keeps it in a file of mode 0600.',
+    },
+    createdAt: {
+      type: 'string',
+      format: 'date-time',
+    },
+  },
+} as const;
+
+/** schemas/api/site-list.schema.json */
+export const siteListSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/api/site-list.schema.json',
+  title: 'SiteList',
+  description: 'GET /sites: every Slurm site, by name.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['items'],
+  properties: {
+    items: {
+      type: 'array',
+      items: {
+        $ref: 'site.schema.json',
+      },
+    },
+  },
+} as const;
+
+/** schemas/api/site-request.schema.json */
+export const siteRequestSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/api/site-request.schema.json',
+  title: 'SiteRequest',
+  description:
+    "Body of POST /sites (admins only): a Slurm cluster the platform can run simulations on through its site agent (gcr agent --site NAME; docs/SLURM.md). Posting a site that exists replaces its definition (its credentials stay). Where the site keeps its input data (the ExtData root) is the agent's own configuration on the cluster, not the platform's.",
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'partitions'],
+  properties: {
+    name: {
+      $ref: '#/$defs/SiteName',
+    },
+    description: {
+      type: 'string',
+      maxLength: 500,
+      description: 'Who runs the cluster and what it is, for people choosing a site.',
+    },
+    partitions: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 50,
+      items: {
+        $ref: '#/$defs/SitePartition',
+      },
+      description:
+        'The Slurm partitions the agent may submit to, with their limits. The first is the default.',
+    },
+    account: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9_.-]{1,64}$',
+      description:
+        "The Slurm account (sbatch --account) jobs are charged to. Default: the agent user's default account.",
+    },
+    qos: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9_.-]{1,64}$',
+      description: "The Slurm QOS (sbatch --qos). Default: the partition's.",
+    },
+  },
+  $defs: {
+    SiteName: {
+      title: 'SiteName',
+      type: 'string',
+      pattern: '^[a-z][a-z0-9-]{1,38}[a-z0-9]$',
+      description:
+        'The site\'s name: 3 to 40 lowercase letters, digits and hyphens, starting with a letter, e.g. "harvard-cannon". Specs name it in compute.site.',
+      examples: ['harvard-cannon'],
+    },
+    SitePartition: {
+      title: 'SitePartition',
+      type: 'object',
+      additionalProperties: false,
+      required: ['name', 'maxTimeMinutes', 'maxCpus', 'maxMemoryMiB'],
+      properties: {
+        name: {
+          type: 'string',
+          pattern: '^[A-Za-z0-9_.-]{1,64}$',
+          description: 'The Slurm partition (sbatch --partition).',
+        },
+        maxTimeMinutes: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 525600,
+          description: "The partition's time limit: a spec's compute.maxRuntimeMinutes must not exceed it.",
+        },
+        maxCpus: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 4096,
+          description:
+            "CPUs of the largest node a job may have: a spec's compute.vcpus must not exceed it (GEOS-Chem Classic runs on one node).",
+        },
+        maxMemoryMiB: {
+          type: 'integer',
+          minimum: 256,
+          maximum: 67108864,
+          description:
+            "Memory a job may have on one node, in MiB: a spec's compute.memoryMiB must not exceed it.",
+        },
+      },
+    },
+  },
+} as const;
+
+/** schemas/api/site.schema.json */
+export const siteSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/api/site.schema.json',
+  title: 'Site',
+  description:
+    'A Slurm site as GET /sites and POST /sites answer it: its definition, when it was last set and by whom, and the ids (never the secrets) of its credentials.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'partitions', 'updatedAt', 'updatedBy', 'credentials'],
+  properties: {
+    name: {
+      $ref: 'site-request.schema.json#/$defs/SiteName',
+    },
+    description: {
+      type: 'string',
+    },
+    partitions: {
+      type: 'array',
+      items: {
+        $ref: 'site-request.schema.json#/$defs/SitePartition',
+      },
+    },
+    account: {
+      type: 'string',
+    },
+    qos: {
+      type: 'string',
+    },
+    updatedAt: {
+      type: 'string',
+      format: 'date-time',
+    },
+    updatedBy: {
+      type: 'string',
+    },
+    credentials: {
+      type: 'array',
+      description: "The site's credentials that have not been revoked.",
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['credentialId', 'createdAt'],
+        properties: {
+          credentialId: {
+            type: 'string',
+          },
+          createdAt: {
+            type: 'string',
+            format: 'date-time',
+          },
         },
       },
     },
@@ -2722,7 +2913,7 @@ export const simulationPollRequestedDetailSchema = {
     },
     backend: {
       type: 'string',
-      enum: ['local', 'aws-batch'],
+      enum: ['local', 'aws-batch', 'slurm'],
     },
     requestedAt: {
       type: 'string',
@@ -2930,7 +3121,7 @@ export const simulationStatusChangedDetailSchema = {
     },
     backend: {
       type: 'string',
-      enum: ['local', 'aws-batch'],
+      enum: ['local', 'aws-batch', 'slurm'],
     },
     from: {
       $ref: 'https://gcr.dev/schemas/common/simulation-status.schema.json',
@@ -2987,7 +3178,7 @@ export const simulationSubmittedDetailSchema = {
     },
     backend: {
       type: 'string',
-      enum: ['local', 'aws-batch'],
+      enum: ['local', 'aws-batch', 'slurm'],
     },
     simulationType: {
       type: 'string',
@@ -4064,9 +4255,9 @@ export const simulationSpecSchema = {
     ComputeBackend: {
       title: 'ComputeBackend',
       type: 'string',
-      enum: ['local', 'aws-batch'],
+      enum: ['local', 'aws-batch', 'slurm'],
       description:
-        'Where the run executes: "local" (a child process on the platform\'s own machine; runs GEOS-Chem if it is installed there, else the built-in demo workload) or "aws-batch" (an AWS Batch job on EC2).',
+        'Where the run executes: "local" (a child process on the platform\'s own machine; runs GEOS-Chem if it is installed there, else the built-in demo workload), "aws-batch" (an AWS Batch job on EC2) or "slurm" (a Slurm cluster, named by compute.site, through its site agent; docs/SLURM.md).',
     },
     CpuArchitecture: {
       title: 'CpuArchitecture',
@@ -4094,6 +4285,13 @@ export const simulationSpecSchema = {
           default: 'local',
           description:
             'Where the run executes. Default: "local" for GEOS-Chem Classic, "aws-batch" for GCHP (which needs MPI across nodes and is refused on "local").',
+        },
+        site: {
+          type: 'string',
+          pattern: '^[a-z][a-z0-9-]{1,38}[a-z0-9]$',
+          description:
+            'The Slurm site (GET /sites) the run executes on: required with backend "slurm", refused with any other. The spec must fit the limits of one of its partitions (maxRuntimeMinutes, vcpus, memoryMiB).',
+          examples: ['harvard-cannon'],
         },
         architecture: {
           $ref: '#/$defs/CpuArchitecture',
@@ -4199,6 +4397,10 @@ export const allSchemas = [
   simulationResultsSchema,
   simulationSummarySchema,
   simulationSchema,
+  siteCredentialSchema,
+  siteListSchema,
+  siteRequestSchema,
+  siteSchema,
   subscriptionListSchema,
   subscriptionRequestSchema,
   subscriptionSecretRequestSchema,

@@ -939,7 +939,7 @@ export interface SimulationSummary {
   updatedAt: string;
   simulationType: string;
   resolution: string;
-  backend: 'local' | 'aws-batch';
+  backend: 'local' | 'aws-batch' | 'slurm';
   progress?: number;
   cost?: CostSummary;
 }
@@ -965,7 +965,7 @@ export interface Simulation {
   version: number;
   createdAt: string;
   updatedAt: string;
-  backend: 'local' | 'aws-batch';
+  backend: 'local' | 'aws-batch' | 'slurm';
   spec: SimulationSpec;
   history: StatusHistoryEntry[];
   cancelRequestedAt?: string;
@@ -1074,6 +1074,106 @@ export interface SimulationResultsStatus {
    * When Simulation Results Ready or Failed was published for this processing.
    */
   announcedAt?: string;
+}
+
+// ---- schemas/api/site-credential.schema.json
+/**
+ * POST /sites/{name}/credentials (admins only): a new secret for the site's agent. The secret is shown once; the platform keeps only its hash. It is scoped to the site's work (its queue and its reports) and is revoked with DELETE /sites/{name}/credentials/{credentialId}, or with the site.
+ */
+export interface SiteCredential {
+  site: SiteName;
+  credentialId: string;
+  /**
+   * gcrsite_<credentialId>_<64 hex digits>: the agent keeps it in a file of mode 0600.
+   */
+  secret: string;
+  createdAt: string;
+}
+
+// ---- schemas/api/site-list.schema.json
+/**
+ * GET /sites: every Slurm site, by name.
+ */
+export interface SiteList {
+  items: Site[];
+}
+
+// ---- schemas/api/site-request.schema.json
+/**
+ * The site's name: 3 to 40 lowercase letters, digits and hyphens, starting with a letter, e.g. "harvard-cannon". Specs name it in compute.site.
+ *
+ * This interface was referenced by `SiteRequest`'s JSON-Schema
+ * via the `definition` "SiteName".
+ */
+export type SiteName = string;
+
+/**
+ * Body of POST /sites (admins only): a Slurm cluster the platform can run simulations on through its site agent (gcr agent --site NAME; docs/SLURM.md). Posting a site that exists replaces its definition (its credentials stay). Where the site keeps its input data (the ExtData root) is the agent's own configuration on the cluster, not the platform's.
+ */
+export interface SiteRequest {
+  name: SiteName;
+  /**
+   * Who runs the cluster and what it is, for people choosing a site.
+   */
+  description?: string;
+  /**
+   * The Slurm partitions the agent may submit to, with their limits. The first is the default.
+   *
+   * @minItems 1
+   * @maxItems 50
+   */
+  partitions: SitePartition[];
+  /**
+   * The Slurm account (sbatch --account) jobs are charged to. Default: the agent user's default account.
+   */
+  account?: string;
+  /**
+   * The Slurm QOS (sbatch --qos). Default: the partition's.
+   */
+  qos?: string;
+}
+/**
+ * This interface was referenced by `SiteRequest`'s JSON-Schema
+ * via the `definition` "SitePartition".
+ */
+export interface SitePartition {
+  /**
+   * The Slurm partition (sbatch --partition).
+   */
+  name: string;
+  /**
+   * The partition's time limit: a spec's compute.maxRuntimeMinutes must not exceed it.
+   */
+  maxTimeMinutes: number;
+  /**
+   * CPUs of the largest node a job may have: a spec's compute.vcpus must not exceed it (GEOS-Chem Classic runs on one node).
+   */
+  maxCpus: number;
+  /**
+   * Memory a job may have on one node, in MiB: a spec's compute.memoryMiB must not exceed it.
+   */
+  maxMemoryMiB: number;
+}
+
+// ---- schemas/api/site.schema.json
+/**
+ * A Slurm site as GET /sites and POST /sites answer it: its definition, when it was last set and by whom, and the ids (never the secrets) of its credentials.
+ */
+export interface Site {
+  name: SiteName;
+  description?: string;
+  partitions: SitePartition[];
+  account?: string;
+  qos?: string;
+  updatedAt: string;
+  updatedBy: string;
+  /**
+   * The site's credentials that have not been revoked.
+   */
+  credentials: {
+    credentialId: string;
+    createdAt: string;
+  }[];
 }
 
 // ---- schemas/api/subscription-list.schema.json
@@ -1339,7 +1439,7 @@ export interface SimulationPollRequestedDetail {
    * Version of this detail schema; consumers refuse versions they do not know.
    */
   schemaVersion: '1';
-  backend: 'local' | 'aws-batch';
+  backend: 'local' | 'aws-batch' | 'slurm';
   requestedAt: string;
   /**
    * @minItems 1
@@ -1448,7 +1548,7 @@ export interface SimulationStatusChangedDetail {
   simulationId: string;
   owner: string;
   name?: string;
-  backend?: 'local' | 'aws-batch';
+  backend?: 'local' | 'aws-batch' | 'slurm';
   from: SimulationStatus;
   to: SimulationStatus;
   reason: string;
@@ -1474,7 +1574,7 @@ export interface SimulationSubmittedDetail {
   simulationId: string;
   owner: string;
   name: string;
-  backend: 'local' | 'aws-batch';
+  backend: 'local' | 'aws-batch' | 'slurm';
   simulationType?: string;
   resolution?: string;
   submittedAt: string;
@@ -1912,12 +2012,12 @@ export type VerticalLevels = 72 | 47 | 40;
  */
 export type DiagnosticFrequency = 'hourly' | '3-hourly' | 'daily' | 'monthly' | 'end';
 /**
- * Where the run executes: "local" (a child process on the platform's own machine; runs GEOS-Chem if it is installed there, else the built-in demo workload) or "aws-batch" (an AWS Batch job on EC2).
+ * Where the run executes: "local" (a child process on the platform's own machine; runs GEOS-Chem if it is installed there, else the built-in demo workload), "aws-batch" (an AWS Batch job on EC2) or "slurm" (a Slurm cluster, named by compute.site, through its site agent; docs/SLURM.md).
  *
  * This interface was referenced by `SimulationSpec`'s JSON-Schema
  * via the `definition` "ComputeBackend".
  */
-export type ComputeBackend = 'local' | 'aws-batch';
+export type ComputeBackend = 'local' | 'aws-batch' | 'slurm';
 /**
  * CPU architecture of the AWS Batch instances and container image: "x86_64" (Intel/AMD) or "arm64" (AWS Graviton, usually cheaper per core).
  *
@@ -2085,6 +2185,10 @@ export interface SpecCompute {
    * Where the run executes. Default: "local" for GEOS-Chem Classic, "aws-batch" for GCHP (which needs MPI across nodes and is refused on "local").
    */
   backend?: ComputeBackend;
+  /**
+   * The Slurm site (GET /sites) the run executes on: required with backend "slurm", refused with any other. The spec must fit the limits of one of its partitions (maxRuntimeMinutes, vcpus, memoryMiB).
+   */
+  site?: string;
   architecture?: CpuArchitecture;
   /**
    * EC2 purchase option. Default: "spot" for GEOS-Chem Classic; "on-demand" for GCHP, which accepts only "on-demand" (AWS Batch multi-node parallel jobs do not run on Spot capacity).

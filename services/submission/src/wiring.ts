@@ -13,6 +13,7 @@ import {
 import { createEventBridgePublisher, type EventPublisher } from '#shared/kernel/events/publisher.js';
 import { createCloudWatchLogReader, type LogReader } from '#shared/kernel/logs/log-reader.js';
 import { createBudgetStore, type BudgetStore } from '#shared/kernel/repository/budgets.js';
+import { createSiteStore, type SiteStore } from '#shared/kernel/repository/sites.js';
 import {
   createDynamoSimulationRepository,
   type SimulationRepository,
@@ -38,6 +39,12 @@ let budgetStore: BudgetStore | undefined;
 /** Budgets and their spend (the cost tracker keeps them in the simulations table). */
 export function budgets(): BudgetStore {
   return (budgetStore ??= createBudgetStore(dynamoDocumentClient(), config.tableName));
+}
+
+let siteStore: SiteStore | undefined;
+/** Slurm sites (kept in the simulations table: the execution poller reads them too). */
+export function sites(): SiteStore {
+  return (siteStore ??= createSiteStore(dynamoDocumentClient(), config.tableName));
 }
 
 let runDirectories: ObjectStore | undefined;

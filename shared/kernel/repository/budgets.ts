@@ -34,6 +34,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Budget } from '#schemas/generated/types.js';
+import { mapItem } from './map-item.js';
 import { isConditionalCheckFailed } from './simulations.js';
 
 export const BUDGETS_ID = '#budgets';
@@ -99,6 +100,7 @@ export interface BudgetStore {
 const thresholdName = (threshold: number): string => `t${String(threshold).replace('.', '_')}`;
 
 export function createBudgetStore(client: DynamoDBDocumentClient, tableName: string): BudgetStore {
+  const budgets = mapItem<BudgetDefinition>(client, tableName, BUDGETS_ID, 'budgets');
   async function readSpend(key: string, month: string): Promise<Record<string, unknown> | undefined> {
     const out = await client.send(
       new GetCommand({ TableName: tableName, Key: { id: spendId(key, month) }, ConsistentRead: true }),
@@ -147,51 +149,9 @@ export function createBudgetStore(client: DynamoDBDocumentClient, tableName: str
   }
 
   return {
-    async definitions() {
-      const out = await client.send(
-        new GetCommand({ TableName: tableName, Key: { id: BUDGETS_ID }, ConsistentRead: true }),
-      );
-      const map = (out.Item?.['budgets'] ?? {}) as Record<string, BudgetDefinition>;
-      return new Map(Object.entries(map));
-    },
-
-    async put(definition) {
-      await client.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: { id: BUDGETS_ID },
-          UpdateExpression: 'SET budgets = if_not_exists(budgets, :empty)',
-          ExpressionAttributeValues: { ':empty': {} },
-        }),
-      );
-      await client.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: { id: BUDGETS_ID },
-          UpdateExpression: 'SET budgets.#key = :definition',
-          ExpressionAttributeNames: { '#key': definition.budget },
-          ExpressionAttributeValues: { ':definition': definition },
-        }),
-      );
-    },
-
-    async delete(budget) {
-      try {
-        await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { id: BUDGETS_ID },
-            UpdateExpression: 'REMOVE budgets.#key',
-            ConditionExpression: 'attribute_exists(budgets.#key)',
-            ExpressionAttributeNames: { '#key': budget },
-          }),
-        );
-        return true;
-      } catch (err) {
-        if (isConditionalCheckFailed(err)) return false;
-        throw err;
-      }
-    },
+    definitions: () => budgets.entries(),
+    put: (definition) => budgets.set(definition.budget, definition),
+    delete: (budget) => budgets.remove(budget),
 
     async spend(keys, month) {
       const result = new Map<string, MonthSpend>();

@@ -94,6 +94,8 @@ export interface ResolvedSimulationSpec extends SimulationSpec {
   diagnostics: { collections: string[]; frequency: DiagnosticFrequency };
   compute: {
     backend: ComputeBackend;
+    /** backend "slurm" only: the site (GET /sites) the run executes on. */
+    site?: string;
     architecture: CpuArchitecture;
     purchase: PurchaseOption;
     vcpus: number;
@@ -641,6 +643,18 @@ export function instanceArchitecture(instanceType: string): CpuArchitecture {
 }
 
 function checkCompute(spec: ResolvedSimulationSpec, ctx: RuleContext): void {
+  const { backend, site } = spec.compute;
+  if (backend === 'slurm' && site === undefined) {
+    ctx.issues.push({
+      field: 'compute.site',
+      message: 'is required with backend "slurm": name the Slurm site to run on (GET /sites lists them)',
+    });
+  } else if (backend !== 'slurm' && site !== undefined) {
+    ctx.issues.push({
+      field: 'compute.site',
+      message: `names a Slurm site; it is only for backend "slurm" (this spec's backend is "${backend}")`,
+    });
+  }
   if (spec.model === 'gchp') {
     checkGchpCompute(spec, ctx);
     return;

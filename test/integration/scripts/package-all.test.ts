@@ -783,6 +783,11 @@ describe('submission service (packaged services/submission/serverless.yml)', () 
         'EstimateSimulationLambdaFunction',
         'GetInputsLambdaFunction',
         'OpenApiDocumentLambdaFunction',
+        'ListSitesLambdaFunction',
+        'PutSiteLambdaFunction',
+        'DeleteSiteLambdaFunction',
+        'CreateSiteCredentialLambdaFunction',
+        'RevokeSiteCredentialLambdaFunction',
       ].sort(),
     );
     const roleIds = roles.map(([, role]) => role);
@@ -807,15 +812,21 @@ describe('submission service (packaged services/submission/serverless.yml)', () 
         'events:PutEvents',
         's3:PutObject',
       ],
-      PlanSimulation: [],
+      PlanSimulation: ['dynamodb:GetItem'],
       OpenApiDocument: [],
-      EstimateSimulation: [],
+      EstimateSimulation: ['dynamodb:GetItem'],
       GetInputs: ['dynamodb:GetItem'],
       ListSimulations: ['dynamodb:Query', 'dynamodb:Scan'],
       GetSimulation: ['dynamodb:GetItem'],
       GetLogs: ['dynamodb:GetItem'],
       CancelSimulation: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'events:PutEvents'],
       Health: [],
+      // Slurm sites: the one #sites item of the table.
+      ListSites: ['dynamodb:GetItem'],
+      PutSite: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      DeleteSite: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      CreateSiteCredential: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      RevokeSiteCredential: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
     });
   });
 

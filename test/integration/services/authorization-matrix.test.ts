@@ -73,6 +73,12 @@ const EXPECTED: Record<string, { owner: number[]; other: number[]; admin: number
   'DELETE /subscriptions/{id}': { owner: [204], other: [404], admin: [404] },
   'POST /subscriptions/{id}/test': { owner: [200], other: [404], admin: [404] },
   'POST /subscriptions/{id}/secret': { owner: [200], other: [404], admin: [404] },
+  // Slurm sites: everyone lists them, only admins change them (a non-admin's 403 comes before any lookup).
+  'GET /sites': { owner: [200], other: [200], admin: [200] },
+  'POST /sites': { owner: [403], other: [403], admin: [200] },
+  'DELETE /sites/{name}': { owner: [403], other: [403], admin: [204, 404] },
+  'POST /sites/{name}/credentials': { owner: [403], other: [403], admin: [201, 404] },
+  'DELETE /sites/{name}/credentials/{credentialId}': { owner: [403], other: [403], admin: [404] },
   // Email's one-click unsubscribe: no token, the link's signature decides (none here: 404); GET shows a form.
   'GET /unsubscribe': { owner: [200], other: [200], admin: [200] },
   'POST /unsubscribe': { owner: [404], other: [404], admin: [404] },
@@ -88,6 +94,11 @@ let reprocessed: WrittenRun;
 let subscriptions: { tested: string; deleted: string };
 /** A webhook target nothing listens on: the test route answers 200 saying it was not delivered. */
 const SUBSCRIPTION = { channel: 'webhook', url: 'http://127.0.0.1:9/hooks' };
+/** The Slurm site POST /sites defines and the /sites/{name} routes name. */
+const SITE = {
+  name: 'matrix-site',
+  partitions: [{ name: 'debug', maxTimeMinutes: 60, maxCpus: 8, maxMemoryMiB: 16000 }],
+};
 
 beforeAll(async () => {
   platform = await startPlatformProcess({ env: { GCR_LOCAL_BATCH_SLOTS: '0' } });
@@ -130,6 +141,8 @@ function request(route: { method: string; path: string }) {
       : (reprocessing ? reprocessed : run).simulation.id,
     otherId: other.simulation.id,
     key: run.manifest.files[0]!.key,
+    name: SITE.name,
+    credentialId: '0000000000000000',
   });
   const key = `${route.method} ${route.path}`;
   const body = ['POST /simulations', 'POST /simulation-plans', 'POST /estimates'].includes(key)
@@ -138,7 +151,9 @@ function request(route: { method: string; path: string }) {
       ? SUBSCRIPTION
       : key === 'PUT /budgets'
         ? { limitUsd: 1000 }
-        : undefined;
+        : key === 'POST /sites'
+          ? SITE
+          : undefined;
   return { path, body };
 }
 

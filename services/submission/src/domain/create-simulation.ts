@@ -14,6 +14,7 @@ import { idempotentSimulationId, newSimulationId, requestFingerprint } from './i
 import type { CreateSimulationPorts, SubmissionPorts } from './ports.js';
 import { buildRunDirectory, storeRunDirectory } from './run-directory.js';
 import { checkCostLimit, validateSubmission } from './validate-submission.js';
+import { checkSlurmSite } from './sites-api.js';
 
 export interface CreateSimulationRequest {
   caller: Caller;
@@ -109,6 +110,9 @@ async function checkBudgets(
   );
 }
 
+/** A platform without a site store knows no Slurm site: a slurm spec is refused, naming compute.site. */
+const NO_SITES = { get: () => Promise.resolve(undefined) };
+
 export async function createSimulation(
   ports: CreateSimulationPorts,
   limits: { maxActivePerOwner: number; localBackendEnabled: boolean },
@@ -119,6 +123,7 @@ export async function createSimulation(
   const { spec } = validateSubmission(body, limits);
   if (spec.maxCostUsd !== undefined) checkCostLimit(spec, estimateRun(spec));
   if (ports.budgets) await checkBudgets(ports.budgets, caller.userId, spec, ports.now());
+  await checkSlurmSite(spec, ports.sites ?? NO_SITES);
   const fingerprint = requestFingerprint(spec);
   const id = idempotencyKey ? idempotentSimulationId(caller.userId, idempotencyKey) : newSimulationId();
 

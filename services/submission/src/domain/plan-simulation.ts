@@ -16,6 +16,8 @@ import type {
 } from '#schemas/generated/types.js';
 import { buildRunDirectory } from './run-directory.js';
 import { checkCostLimit, validateSubmission, type SubmissionRules } from './validate-submission.js';
+import type { SiteStore } from '#shared/kernel/repository/sites.js';
+import { checkSlurmSite } from './sites-api.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -107,4 +109,19 @@ export function estimateSimulation(body: unknown, rules: SubmissionRules): RunEs
   const { spec } = validateSubmission(body, rules);
   buildRunDirectory(spec);
   return estimateRun(spec);
+}
+
+/**
+ * POST /simulation-plans and POST /estimates with the site check POST
+ * /simulations makes: a slurm spec's site must exist and have room for it.
+ */
+export async function planAtSite<T extends SimulationPlan | RunEstimate>(
+  sites: Pick<SiteStore, 'get'>,
+  body: unknown,
+  rules: SubmissionRules,
+  plan: (body: unknown, rules: SubmissionRules) => T,
+): Promise<T> {
+  const { spec } = validateSubmission(body, rules);
+  await checkSlurmSite(spec, sites);
+  return plan(body, rules);
 }

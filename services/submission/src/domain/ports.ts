@@ -1,5 +1,6 @@
 import type { EventPublisher } from '#shared/kernel/events/publisher.js';
 import type { BudgetStore } from '#shared/kernel/repository/budgets.js';
+import type { SiteStore } from '#shared/kernel/repository/sites.js';
 import type { SimulationRepository } from '#shared/kernel/repository/simulations.js';
 
 /** What the submission domain needs from the outside world, injected by the handlers (or tests). */
@@ -29,4 +30,6 @@ export interface CreateSimulationPorts extends SubmissionPorts {
   objects: ObjectStore;
   /** Budgets and their spend (kept by the cost tracker): a spent budget refuses new runs. */
   budgets?: Pick<BudgetStore, 'definitions' | 'spend'>;
+  /** Slurm sites: a spec on backend "slurm" must name one and fit its limits. */
+  sites?: Pick<SiteStore, 'get'>;
 }

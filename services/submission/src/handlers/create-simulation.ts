@@ -6,7 +6,7 @@ import { logger, metrics } from '#shared/kernel/powertools.js';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { config } from '../config.js';
 import { createSimulation } from '../domain/create-simulation.js';
-import { budgets, publisher, repository, runDirectoryStore } from '../wiring.js';
+import { budgets, publisher, repository, runDirectoryStore, sites } from '../wiring.js';
 
 /** POST /simulations: 201 with the new simulation, 200 when an Idempotency-Key replays an earlier one. */
 export const handler = httpHandler(async (event) => {
@@ -18,6 +18,7 @@ export const handler = httpHandler(async (event) => {
       publisher: publisher(),
       objects: runDirectoryStore(),
       budgets: budgets(),
+      sites: sites(),
       now: () => new Date(),
       onPublishFailure: (err, simulationId) => {
         logger.error('Simulation Submitted not published; the finder will pick the simulation up', {

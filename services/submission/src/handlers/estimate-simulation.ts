@@ -3,11 +3,17 @@ import { httpHandler } from '#shared/kernel/http/handler.js';
 import { jsonBody } from '#shared/kernel/http/request.js';
 import { json } from '#shared/kernel/http/responses.js';
 import { config } from '../config.js';
-import { estimateSimulation } from '../domain/plan-simulation.js';
+import { estimateSimulation, planAtSite } from '../domain/plan-simulation.js';
+import { sites } from '../wiring.js';
 
 /** POST /estimates: 200 with the expected wall time and cost of the spec's run. */
 export const handler = httpHandler(async (event) => {
   callerFrom(event); // signed-in callers only, though nothing is per-owner
-  const estimate = estimateSimulation(jsonBody(event), { localBackendEnabled: config.localBackendEnabled });
+  const estimate = await planAtSite(
+    sites(),
+    jsonBody(event),
+    { localBackendEnabled: config.localBackendEnabled },
+    estimateSimulation,
+  );
   return json(200, estimate);
 });
