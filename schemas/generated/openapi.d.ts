@@ -562,6 +562,35 @@ export interface components {
          */
         DiagnosticFrequency: "hourly" | "3-hourly" | "daily" | "monthly" | "end";
         /**
+         * EmissionRegion
+         * @description A longitude/latitude box, written to HEMCO_Config.rc as a mask given by its corners (lon1/lat1/lon2/lat2, HEMCO's box mask): grid boxes whose mid points fall inside it get the factor, the others keep their emissions. A single grid point is lonMin = lonMax and latMin = latMax.
+         */
+        EmissionRegion: {
+            /** @description Western edge, degrees east. */
+            lonMin: number;
+            /** @description Eastern edge, degrees east. */
+            lonMax: number;
+            /** @description Southern edge, degrees north. */
+            latMin: number;
+            /** @description Northern edge, degrees north. */
+            latMax: number;
+        };
+        /**
+         * EmissionScaleFactor
+         * @description One multiplicative scale factor on emissions, written into the run directory's HEMCO_Config.rc the way HEMCO reads them. With only `species` (no inventories, no region) it is HEMCO's `EmisScale_<species>` setting, which scales that species in every inventory and extension. Otherwise it is a scale factor line of its own (`<ScalID> <name> <factor> - - - xy 1 1 [MaskID]`, IDs from 9000 up, which GEOS-Chem's files do not use) added to the ScalIDs of every base emission line that matches `species` and `inventories`, and with `region` a box mask (IDs from 9500 up). A factor that matches no base emission line is refused. It must name `species`, `inventories` or both.
+         */
+        EmissionScaleFactor: {
+            /** @description A name for the factor, written as the HEMCO container name (GCR_SF_<label>). Default: its position. */
+            label?: string;
+            /** @description The multiplier, 0 to 1000 (1.5 = emissions 50 % higher). */
+            factor: number;
+            /** @description The emitted species as HEMCO names it in the base emissions' Species column, e.g. NO, CO, CH4. */
+            species?: string;
+            /** @description Base emission containers by name or name prefix as HEMCO_Config.rc spells them: `CEDS_NO_ENE` (one sector of one inventory), `CEDS_` (every CEDS field), `GFED4`. Default: every base emission of `species`. */
+            inventories?: string[];
+            region?: components["schemas"]["EmissionRegion"];
+        };
+        /**
          * ErrorResponse
          * @description Body of every 4xx and 503 (and the never-expected 500) answer.
          */
@@ -1008,6 +1037,12 @@ export interface components {
             backend: "local" | "aws-batch";
             spec: components["schemas"]["SimulationSpec"];
             history: components["schemas"]["StatusHistoryEntry"][];
+            /** @description Set on an ensemble's members: the ensemble (GET /ensembles/{id}). */
+            ensembleId?: string;
+            /** @description Set on an ensemble's members: the member's 0-based index (member 0 of a perturbation ensemble is its unperturbed base). */
+            memberIndex?: number;
+            /** @description Set on an ensemble's members: the label the sweep gave the member, if any. */
+            memberLabel?: string;
             /** Format: date-time */
             cancelRequestedAt?: string;
             cancelRequestedBy?: string;
@@ -1290,6 +1325,7 @@ export interface components {
             diagnostics?: components["schemas"]["SpecDiagnostics"];
             /** @default {} */
             compute?: components["schemas"]["SpecCompute"];
+            emissions?: components["schemas"]["SpecEmissions"];
             /**
              * @description Cost ceiling for this simulation in US dollars, against which the platform's cost tracker checks the estimate before the run and the cost accrued while it runs. At least 0.01 (one cent) and at most 100000. Default: none (no per-simulation ceiling; your monthly budget still applies).
              * @example 25
@@ -1419,6 +1455,16 @@ export interface components {
             collections?: string[];
             /** @default daily */
             frequency?: components["schemas"]["DiagnosticFrequency"];
+        };
+        /**
+         * SpecEmissions
+         * @description Changes to the emissions of the generated run directory (HEMCO_Config.rc). Ensembles use them for their members (scale factors per sector or region, the perturbation of one state-vector element); a single simulation may carry them too. Default: GEOS-Chem's emissions unchanged.
+         */
+        SpecEmissions: {
+            /** @description Scale factors applied together (they multiply where they overlap). At most 20. */
+            scaleFactors?: components["schemas"]["EmissionScaleFactor"][];
+            /** @description Set by an ensemble's perturbation sweep: the state-vector element (1-based) this member perturbs, as in the Integrated Methane Inversion's Jacobian runs. Informational: the perturbation itself is the scale factor over the element's region. */
+            stateVectorElement?: number;
         };
         /**
          * SpecGrid

@@ -39,7 +39,9 @@ const FIELD_BY_MESSAGE: [RegExp, string][] = [
 
 export function generatorIssue(error: unknown): FieldIssue {
   const message = error instanceof Error ? error.message : String(error);
-  const field = FIELD_BY_MESSAGE.find(([pattern]) => pattern.test(message))?.[1] ?? 'body';
+  // A scale factor HEMCO_Config.rc cannot take names itself (emissions.scaleFactors[i]: ...).
+  const named = /^(emissions\.scaleFactors\[\d+\]): /.exec(message)?.[1];
+  const field = named ?? FIELD_BY_MESSAGE.find(([pattern]) => pattern.test(message))?.[1] ?? 'body';
   return { field, message: `no run directory can be generated for this spec: ${message}` };
 }
 
