@@ -189,6 +189,37 @@ export const costReportSchema = {
   },
 } as const;
 
+/** schemas/api/ensemble-member-page.schema.json */
+export const ensembleMemberPageSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/api/ensemble-member-page.schema.json',
+  title: 'EnsembleMemberPage',
+  description:
+    "A page of an ensemble's members (GET /ensembles/{id}/members), in member-index order, filtered by status when asked.",
+  type: 'object',
+  additionalProperties: false,
+  required: ['ensembleId', 'counts', 'members'],
+  properties: {
+    ensembleId: {
+      type: 'string',
+      pattern: '^ens_[0-9a-z]{26}$',
+    },
+    counts: {
+      $ref: 'https://gcr.dev/schemas/api/ensemble.schema.json#/$defs/EnsembleStatusCounts',
+    },
+    members: {
+      type: 'array',
+      items: {
+        $ref: 'https://gcr.dev/schemas/api/ensemble.schema.json#/$defs/EnsembleMember',
+      },
+    },
+    nextCursor: {
+      type: 'string',
+      description: 'Present when more members follow: pass it as `cursor`.',
+    },
+  },
+} as const;
+
 /** schemas/api/ensemble-request.schema.json */
 export const ensembleRequestSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -518,6 +549,15 @@ export const ensembleSchema = {
     nextCursor: {
       type: 'string',
       description: 'Present when more members follow: pass it as `cursor` to GET /ensembles/{id}/members.',
+    },
+    retried: {
+      type: 'array',
+      items: {
+        type: 'string',
+        pattern: '^sim_[0-9a-z]{26}$',
+      },
+      description:
+        'POST /ensembles/{id}/retry only: the simulations it started (each the next attempt of a failed member).',
     },
   },
   $defs: {
@@ -2443,6 +2483,12 @@ export const simulationSchema = {
     memberLabel: {
       type: 'string',
       description: "Set on an ensemble's members: the label the sweep gave the member, if any.",
+    },
+    retryOf: {
+      type: 'string',
+      pattern: '^sim_[0-9a-z]{26}$',
+      description:
+        'Set on a retry (POST /simulations/{id}/retry, POST /ensembles/{id}/retry): the failed simulation this one runs again, with the same spec.',
     },
     cancelRequestedAt: {
       type: 'string',
@@ -4702,6 +4748,7 @@ export const allSchemas = [
   budgetRequestSchema,
   budgetSchema,
   costReportSchema,
+  ensembleMemberPageSchema,
   ensembleRequestSchema,
   ensembleSchema,
   errorResponseSchema,

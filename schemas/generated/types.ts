@@ -82,6 +82,20 @@ export interface CostReport {
   }[];
 }
 
+// ---- schemas/api/ensemble-member-page.schema.json
+/**
+ * A page of an ensemble's members (GET /ensembles/{id}/members), in member-index order, filtered by status when asked.
+ */
+export interface EnsembleMemberPage {
+  ensembleId: string;
+  counts: EnsembleStatusCounts;
+  members: EnsembleMember[];
+  /**
+   * Present when more members follow: pass it as `cursor`.
+   */
+  nextCursor?: string;
+}
+
 // ---- schemas/api/ensemble-request.schema.json
 /**
  * A request to run an ensemble: one base simulation spec plus a sweep that makes its members. Every member is a normal simulation (its own id, history, results and cost) carrying the ensemble's id and its member index; each is validated exactly like a POST /simulations body, and a refusal names the member (`members[3].grid.resolution`). At most 10,000 members.
@@ -264,6 +278,10 @@ export interface Ensemble {
    * Present when more members follow: pass it as `cursor` to GET /ensembles/{id}/members.
    */
   nextCursor?: string;
+  /**
+   * POST /ensembles/{id}/retry only: the simulations it started (each the next attempt of a failed member).
+   */
+  retried?: string[];
 }
 /**
  * Members per status (statuses with no member left out).
@@ -1207,6 +1225,10 @@ export interface Simulation {
    * Set on an ensemble's members: the label the sweep gave the member, if any.
    */
   memberLabel?: string;
+  /**
+   * Set on a retry (POST /simulations/{id}/retry, POST /ensembles/{id}/retry): the failed simulation this one runs again, with the same spec.
+   */
+  retryOf?: string;
   cancelRequestedAt?: string;
   cancelRequestedBy?: string;
   progress?: {

@@ -783,6 +783,10 @@ describe('submission service (packaged services/submission/serverless.yml)', () 
         'EstimateSimulationLambdaFunction',
         'GetInputsLambdaFunction',
         'OpenApiDocumentLambdaFunction',
+        'CreateEnsembleLambdaFunction',
+        'GetEnsembleLambdaFunction',
+        'ControlEnsembleLambdaFunction',
+        'RetrySimulationLambdaFunction',
       ].sort(),
     );
     const roleIds = roles.map(([, role]) => role);
@@ -816,6 +820,31 @@ describe('submission service (packaged services/submission/serverless.yml)', () 
       GetLogs: ['dynamodb:GetItem'],
       CancelSimulation: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'events:PutEvents'],
       Health: [],
+      CreateEnsemble: [
+        'dynamodb:BatchGetItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'events:PutEvents',
+        's3:PutObject',
+      ],
+      GetEnsemble: ['dynamodb:BatchGetItem', 'dynamodb:GetItem'],
+      ControlEnsemble: [
+        'dynamodb:BatchGetItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'events:PutEvents',
+        's3:PutObject',
+      ],
+      RetrySimulation: [
+        'dynamodb:BatchGetItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+        'events:PutEvents',
+        's3:PutObject',
+      ],
     });
   });
 

@@ -29,7 +29,7 @@ export interface CreateSimulationResult {
 
 const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
-function checkIdempotencyKey(key: string | undefined): void {
+export function checkIdempotencyKey(key: string | undefined): void {
   if (key !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(key)) {
     throw new ValidationError('Idempotency-Key header is invalid', [
       {
@@ -68,7 +68,7 @@ async function restoreWinnersRunDirectory(ports: CreateSimulationPorts, id: stri
   await storeRunDirectory(ports.objects, id, spec, buildRunDirectory(spec), new Date(winner.createdAt));
 }
 
-function buildSimulation(
+export function buildSimulation(
   id: string,
   caller: Caller,
   spec: ResolvedSimulationSpec,
@@ -91,7 +91,7 @@ function buildSimulation(
   };
 }
 
-async function checkBudgets(
+export async function checkBudgets(
   budgets: NonNullable<CreateSimulationPorts['budgets']>,
   owner: string,
   spec: ResolvedSimulationSpec,

@@ -72,6 +72,8 @@ export function runDirectoryObjects(
   spec: ResolvedSimulationSpec,
   generated: GeneratedRunDirectory,
   generatedAt: Date,
+  /** The input plan's JSON when the caller has it already (an ensemble's members share plans). */
+  inputPlanJson?: string,
 ): PutObjectInput[] {
   const prefix = runDirectoryPrefix(simulationId);
   const manifest: RunDirectoryManifest = {
@@ -88,7 +90,7 @@ export function runDirectoryObjects(
     })),
     {
       key: `${prefix}${RUNDIR_INPUTS_FILE}`,
-      body: `${JSON.stringify(planInputs(spec, { now: generatedAt }), null, 2)}\n`,
+      body: inputPlanJson ?? inputPlanBody(spec, generatedAt),
       contentType: 'application/json',
     },
     {
@@ -99,6 +101,11 @@ export function runDirectoryObjects(
   ];
 }
 
+/** gcr-inputs.json's contents for a spec. */
+export function inputPlanBody(spec: ResolvedSimulationSpec, generatedAt: Date): string {
+  return `${JSON.stringify(planInputs(spec, { now: generatedAt }), null, 2)}\n`;
+}
+
 /** Writes the run directory's objects, all at once (they are independent). */
 export async function storeRunDirectory(
   objects: ObjectStore,
@@ -106,8 +113,11 @@ export async function storeRunDirectory(
   spec: ResolvedSimulationSpec,
   generated: GeneratedRunDirectory,
   generatedAt: Date,
+  inputPlanJson?: string,
 ): Promise<void> {
   await Promise.all(
-    runDirectoryObjects(simulationId, spec, generated, generatedAt).map((o) => objects.putObject(o)),
+    runDirectoryObjects(simulationId, spec, generated, generatedAt, inputPlanJson).map((o) =>
+      objects.putObject(o),
+    ),
   );
 }
