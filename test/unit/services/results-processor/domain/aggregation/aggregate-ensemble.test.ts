@@ -14,6 +14,7 @@ import {
   aggregateEnsemble,
   type AggregationPorts,
 } from '#services/results-processor/src/domain/aggregation/aggregate-ensemble.js';
+import { ensembleToAggregate } from '#services/results-processor/src/domain/aggregation/member-events.js';
 import type { StoredObject } from '#services/results-processor/src/domain/processing/ports.js';
 import {
   memberSimulationId,
@@ -176,4 +177,26 @@ describe('aggregateEnsemble', () => {
     reader.close();
     expect(await aggregateEnsemble(fresh.ports, ENSEMBLE)).toBe('already-ready');
   }, 120_000);
+});
+
+describe('ensembleToAggregate', () => {
+  const member = aSimulation({ id: memberSimulationId(ENSEMBLE, 1), ensembleId: ENSEMBLE, memberIndex: 1 });
+  const repository = { get: async (id: string) => (id === member.id ? member : aSimulation({ id })) };
+  const ended = (to: string, terminal = true) =>
+    ({
+      'detail-type': 'Simulation Status Changed',
+      detail: { simulationId: member.id, to, terminal },
+    }) as never;
+
+  it("asks for the member's ensemble when its results ended or it ended without results, and not otherwise", async () => {
+    expect(await ensembleToAggregate(repository, ended('SUCCEEDED'), 'ready')).toBe(ENSEMBLE);
+    expect(await ensembleToAggregate(repository, ended('FAILED'), 'skipped')).toBe(ENSEMBLE);
+    expect(await ensembleToAggregate(repository, ended('SUCCEEDED'), 'skipped')).toBeUndefined();
+    expect(await ensembleToAggregate(repository, ended('RUNNING', false), 'skipped')).toBeUndefined();
+    const other = {
+      'detail-type': 'Simulation Status Changed',
+      detail: { simulationId: 'sim_x', to: 'FAILED', terminal: true },
+    } as never;
+    expect(await ensembleToAggregate(repository, other, 'skipped')).toBeUndefined();
+  });
 });
