@@ -109,6 +109,27 @@ export async function checkBudgets(
   );
 }
 
+/**
+ * Takes one of the owner's active slots for `id` (exact: a conditional write,
+ * not a count), or refuses with 429 naming the limit and the count.
+ */
+export async function takeActiveSlot(
+  ports: Pick<SubmissionPorts, 'repository'>,
+  owner: string,
+  id: string,
+  limit: number,
+  now: Date,
+): Promise<void> {
+  const slot = await ports.repository.reserveActiveSlot({ owner, id, limit, nowMs: now.getTime() });
+  if (!slot.reserved) {
+    throw new LimitExceededError(
+      `you have ${slot.active} active simulations; the limit is ${limit}. Wait for some to finish or cancel them`,
+      limit,
+      slot.active,
+    );
+  }
+}
+
 export async function createSimulation(
   ports: CreateSimulationPorts,
   limits: { maxActivePerOwner: number; localBackendEnabled: boolean },
@@ -130,19 +151,7 @@ export async function createSimulation(
   // The slot first, exactly (a conditional write, not a count): parallel
   // requests cannot all pass a limit they each read as not reached.
   const createdAt = ports.now();
-  const slot = await ports.repository.reserveActiveSlot({
-    owner: caller.userId,
-    id,
-    limit: limits.maxActivePerOwner,
-    nowMs: createdAt.getTime(),
-  });
-  if (!slot.reserved) {
-    throw new LimitExceededError(
-      `you have ${slot.active} active simulations; the limit is ${limits.maxActivePerOwner}. Wait for some to finish or cancel them`,
-      limits.maxActivePerOwner,
-      slot.active,
-    );
-  }
+  await takeActiveSlot(ports, caller.userId, id, limits.maxActivePerOwner, createdAt);
 
   // Before the item exists: the poller may submit its job as soon as it does.
   const simulation = buildSimulation(id, caller, spec, createdAt, idempotencyKey);

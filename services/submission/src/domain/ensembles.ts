@@ -22,7 +22,6 @@ import { ulid } from 'ulid';
 import {
   ConflictError,
   IdempotencyMismatchError,
-  LimitExceededError,
   NotFoundError,
   ValidationError,
 } from '#shared/kernel/errors.js';
@@ -46,7 +45,7 @@ import type { GeneratedRunDirectory } from '#shared/science/rundir/generate.js';
 import { storedSpec, type ResolvedSimulationSpec } from '#shared/science/spec/validate-spec.js';
 import { simulationStatusSchema } from '#schemas/generated/schemas.js';
 import type { Ensemble, EnsembleMember, Simulation, SimulationStatus } from '#schemas/generated/types.js';
-import { buildSimulation, checkBudgets, checkIdempotencyKey } from './create-simulation.js';
+import { buildSimulation, checkBudgets, checkIdempotencyKey, takeActiveSlot } from './create-simulation.js';
 import { requestFingerprint, retrySimulationId } from './ids.js';
 import type { CreateSimulationPorts, SubmissionPorts } from './ports.js';
 import { buildRunDirectory, inputPlanBody, storeRunDirectory } from './run-directory.js';
@@ -566,19 +565,7 @@ async function retryStandalone(
   if (existing) return { simulation: existing, replayed: true };
   const spec = storedSpec(failed);
   const now = ports.now();
-  const slot = await ports.repository.reserveActiveSlot({
-    owner: failed.owner,
-    id,
-    limit: limits.maxActivePerOwner,
-    nowMs: now.getTime(),
-  });
-  if (!slot.reserved) {
-    throw new LimitExceededError(
-      `you have ${slot.active} active simulations; the limit is ${limits.maxActivePerOwner}. Wait for some to finish, then retry`,
-      limits.maxActivePerOwner,
-      slot.active,
-    );
-  }
+  await takeActiveSlot(ports, failed.owner, id, limits.maxActivePerOwner, now);
   const last = failed.history.at(-1);
   const simulation: Simulation = {
     ...buildSimulation(id, { ...caller, userId: failed.owner }, spec, now, undefined),
