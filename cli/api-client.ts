@@ -26,6 +26,9 @@ import type {
   ResultsComparison,
   RunEstimate,
   Simulation,
+  Ensemble,
+  EnsembleMemberPage,
+  EnsembleRequest,
   SimulationCost,
   SimulationPlan,
   SimulationResults,
@@ -273,6 +276,53 @@ export class ApiClient {
       await this.call<Simulation>('POST', (init) =>
         this.api.POST('/simulations/{id}/cancel', { ...init, params: { path: { id } } }),
       )
+    ).body;
+  }
+
+  /** POST /ensembles with the request file's text as it is (the API validates it: an EnsembleRequest). */
+  async submitEnsemble(requestText: string, idempotencyKey?: string): Promise<ApiResponse<Ensemble>> {
+    return this.call<Ensemble>('POST', (init) =>
+      this.api.POST('/ensembles', {
+        ...init,
+        params: { header: idempotencyKey !== undefined ? { 'Idempotency-Key': idempotencyKey } : {} },
+        body: requestText as unknown as EnsembleRequest,
+        bodySerializer: asIs,
+      }),
+    );
+  }
+
+  /** GET /ensembles/{id}: the roll-up and a page of members. */
+  async getEnsemble(id: string): Promise<Ensemble> {
+    return (
+      await this.call<Ensemble>('GET', (init) =>
+        this.api.GET('/ensembles/{id}', { ...init, params: { path: { id } } }),
+      )
+    ).body;
+  }
+
+  /** GET /ensembles/{id}/members, filtered by status, a page at a time. */
+  async listEnsembleMembers(
+    id: string,
+    query: { status?: string; limit?: number; cursor?: string } = {},
+  ): Promise<EnsembleMemberPage> {
+    return (
+      await this.call<EnsembleMemberPage>('GET', (init) =>
+        this.api.GET('/ensembles/{id}/members', {
+          ...init,
+          params: {
+            path: { id },
+            query: sentQuery({ status: query.status, limit: query.limit, cursor: query.cursor }) as never,
+          },
+        }),
+      )
+    ).body;
+  }
+
+  /** POST /ensembles/{id}/cancel or /retry. */
+  async controlEnsemble(id: string, action: 'cancel' | 'retry'): Promise<Ensemble> {
+    const route = action === 'cancel' ? '/ensembles/{id}/cancel' : '/ensembles/{id}/retry';
+    return (
+      await this.call<Ensemble>('POST', (init) => this.api.POST(route, { ...init, params: { path: { id } } }))
     ).body;
   }
 

@@ -13,6 +13,7 @@ import { registerConfigure } from './configure.js';
 import { registerCost, registerCosts } from './cost.js';
 import { registerDev } from './dev.js';
 import { registerDownload } from './download.js';
+import { registerEnsemble } from './ensemble.js';
 import { registerEstimate } from './estimate.js';
 import { registerEvents } from './events.js';
 import { registerInputs } from './inputs.js';
@@ -38,6 +39,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerLogs,
   registerList,
   registerCancel,
+  registerEnsemble,
   registerCost,
   registerCosts,
   registerBudget,

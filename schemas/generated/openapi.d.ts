@@ -150,6 +150,124 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/simulations/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run a FAILED or TIMED_OUT simulation again (an ensemble member as its member's next attempt).
+         * @description The new simulation has the failed one's spec, its own id, history,
+         *     results and cost, and `retryOf` naming the failed one; the failed one
+         *     keeps its history. An ensemble member becomes the member's next
+         *     attempt (the ensemble's roll-up follows it); any other simulation takes
+         *     one of the owner's active slots. Asked twice, it answers the same retry (200).
+         */
+        post: operations["retrySimulation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ensembles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit an ensemble (a base spec and a sweep; up to 10,000 member simulations).
+         * @description Expands the sweep, validates every member like a POST /simulations body
+         *     (refusals name the member: `members[3].grid.resolution`) and generates
+         *     its run directory, then creates the ensemble and every member PENDING
+         *     (each with `ensembleId` and `memberIndex`). Members take none of the
+         *     owner's active slots. With an `Idempotency-Key`, a retry answers the
+         *     ensemble stored first (200) and writes any member a failed first
+         *     request left out.
+         */
+        post: operations["createEnsemble"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ensembles/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An ensemble's roll-up (counts by status, progress, cost) and a page of its members. */
+        get: operations["getEnsemble"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ensembles/{id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An ensemble's members in member-index order, filtered by status. */
+        get: operations["listEnsembleMembers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ensembles/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel every active member (each CANCELLING, then CANCELLED once its job ended). */
+        post: operations["cancelEnsemble"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ensembles/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run every FAILED or TIMED_OUT member again, each as its member's next attempt. */
+        post: operations["retryEnsemble"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/simulations/{id}/logs": {
         parameters: {
             query?: never;
@@ -631,6 +749,181 @@ export interface components {
          */
         DiagnosticFrequency: "hourly" | "3-hourly" | "daily" | "monthly" | "end";
         /**
+         * EmissionRegion
+         * @description A longitude/latitude box, written to HEMCO_Config.rc as a mask given by its corners (lon1/lat1/lon2/lat2, HEMCO's box mask): grid boxes whose mid points fall inside it get the factor, the others keep their emissions. A single grid point is lonMin = lonMax and latMin = latMax.
+         */
+        EmissionRegion: {
+            /** @description Western edge, degrees east. */
+            lonMin: number;
+            /** @description Eastern edge, degrees east. */
+            lonMax: number;
+            /** @description Southern edge, degrees north. */
+            latMin: number;
+            /** @description Northern edge, degrees north. */
+            latMax: number;
+        };
+        /**
+         * EmissionScaleFactor
+         * @description One multiplicative scale factor on emissions, written into the run directory's HEMCO_Config.rc the way HEMCO reads them. With only `species` (no inventories, no region) it is HEMCO's `EmisScale_<species>` setting, which scales that species in every inventory and extension. Otherwise it is a scale factor line of its own (`<ScalID> <name> <factor> - - - xy 1 1 [MaskID]`, IDs from 9000 up, which GEOS-Chem's files do not use) added to the ScalIDs of every base emission line that matches `species` and `inventories`, and with `region` a box mask (IDs from 9500 up). A factor that matches no base emission line is refused. It must name `species`, `inventories` or both.
+         */
+        EmissionScaleFactor: {
+            /** @description A name for the factor, written as the HEMCO container name (GCR_SF_<label>). Default: its position. */
+            label?: string;
+            /** @description The multiplier, 0 to 1000 (1.5 = emissions 50 % higher). */
+            factor: number;
+            /** @description The emitted species as HEMCO names it in the base emissions' Species column, e.g. NO, CO, CH4. */
+            species?: string;
+            /** @description Base emission containers by name or name prefix as HEMCO_Config.rc spells them: `CEDS_NO_ENE` (one sector of one inventory), `CEDS_` (every CEDS field), `GFED4`. Default: every base emission of `species`. */
+            inventories?: string[];
+            region?: components["schemas"]["EmissionRegion"];
+        };
+        /**
+         * Ensemble
+         * @description An ensemble as the API returns it: what it is, its members' statuses rolled up (counts by status, progress, cost) and a page of its members.
+         */
+        Ensemble: {
+            /** @description Opaque identifier, e.g. ens_01jd3k9x2m4q8r7t6v5w3y1z0a. */
+            id: string;
+            owner: string;
+            name: string;
+            description?: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @enum {string} */
+            sweepKind: "list" | "product" | "perturbation";
+            memberCount: number;
+            /** @description Member 0 is an unperturbed base (perturbation sweeps): the aggregation writes a Jacobian. */
+            hasBaseMember: boolean;
+            /** @description Perturbation sweeps: the factor each member applied to its element. */
+            perturbationFactor?: number;
+            /**
+             * @description ACTIVE while any member is not terminal; then SUCCEEDED if every member SUCCEEDED, FAILED otherwise (retry the failed members to finish it).
+             * @enum {string}
+             */
+            status: "ACTIVE" | "SUCCEEDED" | "FAILED";
+            counts: components["schemas"]["EnsembleStatusCounts"];
+            /** @description Mean progress of the members, terminal ones counting 100. */
+            progress: number;
+            cost: components["schemas"]["EnsembleCost"];
+            /** @description A page of members, in member-index order (GET /ensembles/{id}/members for more, and to filter by status). */
+            members?: components["schemas"]["EnsembleMember"][];
+            /** @description Present when more members follow: pass it as `cursor` to GET /ensembles/{id}/members. */
+            nextCursor?: string;
+            /** @description POST /ensembles/{id}/retry only: the simulations it started (each the next attempt of a failed member). */
+            retried?: string[];
+        };
+        /** EnsembleCost */
+        EnsembleCost: {
+            /** @description Sum of the members' final costs. */
+            finalUsd: number;
+            /** @description Sum of the members' costs still accruing (live). */
+            accruedUsd: number;
+            /** @description Members the cost tracker has priced so far. */
+            membersWithCost: number;
+            /** @description The estimate at submission: the base spec's recommended option times the member count. */
+            estimateUsd?: number;
+        };
+        /** EnsembleMember */
+        EnsembleMember: {
+            memberIndex: number;
+            simulationId: string;
+            label?: string;
+            status: components["schemas"]["SimulationStatus"];
+            progress?: number;
+            cost?: components["schemas"]["CostSummary"];
+        };
+        /**
+         * EnsembleMemberChanges
+         * @description What one member changes in the base spec. Fields left out keep the base's.
+         */
+        EnsembleMemberChanges: {
+            /** @description A short label shown with the member in listings and the metrics table (stored as the member's `memberLabel`). Default: none. */
+            label?: string;
+            /** @description Run the base period moved to this year (same months and days): a different met-field year. */
+            metYear?: number;
+            /** @description Emission scale factors added to the base's. */
+            scaleFactors?: components["schemas"]["EmissionScaleFactor"][];
+            diagnostics?: components["schemas"]["SpecDiagnostics"];
+            /** @description Tags added to the base's (e.g. the demo model's `demo-fail-at-percent`). */
+            tags?: {
+                [key: string]: string;
+            };
+        };
+        /**
+         * EnsembleMemberPage
+         * @description A page of an ensemble's members (GET /ensembles/{id}/members), in member-index order, filtered by status when asked.
+         */
+        EnsembleMemberPage: {
+            ensembleId: string;
+            counts: components["schemas"]["EnsembleStatusCounts"];
+            members: components["schemas"]["EnsembleMember"][];
+            /** @description Present when more members follow: pass it as `cursor`. */
+            nextCursor?: string;
+        };
+        /**
+         * EnsemblePerturbation
+         * @description A Jacobian ensemble as the Integrated Methane Inversion runs it: member i (1-based) multiplies the emissions inside state-vector element i by `factor`, every other element unchanged; with `baseMember` (the default) member 0 runs the base unperturbed, and the aggregation writes the Jacobian (member minus base, divided by factor - 1) as NetCDF. Elements are longitude/latitude boxes (HEMCO box masks). It must name `species`, `inventories` or both.
+         */
+        EnsemblePerturbation: {
+            /**
+             * @description The perturbation factor (IMI's PerturbValue). Must not be 1. Default: 1.5.
+             * @default 1.5
+             */
+            factor?: number;
+            /** @description The emitted species perturbed, e.g. CH4. */
+            species?: string;
+            /** @description Base emission containers perturbed (names or prefixes). Default: every base emission of `species`. */
+            inventories?: string[];
+            /** @description The state vector: one box per element, element i = elements[i-1]. */
+            elements: components["schemas"]["EmissionRegion"][];
+            /**
+             * @description Run member 0 with no perturbation (needed for the Jacobian). Default: true.
+             * @default true
+             */
+            baseMember?: boolean;
+        };
+        /**
+         * EnsembleProduct
+         * @description Members are every combination of the lists given, in order (met years outermost, then each scale factor in turn, then diagnostics). The product must stay at or below 10,000 members.
+         */
+        EnsembleProduct: {
+            metYears?: number[];
+            scaleFactors?: components["schemas"]["ScaleFactorSweep"][];
+            diagnostics?: components["schemas"]["SpecDiagnostics"][];
+        };
+        /**
+         * EnsembleRequest
+         * @description A request to run an ensemble: one base simulation spec plus a sweep that makes its members. Every member is a normal simulation (its own id, history, results and cost) carrying the ensemble's id and its member index; each is validated exactly like a POST /simulations body, and a refusal names the member (`members[3].grid.resolution`). At most 10,000 members.
+         */
+        EnsembleRequest: {
+            /** @description The ensemble's name; each member is named `<name> m<index>`. Up to 90 characters of the simulation name's alphabet. */
+            name: string;
+            /**
+             * @description Free text for your notes.
+             * @default
+             */
+            description?: string;
+            base: components["schemas"]["SimulationSpec"];
+            sweep: components["schemas"]["EnsembleSweep"];
+        };
+        /**
+         * EnsembleStatusCounts
+         * @description Members per status (statuses with no member left out).
+         */
+        EnsembleStatusCounts: {
+            [key: string]: number;
+        };
+        /**
+         * EnsembleSweep
+         * @description How the members differ from the base: exactly one of `list` (each member's changes written out), `product` (the cartesian product of parameter lists) or `perturbation` (one member per state-vector element, IMI Jacobian style).
+         */
+        EnsembleSweep: {
+            /** @description One entry per member, in member-index order (0-based). */
+            list?: components["schemas"]["EnsembleMemberChanges"][];
+            product?: components["schemas"]["EnsembleProduct"];
+            perturbation?: components["schemas"]["EnsemblePerturbation"];
+        };
+        /**
          * ErrorResponse
          * @description Body of every 4xx and 503 (and the never-expected 500) answer.
          */
@@ -1057,6 +1350,17 @@ export interface components {
             };
         };
         /**
+         * ScaleFactorSweep
+         * @description One emission scale factor (as in SpecEmissions) taking each of `factors` in turn. It must name `species`, `inventories` or both.
+         */
+        ScaleFactorSweep: {
+            label?: string;
+            factors: number[];
+            species?: string;
+            inventories?: string[];
+            region?: components["schemas"]["EmissionRegion"];
+        };
+        /**
          * Simulation
          * @description A simulation as the API returns it: the spec it was submitted with, where it is, and how it got there.
          */
@@ -1077,6 +1381,14 @@ export interface components {
             backend: "local" | "aws-batch" | "slurm";
             spec: components["schemas"]["SimulationSpec"];
             history: components["schemas"]["StatusHistoryEntry"][];
+            /** @description Set on an ensemble's members: the ensemble (GET /ensembles/{id}). */
+            ensembleId?: string;
+            /** @description Set on an ensemble's members: the member's 0-based index (member 0 of a perturbation ensemble is its unperturbed base). */
+            memberIndex?: number;
+            /** @description Set on an ensemble's members: the label the sweep gave the member, if any. */
+            memberLabel?: string;
+            /** @description Set on a retry (POST /simulations/{id}/retry, POST /ensembles/{id}/retry): the failed simulation this one runs again, with the same spec. */
+            retryOf?: string;
             /** Format: date-time */
             cancelRequestedAt?: string;
             cancelRequestedBy?: string;
@@ -1359,6 +1671,7 @@ export interface components {
             diagnostics?: components["schemas"]["SpecDiagnostics"];
             /** @default {} */
             compute?: components["schemas"]["SpecCompute"];
+            emissions?: components["schemas"]["SpecEmissions"];
             /**
              * @description Cost ceiling for this simulation in US dollars, against which the platform's cost tracker checks the estimate before the run and the cost accrued while it runs. At least 0.01 (one cent) and at most 100000. Default: none (no per-simulation ceiling; your monthly budget still applies).
              * @example 25
@@ -1564,6 +1877,16 @@ export interface components {
             collections?: string[];
             /** @default daily */
             frequency?: components["schemas"]["DiagnosticFrequency"];
+        };
+        /**
+         * SpecEmissions
+         * @description Changes to the emissions of the generated run directory (HEMCO_Config.rc). Ensembles use them for their members (scale factors per sector or region, the perturbation of one state-vector element); a single simulation may carry them too. Default: GEOS-Chem's emissions unchanged.
+         */
+        SpecEmissions: {
+            /** @description Scale factors applied together (they multiply where they overlap). At most 20. */
+            scaleFactors?: components["schemas"]["EmissionScaleFactor"][];
+            /** @description Set by an ensemble's perturbation sweep: the state-vector element (1-based) this member perturbs, as in the Integrated Methane Inversion's Jacobian runs. Informational: the perturbation itself is the scale factor over the element's region. */
+            stateVectorElement?: number;
         };
         /**
          * SpecGrid
@@ -1846,6 +2169,17 @@ export interface components {
          * @example harvard-cannon
          */
         SiteName: components["schemas"]["SiteName"];
+        /**
+         * @description The ensemble's id; anything else, or another owner's, answers 404 naming `path.id`.
+         * @example ens_01jd3k9x2m4q8r7t6v5w3y1z0a
+         */
+        EnsembleId: components["schemas"]["Ensemble"]["id"];
+        /** @description Only the members in this status. */
+        MemberStatus: components["schemas"]["SimulationStatus"];
+        /** @description Members per page. */
+        MemberLimit: number;
+        /** @description nextCursor of the previous page. */
+        MemberCursor: string;
         /** @example sub_01JD3M0000AAAAAAAAAAAAAAAA */
         SubscriptionId: components["schemas"]["Subscription"]["id"];
         /**
@@ -2139,6 +2473,237 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    retrySimulation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The simulation's id; anything else, or another owner's, answers 404 naming `path.id`.
+                 * @example sim_01jd3k9x2m4q8r7t6v5w3y1z0a
+                 */
+                id: components["parameters"]["SimulationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The retry an earlier request started. */
+            200: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Simulation"];
+                };
+            };
+            /** @description The new attempt, PENDING. */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Simulation"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyActive"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createEnsemble: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes the submission safe to retry; the same key of the same owner gives the same simulation.
+                 * @example 6d0f3c1e-3b1a-4e8f-9a55-2f1d7c9b4e21
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnsembleRequest"];
+            };
+        };
+        responses: {
+            /** @description The ensemble an earlier request with the same Idempotency-Key created. */
+            200: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    /** @description Always `true`. */
+                    "idempotent-replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ensemble"];
+                };
+            };
+            /** @description Created; every member PENDING. */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ensemble"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["BudgetExhausted"];
+            413: components["responses"]["PayloadTooLarge"];
+            /** @description The Idempotency-Key was used before with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getEnsemble: {
+        parameters: {
+            query?: {
+                /** @description Only the members in this status. */
+                status?: components["parameters"]["MemberStatus"];
+                /** @description Members per page. */
+                limit?: components["parameters"]["MemberLimit"];
+                /** @description nextCursor of the previous page. */
+                cursor?: components["parameters"]["MemberCursor"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The ensemble's id; anything else, or another owner's, answers 404 naming `path.id`.
+                 * @example ens_01jd3k9x2m4q8r7t6v5w3y1z0a
+                 */
+                id: components["parameters"]["EnsembleId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ensemble. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ensemble"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listEnsembleMembers: {
+        parameters: {
+            query?: {
+                /** @description Only the members in this status. */
+                status?: components["parameters"]["MemberStatus"];
+                /** @description Members per page. */
+                limit?: components["parameters"]["MemberLimit"];
+                /** @description nextCursor of the previous page. */
+                cursor?: components["parameters"]["MemberCursor"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The ensemble's id; anything else, or another owner's, answers 404 naming `path.id`.
+                 * @example ens_01jd3k9x2m4q8r7t6v5w3y1z0a
+                 */
+                id: components["parameters"]["EnsembleId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of members. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnsembleMemberPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    cancelEnsemble: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The ensemble's id; anything else, or another owner's, answers 404 naming `path.id`.
+                 * @example ens_01jd3k9x2m4q8r7t6v5w3y1z0a
+                 */
+                id: components["parameters"]["EnsembleId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancelling; the roll-up after the requests. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ensemble"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    retryEnsemble: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The ensemble's id; anything else, or another owner's, answers 404 naming `path.id`.
+                 * @example ens_01jd3k9x2m4q8r7t6v5w3y1z0a
+                 */
+                id: components["parameters"]["EnsembleId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Retried; `retried` lists the new simulations. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ensemble"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };

@@ -189,6 +189,451 @@ export const costReportSchema = {
   },
 } as const;
 
+/** schemas/api/ensemble-member-page.schema.json */
+export const ensembleMemberPageSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/api/ensemble-member-page.schema.json',
+  title: 'EnsembleMemberPage',
+  description:
+    "A page of an ensemble's members (GET /ensembles/{id}/members), in member-index order, filtered by status when asked.",
+  type: 'object',
+  additionalProperties: false,
+  required: ['ensembleId', 'counts', 'members'],
+  properties: {
+    ensembleId: {
+      type: 'string',
+      pattern: '^ens_[0-9a-z]{26}$',
+    },
+    counts: {
+      $ref: 'https://gcr.dev/schemas/api/ensemble.schema.json#/$defs/EnsembleStatusCounts',
+    },
+    members: {
+      type: 'array',
+      items: {
+        $ref: 'https://gcr.dev/schemas/api/ensemble.schema.json#/$defs/EnsembleMember',
+      },
+    },
+    nextCursor: {
+      type: 'string',
+      description: 'Present when more members follow: pass it as `cursor`.',
+    },
+  },
+} as const;
+
+/** schemas/api/ensemble-request.schema.json */
+export const ensembleRequestSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/api/ensemble-request.schema.json',
+  title: 'EnsembleRequest',
+  description:
+    "A request to run an ensemble: one base simulation spec plus a sweep that makes its members. Every member is a normal simulation (its own id, history, results and cost) carrying the ensemble's id and its member index; each is validated exactly like a POST /simulations body, and a refusal names the member (`members[3].grid.resolution`). At most 10,000 members.",
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'base', 'sweep'],
+  properties: {
+    name: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 90,
+      pattern: '^[A-Za-z0-9_.-](?:[A-Za-z0-9 _.-]*[A-Za-z0-9_.-])?$',
+      description:
+        "The ensemble's name; each member is named `<name> m<index>`. Up to 90 characters of the simulation name's alphabet.",
+    },
+    description: {
+      type: 'string',
+      maxLength: 2000,
+      default: '',
+      description: 'Free text for your notes.',
+    },
+    base: {
+      $ref: 'https://gcr.dev/schemas/simulation-spec.schema.json',
+    },
+    sweep: {
+      $ref: '#/$defs/EnsembleSweep',
+    },
+  },
+  $defs: {
+    EnsembleSweep: {
+      title: 'EnsembleSweep',
+      type: 'object',
+      additionalProperties: false,
+      description:
+        "How the members differ from the base: exactly one of `list` (each member's changes written out), `product` (the cartesian product of parameter lists) or `perturbation` (one member per state-vector element, IMI Jacobian style).",
+      properties: {
+        list: {
+          type: 'array',
+          minItems: 1,
+          maxItems: 10000,
+          items: {
+            $ref: '#/$defs/EnsembleMemberChanges',
+          },
+          description: 'One entry per member, in member-index order (0-based).',
+        },
+        product: {
+          $ref: '#/$defs/EnsembleProduct',
+        },
+        perturbation: {
+          $ref: '#/$defs/EnsemblePerturbation',
+        },
+      },
+      minProperties: 1,
+      maxProperties: 1,
+    },
+    EnsembleMemberChanges: {
+      title: 'EnsembleMemberChanges',
+      type: 'object',
+      additionalProperties: false,
+      description: "What one member changes in the base spec. Fields left out keep the base's.",
+      properties: {
+        label: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 64,
+          pattern: '^[A-Za-z0-9_.=-]+$',
+          description:
+            "A short label shown with the member in listings and the metrics table (stored as the member's `memberLabel`). Default: none.",
+        },
+        metYear: {
+          type: 'integer',
+          minimum: 1980,
+          maximum: 2100,
+          description:
+            'Run the base period moved to this year (same months and days): a different met-field year.',
+        },
+        scaleFactors: {
+          type: 'array',
+          maxItems: 20,
+          items: {
+            $ref: 'https://gcr.dev/schemas/simulation-spec.schema.json#/$defs/EmissionScaleFactor',
+          },
+          description: "Emission scale factors added to the base's.",
+        },
+        diagnostics: {
+          $ref: 'https://gcr.dev/schemas/simulation-spec.schema.json#/$defs/SpecDiagnostics',
+        },
+        tags: {
+          type: 'object',
+          maxProperties: 10,
+          additionalProperties: {
+            type: 'string',
+            maxLength: 256,
+          },
+          description: "Tags added to the base's (e.g. the demo model's `demo-fail-at-percent`).",
+        },
+      },
+    },
+    EnsembleProduct: {
+      title: 'EnsembleProduct',
+      type: 'object',
+      additionalProperties: false,
+      minProperties: 1,
+      description:
+        'Members are every combination of the lists given, in order (met years outermost, then each scale factor in turn, then diagnostics). The product must stay at or below 10,000 members.',
+      properties: {
+        metYears: {
+          type: 'array',
+          minItems: 1,
+          maxItems: 50,
+          uniqueItems: true,
+          items: {
+            type: 'integer',
+            minimum: 1980,
+            maximum: 2100,
+          },
+        },
+        scaleFactors: {
+          type: 'array',
+          minItems: 1,
+          maxItems: 5,
+          items: {
+            $ref: '#/$defs/ScaleFactorSweep',
+          },
+        },
+        diagnostics: {
+          type: 'array',
+          minItems: 1,
+          maxItems: 10,
+          items: {
+            $ref: 'https://gcr.dev/schemas/simulation-spec.schema.json#/$defs/SpecDiagnostics',
+          },
+        },
+      },
+    },
+    ScaleFactorSweep: {
+      title: 'ScaleFactorSweep',
+      type: 'object',
+      additionalProperties: false,
+      required: ['factors'],
+      description:
+        'One emission scale factor (as in SpecEmissions) taking each of `factors` in turn. It must name `species`, `inventories` or both.',
+      properties: {
+        label: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 64,
+          pattern: '^[A-Za-z0-9_.-]+$',
+        },
+        factors: {
+          type: 'array',
+          minItems: 1,
+          maxItems: 100,
+          items: {
+            type: 'number',
+            minimum: 0,
+            maximum: 1000,
+          },
+        },
+        species: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 31,
+          pattern: '^[A-Za-z0-9_]+$',
+        },
+        inventories: {
+          type: 'array',
+          minItems: 1,
+          maxItems: 50,
+          uniqueItems: true,
+          items: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 63,
+            pattern: '^[A-Za-z0-9_]+$',
+          },
+        },
+        region: {
+          $ref: 'https://gcr.dev/schemas/simulation-spec.schema.json#/$defs/EmissionRegion',
+        },
+      },
+    },
+    EnsemblePerturbation: {
+      title: 'EnsemblePerturbation',
+      type: 'object',
+      additionalProperties: false,
+      required: ['elements'],
+      description:
+        'A Jacobian ensemble as the Integrated Methane Inversion runs it: member i (1-based) multiplies the emissions inside state-vector element i by `factor`, every other element unchanged; with `baseMember` (the default) member 0 runs the base unperturbed, and the aggregation writes the Jacobian (member minus base, divided by factor - 1) as NetCDF. Elements are longitude/latitude boxes (HEMCO box masks). It must name `species`, `inventories` or both.',
+      properties: {
+        factor: {
+          type: 'number',
+          exclusiveMinimum: 0,
+          maximum: 1000,
+          default: 1.5,
+          description: "The perturbation factor (IMI's PerturbValue). Must not be 1. Default: 1.5.",
+        },
+        species: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 31,
+          pattern: '^[A-Za-z0-9_]+$',
+          description: 'The emitted species perturbed, e.g. CH4.',
+        },
+        inventories: {
+          type: 'array',
+          minItems: 1,
+          maxItems: 50,
+          uniqueItems: true,
+          items: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 63,
+            pattern: '^[A-Za-z0-9_]+$',
+          },
+          description:
+            'Base emission containers perturbed (names or prefixes). Default: every base emission of `species`.',
+        },
+        elements: {
+          type: 'array',
+          minItems: 1,
+          maxItems: 10000,
+          items: {
+            $ref: 'https://gcr.dev/schemas/simulation-spec.schema.json#/$defs/EmissionRegion',
+          },
+          description: 'The state vector: one box per element, element i = elements[i-1].',
+        },
+        baseMember: {
+          type: 'boolean',
+          default: true,
+          description: 'Run member 0 with no perturbation (needed for the Jacobian). Default: true.',
+        },
+      },
+    },
+  },
+} as const;
+
+/** schemas/api/ensemble.schema.json */
+export const ensembleSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/api/ensemble.schema.json',
+  title: 'Ensemble',
+  description:
+    "An ensemble as the API returns it: what it is, its members' statuses rolled up (counts by status, progress, cost) and a page of its members.",
+  type: 'object',
+  additionalProperties: false,
+  required: [
+    'id',
+    'owner',
+    'name',
+    'createdAt',
+    'sweepKind',
+    'memberCount',
+    'hasBaseMember',
+    'status',
+    'counts',
+    'progress',
+    'cost',
+  ],
+  properties: {
+    id: {
+      type: 'string',
+      pattern: '^ens_[0-9a-z]{26}$',
+      description: 'Opaque identifier, e.g. ens_01jd3k9x2m4q8r7t6v5w3y1z0a.',
+    },
+    owner: {
+      type: 'string',
+    },
+    name: {
+      type: 'string',
+    },
+    description: {
+      type: 'string',
+    },
+    createdAt: {
+      type: 'string',
+      format: 'date-time',
+    },
+    sweepKind: {
+      type: 'string',
+      enum: ['list', 'product', 'perturbation'],
+    },
+    memberCount: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 10000,
+    },
+    hasBaseMember: {
+      type: 'boolean',
+      description:
+        'Member 0 is an unperturbed base (perturbation sweeps): the aggregation writes a Jacobian.',
+    },
+    perturbationFactor: {
+      type: 'number',
+      description: 'Perturbation sweeps: the factor each member applied to its element.',
+    },
+    status: {
+      type: 'string',
+      enum: ['ACTIVE', 'SUCCEEDED', 'FAILED'],
+      description:
+        'ACTIVE while any member is not terminal; then SUCCEEDED if every member SUCCEEDED, FAILED otherwise (retry the failed members to finish it).',
+    },
+    counts: {
+      $ref: '#/$defs/EnsembleStatusCounts',
+    },
+    progress: {
+      type: 'number',
+      minimum: 0,
+      maximum: 100,
+      description: 'Mean progress of the members, terminal ones counting 100.',
+    },
+    cost: {
+      $ref: '#/$defs/EnsembleCost',
+    },
+    members: {
+      type: 'array',
+      items: {
+        $ref: '#/$defs/EnsembleMember',
+      },
+      description:
+        'A page of members, in member-index order (GET /ensembles/{id}/members for more, and to filter by status).',
+    },
+    nextCursor: {
+      type: 'string',
+      description: 'Present when more members follow: pass it as `cursor` to GET /ensembles/{id}/members.',
+    },
+    retried: {
+      type: 'array',
+      items: {
+        type: 'string',
+        pattern: '^sim_[0-9a-z]{26}$',
+      },
+      description:
+        'POST /ensembles/{id}/retry only: the simulations it started (each the next attempt of a failed member).',
+    },
+  },
+  $defs: {
+    EnsembleStatusCounts: {
+      title: 'EnsembleStatusCounts',
+      type: 'object',
+      description: 'Members per status (statuses with no member left out).',
+      propertyNames: {
+        $ref: 'https://gcr.dev/schemas/common/simulation-status.schema.json',
+      },
+      additionalProperties: {
+        type: 'integer',
+        minimum: 0,
+      },
+    },
+    EnsembleCost: {
+      title: 'EnsembleCost',
+      type: 'object',
+      additionalProperties: false,
+      required: ['finalUsd', 'accruedUsd', 'membersWithCost'],
+      properties: {
+        finalUsd: {
+          type: 'number',
+          minimum: 0,
+          description: "Sum of the members' final costs.",
+        },
+        accruedUsd: {
+          type: 'number',
+          minimum: 0,
+          description: "Sum of the members' costs still accruing (live).",
+        },
+        membersWithCost: {
+          type: 'integer',
+          minimum: 0,
+          description: 'Members the cost tracker has priced so far.',
+        },
+        estimateUsd: {
+          type: 'number',
+          minimum: 0,
+          description:
+            "The estimate at submission: the base spec's recommended option times the member count.",
+        },
+      },
+    },
+    EnsembleMember: {
+      title: 'EnsembleMember',
+      type: 'object',
+      additionalProperties: false,
+      required: ['memberIndex', 'simulationId', 'status'],
+      properties: {
+        memberIndex: {
+          type: 'integer',
+          minimum: 0,
+        },
+        simulationId: {
+          type: 'string',
+        },
+        label: {
+          type: 'string',
+        },
+        status: {
+          $ref: 'https://gcr.dev/schemas/common/simulation-status.schema.json',
+        },
+        progress: {
+          type: 'number',
+          minimum: 0,
+          maximum: 100,
+        },
+        cost: {
+          $ref: 'https://gcr.dev/schemas/common/cost-summary.schema.json',
+        },
+      },
+    },
+  },
+} as const;
+
 /** schemas/api/error-response.schema.json */
 export const errorResponseSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -2022,6 +2467,28 @@ export const simulationSchema = {
       items: {
         $ref: 'https://gcr.dev/schemas/common/status-history-entry.schema.json',
       },
+    },
+    ensembleId: {
+      type: 'string',
+      pattern: '^ens_[0-9a-z]{26}$',
+      description: "Set on an ensemble's members: the ensemble (GET /ensembles/{id}).",
+    },
+    memberIndex: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 9999,
+      description:
+        "Set on an ensemble's members: the member's 0-based index (member 0 of a perturbation ensemble is its unperturbed base).",
+    },
+    memberLabel: {
+      type: 'string',
+      description: "Set on an ensemble's members: the label the sweep gave the member, if any.",
+    },
+    retryOf: {
+      type: 'string',
+      pattern: '^sim_[0-9a-z]{26}$',
+      description:
+        'Set on a retry (POST /simulations/{id}/retry, POST /ensembles/{id}/retry): the failed simulation this one runs again, with the same spec.',
     },
     cancelRequestedAt: {
       type: 'string',
@@ -3972,6 +4439,9 @@ export const simulationSpecSchema = {
       $ref: '#/$defs/SpecCompute',
       default: {},
     },
+    emissions: {
+      $ref: '#/$defs/SpecEmissions',
+    },
     maxCostUsd: {
       type: 'number',
       minimum: 0.01,
@@ -4371,6 +4841,113 @@ export const simulationSpecSchema = {
         },
       },
     },
+    EmissionRegion: {
+      title: 'EmissionRegion',
+      type: 'object',
+      additionalProperties: false,
+      required: ['lonMin', 'lonMax', 'latMin', 'latMax'],
+      description:
+        "A longitude/latitude box, written to HEMCO_Config.rc as a mask given by its corners (lon1/lat1/lon2/lat2, HEMCO's box mask): grid boxes whose mid points fall inside it get the factor, the others keep their emissions. A single grid point is lonMin = lonMax and latMin = latMax.",
+      properties: {
+        lonMin: {
+          type: 'number',
+          minimum: -180,
+          maximum: 180,
+          description: 'Western edge, degrees east.',
+        },
+        lonMax: {
+          type: 'number',
+          minimum: -180,
+          maximum: 180,
+          description: 'Eastern edge, degrees east.',
+        },
+        latMin: {
+          type: 'number',
+          minimum: -90,
+          maximum: 90,
+          description: 'Southern edge, degrees north.',
+        },
+        latMax: {
+          type: 'number',
+          minimum: -90,
+          maximum: 90,
+          description: 'Northern edge, degrees north.',
+        },
+      },
+    },
+    EmissionScaleFactor: {
+      title: 'EmissionScaleFactor',
+      type: 'object',
+      additionalProperties: false,
+      required: ['factor'],
+      description:
+        "One multiplicative scale factor on emissions, written into the run directory's HEMCO_Config.rc the way HEMCO reads them. With only `species` (no inventories, no region) it is HEMCO's `EmisScale_<species>` setting, which scales that species in every inventory and extension. Otherwise it is a scale factor line of its own (`<ScalID> <name> <factor> - - - xy 1 1 [MaskID]`, IDs from 9000 up, which GEOS-Chem's files do not use) added to the ScalIDs of every base emission line that matches `species` and `inventories`, and with `region` a box mask (IDs from 9500 up). A factor that matches no base emission line is refused. It must name `species`, `inventories` or both.",
+      properties: {
+        label: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 64,
+          pattern: '^[A-Za-z0-9_.-]+$',
+          description:
+            'A name for the factor, written as the HEMCO container name (GCR_SF_<label>). Default: its position.',
+        },
+        factor: {
+          type: 'number',
+          minimum: 0,
+          maximum: 1000,
+          description: 'The multiplier, 0 to 1000 (1.5 = emissions 50 % higher).',
+        },
+        species: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 31,
+          pattern: '^[A-Za-z0-9_]+$',
+          description:
+            "The emitted species as HEMCO names it in the base emissions' Species column, e.g. NO, CO, CH4.",
+        },
+        inventories: {
+          type: 'array',
+          minItems: 1,
+          maxItems: 50,
+          uniqueItems: true,
+          items: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 63,
+            pattern: '^[A-Za-z0-9_]+$',
+          },
+          description:
+            'Base emission containers by name or name prefix as HEMCO_Config.rc spells them: `CEDS_NO_ENE` (one sector of one inventory), `CEDS_` (every CEDS field), `GFED4`. Default: every base emission of `species`.',
+        },
+        region: {
+          $ref: '#/$defs/EmissionRegion',
+        },
+      },
+    },
+    SpecEmissions: {
+      title: 'SpecEmissions',
+      type: 'object',
+      additionalProperties: false,
+      description:
+        "Changes to the emissions of the generated run directory (HEMCO_Config.rc). Ensembles use them for their members (scale factors per sector or region, the perturbation of one state-vector element); a single simulation may carry them too. Default: GEOS-Chem's emissions unchanged.",
+      properties: {
+        scaleFactors: {
+          type: 'array',
+          maxItems: 20,
+          items: {
+            $ref: '#/$defs/EmissionScaleFactor',
+          },
+          description: 'Scale factors applied together (they multiply where they overlap). At most 20.',
+        },
+        stateVectorElement: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 10000,
+          description:
+            "Set by an ensemble's perturbation sweep: the state-vector element (1-based) this member perturbs, as in the Integrated Methane Inversion's Jacobian runs. Informational: the perturbation itself is the scale factor over the element's region.",
+        },
+      },
+    },
   },
 } as const;
 
@@ -4380,6 +4957,9 @@ export const allSchemas = [
   budgetRequestSchema,
   budgetSchema,
   costReportSchema,
+  ensembleMemberPageSchema,
+  ensembleRequestSchema,
+  ensembleSchema,
   errorResponseSchema,
   gatewayErrorSchema,
   healthResponseSchema,

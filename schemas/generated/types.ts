@@ -82,6 +82,251 @@ export interface CostReport {
   }[];
 }
 
+// ---- schemas/api/ensemble-member-page.schema.json
+/**
+ * A page of an ensemble's members (GET /ensembles/{id}/members), in member-index order, filtered by status when asked.
+ */
+export interface EnsembleMemberPage {
+  ensembleId: string;
+  counts: EnsembleStatusCounts;
+  members: EnsembleMember[];
+  /**
+   * Present when more members follow: pass it as `cursor`.
+   */
+  nextCursor?: string;
+}
+
+// ---- schemas/api/ensemble-request.schema.json
+/**
+ * A request to run an ensemble: one base simulation spec plus a sweep that makes its members. Every member is a normal simulation (its own id, history, results and cost) carrying the ensemble's id and its member index; each is validated exactly like a POST /simulations body, and a refusal names the member (`members[3].grid.resolution`). At most 10,000 members.
+ */
+export interface EnsembleRequest {
+  /**
+   * The ensemble's name; each member is named `<name> m<index>`. Up to 90 characters of the simulation name's alphabet.
+   */
+  name: string;
+  /**
+   * Free text for your notes.
+   */
+  description?: string;
+  base: SimulationSpec;
+  sweep: EnsembleSweep;
+}
+/**
+ * How the members differ from the base: exactly one of `list` (each member's changes written out), `product` (the cartesian product of parameter lists) or `perturbation` (one member per state-vector element, IMI Jacobian style).
+ *
+ * This interface was referenced by `EnsembleRequest`'s JSON-Schema
+ * via the `definition` "EnsembleSweep".
+ */
+export interface EnsembleSweep {
+  /**
+   * One entry per member, in member-index order (0-based).
+   *
+   * @minItems 1
+   * @maxItems 10000
+   */
+  list?: EnsembleMemberChanges[];
+  product?: EnsembleProduct;
+  perturbation?: EnsemblePerturbation;
+}
+/**
+ * What one member changes in the base spec. Fields left out keep the base's.
+ *
+ * This interface was referenced by `EnsembleRequest`'s JSON-Schema
+ * via the `definition` "EnsembleMemberChanges".
+ */
+export interface EnsembleMemberChanges {
+  /**
+   * A short label shown with the member in listings and the metrics table (stored as the member's `memberLabel`). Default: none.
+   */
+  label?: string;
+  /**
+   * Run the base period moved to this year (same months and days): a different met-field year.
+   */
+  metYear?: number;
+  /**
+   * Emission scale factors added to the base's.
+   *
+   * @maxItems 20
+   */
+  scaleFactors?: EmissionScaleFactor[];
+  diagnostics?: SpecDiagnostics;
+  /**
+   * Tags added to the base's (e.g. the demo model's `demo-fail-at-percent`).
+   */
+  tags?: {
+    [k: string]: string;
+  };
+}
+/**
+ * Members are every combination of the lists given, in order (met years outermost, then each scale factor in turn, then diagnostics). The product must stay at or below 10,000 members.
+ *
+ * This interface was referenced by `EnsembleRequest`'s JSON-Schema
+ * via the `definition` "EnsembleProduct".
+ */
+export interface EnsembleProduct {
+  /**
+   * @minItems 1
+   * @maxItems 50
+   */
+  metYears?: number[];
+  /**
+   * @minItems 1
+   * @maxItems 5
+   */
+  scaleFactors?: ScaleFactorSweep[];
+  /**
+   * @minItems 1
+   * @maxItems 10
+   */
+  diagnostics?: SpecDiagnostics[];
+}
+/**
+ * One emission scale factor (as in SpecEmissions) taking each of `factors` in turn. It must name `species`, `inventories` or both.
+ *
+ * This interface was referenced by `EnsembleRequest`'s JSON-Schema
+ * via the `definition` "ScaleFactorSweep".
+ */
+export interface ScaleFactorSweep {
+  label?: string;
+  /**
+   * @minItems 1
+   * @maxItems 100
+   */
+  factors: number[];
+  species?: string;
+  /**
+   * @minItems 1
+   * @maxItems 50
+   */
+  inventories?: string[];
+  region?: EmissionRegion;
+}
+/**
+ * A Jacobian ensemble as the Integrated Methane Inversion runs it: member i (1-based) multiplies the emissions inside state-vector element i by `factor`, every other element unchanged; with `baseMember` (the default) member 0 runs the base unperturbed, and the aggregation writes the Jacobian (member minus base, divided by factor - 1) as NetCDF. Elements are longitude/latitude boxes (HEMCO box masks). It must name `species`, `inventories` or both.
+ *
+ * This interface was referenced by `EnsembleRequest`'s JSON-Schema
+ * via the `definition` "EnsemblePerturbation".
+ */
+export interface EnsemblePerturbation {
+  /**
+   * The perturbation factor (IMI's PerturbValue). Must not be 1. Default: 1.5.
+   */
+  factor?: number;
+  /**
+   * The emitted species perturbed, e.g. CH4.
+   */
+  species?: string;
+  /**
+   * Base emission containers perturbed (names or prefixes). Default: every base emission of `species`.
+   *
+   * @minItems 1
+   * @maxItems 50
+   */
+  inventories?: string[];
+  /**
+   * The state vector: one box per element, element i = elements[i-1].
+   *
+   * @minItems 1
+   * @maxItems 10000
+   */
+  elements: EmissionRegion[];
+  /**
+   * Run member 0 with no perturbation (needed for the Jacobian). Default: true.
+   */
+  baseMember?: boolean;
+}
+
+// ---- schemas/api/ensemble.schema.json
+/**
+ * An ensemble as the API returns it: what it is, its members' statuses rolled up (counts by status, progress, cost) and a page of its members.
+ */
+export interface Ensemble {
+  /**
+   * Opaque identifier, e.g. ens_01jd3k9x2m4q8r7t6v5w3y1z0a.
+   */
+  id: string;
+  owner: string;
+  name: string;
+  description?: string;
+  createdAt: string;
+  sweepKind: 'list' | 'product' | 'perturbation';
+  memberCount: number;
+  /**
+   * Member 0 is an unperturbed base (perturbation sweeps): the aggregation writes a Jacobian.
+   */
+  hasBaseMember: boolean;
+  /**
+   * Perturbation sweeps: the factor each member applied to its element.
+   */
+  perturbationFactor?: number;
+  /**
+   * ACTIVE while any member is not terminal; then SUCCEEDED if every member SUCCEEDED, FAILED otherwise (retry the failed members to finish it).
+   */
+  status: 'ACTIVE' | 'SUCCEEDED' | 'FAILED';
+  counts: EnsembleStatusCounts;
+  /**
+   * Mean progress of the members, terminal ones counting 100.
+   */
+  progress: number;
+  cost: EnsembleCost;
+  /**
+   * A page of members, in member-index order (GET /ensembles/{id}/members for more, and to filter by status).
+   */
+  members?: EnsembleMember[];
+  /**
+   * Present when more members follow: pass it as `cursor` to GET /ensembles/{id}/members.
+   */
+  nextCursor?: string;
+  /**
+   * POST /ensembles/{id}/retry only: the simulations it started (each the next attempt of a failed member).
+   */
+  retried?: string[];
+}
+/**
+ * Members per status (statuses with no member left out).
+ *
+ * This interface was referenced by `Ensemble`'s JSON-Schema
+ * via the `definition` "EnsembleStatusCounts".
+ */
+export interface EnsembleStatusCounts {
+  [k: string]: number;
+}
+/**
+ * This interface was referenced by `Ensemble`'s JSON-Schema
+ * via the `definition` "EnsembleCost".
+ */
+export interface EnsembleCost {
+  /**
+   * Sum of the members' final costs.
+   */
+  finalUsd: number;
+  /**
+   * Sum of the members' costs still accruing (live).
+   */
+  accruedUsd: number;
+  /**
+   * Members the cost tracker has priced so far.
+   */
+  membersWithCost: number;
+  /**
+   * The estimate at submission: the base spec's recommended option times the member count.
+   */
+  estimateUsd?: number;
+}
+/**
+ * This interface was referenced by `Ensemble`'s JSON-Schema
+ * via the `definition` "EnsembleMember".
+ */
+export interface EnsembleMember {
+  memberIndex: number;
+  simulationId: string;
+  label?: string;
+  status: SimulationStatus;
+  progress?: number;
+  cost?: CostSummary;
+}
+
 // ---- schemas/api/error-response.schema.json
 /**
  * Body of every 4xx and 503 (and the never-expected 500) answer.
@@ -968,6 +1213,22 @@ export interface Simulation {
   backend: 'local' | 'aws-batch' | 'slurm';
   spec: SimulationSpec;
   history: StatusHistoryEntry[];
+  /**
+   * Set on an ensemble's members: the ensemble (GET /ensembles/{id}).
+   */
+  ensembleId?: string;
+  /**
+   * Set on an ensemble's members: the member's 0-based index (member 0 of a perturbation ensemble is its unperturbed base).
+   */
+  memberIndex?: number;
+  /**
+   * Set on an ensemble's members: the label the sweep gave the member, if any.
+   */
+  memberLabel?: string;
+  /**
+   * Set on a retry (POST /simulations/{id}/retry, POST /ensembles/{id}/retry): the failed simulation this one runs again, with the same spec.
+   */
+  retryOf?: string;
   cancelRequestedAt?: string;
   cancelRequestedBy?: string;
   progress?: {
@@ -2053,6 +2314,7 @@ export interface SimulationSpec {
   period: SpecPeriod;
   diagnostics?: SpecDiagnostics;
   compute?: SpecCompute;
+  emissions?: SpecEmissions;
   /**
    * Cost ceiling for this simulation in US dollars, against which the platform's cost tracker checks the estimate before the run and the cost accrued while it runs. At least 0.01 (one cent) and at most 100000. Default: none (no per-simulation ceiling; your monthly budget still applies).
    */
@@ -2226,4 +2488,74 @@ export interface SpecCompute {
    * How many times a run whose spot instance was reclaimed (or whose host failed) is started again; a runner exit for a transient infrastructure failure (exit code 75: S3 staging or upload failed after retries) is retried too. Model errors are never retried. 0 to 10. Default: 3.
    */
   spotRetries?: number;
+}
+/**
+ * A longitude/latitude box, written to HEMCO_Config.rc as a mask given by its corners (lon1/lat1/lon2/lat2, HEMCO's box mask): grid boxes whose mid points fall inside it get the factor, the others keep their emissions. A single grid point is lonMin = lonMax and latMin = latMax.
+ *
+ * This interface was referenced by `SimulationSpec`'s JSON-Schema
+ * via the `definition` "EmissionRegion".
+ */
+export interface EmissionRegion {
+  /**
+   * Western edge, degrees east.
+   */
+  lonMin: number;
+  /**
+   * Eastern edge, degrees east.
+   */
+  lonMax: number;
+  /**
+   * Southern edge, degrees north.
+   */
+  latMin: number;
+  /**
+   * Northern edge, degrees north.
+   */
+  latMax: number;
+}
+/**
+ * One multiplicative scale factor on emissions, written into the run directory's HEMCO_Config.rc the way HEMCO reads them. With only `species` (no inventories, no region) it is HEMCO's `EmisScale_<species>` setting, which scales that species in every inventory and extension. Otherwise it is a scale factor line of its own (`<ScalID> <name> <factor> - - - xy 1 1 [MaskID]`, IDs from 9000 up, which GEOS-Chem's files do not use) added to the ScalIDs of every base emission line that matches `species` and `inventories`, and with `region` a box mask (IDs from 9500 up). A factor that matches no base emission line is refused. It must name `species`, `inventories` or both.
+ *
+ * This interface was referenced by `SimulationSpec`'s JSON-Schema
+ * via the `definition` "EmissionScaleFactor".
+ */
+export interface EmissionScaleFactor {
+  /**
+   * A name for the factor, written as the HEMCO container name (GCR_SF_<label>). Default: its position.
+   */
+  label?: string;
+  /**
+   * The multiplier, 0 to 1000 (1.5 = emissions 50 % higher).
+   */
+  factor: number;
+  /**
+   * The emitted species as HEMCO names it in the base emissions' Species column, e.g. NO, CO, CH4.
+   */
+  species?: string;
+  /**
+   * Base emission containers by name or name prefix as HEMCO_Config.rc spells them: `CEDS_NO_ENE` (one sector of one inventory), `CEDS_` (every CEDS field), `GFED4`. Default: every base emission of `species`.
+   *
+   * @minItems 1
+   * @maxItems 50
+   */
+  inventories?: string[];
+  region?: EmissionRegion;
+}
+/**
+ * Changes to the emissions of the generated run directory (HEMCO_Config.rc). Ensembles use them for their members (scale factors per sector or region, the perturbation of one state-vector element); a single simulation may carry them too. Default: GEOS-Chem's emissions unchanged.
+ *
+ * This interface was referenced by `SimulationSpec`'s JSON-Schema
+ * via the `definition` "SpecEmissions".
+ */
+export interface SpecEmissions {
+  /**
+   * Scale factors applied together (they multiply where they overlap). At most 20.
+   *
+   * @maxItems 20
+   */
+  scaleFactors?: EmissionScaleFactor[];
+  /**
+   * Set by an ensemble's perturbation sweep: the state-vector element (1-based) this member perturbs, as in the Integrated Methane Inversion's Jacobian runs. Informational: the perturbation itself is the scale factor over the element's region.
+   */
+  stateVectorElement?: number;
 }

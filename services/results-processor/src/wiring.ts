@@ -17,6 +17,8 @@ import {
 import { createSqsRedelivery } from './adapters/processing/sqs-redelivery.js';
 import { createS3ResultsBucket } from './adapters/s3-results-bucket.js';
 import { config } from './config.js';
+import type { AggregationPorts } from './domain/aggregation/aggregate-ensemble.js';
+import { createDynamoEnsembleStore } from '#shared/kernel/repository/ensembles.js';
 import type { ComparePorts } from './domain/api/compare.js';
 import type { ResultsApiPorts } from './domain/api/ports.js';
 import type { RequestResultsPorts } from './domain/api/request-results.js';
@@ -24,7 +26,7 @@ import type { ResultsPorts } from './domain/processing/ports.js';
 import { isTransientError } from './domain/processing/transient.js';
 
 let simulations: SimulationRepository | undefined;
-function repository(): SimulationRepository {
+export function repository(): SimulationRepository {
   return (simulations ??= createDynamoSimulationRepository(dynamoDocumentClient(), config));
 }
 
@@ -58,6 +60,19 @@ export async function processingPorts(): Promise<ResultsPorts> {
     products: derivedProducts,
     isTransient: isTransientError,
     log: (message, data) => logger.info(message, data ?? {}),
+  });
+}
+
+let aggregation: AggregationPorts | undefined;
+/** The ensemble aggregation's ports; the Jacobian writer (h5wasm) is imported only here. */
+export async function aggregationPorts(): Promise<AggregationPorts> {
+  const { writeJacobian } = await import('#shared/science/ensemble/jacobian.js');
+  return (aggregation ??= {
+    ensembles: createDynamoEnsembleStore(dynamoDocumentClient(), config.tableName),
+    repository: repository(),
+    results: resultsBucket(),
+    writeJacobian,
+    now: () => new Date(),
   });
 }
 

@@ -14,12 +14,14 @@ import { createEventBridgePublisher, type EventPublisher } from '#shared/kernel/
 import { createCloudWatchLogReader, type LogReader } from '#shared/kernel/logs/log-reader.js';
 import { createBudgetStore, type BudgetStore } from '#shared/kernel/repository/budgets.js';
 import { createSiteStore, type SiteStore } from '#shared/kernel/repository/sites.js';
+import { createDynamoEnsembleStore, type EnsembleStore } from '#shared/kernel/repository/ensembles.js';
 import {
   createDynamoSimulationRepository,
   type SimulationRepository,
 } from '#shared/kernel/repository/simulations.js';
 import { createS3ObjectStore } from './adapters/s3-object-store.js';
 import { config } from './config.js';
+import type { EnsemblePorts } from './domain/ensembles.js';
 import type { ObjectStore } from './domain/ports.js';
 
 let simulations: SimulationRepository | undefined;
@@ -56,4 +58,23 @@ export function runDirectoryStore(): ObjectStore {
 let jobLogs: LogReader | undefined;
 export function logReader(): LogReader {
   return (jobLogs ??= createCloudWatchLogReader(cloudWatchLogsClient()));
+}
+
+let ensembleStore: EnsembleStore | undefined;
+/** Ensembles (`#ensemble#<id>` items of the simulations table). */
+export function ensembles(): EnsembleStore {
+  return (ensembleStore ??= createDynamoEnsembleStore(dynamoDocumentClient(), config.tableName));
+}
+
+/** Everything the ensemble routes write with. */
+export function ensemblePorts(onPublishFailure: EnsemblePorts['onPublishFailure']): EnsemblePorts {
+  return {
+    repository: repository(),
+    publisher: publisher(),
+    objects: runDirectoryStore(),
+    budgets: budgets(),
+    ensembles: ensembles(),
+    now: () => new Date(),
+    ...(onPublishFailure ? { onPublishFailure } : {}),
+  };
 }

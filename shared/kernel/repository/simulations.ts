@@ -95,7 +95,12 @@ export interface RescheduleRequest {
 export interface SimulationRepository {
   create(
     simulation: Simulation,
-    options?: { nextPollAt?: number; requestFingerprint?: string },
+    options?: {
+      nextPollAt?: number;
+      requestFingerprint?: string;
+      /** False for an ensemble's members: not on the ActiveOwnerIndex, so they never count against the owner's active slots. */
+      countsAsActive?: boolean;
+    },
   ): Promise<'created' | 'exists'>;
   get(id: string): Promise<Simulation | undefined>;
   /** Up to 100 simulations in one BatchGetItem (consistent reads); missing ids are left out. */
@@ -454,7 +459,7 @@ export function createDynamoSimulationRepository(
       if (!isTerminal(simulation.status)) {
         item.statusShard = statusShardKey(simulation.status, shard);
         item.nextPollAt = options.nextPollAt ?? Date.parse(simulation.createdAt);
-        item.activeOwner = simulation.owner;
+        if (options.countsAsActive !== false) item.activeOwner = simulation.owner;
       }
       try {
         await client.send(

@@ -37,6 +37,18 @@ export const SimulationPaths = {
   adminComparisons: 'results/admin-comparisons/',
 } as const;
 
+/** An ensemble's aggregation products, under `ensembles/<id>/` (the members keep theirs under simulations/). */
+export const EnsemblePaths = {
+  manifest: 'manifest.json',
+  metricsCsv: 'metrics.csv',
+  metricsJson: 'metrics.json',
+  jacobian: 'jacobian.nc4',
+} as const;
+
+export function ensembleKey(ensembleId: string, relativePath: string): string {
+  return `ensembles/${ensembleId}/${relativePath}`;
+}
+
 /** `simulations/<id>/`: everything the platform keeps for one simulation. */
 export function simulationPrefix(simulationId: string): string {
   return `simulations/${simulationId}/`;

@@ -34,6 +34,7 @@ import {
   timestepsFor,
   TOMAS_DUSTDEAD_TUNING,
 } from '../spec/rundir-rules.js';
+import { applyEmissionScaleFactors } from '../ensemble/hemco-scale-factors.js';
 import { generateGchpRunDirectory } from './generate-gchp.js';
 import { postProcess } from './post-process.js';
 import {
@@ -377,6 +378,10 @@ export function generateRunDirectory(
   });
   for (const [fileName, text] of Object.entries(files)) checkUnfilled(fileName, text);
   files['HISTORY.rc'] = selectCollections(files['HISTORY.rc']!, spec.diagnostics.collections);
+  const scaleFactors = spec.emissions?.scaleFactors ?? [];
+  if (scaleFactors.length > 0) {
+    files['HEMCO_Config.rc'] = applyEmissionScaleFactors(files['HEMCO_Config.rc']!, scaleFactors).text;
+  }
 
   files[SPECIES_DATABASE] = speciesDatabase(extra);
   if (extra === 'APM') {

@@ -811,6 +811,40 @@ function checkTags(spec: ResolvedSimulationSpec, ctx: RuleContext): void {
   }
 }
 
+/**
+ * Emission scale factors: each names a species or inventories (the schema
+ * cannot say "one of two" under Ajv's strict mode), boxes run west to east and
+ * south to north, and only GEOS-Chem Classic run directories carry the
+ * HEMCO_Config.rc they are written into. Whether a factor matches a base
+ * emission is the generator's check (it reads the simulation's file).
+ */
+function checkEmissions(spec: ResolvedSimulationSpec, ctx: RuleContext): void {
+  const factors = spec.emissions?.scaleFactors ?? [];
+  if (factors.length > 0 && spec.model === 'gchp') {
+    ctx.issues.push({
+      field: 'emissions',
+      message:
+        'emission scale factors are written for GEOS-Chem Classic run directories only (GCHP HEMCO files are not generated here)',
+    });
+  }
+  factors.forEach((factor, i) => {
+    const field = `emissions.scaleFactors[${i}]`;
+    if (factor.species === undefined && factor.inventories === undefined) {
+      ctx.issues.push({
+        field,
+        message: 'name the species, the inventories (HEMCO container names or prefixes), or both',
+      });
+    }
+    const region = factor.region;
+    if (region && (region.lonMin > region.lonMax || region.latMin > region.latMax)) {
+      ctx.issues.push({
+        field: `${field}.region`,
+        message: 'lonMin must not exceed lonMax, nor latMin latMax',
+      });
+    }
+  });
+}
+
 /** Better words for a schema refusal where a common mistake is likely. */
 function refineSchemaIssues(issues: FieldIssue[], input: unknown): FieldIssue[] {
   const grid = (input as { grid?: { resolution?: unknown } } | null)?.grid;
@@ -889,6 +923,7 @@ export function validateSimulationSpec(
   checkDiagnostics(spec, ctx);
   checkCompute(spec, ctx);
   checkTags(spec, ctx);
+  checkEmissions(spec, ctx);
   checkStorableNumbers(spec, '', ctx);
 
   if (ctx.issues.length > 0) return { ok: false, issues: ctx.issues };

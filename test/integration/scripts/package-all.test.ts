@@ -788,6 +788,10 @@ describe('submission service (packaged services/submission/serverless.yml)', () 
         'DeleteSiteLambdaFunction',
         'CreateSiteCredentialLambdaFunction',
         'RevokeSiteCredentialLambdaFunction',
+        'CreateEnsembleLambdaFunction',
+        'GetEnsembleLambdaFunction',
+        'ControlEnsembleLambdaFunction',
+        'RetrySimulationLambdaFunction',
       ].sort(),
     );
     const roleIds = roles.map(([, role]) => role);
@@ -827,6 +831,31 @@ describe('submission service (packaged services/submission/serverless.yml)', () 
       DeleteSite: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
       CreateSiteCredential: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
       RevokeSiteCredential: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      CreateEnsemble: [
+        'dynamodb:BatchGetItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'events:PutEvents',
+        's3:PutObject',
+      ],
+      GetEnsemble: ['dynamodb:BatchGetItem', 'dynamodb:GetItem'],
+      ControlEnsemble: [
+        'dynamodb:BatchGetItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'events:PutEvents',
+        's3:PutObject',
+      ],
+      RetrySimulation: [
+        'dynamodb:BatchGetItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+        'events:PutEvents',
+        's3:PutObject',
+      ],
     });
   });
 

@@ -2,9 +2,11 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { eventQueueHandler } from '#shared/kernel/events/event-queue-handler.js';
 import { logger } from '#shared/kernel/powertools.js';
 import { config } from '../config.js';
+import { aggregateEnsemble } from '../domain/aggregation/aggregate-ensemble.js';
+import { ensembleToAggregate } from '../domain/aggregation/member-events.js';
 import { processResultsEvent } from '../domain/processing/process-results.js';
 import { RESULTS_EVENTS, type ResultsEvent } from '../domain/processing/triggers.js';
-import { processingPorts, resultsRedelivery } from '../wiring.js';
+import { aggregationPorts, processingPorts, repository, resultsRedelivery } from '../wiring.js';
 
 async function processMessage(event: ResultsEvent, record: SQSRecord, deadline: number): Promise<void> {
   const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? '1');
@@ -20,6 +22,12 @@ async function processMessage(event: ResultsEvent, record: SQSRecord, deadline: 
     simulationId: event.detail.simulationId,
     outcome,
   });
+  // An ensemble member's end may be its ensemble's last: aggregate it (docs/CAMPAIGNS.md).
+  const ensembleId = await ensembleToAggregate(repository(), event, outcome);
+  if (ensembleId) {
+    const aggregation = await aggregateEnsemble(await aggregationPorts(), ensembleId);
+    logger.info('ensemble aggregation', { ensembleId, aggregation });
+  }
 }
 
 /**

@@ -30,7 +30,7 @@ export interface CreateSimulationResult {
 
 const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
-function checkIdempotencyKey(key: string | undefined): void {
+export function checkIdempotencyKey(key: string | undefined): void {
   if (key !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(key)) {
     throw new ValidationError('Idempotency-Key header is invalid', [
       {
@@ -69,7 +69,7 @@ async function restoreWinnersRunDirectory(ports: CreateSimulationPorts, id: stri
   await storeRunDirectory(ports.objects, id, spec, buildRunDirectory(spec), new Date(winner.createdAt));
 }
 
-function buildSimulation(
+export function buildSimulation(
   id: string,
   caller: Caller,
   spec: ResolvedSimulationSpec,
@@ -92,7 +92,7 @@ function buildSimulation(
   };
 }
 
-async function checkBudgets(
+export async function checkBudgets(
   budgets: NonNullable<CreateSimulationPorts['budgets']>,
   owner: string,
   spec: ResolvedSimulationSpec,
@@ -112,6 +112,26 @@ async function checkBudgets(
 
 /** A platform without a site store knows no Slurm site: a slurm spec is refused, naming compute.site. */
 const NO_SITES = { get: () => Promise.resolve(undefined) };
+/**
+ * Takes one of the owner's active slots for `id` (exact: a conditional write,
+ * not a count), or refuses with 429 naming the limit and the count.
+ */
+export async function takeActiveSlot(
+  ports: Pick<SubmissionPorts, 'repository'>,
+  owner: string,
+  id: string,
+  limit: number,
+  now: Date,
+): Promise<void> {
+  const slot = await ports.repository.reserveActiveSlot({ owner, id, limit, nowMs: now.getTime() });
+  if (!slot.reserved) {
+    throw new LimitExceededError(
+      `you have ${slot.active} active simulations; the limit is ${limit}. Wait for some to finish or cancel them`,
+      limit,
+      slot.active,
+    );
+  }
+}
 
 export async function createSimulation(
   ports: CreateSimulationPorts,
@@ -135,19 +155,7 @@ export async function createSimulation(
   // The slot first, exactly (a conditional write, not a count): parallel
   // requests cannot all pass a limit they each read as not reached.
   const createdAt = ports.now();
-  const slot = await ports.repository.reserveActiveSlot({
-    owner: caller.userId,
-    id,
-    limit: limits.maxActivePerOwner,
-    nowMs: createdAt.getTime(),
-  });
-  if (!slot.reserved) {
-    throw new LimitExceededError(
-      `you have ${slot.active} active simulations; the limit is ${limits.maxActivePerOwner}. Wait for some to finish or cancel them`,
-      limits.maxActivePerOwner,
-      slot.active,
-    );
-  }
+  await takeActiveSlot(ports, caller.userId, id, limits.maxActivePerOwner, createdAt);
 
   // Before the item exists: the poller may submit its job as soon as it does.
   const simulation = buildSimulation(id, caller, spec, createdAt, idempotencyKey);

@@ -20,6 +20,11 @@ export function idempotentSimulationId(owner: string, key: string): string {
   return `sim_${out}`;
 }
 
+/** The id of the retry of a failed simulation that is not an ensemble member: one retry per failed run, however often asked. */
+export function retrySimulationId(failedId: string): string {
+  return idempotentSimulationId(failedId, 'retry');
+}
+
 export function requestFingerprint(body: unknown): string {
   return createHash('sha256').update(stableStringify(body)).digest('hex');
 }

@@ -39,7 +39,9 @@ const FIELD_BY_MESSAGE: [RegExp, string][] = [
 
 export function generatorIssue(error: unknown): FieldIssue {
   const message = error instanceof Error ? error.message : String(error);
-  const field = FIELD_BY_MESSAGE.find(([pattern]) => pattern.test(message))?.[1] ?? 'body';
+  // A scale factor HEMCO_Config.rc cannot take names itself (emissions.scaleFactors[i]: ...).
+  const named = /^(emissions\.scaleFactors\[\d+\]): /.exec(message)?.[1];
+  const field = named ?? FIELD_BY_MESSAGE.find(([pattern]) => pattern.test(message))?.[1] ?? 'body';
   return { field, message: `no run directory can be generated for this spec: ${message}` };
 }
 
@@ -70,6 +72,8 @@ export function runDirectoryObjects(
   spec: ResolvedSimulationSpec,
   generated: GeneratedRunDirectory,
   generatedAt: Date,
+  /** The input plan's JSON when the caller has it already (an ensemble's members share plans). */
+  inputPlanJson?: string,
 ): PutObjectInput[] {
   const prefix = runDirectoryPrefix(simulationId);
   const manifest: RunDirectoryManifest = {
@@ -86,7 +90,7 @@ export function runDirectoryObjects(
     })),
     {
       key: `${prefix}${RUNDIR_INPUTS_FILE}`,
-      body: `${JSON.stringify(planInputs(spec, { now: generatedAt }), null, 2)}\n`,
+      body: inputPlanJson ?? inputPlanBody(spec, generatedAt),
       contentType: 'application/json',
     },
     {
@@ -97,6 +101,11 @@ export function runDirectoryObjects(
   ];
 }
 
+/** gcr-inputs.json's contents for a spec. */
+export function inputPlanBody(spec: ResolvedSimulationSpec, generatedAt: Date): string {
+  return `${JSON.stringify(planInputs(spec, { now: generatedAt }), null, 2)}\n`;
+}
+
 /** Writes the run directory's objects, all at once (they are independent). */
 export async function storeRunDirectory(
   objects: ObjectStore,
@@ -104,8 +113,11 @@ export async function storeRunDirectory(
   spec: ResolvedSimulationSpec,
   generated: GeneratedRunDirectory,
   generatedAt: Date,
+  inputPlanJson?: string,
 ): Promise<void> {
   await Promise.all(
-    runDirectoryObjects(simulationId, spec, generated, generatedAt).map((o) => objects.putObject(o)),
+    runDirectoryObjects(simulationId, spec, generated, generatedAt, inputPlanJson).map((o) =>
+      objects.putObject(o),
+    ),
   );
 }

@@ -2,12 +2,17 @@ import { describe, expect, it } from '@jest/globals';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expandEnsemble } from '#shared/science/ensemble/expand-ensemble.js';
+import { generateRunDirectory } from '#shared/science/rundir/generate.js';
 import { validateSimulationSpec } from '#shared/science/spec/validate-spec.js';
 
 const EXAMPLES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../../examples');
-const files = readdirSync(EXAMPLES)
+const all = readdirSync(EXAMPLES)
   .filter((file) => file.endsWith('.json'))
   .sort();
+/** Ensemble requests (POST /ensembles bodies) are named ensemble-*.json; the rest are simulation specs. */
+const ensembles = all.filter((file) => file.startsWith('ensemble-'));
+const files = all.filter((file) => !file.startsWith('ensemble-'));
 const NOW = new Date('2026-01-01T00:00:00Z');
 
 function load(file: string): unknown {
@@ -24,6 +29,12 @@ describe('examples/', () => {
         'demo-local-4x5-1day.json',
       ]),
     );
+  });
+
+  it.each(ensembles)('%s is a valid ensemble request whose every member gets its run directory', (file) => {
+    const result = expandEnsemble(load(file), { now: NOW });
+    expect(result.ok ? [] : result.issues).toEqual([]);
+    if (result.ok) for (const member of result.ensemble.members) generateRunDirectory(member.spec);
   });
 
   it.each(files)('%s is a valid simulation spec, without warnings', (file) => {

@@ -1,0 +1,129 @@
+/**
+ * `gcr ensemble submit FILE | status ID [--wait] | members ID [--status S] | cancel ID | retry ID`:
+ * ensembles of member simulations (docs/CAMPAIGNS.md). `status --wait` redraws
+ * a progress bar with the counts by status until every member has ended, as
+ * `gcr watch` does for one simulation.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Ensemble, EnsembleMemberPage } from '#schemas/generated/types.js';
+import type { CommandContext, RegisterCommand } from '../context.js';
+import { clean, paintStatus } from '../format.js';
+import { progressBar } from '../views.js';
+
+/** `[####----]  40.0%  SUCCEEDED 8 · RUNNING 10 · FAILED 2`: the roll-up in one line. */
+export function ensembleLine(
+  ensemble: Pick<Ensemble, 'progress' | 'counts'>,
+  colors: CommandContext['colors'],
+): string {
+  const counts = Object.entries(ensemble.counts)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([status, n]) => `${paintStatus(status, colors)} ${n}`)
+    .join(' · ');
+  return `${progressBar(ensemble.progress)}  ${counts}`;
+}
+
+function showEnsemble(ctx: CommandContext, ensemble: Ensemble): void {
+  const c = ctx.colors;
+  ctx.out(
+    `${clean(ensemble.id)}  ${clean(ensemble.name)}  ${ensemble.memberCount} members (${ensemble.sweepKind})  ${paintStatus(ensemble.status, c)}`,
+  );
+  ctx.out(`  ${ensembleLine(ensemble, c)}`);
+  const cost = ensemble.cost;
+  ctx.out(
+    c.dim(
+      `  cost: $${cost.finalUsd.toFixed(2)} final + $${cost.accruedUsd.toFixed(2)} accruing over ${cost.membersWithCost} members` +
+        (cost.estimateUsd !== undefined ? ` (estimate $${cost.estimateUsd.toFixed(2)})` : ''),
+    ),
+  );
+}
+
+function showMembers(ctx: CommandContext, page: Pick<EnsembleMemberPage, 'members' | 'nextCursor'>): void {
+  for (const m of page.members) {
+    ctx.out(
+      `  ${String(m.memberIndex).padStart(5)}  ${clean(m.simulationId)}  ${paintStatus(m.status, ctx.colors)}  ${clean(m.label ?? '')}`,
+    );
+  }
+  if (page.nextCursor) ctx.out(ctx.colors.dim(`  more: --cursor ${page.nextCursor}`));
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export const registerEnsemble: RegisterCommand = (program, ctx) => {
+  const ensemble = program
+    .command('ensemble')
+    .description('ensembles: one base spec and a sweep of member simulations');
+
+  ensemble
+    .command('submit')
+    .description(
+      'submit an ensemble request (JSON: name, base, sweep); safe to repeat with --idempotency-key',
+    )
+    .argument('<file>', 'EnsembleRequest JSON file')
+    .option('--idempotency-key <key>', 'the same key gives the same ensemble (default: a new UUID)')
+    .action(async (file: string, opts: { idempotencyKey?: string }) => {
+      const text = await readFile(path.resolve(file), 'utf8');
+      const client = await ctx.client();
+      const { body } = await client.submitEnsemble(text, opts.idempotencyKey ?? randomUUID());
+      if (ctx.json) return ctx.outJson(body);
+      showEnsemble(ctx, body);
+      ctx.out(ctx.colors.dim(`  follow it with: gcr ensemble status ${clean(body.id)} --wait`));
+    });
+
+  ensemble
+    .command('status')
+    .description('the roll-up: counts by status, progress, cost; --wait follows it until every member ended')
+    .argument('<id>', 'ensemble id')
+    .option('--wait', 'redraw until every member has ended')
+    .option('--interval <seconds>', 'seconds between polls with --wait', '10')
+    .action(async (id: string, opts: { wait?: boolean; interval: string }) => {
+      const client = await ctx.client();
+      let current = await client.getEnsemble(id);
+      while (opts.wait && current.status === 'ACTIVE') {
+        if (!ctx.json)
+          ctx.out(`${new Date().toISOString().slice(11, 19)}  ${ensembleLine(current, ctx.colors)}`);
+        await sleep(Math.max(1, Number(opts.interval) || 10) * 1000);
+        current = await client.getEnsemble(id);
+      }
+      if (ctx.json) return ctx.outJson(current);
+      showEnsemble(ctx, current);
+    });
+
+  ensemble
+    .command('members')
+    .description('the members in member-index order, filtered by status')
+    .argument('<id>', 'ensemble id')
+    .option('--status <status>', 'only members in this status (e.g. FAILED)')
+    .option('--limit <n>', 'members per page (1 to 1000)', '100')
+    .option('--cursor <cursor>', 'the page after a previous one')
+    .action(async (id: string, opts: { status?: string; limit: string; cursor?: string }) => {
+      const client = await ctx.client();
+      const page = await client.listEnsembleMembers(id, {
+        ...(opts.status ? { status: opts.status } : {}),
+        limit: Number(opts.limit),
+        ...(opts.cursor ? { cursor: opts.cursor } : {}),
+      });
+      if (ctx.json) return ctx.outJson(page);
+      showMembers(ctx, page);
+    });
+
+  for (const action of ['cancel', 'retry'] as const) {
+    ensemble
+      .command(action)
+      .description(
+        action === 'cancel'
+          ? 'cancel every active member'
+          : 'run every FAILED or TIMED_OUT member again, each as its next attempt',
+      )
+      .argument('<id>', 'ensemble id')
+      .action(async (id: string) => {
+        const client = await ctx.client();
+        const after = await client.controlEnsemble(id, action);
+        if (ctx.json) return ctx.outJson(after);
+        showEnsemble(ctx, after);
+        if (action === 'retry')
+          ctx.out(`  retried: ${(after.retried ?? []).map(clean).join(', ') || 'none'}`);
+      });
+  }
+};
