@@ -1503,6 +1503,10 @@ export interface JobEnvironment {
    */
   GCR_STATUS_S3_URI: string;
   /**
+   * Where the job uploads each restart file as it appears (s3://<bucket>/<prefix>/, object metadata gcr-attempt = the attempt that wrote it), and where an attempt after the first looks for the latest one to resume from (docs/CAMPAIGNS.md). The poller sends simulations/<id>/restarts/ in the results bucket; the job runner derives the same prefix from the simulation's. Unset: no restarts uploaded there, no resuming.
+   */
+  GCR_RESTARTS_S3_URI?: string;
+  /**
    * Local backend only: the wall time, in seconds, the demo model spreads its run over (0: as fast as it can). A spec tag demo-wall-seconds overrides it.
    */
   GCR_DEMO_WALL_SECONDS?: string;
@@ -1944,6 +1948,7 @@ export interface SimulationSpec {
   grid: SpecGrid;
   period: SpecPeriod;
   diagnostics?: SpecDiagnostics;
+  checkpoint?: SpecCheckpoint;
   compute?: SpecCompute;
   /**
    * Cost ceiling for this simulation in US dollars, against which the platform's cost tracker checks the estimate before the run and the cost accrued while it runs. At least 0.01 (one cent) and at most 100000. Default: none (no per-simulation ceiling; your monthly budget still applies).
@@ -2065,6 +2070,18 @@ export interface SpecDiagnostics {
    */
   collections?: string[];
   frequency?: DiagnosticFrequency;
+}
+/**
+ * Mid-run restart files (checkpoints): GEOS-Chem writes its Restart collection every intervalHours of simulated time (GC Classic: HISTORY.rc's Restart.frequency and Restart.duration; GCHP: Midrun_Checkpoint=ON with Checkpoint_Freq in setCommonRunSettings.sh), each uploaded to simulations/<id>/restarts/ as it appears. A retried attempt (spot reclaim, host loss) resumes from the latest one instead of the start, and its history says from which model time. Default: none (one restart, at the end).
+ *
+ * This interface was referenced by `SimulationSpec`'s JSON-Schema
+ * via the `definition` "SpecCheckpoint".
+ */
+export interface SpecCheckpoint {
+  /**
+   * Simulated hours between restart files: a multiple of the run's chemistry timestep (e.g. 0.5, 6, 24, 168) and at most the period's length.
+   */
+  intervalHours: number;
 }
 /**
  * Where and with what the run executes, and how long it may take. Every field has a default. GCHP runs (model "gchp") are AWS Batch multi-node parallel jobs: on-demand only (multi-node parallel jobs do not run on Spot), on EFA-capable instance types in a cluster placement group; see docs/GCHP.md.

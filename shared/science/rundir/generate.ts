@@ -34,7 +34,9 @@ import {
   timestepsFor,
   TOMAS_DUSTDEAD_TUNING,
 } from '../spec/rundir-rules.js';
+import { historyInterval } from '../spec/checkpoint-rules.js';
 import { generateGchpRunDirectory } from './generate-gchp.js';
+import { setRestartInterval } from './restart.js';
 import { postProcess } from './post-process.js';
 import {
   DEFAULT_DATA_ROOT,
@@ -377,6 +379,12 @@ export function generateRunDirectory(
   });
   for (const [fileName, text] of Object.entries(files)) checkUnfilled(fileName, text);
   files['HISTORY.rc'] = selectCollections(files['HISTORY.rc']!, spec.diagnostics.collections);
+  if (spec.checkpoint) {
+    files['HISTORY.rc'] = setRestartInterval(
+      files['HISTORY.rc'],
+      historyInterval(spec.checkpoint.intervalHours),
+    );
+  }
 
   files[SPECIES_DATABASE] = speciesDatabase(extra);
   if (extra === 'APM') {

@@ -425,6 +425,35 @@ describe('LocalBatch host loss', () => {
     expect(readFileSync(batch.logFile(jobId), 'utf8')).toContain('second');
   });
 
+  it("takes a SIGKILL of the job's process it did not send for a host loss, which the retry strategy retries", async () => {
+    const batch = await open({
+      jobDefinitions: {
+        flaky: {
+          command: node(`if (process.env.AWS_BATCH_JOB_ATTEMPT === "1") { ${SLEEP_LONG} }`),
+        },
+      },
+    });
+    const { jobId } = await batch.submitJob({
+      jobName: 'killed-job',
+      jobQueue: 'gcr-local-spot',
+      jobDefinition: 'flaky',
+      retryStrategy: {
+        attempts: 2,
+        evaluateOnExit: [
+          { onStatusReason: 'Host EC2*', action: 'RETRY' },
+          { onReason: '*', action: 'EXIT' },
+        ],
+      },
+    });
+    await waitForStatus(batch, jobId, 'RUNNING');
+    const pid = batch.processId(jobId)!;
+    process.kill(-pid, 'SIGKILL');
+    const done = await waitForStatus(batch, jobId, 'SUCCEEDED');
+    expect(done.attempts).toHaveLength(2);
+    expect(done.attempts[0]).toMatchObject({ statusReason: HOST_LOSS_REASON });
+    expect(done.attempts[0]!.container?.exitCode).toBeUndefined();
+  });
+
   it('fails an attempt lost with its host when no retries remain', async () => {
     const batch = await open();
     const { jobId } = await submit(batch, 'sleeper');
