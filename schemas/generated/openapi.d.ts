@@ -1288,6 +1288,7 @@ export interface components {
             period: components["schemas"]["SpecPeriod"];
             /** @default {} */
             diagnostics?: components["schemas"]["SpecDiagnostics"];
+            checkpoint?: components["schemas"]["SpecCheckpoint"];
             /** @default {} */
             compute?: components["schemas"]["SpecCompute"];
             /**
@@ -1309,10 +1310,10 @@ export interface components {
         };
         /**
          * SimulationStatus
-         * @description Where a simulation is in its life. Terminal: SUCCEEDED, FAILED, CANCELLED, TIMED_OUT. A status only moves forward.
+         * @description Where a simulation is in its life. WAITING: a later stage of a staged campaign, created but not yet released (its predecessor has not ended); released it becomes PENDING, or CANCELLED when its campaign stops. Terminal: SUCCEEDED, FAILED, CANCELLED, TIMED_OUT. A status only moves forward.
          * @enum {string}
          */
-        SimulationStatus: "PENDING" | "SUBMITTED" | "RUNNABLE" | "STARTING" | "RUNNING" | "RETRYING" | "CANCELLING" | "SUCCEEDED" | "FAILED" | "CANCELLED" | "TIMED_OUT";
+        SimulationStatus: "WAITING" | "PENDING" | "SUBMITTED" | "RUNNABLE" | "STARTING" | "RUNNING" | "RETRYING" | "CANCELLING" | "SUCCEEDED" | "FAILED" | "CANCELLED" | "TIMED_OUT";
         /**
          * SimulationSummary
          * @description One row of a simulation listing.
@@ -1339,6 +1340,17 @@ export interface components {
          * @enum {string}
          */
         SimulationType: "fullchem" | "aerosol" | "carbon" | "Hg" | "POPs" | "tagO3" | "TransportTracers" | "metals";
+        /**
+         * SpecCheckpoint
+         * @description Mid-run restart files (checkpoints): GEOS-Chem writes its Restart collection every intervalHours of simulated time (GC Classic: HISTORY.rc's Restart.frequency and Restart.duration; GCHP: Midrun_Checkpoint=ON with Checkpoint_Freq in setCommonRunSettings.sh), each uploaded to simulations/<id>/restarts/ as it appears. A retried attempt (spot reclaim, host loss) resumes from the latest one instead of the start, and its history says from which model time. Default: none (one restart, at the end).
+         */
+        SpecCheckpoint: {
+            /**
+             * @description Simulated hours between restart files: a multiple of the run's chemistry timestep (e.g. 0.5, 6, 24, 168) and at most the period's length.
+             * @example 24
+             */
+            intervalHours: number;
+        };
         /**
          * SpecCompute
          * @description Where and with what the run executes, and how long it may take. Every field has a default. GCHP runs (model "gchp") are AWS Batch multi-node parallel jobs: on-demand only (multi-node parallel jobs do not run on Spot), on EFA-capable instance types in a cluster placement group; see docs/GCHP.md.

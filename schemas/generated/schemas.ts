@@ -2521,9 +2521,10 @@ export const simulationStatusSchema = {
   $id: 'https://gcr.dev/schemas/common/simulation-status.schema.json',
   title: 'SimulationStatus',
   description:
-    'Where a simulation is in its life. Terminal: SUCCEEDED, FAILED, CANCELLED, TIMED_OUT. A status only moves forward.',
+    'Where a simulation is in its life. WAITING: a later stage of a staged campaign, created but not yet released (its predecessor has not ended); released it becomes PENDING, or CANCELLED when its campaign stops. Terminal: SUCCEEDED, FAILED, CANCELLED, TIMED_OUT. A status only moves forward.',
   type: 'string',
   enum: [
+    'WAITING',
     'PENDING',
     'SUBMITTED',
     'RUNNABLE',

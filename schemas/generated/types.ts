@@ -1226,9 +1226,10 @@ export interface CostSummary {
 
 // ---- schemas/common/simulation-status.schema.json
 /**
- * Where a simulation is in its life. Terminal: SUCCEEDED, FAILED, CANCELLED, TIMED_OUT. A status only moves forward.
+ * Where a simulation is in its life. WAITING: a later stage of a staged campaign, created but not yet released (its predecessor has not ended); released it becomes PENDING, or CANCELLED when its campaign stops. Terminal: SUCCEEDED, FAILED, CANCELLED, TIMED_OUT. A status only moves forward.
  */
 export type SimulationStatus =
+  | 'WAITING'
   | 'PENDING'
   | 'SUBMITTED'
   | 'RUNNABLE'
