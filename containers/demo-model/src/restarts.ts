@@ -8,13 +8,9 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-} from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { RESTART_ATTEMPT_METADATA } from '#shared/kernel/storage/bucket-layout.js';
+import { listObjects } from '#shared/kernel/storage/list-objects.js';
 import { NetcdfReader } from '#shared/science/netcdf/reader.js';
 import { latestRestart } from '#shared/science/rundir/restart.js';
 import type { S3Location } from './config.js';
@@ -50,22 +46,10 @@ export class RestartStore {
 
   /** Downloads the latest restart strictly inside the period into `dir`; undefined when there is none. */
   async fetchLatest(period: { start: Date; end: Date }, dir: string): Promise<ResumePoint | undefined> {
-    const names: { name: string }[] = [];
-    let token: string | undefined;
-    do {
-      const page = await demoS3Client().send(
-        new ListObjectsV2Command({
-          Bucket: this.location.bucket,
-          Prefix: this.location.key,
-          ...(token ? { ContinuationToken: token } : {}),
-        }),
-      );
-      for (const object of page.Contents ?? []) {
-        const name = object.Key?.slice(this.location.key.length);
-        if (name && !name.includes('/')) names.push({ name });
-      }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
+    const prefix = this.location.key;
+    const names = (await listObjects(demoS3Client(), this.location.bucket, prefix))
+      .map((object) => ({ name: object.key.slice(prefix.length) }))
+      .filter((object) => !object.name.includes('/'));
     const latest = latestRestart(names, period);
     if (!latest) return undefined;
     const key = `${this.location.key}${latest.name}`;

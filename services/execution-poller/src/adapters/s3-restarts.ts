@@ -1,4 +1,5 @@
-import { HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { listObjects } from '#shared/kernel/storage/list-objects.js';
 import { RESTART_ATTEMPT_METADATA, restartsPrefix } from '#shared/kernel/storage/bucket-layout.js';
 import { restartTimeOf } from '#shared/science/rundir/restart.js';
 import { storedSpec } from '#shared/science/spec/validate-spec.js';
@@ -22,22 +23,11 @@ export function s3RestartFinder(client: S3Client, bucket: string) {
       const end = Date.parse(period.end);
       const prefix = restartsPrefix(simulation.id);
       const found: { name: string; time: number }[] = [];
-      let token: string | undefined;
-      do {
-        const page = await client.send(
-          new ListObjectsV2Command({
-            Bucket: bucket,
-            Prefix: prefix,
-            ...(token ? { ContinuationToken: token } : {}),
-          }),
-        );
-        for (const object of page.Contents ?? []) {
-          const name = object.Key?.slice(prefix.length) ?? '';
-          const time = restartTimeOf(name)?.getTime();
-          if (time !== undefined && time > start && time < end) found.push({ name, time });
-        }
-        token = page.IsTruncated ? page.NextContinuationToken : undefined;
-      } while (token);
+      for (const object of await listObjects(client, bucket, prefix)) {
+        const name = object.key.slice(prefix.length);
+        const time = restartTimeOf(name)?.getTime();
+        if (time !== undefined && time > start && time < end) found.push({ name, time });
+      }
       found.sort((a, b) => b.time - a.time);
       for (const candidate of found.slice(0, MAX_HEADS)) {
         const head = await client.send(

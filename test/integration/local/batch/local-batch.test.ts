@@ -380,6 +380,15 @@ describe('LocalBatch scheduling', () => {
   });
 });
 
+/** Two attempts; only a lost host is retried (as the poller submits spot jobs). */
+const RETRY_HOST_LOSS_ONCE = {
+  attempts: 2,
+  evaluateOnExit: [
+    { onStatusReason: 'Host EC2*', action: 'RETRY' as const },
+    { onReason: '*', action: 'EXIT' as const },
+  ],
+};
+
 describe('LocalBatch host loss', () => {
   it('retries an attempt lost with its host when evaluateOnExit says RETRY, then succeeds', async () => {
     const batch = await open({
@@ -395,13 +404,7 @@ describe('LocalBatch host loss', () => {
       jobName: 'spot-job',
       jobQueue: 'gcr-local-spot',
       jobDefinition: 'flaky',
-      retryStrategy: {
-        attempts: 2,
-        evaluateOnExit: [
-          { onStatusReason: 'Host EC2*', action: 'RETRY' },
-          { onReason: '*', action: 'EXIT' },
-        ],
-      },
+      retryStrategy: RETRY_HOST_LOSS_ONCE,
     });
     await waitForStatus(batch, jobId, 'RUNNING');
     const pid = batch.processId(jobId)!;
@@ -437,13 +440,7 @@ describe('LocalBatch host loss', () => {
       jobName: 'killed-job',
       jobQueue: 'gcr-local-spot',
       jobDefinition: 'flaky',
-      retryStrategy: {
-        attempts: 2,
-        evaluateOnExit: [
-          { onStatusReason: 'Host EC2*', action: 'RETRY' },
-          { onReason: '*', action: 'EXIT' },
-        ],
-      },
+      retryStrategy: RETRY_HOST_LOSS_ONCE,
     });
     await waitForStatus(batch, jobId, 'RUNNING');
     const pid = batch.processId(jobId)!;

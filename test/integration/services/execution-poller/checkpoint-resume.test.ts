@@ -5,11 +5,12 @@
  * outputs cover the whole period; its cost counts both attempts.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import {
   api,
+  processesIn,
   startPlatformProcess,
   waitForStatus,
   type RunningPlatform,
@@ -18,20 +19,6 @@ import { repoRoot } from '#test/helpers/local-dynamodb.js';
 import { s3rverClient } from '#test/helpers/s3rver-client.js';
 
 const tinySpec = JSON.parse(readFileSync(path.join(repoRoot, 'test/fixtures/specs/tiny-demo.json'), 'utf8'));
-
-/** Processes whose working directory is `dir` (the job's run directory). */
-function processesIn(dir: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readlinkSync(`/proc/${entry}/cwd`) === dir) pids.push(Number(entry));
-    } catch {
-      // gone, or not ours to read
-    }
-  }
-  return pids;
-}
 
 describe('checkpoint and resume on the local platform', () => {
   let platform: RunningPlatform;
