@@ -78,6 +78,7 @@ const STATUS_PAINT: Record<string, keyof Omit<Colors, 'enabled'>> = {
   RUNNABLE: 'blue',
   SUBMITTED: 'blue',
   PENDING: 'dim',
+  WAITING: 'dim',
 };
 
 export function paintStatus(status: string, colors: Colors): string {

@@ -89,6 +89,17 @@ export const ATTEMPT_TIMEOUT_REASON = 'Job attempt duration exceeded timeout';
 /** Batch's statusReason when the instance under a job goes away (spot reclaim). */
 export const HOST_LOSS_REASON = 'Host EC2 (instance i-local) terminated.';
 /** An attempt the platform lost track of: it stopped while the job ran and the process is gone. */
+/**
+ * A job process killed by SIGKILL that the emulator did not send (the wrapper
+ * records the command's 128 + 9, or the wrapper itself was killed): reported
+ * as a host loss, as Batch reports a spot reclaim, so `evaluateOnExit`'s
+ * `Host EC2*` retries it. How a test or an engineer stands in for a reclaim
+ * on the local platform: `kill -KILL` of the job's process.
+ */
+export function killedFromOutside(exit: ProcessExit): boolean {
+  return exit.signal === 'SIGKILL' || exit.exitCode === 128 + 9;
+}
+
 export const HOST_RESTARTED_REASON = 'host restarted: the local platform stopped while the job ran';
 
 const DEFAULT_GRACE_MS = 10_000;
@@ -793,6 +804,10 @@ export class LocalBatch {
           reason = special.cannotStart;
         } else if (special.hostRestarted) {
           statusReason = HOST_RESTARTED_REASON;
+        } else if (killedFromOutside(exit)) {
+          // Nothing here asked for this SIGKILL: the local stand-in for a vanished host (a spot reclaim).
+          statusReason = HOST_LOSS_REASON;
+          exitCode = undefined;
         } else {
           statusReason = ESSENTIAL_CONTAINER_EXITED;
           if (exitCode === undefined)

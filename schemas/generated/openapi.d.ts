@@ -1669,6 +1669,7 @@ export interface components {
             period: components["schemas"]["SpecPeriod"];
             /** @default {} */
             diagnostics?: components["schemas"]["SpecDiagnostics"];
+            checkpoint?: components["schemas"]["SpecCheckpoint"];
             /** @default {} */
             compute?: components["schemas"]["SpecCompute"];
             emissions?: components["schemas"]["SpecEmissions"];
@@ -1691,10 +1692,10 @@ export interface components {
         };
         /**
          * SimulationStatus
-         * @description Where a simulation is in its life. Terminal: SUCCEEDED, FAILED, CANCELLED, TIMED_OUT. A status only moves forward.
+         * @description Where a simulation is in its life. WAITING: a later stage of a staged campaign, created but not yet released (its predecessor has not ended); released it becomes PENDING, or CANCELLED when its campaign stops. Terminal: SUCCEEDED, FAILED, CANCELLED, TIMED_OUT. A status only moves forward.
          * @enum {string}
          */
-        SimulationStatus: "PENDING" | "SUBMITTED" | "RUNNABLE" | "STARTING" | "RUNNING" | "RETRYING" | "CANCELLING" | "SUCCEEDED" | "FAILED" | "CANCELLED" | "TIMED_OUT";
+        SimulationStatus: "WAITING" | "PENDING" | "SUBMITTED" | "RUNNABLE" | "STARTING" | "RUNNING" | "RETRYING" | "CANCELLING" | "SUCCEEDED" | "FAILED" | "CANCELLED" | "TIMED_OUT";
         /**
          * SimulationSummary
          * @description One row of a simulation listing.
@@ -1791,6 +1792,17 @@ export interface components {
             account?: string;
             /** @description The Slurm QOS (sbatch --qos). Default: the partition's. */
             qos?: string;
+        };
+        /**
+         * SpecCheckpoint
+         * @description Mid-run restart files (checkpoints): GEOS-Chem writes its Restart collection every intervalHours of simulated time (GC Classic: HISTORY.rc's Restart.frequency and Restart.duration; GCHP: Midrun_Checkpoint=ON with Checkpoint_Freq in setCommonRunSettings.sh), each uploaded to simulations/<id>/restarts/ as it appears. A retried attempt (spot reclaim, host loss) resumes from the latest one instead of the start, and its history says from which model time. Default: none (one restart, at the end).
+         */
+        SpecCheckpoint: {
+            /**
+             * @description Simulated hours between restart files: a multiple of the run's chemistry timestep (e.g. 0.5, 6, 24, 168) and at most the period's length.
+             * @example 24
+             */
+            intervalHours: number;
         };
         /**
          * SpecCompute

@@ -3179,9 +3179,10 @@ export const simulationStatusSchema = {
   $id: 'https://gcr.dev/schemas/common/simulation-status.schema.json',
   title: 'SimulationStatus',
   description:
-    'Where a simulation is in its life. Terminal: SUCCEEDED, FAILED, CANCELLED, TIMED_OUT. A status only moves forward.',
+    'Where a simulation is in its life. WAITING: a later stage of a staged campaign, created but not yet released (its predecessor has not ended); released it becomes PENDING, or CANCELLED when its campaign stops. Terminal: SUCCEEDED, FAILED, CANCELLED, TIMED_OUT. A status only moves forward.',
   type: 'string',
   enum: [
+    'WAITING',
     'PENDING',
     'SUBMITTED',
     'RUNNABLE',
@@ -3704,6 +3705,13 @@ export const jobEnvironmentSchema = {
       examples: ['s3://gcr-dev-results/simulations/sim_01JC3Z8W5VQ4T6N2X7K9M1B3D5/status.json'],
       description:
         'Where the job keeps its status file (job-status.schema.json): s3://<bucket>/<key>. The poller sends simulations/<id>/status.json in the results bucket and reads it back for progress; the job runner also takes its bucket as the results bucket when RESULTS_BUCKET is not set.',
+    },
+    GCR_RESTARTS_S3_URI: {
+      type: 'string',
+      pattern: '^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?$',
+      examples: ['s3://gcr-dev-results/simulations/sim_01JC3Z8W5VQ4T6N2X7K9M1B3D5/restarts/'],
+      description:
+        "Where the job uploads each restart file as it appears (s3://<bucket>/<prefix>/, object metadata gcr-attempt = the attempt that wrote it), and where an attempt after the first looks for the latest one to resume from (docs/CAMPAIGNS.md). The poller sends simulations/<id>/restarts/ in the results bucket; the job runner derives the same prefix from the simulation's. Unset: no restarts uploaded there, no resuming.",
     },
     GCR_DEMO_WALL_SECONDS: {
       type: 'string',
@@ -4435,6 +4443,9 @@ export const simulationSpecSchema = {
       $ref: '#/$defs/SpecDiagnostics',
       default: {},
     },
+    checkpoint: {
+      $ref: '#/$defs/SpecCheckpoint',
+    },
     compute: {
       $ref: '#/$defs/SpecCompute',
       default: {},
@@ -4719,6 +4730,24 @@ export const simulationSpecSchema = {
         frequency: {
           $ref: '#/$defs/DiagnosticFrequency',
           default: 'daily',
+        },
+      },
+    },
+    SpecCheckpoint: {
+      title: 'SpecCheckpoint',
+      type: 'object',
+      additionalProperties: false,
+      required: ['intervalHours'],
+      description:
+        "Mid-run restart files (checkpoints): GEOS-Chem writes its Restart collection every intervalHours of simulated time (GC Classic: HISTORY.rc's Restart.frequency and Restart.duration; GCHP: Midrun_Checkpoint=ON with Checkpoint_Freq in setCommonRunSettings.sh), each uploaded to simulations/<id>/restarts/ as it appears. A retried attempt (spot reclaim, host loss) resumes from the latest one instead of the start, and its history says from which model time. Default: none (one restart, at the end).",
+      properties: {
+        intervalHours: {
+          type: 'number',
+          exclusiveMinimum: 0,
+          maximum: 87600,
+          description:
+            "Simulated hours between restart files: a multiple of the run's chemistry timestep (e.g. 0.5, 6, 24, 168) and at most the period's length.",
+          examples: [24],
         },
       },
     },

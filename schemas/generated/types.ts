@@ -1587,9 +1587,10 @@ export interface CostSummary {
 
 // ---- schemas/common/simulation-status.schema.json
 /**
- * Where a simulation is in its life. Terminal: SUCCEEDED, FAILED, CANCELLED, TIMED_OUT. A status only moves forward.
+ * Where a simulation is in its life. WAITING: a later stage of a staged campaign, created but not yet released (its predecessor has not ended); released it becomes PENDING, or CANCELLED when its campaign stops. Terminal: SUCCEEDED, FAILED, CANCELLED, TIMED_OUT. A status only moves forward.
  */
 export type SimulationStatus =
+  | 'WAITING'
   | 'PENDING'
   | 'SUBMITTED'
   | 'RUNNABLE'
@@ -1863,6 +1864,10 @@ export interface JobEnvironment {
    * Where the job keeps its status file (job-status.schema.json): s3://<bucket>/<key>. The poller sends simulations/<id>/status.json in the results bucket and reads it back for progress; the job runner also takes its bucket as the results bucket when RESULTS_BUCKET is not set.
    */
   GCR_STATUS_S3_URI: string;
+  /**
+   * Where the job uploads each restart file as it appears (s3://<bucket>/<prefix>/, object metadata gcr-attempt = the attempt that wrote it), and where an attempt after the first looks for the latest one to resume from (docs/CAMPAIGNS.md). The poller sends simulations/<id>/restarts/ in the results bucket; the job runner derives the same prefix from the simulation's. Unset: no restarts uploaded there, no resuming.
+   */
+  GCR_RESTARTS_S3_URI?: string;
   /**
    * Local backend only: the wall time, in seconds, the demo model spreads its run over (0: as fast as it can). A spec tag demo-wall-seconds overrides it.
    */
@@ -2313,6 +2318,7 @@ export interface SimulationSpec {
   grid: SpecGrid;
   period: SpecPeriod;
   diagnostics?: SpecDiagnostics;
+  checkpoint?: SpecCheckpoint;
   compute?: SpecCompute;
   emissions?: SpecEmissions;
   /**
@@ -2435,6 +2441,18 @@ export interface SpecDiagnostics {
    */
   collections?: string[];
   frequency?: DiagnosticFrequency;
+}
+/**
+ * Mid-run restart files (checkpoints): GEOS-Chem writes its Restart collection every intervalHours of simulated time (GC Classic: HISTORY.rc's Restart.frequency and Restart.duration; GCHP: Midrun_Checkpoint=ON with Checkpoint_Freq in setCommonRunSettings.sh), each uploaded to simulations/<id>/restarts/ as it appears. A retried attempt (spot reclaim, host loss) resumes from the latest one instead of the start, and its history says from which model time. Default: none (one restart, at the end).
+ *
+ * This interface was referenced by `SimulationSpec`'s JSON-Schema
+ * via the `definition` "SpecCheckpoint".
+ */
+export interface SpecCheckpoint {
+  /**
+   * Simulated hours between restart files: a multiple of the run's chemistry timestep (e.g. 0.5, 6, 24, 168) and at most the period's length.
+   */
+  intervalHours: number;
 }
 /**
  * Where and with what the run executes, and how long it may take. Every field has a default. GCHP runs (model "gchp") are AWS Batch multi-node parallel jobs: on-demand only (multi-node parallel jobs do not run on Spot), on EFA-capable instance types in a cluster placement group; see docs/GCHP.md.

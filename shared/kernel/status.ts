@@ -24,6 +24,8 @@ export const TERMINAL_STATUSES: ReadonlySet<SimulationStatus> = new Set([
  * ever moves back except RETRYING -> RUNNABLE, which starts a new attempt.
  */
 const TRANSITIONS: Record<SimulationStatus, readonly SimulationStatus[]> = {
+  // A campaign's later stage: released (its predecessor ended) or cancelled with its campaign.
+  WAITING: ['PENDING', 'CANCELLED'],
   PENDING: ['SUBMITTED', 'FAILED', 'CANCELLING'],
   SUBMITTED: ['RUNNABLE', 'STARTING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLING'],
   RUNNABLE: ['STARTING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'CANCELLING'],
@@ -50,5 +52,12 @@ export function canTransition(from: SimulationStatus, to: SimulationStatus): boo
   return TRANSITIONS[from].includes(to);
 }
 
-/** Statuses the execution poller still has to look at: everything not terminal. */
+/** Statuses of simulations that have not ended: everything not terminal, WAITING included. */
 export const ACTIVE_STATUSES: readonly SimulationStatus[] = SIMULATION_STATUSES.filter((s) => !isTerminal(s));
+
+/**
+ * Statuses the execution poller has to look at: the active ones but WAITING,
+ * which has no job and moves on only when its predecessor's end releases it
+ * (docs/CAMPAIGNS.md).
+ */
+export const POLLED_STATUSES: readonly SimulationStatus[] = ACTIVE_STATUSES.filter((s) => s !== 'WAITING');

@@ -1,4 +1,5 @@
 import type { afterAll, beforeAll } from '@jest/globals';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { startPlatformProcess, type RunningPlatform } from '#local/spawn-platform.js';
 
 export {
@@ -110,4 +111,18 @@ export function platformStartsKilledAfterAll(): typeof startPlatformProcess {
     started.push(platform);
     return platform;
   };
+}
+
+/** Processes whose working directory is `dir` (a local job's run directory): the job, if it still runs. */
+export function processesIn(dir: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readlinkSync(`/proc/${entry}/cwd`) === dir) pids.push(Number(entry));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return pids;
 }

@@ -12,6 +12,9 @@
  * Spec tags `demo-wall-seconds` and `demo-fail-at-percent` override these two per simulation.
  * | GCR_OUTPUT_S3_URI | s3://bucket/prefix/ to upload each finished file to | none |
  * | GCR_STATUS_S3_URI | s3://bucket/key to upload the status JSON to after each update | none |
+ * | GCR_RESTARTS_S3_URI | s3://bucket/prefix/ to upload each restart to, and (attempts after the first) resume from | none |
+ * | GCR_RESTARTS_DIR | where restart files are written and the one resumed from is put | ./Restarts |
+ * | AWS_BATCH_JOB_ATTEMPT | the attempt (AWS Batch sets it): above 1, the run resumes from the latest restart | 1 |
  *
  * The job contract's variables among them (GCR_SPEC, GCR_OUTPUT_S3_URI,
  * GCR_STATUS_S3_URI, GCR_DEMO_WALL_SECONDS, GCR_SIMULATION_ID) are checked
@@ -38,6 +41,10 @@ export interface DemoConfig {
   failAtPercent?: number;
   outputS3?: S3Location;
   statusS3?: S3Location;
+  restartsS3?: S3Location;
+  restartsDir: string;
+  /** AWS Batch's attempt number, from 1. */
+  attempt: number;
 }
 
 /** A bad environment or spec: the model exits 78 (the job contract's configuration error) with this message. */
@@ -111,6 +118,8 @@ export function loadDemoConfig(env: Env = process.env, cwd = process.cwd()): Dem
     failText === undefined ? undefined : numberVar(knobs, 'GCR_DEMO_FAIL_AT_PERCENT', 0, 0, 100);
   const outputS3Text = nonEmpty(env['GCR_OUTPUT_S3_URI']);
   const statusS3Text = nonEmpty(env['GCR_STATUS_S3_URI']);
+  const restartsS3Text = nonEmpty(env['GCR_RESTARTS_S3_URI']);
+  const attempt = numberVar(env, 'AWS_BATCH_JOB_ATTEMPT', 1, 1, 10);
 
   return {
     spec: result.spec,
@@ -121,6 +130,9 @@ export function loadDemoConfig(env: Env = process.env, cwd = process.cwd()): Dem
     ...(failAtPercent !== undefined ? { failAtPercent } : {}),
     ...(outputS3Text ? { outputS3: parseS3Uri(outputS3Text, 'GCR_OUTPUT_S3_URI', 'prefix') } : {}),
     ...(statusS3Text ? { statusS3: parseS3Uri(statusS3Text, 'GCR_STATUS_S3_URI', 'object') } : {}),
+    ...(restartsS3Text ? { restartsS3: parseS3Uri(restartsS3Text, 'GCR_RESTARTS_S3_URI', 'prefix') } : {}),
+    restartsDir: path.resolve(cwd, nonEmpty(env['GCR_RESTARTS_DIR']) ?? 'Restarts'),
+    attempt: Math.floor(attempt),
   };
 }
 

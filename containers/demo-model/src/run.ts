@@ -1,6 +1,8 @@
 /**
  * The demo model's run: steps through the spec's diagnostic intervals, writes
- * one SpeciesConc record per interval and a Restart file at the end, paces
+ * one SpeciesConc record per interval, a Restart file every checkpoint
+ * interval (spec.checkpoint) and at the end, resumes a retried attempt from
+ * the latest restart of an earlier one (restarts.ts), paces
  * itself over the requested wall time, reports progress (stdout and the
  * status file) and uploads finished files when asked to. Returns the exit
  * code; never exits the process itself (main.ts does).
@@ -16,6 +18,8 @@ import { FieldScratch, SpeciesField, seedFrom } from './fields.js';
 import { CollectionFile } from './output.js';
 import { collectionFileName, planDiagnostics, type DiagnosticInterval } from './schedule.js';
 import { speciesFor } from './species.js';
+import { RestartStore } from './restarts.js';
+import { resumeNote as resumeNoteText } from '#shared/science/rundir/restart.js';
 import { S3Uploads, StatusReporter, isoSeconds } from './status.js';
 
 /** Exit codes of the demo model: the job contract's where they mean the same (shared/kernel/compute/exit-codes.ts). */
@@ -51,19 +55,26 @@ const FINAL_UPLOAD_TIMEOUT_MS = 5_000;
 export async function runDemoModel(config: DemoConfig, io: RunIo): Promise<number> {
   const now = io.now ?? Date.now;
   const { spec } = config;
-  const start = new Date(spec.period.start);
+  const periodStart = new Date(spec.period.start);
   const end = new Date(spec.period.end);
   const startedAt = new Date(now());
   const uploads = new S3Uploads(config.outputS3, config.statusS3);
-  const status = new StatusReporter(config.statusFile, uploads, startedAt, start);
+  const status = new StatusReporter(config.statusFile, uploads, startedAt, periodStart);
+  const restarts = config.restartsS3 ? new RestartStore(config.restartsS3, config.attempt) : undefined;
+  // Moved to the resumed restart's time once it is read (below); until then the period's start.
+  let start = periodStart;
 
   const collections = spec.diagnostics.collections;
   const writeSpeciesConc = collections.includes('SpeciesConc');
   const writeRestart = collections.includes('Restart');
-  const plan = planDiagnostics('SpeciesConc', start, end, spec.diagnostics.frequency);
-  const intervals = plan.intervals;
-  const totalUnits = Math.max(1, intervals.length + (writeRestart ? 1 : 0));
+  const fullPlan = planDiagnostics('SpeciesConc', periodStart, end, spec.diagnostics.frequency);
+  let plan = fullPlan;
+  let intervals = plan.intervals;
+  const totalUnits = Math.max(1, fullPlan.intervals.length + (writeRestart ? 1 : 0));
   let unitsDone = 0;
+  /** Units an earlier attempt did (a resumed run): done, but not paced again. */
+  let unitsBefore = 0;
+  const checkpointMs = spec.checkpoint ? spec.checkpoint.intervalHours * 3_600_000 : undefined;
   const percentDone = (): number => Math.round((1000 * unitsDone) / totalUnits) / 10;
 
   let openFile: CollectionFile | undefined;
@@ -81,12 +92,35 @@ export async function runDemoModel(config: DemoConfig, io: RunIo): Promise<numbe
     if (io.signal.aborted) throw new Stopped(String(io.signal.reason ?? 'SIGTERM'));
   };
   const pace = async (): Promise<void> => {
-    const target = startedAt.getTime() + (config.wallSeconds * 1000 * unitsDone) / totalUnits;
+    const target =
+      startedAt.getTime() +
+      (config.wallSeconds * 1000 * (unitsDone - unitsBefore)) / Math.max(1, totalUnits - unitsBefore);
     await sleepUntil(target, now, io.signal);
   };
 
   try {
-    await status.update({ state: 'running', percent: 0 });
+    let resumeNote: string | undefined;
+    if (restarts && config.attempt > 1) {
+      const resumed = await restarts.fetchLatest({ start: periodStart, end }, config.restartsDir);
+      if (resumed) {
+        start = resumed.time;
+        plan = planDiagnostics('SpeciesConc', start, end, spec.diagnostics.frequency);
+        intervals = plan.intervals;
+        unitsBefore = fullPlan.intervals.filter((interval) => interval.end <= start).length;
+        unitsDone = unitsBefore;
+        resumeNote = resumeNoteText(resumed);
+        io.out(`--- demo model: attempt ${config.attempt} ${resumeNote}`);
+      } else {
+        io.out(
+          `--- demo model: attempt ${config.attempt}: no restart of an earlier attempt; starting from the beginning`,
+        );
+      }
+    }
+    await status.update({
+      state: 'running',
+      percent: percentDone(),
+      ...(resumeNote ? { simulatedTime: isoSeconds(start), message: resumeNote } : {}),
+    });
 
     const grid = horizontalGrid(spec.grid, spec.meteorology.field);
     const vertical = verticalGrid(spec.grid.levels);
@@ -118,17 +152,49 @@ export async function runDemoModel(config: DemoConfig, io: RunIo): Promise<numbe
     await mkdir(config.outputDir, { recursive: true });
 
     const written: string[] = [];
+    const recordFile = async (file: string): Promise<void> => {
+      const name = path.basename(file);
+      const { size } = await stat(file);
+      await uploads.uploadFile(file, name);
+      written.push(name);
+      io.out(`--- demo model: wrote ${path.relative(process.cwd(), file) || name} (${formatBytes(size)})`);
+    };
     const finishFile = async (file: CollectionFile): Promise<void> => {
       file.close();
-      const name = path.basename(file.path);
-      const { size } = await stat(file.path);
-      await uploads.uploadFile(file.path, name);
-      written.push(name);
-      io.out(
-        `--- demo model: wrote ${path.relative(process.cwd(), file.path) || name} (${formatBytes(size)})`,
-      );
+      await recordFile(file.path);
     };
     const common = { grid, vertical, area, fields, simulationStart: start, simulationEnd: end };
+    const writeRestartFile = async (dir: string, at: Date): Promise<string> => {
+      openFile = await CollectionFile.create({
+        ...common,
+        path: path.join(dir, collectionFileName('Restart', at)),
+        collection: 'Restart',
+        reference: at,
+        createdAt: new Date(now()),
+      });
+      await openFile.writeRecord(0, 0, at.getTime(), between);
+      const done = openFile;
+      openFile = undefined;
+      done.close();
+      return done.path;
+    };
+    // Mid-run checkpoints, measured from this run's start as GEOS-Chem's alarms are; the end's restart is the last.
+    let nextCheckpoint = checkpointMs ? start.getTime() + checkpointMs : Infinity;
+    const checkpointsUpTo = async (reached: Date): Promise<void> => {
+      while (
+        checkpointMs &&
+        writeRestart &&
+        nextCheckpoint <= reached.getTime() &&
+        nextCheckpoint < end.getTime()
+      ) {
+        const at = new Date(nextCheckpoint);
+        const file = await writeRestartFile(config.restartsDir, at);
+        await restarts?.upload(file, path.basename(file));
+        io.out(`--- demo model: checkpoint ${path.basename(file)}`);
+        nextCheckpoint += checkpointMs;
+      }
+    };
+    await mkdir(config.restartsDir, { recursive: true });
 
     for (const interval of intervals) {
       stopCheck();
@@ -151,6 +217,7 @@ export async function runDemoModel(config: DemoConfig, io: RunIo): Promise<numbe
           await finishFile(done);
         }
       }
+      await checkpointsUpTo(interval.end);
       unitsDone++;
       await progress(io, status, interval.end, percentDone(), written);
       await pace();
@@ -158,17 +225,9 @@ export async function runDemoModel(config: DemoConfig, io: RunIo): Promise<numbe
 
     if (writeRestart) {
       stopCheck();
-      openFile = await CollectionFile.create({
-        ...common,
-        path: path.join(config.outputDir, collectionFileName('Restart', end)),
-        collection: 'Restart',
-        reference: end,
-        createdAt: new Date(now()),
-      });
-      await openFile.writeRecord(0, 0, end.getTime(), between);
-      const done = openFile;
-      openFile = undefined;
-      await finishFile(done);
+      const file = await writeRestartFile(config.outputDir, end);
+      await recordFile(file);
+      await restarts?.upload(file, path.basename(file));
       unitsDone++;
       await progress(io, status, end, percentDone(), written);
       await pace();

@@ -29,9 +29,31 @@ export async function writeFileAtomic(file: string, content: string): Promise<vo
   await rename(temporary, file);
 }
 
+let sharedClient: S3Client | undefined;
+
+/** The demo model's one S3 client: the SDK's default configuration, path-style against an emulator. */
+export function demoS3Client(): S3Client {
+  if (!sharedClient) {
+    const localEndpoint = Boolean(process.env['AWS_ENDPOINT_URL_S3']);
+    const hasRegion = Boolean(process.env['AWS_REGION'] || process.env['AWS_DEFAULT_REGION']);
+    sharedClient = new S3Client(
+      localEndpoint
+        ? {
+            // S3 emulators (s3rver): path-style addressing (no per-bucket host names), and
+            // checksums only where S3 requires them, because the SDK's default CRC32
+            // trailer sends streamed bodies aws-chunked, which s3rver stores verbatim.
+            forcePathStyle: true,
+            requestChecksumCalculation: 'WHEN_REQUIRED',
+            ...(hasRegion ? {} : { region: 'us-east-1' }),
+          }
+        : {},
+    );
+  }
+  return sharedClient;
+}
+
 /** Uploads to S3 with the SDK's default configuration (endpoints, credentials, region from the environment). */
 export class S3Uploads {
-  private client: S3Client | undefined;
   private statusInFlight: Promise<void> | undefined;
   private statusPending: string | undefined;
   private statusError: unknown;
@@ -110,23 +132,7 @@ export class S3Uploads {
   }
 
   private s3(): S3Client {
-    if (!this.client) {
-      const localEndpoint = Boolean(process.env['AWS_ENDPOINT_URL_S3']);
-      const hasRegion = Boolean(process.env['AWS_REGION'] || process.env['AWS_DEFAULT_REGION']);
-      this.client = new S3Client(
-        localEndpoint
-          ? {
-              // S3 emulators (s3rver): path-style addressing (no per-bucket host names), and
-              // checksums only where S3 requires them, because the SDK's default CRC32
-              // trailer sends streamed bodies aws-chunked, which s3rver stores verbatim.
-              forcePathStyle: true,
-              requestChecksumCalculation: 'WHEN_REQUIRED',
-              ...(hasRegion ? {} : { region: 'us-east-1' }),
-            }
-          : {},
-      );
-    }
-    return this.client;
+    return demoS3Client();
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * The GEOS-Chem job runner: the entrypoint of the gcclassic and gchp images.
  *
- *   download simulations/<id>/rundir/ -> stage the inputs it lists -> run the
+ *   download simulations/<id>/rundir/ (an attempt after the first: moved to
+ *   the latest restart in simulations/<id>/restarts/, resume.ts) -> stage the inputs it lists -> run the
  *   model (OpenMP, or mpirun for GCHP) while uploading finished outputs and
  *   keeping simulations/<id>/status.json current -> upload the rest -> exit
  *
@@ -16,6 +17,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { describeExitCode, EXIT_CODES } from '#shared/kernel/compute/exit-codes.js';
+import { RESTART_ATTEMPT_METADATA } from '#shared/kernel/storage/bucket-layout.js';
+import { resumeNote } from '#shared/science/rundir/restart.js';
 import { parseRunnerEnv, type RunnerConfig } from './env.js';
 import { classicExecutableFor, gchpExecutableFor, simulationTypeOf } from './executable.js';
 import { RunnerFailure } from './failures.js';
@@ -37,6 +40,7 @@ import { startModel, type RunningModel } from './model-process.js';
 import { coordinationPrefix, mpirunArgs, parseMultiNodeEnv, type MultiNodeEnv } from './multi-node.js';
 import { modelOutcome, TERMINATED_EXIT_CODE } from './outcome.js';
 import { OutputUploader } from './output-uploader.js';
+import { resumeFromLatestRestart } from './resume.js';
 import { isoSeconds, percentDone, simulationPeriod } from './progress.js';
 import { addRundirDefaults, downloadRundir, pointAtDataRoot, readOptional } from './rundir.js';
 import { anonymousClient, resultsClient, withRetries } from './s3.js';
@@ -157,23 +161,49 @@ async function run(config: RunnerConfig, status: StatusReporter, results: S3Clie
   if (replaced) say(`run directory now reads its data from ${dataRoot} (was ${replaced})`);
 
   const outputDir = path.join(config.workDir, 'OutputDir');
+  const restartsDir = path.join(config.workDir, 'Restarts');
   await mkdir(outputDir, { recursive: true });
-  await mkdir(path.join(config.workDir, 'Restarts'), { recursive: true });
-  const uploader = new OutputUploader({
-    client: results,
-    bucket: config.resultsBucket,
-    prefix: `${config.prefix}outputs/`,
-    dirs: [outputDir, path.join(config.workDir, 'Restarts')],
-    attempts: config.s3Attempts,
-    onUploaded: (name) => status.update({ files: [...status.status.files, name] }),
-  });
-  await uploader.takeBaseline();
+  await mkdir(restartsDir, { recursive: true });
 
   const metadata = await readOptional(path.join(config.workDir, 'gcr-rundir.json'));
   const period = simulationPeriod(
     metadata,
     await readOptional(path.join(config.workDir, 'geoschem_config.yml')),
   );
+  const attempt = jobAttempt(process.env);
+  const restartsSource = {
+    client: results,
+    bucket: config.resultsBucket,
+    prefix: `${config.prefix}restarts/`,
+    attempts: config.s3Attempts,
+  };
+  if (attempt > 1 && period) {
+    const note = await resumeFromLatestRestart(
+      restartsSource,
+      config.workDir,
+      period,
+      config.launchMode === 'mpi' ? 'gchp' : 'gcclassic',
+    );
+    say(`attempt ${attempt}: ${note ?? resumeNote(undefined)}`);
+    if (note) await status.update({ message: note });
+  }
+  // Every restart (mid-run checkpoints, the end's) also goes to restarts/, marked with this attempt.
+  const restartUploader = new OutputUploader({
+    ...restartsSource,
+    dirs: [restartsDir],
+    metadata: { [RESTART_ATTEMPT_METADATA]: String(attempt) },
+  });
+  await restartUploader.takeBaseline();
+  const uploader = new OutputUploader({
+    client: results,
+    bucket: config.resultsBucket,
+    prefix: `${config.prefix}outputs/`,
+    dirs: [outputDir, restartsDir],
+    attempts: config.s3Attempts,
+    onUploaded: (name) => status.update({ files: [...status.status.files, name] }),
+  });
+  await uploader.takeBaseline();
+
   const simulationType = simulationTypeOf(metadata);
   const executable =
     config.executable ??
@@ -185,9 +215,11 @@ async function run(config: RunnerConfig, status: StatusReporter, results: S3Clie
   say(`running ${[launch.command, ...launch.args].join(' ')} with OMP_NUM_THREADS=${launch.threads}`);
   await status.update({ state: 'running', message: `running ${path.basename(executable)}` });
   uploader.start(config.uploadScanSeconds);
+  restartUploader.start(config.uploadScanSeconds);
 
   if (stopping.requested) {
     await uploader.finish().catch(() => undefined);
+    await restartUploader.finish().catch(() => undefined);
     const message = 'the job was told to stop (SIGTERM) before the model started';
     await status.update({ state: 'cancelled', message, exitCode: TERMINATED_EXIT_CODE });
     return TERMINATED_EXIT_CODE;
@@ -227,6 +259,8 @@ async function run(config: RunnerConfig, status: StatusReporter, results: S3Clie
   try {
     const sent = await uploader.finish();
     say(`outputs: ${sent.length} file(s) in s3://${config.resultsBucket}/${config.prefix}outputs/`);
+    const restarts = await restartUploader.finish();
+    say(`restarts: ${restarts.length} file(s) in s3://${config.resultsBucket}/${restartsSource.prefix}`);
   } catch (error) {
     uploadFailure = error;
   }
@@ -260,6 +294,12 @@ async function run(config: RunnerConfig, status: StatusReporter, results: S3Clie
     exitCode: outcome.exitCode,
   });
   return outcome.exitCode;
+}
+
+/** AWS Batch's attempt number (AWS_BATCH_JOB_ATTEMPT, from 1); 1 when unset. */
+function jobAttempt(env: NodeJS.ProcessEnv): number {
+  const attempt = Number(env['AWS_BATCH_JOB_ATTEMPT']);
+  return Number.isInteger(attempt) && attempt > 0 ? attempt : 1;
 }
 
 /** How long the nodes wait for each other (the main node's key, the workers' announcements). */

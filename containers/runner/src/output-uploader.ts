@@ -18,6 +18,8 @@ export interface UploaderOptions {
   /** Absolute directories scanned (not recursively). */
   dirs: readonly string[];
   attempts: number;
+  /** Object metadata on every upload (restarts carry the attempt that wrote them). */
+  metadata?: Record<string, string>;
   onUploaded?: (name: string) => void | Promise<void>;
 }
 
@@ -92,6 +94,7 @@ export class OutputUploader {
             `${this.options.prefix}${name}`,
             state.file,
             contentTypeOf(name),
+            this.options.metadata,
           ),
         { attempts: this.options.attempts },
       );

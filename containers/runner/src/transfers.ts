@@ -4,32 +4,10 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 
-export interface ListedObject {
-  key: string;
-  size: number;
-}
-
-/** Every object under `prefix` (all pages). */
-export async function listObjects(client: S3Client, bucket: string, prefix: string): Promise<ListedObject[]> {
-  const found: ListedObject[] = [];
-  let token: string | undefined;
-  do {
-    const page = await client.send(
-      new ListObjectsV2Command({
-        Bucket: bucket,
-        Prefix: prefix,
-        ...(token ? { ContinuationToken: token } : {}),
-      }),
-    );
-    for (const item of page.Contents ?? []) {
-      if (item.Key && !item.Key.endsWith('/')) found.push({ key: item.Key, size: item.Size ?? 0 });
-    }
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
-  return found;
-}
+// One listing for the platform's S3 readers (the runner's image bundles it).
+export { listObjects, type ListedObject } from '#shared/kernel/storage/list-objects.js';
 
 /**
  * Downloads one object to `file` through a temporary name, and checks the
@@ -66,6 +44,7 @@ export async function uploadFile(
   key: string,
   file: string,
   contentType: string,
+  metadata?: Record<string, string>,
 ): Promise<number> {
   const { size } = await stat(file);
   await client.send(
@@ -75,6 +54,7 @@ export async function uploadFile(
       Body: createReadStream(file),
       ContentLength: size,
       ContentType: contentType,
+      ...(metadata ? { Metadata: metadata } : {}),
     }),
   );
   return size;

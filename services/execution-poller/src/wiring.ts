@@ -20,6 +20,7 @@ import { createEventBridgePublisher } from '#shared/kernel/events/publisher.js';
 import { createTokenBucket } from '#shared/kernel/rate-limit/token-bucket.js';
 import { createDynamoSimulationRepository } from '#shared/kernel/repository/simulations.js';
 import { s3ProgressReader } from './adapters/s3-progress.js';
+import { s3RestartFinder } from './adapters/s3-restarts.js';
 import { config } from './config.js';
 import { jobEnvironment } from './domain/job-environment.js';
 import type { PollerPorts } from './domain/ports.js';
@@ -50,6 +51,7 @@ function createPollerPorts(): PollerPorts {
       capacity: config.batchRatePerSecond,
     }),
     progress: s3ProgressReader(s3Client(), config.resultsBucket),
+    restarts: s3RestartFinder(s3Client(), config.resultsBucket),
     jobEnvironment: (simulation) => jobEnvironment(simulation, config),
     isRetryable: (err) => isThrottling(err) || isTransientBatchError(err),
     ownsJobQueue: createJobQueueFilter(config),

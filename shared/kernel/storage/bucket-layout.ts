@@ -4,6 +4,8 @@
  *
  *   simulations/<id>/rundir/                 run directory, written at submission
  *   simulations/<id>/outputs/                what the job uploads (GEOS-Chem's OutputDir, restarts)
+ *   simulations/<id>/restarts/               every restart file as it appears (mid-run checkpoints, the end's),
+ *                                              what a retried attempt resumes from and a campaign's next stage starts from
  *   simulations/<id>/status.json             the job's progress, read by the poller
  *   simulations/<id>/logs/                   the model's own log (GC.log), uploaded by the job
  *   simulations/<id>/mpi/                    GCHP nodes' addresses (multi-node jobs)
@@ -25,6 +27,7 @@
 export const SimulationPaths = {
   runDirectory: 'rundir/',
   outputs: 'outputs/',
+  restarts: 'restarts/',
   status: 'status.json',
   logs: 'logs/',
   mpi: 'mpi/',
@@ -65,6 +68,13 @@ export function runDirectoryPrefix(simulationId: string): string {
 
 export function outputsPrefix(simulationId: string): string {
   return simulationKey(simulationId, SimulationPaths.outputs);
+}
+
+/** Object metadata on each file under restarts/: the attempt (AWS Batch's, from 1) that wrote it. */
+export const RESTART_ATTEMPT_METADATA = 'gcr-attempt';
+
+export function restartsPrefix(simulationId: string): string {
+  return simulationKey(simulationId, SimulationPaths.restarts);
 }
 
 export function statusKey(simulationId: string): string {

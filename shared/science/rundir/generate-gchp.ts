@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { ResolvedSimulationSpec } from '../spec/validate-spec.js';
+import { GCHP_TIMESTEPS, gchpCheckpointFrequency } from '../spec/checkpoint-rules.js';
 import { historyCollectionsFor, RESTART_COLLECTION } from '../spec/rundir-rules.js';
 import { GCHP_SIMULATIONS, coresPerNode, cubedSphereCells, isCubedSphere } from '../spec/gchp-rules.js';
 import {
@@ -45,12 +46,6 @@ export const GCHP_FILES_NOT_GENERATED = [
   'logging.yml',
   'setCommonRunSettings.sh',
 ] as const;
-
-/**
- * Transport and chemistry timesteps: GCHP's setCommonRunSettings.sh sets them
- * per resolution (600 s and 1200 s up to C180); its template is not bundled.
- */
-const GCHP_TIMESTEPS = { transport: 600, chemistry: 1200 } as const;
 
 function readTemplate(relative: string): string {
   return readFileSync(new URL(relative, TEMPLATES), 'utf8');
@@ -207,6 +202,13 @@ export function generateGchpRunDirectory(
     'the Restart collection is not a GCHP HISTORY.rc collection: MAPL writes the end-of-run checkpoint set in GCHP.rc ' +
       '(GEOSChem.Restart.YYYYMMDD_hhmmz.cN.nc4)',
   ];
+  if (spec.checkpoint) {
+    assumptions.push(
+      `mid-run checkpoints every ${spec.checkpoint.intervalHours} h: setCommonRunSettings.sh values Midrun_Checkpoint=ON, ` +
+        `Checkpoint_Freq=${gchpCheckpointFrequency(spec.checkpoint.intervalHours)} (GCHP.rc's RECORD_FREQUENCY, ` +
+        `RECORD_REF_DATE ${startDate} and RECORD_REF_TIME ${startTime}, from cap_restart)`,
+    );
+  }
   if (spec.diagnostics.frequency === 'monthly') {
     assumptions.push('monthly output uses HISTORY.rc\'s "<collection>.monthly: 1" switch');
   }

@@ -35,7 +35,9 @@ import {
   TOMAS_DUSTDEAD_TUNING,
 } from '../spec/rundir-rules.js';
 import { applyEmissionScaleFactors } from '../ensemble/hemco-scale-factors.js';
+import { historyInterval } from '../spec/checkpoint-rules.js';
 import { generateGchpRunDirectory } from './generate-gchp.js';
+import { setRestartInterval } from './restart.js';
 import { postProcess } from './post-process.js';
 import {
   DEFAULT_DATA_ROOT,
@@ -381,6 +383,12 @@ export function generateRunDirectory(
   const scaleFactors = spec.emissions?.scaleFactors ?? [];
   if (scaleFactors.length > 0) {
     files['HEMCO_Config.rc'] = applyEmissionScaleFactors(files['HEMCO_Config.rc']!, scaleFactors).text;
+  }
+  if (spec.checkpoint) {
+    files['HISTORY.rc'] = setRestartInterval(
+      files['HISTORY.rc'],
+      historyInterval(spec.checkpoint.intervalHours),
+    );
   }
 
   files[SPECIES_DATABASE] = speciesDatabase(extra);

@@ -22,6 +22,7 @@ import type {
   VerticalLevels,
 } from '#schemas/generated/types.js';
 import { simulationSpecSchema } from '#schemas/generated/schemas.js';
+import { checkpointIntervalProblem, chemistryTimestepSeconds } from './checkpoint-rules.js';
 import type { FieldIssue } from '#schemas/generated/types.js';
 import { issuesFromAjv, validatorFor } from '#schemas/validator.js';
 import {
@@ -626,6 +627,19 @@ function checkDiagnostics(spec: ResolvedSimulationSpec, ctx: RuleContext): void 
   }
 }
 
+function checkCheckpoint(spec: ResolvedSimulationSpec, ctx: RuleContext): void {
+  if (!spec.checkpoint) return;
+  const runHours = ctx.start && ctx.end ? (ctx.end.getTime() - ctx.start.getTime()) / HOUR_MS : undefined;
+  let timestep: number;
+  try {
+    timestep = chemistryTimestepSeconds(spec.model, spec.grid.resolution, spec.simulation.extraOption);
+  } catch {
+    return; // a grid the rules do not know is reported by checkGrid
+  }
+  const problem = checkpointIntervalProblem(spec.checkpoint.intervalHours, timestep, runHours);
+  if (problem) ctx.issues.push({ field: 'checkpoint.intervalHours', message: problem });
+}
+
 /** vCPUs of an instance size when the size alone says it (large 2, xlarge 4, Nxlarge 4N). */
 function vcpusOfSize(instanceType: string): number | undefined {
   const [family, size] = instanceType.split('.');
@@ -921,6 +935,7 @@ export function validateSimulationSpec(
   checkPrepared(spec, ctx);
   checkPeriod(spec, ctx);
   checkDiagnostics(spec, ctx);
+  checkCheckpoint(spec, ctx);
   checkCompute(spec, ctx);
   checkTags(spec, ctx);
   checkEmissions(spec, ctx);

@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import path from 'node:path';
 import {
   api,
   platformStartsKilledAfterAll,
+  processesIn,
   startPlatformProcess,
   tempDataDir,
   waitForStatus as waitFor,
@@ -30,20 +31,6 @@ function spec(
     compute: { ...tinySpec.compute, ...overrides.compute },
     tags: { ...tinySpec.tags, ...overrides.tags },
   };
-}
-
-/** Processes whose working directory is the job's run directory: the job, if it still runs. */
-function processesIn(dir: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readlinkSync(`/proc/${entry}/cwd`) === dir) pids.push(Number(entry));
-    } catch {
-      // gone, or not ours to read
-    }
-  }
-  return pids;
 }
 
 /**

@@ -4,7 +4,7 @@ import { hasAbandonedEvents } from '#shared/kernel/repository/outbox.js';
 import { MAX_POLL_INTERVAL_MS, overdueMs, tickBetween } from '#shared/kernel/repository/poll-schedule.js';
 import type { DueSimulation, SimulationRepository } from '#shared/kernel/repository/simulations.js';
 import {
-  ACTIVE_STATUSES,
+  POLLED_STATUSES,
   TERMINAL_STATUSES,
   isTerminal,
   type SimulationStatus,
@@ -69,7 +69,7 @@ export async function findDueSimulations(ports: FinderPorts, options: FinderOpti
   const previous = await ports.repository.lastFinderRun();
   const windowStart = Math.max(previous ?? -Infinity, now - MAX_POLL_INTERVAL_MS);
   const partitions: { status: SimulationStatus; shard: number }[] = [];
-  for (const status of [...ACTIVE_STATUSES, ...TERMINAL_STATUSES]) {
+  for (const status of [...POLLED_STATUSES, ...TERMINAL_STATUSES]) {
     for (let shard = 0; shard < options.shards; shard++) partitions.push({ status, shard });
   }
   let budget = options.maxSimulationsPerRun;

@@ -1,4 +1,4 @@
-import { outputsPrefix, statusKey } from '#shared/kernel/storage/bucket-layout.js';
+import { outputsPrefix, restartsPrefix, statusKey } from '#shared/kernel/storage/bucket-layout.js';
 import { storedSpec } from '#shared/science/spec/validate-spec.js';
 import type { JobEnvironment, Simulation } from '#schemas/generated/types.js';
 
@@ -10,7 +10,8 @@ export interface JobEnvironmentSettings {
 
 /**
  * The environment a new job starts with (schemas/job/job-environment.schema.json):
- * its simulation, its stored spec, and where its outputs and status file go.
+ * its simulation, its stored spec, and where its outputs, restarts and status
+ * file go.
  */
 export function jobEnvironment(
   simulation: Simulation,
@@ -21,6 +22,7 @@ export function jobEnvironment(
     GCR_SPEC: JSON.stringify(storedSpec(simulation)),
     GCR_OUTPUT_S3_URI: `s3://${settings.resultsBucket}/${outputsPrefix(simulation.id)}`,
     GCR_STATUS_S3_URI: `s3://${settings.resultsBucket}/${statusKey(simulation.id)}`,
+    GCR_RESTARTS_S3_URI: `s3://${settings.resultsBucket}/${restartsPrefix(simulation.id)}`,
     ...(simulation.backend === 'local' ? { GCR_DEMO_WALL_SECONDS: String(settings.demoWallSeconds) } : {}),
   };
 }

@@ -8,6 +8,7 @@ import { applyPlan, terminateJob, withFreshRead } from './apply.js';
 import { withBackoff } from './backoff.js';
 import type { PollerPorts } from './ports.js';
 import { jobRecord, planFromJob } from './reconcile.js';
+import { resumeNoteFor } from './resume.js';
 import { limitsOf, SUBMIT_CLAIM_TTL_MS, submitPending } from './submit-pending.js';
 
 /**
@@ -37,7 +38,8 @@ export async function observeJob(
       outcome = 'untracked';
       return;
     }
-    const plan = planFromJob(simulation, job, ports.now(), limitsOf(simulation));
+    const note = await resumeNoteFor(ports, simulation, job);
+    const plan = planFromJob(simulation, job, ports.now(), limitsOf(simulation), note);
     outcome = 'unchanged';
     if (plan.transitions.length === 0 && !plan.job) return;
     await applyPlan(ports, simulation, plan);

@@ -8,6 +8,15 @@ export interface Progress {
   simulatedTime?: string;
 }
 
+/** A restart file a retried attempt resumes from (simulations/<id>/restarts/). */
+export interface ResumePoint {
+  name: string;
+  /** The model time it holds (ISO 8601, from its GEOS-Chem name). */
+  modelTime: string;
+  /** The attempt that wrote it (its object metadata), when known. */
+  attempt?: number;
+}
+
 /** What the poller needs from the outside world; handlers build it once, tests build it with fakes. */
 export interface PollerPorts {
   repository: SimulationRepository;
@@ -18,6 +27,13 @@ export interface PollerPorts {
   rateLimiter: { acquire(calls: number): Promise<void> };
   /** Progress the job reported (its status file), if any. */
   progress?: { read(simulation: Simulation): Promise<Progress | undefined> };
+  /**
+   * The restart an attempt resumes from: the latest inside the period written
+   * by an earlier attempt (the rule the job itself follows at its start).
+   */
+  restarts?: {
+    resumePoint(simulation: Simulation, beforeAttempt: number): Promise<ResumePoint | undefined>;
+  };
   /** Environment handed to a new job. */
   jobEnvironment(simulation: Simulation): Record<string, string>;
   /** Whether a backend error is worth retrying here (throttling, 5xx, network). */

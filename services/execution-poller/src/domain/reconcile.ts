@@ -129,7 +129,14 @@ function materiallyDifferent(a: SimulationJob | undefined, b: SimulationJob): bo
  * duplicated or out of order (events, polls): an observation of an earlier
  * attempt, or of a state behind the simulation's, changes nothing.
  */
-export function planFromJob(simulation: Simulation, job: JobDescription, now: number, limits: Limits): Plan {
+export function planFromJob(
+  simulation: Simulation,
+  job: JobDescription,
+  now: number,
+  limits: Limits,
+  /** What a new attempt resumes from (resume.ts), appended to the RETRYING entry. */
+  resumeNote?: string,
+): Plan {
   if (isTerminal(simulation.status) || simulation.status === 'PENDING') return { transitions: [] };
   const knownAttempt = simulation.job?.attempt ?? 1;
   const attempt = currentAttempt(job);
@@ -150,7 +157,7 @@ export function planFromJob(simulation: Simulation, job: JobDescription, now: nu
     const lost = job.attempts[job.attempts.length - 1];
     move(
       'RETRYING',
-      `infrastructure failure: spot reclaim or host loss (${lost?.statusReason ?? 'instance lost'}); starting attempt ${attempt} of ${storedSpec(simulation).compute.spotRetries + 1}`,
+      `infrastructure failure: spot reclaim or host loss (${lost?.statusReason ?? 'instance lost'}); starting attempt ${attempt} of ${storedSpec(simulation).compute.spotRetries + 1}${resumeNote ? `, ${resumeNote}` : ''}`,
     );
   }
 

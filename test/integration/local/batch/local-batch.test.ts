@@ -380,6 +380,15 @@ describe('LocalBatch scheduling', () => {
   });
 });
 
+/** Two attempts; only a lost host is retried (as the poller submits spot jobs). */
+const RETRY_HOST_LOSS_ONCE = {
+  attempts: 2,
+  evaluateOnExit: [
+    { onStatusReason: 'Host EC2*', action: 'RETRY' as const },
+    { onReason: '*', action: 'EXIT' as const },
+  ],
+};
+
 describe('LocalBatch host loss', () => {
   it('retries an attempt lost with its host when evaluateOnExit says RETRY, then succeeds', async () => {
     const batch = await open({
@@ -395,13 +404,7 @@ describe('LocalBatch host loss', () => {
       jobName: 'spot-job',
       jobQueue: 'gcr-local-spot',
       jobDefinition: 'flaky',
-      retryStrategy: {
-        attempts: 2,
-        evaluateOnExit: [
-          { onStatusReason: 'Host EC2*', action: 'RETRY' },
-          { onReason: '*', action: 'EXIT' },
-        ],
-      },
+      retryStrategy: RETRY_HOST_LOSS_ONCE,
     });
     await waitForStatus(batch, jobId, 'RUNNING');
     const pid = batch.processId(jobId)!;
@@ -423,6 +426,29 @@ describe('LocalBatch host loss', () => {
       'SUCCEEDED',
     ]);
     expect(readFileSync(batch.logFile(jobId), 'utf8')).toContain('second');
+  });
+
+  it("takes a SIGKILL of the job's process it did not send for a host loss, which the retry strategy retries", async () => {
+    const batch = await open({
+      jobDefinitions: {
+        flaky: {
+          command: node(`if (process.env.AWS_BATCH_JOB_ATTEMPT === "1") { ${SLEEP_LONG} }`),
+        },
+      },
+    });
+    const { jobId } = await batch.submitJob({
+      jobName: 'killed-job',
+      jobQueue: 'gcr-local-spot',
+      jobDefinition: 'flaky',
+      retryStrategy: RETRY_HOST_LOSS_ONCE,
+    });
+    await waitForStatus(batch, jobId, 'RUNNING');
+    const pid = batch.processId(jobId)!;
+    process.kill(-pid, 'SIGKILL');
+    const done = await waitForStatus(batch, jobId, 'SUCCEEDED');
+    expect(done.attempts).toHaveLength(2);
+    expect(done.attempts[0]).toMatchObject({ statusReason: HOST_LOSS_REASON });
+    expect(done.attempts[0]!.container?.exitCode).toBeUndefined();
   });
 
   it('fails an attempt lost with its host when no retries remain', async () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import {
+  ACTIVE_STATUSES,
+  POLLED_STATUSES,
   SIMULATION_STATUSES,
   canTransition,
   isTerminal,
@@ -11,6 +13,8 @@ import {
  * implementation's table), so a change to either shows up here.
  */
 const DESIGN_EDGES: [SimulationStatus, SimulationStatus][] = [
+  ['WAITING', 'PENDING'],
+  ['WAITING', 'CANCELLED'],
   ['PENDING', 'SUBMITTED'],
   ['SUBMITTED', 'RUNNABLE'],
   ['RUNNABLE', 'STARTING'],
@@ -72,10 +76,19 @@ describe('status machine', () => {
     }
   });
 
-  it('never moves back to PENDING and never stays in place', () => {
+  it('never moves back to PENDING (only a WAITING stage is released to it) and never stays in place', () => {
     for (const from of SIMULATION_STATUSES) {
-      expect(canTransition(from, 'PENDING')).toBe(false);
+      expect(canTransition(from, 'PENDING')).toBe(from === 'WAITING');
       expect(canTransition(from, from)).toBe(false);
     }
+  });
+});
+
+describe('WAITING (a campaign stage not yet released)', () => {
+  it('is active but never polled: it has no job until its predecessor releases it', () => {
+    expect(ACTIVE_STATUSES).toContain('WAITING');
+    expect(POLLED_STATUSES).not.toContain('WAITING');
+    expect(POLLED_STATUSES).toEqual(ACTIVE_STATUSES.filter((s) => s !== 'WAITING'));
+    expect(isTerminal('WAITING')).toBe(false);
   });
 });

@@ -20,13 +20,14 @@ describe('the environment the poller hands a job', () => {
     },
   );
 
-  it('names the simulation, its outputs prefix and status file in the results bucket, and carries the stored spec', () => {
+  it('names the simulation, its outputs and restarts prefixes and status file in the results bucket, and carries the stored spec', () => {
     const simulation = aSimulation({ backend: 'aws-batch' });
     const env = jobEnvironment(simulation, SETTINGS);
     expect(env).toEqual({
       GCR_SIMULATION_ID: simulation.id,
       GCR_SPEC: expect.any(String),
       GCR_OUTPUT_S3_URI: `s3://${SETTINGS.resultsBucket}/simulations/${simulation.id}/outputs/`,
+      GCR_RESTARTS_S3_URI: `s3://${SETTINGS.resultsBucket}/simulations/${simulation.id}/restarts/`,
       GCR_STATUS_S3_URI: `s3://${SETTINGS.resultsBucket}/simulations/${simulation.id}/status.json`,
     });
     const spec = JSON.parse(env.GCR_SPEC);
