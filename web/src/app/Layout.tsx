@@ -21,7 +21,7 @@ function SessionMenu() {
         {session.user.username}
       </Text>
       {session.user.isAdmin ? (
-        <Badge variant="light" visibleFrom="xs">
+        <Badge variant="light" visibleFrom="xs" c="var(--mantine-color-text)">
           admin
         </Badge>
       ) : null}

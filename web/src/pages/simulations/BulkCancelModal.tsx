@@ -56,7 +56,13 @@ export function BulkCancelModal({
   };
 
   return (
-    <Modal opened={opened} onClose={close} title="Cancel simulations" centered>
+    <Modal
+      opened={opened}
+      onClose={close}
+      title="Cancel simulations"
+      centered
+      closeButtonProps={{ 'aria-label': 'Close this dialog' }}
+    >
       {outcomes ? (
         <>
           <Text mb="xs">What became of each run:</Text>

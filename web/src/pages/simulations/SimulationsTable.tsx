@@ -63,7 +63,13 @@ export function SimulationsTable({
                   {row.tags ? (
                     <Group gap={4} mt={2}>
                       {Object.entries(row.tags).map(([key, value]) => (
-                        <Badge key={key} size="xs" variant="outline" color="gray">
+                        <Badge
+                          key={key}
+                          size="xs"
+                          variant="outline"
+                          color="gray"
+                          c="var(--mantine-color-text)"
+                        >
                           {key}={value}
                         </Badge>
                       ))}
@@ -71,7 +77,13 @@ export function SimulationsTable({
                   ) : null}
                 </Table.Td>
                 <Table.Td>
-                  <Badge color={statusColor(row.status)} variant="light" data-testid="status">
+                  {/* Text in the body colour on the status's light tint: the colour helps, the word says it. */}
+                  <Badge
+                    color={statusColor(row.status)}
+                    variant="light"
+                    c="var(--mantine-color-text)"
+                    data-testid="status"
+                  >
                     {statusLabel(row.status)}
                   </Badge>
                 </Table.Td>
