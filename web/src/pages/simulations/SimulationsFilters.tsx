@@ -1,3 +1,4 @@
+import type { FocusEvent, KeyboardEvent } from 'react';
 import { Group, Select, TextInput } from '@mantine/core';
 import { SORTS, STATUSES, type ListFilters, type SortKey } from './list-filters.js';
 import { statusLabel } from './simulation-rows.js';
@@ -15,6 +16,16 @@ export function SimulationsFilters({
     for (const key of ['status', 'tag', 'type', 'from', 'to'] as const) if (!next[key]) delete next[key];
     onChange(next);
   };
+  // Free text goes to the URL (and the API) when the user is done typing: Enter or leaving the field.
+  // Each input is keyed by its value in the URL, so back/forward resets what it shows.
+  const committedOnEnterOrBlur = (field: 'tag' | 'type') => ({
+    defaultValue: filters[field] ?? '',
+    onBlur: (event: FocusEvent<HTMLInputElement>) =>
+      set({ [field]: event.currentTarget.value.trim() || undefined }),
+    onKeyDown: (event: KeyboardEvent<HTMLInputElement>) => {
+      if (event.key === 'Enter') set({ [field]: event.currentTarget.value.trim() || undefined });
+    },
+  });
   return (
     <Group align="flex-end" gap="sm" wrap="wrap">
       <Select
@@ -30,24 +41,16 @@ export function SimulationsFilters({
         label="Tag"
         placeholder="project=ozone"
         description="key=value"
-        defaultValue={filters.tag ?? ''}
         key={`tag-${filters.tag ?? ''}`}
-        onBlur={(event) => set({ tag: event.currentTarget.value.trim() || undefined })}
-        onKeyDown={(event) => {
-          if (event.key === 'Enter') set({ tag: event.currentTarget.value.trim() || undefined });
-        }}
+        {...committedOnEnterOrBlur('tag')}
         w={180}
       />
       <TextInput
         label="Type"
         placeholder="fullchem"
         description="simulation type"
-        defaultValue={filters.type ?? ''}
         key={`type-${filters.type ?? ''}`}
-        onBlur={(event) => set({ type: event.currentTarget.value.trim() || undefined })}
-        onKeyDown={(event) => {
-          if (event.key === 'Enter') set({ type: event.currentTarget.value.trim() || undefined });
-        }}
+        {...committedOnEnterOrBlur('type')}
         w={160}
       />
       <TextInput

@@ -8,20 +8,10 @@
  * index per column).
  */
 import type { ListSimulationsQuery, SimulationStatus } from '#schemas/generated/types.js';
+import { simulationStatusSchema } from '#schemas/generated/schemas.js';
 
-export const STATUSES: SimulationStatus[] = [
-  'PENDING',
-  'SUBMITTED',
-  'RUNNABLE',
-  'STARTING',
-  'RUNNING',
-  'RETRYING',
-  'CANCELLING',
-  'SUCCEEDED',
-  'FAILED',
-  'CANCELLED',
-  'TIMED_OUT',
-];
+/** Every status, in the order of the schema (the status filter's choices). */
+export const STATUSES: readonly SimulationStatus[] = simulationStatusSchema.enum;
 
 export const SORTS = {
   'created-desc': 'Newest first',
