@@ -143,10 +143,21 @@ export async function screenshot(page: Page, name: string, options: { phone?: bo
   const viewport = page.viewportSize() ?? DESKTOP;
   await page.setViewportSize(PHONE);
   try {
+    await settled(page);
     await page.screenshot({ path: path.join(SCREENSHOTS_DIR, `${name}-phone.png`) });
   } finally {
     await page.setViewportSize(viewport);
+    await settled(page);
   }
+}
+
+/** Waits until the page's CSS transitions and animations (the layout's, after a resize) have ended. */
+async function settled(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () =>
+      (globalThis as unknown as { document: { getAnimations(): unknown[] } }).document.getAnimations()
+        .length === 0,
+  );
 }
 
 const axeSource = readFileSync(
