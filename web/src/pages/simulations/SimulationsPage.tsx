@@ -53,8 +53,8 @@ export function SimulationsPage() {
       <Group justify="space-between" align="flex-end">
         <Title order={2}>Simulations</Title>
         <Button
-          color="red"
-          variant="light"
+          color="red.9"
+          variant="outline"
           disabled={selectedRuns.length === 0}
           onClick={() => {
             setCancelling(selectedRuns);
