@@ -3,6 +3,16 @@ import { Group, Select, TextInput } from '@mantine/core';
 import { SORTS, STATUSES, type ListFilters, type SortKey } from './list-filters.js';
 import { statusLabel } from './simulation-rows.js';
 
+const TEXT_FILTERS = [
+  { field: 'tag', label: 'Tag', placeholder: 'project=ozone', description: 'key=value' },
+  { field: 'type', label: 'Type', placeholder: 'fullchem', description: 'simulation type' },
+] as const;
+
+const DATE_FILTERS = [
+  { field: 'from', label: 'Created from' },
+  { field: 'to', label: 'Created to' },
+] as const;
+
 /** The list's filters and sort; each change goes to the URL (SimulationsPage). */
 export function SimulationsFilters({
   filters,
@@ -37,38 +47,27 @@ export function SimulationsFilters({
         onChange={(value) => set({ status: (value ?? undefined) as ListFilters['status'] })}
         w={160}
       />
-      <TextInput
-        label="Tag"
-        placeholder="project=ozone"
-        description="key=value"
-        key={`tag-${filters.tag ?? ''}`}
-        {...committedOnEnterOrBlur('tag')}
-        w={180}
-      />
-      <TextInput
-        label="Type"
-        placeholder="fullchem"
-        description="simulation type"
-        key={`type-${filters.type ?? ''}`}
-        {...committedOnEnterOrBlur('type')}
-        w={160}
-      />
-      <TextInput
-        type="date"
-        label="Created from"
-        description="UTC"
-        value={filters.from ?? ''}
-        onChange={(event) => set({ from: event.currentTarget.value || undefined })}
-        w={160}
-      />
-      <TextInput
-        type="date"
-        label="Created to"
-        description="UTC"
-        value={filters.to ?? ''}
-        onChange={(event) => set({ to: event.currentTarget.value || undefined })}
-        w={160}
-      />
+      {TEXT_FILTERS.map(({ field, label, placeholder, description }) => (
+        <TextInput
+          key={`${field}-${filters[field] ?? ''}`}
+          label={label}
+          placeholder={placeholder}
+          description={description}
+          {...committedOnEnterOrBlur(field)}
+          w={170}
+        />
+      ))}
+      {DATE_FILTERS.map(({ field, label }) => (
+        <TextInput
+          key={field}
+          type="date"
+          label={label}
+          description="UTC"
+          value={filters[field] ?? ''}
+          onChange={(event) => set({ [field]: event.currentTarget.value || undefined })}
+          w={160}
+        />
+      ))}
       <Select
         label="Sort"
         data={Object.entries(SORTS).map(([value, label]) => ({ value, label }))}
