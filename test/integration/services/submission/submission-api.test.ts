@@ -268,11 +268,11 @@ describe('submission API on the local platform', () => {
   });
 
   it('filters my simulations by tag, by type and by creation date, and lists their tags', async () => {
-    const erin = await platform.token('erin');
-    const ozone = (await submit(erin, { ...exampleSpec(), tags: { project: 'ozone' } })).body;
-    const aerosol = (await submit(erin, { ...exampleSpec(), tags: { project: 'aerosol' } })).body;
+    const gwen = await platform.token('gwen');
+    const ozone = (await submit(gwen, { ...exampleSpec(), tags: { project: 'ozone' } })).body;
+    const aerosol = (await submit(gwen, { ...exampleSpec(), tags: { project: 'aerosol' } })).body;
     const list = async (query: string) =>
-      (await api(platform, 'GET', `/simulations?${query}`, { token: erin })).body.items.map(
+      (await api(platform, 'GET', `/simulations?${query}`, { token: gwen })).body.items.map(
         (s: { id: string }) => s.id,
       );
     expect(await list('tag=project%3Dozone')).toEqual([ozone.id]);
@@ -281,9 +281,9 @@ describe('submission API on the local platform', () => {
     expect(await list(`createdFrom=${encodeURIComponent(aerosol.createdAt)}`)).toEqual([aerosol.id]);
     expect(await list(`createdTo=${encodeURIComponent(ozone.createdAt)}`)).toEqual([ozone.id]);
     expect(await list('createdTo=2000-01-01T00%3A00%3A00Z')).toEqual([]);
-    const first = await api(platform, 'GET', '/simulations?tag=project%3Daerosol', { token: erin });
+    const first = await api(platform, 'GET', '/simulations?tag=project%3Daerosol', { token: gwen });
     expect(first.body.items[0].tags).toEqual({ project: 'aerosol' });
-    const bad = await api(platform, 'GET', '/simulations?tag=no-equals-sign', { token: erin });
+    const bad = await api(platform, 'GET', '/simulations?tag=no-equals-sign', { token: gwen });
     expect(bad.status).toBe(400);
   });
 
