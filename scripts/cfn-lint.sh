@@ -14,7 +14,7 @@ command -v cfn-lint >/dev/null 2>&1 || {
 
 templates=()
 missing=()
-for dir in . services/*/; do
+for dir in . services/*/ web; do
   dir="${dir%/}"
   [[ -f "$dir/serverless.yml" ]] || continue
   template="$dir/.serverless/cloudformation-template-update-stack.json"

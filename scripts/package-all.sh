@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Package every stack with osls, offline and without AWS credentials:
-#   the infrastructure stack (./serverless.yml) and every services/*/serverless.yml.
+#   the infrastructure stack (./serverless.yml), every services/*/serverless.yml,
+#   and the web console's stack (web/serverless.yml; it packages without
+#   web/dist: the files are uploaded at deploy).
 # Each stack is packaged into its own default `.serverless/` directory.
 # Prints one line per stack; exits non-zero if any stack fails (its log is
 # printed to stderr).
@@ -41,12 +43,13 @@ if command -v timeout >/dev/null 2>&1; then
   osls=(timeout --kill-after=10 "$stack_timeout" "${osls[@]}")
 fi
 
-# Stack directories: the root first, then every service (picked up automatically).
+# Stack directories: the root first, then every service (picked up automatically), then the console.
 stacks=(.)
 for dir in services/*/; do
   dir="${dir%/}"
   [[ -f "$dir/serverless.yml" ]] && stacks+=("$dir")
 done
+stacks+=(web)
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

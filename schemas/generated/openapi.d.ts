@@ -44,7 +44,7 @@ export interface paths {
         };
         /**
          * The caller's simulations, newest first, a page at a time.
-         * @description Admins list every owner's (unordered), or one owner's with `owner`.
+         * @description Admins list every owner's (unordered), or one owner's with `owner`. Filters combine (AND). Answers an `ETag`; a poll that sends it back in `If-None-Match` gets 304 with no body while the page is unchanged.
          */
         get: operations["listSimulations"];
         put?: never;
@@ -103,7 +103,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One simulation, with its status history. */
+        /**
+         * One simulation, with its status history.
+         * @description Answers an `ETag`; a poll that sends it back in `If-None-Match` gets 304 with no body while the simulation is unchanged.
+         */
         get: operations["getSimulation"];
         put?: never;
         post?: never;
@@ -1128,10 +1131,24 @@ export interface components {
         };
         /**
          * ListSimulationsQuery
-         * @description Query string of GET /simulations.
+         * @description Query string of GET /simulations. Filters combine (AND).
          */
         ListSimulationsQuery: {
             status?: components["schemas"]["SimulationStatus"];
+            /** @description key=value: only simulations whose spec.tags has this key with this value (e.g. project=ozone-trends). A filter on the items read: a page may take more reads to fill. */
+            tag?: string;
+            /** @description Only this spec.simulation.type (e.g. fullchem). A filter on the items read, like tag. */
+            type?: string;
+            /**
+             * Format: date-time
+             * @description Only simulations created at or after this instant. On an owner's list a key condition (only the range is read); on an admin's list of every owner a filter.
+             */
+            createdFrom?: string;
+            /**
+             * Format: date-time
+             * @description Only simulations created at or before this instant (see createdFrom).
+             */
+            createdTo?: string;
             /**
              * @description Page size.
              * @default 20
@@ -1715,6 +1732,12 @@ export interface components {
             backend: "local" | "aws-batch" | "slurm";
             progress?: number;
             cost?: components["schemas"]["CostSummary"];
+            /** @description The spec's tags (spec.tags), when it has any. */
+            tags?: {
+                [key: string]: string;
+            };
+            /** @description What the run is expected to cost on AWS Batch (the spec's instance, else the recommended one), from the same estimate as POST /estimates; absent for local runs, which cost nothing. */
+            estimatedCostUsd?: components["schemas"]["EstimateRange"];
         };
         /**
          * SimulationType
@@ -2067,6 +2090,14 @@ export interface components {
         VerticalLevels: 72 | 47 | 40;
     };
     responses: {
+        /** @description Unchanged since the ETag in If-None-Match; no body. */
+        NotModified: {
+            headers: {
+                ETag: components["headers"]["ETag"];
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
         /** @description The input breaks a rule; `issues` names each field (dotted path). */
         BadRequest: {
             headers: {
@@ -2172,6 +2203,11 @@ export interface components {
     };
     parameters: {
         /**
+         * @description The ETag of the answer the caller has; 304 with no body when it is still current.
+         * @example "q2b6sVt9d1oJk0rG3fW8aLxZp4c"
+         */
+        IfNoneMatch: string;
+        /**
          * @description The simulation's id; anything else, or another owner's, answers 404 naming `path.id`.
          * @example sim_01jd3k9x2m4q8r7t6v5w3y1z0a
          */
@@ -2207,6 +2243,11 @@ export interface components {
     };
     requestBodies: never;
     headers: {
+        /**
+         * @description Validator of the answer's body; send it back as If-None-Match to be answered 304 while it is unchanged.
+         * @example "q2b6sVt9d1oJk0rG3fW8aLxZp4c"
+         */
+        ETag: string;
         /** @description The simulation's path, /simulations/{id}. */
         Location: string;
         /** @description Seconds to wait before asking again. */
@@ -2264,11 +2305,31 @@ export interface operations {
         parameters: {
             query?: {
                 status?: components["schemas"]["SimulationStatus"];
+                /**
+                 * @description key=value of spec.tags.
+                 * @example project=ozone-trends
+                 */
+                tag?: components["schemas"]["ListSimulationsQuery"]["tag"];
+                /**
+                 * @description spec.simulation.type.
+                 * @example fullchem
+                 */
+                type?: components["schemas"]["ListSimulationsQuery"]["type"];
+                /** @example 2026-12-01T00:00:00.000Z */
+                createdFrom?: components["schemas"]["ListSimulationsQuery"]["createdFrom"];
+                /** @example 2026-12-07T23:59:59.999Z */
+                createdTo?: components["schemas"]["ListSimulationsQuery"]["createdTo"];
                 limit?: components["schemas"]["ListSimulationsQuery"]["limit"];
                 cursor?: components["schemas"]["ListSimulationsQuery"]["cursor"];
                 owner?: components["schemas"]["ListSimulationsQuery"]["owner"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The ETag of the answer the caller has; 304 with no body when it is still current.
+                 * @example "q2b6sVt9d1oJk0rG3fW8aLxZp4c"
+                 */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2277,12 +2338,14 @@ export interface operations {
             /** @description A page of simulations. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ListSimulationsResponse"];
                 };
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             503: components["responses"]["ServiceUnavailable"];
@@ -2403,7 +2466,13 @@ export interface operations {
     getSimulation: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The ETag of the answer the caller has; 304 with no body when it is still current.
+                 * @example "q2b6sVt9d1oJk0rG3fW8aLxZp4c"
+                 */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 /**
                  * @description The simulation's id; anything else, or another owner's, answers 404 naming `path.id`.
@@ -2418,12 +2487,14 @@ export interface operations {
             /** @description The simulation. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Simulation"];
                 };
             };
+            304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             503: components["responses"]["ServiceUnavailable"];

@@ -937,12 +937,35 @@ export const listSimulationsQuerySchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
   $id: 'https://gcr.dev/schemas/api/list-simulations-query.schema.json',
   title: 'ListSimulationsQuery',
-  description: 'Query string of GET /simulations.',
+  description: 'Query string of GET /simulations. Filters combine (AND).',
   type: 'object',
   additionalProperties: false,
   properties: {
     status: {
       $ref: 'https://gcr.dev/schemas/common/simulation-status.schema.json',
+    },
+    tag: {
+      type: 'string',
+      pattern: '^[^=]{1,128}=.{0,256}$',
+      description:
+        'key=value: only simulations whose spec.tags has this key with this value (e.g. project=ozone-trends). A filter on the items read: a page may take more reads to fill.',
+    },
+    type: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 64,
+      description: 'Only this spec.simulation.type (e.g. fullchem). A filter on the items read, like tag.',
+    },
+    createdFrom: {
+      type: 'string',
+      format: 'date-time',
+      description:
+        "Only simulations created at or after this instant. On an owner's list a key condition (only the range is read); on an admin's list of every owner a filter.",
+    },
+    createdTo: {
+      type: 'string',
+      format: 'date-time',
+      description: 'Only simulations created at or before this instant (see createdFrom).',
     },
     limit: {
       type: 'integer',
@@ -2401,6 +2424,18 @@ export const simulationSummarySchema = {
     },
     cost: {
       $ref: 'https://gcr.dev/schemas/common/cost-summary.schema.json',
+    },
+    tags: {
+      type: 'object',
+      additionalProperties: {
+        type: 'string',
+      },
+      description: "The spec's tags (spec.tags), when it has any.",
+    },
+    estimatedCostUsd: {
+      $ref: 'https://gcr.dev/schemas/api/run-estimate.schema.json#/$defs/EstimateRange',
+      description:
+        "What the run is expected to cost on AWS Batch (the spec's instance, else the recommended one), from the same estimate as POST /estimates; absent for local runs, which cost nothing.",
     },
   },
 } as const;

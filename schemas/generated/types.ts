@@ -487,10 +487,26 @@ export interface InputPlanItem {
 
 // ---- schemas/api/list-simulations-query.schema.json
 /**
- * Query string of GET /simulations.
+ * Query string of GET /simulations. Filters combine (AND).
  */
 export interface ListSimulationsQuery {
   status?: SimulationStatus;
+  /**
+   * key=value: only simulations whose spec.tags has this key with this value (e.g. project=ozone-trends). A filter on the items read: a page may take more reads to fill.
+   */
+  tag?: string;
+  /**
+   * Only this spec.simulation.type (e.g. fullchem). A filter on the items read, like tag.
+   */
+  type?: string;
+  /**
+   * Only simulations created at or after this instant. On an owner's list a key condition (only the range is read); on an admin's list of every owner a filter.
+   */
+  createdFrom?: string;
+  /**
+   * Only simulations created at or before this instant (see createdFrom).
+   */
+  createdTo?: string;
   /**
    * Page size.
    */
@@ -1187,6 +1203,16 @@ export interface SimulationSummary {
   backend: 'local' | 'aws-batch' | 'slurm';
   progress?: number;
   cost?: CostSummary;
+  /**
+   * The spec's tags (spec.tags), when it has any.
+   */
+  tags?: {
+    [k: string]: string;
+  };
+  /**
+   * What the run is expected to cost on AWS Batch (the spec's instance, else the recommended one), from the same estimate as POST /estimates; absent for local runs, which cost nothing.
+   */
+  estimatedCostUsd?: EstimateRange;
 }
 
 // ---- schemas/api/simulation.schema.json

@@ -5,10 +5,11 @@
  * Deploy: preflight checks (every one runs, and all that fail are named at
  * once) before anything changes; then the infrastructure stack (root
  * serverless.yml), whose exports every service imports; then the services in
- * SERVICE_ORDER; then the API URL, the login URL and the `gcr configure`
- * command from the infrastructure stack's outputs. Remove: the services in
- * reverse order, then the infrastructure stack; the user pool, table and
- * bucket are retained (DeletionPolicy Retain) and named.
+ * SERVICE_ORDER; then the web console (web/serverless.yml, `consoleStep`);
+ * then the console, API and login URLs and the `gcr configure` command from
+ * the stacks' outputs. Remove: the console, the services in reverse order,
+ * then the infrastructure stack; the user pool, table and results bucket are
+ * retained (DeletionPolicy Retain) and named.
  *
  * Every effect goes through DeployPorts (commands, STS, CloudFormation,
  * output), so the tests run it without AWS.
@@ -16,6 +17,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ConsoleRuntimeConfig } from '#local/console/console-server.js';
+import { consoleConfigFromOutputs } from './console-upload.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -86,8 +89,20 @@ export interface DeployPorts {
   run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<number>;
   /** A stack's outputs (OutputKey -> OutputValue); {} when the stack does not exist. */
   stackOutputs(stackName: string, region: string): Promise<Record<string, string>>;
+  /** Uploads web/dist and config.json to the console's bucket (console-upload.ts); resolves to the files written. */
+  uploadConsole(bucket: string, region: string, config: ConsoleRuntimeConfig): Promise<number>;
+  /** Empties the console's bucket before its stack is removed. */
+  emptyConsoleBucket(bucket: string, region: string): Promise<void>;
   log(line: string): void;
 }
+
+/** The web console's stack directory and CloudFormation name (osls: <service>-<stage>). */
+export const WEB_STACK_DIR = 'web';
+export function webStackName(stage: string): string {
+  return `gcr-web-${stage}`;
+}
+
+const originOf = (url: string | undefined): string | undefined => (url ? new URL(url).origin : undefined);
 
 export interface DeployOptions {
   stage: string;
@@ -168,12 +183,25 @@ export async function preflight(
   return { stage: options.stage, region, osls, identity };
 }
 
-async function runStack(ports: DeployPorts, checked: Checked, command: 'deploy' | 'remove', dir: string) {
+async function runStack(
+  ports: DeployPorts,
+  checked: Checked,
+  command: 'deploy' | 'remove',
+  dir: string,
+  params: Record<string, string> = {},
+) {
   const name = dir === '.' ? 'infrastructure (root serverless.yml)' : dir;
   ports.log(`--- osls ${command}: ${name}`);
   const code = await ports.run(
     checked.osls,
-    [command, '--stage', checked.stage, '--region', checked.region],
+    [
+      command,
+      '--stage',
+      checked.stage,
+      '--region',
+      checked.region,
+      ...Object.entries(params).flatMap(([key, value]) => ['--param', `${key}=${value}`]),
+    ],
     {
       cwd: path.join(repoRoot, dir),
       env: { ...ports.env, AWS_REGION: checked.region },
@@ -198,17 +226,69 @@ export async function deploy(ports: DeployPorts, options: DeployOptions): Promis
   ports.log(
     `deploying stage ${checked.stage} to ${checked.region}, account ${checked.identity.account} as ${checked.identity.arn}`,
   );
-  await runStack(ports, checked, 'deploy', '.');
+  // The console's origin, when its stack exists already: the web client's URLs and CORS name it.
+  const previousConsole = originOf(
+    (await ports.stackOutputs(webStackName(checked.stage), checked.region))['ConsoleUrl'],
+  );
+  await runStack(ports, checked, 'deploy', '.', previousConsole ? { consoleOrigin: previousConsole } : {});
   for (const service of SERVICE_ORDER) await runStack(ports, checked, 'deploy', `services/${service}`);
 
   const stackName = infrastructureStackName(checked.stage);
-  const outputs = await ports.stackOutputs(stackName, checked.region);
+  let outputs = await ports.stackOutputs(stackName, checked.region);
+  const consoleUrl = await consoleStep(ports, checked, outputs);
+  outputs = await ports.stackOutputs(stackName, checked.region);
   const login = loginUrl(outputs, checked.region);
   ports.log('');
+  ports.log(`Console: ${consoleUrl}`);
   ports.log(`API:    ${outputs['ApiUrl'] ?? `(no ApiUrl output in ${stackName})`}`);
   ports.log(`Login:  ${login ?? `(no user pool domain in ${stackName}'s outputs: no hosted login page)`}`);
   ports.log(`CLI:    npx gcr configure --stack ${stackName} --region ${checked.region}`);
   ports.log('Users:  an admin creates each account (sign-up is closed; docs/DEPLOY.md)');
+}
+
+/**
+ * The web console: build it, deploy its stack (the CSP's connect-src names
+ * the API and Cognito, from the infrastructure stack's outputs), and when
+ * its CloudFront origin is new (the first deploy) deploy the infrastructure
+ * stack again so the web client's callback URLs and CORS name it; then upload
+ * web/dist and config.json. Returns the console's URL.
+ */
+async function consoleStep(
+  ports: DeployPorts,
+  checked: Checked,
+  outputs: Record<string, string>,
+): Promise<string> {
+  ports.log('--- web console: npm run web:build');
+  const built = await ports.run('npm', ['run', 'web:build'], { cwd: repoRoot, env: ports.env });
+  if (built !== 0) throw new StackCommandError('web console build', built);
+  const authOrigins = [originOf(outputs['UserPoolDomain']), originOf(outputs['UserPoolIssuerUrl'])].filter(
+    (origin): origin is string => origin !== undefined,
+  );
+  await runStack(ports, checked, 'deploy', WEB_STACK_DIR, {
+    apiOrigin: originOf(outputs['ApiUrl']) ?? '',
+    authOrigins: authOrigins.join(' '),
+  });
+  const web = await ports.stackOutputs(webStackName(checked.stage), checked.region);
+  const consoleOrigin = originOf(web['ConsoleUrl']);
+  if (!consoleOrigin || !web['ConsoleBucketName']) {
+    throw new Error(`${webStackName(checked.stage)} has no ConsoleUrl or ConsoleBucketName output`);
+  }
+  if (!(outputs['ConsoleOrigins'] ?? '').split(' ').includes(consoleOrigin)) {
+    ports.log(
+      `the console's origin ${consoleOrigin} is new: the infrastructure stack again, for sign-in and CORS`,
+    );
+    await runStack(ports, checked, 'deploy', '.', { consoleOrigin });
+  }
+  const files = await ports.uploadConsole(
+    web['ConsoleBucketName'],
+    checked.region,
+    consoleConfigFromOutputs(
+      await ports.stackOutputs(infrastructureStackName(checked.stage), checked.region),
+      checked.stage,
+    ),
+  );
+  ports.log(`uploaded ${files} console files to ${web['ConsoleBucketName']}`);
+  return `${consoleOrigin}/`;
 }
 
 export async function remove(ports: DeployPorts, options: DeployOptions): Promise<void> {
@@ -217,6 +297,9 @@ export async function remove(ports: DeployPorts, options: DeployOptions): Promis
   // Read before the stack goes: the retained resources' names.
   const outputs = await ports.stackOutputs(stackName, checked.region);
   ports.log(`removing stage ${checked.stage} from ${checked.region}, account ${checked.identity.account}`);
+  const web = await ports.stackOutputs(webStackName(checked.stage), checked.region);
+  if (web['ConsoleBucketName']) await ports.emptyConsoleBucket(web['ConsoleBucketName'], checked.region);
+  await runStack(ports, checked, 'remove', WEB_STACK_DIR);
   for (const service of [...SERVICE_ORDER].reverse())
     await runStack(ports, checked, 'remove', `services/${service}`);
   await runStack(ports, checked, 'remove', '.');

@@ -8,10 +8,14 @@ import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { S3Client } from '@aws-sdk/client-s3';
 import { isEntryPoint } from '#shared/kernel/entry-point.js';
+import { consoleDistDir } from '#local/console/build-console.js';
+import { emptyConsoleBucket, uploadConsole } from './console-upload.js';
 import {
   deploy,
   installedOsls,
+  repoRoot,
   PreflightError,
   remove,
   StackCommandError,
@@ -58,6 +62,9 @@ export function realPorts(): DeployPorts {
     osls: () => installedOsls(),
     run,
     stackOutputs,
+    uploadConsole: (bucket, region, config) =>
+      uploadConsole(new S3Client({ region }), { bucket, distDir: consoleDistDir(repoRoot), config }),
+    emptyConsoleBucket: (bucket, region) => emptyConsoleBucket(new S3Client({ region }), bucket),
     log: (line) => process.stdout.write(`${line}\n`),
   };
 }

@@ -51,6 +51,13 @@ export interface ListOptions {
   limit: number;
   cursor?: string;
   status?: SimulationStatus;
+  /** Only simulations whose spec.tags has this key with this value. */
+  tag?: { key: string; value: string };
+  /** Only this spec.simulation.type. */
+  simulationType?: string;
+  /** Created at or after / at or before these instants (ISO 8601, UTC). */
+  createdFrom?: string;
+  createdTo?: string;
 }
 
 export interface TransitionRequest {
@@ -340,13 +347,65 @@ export function createDynamoSimulationRepository(
     return ids;
   }
 
-  function statusFilter(status: SimulationStatus | undefined): Partial<QueryCommandInput> {
-    if (!status) return {};
+  /**
+   * The list's filters as one FilterExpression (status, tag, type, and the
+   * date range when it is not a key condition). A filter reads the items and
+   * drops the ones that do not match: the read costs the same, and a page may
+   * take several reads (queryFiltered's loop) to fill.
+   */
+  function listFilter(
+    options: Omit<ListOptions, 'limit' | 'cursor'>,
+    dateRangeInFilter: boolean,
+  ): Partial<QueryCommandInput> {
+    const conditions: string[] = [];
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    if (options.status) {
+      conditions.push('#status = :status');
+      names['#status'] = 'status';
+      values[':status'] = options.status;
+    }
+    if (options.tag) {
+      conditions.push('#spec.#tags.#tagKey = :tagValue');
+      Object.assign(names, { '#spec': 'spec', '#tags': 'tags', '#tagKey': options.tag.key });
+      values[':tagValue'] = options.tag.value;
+    }
+    if (options.simulationType) {
+      conditions.push('#spec.#simulation.#type = :simulationType');
+      Object.assign(names, { '#spec': 'spec', '#simulation': 'simulation', '#type': 'type' });
+      values[':simulationType'] = options.simulationType;
+    }
+    if (dateRangeInFilter && options.createdFrom) {
+      conditions.push('#createdAt >= :createdFrom');
+      names['#createdAt'] = 'createdAt';
+      values[':createdFrom'] = options.createdFrom;
+    }
+    if (dateRangeInFilter && options.createdTo) {
+      conditions.push('#createdAt <= :createdTo');
+      names['#createdAt'] = 'createdAt';
+      values[':createdTo'] = options.createdTo;
+    }
+    if (conditions.length === 0) return {};
     return {
-      FilterExpression: '#status = :status',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':status': status },
+      FilterExpression: conditions.join(' AND '),
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
     };
+  }
+
+  /** The owner's date range as a key condition on OwnerIndex's sort key (`<createdAt>#<id>`): only those items are read. */
+  function createdKeyCondition(options: Pick<ListOptions, 'createdFrom' | 'createdTo'>): {
+    expression: string;
+    values: Record<string, string>;
+  } {
+    // `~` sorts after every character of an id: `<to>#~` is after each key created at <to>.
+    const from = options.createdFrom;
+    const to = options.createdTo ? `${options.createdTo}#~` : undefined;
+    if (from && to)
+      return { expression: ' AND createdKey BETWEEN :from AND :to', values: { ':from': from, ':to': to } };
+    if (from) return { expression: ' AND createdKey >= :from', values: { ':from': from } };
+    if (to) return { expression: ' AND createdKey <= :to', values: { ':to': to } };
+    return { expression: '', values: {} };
   }
 
   /**
@@ -513,28 +572,33 @@ export function createDynamoSimulationRepository(
       };
     },
 
-    async listByOwner(owner, { limit, cursor, status }) {
-      const filter = statusFilter(status);
+    async listByOwner(owner, { limit, cursor, ...filters }) {
+      const filter = listFilter(filters, false);
+      const range = createdKeyCondition(filters);
       return queryFiltered(
         client,
         {
           TableName: tableName,
           IndexName: OWNER_INDEX,
-          KeyConditionExpression: '#owner = :owner',
+          KeyConditionExpression: `#owner = :owner${range.expression}`,
           ScanIndexForward: false,
           ...filter,
           ExpressionAttributeNames: { '#owner': 'owner', ...filter.ExpressionAttributeNames },
-          ExpressionAttributeValues: { ':owner': owner, ...filter.ExpressionAttributeValues },
+          ExpressionAttributeValues: {
+            ':owner': owner,
+            ...range.values,
+            ...filter.ExpressionAttributeValues,
+          },
         },
         limit,
         { value: cursor, shape: { attributes: ['id', 'owner', 'createdKey'], equal: { owner } } },
       );
     },
 
-    async listAll({ limit, cursor, status }) {
+    async listAll({ limit, cursor, ...filters }) {
       // Admin view across owners: a scan, so unordered; owners' own lists use OwnerIndex.
       // Only simulations have an owner (the table also holds e.g. rate-limit buckets).
-      const filter = statusFilter(status);
+      const filter = listFilter(filters, true);
       return queryFiltered(
         client,
         {

@@ -143,10 +143,21 @@ export async function screenshot(page: Page, name: string, options: { phone?: bo
   const viewport = page.viewportSize() ?? DESKTOP;
   await page.setViewportSize(PHONE);
   try {
+    await settled(page);
     await page.screenshot({ path: path.join(SCREENSHOTS_DIR, `${name}-phone.png`) });
   } finally {
     await page.setViewportSize(viewport);
+    await settled(page);
   }
+}
+
+/** Waits until the page's CSS transitions and animations (the layout's, after a resize) have ended. */
+async function settled(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () =>
+      (globalThis as unknown as { document: { getAnimations(): unknown[] } }).document.getAnimations()
+        .length === 0,
+  );
 }
 
 const axeSource = readFileSync(
@@ -163,11 +174,14 @@ interface AxeViolation {
 
 /**
  * Runs axe-core on the page as it is now and fails on any serious or critical
- * violation, naming each rule and the elements it found. axe is evaluated
+ * violation, naming each rule and the elements it found, once the page's
+ * transitions have ended. axe is evaluated
  * through the DevTools protocol, so the console's CSP (script-src 'self')
  * stays on.
  */
 export async function expectNoSeriousA11yViolations(page: Page): Promise<void> {
+  // Mid-transition (a modal fading in) colours are not the page's: check what stays on screen.
+  await settled(page);
   await page.evaluate(`${axeSource}\n;undefined`);
   const violations = (await page.evaluate(async () => {
     const axe = (

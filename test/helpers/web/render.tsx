@@ -12,7 +12,7 @@ import { ApiProvider } from '../../../web/src/api/ApiContext.js';
 import { createApiClient } from '../../../web/src/api/client.js';
 import { SessionProvider } from '../../../web/src/auth/SessionContext.js';
 import type { Session, SignedInUser } from '../../../web/src/auth/session.js';
-import { theme } from '../../../web/src/app/theme.js';
+import { cssVariablesResolver, theme } from '../../../web/src/app/theme.js';
 
 export const TEST_API_URL = 'http://api.test';
 
@@ -42,7 +42,7 @@ export function renderWithApp(element: ReactElement, options: RenderOptions = {}
     initialEntries: [options.path ?? '/'],
   });
   return render(
-    <MantineProvider theme={theme}>
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver}>
       <QueryClientProvider client={queryClient}>
         <SessionProvider session={session}>
           <ApiProvider client={api}>

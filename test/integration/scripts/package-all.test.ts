@@ -26,6 +26,7 @@ const TEMPLATE = path.join('.serverless', 'cloudformation-template-update-stack.
 const stacks = {
   root: repoRoot,
   submission: path.join(repoRoot, 'services', 'submission'),
+  web: path.join(repoRoot, 'web'),
 } as const;
 
 /** Every service directory with a serverless.yml (scripts/package-all.sh packages them all). */
@@ -252,6 +253,81 @@ beforeAll(() => {
   root = loadTemplate(stacks.root);
   submission = loadTemplate(stacks.submission);
 }, 300_000);
+
+describe("the web console's stack (packaged web/serverless.yml)", () => {
+  let web: Template;
+  beforeAll(() => {
+    web = loadTemplate(stacks.web);
+  });
+
+  it('keeps the bucket private: all public access blocked, owner-enforced, encrypted, TLS only', () => {
+    expect(props(web, 'ConsoleBucket')).toMatchObject({
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+    });
+    expect(JSON.stringify(props(web, 'ConsoleBucketPolicy'))).toContain('"aws:SecureTransport":"false"');
+  });
+
+  it('serves it through CloudFront with origin access control: only this distribution reads the bucket', () => {
+    expect(props(web, 'ConsoleOriginAccessControl')['OriginAccessControlConfig']).toMatchObject({
+      OriginAccessControlOriginType: 's3',
+      SigningBehavior: 'always',
+      SigningProtocol: 'sigv4',
+    });
+    const config = props(web, 'ConsoleDistribution')['DistributionConfig'] as Dict;
+    const [origin] = config['Origins'] as Dict[];
+    expect(origin!['OriginAccessControlId']).toEqual({ 'Fn::GetAtt': ['ConsoleOriginAccessControl', 'Id'] });
+    expect(origin!['S3OriginConfig']).toEqual({ OriginAccessIdentity: '' });
+    const read = (
+      props(web, 'ConsoleBucketPolicy')['PolicyDocument'] as { Statement: Statement[] }
+    ).Statement.find((statement) => statement.Effect === 'Allow')!;
+    expect(read).toMatchObject({
+      Principal: { Service: 'cloudfront.amazonaws.com' },
+      Action: 's3:GetObject',
+    });
+    expect(JSON.stringify(read.Condition)).toContain('ConsoleDistribution');
+  });
+
+  it('sets the security headers, routes pages to index.html, and redirects to HTTPS', () => {
+    const headers = (props(web, 'ConsoleSecurityHeaders')['ResponseHeadersPolicyConfig'] as Dict)[
+      'SecurityHeadersConfig'
+    ] as Record<string, Dict>;
+    const csp = String(headers['ContentSecurityPolicy']!['ContentSecurityPolicy']);
+    expect(csp).toMatch(/connect-src 'self' \S+ \S+/);
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("script-src 'self';");
+    expect(headers['StrictTransportSecurity']).toMatchObject({ IncludeSubdomains: true, Override: true });
+    expect(headers['ContentTypeOptions']).toEqual({ Override: true });
+    expect(headers['ReferrerPolicy']).toMatchObject({ ReferrerPolicy: 'strict-origin-when-cross-origin' });
+    const behavior = (props(web, 'ConsoleDistribution')['DistributionConfig'] as Dict)[
+      'DefaultCacheBehavior'
+    ] as Dict;
+    expect(behavior['ViewerProtocolPolicy']).toBe('redirect-to-https');
+    expect(behavior['ResponseHeadersPolicyId']).toEqual({ Ref: 'ConsoleSecurityHeaders' });
+    expect(JSON.stringify(behavior['FunctionAssociations'])).toContain('SpaRoutingFunction');
+    expect(String(props(web, 'SpaRoutingFunction')['FunctionCode'])).toContain("'/index.html'");
+    expect(Object.keys(web.Outputs ?? {})).toEqual(
+      expect.arrayContaining(['ConsoleUrl', 'ConsoleBucketName', 'ConsoleDistributionId']),
+    );
+  });
+
+  it("has a public PKCE web client in the user pool whose id is an audience of the API's authorizer", () => {
+    const root = loadTemplate(stacks.root);
+    expect(props(root, 'WebClient')).toMatchObject({
+      GenerateSecret: false,
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthFlows: ['code'],
+      EnableTokenRevocation: true,
+    });
+    const audience = (props(root, 'HttpApiAuthorizer')['JwtConfiguration'] as Dict)['Audience'];
+    expect(audience).toEqual(expect.arrayContaining([{ Ref: 'WebClient' }]));
+  });
+});
 
 describe('infrastructure stack (packaged serverless.yml)', () => {
   it('keys the simulations table by id (S)', () => {

@@ -40,3 +40,14 @@ export function describeApiError(body: unknown, status: number): string {
     .map((issue) => `${String(issue.field)}: ${String(issue.message)}`);
   return issues.length > 0 ? `${error.message} (${issues.join('; ')})` : error.message;
 }
+
+/** A request the API refused or could not answer: the status and the platform's error as one line. */
+export class ApiRequestError extends Error {
+  override name = 'ApiRequestError';
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}

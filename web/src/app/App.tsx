@@ -10,7 +10,7 @@ import { SessionProvider } from '../auth/SessionContext.js';
 import type { Session } from '../auth/session.js';
 import type { SessionStore } from '../auth/oidc-session.js';
 import { routes } from './routes.js';
-import { theme } from './theme.js';
+import { cssVariablesResolver, theme } from './theme.js';
 
 /** Without a session store (tests of the shell), the console is signed out. */
 const signedOut: Session = {
@@ -29,7 +29,7 @@ export function App({ config, session = signedOut }: { config: RuntimeConfig; se
   );
   const router = useMemo(() => createBrowserRouter(routes), []);
   return (
-    <MantineProvider theme={theme} defaultColorScheme="auto">
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="auto">
       <Notifications />
       <QueryClientProvider client={queryClient}>
         <SessionProvider session={session}>

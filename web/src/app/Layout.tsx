@@ -21,7 +21,7 @@ function SessionMenu() {
         {session.user.username}
       </Text>
       {session.user.isAdmin ? (
-        <Badge variant="light" visibleFrom="xs">
+        <Badge variant="light" visibleFrom="xs" c="var(--mantine-color-text)">
           admin
         </Badge>
       ) : null}
@@ -59,8 +59,12 @@ export function Layout() {
                 aria-label="Toggle navigation"
               />
             ) : null}
-            <Title order={1} size="h4">
+            {/* The short name on a phone-width screen, where the long one would wrap in the header. */}
+            <Title order={1} size="h4" visibleFrom="xs">
               GEOS-Chem Cloud Runner
+            </Title>
+            <Title order={1} size="h4" hiddenFrom="xs">
+              Cloud Runner
             </Title>
           </Group>
           <SessionMenu />

@@ -7,6 +7,7 @@ import type {
   Simulation,
   SimulationSummary,
 } from '#schemas/generated/types.js';
+import { estimateRun } from '#shared/science/estimate/estimate-run.js';
 import type { SubmissionPorts } from './ports.js';
 
 const validateQuery = ajv.getSchema<ListSimulationsQuery>(
@@ -26,7 +27,27 @@ export function parseListQuery(raw: Record<string, string | undefined>): ListSim
   return query as ListSimulationsQuery;
 }
 
+/**
+ * What an AWS Batch run is expected to cost: the estimate of POST /estimates
+ * for its spec (its own instance type, else the recommended one). Pure
+ * arithmetic on the spec, no read. A spec the estimate cannot price has none.
+ */
+function estimatedCostUsd(simulation: Simulation): SimulationSummary['estimatedCostUsd'] {
+  if (simulation.backend !== 'aws-batch') return undefined;
+  try {
+    const estimate = estimateRun(simulation.spec as Parameters<typeof estimateRun>[0]);
+    const option =
+      estimate.options.find((candidate) => candidate.fromSpec) ??
+      estimate.options.find((candidate) => candidate.instanceType === estimate.recommended.instanceType);
+    return option?.costUsd;
+  } catch {
+    return undefined;
+  }
+}
+
 export function toSummary(simulation: Simulation): SimulationSummary {
+  const estimate = estimatedCostUsd(simulation);
+  const tags = simulation.spec.tags;
   return {
     id: simulation.id,
     owner: simulation.owner,
@@ -39,6 +60,8 @@ export function toSummary(simulation: Simulation): SimulationSummary {
     backend: simulation.backend,
     ...(simulation.progress ? { progress: simulation.progress.percent } : {}),
     ...(simulation.cost ? { cost: simulation.cost } : {}),
+    ...(estimate ? { estimatedCostUsd: estimate } : {}),
+    ...(tags && Object.keys(tags).length > 0 ? { tags } : {}),
   };
 }
 
@@ -48,7 +71,16 @@ export async function listSimulations(
   query: ListSimulationsQuery,
 ): Promise<ListSimulationsResponse> {
   const limit = query.limit ?? 20;
-  const options = { limit, cursor: query.cursor, status: query.status };
+  const tagAt = query.tag?.indexOf('=') ?? -1;
+  const options = {
+    limit,
+    cursor: query.cursor,
+    status: query.status,
+    ...(query.tag ? { tag: { key: query.tag.slice(0, tagAt), value: query.tag.slice(tagAt + 1) } } : {}),
+    ...(query.type ? { simulationType: query.type } : {}),
+    ...(query.createdFrom ? { createdFrom: new Date(query.createdFrom).toISOString() } : {}),
+    ...(query.createdTo ? { createdTo: new Date(query.createdTo).toISOString() } : {}),
+  };
   if (query.owner !== undefined && !caller.isAdmin && query.owner !== caller.userId) {
     throw new ValidationError('only admins may list another owner', [
       {

@@ -267,6 +267,49 @@ describe('submission API on the local platform', () => {
     expect(res.body.items.map((s: { id: string }) => s.id)).toEqual([a]);
   });
 
+  it('filters my simulations by tag, by type and by creation date, and lists their tags', async () => {
+    const gwen = await platform.token('gwen');
+    const ozone = (await submit(gwen, { ...exampleSpec(), tags: { project: 'ozone' } })).body;
+    const aerosol = (await submit(gwen, { ...exampleSpec(), tags: { project: 'aerosol' } })).body;
+    const list = async (query: string) =>
+      (await api(platform, 'GET', `/simulations?${query}`, { token: gwen })).body.items.map(
+        (s: { id: string }) => s.id,
+      );
+    expect(await list('tag=project%3Dozone')).toEqual([ozone.id]);
+    expect(await list(`type=${ozone.spec.simulation.type}`)).toEqual([aerosol.id, ozone.id]);
+    expect(await list('type=fullchem')).toEqual([]);
+    expect(await list(`createdFrom=${encodeURIComponent(aerosol.createdAt)}`)).toEqual([aerosol.id]);
+    expect(await list(`createdTo=${encodeURIComponent(ozone.createdAt)}`)).toEqual([ozone.id]);
+    expect(await list('createdTo=2000-01-01T00%3A00%3A00Z')).toEqual([]);
+    const first = await api(platform, 'GET', '/simulations?tag=project%3Daerosol', { token: gwen });
+    expect(first.body.items[0].tags).toEqual({ project: 'aerosol' });
+    const bad = await api(platform, 'GET', '/simulations?tag=no-equals-sign', { token: gwen });
+    expect(bad.status).toBe(400);
+  });
+
+  it('answers an ETag, 304 to If-None-Match while nothing changed, and 200 with a new ETag once it did', async () => {
+    const frida = await platform.token('frida');
+    const { body } = await submit(frida);
+    await waitForStatus(platform, frida, body.id, ['SUBMITTED', 'RUNNABLE'], 60);
+    for (const path of [`/simulations/${body.id}`, '/simulations']) {
+      const first = await api(platform, 'GET', path, { token: frida });
+      const etag = first.headers.get('etag');
+      expect(etag).toMatch(/^"[\w-]+"$/);
+      const again = await api(platform, 'GET', path, { token: frida, headers: { 'if-none-match': etag! } });
+      expect(again.status).toBe(304);
+      expect(again.body).toBeUndefined();
+      expect(again.headers.get('etag')).toBe(etag);
+    }
+    const before = (await api(platform, 'GET', '/simulations', { token: frida })).headers.get('etag')!;
+    await api(platform, 'POST', `/simulations/${body.id}/cancel`, { token: frida });
+    const after = await api(platform, 'GET', '/simulations', {
+      token: frida,
+      headers: { 'if-none-match': before },
+    });
+    expect(after.status).toBe(200);
+    expect(after.headers.get('etag')).not.toBe(before);
+  });
+
   it('moves an active simulation to CANCELLING, idempotently, publishes the change, and the poller ends it CANCELLED', async () => {
     const { body } = await submit(alice);
     const first = await api(platform, 'POST', `/simulations/${body.id}/cancel`, { token: alice });

@@ -214,7 +214,16 @@ describe('CORS origins, as API Gateway HTTP API matches allowOrigins', () => {
       region: 'us-east-1',
     });
     expect(corsConfiguration(root.raw, 'local').allowOrigins).toContain('http://localhost:*');
-    expect(corsConfiguration(root.raw, 'prod').allowOrigins).toEqual([]);
+    // A deployed stage answers its console only: the origin the deploy passes, else a name nothing serves.
+    expect(corsConfiguration(root.raw, 'prod').allowOrigins).toEqual(['https://console.invalid']);
+    const deployed = loadServerlessConfig(path.join(repoRoot, 'serverless.yml'), {
+      stage: 'prod',
+      region: 'us-east-1',
+      params: { consoleOrigin: 'https://d111111abcdef8.cloudfront.net' },
+    });
+    expect(corsConfiguration(deployed.raw, 'prod').allowOrigins).toEqual([
+      'https://d111111abcdef8.cloudfront.net',
+    ]);
     expect(corsConfiguration(root.raw, 'local').allowHeaders).toEqual(
       expect.arrayContaining(['authorization', 'content-type', 'idempotency-key']),
     );

@@ -21,16 +21,26 @@ const NETWORK = {
   GCR_BATCH_VPC_ID: 'vpc-0123456789abcdef0',
 };
 
+/** `osls deploy` of the dev stage in us-east-1, before any --param. */
+const DEPLOY_DEV = ['deploy', '--stage', 'dev', '--region', 'us-east-1'];
+
 interface Fakes {
   ports: DeployPorts;
   runs: { cwd: string; args: string[] }[];
   lines: string[];
   sts: ReturnType<typeof mockClient>;
+  uploads: unknown[][];
 }
 
-function fakes(overrides: Partial<DeployPorts> & { exitCodes?: Record<string, number> } = {}): Fakes {
+function fakes(
+  overrides: Partial<DeployPorts> & { exitCodes?: Record<string, number>; webStackExists?: boolean } = {},
+): Fakes {
   const runs: Fakes['runs'] = [];
   const lines: string[] = [];
+  // The web stack's outputs appear once it is deployed; the root's ConsoleOrigins follow its consoleOrigin param.
+  let webStackExists = overrides.webStackExists ?? false;
+  let consoleOrigins = 'https://console.invalid';
+  const uploads: unknown[][] = [];
   const sts = mockClient(STSClient);
   sts
     .on(GetCallerIdentityCommand)
@@ -42,19 +52,40 @@ function fakes(overrides: Partial<DeployPorts> & { exitCodes?: Record<string, nu
     run: jest.fn(async (_command: string, args: string[], options: { cwd: string }) => {
       const dir = path.relative(repoRoot, options.cwd) || '.';
       runs.push({ cwd: dir, args });
+      if (dir === 'web' && args[0] === 'deploy') webStackExists = true;
+      const origin = args.find((arg) => arg.startsWith('consoleOrigin='));
+      if (dir === '.' && origin) consoleOrigins = origin.slice('consoleOrigin='.length);
       return overrides.exitCodes?.[dir] ?? 0;
     }),
-    stackOutputs: async () => ({
-      ApiUrl: 'https://abc123.execute-api.us-east-1.amazonaws.com',
-      UserPoolDomain: 'gcr-dev-login',
-      SimulationsTableName: 'gcr-dev-simulations',
-      ResultsBucketName: 'gcr-dev-resultsbucket-1x2y3z',
-      UserPoolId: 'us-east-1_AbCdEf',
-    }),
+    stackOutputs: async (stackName): Promise<Record<string, string>> =>
+      stackName === 'gcr-web-dev'
+        ? webStackExists
+          ? {
+              ConsoleUrl: 'https://d111111abcdef8.cloudfront.net',
+              ConsoleBucketName: 'gcr-web-dev-consolebucket-1a2b',
+            }
+          : {}
+        : {
+            ApiUrl: 'https://abc123.execute-api.us-east-1.amazonaws.com',
+            UserPoolDomain: 'https://gcr-dev-123456789012.auth.us-east-1.amazoncognito.com',
+            UserPoolIssuerUrl: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEf',
+            WebClientId: 'webclient123',
+            ConsoleOrigins: consoleOrigins,
+            SimulationsTableName: 'gcr-dev-simulations',
+            ResultsBucketName: 'gcr-dev-resultsbucket-1x2y3z',
+            UserPoolId: 'us-east-1_AbCdEf',
+          },
+    uploadConsole: async (...args) => {
+      uploads.push(args);
+      return 5;
+    },
+    emptyConsoleBucket: async (...args) => {
+      uploads.push(['empty', ...args]);
+    },
     log: (line) => lines.push(line),
     ...overrides,
   };
-  return { ports, runs, lines, sts };
+  return { ports, runs, lines, sts, uploads };
 }
 
 async function preflightProblems(promise: Promise<unknown>): Promise<string[]> {
@@ -121,17 +152,58 @@ describe('npm run deploy: preflight', () => {
 
 describe('npm run deploy / npm run remove: order and what they print', () => {
   it('deploys the infrastructure stack, then every service in order, then prints the API URL, login URL and gcr configure', async () => {
-    const { ports, runs, lines } = fakes();
+    const { ports, runs, lines } = fakes({ webStackExists: true });
     await deploy(ports, { stage: 'dev' });
-    expect(runs.map((r) => r.cwd)).toEqual(['.', ...SERVICE_ORDER.map((s) => `services/${s}`)]);
-    expect(runs[0]!.args).toEqual(['deploy', '--stage', 'dev', '--region', 'us-east-1']);
+    expect(runs.map((r) => r.cwd)).toEqual([
+      '.',
+      ...SERVICE_ORDER.map((s) => `services/${s}`),
+      '.', // npm run web:build
+      'web',
+    ]);
+    expect(runs[0]!.args).toEqual([
+      ...DEPLOY_DEV,
+      '--param',
+      'consoleOrigin=https://d111111abcdef8.cloudfront.net',
+    ]);
     expect(lines).toEqual(
       expect.arrayContaining([
+        'Console: https://d111111abcdef8.cloudfront.net/',
         'API:    https://abc123.execute-api.us-east-1.amazonaws.com',
-        'Login:  https://gcr-dev-login.auth.us-east-1.amazoncognito.com',
+        'Login:  https://gcr-dev-123456789012.auth.us-east-1.amazoncognito.com',
         'CLI:    npx gcr configure --stack gcr-dev --region us-east-1',
       ]),
     );
+  });
+
+  it("deploys the console's stack with the API and Cognito origins, then on a first deploy the infrastructure again with the console's new origin, then uploads it", async () => {
+    const { ports, runs, uploads } = fakes();
+    await deploy(ports, { stage: 'dev' });
+    expect(runs.map((r) => r.cwd).slice(-4)).toEqual(['services/notifier', '.', 'web', '.']);
+    expect(runs.at(-3)!.args).toEqual(['run', 'web:build']);
+    expect(runs.at(-2)!.args).toEqual([
+      ...DEPLOY_DEV,
+      '--param',
+      'apiOrigin=https://abc123.execute-api.us-east-1.amazonaws.com',
+      '--param',
+      'authOrigins=https://gcr-dev-123456789012.auth.us-east-1.amazoncognito.com https://cognito-idp.us-east-1.amazonaws.com',
+    ]);
+    expect(runs.at(-1)!.args).toContain('consoleOrigin=https://d111111abcdef8.cloudfront.net');
+    expect(uploads).toEqual([
+      [
+        'gcr-web-dev-consolebucket-1a2b',
+        'us-east-1',
+        {
+          apiUrl: 'https://abc123.execute-api.us-east-1.amazonaws.com',
+          auth: {
+            authority: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEf',
+            clientId: 'webclient123',
+            scopes: ['openid', 'email', 'profile'],
+            logoutUrl: 'https://gcr-dev-123456789012.auth.us-east-1.amazoncognito.com/logout',
+          },
+          stage: 'dev',
+        },
+      ],
+    ]);
   });
 
   it('stops at the first stack that fails, leaving the services after it alone', async () => {
@@ -140,11 +212,13 @@ describe('npm run deploy / npm run remove: order and what they print', () => {
     expect(runs.map((r) => r.cwd)).toEqual(['.', 'services/submission', 'services/execution-finder']);
   });
 
-  it('removes the services in reverse order, then the infrastructure stack, and names what is retained', async () => {
-    const { ports, runs, lines } = fakes();
+  it("empties and removes the console's stack, then the services in reverse order, then the infrastructure stack, and names what is retained", async () => {
+    const { ports, runs, lines, uploads } = fakes({ webStackExists: true });
     ports.env = { AWS_REGION: 'us-east-1' }; // no network ids or image tag needed to remove
     await remove(ports, { stage: 'dev' });
+    expect(uploads).toEqual([['empty', 'gcr-web-dev-consolebucket-1a2b', 'us-east-1']]);
     expect(runs.map((r) => r.cwd)).toEqual([
+      'web',
       ...[...SERVICE_ORDER].reverse().map((s) => `services/${s}`),
       '.',
     ]);
