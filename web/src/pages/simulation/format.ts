@@ -12,10 +12,10 @@ export function formatBytes(bytes: number): string {
   return `${unit === 0 ? value : value.toFixed(value < 10 ? 2 : 1)} ${BYTE_UNITS[unit]}`;
 }
 
-/** Cents for ordinary figures, more digits for the fractions of a cent a short local run costs. */
+/** Cents from a dollar up; below, three significant digits (a short run costs fractions of a cent). */
 export function formatUsd(usd: number): string {
-  const digits = usd !== 0 && Math.abs(usd) < 0.01 ? 4 : 2;
-  return `$${usd.toFixed(digits)}`;
+  if (usd === 0 || Math.abs(usd) >= 1) return `$${usd.toFixed(2)}`;
+  return `$${Number(usd.toPrecision(3))}`;
 }
 
 /** "2026-12-07 06:02:13 UTC": the platform records UTC, and so does the page (no guessing the reader's zone). */
