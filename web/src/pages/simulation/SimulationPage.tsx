@@ -10,12 +10,13 @@ import { LogsPanel } from './LogsPanel.js';
 import { ProgressPanel } from './ProgressPanel.js';
 import { useSimulation, useSimulationCost } from './queries.js';
 import { ResultsPanel } from './ResultsPanel.js';
+import { RunDirectoryPanel } from './RunDirectoryPanel.js';
 import { SimulationActions } from './SimulationActions.js';
 import { StatusBadge } from './StatusBadge.js';
 import { StatusTimeline } from './StatusTimeline.js';
 import { isTerminal } from './status.js';
 
-const TABS = ['overview', 'logs', 'results', 'compare', 'cost'] as const;
+const TABS = ['overview', 'logs', 'rundir', 'results', 'compare', 'cost'] as const;
 type Tab = (typeof TABS)[number];
 
 /**
@@ -74,6 +75,7 @@ export function SimulationPage() {
         <Tabs.List>
           <Tabs.Tab value="overview">Overview</Tabs.Tab>
           <Tabs.Tab value="logs">Logs</Tabs.Tab>
+          <Tabs.Tab value="rundir">Run directory</Tabs.Tab>
           <Tabs.Tab value="results">Results</Tabs.Tab>
           <Tabs.Tab value="compare">Compare</Tabs.Tab>
           <Tabs.Tab value="cost">Cost</Tabs.Tab>
@@ -102,6 +104,9 @@ export function SimulationPage() {
         </Tabs.Panel>
         <Tabs.Panel value="logs" pt="md">
           <LogsPanel simulationId={id} live={live} />
+        </Tabs.Panel>
+        <Tabs.Panel value="rundir" pt="md">
+          <RunDirectoryPanel simulationId={id} />
         </Tabs.Panel>
         <Tabs.Panel value="results" pt="md">
           <ResultsPanel simulation={run} />
