@@ -32,8 +32,10 @@ export function SimulationPage() {
   const cost = useSimulationCost(id, live);
   const now = useNow(live ? 1000 : undefined);
 
-  if (simulation.isPending) return <Text c="dimmed">Loading the simulation…</Text>;
-  if (simulation.isError) {
+  // A failed refetch of a run already shown keeps it on screen (the next refetch may succeed).
+  const run = simulation.data;
+  if (!run) {
+    if (!simulation.isError) return <Text c="dimmed">Loading the simulation…</Text>;
     const notFound = simulation.error instanceof SimulationNotFoundError;
     return (
       <Stack>
@@ -47,8 +49,6 @@ export function SimulationPage() {
       </Stack>
     );
   }
-
-  const run = simulation.data;
   const requested = search.get('tab');
   const tab: Tab = otherId ? 'compare' : TABS.includes(requested as Tab) ? (requested as Tab) : 'overview';
   const openTab = (next: string | null) => {
@@ -71,6 +71,11 @@ export function SimulationPage() {
         </Stack>
         <SimulationActions simulation={run} />
       </Group>
+      {simulation.isError ? (
+        <Alert color="yellow" role="alert">
+          Could not refresh ({simulation.error.message}); showing the state last received.
+        </Alert>
+      ) : null}
       <Tabs value={tab} onChange={openTab} keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="overview">Overview</Tabs.Tab>
