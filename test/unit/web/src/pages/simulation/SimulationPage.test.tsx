@@ -109,4 +109,22 @@ describe('SimulationPage', () => {
     await waitFor(() => expect(api.requests.some((r) => r.method === 'POST')).toBe(true));
     expect(await screen.findByText('Cancellation was already asked for.')).toBeInTheDocument();
   });
+  it('keeps showing a running simulation when a refetch fails, and says so', async () => {
+    let calls = 0;
+    const api = simulationPageApi({
+      [`GET /simulations/${SIM_ID}`]: () => {
+        calls += 1;
+        return calls === 1
+          ? { status: 200, body: simulationFixture() }
+          : { status: 503, body: { error: { code: 'ServiceUnavailable', message: 'try again shortly' } } };
+      },
+      [`GET /simulations/${SIM_ID}/cost`]: { status: 200, body: costFixture() },
+    });
+    renderPage(api);
+    expect(await screen.findByRole('heading', { name: 'demo 4x5 one day' })).toBeInTheDocument();
+    expect(
+      await screen.findByText(/Could not refresh \(try again shortly\)/, {}, { timeout: 10_000 }),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('heading', { name: 'demo 4x5 one day' })).toBeInTheDocument();
+  }, 20_000);
 });
