@@ -9,8 +9,9 @@ import {
   type ComparisonStatistic,
 } from './comparison.js';
 import { formatNumber } from './format.js';
-import { SortableHeader } from './SortableHeader.js';
-import { nextSort, sortRows, type SortState } from './sorting.js';
+import { SortableHeaderRow } from './SortableHeader.js';
+import { sortRows } from './sorting.js';
+import { useColumnSort, type SortableColumn } from './useColumnSort.js';
 
 const STATISTICS: { value: ComparisonStatistic; label: string }[] = [
   { value: 'surfaceMean', label: 'Surface mean' },
@@ -19,7 +20,7 @@ const STATISTICS: { value: ComparisonStatistic; label: string }[] = [
   { value: 'max', label: 'Max' },
 ];
 
-const COLUMNS: { column: ComparisonColumn; label: string; numeric: boolean }[] = [
+const COLUMNS: SortableColumn<ComparisonColumn>[] = [
   { column: 'variable', label: 'Variable', numeric: false },
   { column: 'collection', label: 'Collection', numeric: false },
   { column: 'ref', label: 'Reference', numeric: true },
@@ -36,12 +37,8 @@ function formatPercent(value: number | null): string {
 /** Metrics differences (compared - reference), absolute and relative, biggest first, sortable. */
 export function ComparisonTable({ rows }: { rows: ComparisonRow[] }) {
   const [statistic, setStatistic] = useState<ComparisonStatistic>('surfaceMean');
-  const [sort, setSort] = useState<SortState<ComparisonColumn>>(BIGGEST_DIFFERENCE_FIRST);
+  const [sort, onSort] = useColumnSort(BIGGEST_DIFFERENCE_FIRST, COLUMNS);
   const sorted = sortRows(comparisonRows(rows, statistic), sort, comparisonSortValue);
-  const onSort = (column: ComparisonColumn) =>
-    setSort((current) =>
-      nextSort(current, column, COLUMNS.find((c) => c.column === column)?.numeric ? 'desc' : 'asc'),
-    );
   return (
     <>
       <SegmentedControl
@@ -53,20 +50,9 @@ export function ComparisonTable({ rows }: { rows: ComparisonRow[] }) {
       />
       <Table.ScrollContainer minWidth={760}>
         <Table striped highlightOnHover aria-label="Metrics differences">
-          <Table.Thead>
-            <Table.Tr>
-              {COLUMNS.map((c) => (
-                <SortableHeader
-                  key={c.column}
-                  column={c.column}
-                  label={c.label}
-                  sort={sort}
-                  onSort={onSort}
-                />
-              ))}
-              <Table.Th scope="col">Units</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
+          <SortableHeaderRow columns={COLUMNS} sort={sort} onSort={onSort}>
+            <Table.Th scope="col">Units</Table.Th>
+          </SortableHeaderRow>
           <Table.Tbody>
             {sorted.map((row) => (
               <Table.Tr key={row.id}>

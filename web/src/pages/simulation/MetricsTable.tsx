@@ -3,10 +3,11 @@ import { Table, Text, TextInput } from '@mantine/core';
 import type { SimulationResults } from '#schemas/generated/types.js';
 import { formatNumber } from './format.js';
 import { metricsRows, type MetricsColumn, type MetricsRow } from './results.js';
-import { SortableHeader } from './SortableHeader.js';
-import { nextSort, sortRows, type SortState } from './sorting.js';
+import { SortableHeaderRow } from './SortableHeader.js';
+import { sortRows } from './sorting.js';
+import { useColumnSort, type SortableColumn } from './useColumnSort.js';
 
-const COLUMNS: { column: MetricsColumn; label: string; numeric?: boolean }[] = [
+const COLUMNS: SortableColumn<MetricsColumn>[] = [
   { column: 'variable', label: 'Variable' },
   { column: 'collection', label: 'Collection' },
   { column: 'timeStep', label: 'Time step' },
@@ -20,17 +21,13 @@ const valueOf = (row: MetricsRow, column: MetricsColumn) => row[column];
 
 /** Every variable's metrics, per output file, sortable by any column and filtered by name. */
 export function MetricsTable({ metrics }: { metrics: SimulationResults['metrics'] }) {
-  const [sort, setSort] = useState<SortState<MetricsColumn>>({ column: 'variable', direction: 'asc' });
+  const [sort, onSort] = useColumnSort<MetricsColumn>({ column: 'variable', direction: 'asc' }, COLUMNS);
   const [filter, setFilter] = useState('');
   const rows = sortRows(
     metricsRows(metrics).filter((row) => row.variable.toLowerCase().includes(filter.trim().toLowerCase())),
     sort,
     valueOf,
   );
-  const onSort = (column: MetricsColumn) =>
-    setSort((current) =>
-      nextSort(current, column, COLUMNS.find((c) => c.column === column)?.numeric ? 'desc' : 'asc'),
-    );
   return (
     <>
       <TextInput
@@ -48,19 +45,7 @@ export function MetricsTable({ metrics }: { metrics: SimulationResults['metrics'
       ) : null}
       <Table.ScrollContainer minWidth={720}>
         <Table striped highlightOnHover aria-label="Metrics">
-          <Table.Thead>
-            <Table.Tr>
-              {COLUMNS.map((c) => (
-                <SortableHeader
-                  key={c.column}
-                  column={c.column}
-                  label={c.label}
-                  sort={sort}
-                  onSort={onSort}
-                />
-              ))}
-            </Table.Tr>
-          </Table.Thead>
+          <SortableHeaderRow columns={COLUMNS} sort={sort} onSort={onSort} />
           <Table.Tbody>
             {rows.map((row) => (
               <Table.Tr key={row.id}>

@@ -13,7 +13,7 @@ import {
 } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useApi } from '../../api/ApiContext.js';
-import { apiRequestError } from './api-errors.js';
+import { unwrap } from './api-errors.js';
 import { formatBytes } from './format.js';
 
 /** The files a researcher reads first when a run surprises them. */
@@ -24,11 +24,11 @@ function useRunDirectory(id: string) {
   return useQuery({
     queryKey: ['simulation', id, 'rundir'],
     queryFn: async () => {
-      const { data, error, response } = await api.GET('/simulations/{id}/rundir', {
-        params: { path: { id } },
-      });
-      if (!data) throw apiRequestError(error, response);
-      return data;
+      return unwrap(
+        await api.GET('/simulations/{id}/rundir', {
+          params: { path: { id } },
+        }),
+      );
     },
     staleTime: Infinity,
     retry: false,
@@ -40,11 +40,11 @@ function useRunDirectoryFile(id: string, path: string | undefined) {
   return useQuery({
     queryKey: ['simulation', id, 'rundir', path],
     queryFn: async () => {
-      const { data, error, response } = await api.GET('/simulations/{id}/rundir/{path}', {
-        params: { path: { id, path: path ?? '' } },
-      });
-      if (!data) throw apiRequestError(error, response);
-      return data;
+      return unwrap(
+        await api.GET('/simulations/{id}/rundir/{path}', {
+          params: { path: { id, path: path ?? '' } },
+        }),
+      );
     },
     enabled: path !== undefined,
     staleTime: Infinity,

@@ -1,8 +1,10 @@
+import type { ReactNode } from 'react';
 import { Table, UnstyledButton } from '@mantine/core';
 import type { SortState } from './sorting.js';
+import type { SortableColumn } from './useColumnSort.js';
 
 /** A column header that sorts by its column; aria-sort says which way the table is sorted. */
-export function SortableHeader<K extends string>({
+function SortableHeader<K extends string>({
   column,
   label,
   sort,
@@ -22,5 +24,29 @@ export function SortableHeader<K extends string>({
         {active ? (sort.direction === 'asc' ? ' ▲' : ' ▼') : ''}
       </UnstyledButton>
     </Table.Th>
+  );
+}
+
+/** The header row of a sortable table: one sorting header per column, then `children` (plain headers). */
+export function SortableHeaderRow<K extends string>({
+  columns,
+  sort,
+  onSort,
+  children,
+}: {
+  columns: readonly SortableColumn<K>[];
+  sort: SortState<K>;
+  onSort: (column: K) => void;
+  children?: ReactNode;
+}) {
+  return (
+    <Table.Thead>
+      <Table.Tr>
+        {columns.map((c) => (
+          <SortableHeader key={c.column} column={c.column} label={c.label} sort={sort} onSort={onSort} />
+        ))}
+        {children}
+      </Table.Tr>
+    </Table.Thead>
   );
 }

@@ -30,3 +30,9 @@ export function apiRequestError(body: unknown, response: Response): Error {
     describeApiError(body, response.status),
   );
 }
+
+/** The body of an answer the generated client gives, or the error its refusal stands for. */
+export function unwrap<T>(result: { data?: T; error?: unknown; response: Response }): T {
+  if (result.data === undefined) throw apiRequestError(result.error, result.response);
+  return result.data;
+}

@@ -4,7 +4,7 @@
  * reason says the host went away.
  */
 import type { Simulation } from '#schemas/generated/types.js';
-import { instanceIdIn, isSpotReclaim } from './status.js';
+import { instanceIdIn, isSpotReclaim, isTerminal } from './status.js';
 
 export interface AttemptRow {
   number: number;
@@ -16,34 +16,32 @@ export interface AttemptRow {
   exitCode?: number;
   reason?: string;
   spotReclaim: boolean;
+  /** Under way (the run has not ended). */
   current: boolean;
+}
+
+type RecordedAttempt = NonNullable<NonNullable<Simulation['job']>['attempts']>[number];
+
+function attemptRow(attempt: RecordedAttempt, number: number, current: boolean): AttemptRow {
+  const host = instanceIdIn(attempt.statusReason);
+  return {
+    number,
+    ...(attempt.startedAt ? { startedAt: attempt.startedAt } : {}),
+    ...(attempt.stoppedAt ? { stoppedAt: attempt.stoppedAt } : {}),
+    ...(attempt.instanceType ? { instanceType: attempt.instanceType } : {}),
+    ...(host ? { host } : {}),
+    ...(attempt.exitCode !== undefined ? { exitCode: attempt.exitCode } : {}),
+    ...(attempt.statusReason ? { reason: attempt.statusReason } : {}),
+    spotReclaim: isSpotReclaim(attempt.statusReason),
+    current,
+  };
 }
 
 export function attemptRows(simulation: Simulation): AttemptRow[] {
   const job = simulation.job;
   if (!job) return [];
-  const ended = (job.attempts ?? []).map((attempt, index): AttemptRow => ({
-    number: index + 1,
-    ...(attempt.startedAt ? { startedAt: attempt.startedAt } : {}),
-    ...(attempt.stoppedAt ? { stoppedAt: attempt.stoppedAt } : {}),
-    ...(attempt.instanceType ? { instanceType: attempt.instanceType } : {}),
-    ...(instanceIdIn(attempt.statusReason) ? { host: instanceIdIn(attempt.statusReason) } : {}),
-    ...(attempt.exitCode !== undefined ? { exitCode: attempt.exitCode } : {}),
-    ...(attempt.statusReason ? { reason: attempt.statusReason } : {}),
-    spotReclaim: isSpotReclaim(attempt.statusReason),
-    current: false,
-  }));
+  const ended = (job.attempts ?? []).map((attempt, index) => attemptRow(attempt, index + 1, false));
+  // The job itself describes the attempt under way, or the last one once the run ended.
   if (ended.length >= job.attempt) return ended;
-  const current: AttemptRow = {
-    number: job.attempt,
-    ...(job.startedAt ? { startedAt: job.startedAt } : {}),
-    ...(job.stoppedAt ? { stoppedAt: job.stoppedAt } : {}),
-    ...(job.instanceType ? { instanceType: job.instanceType } : {}),
-    ...(instanceIdIn(job.statusReason) ? { host: instanceIdIn(job.statusReason) } : {}),
-    ...(job.exitCode !== undefined ? { exitCode: job.exitCode } : {}),
-    ...(job.statusReason ? { reason: job.statusReason } : {}),
-    spotReclaim: isSpotReclaim(job.statusReason),
-    current: true,
-  };
-  return [...ended, current];
+  return [...ended, attemptRow(job, job.attempt, !isTerminal(simulation.status))];
 }

@@ -9,7 +9,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import type { ApiClient } from '../../api/client.js';
 import { useApi } from '../../api/ApiContext.js';
 import type { Simulation } from '#schemas/generated/types.js';
-import { apiRequestError } from './api-errors.js';
+import { apiRequestError, unwrap } from './api-errors.js';
 import { isTerminal } from './status.js';
 
 export const LIVE_REFRESH_MS = 1000;
@@ -63,11 +63,11 @@ export function useSimulationResults(id: string, enabled: boolean) {
   return useQuery({
     queryKey: ['simulation', id, 'results'],
     queryFn: async () => {
-      const { data, error, response } = await api.GET('/simulations/{id}/results', {
-        params: { path: { id } },
-      });
-      if (!data) throw apiRequestError(error, response);
-      return data;
+      return unwrap(
+        await api.GET('/simulations/{id}/results', {
+          params: { path: { id } },
+        }),
+      );
     },
     enabled,
     // Processing takes a little while after SUCCEEDED: look again until it settles.
@@ -83,11 +83,10 @@ export function useOwnSimulations() {
   return useQuery({
     queryKey: ['simulations', 'own', 'SUCCEEDED'],
     queryFn: async () => {
-      const { data, error, response } = await api.GET('/simulations', {
-        params: { query: { status: 'SUCCEEDED', limit: 100 } },
-      });
-      if (!data) throw apiRequestError(error, response);
-      return data.items;
+      const page = unwrap(
+        await api.GET('/simulations', { params: { query: { status: 'SUCCEEDED', limit: 100 } } }),
+      );
+      return page.items;
     },
     retry: false,
   });
@@ -98,11 +97,11 @@ export function useComparison(id: string, otherId: string | undefined) {
   return useQuery({
     queryKey: ['simulation', id, 'compare', otherId],
     queryFn: async () => {
-      const { data, error, response } = await api.POST('/simulations/{id}/compare/{otherId}', {
-        params: { path: { id, otherId: otherId ?? '' } },
-      });
-      if (!data) throw apiRequestError(error, response);
-      return data;
+      return unwrap(
+        await api.POST('/simulations/{id}/compare/{otherId}', {
+          params: { path: { id, otherId: otherId ?? '' } },
+        }),
+      );
     },
     enabled: otherId !== undefined,
     placeholderData: keepPreviousData,
@@ -112,15 +111,16 @@ export function useComparison(id: string, otherId: string | undefined) {
 
 /** Path keys keep their slashes (the route is {key+}); each segment is encoded. */
 export async function resultFileLink(api: ApiClient, id: string, key: string): Promise<string> {
-  const { data, error, response } = await api.GET('/simulations/{id}/results/files/{key}', {
-    params: { path: { id, key } },
-    pathSerializer: (template: string) =>
-      template
-        .replace('{id}', encodeURIComponent(id))
-        .replace('{key}', key.split('/').map(encodeURIComponent).join('/')),
-  });
-  if (!data) throw apiRequestError(error, response);
-  return data.url;
+  const link = unwrap(
+    await api.GET('/simulations/{id}/results/files/{key}', {
+      params: { path: { id, key } },
+      pathSerializer: (template: string) =>
+        template
+          .replace('{id}', encodeURIComponent(id))
+          .replace('{key}', key.split('/').map(encodeURIComponent).join('/')),
+    }),
+  );
+  return link.url;
 }
 
 /** A presigned link for an image (previews, difference maps); links last an hour, refetched before. */
@@ -139,11 +139,11 @@ export function useCancelSimulation(id: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: async () => {
-      const { data, error, response } = await api.POST('/simulations/{id}/cancel', {
-        params: { path: { id } },
-      });
-      if (!data) throw apiRequestError(error, response);
-      return data;
+      return unwrap(
+        await api.POST('/simulations/{id}/cancel', {
+          params: { path: { id } },
+        }),
+      );
     },
     onSuccess: (simulation) => queryClient.setQueryData(simulationKey(id), simulation),
   });
