@@ -13,6 +13,7 @@ import { signLocalToken } from './auth/jwt.js';
  * GCR_LOCAL_FUNCTION_CONCURRENCY (instances of each function; default 4),
  * GCR_LOCAL_FUNCTION_QUEUE (HTTP requests waiting per function; default 32),
  * GCR_LOCAL_PREWARM (false: start function instances on first use),
+ * GCR_LOCAL_FUNCTION_CACHE (where the functions' deploy bundles are cached),
  * GCR_LOCAL_ACCESS_TOKEN_TTL (seconds an access token of `gcr login` lasts; default 3600).
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -19,7 +19,17 @@ import { LocalEventBus } from './eventbridge/bus.js';
 import { corsConfiguration, createApiGateway, type HttpRoute } from './http/api-gateway.js';
 import { FunctionPool } from './lambda/function-pool.js';
 import { loadServerlessConfig } from './wiring/serverless-config.js';
-import { loadService, serviceFiles, type FunctionDefinition } from './wiring/functions.js';
+import {
+  loadService,
+  serviceFiles,
+  type FunctionDefinition,
+  type ServiceDefinition,
+} from './wiring/functions.js';
+import {
+  bundleFunctionRuntime,
+  bundleServiceFunctions,
+  defaultFunctionCacheDir,
+} from './lambda/function-bundles.js';
 import { resolveIntrinsics, type IntrinsicContext } from './wiring/intrinsics.js';
 import type { PlatformInfo } from '#schemas/generated/types.js';
 import { authorizeLocalBearer } from './auth/jwt.js';
@@ -65,6 +75,13 @@ export interface PlatformOptions {
   accessTokenTtlSeconds?: number;
   /** Warm one instance of every function before announcing the platform (default true). */
   prewarm?: boolean;
+  /**
+   * Run each function from its service's esbuild bundle, as deployed (default true;
+   * local/lambda/function-bundles.ts). false: from the TypeScript sources through tsx.
+   */
+  bundleFunctions?: boolean;
+  /** Where bundles are cached across starts (default node_modules/.cache/gcr-functions, or GCR_LOCAL_FUNCTION_CACHE). */
+  functionCacheDir?: string;
   log?: (message: string) => void;
 }
 
@@ -265,8 +282,17 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
       for (const queue of queues.values()) sqs.register(queue);
       wireServiceRules(service.resources, ctx, queues, bus);
 
+      const bundles = await serviceBundles(service, options, log);
       for (const fn of service.functions) {
-        const pool = functionPool(fn, ctx, options, { stage, region, log });
+        const bundle = bundles.get(fn.modulePath);
+        const runtimePath = bundle ? await functionRuntimeBundle(options, log) : undefined;
+        const pool = functionPool(
+          { ...fn, modulePath: bundle ?? fn.modulePath },
+          ctx,
+          options,
+          { stage, region, log },
+          runtimePath,
+        );
         pools.push(pool);
         // Pushed before the function's triggers: their consumers stop first, then its instances.
         cleanups.push(() => pool.close());
@@ -532,6 +558,42 @@ async function prewarm(pools: FunctionPool[], log: (message: string) => void): P
 }
 
 /**
+ * Each handler module's bundle, built with the service's `custom.esbuild`
+ * settings as serverless-esbuild builds it for a deploy; none when the
+ * service is not bundled on deploy or the platform runs the sources.
+ */
+let runtimeBundle: Promise<string> | undefined;
+
+/** The function runtime's bundle (built once per process), which bundled handlers run in. */
+function functionRuntimeBundle(options: PlatformOptions, log: (message: string) => void): Promise<string> {
+  runtimeBundle ??= bundleFunctionRuntime(
+    options.functionCacheDir ?? defaultFunctionCacheDir(options.root),
+    log,
+  );
+  return runtimeBundle;
+}
+
+async function serviceBundles(
+  service: ServiceDefinition,
+  options: PlatformOptions,
+  log: (message: string) => void,
+): Promise<Map<string, string>> {
+  const custom = (service.config.raw['custom'] ?? {}) as Record<string, unknown>;
+  const settings = custom['esbuild'] as Record<string, unknown> | undefined;
+  if (options.bundleFunctions === false || !settings || service.functions.length === 0) return new Map();
+  return bundleServiceFunctions(
+    {
+      service: service.config.service,
+      serviceDir: service.config.dir,
+      esbuild: settings,
+      modulePaths: [...new Set(service.functions.map((fn) => fn.modulePath))],
+    },
+    options.functionCacheDir ?? defaultFunctionCacheDir(options.root),
+    log,
+  );
+}
+
+/**
  * The instances of one function (local/lambda/function-pool.ts), with the
  * environment Lambda would give it: the platform's endpoints and credentials,
  * the function's own `environment` (provider's and function's), and Lambda's
@@ -542,6 +604,7 @@ function functionPool(
   ctx: IntrinsicContext,
   options: PlatformOptions,
   runtime: { stage: string; region: string; log: (message: string) => void },
+  runtimePath?: string,
 ): FunctionPool {
   const functionName = `${fn.service}-${runtime.stage}-${fn.name}`;
   const env: Record<string, string> = {};
@@ -562,6 +625,7 @@ function functionPool(
     functionName,
     modulePath: fn.modulePath,
     exportName: fn.exportName,
+    ...(runtimePath ? { runtimePath } : {}),
     region: runtime.region,
     timeoutSeconds: fn.timeoutSeconds,
     memorySizeMb: fn.memorySizeMb,
