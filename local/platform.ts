@@ -33,7 +33,13 @@ import {
 import { resolveIntrinsics, type IntrinsicContext } from './wiring/intrinsics.js';
 import type { PlatformInfo } from '#schemas/generated/types.js';
 import { authorizeLocalBearer } from './auth/jwt.js';
-import { startLocalOidc } from './auth/oidc-provider.js';
+import { LOCAL_SCOPES, LOCAL_WEB_CLIENT_ID, startLocalOidc } from './auth/oidc-provider.js';
+import {
+  consoleRequestHandler,
+  consoleSecurityHeaders,
+  type ConsoleRuntimeConfig,
+} from './console/console-server.js';
+import { consoleDistDir } from './console/build-console.js';
 import {
   answerTokenRequest,
   LOCAL_TOKEN_PATH,
@@ -82,11 +88,19 @@ export interface PlatformOptions {
   bundleFunctions?: boolean;
   /** Where bundles are cached across starts (default node_modules/.cache/gcr-functions, or GCR_LOCAL_FUNCTION_CACHE). */
   functionCacheDir?: string;
+  /**
+   * Serve the web console (web/dist, local/console/console-server.ts) on this
+   * port: 0 takes the previous start's console port again, else a free one;
+   * another port falls back to a free one when taken. Undefined: no console.
+   */
+  consolePort?: number;
   log?: (message: string) => void;
 }
 
 export interface LocalPlatform {
   url: string;
+  /** The web console's URL (http://127.0.0.1:3001/), when it is served. */
+  consoleUrl: string | undefined;
   dataDir: string;
   stage: string;
   functions: string[];
@@ -250,7 +264,37 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
       log,
     );
     cleanups.push(() => close(awsEndpoint));
-    writeEndpointPorts(dataDir, { dynamodb: dynamoPort, s3: s3.port, aws: awsPort });
+    // The console listens before the OpenID provider starts: its web client's redirect URI names the console's port.
+    let consoleConfig: ConsoleRuntimeConfig | undefined;
+    let consoleHeaders: Record<string, string> = {};
+    let consolePort: number | undefined;
+    if (options.consolePort !== undefined) {
+      const consoleServer = createServer(
+        consoleRequestHandler({
+          distDir: consoleDistDir(options.root),
+          runtimeConfig: () => consoleConfig,
+          securityHeaders: () => consoleHeaders,
+        }),
+      );
+      const wanted = options.consolePort === 0 ? previousPorts.console : options.consolePort;
+      consolePort = await listenOnPreviousPort(
+        'console',
+        wanted,
+        (port) => listen(consoleServer, port, host),
+        log,
+      );
+      cleanups.push(() => {
+        consoleServer.closeAllConnections();
+        return close(consoleServer);
+      });
+    }
+    const consoleOrigin = consolePort === undefined ? undefined : `http://${host}:${consolePort}`;
+    writeEndpointPorts(dataDir, {
+      dynamodb: dynamoPort,
+      s3: s3.port,
+      aws: awsPort,
+      ...(consolePort === undefined ? {} : { console: consolePort }),
+    });
     const awsUrl = `http://${host}:${awsPort}`;
     for (const service of ['EVENTBRIDGE', 'BATCH', 'CLOUDWATCH_LOGS', 'SQS']) {
       process.env[`AWS_ENDPOINT_URL_${service}`] = awsUrl;
@@ -326,6 +370,7 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
       dataDir,
       host,
       accessTokenTtlSeconds: options.accessTokenTtlSeconds,
+      ...(consoleOrigin ? { consoleOrigin } : {}),
       log,
     });
     cleanups.push(() => oidc.close());
@@ -347,6 +392,18 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
     const apiPort = await listen(api, options.port ?? 0, host);
     cleanups.push(() => close(api));
     const url = `http://${host}:${apiPort}`;
+    if (consoleOrigin) {
+      // What a deploy writes to the console's bucket from the stacks' outputs (scripts/deploy/console-upload.ts).
+      consoleConfig = {
+        apiUrl: url,
+        auth: { authority: oidc.info.issuer, clientId: LOCAL_WEB_CLIENT_ID, scopes: LOCAL_SCOPES },
+        stage,
+      };
+      consoleHeaders = consoleSecurityHeaders(path.join(options.root, 'web', 'serverless.yml'), {
+        apiOrigin: url,
+        authOrigins: [oidc.info.issuer],
+      });
+    }
     // The platform's contract with the CLI and tests: schemas/local/platform-info.schema.json.
     const info: PlatformInfo = {
       url,
@@ -354,6 +411,7 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
       tokenSecretHeader: TOKEN_SECRET_HEADER,
       tokenSecret,
       auth: oidc.info,
+      ...(consoleOrigin ? { consoleUrl: `${consoleOrigin}/`, consoleClientId: LOCAL_WEB_CLIENT_ID } : {}),
       pid: process.pid,
       startedAt: new Date().toISOString(),
       dataDir,
@@ -368,7 +426,14 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
       buckets: stack.buckets,
     };
     writeSecretFile(path.join(dataDir, 'platform.json'), `${JSON.stringify(info, null, 2)}\n`);
-    return { url, dataDir, stage, functions: functionNames, stop };
+    return {
+      url,
+      consoleUrl: consoleOrigin ? `${consoleOrigin}/` : undefined,
+      dataDir,
+      stage,
+      functions: functionNames,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;
