@@ -6,7 +6,7 @@ import { formatInstant } from './format.js';
 /** The job's Batch attempts: when, on what, how each ended; spot reclaims badged as such. */
 export function AttemptsTable({ simulation }: { simulation: Simulation }) {
   const rows = attemptRows(simulation);
-  if (rows.length === 0) return <Text c="dimmed">No compute job has started yet.</Text>;
+  if (rows.length === 0) return <Text>No compute job has started yet.</Text>;
   return (
     <Table.ScrollContainer minWidth={640}>
       <Table striped aria-label="Attempts">
@@ -33,7 +33,7 @@ export function AttemptsTable({ simulation }: { simulation: Simulation }) {
               <Table.Td>{row.exitCode ?? '—'}</Table.Td>
               <Table.Td>
                 {row.spotReclaim ? (
-                  <Badge color="orange" variant="light" mr="xs">
+                  <Badge color="orange" variant="dot" mr="xs">
                     Spot reclaim
                   </Badge>
                 ) : null}

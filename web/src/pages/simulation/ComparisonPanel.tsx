@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Select, SimpleGrid, Stack, Text, Title, UnstyledButton } from '@mantine/core';
+import { Alert, Select, SimpleGrid, Stack, Text, Title, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { useNavigate } from 'react-router';
 import type { Simulation } from '#schemas/generated/types.js';
 import { ComparisonTable } from './ComparisonTable.js';
@@ -41,7 +41,6 @@ export function ComparisonPanel({
     <Stack gap="md">
       <Select
         label="Compare with"
-        description={`Your succeeded runs on the ${resolution} grid; this run is the reference.`}
         placeholder={candidates.isPending ? 'Loading your runs…' : 'Pick a run'}
         data={options}
         value={otherId ?? null}
@@ -54,12 +53,15 @@ export function ComparisonPanel({
         }
         maw={520}
       />
+      <Text size="sm">
+        Your succeeded runs on the {resolution} grid are offered; this run is the reference.
+      </Text>
       {comparison.isError ? (
         <Alert color="red" role="alert">
           {comparison.error.message}
         </Alert>
       ) : null}
-      {otherId && comparison.isPending ? <Text c="dimmed">Comparing…</Text> : null}
+      {otherId && comparison.isPending ? <Text>Comparing…</Text> : null}
       {data ? (
         <>
           <Text size="sm">
@@ -79,22 +81,19 @@ export function ComparisonPanel({
               Difference maps
             </Title>
             {data.mapsNote ? (
-              <Text size="sm" c="dimmed" mb="xs">
+              <Text size="sm" mb="xs">
                 {data.mapsNote}
               </Text>
             ) : null}
             {data.maps.length === 0 ? (
-              <Text c="dimmed">No difference map was drawn.</Text>
+              <Text>No difference map was drawn.</Text>
             ) : (
               <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
                 {data.maps.map((map) => {
                   const alt = differenceAlt(map, data.ref.name, data.dev.name);
                   return (
-                    <UnstyledButton
-                      key={map.key}
-                      onClick={() => setOpenMap(map)}
-                      aria-label={`Open larger: ${alt}`}
-                    >
+                    <UnstyledButton key={map.key} onClick={() => setOpenMap(map)}>
+                      <VisuallyHidden>Open larger:</VisuallyHidden>
                       <MapImage simulationId={simulation.id} fileKey={map.key} alt={alt} />
                       <Text size="sm">{map.variable}</Text>
                     </UnstyledButton>

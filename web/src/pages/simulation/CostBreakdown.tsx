@@ -5,17 +5,11 @@ import { formatDuration, formatUsd } from './format.js';
 function Figure({ label, value, hint }: { label: string; value: string; hint?: string }) {
   return (
     <Stack gap={0}>
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
+      <Text size="xs">{label}</Text>
       <Text fw={600} size="lg">
         {value}
       </Text>
-      {hint ? (
-        <Text size="xs" c="dimmed">
-          {hint}
-        </Text>
-      ) : null}
+      {hint ? <Text size="xs">{hint}</Text> : null}
     </Stack>
   );
 }
@@ -64,7 +58,7 @@ export function CostBreakdown({ cost }: { cost: SimulationCost }) {
           Per attempt
         </Title>
         {cost.attempts.length === 0 ? (
-          <Text c="dimmed">No attempt has started yet.</Text>
+          <Text>No attempt has started yet.</Text>
         ) : (
           <Table.ScrollContainer minWidth={720}>
             <Table striped aria-label="Cost per attempt">

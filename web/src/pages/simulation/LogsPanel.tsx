@@ -38,7 +38,7 @@ export function LogsPanel({
       <Group justify="space-between" mb="xs">
         <Switch
           label="Follow"
-          description="Keep fetching new lines and scroll to the end"
+          title="Keep fetching new lines and scroll to the end"
           checked={follow}
           onChange={(event) => setFollow(event.currentTarget.checked)}
         />
@@ -65,8 +65,8 @@ export function LogsPanel({
           {log.error}
         </Alert>
       ) : null}
-      {log.noneYet ? <Text c="dimmed">The job has not written any log yet.</Text> : null}
-      {log.loading ? <Text c="dimmed">Loading the log…</Text> : null}
+      {log.noneYet ? <Text>The job has not written any log yet.</Text> : null}
+      {log.loading ? <Text>Loading the log…</Text> : null}
       <ScrollArea
         h={420}
         viewportRef={viewport}
@@ -77,7 +77,7 @@ export function LogsPanel({
           {log.lines.map((line) => line.message).join('\n')}
         </Code>
       </ScrollArea>
-      <Text size="xs" c="dimmed" mt="xs">
+      <Text size="xs" mt="xs">
         {log.lines.length} lines{log.logStreamName ? ` · stream ${log.logStreamName}` : ''}
       </Text>
     </>

@@ -39,7 +39,7 @@ export function MetricsTable({ metrics }: { metrics: SimulationResults['metrics'
         maw={320}
       />
       {metrics?.truncated ? (
-        <Text size="sm" c="dimmed" mb="xs">
+        <Text size="sm" mb="xs">
           The metrics were cut at the API&apos;s size cap; {metrics.note ?? 'narrow them by collection.'}
         </Text>
       ) : null}

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { SimpleGrid, Stack, Text, UnstyledButton } from '@mantine/core';
+import { SimpleGrid, Stack, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import type { SimulationResultsPreview } from '#schemas/generated/types.js';
 import { MapImage } from './MapImage.js';
 import { MapZoomModal } from './MapZoomModal.js';
@@ -16,19 +16,16 @@ export function PreviewGallery({
   period: { start: string; end: string };
 }) {
   const [open, setOpen] = useState<SimulationResultsPreview | undefined>(undefined);
-  if (previews.length === 0) return <Text c="dimmed">No preview maps were drawn for this run.</Text>;
+  if (previews.length === 0) return <Text>No preview maps were drawn for this run.</Text>;
   return (
     <>
       <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
         {previews.map((preview) => {
           const alt = previewAltText(preview, period);
           return (
-            <UnstyledButton
-              key={preview.key}
-              onClick={() => setOpen(preview)}
-              aria-label={`Open larger: ${alt}`}
-            >
+            <UnstyledButton key={preview.key} onClick={() => setOpen(preview)}>
               <Stack gap={4}>
+                <VisuallyHidden>Open larger:</VisuallyHidden>
                 <MapImage simulationId={simulationId} fileKey={preview.key} alt={alt} />
                 <Text size="sm">
                   {preview.variable} · {preview.collection}

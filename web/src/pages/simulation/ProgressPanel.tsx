@@ -9,9 +9,7 @@ const PROJECTION_FORMULA =
 function Figure({ label, children }: { label: string; children: React.ReactNode }) {
   return (
     <Stack gap={0}>
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
+      <Text size="xs">{label}</Text>
       <Text fw={600}>{children}</Text>
     </Stack>
   );

@@ -14,8 +14,8 @@ const WAITING: Record<string, string> = {
 /** The results of a SUCCEEDED run: preview maps, metrics, and the files by collection. */
 export function ResultsPanel({ simulation }: { simulation: Simulation }) {
   const results = useSimulationResults(simulation.id, simulation.status === 'SUCCEEDED');
-  if (simulation.status !== 'SUCCEEDED') return <Text c="dimmed">{WAITING.NOT_STARTED}</Text>;
-  if (results.isPending) return <Text c="dimmed">Loading the results…</Text>;
+  if (simulation.status !== 'SUCCEEDED') return <Text>{WAITING.NOT_STARTED}</Text>;
+  if (results.isPending) return <Text>Loading the results…</Text>;
   if (results.isError)
     return (
       <Alert color="red" role="alert">
@@ -29,7 +29,7 @@ export function ResultsPanel({ simulation }: { simulation: Simulation }) {
         {data.reason ?? 'No reason was recorded.'}
       </Alert>
     );
-  if (data.status !== 'READY') return <Text c="dimmed">{WAITING[data.status]}</Text>;
+  if (data.status !== 'READY') return <Text>{WAITING[data.status]}</Text>;
   return (
     <Stack gap="lg">
       <section aria-labelledby="previews-title">

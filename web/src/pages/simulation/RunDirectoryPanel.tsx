@@ -59,14 +59,14 @@ export function RunDirectoryPanel({ simulationId }: { simulationId: string }) {
   const files = listing.data?.files ?? [];
   const selected = chosen ?? FIRST_FILES.find((name) => files.some((f) => f.path === name)) ?? files[0]?.path;
   const file = useRunDirectoryFile(simulationId, selected);
-  if (listing.isPending) return <Text c="dimmed">Loading the run directory…</Text>;
+  if (listing.isPending) return <Text>Loading the run directory…</Text>;
   if (listing.isError)
     return (
       <Alert color="red" role="alert">
         {listing.error.message}
       </Alert>
     );
-  if (files.length === 0) return <Text c="dimmed">No run directory is stored for this simulation.</Text>;
+  if (files.length === 0) return <Text>No run directory is stored for this simulation.</Text>;
   return (
     <SimpleGrid cols={{ base: 1, md: 4 }}>
       <nav aria-label="Run directory files">
@@ -74,8 +74,7 @@ export function RunDirectoryPanel({ simulationId }: { simulationId: string }) {
           <NavLink
             key={entry.path}
             component="button"
-            label={entry.path}
-            description={formatBytes(entry.size)}
+            label={`${entry.path} (${formatBytes(entry.size)})`}
             active={entry.path === selected}
             aria-current={entry.path === selected ? 'true' : undefined}
             onClick={() => setChosen(entry.path)}
@@ -101,7 +100,7 @@ export function RunDirectoryPanel({ simulationId }: { simulationId: string }) {
           </Alert>
         ) : null}
         {file.data?.truncated ? (
-          <Text size="sm" c="dimmed">
+          <Text size="sm">
             The first {formatBytes(listing.data.maxTextBytes)} of {formatBytes(file.data.size)}.
           </Text>
         ) : null}

@@ -35,12 +35,12 @@ export function SimulationActions({ simulation }: { simulation: Simulation }) {
         Cancel run
       </Button>
       {retryable ? (
-        <Button variant="light" onClick={() => void navigate(`/simulations/new?from=${simulation.id}`)}>
+        <Button variant="outline" onClick={() => void navigate(`/simulations/new?from=${simulation.id}`)}>
           Retry…
         </Button>
       ) : null}
       {cancelBlocked ? (
-        <Text size="xs" c="dimmed" id="cancel-blocked-reason">
+        <Text size="xs" id="cancel-blocked-reason">
           {cancelBlocked}
         </Text>
       ) : null}

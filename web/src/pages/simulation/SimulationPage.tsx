@@ -35,7 +35,7 @@ export function SimulationPage() {
   // A failed refetch of a run already shown keeps it on screen (the next refetch may succeed).
   const run = simulation.data;
   if (!run) {
-    if (!simulation.isError) return <Text c="dimmed">Loading the simulation…</Text>;
+    if (!simulation.isError) return <Text>Loading the simulation…</Text>;
     const notFound = simulation.error instanceof SimulationNotFoundError;
     return (
       <Stack>
@@ -63,7 +63,7 @@ export function SimulationPage() {
           <Title order={2}>{run.name}</Title>
           <Group gap="xs">
             <StatusBadge status={run.status} />
-            <Text size="sm" c="dimmed">
+            <Text size="sm">
               {run.id} · {run.spec.simulation.type} · {run.spec.grid.resolution} · {run.backend} · created{' '}
               {formatInstant(run.createdAt)}
             </Text>
@@ -127,7 +127,7 @@ export function SimulationPage() {
           ) : cost.data ? (
             <CostBreakdown cost={cost.data} />
           ) : (
-            <Text c="dimmed">
+            <Text>
               {cost.isPending ? 'Loading the cost…' : 'The cost tracker has not priced this run yet.'}
             </Text>
           )}

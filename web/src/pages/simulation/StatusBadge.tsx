@@ -5,7 +5,7 @@ import { statusColor, statusLabel } from './status.js';
 /** The status in words, coloured (the colour only repeats the words); a live region, so a change is announced. */
 export function StatusBadge({ status }: { status: SimulationStatus }) {
   return (
-    <Badge color={statusColor(status)} variant="light" size="lg" role="status">
+    <Badge color={statusColor(status)} variant="dot" size="lg" role="status">
       {statusLabel(status)}
     </Badge>
   );

@@ -18,7 +18,7 @@ export function StatusTimeline({ history }: { history: StatusHistoryEntry[] }) {
             </Text>
           }
         >
-          <Text size="xs" c="dimmed">
+          <Text size="xs">
             <time dateTime={entry.at}>{formatInstant(entry.at)}</time>
           </Text>
           <Text size="sm">{entry.reason}</Text>

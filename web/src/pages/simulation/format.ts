@@ -14,8 +14,10 @@ export function formatBytes(bytes: number): string {
 
 /** Cents from a dollar up; below, three significant digits (a short run costs fractions of a cent). */
 export function formatUsd(usd: number): string {
-  if (usd === 0 || Math.abs(usd) >= 1) return `$${usd.toFixed(2)}`;
-  return `$${Number(usd.toPrecision(3))}`;
+  const sign = usd < 0 ? '-' : '';
+  const amount = Math.abs(usd);
+  if (amount === 0 || amount >= 1) return `${sign}$${amount.toFixed(2)}`;
+  return `${sign}$${Number(amount.toPrecision(3))}`;
 }
 
 /** "2026-12-07 06:02:13 UTC": the platform records UTC, and so does the page (no guessing the reader's zone). */

@@ -42,7 +42,8 @@ describe('LogsPanel', () => {
       },
     });
     renderWithApp(<LogsPanel simulationId={SIM_ID} live={false} />, { fetch: api.fetch });
-    expect(await screen.findByRole('log', { name: 'Job log' })).toHaveTextContent('line 1');
+    const log = await screen.findByRole('log', { name: 'Job log' });
+    await waitFor(() => expect(log).toHaveTextContent('line 1'));
     expect(screen.getByRole('switch', { name: /^Follow/ })).not.toBeChecked();
     expect(screen.getByRole('button', { name: 'Download' })).toBeEnabled();
   });

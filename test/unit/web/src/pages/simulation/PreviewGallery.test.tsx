@@ -28,7 +28,7 @@ describe('PreviewGallery', () => {
       `/simulations/${SIM_ID}/results/files/results/previews/SpeciesConc/SpeciesConcVV_O3.png`,
     );
 
-    const open = screen.getByRole('button', { name: `Open larger: ${alt}` });
+    const open = screen.getByRole('button', { name: /^Open larger: Map of O3 \(SpeciesConcVV_O3/ });
     open.focus();
     await userEvent.keyboard('{Enter}');
     const dialog = await screen.findByRole('dialog', { name: 'SpeciesConcVV_O3 (SpeciesConc)' });
