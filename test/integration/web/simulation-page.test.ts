@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { repoRoot } from '#test/helpers/local-dynamodb.js';
-import { api, waitForStatus } from '#test/helpers/platform-process.js';
+import { api, waitForResultsReady, waitForStatus } from '#test/helpers/platform-process.js';
 import {
   expectNoSeriousA11yViolations,
   screenshot,
@@ -29,19 +29,6 @@ const consolePlatform = useConsolePlatform({
 
 let ref: string;
 let dev: string;
-
-/** Polls GET /simulations/{id}/results until READY (FAILED fails with its reason). */
-async function resultsReady(token: string, id: string, seconds = 240): Promise<void> {
-  const { platform } = consolePlatform();
-  const deadline = Date.now() + seconds * 1000;
-  for (;;) {
-    const res = await api(platform, 'GET', `/simulations/${id}/results`, { token });
-    if (res.body.status === 'READY') return;
-    if (res.body.status === 'FAILED') throw new Error(`results of ${id} FAILED: ${res.body.reason}`);
-    if (Date.now() > deadline) throw new Error(`results of ${id} are still ${res.body.status}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
 
 beforeAll(async () => {
   const { platform } = consolePlatform();
@@ -65,7 +52,7 @@ beforeAll(async () => {
       300,
     );
     expect(done.status).toBe('SUCCEEDED');
-    await resultsReady(token, id);
+    await waitForResultsReady(platform, token, id, 240);
   }
 }, 700_000);
 
