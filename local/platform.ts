@@ -402,6 +402,8 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
       consoleHeaders = consoleSecurityHeaders(path.join(options.root, 'web', 'serverless.yml'), {
         apiOrigin: url,
         authOrigins: [oidc.info.issuer],
+        // Presigned result links point at s3rver: the simulation page's maps load from there.
+        resultsOrigins: [`http://${host}:${s3.port}`],
       });
     }
     // The platform's contract with the CLI and tests: schemas/local/platform-info.schema.json.

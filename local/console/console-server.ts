@@ -67,12 +67,16 @@ export function isConsolePage(urlPath: string): boolean {
  */
 export function consoleSecurityHeaders(
   webStackFile: string,
-  origins: { apiOrigin: string; authOrigins: string[] },
+  origins: { apiOrigin: string; authOrigins: string[]; resultsOrigins?: string[] },
 ): Record<string, string> {
   const config = loadServerlessConfig(webStackFile, {
     stage: 'local',
     region: 'us-east-1',
-    params: { apiOrigin: origins.apiOrigin, authOrigins: origins.authOrigins.join(' ') },
+    params: {
+      apiOrigin: origins.apiOrigin,
+      authOrigins: origins.authOrigins.join(' '),
+      ...(origins.resultsOrigins ? { resultsOrigins: origins.resultsOrigins.join(' ') } : {}),
+    },
   });
   const headers = (config.raw['custom'] as { securityHeaders: Record<string, unknown> }).securityHeaders;
   return {

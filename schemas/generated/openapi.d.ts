@@ -133,6 +133,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/simulations/{id}/rundir": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The files of the run directory stored at submission (the configuration the job ran with). */
+        get: operations["getRunDirectory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/simulations/{id}/rundir/{path}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One file of the stored run directory as text (at most maxTextBytes of it). */
+        get: operations["getRunDirectoryFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/simulations/{id}/cancel": {
         parameters: {
             query?: never;
@@ -1297,6 +1331,39 @@ export interface components {
             requestedAt: string;
             /** @description The results as last recorded (absent before the first processing). */
             results?: components["schemas"]["Simulation"]["results"];
+        };
+        /**
+         * RunDirectory
+         * @description GET /simulations/{id}/rundir: the files of the run directory stored for the simulation at submission (simulations/<id>/rundir/ in the results bucket): the configuration GEOS-Chem read (geoschem_config.yml, HISTORY.rc, HEMCO_Config.rc, ...), the input plan the job staged from (gcr-inputs.json) and where they came from (gcr-rundir.json). Each file's text is at GET /simulations/{id}/rundir/{path}.
+         */
+        RunDirectory: {
+            simulationId: string;
+            /** @description Sorted by path. */
+            files: {
+                /** @description Relative to the run directory, e.g. HISTORY.rc. */
+                path: string;
+                /** @description Bytes. */
+                size: number;
+                /** Format: date-time */
+                lastModified?: string;
+            }[];
+            /** @description GET /simulations/{id}/rundir/{path} answers at most this many bytes of a file (truncated: true beyond). */
+            maxTextBytes: number;
+        };
+        /**
+         * RunDirectoryFile
+         * @description GET /simulations/{id}/rundir/{path}: one file of the simulation's stored run directory as text (UTF-8), at most maxTextBytes of it.
+         */
+        RunDirectoryFile: {
+            simulationId: string;
+            path: string;
+            /** @description The whole file's size in bytes. */
+            size: number;
+            contentType?: string;
+            /** @description The file's text, or its first maxTextBytes bytes when truncated. */
+            text: string;
+            /** @description True when the file is larger than the text answered. */
+            truncated: boolean;
         };
         /** RunDirectorySummary */
         RunDirectorySummary: {
@@ -2524,6 +2591,70 @@ export interface operations {
                     "application/json": components["schemas"]["InputPlan"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getRunDirectory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The simulation's id; anything else, or another owner's, answers 404 naming `path.id`.
+                 * @example sim_01jd3k9x2m4q8r7t6v5w3y1z0a
+                 */
+                id: components["parameters"]["SimulationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run directory's files. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunDirectory"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getRunDirectoryFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The simulation's id; anything else, or another owner's, answers 404 naming `path.id`.
+                 * @example sim_01jd3k9x2m4q8r7t6v5w3y1z0a
+                 */
+                id: components["parameters"]["SimulationId"];
+                /**
+                 * @description The file's path in the run directory, as GET /simulations/{id}/rundir lists it, e.g. HISTORY.rc.
+                 * @example HISTORY.rc
+                 */
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file's text. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunDirectoryFile"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             503: components["responses"]["ServiceUnavailable"];

@@ -1297,6 +1297,89 @@ export const resultsRequestSchema = {
   },
 } as const;
 
+/** schemas/api/run-directory-file.schema.json */
+export const runDirectoryFileSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/api/run-directory-file.schema.json',
+  title: 'RunDirectoryFile',
+  description:
+    "GET /simulations/{id}/rundir/{path}: one file of the simulation's stored run directory as text (UTF-8), at most maxTextBytes of it.",
+  type: 'object',
+  additionalProperties: false,
+  required: ['simulationId', 'path', 'size', 'text', 'truncated'],
+  properties: {
+    simulationId: {
+      type: 'string',
+    },
+    path: {
+      type: 'string',
+    },
+    size: {
+      type: 'integer',
+      minimum: 0,
+      description: "The whole file's size in bytes.",
+    },
+    contentType: {
+      type: 'string',
+    },
+    text: {
+      type: 'string',
+      description: "The file's text, or its first maxTextBytes bytes when truncated.",
+    },
+    truncated: {
+      type: 'boolean',
+      description: 'True when the file is larger than the text answered.',
+    },
+  },
+} as const;
+
+/** schemas/api/run-directory.schema.json */
+export const runDirectorySchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/api/run-directory.schema.json',
+  title: 'RunDirectory',
+  description:
+    "GET /simulations/{id}/rundir: the files of the run directory stored for the simulation at submission (simulations/<id>/rundir/ in the results bucket): the configuration GEOS-Chem read (geoschem_config.yml, HISTORY.rc, HEMCO_Config.rc, ...), the input plan the job staged from (gcr-inputs.json) and where they came from (gcr-rundir.json). Each file's text is at GET /simulations/{id}/rundir/{path}.",
+  type: 'object',
+  additionalProperties: false,
+  required: ['simulationId', 'files', 'maxTextBytes'],
+  properties: {
+    simulationId: {
+      type: 'string',
+    },
+    files: {
+      type: 'array',
+      description: 'Sorted by path.',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['path', 'size'],
+        properties: {
+          path: {
+            type: 'string',
+            description: 'Relative to the run directory, e.g. HISTORY.rc.',
+          },
+          size: {
+            type: 'integer',
+            minimum: 0,
+            description: 'Bytes.',
+          },
+          lastModified: {
+            type: 'string',
+            format: 'date-time',
+          },
+        },
+      },
+    },
+    maxTextBytes: {
+      type: 'integer',
+      minimum: 1,
+      description:
+        'GET /simulations/{id}/rundir/{path} answers at most this many bytes of a file (truncated: true beyond).',
+    },
+  },
+} as const;
+
 /** schemas/api/run-estimate.schema.json */
 export const runEstimateSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -5035,6 +5118,8 @@ export const allSchemas = [
   resultsComparisonSchema,
   resultsRequestAcceptedSchema,
   resultsRequestSchema,
+  runDirectoryFileSchema,
+  runDirectorySchema,
   runEstimateSchema,
   simulationCostSchema,
   simulationPlanSchema,

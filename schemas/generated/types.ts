@@ -687,6 +687,54 @@ export interface ResultsRequest {
   species?: string[];
 }
 
+// ---- schemas/api/run-directory-file.schema.json
+/**
+ * GET /simulations/{id}/rundir/{path}: one file of the simulation's stored run directory as text (UTF-8), at most maxTextBytes of it.
+ */
+export interface RunDirectoryFile {
+  simulationId: string;
+  path: string;
+  /**
+   * The whole file's size in bytes.
+   */
+  size: number;
+  contentType?: string;
+  /**
+   * The file's text, or its first maxTextBytes bytes when truncated.
+   */
+  text: string;
+  /**
+   * True when the file is larger than the text answered.
+   */
+  truncated: boolean;
+}
+
+// ---- schemas/api/run-directory.schema.json
+/**
+ * GET /simulations/{id}/rundir: the files of the run directory stored for the simulation at submission (simulations/<id>/rundir/ in the results bucket): the configuration GEOS-Chem read (geoschem_config.yml, HISTORY.rc, HEMCO_Config.rc, ...), the input plan the job staged from (gcr-inputs.json) and where they came from (gcr-rundir.json). Each file's text is at GET /simulations/{id}/rundir/{path}.
+ */
+export interface RunDirectory {
+  simulationId: string;
+  /**
+   * Sorted by path.
+   */
+  files: {
+    /**
+     * Relative to the run directory, e.g. HISTORY.rc.
+     */
+    path: string;
+    /**
+     * Bytes.
+     */
+    size: number;
+    lastModified?: string;
+  }[];
+  /**
+   * GET /simulations/{id}/rundir/{path} answers at most this many bytes of a file (truncated: true beyond).
+   */
+  maxTextBytes: number;
+}
+
 // ---- schemas/api/run-estimate.schema.json
 /**
  * Expected wall time and cost of a run on the instance choices that fit it, scaled from published GEOS-Chem timings on AWS and priced from the EC2 on-demand table in shared/science/pricing/. See docs/INPUTS-AND-ESTIMATES.md.

@@ -32,6 +32,23 @@ export async function waitForStatus(
   }
 }
 
+/** Polls GET /simulations/{id}/results until READY (FAILED fails with its reason, as does `seconds` running out). */
+export async function waitForResultsReady(
+  platform: { url: string },
+  token: string,
+  id: string,
+  seconds = 120,
+): Promise<void> {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const res = await api(platform, 'GET', `/simulations/${id}/results`, { token });
+    if (res.body.status === 'READY') return;
+    if (res.body.status === 'FAILED') throw new Error(`results of ${id} FAILED: ${res.body.reason}`);
+    if (Date.now() > deadline) throw new Error(`results of ${id} are still ${res.body.status}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 /** fetch against the platform with an optional bearer token; returns status, headers and parsed JSON. */
 export async function api(
   platform: { url: string },

@@ -19,10 +19,10 @@ import {
   createDynamoSimulationRepository,
   type SimulationRepository,
 } from '#shared/kernel/repository/simulations.js';
-import { createS3ObjectStore } from './adapters/s3-object-store.js';
+import { createS3ObjectStore, createS3RunDirectoryReader } from './adapters/s3-object-store.js';
 import { config } from './config.js';
 import type { EnsemblePorts } from './domain/ensembles.js';
-import type { ObjectStore } from './domain/ports.js';
+import type { ObjectStore, RunDirectoryReader } from './domain/ports.js';
 
 let simulations: SimulationRepository | undefined;
 export function repository(): SimulationRepository {
@@ -53,6 +53,12 @@ let runDirectories: ObjectStore | undefined;
 /** The results bucket, where run directories are stored. */
 export function runDirectoryStore(): ObjectStore {
   return (runDirectories ??= createS3ObjectStore(s3Client(), config.resultsBucket));
+}
+
+let storedRunDirectories: RunDirectoryReader | undefined;
+/** The results bucket's run directories, read back for GET /simulations/{id}/rundir. */
+export function runDirectoryReader(): RunDirectoryReader {
+  return (storedRunDirectories ??= createS3RunDirectoryReader(s3Client(), config.resultsBucket));
 }
 
 let jobLogs: LogReader | undefined;

@@ -9,7 +9,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '#test/helpers/local-dynamodb.js';
 import { gcrAs } from '#test/helpers/run-gcr.js';
-import { api, startPlatformProcess, type RunningPlatform } from '#test/helpers/platform-process.js';
+import {
+  api,
+  startPlatformProcess,
+  waitForResultsReady,
+  type RunningPlatform,
+} from '#test/helpers/platform-process.js';
 
 const USER = 'cli-results-user';
 const tinySpec = JSON.parse(readFileSync(path.join(repoRoot, 'test/fixtures/specs/tiny-demo.json'), 'utf8'));
@@ -21,17 +26,8 @@ let dev: string;
 
 const gcr = (...argv: string[]) => gcrAs(platform, USER, { env: { NO_COLOR: '1' } })(...argv);
 
-/** Polls GET /simulations/{id}/results until READY (or FAILED, which fails the test with its reason). */
-async function resultsReady(id: string, seconds = 120): Promise<void> {
-  const deadline = Date.now() + seconds * 1000;
-  for (;;) {
-    const res = await api(platform, 'GET', `/simulations/${id}/results`, { token });
-    if (res.body.status === 'READY') return;
-    if (res.body.status === 'FAILED') throw new Error(`results of ${id} FAILED: ${res.body.reason}`);
-    if (Date.now() > deadline) throw new Error(`results of ${id} are still ${res.body.status}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+/** Waits for the results of one of this file's runs. */
+const resultsReady = (id: string, seconds = 120) => waitForResultsReady(platform, token, id, seconds);
 
 beforeAll(async () => {
   platform = await startPlatformProcess({

@@ -7,6 +7,7 @@
  * owner's.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { localSubFor } from '#local/auth/jwt.js';
 import { apiRoutes, fillPath } from '#scripts/fuzz/api-routes.js';
 import { hostileTokens } from '#test/helpers/hostile-tokens.js';
@@ -54,6 +55,8 @@ const EXPECTED: Record<string, { owner: number[]; other: number[]; admin: number
   'GET /simulations': { owner: [200], other: [200], admin: [200] },
   'GET /simulations/{id}': { owner: [200], other: [404], admin: [200] },
   'GET /simulations/{id}/inputs': { owner: [200], other: [404], admin: [200] },
+  'GET /simulations/{id}/rundir': { owner: [200], other: [404], admin: [200] },
+  'GET /simulations/{id}/rundir/{path}': { owner: [200], other: [404], admin: [200] },
   'POST /simulations/{id}/cancel': { owner: [409], other: [404], admin: [409] },
   'GET /simulations/{id}/logs': { owner: [409], other: [404], admin: [409] },
   'GET /simulations/{id}/results': { owner: [200], other: [404], admin: [200] },
@@ -104,6 +107,14 @@ beforeAll(async () => {
   platform = await startPlatformProcess({ env: { GCR_LOCAL_BATCH_SLOTS: '0' } });
   const stores = platformStores(platform);
   run = await writeFinishedRun(stores, localSubFor(OWNER));
+  // The run directory submission would have stored, as far as GET .../rundir/{path} reads it.
+  await stores.s3.send(
+    new PutObjectCommand({
+      Bucket: stores.bucket,
+      Key: `simulations/${run.simulation.id}/rundir/HISTORY.rc`,
+      Body: "COLLECTIONS: 'SpeciesConc',\n::\n",
+    }),
+  );
   other = await writeFinishedRun(stores, localSubFor(OWNER), { o3Scale: 1.25 });
   reprocessed = await writeFinishedRun(stores, localSubFor(OWNER));
   tokens = {
@@ -143,6 +154,7 @@ function request(route: { method: string; path: string }) {
     key: run.manifest.files[0]!.key,
     name: SITE.name,
     credentialId: '0000000000000000',
+    path: 'HISTORY.rc',
   });
   const key = `${route.method} ${route.path}`;
   const body = ['POST /simulations', 'POST /simulation-plans', 'POST /estimates'].includes(key)

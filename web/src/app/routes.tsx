@@ -17,6 +17,7 @@ export const routes: RouteObject[] = [
       { path: 'simulations', element: <SimulationsPage /> },
       { path: 'simulations/new', element: <NewSimulationPage /> },
       { path: 'simulations/:id', element: <SimulationPage /> },
+      { path: 'simulations/:id/compare/:otherId', element: <SimulationPage /> },
       { path: 'costs', element: <CostsPage /> },
       { path: 'subscriptions', element: <SubscriptionsPage /> },
       { path: '*', element: <NotFoundPage /> },

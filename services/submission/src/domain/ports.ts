@@ -33,3 +33,25 @@ export interface CreateSimulationPorts extends SubmissionPorts {
   /** Slurm sites: a spec on backend "slurm" must name one and fit its limits. */
   sites?: Pick<SiteStore, 'get'>;
 }
+
+/** One stored object of a run directory, its key relative to the run directory. */
+export interface StoredRunDirectoryEntry {
+  path: string;
+  size: number;
+  lastModified?: Date;
+}
+
+/** The first bytes of a stored object, and how big the whole is. */
+export interface StoredObjectHead {
+  body: Uint8Array;
+  size: number;
+  contentType?: string;
+}
+
+/** The results bucket, as far as submission reads run directories back (GET /simulations/{id}/rundir). */
+export interface RunDirectoryReader {
+  /** Every object under `prefix`, paths relative to it. */
+  list(prefix: string): Promise<StoredRunDirectoryEntry[]>;
+  /** At most `maxBytes` of the object at `key`, or undefined when there is none. */
+  readHead(key: string, maxBytes: number): Promise<StoredObjectHead | undefined>;
+}

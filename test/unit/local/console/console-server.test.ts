@@ -91,4 +91,13 @@ describe('the local console server', () => {
     expect(response.headers.get('x-frame-options')).toBe('DENY');
     expect(response.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
   });
+
+  it('lets images load from the results bucket (presigned maps), and from nowhere else', () => {
+    const csp = consoleSecurityHeaders(webStack, {
+      apiOrigin: config.apiUrl,
+      authOrigins: [config.auth.authority],
+      resultsOrigins: ['http://127.0.0.1:5000'],
+    })['content-security-policy'];
+    expect(csp).toContain("img-src 'self' data: blob: http://127.0.0.1:5000;");
+  });
 });
