@@ -1519,6 +1519,8 @@ export interface components {
             tags?: {
                 [key: string]: string;
             };
+            /** @description email, in GET /subscriptions: true when the address is on the suppression list (a permanent bounce or a complaint, from SES's feedback): every delivery to it fails at once (docs/NOTIFICATIONS.md). */
+            suppressed?: boolean;
             /** Format: date-time */
             createdAt: string;
             /** @description Only in the 201 of POST /subscriptions, and only when the request carried no secret: keep it, it is never shown again. */

@@ -2493,6 +2493,11 @@ export const subscriptionSchema = {
       },
       description: 'Only simulations with every one of these tags.',
     },
+    suppressed: {
+      type: 'boolean',
+      description:
+        "email, in GET /subscriptions: true when the address is on the suppression list (a permanent bounce or a complaint, from SES's feedback): every delivery to it fails at once (docs/NOTIFICATIONS.md).",
+    },
     createdAt: {
       type: 'string',
       format: 'date-time',

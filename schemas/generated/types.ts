@@ -1217,6 +1217,10 @@ export interface Subscription {
   tags?: {
     [k: string]: string;
   };
+  /**
+   * email, in GET /subscriptions: true when the address is on the suppression list (a permanent bounce or a complaint, from SES's feedback): every delivery to it fails at once (docs/NOTIFICATIONS.md).
+   */
+  suppressed?: boolean;
   createdAt: string;
   /**
    * Only in the 201 of POST /subscriptions, and only when the request carried no secret: keep it, it is never shown again.

@@ -87,7 +87,21 @@ export function SubscriptionsTable({
                     </Text>
                   </Table.Th>
                   <Table.Td>
-                    <Badge variant="light">{channelLabel(subscription.channel)}</Badge>
+                    <Stack gap={4} align="flex-start">
+                      <Badge variant="light">{channelLabel(subscription.channel)}</Badge>
+                      {subscription.suppressed && (
+                        <Badge
+                          color="red"
+                          variant="outline"
+                          title="The address bounced or complained: every delivery fails"
+                        >
+                          Suppressed
+                        </Badge>
+                      )}
+                    </Stack>
+                    {subscription.suppressed && (
+                      <Text size="xs">The address bounced or complained; deliveries to it fail.</Text>
+                    )}
                   </Table.Td>
                   <Table.Td>{subscription.events.map(kindLabel).join(', ')}</Table.Td>
                   <Table.Td>{describeFilters(subscription).join('; ') || 'every simulation'}</Table.Td>

@@ -79,6 +79,7 @@ describe('the API never answers a Slack credential', () => {
       subscriptions,
       secrets: memorySecretStore(),
       targets: { allowLoopback: false, resolve: async () => ['203.0.113.7'] },
+      suppressions: { isSuppressed: async () => false },
       slackWebhookPrefix: 'https://hooks.slack.com/services/',
       now: () => new Date(),
     };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { screen, waitFor, within } from '@testing-library/react';
+import { configure, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { Budget, CostReport } from '#schemas/generated/types.js';
 import { CostsPage } from '../../../../../../web/src/pages/costs/CostsPage.js';
@@ -71,7 +71,9 @@ function rowOf(table: HTMLElement, header: string): string[] {
     .map((cell) => cell.textContent ?? '');
 }
 
-describe('CostsPage', () => {
+// Typing into forms takes seconds on a loaded machine: generous timeouts, no timing assertions.
+configure({ asyncUtilTimeout: 15_000 });
+describe('CostsPage', { timeout: 60_000 }, () => {
   it('shows the month total and the costs by tag in a chart and a table, with each group share', async () => {
     const { fetch, requests } = api();
     renderWithApp(<CostsPage />, { path: `/costs?month=${MONTH}&by=tag`, fetch });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { screen, waitFor, within } from '@testing-library/react';
+import { configure, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { Subscription } from '#schemas/generated/types.js';
 import { SubscriptionsPage } from '../../../../../../web/src/pages/subscriptions/SubscriptionsPage.js';
@@ -29,6 +29,7 @@ const email: Subscription = {
   events: ['results'],
   statuses: ['SUCCEEDED'],
   createdAt: '2026-12-02T10:00:00.000Z',
+  suppressed: true,
 };
 const team: Subscription = {
   id: TEAM_ID,
@@ -58,8 +59,10 @@ async function openForm() {
   return screen.findByRole('dialog', { name: 'New subscription' });
 }
 
-describe('SubscriptionsPage', () => {
-  it('lists each subscription with its channel, events and filters', async () => {
+// Typing into forms takes seconds on a loaded machine: generous timeouts, no timing assertions.
+configure({ asyncUtilTimeout: 15_000 });
+describe('SubscriptionsPage', { timeout: 60_000 }, () => {
+  it('lists each subscription with its channel, events and filters, and says which email address is suppressed', async () => {
     const { fetch } = api();
     renderWithApp(<SubscriptionsPage />, { path: '/subscriptions', fetch });
     const row = (await screen.findByRole('rowheader', { name: /lab hook/ })).closest('tr')!;
@@ -67,9 +70,10 @@ describe('SubscriptionsPage', () => {
     expect(row).toHaveTextContent('https://hooks.example.org/gcr');
     expect(row).toHaveTextContent('Status changes');
     expect(row).toHaveTextContent('statuses SUCCEEDED, FAILED; tag project=ozone');
-    expect(screen.getByRole('rowheader', { name: /alice@example.org/ }).closest('tr')).toHaveTextContent(
-      'Email',
-    );
+    const emailRow = screen.getByRole('rowheader', { name: /alice@example.org/ }).closest('tr')!;
+    expect(emailRow).toHaveTextContent('Email');
+    expect(emailRow).toHaveTextContent('SuppressedThe address bounced or complained; deliveries to it fail.');
+    expect(row).not.toHaveTextContent('Suppressed');
   });
 
   it('creates a webhook subscription and shows its signing secret once, with a copy button', async () => {
