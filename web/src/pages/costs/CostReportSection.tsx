@@ -1,4 +1,4 @@
-import { Alert, Loader, SegmentedControl, Stack, Text, Title } from '@mantine/core';
+import { Alert, Loader, SegmentedControl, Stack, Text, Title, useMatches } from '@mantine/core';
 import { CostBarChart } from './CostBarChart.js';
 import { CostGroupsTable } from './CostGroupsTable.js';
 import {
@@ -21,6 +21,8 @@ export function CostReportSection({
 }) {
   const report = useCostReport(query);
   const isThisMonth = query.month === monthOf(new Date());
+  // Four choices do not fit side by side on a phone-width screen.
+  const orientation = useMatches<'vertical' | 'horizontal'>({ base: 'vertical', sm: 'horizontal' });
   return (
     <Stack component="section" aria-labelledby="cost-report-title" gap="sm">
       <Title order={3} id="cost-report-title">
@@ -33,6 +35,7 @@ export function CostReportSection({
         </Text>
         <SegmentedControl
           aria-labelledby="group-by-label"
+          orientation={orientation}
           data={GROUPINGS}
           value={query.groupBy}
           onChange={(value) => onGroupByChange(value as CostGrouping)}

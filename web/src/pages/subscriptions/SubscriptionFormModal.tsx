@@ -11,6 +11,7 @@ import {
   Stack,
   Text,
   TextInput,
+  useMatches,
 } from '@mantine/core';
 import type { Subscription, SubscriptionRequest } from '#schemas/generated/types.js';
 import { ApiRequestError } from '../../api/api-request-error.js';
@@ -59,6 +60,8 @@ export function SubscriptionFormModal({
   onCreated: (subscription: Subscription) => void;
 }) {
   const create = useCreateSubscription();
+  // The Slack choices' labels are long: one above the other on a phone-width screen.
+  const orientation = useMatches<'vertical' | 'horizontal'>({ base: 'vertical', sm: 'horizontal' });
   const [channel, setChannel] = useState<Channel>('webhook');
   const [slackMode, setSlackMode] = useState<SlackMode>('webhook');
   const [fields, setFields] = useState({
@@ -182,6 +185,7 @@ export function SubscriptionFormModal({
                 </Text>
                 <SegmentedControl
                   aria-labelledby="slack-mode-label"
+                  orientation={orientation}
                   value={slackMode}
                   onChange={(value) => setSlackMode(value as SlackMode)}
                   data={[
