@@ -1,18 +1,8 @@
 import { useState } from 'react';
-import {
-  Alert,
-  Button,
-  Checkbox,
-  Group,
-  Modal,
-  NumberInput,
-  SegmentedControl,
-  Stack,
-  Text,
-  TextInput,
-} from '@mantine/core';
+import { Alert, Button, Checkbox, Group, Modal, NumberInput, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import type { Budget, BudgetRequest } from '#schemas/generated/types.js';
+import { LabelledSegmentedControl } from '../../components/LabelledSegmentedControl.js';
 import { ApiRequestError } from '../../api/api-request-error.js';
 import { formIssues, type FormIssues } from '../../api/field-issues.js';
 import { budgetSubject, parseThresholds } from './cost-format.js';
@@ -96,21 +86,16 @@ export function BudgetFormModal({
             <Text size="sm">Covers: {budgetSubject(budget, me)}</Text>
           ) : (
             isAdmin && (
-              <div>
-                <Text id="budget-covers-label" size="sm" fw={500} mb={4}>
-                  Covers
-                </Text>
-                <SegmentedControl
-                  aria-labelledby="budget-covers-label"
-                  value={covers}
-                  onChange={(value) => setCovers(value as Covers)}
-                  data={[
-                    { value: 'mine', label: 'My simulations' },
-                    { value: 'owner', label: 'An owner' },
-                    { value: 'tag', label: 'A tag' },
-                  ]}
-                />
-              </div>
+              <LabelledSegmentedControl<Covers>
+                label="Covers"
+                value={covers}
+                onChange={setCovers}
+                data={[
+                  { value: 'mine', label: 'My simulations' },
+                  { value: 'owner', label: 'An owner' },
+                  { value: 'tag', label: 'A tag' },
+                ]}
+              />
             )
           )}
           {!fixed && covers === 'tag' && (

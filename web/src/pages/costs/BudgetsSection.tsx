@@ -1,19 +1,8 @@
 import { useState } from 'react';
-import {
-  Alert,
-  Badge,
-  Button,
-  Card,
-  Group,
-  Loader,
-  Modal,
-  SimpleGrid,
-  Stack,
-  Text,
-  Title,
-} from '@mantine/core';
+import { Alert, Badge, Button, Card, Group, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import type { Budget } from '#schemas/generated/types.js';
+import { ConfirmModal } from '../../components/ConfirmModal.js';
 import { useSession } from '../../auth/SessionContext.js';
 import { BudgetFormModal } from './BudgetFormModal.js';
 import { BudgetProgressBar } from './BudgetProgressBar.js';
@@ -106,20 +95,19 @@ export function BudgetsSection({ month }: { month: string }) {
           me={me}
         />
       )}
-      <Modal opened={deleting !== undefined} onClose={() => setDeleting(undefined)} title="Delete budget?">
-        <Text mb="md">
-          {deleting ? budgetSubject(deleting, me) : ''}: its thresholds stop being announced and it no longer
-          refuses new runs.
-        </Text>
-        <Group justify="flex-end">
-          <Button variant="default" onClick={() => setDeleting(undefined)}>
-            Keep it
-          </Button>
-          <Button color="red" onClick={confirmDelete} loading={deleteBudget.isPending}>
-            Delete budget
-          </Button>
-        </Group>
-      </Modal>
+      <ConfirmModal
+        opened={deleting !== undefined}
+        title="Delete budget?"
+        confirmLabel="Delete budget"
+        cancelLabel="Keep it"
+        danger
+        busy={deleteBudget.isPending}
+        onConfirm={confirmDelete}
+        onClose={() => setDeleting(undefined)}
+      >
+        {deleting ? budgetSubject(deleting, me) : ''}: its thresholds stop being announced and it no longer
+        refuses new runs.
+      </ConfirmModal>
     </Stack>
   );
 }

@@ -1,14 +1,8 @@
-import { Alert, Loader, SegmentedControl, Stack, Text, Title, useMatches } from '@mantine/core';
+import { Alert, Loader, Stack, Text, Title } from '@mantine/core';
+import { LabelledSegmentedControl } from '../../components/LabelledSegmentedControl.js';
 import { CostBarChart } from './CostBarChart.js';
 import { CostGroupsTable } from './CostGroupsTable.js';
-import {
-  formatUsd,
-  GROUPINGS,
-  monthLabel,
-  monthOf,
-  type CostGrouping,
-  type CostQuery,
-} from './cost-format.js';
+import { formatUsd, GROUPINGS, monthLabel, monthOf, type CostQuery } from './cost-format.js';
 import { useCostReport } from './use-costs.js';
 
 /** The month's costs: total, grouped (chart and table), and what the numbers are. */
@@ -17,30 +11,22 @@ export function CostReportSection({
   onGroupByChange,
 }: {
   query: CostQuery;
-  onGroupByChange: (groupBy: CostGrouping) => void;
+  onGroupByChange: (groupBy: CostQuery['groupBy']) => void;
 }) {
   const report = useCostReport(query);
   const isThisMonth = query.month === monthOf(new Date());
-  // Four choices do not fit side by side on a phone-width screen.
-  const orientation = useMatches<'vertical' | 'horizontal'>({ base: 'vertical', sm: 'horizontal' });
   return (
     <Stack component="section" aria-labelledby="cost-report-title" gap="sm">
       <Title order={3} id="cost-report-title">
         {isThisMonth ? 'Month to date' : monthLabel(query.month)}
         {query.owner ? ` · owner ${query.owner}` : ''}
       </Title>
-      <div>
-        <Text id="group-by-label" size="sm" fw={500} mb={4}>
-          Group by
-        </Text>
-        <SegmentedControl
-          aria-labelledby="group-by-label"
-          orientation={orientation}
-          data={GROUPINGS}
-          value={query.groupBy}
-          onChange={(value) => onGroupByChange(value as CostGrouping)}
-        />
-      </div>
+      <LabelledSegmentedControl
+        label="Group by"
+        data={GROUPINGS}
+        value={query.groupBy}
+        onChange={onGroupByChange}
+      />
       {report.isPending && <Loader size="sm" aria-label="Loading the costs" />}
       {report.isError && (
         <Alert color="red" title="The costs could not be loaded">

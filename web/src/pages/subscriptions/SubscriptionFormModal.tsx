@@ -7,13 +7,11 @@ import {
   Modal,
   MultiSelect,
   NumberInput,
-  SegmentedControl,
   Stack,
-  Text,
   TextInput,
-  useMatches,
 } from '@mantine/core';
 import type { Subscription, SubscriptionRequest } from '#schemas/generated/types.js';
+import { LabelledSegmentedControl } from '../../components/LabelledSegmentedControl.js';
 import { ApiRequestError } from '../../api/api-request-error.js';
 import { formIssues, type FormIssues } from '../../api/field-issues.js';
 import {
@@ -60,8 +58,6 @@ export function SubscriptionFormModal({
   onCreated: (subscription: Subscription) => void;
 }) {
   const create = useCreateSubscription();
-  // The Slack choices' labels are long: one above the other on a phone-width screen.
-  const orientation = useMatches<'vertical' | 'horizontal'>({ base: 'vertical', sm: 'horizontal' });
   const [channel, setChannel] = useState<Channel>('webhook');
   const [slackMode, setSlackMode] = useState<SlackMode>('webhook');
   const [fields, setFields] = useState({
@@ -134,22 +130,13 @@ export function SubscriptionFormModal({
               {issues.others.join('; ')}
             </Alert>
           )}
-          <div>
-            <Text id="subscription-channel-label" size="sm" fw={500} mb={4}>
-              Channel
-            </Text>
-            <SegmentedControl
-              aria-labelledby="subscription-channel-label"
-              data={CHANNELS}
-              value={channel}
-              onChange={(value) => setChannel(value as Channel)}
-            />
-            {error('channel') && (
-              <Text c="red" size="sm">
-                {error('channel')}
-              </Text>
-            )}
-          </div>
+          <LabelledSegmentedControl<Channel>
+            label="Channel"
+            data={CHANNELS}
+            value={channel}
+            onChange={setChannel}
+            error={error('channel')}
+          />
           {scope === 'team' && (
             <TextInput
               label="Team"
@@ -179,21 +166,15 @@ export function SubscriptionFormModal({
           )}
           {channel === 'slack' && (
             <>
-              <div>
-                <Text id="slack-mode-label" size="sm" fw={500} mb={4}>
-                  Slack connection
-                </Text>
-                <SegmentedControl
-                  aria-labelledby="slack-mode-label"
-                  orientation={orientation}
-                  value={slackMode}
-                  onChange={(value) => setSlackMode(value as SlackMode)}
-                  data={[
-                    { value: 'webhook', label: 'Incoming webhook' },
-                    { value: 'bot', label: 'Bot token and channel' },
-                  ]}
-                />
-              </div>
+              <LabelledSegmentedControl<SlackMode>
+                label="Slack connection"
+                value={slackMode}
+                onChange={setSlackMode}
+                data={[
+                  { value: 'webhook', label: 'Incoming webhook' },
+                  { value: 'bot', label: 'Bot token and channel' },
+                ]}
+              />
               {slackMode === 'webhook' ? (
                 <TextInput
                   label="Slack incoming webhook URL"

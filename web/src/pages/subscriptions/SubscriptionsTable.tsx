@@ -1,7 +1,8 @@
 import { useState } from 'react';
-import { Badge, Button, Group, Modal, Stack, Table, Text } from '@mantine/core';
+import { Badge, Button, Group, Stack, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import type { Subscription, SubscriptionTestResult } from '#schemas/generated/types.js';
+import { ConfirmModal } from '../../components/ConfirmModal.js';
 import { channelLabel, describeFilters, describeTestResult, kindLabel } from './subscription-format.js';
 import { useDeleteSubscription, useRotateSecret, useSendTest } from './use-subscriptions.js';
 
@@ -163,39 +164,29 @@ export function SubscriptionsTable({
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
-      <Modal
+      <ConfirmModal
         opened={deleting !== undefined}
-        onClose={() => setDeleting(undefined)}
         title="Delete subscription?"
+        confirmLabel="Delete subscription"
+        cancelLabel="Keep it"
+        danger
+        busy={remove.isPending}
+        onConfirm={confirmDelete}
+        onClose={() => setDeleting(undefined)}
       >
-        <Text mb="md">{deleting ? label(deleting) : ''} stops being told about your simulations.</Text>
-        <Group justify="flex-end">
-          <Button variant="default" onClick={() => setDeleting(undefined)}>
-            Keep it
-          </Button>
-          <Button color="red" onClick={confirmDelete} loading={remove.isPending}>
-            Delete subscription
-          </Button>
-        </Group>
-      </Modal>
-      <Modal
+        {deleting ? label(deleting) : ''} stops being told about your simulations.
+      </ConfirmModal>
+      <ConfirmModal
         opened={rotating !== undefined}
-        onClose={() => setRotating(undefined)}
         title="Rotate the signing secret?"
+        confirmLabel="Rotate secret"
+        busy={rotate.isPending}
+        onConfirm={confirmRotate}
+        onClose={() => setRotating(undefined)}
       >
-        <Text mb="md">
-          A new secret signs the deliveries to {rotating ? label(rotating) : ''}; the old one keeps signing
-          beside it for a day, while you update the receiver.
-        </Text>
-        <Group justify="flex-end">
-          <Button variant="default" onClick={() => setRotating(undefined)}>
-            Cancel
-          </Button>
-          <Button onClick={confirmRotate} loading={rotate.isPending}>
-            Rotate secret
-          </Button>
-        </Group>
-      </Modal>
+        A new secret signs the deliveries to {rotating ? label(rotating) : ''}; the old one keeps signing
+        beside it for a day, while you update the receiver.
+      </ConfirmModal>
     </>
   );
 }

@@ -1,23 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
-import type { StoredSubscription, SubscriptionStore } from '#services/notifier/src/domain/ports.js';
 import {
   createSubscription,
   listSubscriptions,
   parseSubscriptionRequest,
   type SubscriptionPorts,
 } from '#services/notifier/src/domain/subscriptions.js';
-import { memorySecretStore } from '#test/helpers/notifier.js';
+import { memorySecretStore, memorySubscriptionStore } from '#test/helpers/notifier.js';
 
 function ports(suppressed: string[]): SubscriptionPorts {
-  const stored: StoredSubscription[] = [];
-  const subscriptions: SubscriptionStore = {
-    put: async (s) => void stored.push(s),
-    get: async (_holder, id) => stored.find((s) => s.id === id),
-    listByOwner: async (holder) => stored.filter((s) => s.owner === holder && s.team === undefined),
-    delete: async () => true,
-  };
   return {
-    subscriptions,
+    subscriptions: memorySubscriptionStore(),
     secrets: memorySecretStore(),
     targets: { allowLoopback: false, resolve: async () => ['203.0.113.7'] },
     suppressions: { isSuppressed: async (address) => suppressed.includes(address) },
