@@ -33,7 +33,7 @@ export function BudgetProgressBar({ budget, subject }: { budget: Budget; subject
         {formatUsd(budget.spentUsd)} of {formatUsd(budget.limitUsd)} spent ({progress.percent} %)
         {progress.exhausted ? ' · limit reached' : ''}
       </Text>
-      <Text size="sm" c="dimmed">
+      <Text size="sm">
         Thresholds:{' '}
         {progress.thresholds
           .map((threshold) => `${threshold.percent} %${threshold.crossed ? ' (crossed)' : ''}`)

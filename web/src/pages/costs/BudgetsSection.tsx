@@ -58,7 +58,10 @@ export function BudgetsSection({ month }: { month: string }) {
             <Card key={budget.budget} withBorder component="article" aria-label={`Budget: ${subject}`}>
               <Group justify="space-between" wrap="wrap">
                 <Text fw={600}>{subject}</Text>
-                <Badge variant="light" color={budget.alertOnly ? 'gray' : 'grape'}>
+                <Badge
+                  variant={budget.alertOnly ? 'default' : 'filled'}
+                  color={budget.alertOnly ? undefined : 'grape.9'}
+                >
                   {budget.alertOnly ? 'Alert only' : 'Refuses new runs at 100 %'}
                 </Badge>
               </Group>

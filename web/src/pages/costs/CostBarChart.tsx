@@ -1,52 +1,58 @@
-import { Box, Group, Text } from '@mantine/core';
+import { Box, Group, Stack, Text } from '@mantine/core';
 import type { CostReport } from '#schemas/generated/types.js';
 import { formatUsd, groupingLabel } from './cost-format.js';
 
-const ROW_HEIGHT = 40;
-const WIDTH = 600;
-
 /**
- * The groups as horizontal bars (final solid, accrued hatched lighter). A
- * picture for the eye; the table beside it is the accessible form of the same
- * numbers, so the SVG is one labelled image.
+ * The groups as horizontal bars (final dark, accrued light), each under its
+ * label. A picture for the eye: the table beside it is the accessible form of
+ * the same numbers, so the chart is one labelled image. The labels are text,
+ * not SVG, so they keep their size on a phone; each bar is an SVG stretched
+ * to the width.
  */
 export function CostBarChart({ report }: { report: CostReport }) {
   const largest = Math.max(...report.groups.map((group) => group.totalUsd), 0);
   if (report.groups.length === 0 || largest <= 0) return null;
-  const scale = (usd: number) => (usd / largest) * WIDTH;
-  const height = report.groups.length * ROW_HEIGHT;
+  const percentOfLargest = (usd: number) => (usd / largest) * 100;
   return (
-    <Box>
-      <svg
-        role="img"
-        aria-label={`Bar chart of the month's costs by ${groupingLabel(report.groupBy).toLowerCase()}; the table has the figures`}
-        viewBox={`0 0 ${WIDTH} ${height}`}
-        width="100%"
-        style={{ maxWidth: WIDTH, display: 'block' }}
-      >
-        {report.groups.map((group, row) => {
-          const y = row * ROW_HEIGHT;
-          const finalWidth = scale(group.finalUsd);
-          return (
-            <g key={group.key}>
-              <text x={0} y={y + 13} fontSize={13} fill="currentColor">
-                {group.key} · {formatUsd(group.totalUsd)}
-              </text>
-              <rect x={0} y={y + 18} width={finalWidth} height={14} fill="var(--mantine-color-blue-6)" />
+    <Box
+      role="img"
+      aria-label={`Bar chart of the month's costs by ${groupingLabel(report.groupBy).toLowerCase()}; the table has the figures`}
+      maw={640}
+    >
+      <Stack gap={6}>
+        {report.groups.map((group) => (
+          <div key={group.key}>
+            <Text size="sm">
+              {group.key} · {formatUsd(group.totalUsd)}
+            </Text>
+            <svg
+              width="100%"
+              height={14}
+              viewBox="0 0 100 14"
+              preserveAspectRatio="none"
+              style={{ display: 'block' }}
+            >
               <rect
-                x={finalWidth}
-                y={y + 18}
-                width={scale(group.accruedUsd)}
+                x={0}
+                y={0}
+                width={percentOfLargest(group.finalUsd)}
+                height={14}
+                fill="var(--mantine-color-blue-7)"
+              />
+              <rect
+                x={percentOfLargest(group.finalUsd)}
+                y={0}
+                width={percentOfLargest(group.accruedUsd)}
                 height={14}
                 fill="var(--mantine-color-blue-3)"
               />
-            </g>
-          );
-        })}
-      </svg>
-      <Group gap="md" mt={4} aria-hidden>
+            </svg>
+          </div>
+        ))}
+      </Stack>
+      <Group gap="md" mt={6}>
         <Text size="xs">
-          <Box component="span" display="inline-block" w={10} h={10} mr={4} bg="blue.6" />
+          <Box component="span" display="inline-block" w={10} h={10} mr={4} bg="blue.7" />
           final (ended runs)
         </Text>
         <Text size="xs">

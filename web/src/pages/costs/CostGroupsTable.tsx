@@ -1,5 +1,6 @@
 import { Table } from '@mantine/core';
 import type { CostReport } from '#schemas/generated/types.js';
+import { ScrollableTable } from '../../components/ScrollableTable.js';
 import { formatUsd, groupingLabel } from './cost-format.js';
 
 const CAPTIONS: Partial<Record<CostReport['groupBy'], string>> = {
@@ -13,9 +14,11 @@ export function CostGroupsTable({ report }: { report: CostReport }) {
   const share = (usd: number) =>
     report.totalUsd > 0 ? `${Math.round((usd / report.totalUsd) * 100)} %` : '–';
   return (
-    <Table.ScrollContainer minWidth={560}>
+    <ScrollableTable label={`Costs by ${groupLabel.toLowerCase()}`} minWidth={560}>
       <Table striped highlightOnHover>
-        <Table.Caption>{CAPTIONS[report.groupBy] ?? `Costs by ${groupLabel.toLowerCase()}.`}</Table.Caption>
+        <Table.Caption style={{ color: 'var(--mantine-color-text)' }}>
+          {CAPTIONS[report.groupBy] ?? `Costs by ${groupLabel.toLowerCase()}.`}
+        </Table.Caption>
         <Table.Thead>
           <Table.Tr>
             <Table.Th scope="col">{groupLabel}</Table.Th>
@@ -49,6 +52,6 @@ export function CostGroupsTable({ report }: { report: CostReport }) {
           </Table.Tr>
         </Table.Tfoot>
       </Table>
-    </Table.ScrollContainer>
+    </ScrollableTable>
   );
 }

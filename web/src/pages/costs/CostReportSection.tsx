@@ -40,7 +40,7 @@ export function CostReportSection({
             {report.data.simulations === 1 ? 'simulation' : 'simulations'} submitted in{' '}
             {monthLabel(report.data.month)}
           </Text>
-          <Text size="sm" c="dimmed">
+          <Text size="sm">
             Tracked costs: the cost tracker prices each attempt from the instance it ran on and for how long
             (final once a run ended, accrued while it runs), compute and disk; output storage, billed by the
             month, is not included.{' '}

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Badge, Button, Group, Stack, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import type { Subscription, SubscriptionTestResult } from '#schemas/generated/types.js';
+import { ScrollableTable } from '../../components/ScrollableTable.js';
 import { ConfirmModal } from '../../components/ConfirmModal.js';
 import { channelLabel, describeFilters, describeTestResult, kindLabel } from './subscription-format.js';
 import { useDeleteSubscription, useRotateSecret, useSendTest } from './use-subscriptions.js';
@@ -62,7 +63,7 @@ export function SubscriptionsTable({
 
   return (
     <>
-      <Table.ScrollContainer minWidth={900}>
+      <ScrollableTable label="Subscriptions" minWidth={900}>
         <Table striped verticalSpacing="sm">
           <Table.Thead>
             <Table.Tr>
@@ -83,17 +84,15 @@ export function SubscriptionsTable({
                     <Text fw={600}>{name}</Text>
                     {subscription.name !== undefined && <Text size="sm">{subscription.target}</Text>}
                     {subscription.team !== undefined && <Text size="sm">Team {subscription.team}</Text>}
-                    <Text size="xs" c="dimmed">
-                      since {new Date(subscription.createdAt).toLocaleDateString()}
-                    </Text>
+                    <Text size="xs">since {new Date(subscription.createdAt).toLocaleDateString()}</Text>
                   </Table.Th>
                   <Table.Td>
                     <Stack gap={4} align="flex-start">
-                      <Badge variant="light">{channelLabel(subscription.channel)}</Badge>
+                      <Badge variant="default">{channelLabel(subscription.channel)}</Badge>
                       {subscription.suppressed && (
                         <Badge
-                          color="red"
-                          variant="outline"
+                          color="red.9"
+                          variant="filled"
                           title="The address bounced or complained: every delivery fails"
                         >
                           Suppressed
@@ -111,7 +110,7 @@ export function SubscriptionsTable({
                       <Group gap="xs" wrap="wrap">
                         <Button
                           size="xs"
-                          variant="light"
+                          variant="default"
                           onClick={() => test(subscription)}
                           loading={testing === subscription.id}
                           aria-label={`Send test: ${name}`}
@@ -138,18 +137,7 @@ export function SubscriptionsTable({
                           Delete
                         </Button>
                       </Group>
-                      <Text
-                        size="sm"
-                        role="status"
-                        aria-label={`Test outcome: ${name}`}
-                        c={
-                          outcome === undefined
-                            ? undefined
-                            : 'result' in outcome && outcome.result.delivered
-                              ? 'teal'
-                              : 'red'
-                        }
-                      >
+                      <Text size="sm" role="status" aria-label={`Test outcome: ${name}`}>
                         {outcome === undefined
                           ? ''
                           : 'result' in outcome
@@ -163,7 +151,7 @@ export function SubscriptionsTable({
             })}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+      </ScrollableTable>
       <ConfirmModal
         opened={deleting !== undefined}
         title="Delete subscription?"
