@@ -24,7 +24,7 @@ export function ConfirmModal({
   onClose: () => void;
 }) {
   return (
-    <Modal opened={opened} onClose={onClose} title={title}>
+    <Modal closeButtonProps={{ 'aria-label': 'Close' }} opened={opened} onClose={onClose} title={title}>
       <Text mb="md">{children}</Text>
       <Group justify="flex-end">
         <Button variant="default" onClick={onClose}>

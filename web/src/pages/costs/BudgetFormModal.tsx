@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Alert, Button, Checkbox, Group, Modal, NumberInput, Stack, Text, TextInput } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import type { Budget, BudgetRequest } from '#schemas/generated/types.js';
+import { notify } from '../../components/notify.js';
 import { LabelledSegmentedControl } from '../../components/LabelledSegmentedControl.js';
 import { ApiRequestError } from '../../api/api-request-error.js';
 import { formIssues, type FormIssues } from '../../api/field-issues.js';
@@ -60,7 +60,7 @@ export function BudgetFormModal({
     setIssues(NO_ISSUES);
     putBudget.mutate(body, {
       onSuccess: (saved) => {
-        notifications.show({ message: `Budget saved: ${budgetSubject(saved, me)}` });
+        notify(`Budget saved: ${budgetSubject(saved, me)}`);
         onClose();
       },
       onError: (error) =>
@@ -74,7 +74,12 @@ export function BudgetFormModal({
 
   const fixed = budget !== undefined;
   return (
-    <Modal opened={opened} onClose={onClose} title={fixed ? 'Edit budget' : 'New budget'}>
+    <Modal
+      closeButtonProps={{ 'aria-label': 'Close' }}
+      opened={opened}
+      onClose={onClose}
+      title={fixed ? 'Edit budget' : 'New budget'}
+    >
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
           {issues.others.length > 0 && (

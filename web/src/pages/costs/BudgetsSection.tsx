@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Alert, Badge, Button, Card, Group, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import type { Budget } from '#schemas/generated/types.js';
+import { notify } from '../../components/notify.js';
 import { ConfirmModal } from '../../components/ConfirmModal.js';
 import { useSession } from '../../auth/SessionContext.js';
 import { BudgetFormModal } from './BudgetFormModal.js';
@@ -28,9 +28,8 @@ export function BudgetsSection({ month }: { month: string }) {
           ? { owner: deleting.owner }
           : {},
       {
-        onSuccess: () => notifications.show({ message: `Budget deleted: ${subject}` }),
-        onError: (error) =>
-          notifications.show({ color: 'red', title: 'The budget was not deleted', message: error.message }),
+        onSuccess: () => notify(`Budget deleted: ${subject}`),
+        onError: (error) => notify(error.message, { title: 'The budget was not deleted' }),
         onSettled: () => setDeleting(undefined),
       },
     );

@@ -16,8 +16,15 @@ export function groupingLabel(groupBy: CostGrouping): string {
 
 const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2 });
 
+// A local demo run costs a fraction of a cent: two significant digits, not "$0.00".
+const subCent = new Intl.NumberFormat('en-US', {
+  style: 'currency',
+  currency: 'USD',
+  maximumSignificantDigits: 2,
+});
+
 export function formatUsd(amount: number): string {
-  return usd.format(amount);
+  return amount !== 0 && Math.abs(amount) < 0.01 ? subCent.format(amount) : usd.format(amount);
 }
 
 /** YYYY-MM of a date, in UTC (budgets and reports count calendar months in UTC). */

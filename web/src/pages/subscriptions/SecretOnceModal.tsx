@@ -3,7 +3,12 @@ import { Alert, Button, Code, CopyButton, Group, Modal, Stack } from '@mantine/c
 /** A webhook's signing secret, shown this once (the API never answers it again), with a copy button. */
 export function SecretOnceModal({ secret, onClose }: { secret: string | undefined; onClose: () => void }) {
   return (
-    <Modal opened={secret !== undefined} onClose={onClose} title="Signing secret">
+    <Modal
+      closeButtonProps={{ 'aria-label': 'Close' }}
+      opened={secret !== undefined}
+      onClose={onClose}
+      title="Signing secret"
+    >
       <Stack gap="sm">
         <Alert color="yellow" title="Shown once">
           Store it where your receiver verifies signatures (Standard Webhooks): it is never shown again. After

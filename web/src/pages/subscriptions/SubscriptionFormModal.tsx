@@ -118,6 +118,7 @@ export function SubscriptionFormModal({
   const error = (field: (typeof FORM_FIELDS)[number]) => issues.byField[field];
   return (
     <Modal
+      closeButtonProps={{ 'aria-label': 'Close' }}
       opened
       onClose={onClose}
       title={scope === 'team' ? 'New team subscription' : 'New subscription'}

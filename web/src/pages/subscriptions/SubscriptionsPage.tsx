@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Alert, Button, Group, Loader, Stack, Tabs, Text, Title } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { useSearchParams } from 'react-router';
+import { notify } from '../../components/notify.js';
 import { useSession } from '../../auth/SessionContext.js';
 import { SecretOnceModal } from './SecretOnceModal.js';
 import { SubscriptionFormModal } from './SubscriptionFormModal.js';
@@ -72,7 +72,7 @@ function SubscriptionsPanel({ scope }: { scope: SubscriptionScope }) {
           onClose={() => setCreating(false)}
           onCreated={(created) => {
             setCreating(false);
-            notifications.show({ message: `Subscribed: ${created.name ?? created.target}` });
+            notify(`Subscribed: ${created.name ?? created.target}`);
             if (created.signingSecret) setSecret(created.signingSecret);
           }}
         />

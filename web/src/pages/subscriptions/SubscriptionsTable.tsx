@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Badge, Button, Group, Stack, Table, Text } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import type { Subscription, SubscriptionTestResult } from '#schemas/generated/types.js';
+import { notify } from '../../components/notify.js';
 import { ScrollableTable } from '../../components/ScrollableTable.js';
 import { ConfirmModal } from '../../components/ConfirmModal.js';
 import { channelLabel, describeFilters, describeTestResult, kindLabel } from './subscription-format.js';
@@ -40,8 +40,7 @@ export function SubscriptionsTable({
     if (!rotating) return;
     rotate.mutate(rotating.id, {
       onSuccess: (rotated) => rotated.signingSecret && onSecret(rotated.signingSecret),
-      onError: (error) =>
-        notifications.show({ color: 'red', title: 'The secret was not rotated', message: error.message }),
+      onError: (error) => notify(error.message, { title: 'The secret was not rotated' }),
       onSettled: () => setRotating(undefined),
     });
   };
@@ -50,13 +49,8 @@ export function SubscriptionsTable({
     if (!deleting) return;
     const name = label(deleting);
     remove.mutate(deleting.id, {
-      onSuccess: () => notifications.show({ message: `Subscription deleted: ${name}` }),
-      onError: (error) =>
-        notifications.show({
-          color: 'red',
-          title: 'The subscription was not deleted',
-          message: error.message,
-        }),
+      onSuccess: () => notify(`Subscription deleted: ${name}`),
+      onError: (error) => notify(error.message, { title: 'The subscription was not deleted' }),
       onSettled: () => setDeleting(undefined),
     });
   };
@@ -88,7 +82,7 @@ export function SubscriptionsTable({
                   </Table.Th>
                   <Table.Td>
                     <Stack gap={4} align="flex-start">
-                      <Badge variant="default">{channelLabel(subscription.channel)}</Badge>
+                      <Text fw={600}>{channelLabel(subscription.channel)}</Text>
                       {subscription.suppressed && (
                         <Badge
                           color="red.9"

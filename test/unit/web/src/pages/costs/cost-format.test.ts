@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   budgetProgress,
   costQueryFromSearch,
+  formatUsd,
   parseThresholds,
   recentMonths,
   searchFromCostQuery,
@@ -47,6 +48,15 @@ describe('cost-format', () => {
     expect(
       budgetProgress({ limitUsd: 10, spentUsd: 12.5, thresholds: [100], crossedThresholds: [100] }),
     ).toMatchObject({ percent: 125, fill: 100, exhausted: true });
+  });
+
+  it('shows cents, and a fraction of a cent with two significant digits rather than $0.00', () => {
+    expect([formatUsd(1234.5), formatUsd(0), formatUsd(0.000314), formatUsd(0.01)]).toEqual([
+      '$1,234.50',
+      '$0.00',
+      '$0.00031',
+      '$0.01',
+    ]);
   });
 
   it('parses thresholds written with commas, spaces or % signs, and refuses words', () => {
