@@ -743,14 +743,22 @@ export interface components {
         };
         /**
          * CostReport
-         * @description GET /costs?month=&groupBy=: a month's simulation costs (the caller's; admins: every owner's), grouped.
+         * @description GET /costs?month=&groupBy=&owner=: a month's simulation costs (the caller's; admins: every owner's, or one owner's with owner=), grouped. The amounts are tracked (the cost tracker's pricing); `reconciled` sets the simulations already reconciled against the AWS bill beside it.
          */
         CostReport: {
             month: string;
             /** @enum {string} */
             groupBy: "owner" | "tag" | "simulationType" | "instanceType";
+            /** @description The owner the report was narrowed to (owner=), when it was. */
+            owner?: string;
             totalUsd: number;
             simulations: number;
+            /** @description The report's simulations that the daily reconciliation has matched to the Cost and Usage Report: their tracked compute and what AWS billed for them (docs/COSTS.md, Reconciliation). Tracked covers compute only here, as the bill's split line items do. */
+            reconciled: {
+                simulations: number;
+                trackedUsd: number;
+                billedUsd: number;
+            };
             /** @description Largest first. groupBy=tag: one group per key=value (a run with two tags counts in both; "(untagged)" for none); instanceType: by the instance of each attempt's compute. */
             groups: {
                 key: string;
@@ -2081,6 +2089,8 @@ export interface components {
             tags?: {
                 [key: string]: string;
             };
+            /** @description email, in GET /subscriptions: true when the address is on the suppression list (a permanent bounce or a complaint, from SES's feedback): every delivery to it fails at once (docs/NOTIFICATIONS.md). */
+            suppressed?: boolean;
             /** Format: date-time */
             createdAt: string;
             /** @description Only in the 201 of POST /subscriptions, and only when the request carried no secret: keep it, it is never shown again. */
@@ -3149,6 +3159,8 @@ export interface operations {
                  */
                 month?: components["parameters"]["Month"];
                 groupBy?: "owner" | "tag" | "simulationType" | "instanceType";
+                /** @description One owner's costs (admins; others only their own, else 400 naming `query.owner`). */
+                owner?: string;
             };
             header?: never;
             path?: never;
@@ -3156,7 +3168,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The report. */
+            /** @description The report (tracked amounts, and what of them the bill confirms under `reconciled`). */
             200: {
                 headers: {
                     [name: string]: unknown;

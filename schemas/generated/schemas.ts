@@ -139,10 +139,10 @@ export const costReportSchema = {
   $id: 'https://gcr.dev/schemas/api/cost-report.schema.json',
   title: 'CostReport',
   description:
-    "GET /costs?month=&groupBy=: a month's simulation costs (the caller's; admins: every owner's), grouped.",
+    "GET /costs?month=&groupBy=&owner=: a month's simulation costs (the caller's; admins: every owner's, or one owner's with owner=), grouped. The amounts are tracked (the cost tracker's pricing); `reconciled` sets the simulations already reconciled against the AWS bill beside it.",
   type: 'object',
   additionalProperties: false,
-  required: ['month', 'groupBy', 'totalUsd', 'simulations', 'groups'],
+  required: ['month', 'groupBy', 'totalUsd', 'simulations', 'reconciled', 'groups'],
   properties: {
     month: {
       type: 'string',
@@ -151,12 +151,35 @@ export const costReportSchema = {
       type: 'string',
       enum: ['owner', 'tag', 'simulationType', 'instanceType'],
     },
+    owner: {
+      type: 'string',
+      description: 'The owner the report was narrowed to (owner=), when it was.',
+    },
     totalUsd: {
       type: 'number',
     },
     simulations: {
       type: 'integer',
       minimum: 0,
+    },
+    reconciled: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['simulations', 'trackedUsd', 'billedUsd'],
+      description:
+        "The report's simulations that the daily reconciliation has matched to the Cost and Usage Report: their tracked compute and what AWS billed for them (docs/COSTS.md, Reconciliation). Tracked covers compute only here, as the bill's split line items do.",
+      properties: {
+        simulations: {
+          type: 'integer',
+          minimum: 0,
+        },
+        trackedUsd: {
+          type: 'number',
+        },
+        billedUsd: {
+          type: 'number',
+        },
+      },
     },
     groups: {
       type: 'array',
@@ -3245,6 +3268,11 @@ export const subscriptionSchema = {
         type: 'string',
       },
       description: 'Only simulations with every one of these tags.',
+    },
+    suppressed: {
+      type: 'boolean',
+      description:
+        "email, in GET /subscriptions: true when the address is on the suppression list (a permanent bounce or a complaint, from SES's feedback): every delivery to it fails at once (docs/NOTIFICATIONS.md).",
     },
     createdAt: {
       type: 'string',

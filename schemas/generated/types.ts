@@ -63,13 +63,25 @@ export interface Budget {
 
 // ---- schemas/api/cost-report.schema.json
 /**
- * GET /costs?month=&groupBy=: a month's simulation costs (the caller's; admins: every owner's), grouped.
+ * GET /costs?month=&groupBy=&owner=: a month's simulation costs (the caller's; admins: every owner's, or one owner's with owner=), grouped. The amounts are tracked (the cost tracker's pricing); `reconciled` sets the simulations already reconciled against the AWS bill beside it.
  */
 export interface CostReport {
   month: string;
   groupBy: 'owner' | 'tag' | 'simulationType' | 'instanceType';
+  /**
+   * The owner the report was narrowed to (owner=), when it was.
+   */
+  owner?: string;
   totalUsd: number;
   simulations: number;
+  /**
+   * The report's simulations that the daily reconciliation has matched to the Cost and Usage Report: their tracked compute and what AWS billed for them (docs/COSTS.md, Reconciliation). Tracked covers compute only here, as the bill's split line items do.
+   */
+  reconciled: {
+    simulations: number;
+    trackedUsd: number;
+    billedUsd: number;
+  };
   /**
    * Largest first. groupBy=tag: one group per key=value (a run with two tags counts in both; "(untagged)" for none); instanceType: by the instance of each attempt's compute.
    */
@@ -1640,6 +1652,10 @@ export interface Subscription {
   tags?: {
     [k: string]: string;
   };
+  /**
+   * email, in GET /subscriptions: true when the address is on the suppression list (a permanent bounce or a complaint, from SES's feedback): every delivery to it fails at once (docs/NOTIFICATIONS.md).
+   */
+  suppressed?: boolean;
   createdAt: string;
   /**
    * Only in the 201 of POST /subscriptions, and only when the request carried no secret: keep it, it is never shown again.

@@ -18,7 +18,12 @@ import {
   createDynamoSlackThreads,
   createSlackClient,
 } from '#services/notifier/src/adapters/slack.js';
-import type { DeliveryPorts, SecretStore } from '#services/notifier/src/domain/ports.js';
+import type {
+  DeliveryPorts,
+  SecretStore,
+  StoredSubscription,
+  SubscriptionStore,
+} from '#services/notifier/src/domain/ports.js';
 import type { OutgoingEvent } from '#shared/kernel/events/publisher.js';
 import { simulationStatusChanged, Source } from '#shared/kernel/events/catalog.js';
 import { parseDeliveredEvent } from '#shared/kernel/events/delivered-event.js';
@@ -34,6 +39,16 @@ export function memorySecretStore(): SecretStore {
     put: async (name, value) => void values.set(name, value),
     get: async (name) => values.get(name),
     delete: async (name) => void values.delete(name),
+  };
+}
+
+/** An owner's subscriptions in memory (team subscriptions left out), and the array the tests read. */
+export function memorySubscriptionStore(stored: StoredSubscription[] = []): SubscriptionStore {
+  return {
+    put: async (s) => void stored.push(s),
+    get: async (_holder, id) => stored.find((s) => s.id === id),
+    listByOwner: async (holder) => stored.filter((s) => s.owner === holder && s.team === undefined),
+    delete: async () => true,
   };
 }
 

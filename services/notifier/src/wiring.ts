@@ -118,6 +118,7 @@ export function subscriptionPorts(): SubscriptionPorts {
     subscriptions: subscriptions(),
     secrets: secrets(),
     targets,
+    suppressions: suppressions(),
     slackWebhookPrefix: config.slackWebhookPrefix,
     now: () => new Date(),
   });

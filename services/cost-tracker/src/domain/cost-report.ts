@@ -1,4 +1,4 @@
-/** GET /costs?month=&groupBy=: a month's costs, grouped. */
+/** GET /costs?month=&groupBy=&owner=: a month's costs, grouped, with what of them the bill confirms. */
 import { ValidationError } from '#shared/kernel/errors.js';
 import type { Caller } from '#shared/kernel/http/identity.js';
 import { roundUsd } from '#shared/science/pricing/cost-formulas.js';
@@ -14,17 +14,25 @@ export interface CostReportPorts {
 const GROUPINGS = ['owner', 'tag', 'simulationType', 'instanceType'] as const;
 type GroupBy = (typeof GROUPINGS)[number];
 
+const QUERY_PARAMETERS = ['month', 'groupBy', 'owner'];
+
 export function parseCostQuery(
   query: Record<string, string | undefined>,
   now: Date,
-): { month: string; groupBy: GroupBy } {
-  const unknown = Object.keys(query).filter((key) => key !== 'month' && key !== 'groupBy');
+): { month: string; groupBy: GroupBy; owner: string | undefined } {
+  const unknown = Object.keys(query).filter((key) => !QUERY_PARAMETERS.includes(key));
   if (unknown.length > 0) {
     throw new ValidationError('unknown query parameter', [
       {
         field: 'query',
-        message: `unknown parameter(s) ${unknown.join(', ')}; only month and groupBy are allowed`,
+        message: `unknown parameter(s) ${unknown.join(', ')}; only ${QUERY_PARAMETERS.join(', ')} are allowed`,
       },
+    ]);
+  }
+  const owner = query['owner'];
+  if (owner !== undefined && (owner.length === 0 || owner.length > 128)) {
+    throw new ValidationError('query.owner is not an owner', [
+      { field: 'query.owner', message: 'must be an owner id of 1 to 128 characters' },
     ]);
   }
   const groupBy = query['groupBy'] ?? 'owner';
@@ -33,7 +41,7 @@ export function parseCostQuery(
       { field: 'query.groupBy', message: `must be one of ${GROUPINGS.join(', ')}` },
     ]);
   }
-  return { month: parseMonth(query, now), groupBy: groupBy as GroupBy };
+  return { month: parseMonth(query, now), groupBy: groupBy as GroupBy, owner };
 }
 
 /** The amounts of one cost by group key (instanceType splits compute by attempt; tag counts a run in each of its tags). */
@@ -61,8 +69,13 @@ export async function costReport(
   caller: Caller,
   query: Record<string, string | undefined>,
 ): Promise<CostReport> {
-  const { month, groupBy } = parseCostQuery(query, ports.now());
-  const costs = await ports.costs.listMonth(month, caller.isAdmin ? undefined : caller.userId);
+  const { month, groupBy, owner } = parseCostQuery(query, ports.now());
+  if (owner !== undefined && !caller.isAdmin && owner !== caller.userId) {
+    throw new ValidationError("another owner's costs are for admins", [
+      { field: 'query.owner', message: "only admins may see another owner's costs" },
+    ]);
+  }
+  const costs = await ports.costs.listMonth(month, owner ?? (caller.isAdmin ? undefined : caller.userId));
   const groups = new Map<
     string,
     { totalUsd: number; finalUsd: number; accruedUsd: number; ids: Set<string> }
@@ -77,11 +90,18 @@ export async function costReport(
       groups.set(key, group);
     }
   }
+  const reconciliations = costs.flatMap((cost) => (cost.reconciliation ? [cost.reconciliation] : []));
   return {
     month,
     groupBy,
+    ...(owner !== undefined ? { owner } : {}),
     totalUsd: roundUsd(costs.reduce((sum, cost) => sum + cost.totalUsd, 0)),
     simulations: costs.length,
+    reconciled: {
+      simulations: reconciliations.length,
+      trackedUsd: roundUsd(reconciliations.reduce((sum, r) => sum + r.trackedUsd, 0)),
+      billedUsd: roundUsd(reconciliations.reduce((sum, r) => sum + r.billedUsd, 0)),
+    },
     groups: [...groups.entries()]
       .map(([key, g]) => ({
         key,

@@ -23,6 +23,7 @@ import {
   type SecretStore,
   type StoredSubscription,
   type SubscriptionStore,
+  type SuppressionList,
   type TargetPolicy,
 } from './ports.js';
 import { loadSecrets, rotateSecret, secretName, storeSecrets } from './secrets.js';
@@ -49,6 +50,8 @@ export interface SubscriptionPorts {
   subscriptions: SubscriptionStore;
   secrets: SecretStore;
   targets: TargetPolicy;
+  /** So the list can say which email subscriptions cannot be delivered. */
+  suppressions: Pick<SuppressionList, 'isSuppressed'>;
   now: () => Date;
 }
 
@@ -202,7 +205,15 @@ export async function listSubscriptions(
   }
   if (scope === 'team') forbidUnlessAdmin(caller, 'query.scope');
   const stored = await ports.subscriptions.listByOwner(scope === 'team' ? TEAM_SUBSCRIPTIONS : caller.userId);
-  return { subscriptions: stored.map((s) => subscriptionView(s)) };
+  return {
+    subscriptions: await Promise.all(
+      stored.map(async (s) =>
+        s.channel === 'email'
+          ? { ...subscriptionView(s), suppressed: await ports.suppressions.isSuppressed(s.address!) }
+          : subscriptionView(s),
+      ),
+    ),
+  };
 }
 
 /**

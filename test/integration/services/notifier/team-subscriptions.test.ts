@@ -34,6 +34,7 @@ beforeAll(async () => {
     subscriptions: harness.ports.subscriptions,
     secrets: harness.ports.secrets,
     targets: harness.ports.targets,
+    suppressions: harness.ports.suppressions,
     slackWebhookPrefix: 'https://hooks.slack.com/services/',
     now: () => new Date(),
   };

@@ -16,8 +16,8 @@ import {
   parseSubscriptionRequest,
   type SubscriptionPorts,
 } from '#services/notifier/src/domain/subscriptions.js';
-import type { StoredSubscription, SubscriptionStore } from '#services/notifier/src/domain/ports.js';
-import { memorySecretStore } from '#test/helpers/notifier.js';
+import type { StoredSubscription } from '#services/notifier/src/domain/ports.js';
+import { memorySecretStore, memorySubscriptionStore } from '#test/helpers/notifier.js';
 import { tempDataDir } from '#test/helpers/platform-process.js';
 
 const TOKEN = 'xoxb-1234567890-secret-token-value';
@@ -69,16 +69,12 @@ describe('secret stores', () => {
 describe('the API never answers a Slack credential', () => {
   it('neither the 201 nor the list holds the bot token or the incoming webhook URL', async () => {
     const stored: StoredSubscription[] = [];
-    const subscriptions: SubscriptionStore = {
-      put: async (s) => void stored.push(s),
-      get: async (_holder, id) => stored.find((s) => s.id === id),
-      listByOwner: async (holder) => stored.filter((s) => s.owner === holder && s.team === undefined),
-      delete: async () => true,
-    };
+    const subscriptions = memorySubscriptionStore(stored);
     const ports: SubscriptionPorts = {
       subscriptions,
       secrets: memorySecretStore(),
       targets: { allowLoopback: false, resolve: async () => ['203.0.113.7'] },
+      suppressions: { isSuppressed: async () => false },
       slackWebhookPrefix: 'https://hooks.slack.com/services/',
       now: () => new Date(),
     };
