@@ -236,7 +236,8 @@ function placeholderPeriod(spec: SpecDraft): { start: string; end: string } {
 function withPlaceholders(spec: SpecDraft, fromStep: number): SpecDraft {
   let out = spec;
   const after = (step: WizardStep): boolean => WIZARD_STEPS.indexOf(step) > fromStep;
-  if (typeof get(out, 'name') !== 'string' || get(out, 'name') === '') out = withField(out, 'name', 'draft');
+  // Any schema refusal hides every rule's issue, so a name being typed must not stand in the way.
+  out = withField(out, 'name', 'draft');
   if (after('period')) {
     out = withField(out, 'period', placeholderPeriod(out));
     out = withField(out, 'diagnostics', { collections: [RESTART_COLLECTION], frequency: 'end' });
@@ -335,7 +336,7 @@ export function issuesForStep(
     (last, field, index) => (WIZARD_STEPS.indexOf(stepOfField(field)) <= fromStep ? index : last),
     -1,
   );
-  const candidate = completeAfter(draft, lastAsked, fromStep, options);
+  const candidate = withField(completeAfter(draft, lastAsked, fromStep, options), 'name', draft['name']);
   return validationIssues(candidate, options).filter((issue) => stepOfField(issue.field) === step);
 }
 
@@ -401,4 +402,38 @@ export function periodBounds(
       `${metFieldLabel(met)} meteorology exists only for the past` +
       (firstDate ? `, and the public GEOS-Chem data for it begins ${firstDate}` : ''),
   };
+}
+
+/**
+ * Free-valued fields offered from a list (the instance types an estimate
+ * priced): each value with the validator's reason when the draft, completed,
+ * is refused on `field` or on one of `alsoOn` with it (an instance too small
+ * for the vCPUs is an issue on compute.vcpus).
+ */
+export function choicesOfValues(
+  draft: SpecDraft,
+  field: string,
+  values: readonly { value: string; label: string }[],
+  alsoOn: readonly string[] = [],
+  options: ValidateSpecOptions = {},
+): Choice[] {
+  const fromStep = WIZARD_STEPS.indexOf(stepOfField(field));
+  const lastAsked = CHOICE_FIELDS.reduce(
+    (last, choice, index) => (WIZARD_STEPS.indexOf(stepOfField(choice)) <= fromStep ? index : last),
+    -1,
+  );
+  // Issues the draft has without this field's value are not this value's fault.
+  const before = validationIssues(completeAfter(draft, lastAsked, fromStep, options), options).filter(
+    (issue) => alsoOn.includes(issue.field),
+  );
+  return values.map((option) => {
+    const candidate = completeAfter(withField(draft, field, option.value), lastAsked, fromStep, options);
+    const issues = validationIssues(candidate, options);
+    const issue =
+      issuesOn(issues, field)[0] ??
+      issues.find(
+        (found) => alsoOn.includes(found.field) && !before.some((known) => known.message === found.message),
+      );
+    return issue ? { ...option, disabledReason: issue.message } : option;
+  });
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import {
   CHOICE_FIELDS,
   choicesFor,
+  choicesOfValues,
   collectionChoices,
   issuesForStep,
   periodBounds,
@@ -227,5 +228,31 @@ describe('issuesForStep and stepOfField', () => {
       earliest: '1980-01-01',
       latest: '2026-01-01',
     });
+  });
+});
+
+describe('choicesOfValues', () => {
+  const draft = {
+    name: 'x',
+    simulation: { type: 'fullchem' },
+    meteorology: { field: 'merra2' },
+    grid: { resolution: '4x5' },
+    period: { start: '2019-01-01T00:00:00Z', end: '2019-01-02T00:00:00Z' },
+    compute: { backend: 'aws-batch', architecture: 'x86_64', vcpus: 8 },
+  };
+
+  it("disables an instance type of the other architecture, and one too small for the vCPUs, with the validator's reasons", () => {
+    const choices = choicesOfValues(
+      draft,
+      'compute.instanceType',
+      ['c7i.4xlarge', 'c7g.4xlarge', 'c7i.large'].map((value) => ({ value, label: value })),
+      ['compute.vcpus'],
+      { now: NOW },
+    );
+    expect(choices.map((c) => c.disabledReason)).toEqual([
+      undefined,
+      expect.stringMatching(/AWS Graviton \(arm64\) instance type, but compute.architecture is x86_64/),
+      expect.stringMatching(/8 vCPUs do not fit on c7i.large/),
+    ]);
   });
 });
