@@ -23,10 +23,16 @@ let landPath: string | undefined;
 function landPathData(): string {
   landPath ??= landRings()
     .map((ring) => {
-      const points: string[] = [];
-      for (let i = 0; i < ring.length; i += 2)
-        points.push(`${ring[i]!.toFixed(2)} ${(-ring[i + 1]!).toFixed(2)}`);
-      return `M${points.join('L')}Z`;
+      let d = '';
+      let wrapped = false;
+      for (let i = 0; i < ring.length; i += 2) {
+        const lon = ring[i]!;
+        // A ring crossing the antimeridian jumps from 180 to -180: start a new subpath there, not a line across the map.
+        const jump = i > 0 && Math.abs(lon - ring[i - 2]!) > 180;
+        wrapped ||= jump;
+        d += `${i === 0 || jump ? 'M' : 'L'}${lon.toFixed(2)} ${(-ring[i + 1]!).toFixed(2)}`;
+      }
+      return wrapped ? d : `${d}Z`;
     })
     .join('');
   return landPath;
