@@ -20,7 +20,10 @@ import type { FieldIssue } from './generated/types.js';
 const Ajv2020 = Ajv2020Module.default;
 const addFormats = addFormatsModule.default;
 
-export const ajv = new Ajv2020({ strict: true, allErrors: true, useDefaults: true, verbose: true });
+/** The platform's Ajv options; the web console's build precompiles the spec validator with the same ones (web/vite-plugins/ajv-precompiled.ts). */
+export const AJV_OPTIONS = { strict: true, allErrors: true, useDefaults: true, verbose: true } as const;
+
+export const ajv = new Ajv2020({ ...AJV_OPTIONS });
 addFormats(ajv);
 for (const schema of allSchemas) ajv.addSchema(schema as Record<string, unknown>);
 

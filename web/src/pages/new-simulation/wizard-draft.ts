@@ -6,6 +6,7 @@
 import {
   CHOICE_FIELDS,
   choicesFor,
+  collectionChoices,
   stepOfField,
   withField,
   WIZARD_STEPS,
@@ -58,7 +59,7 @@ export function choiceFieldsOf(step: WizardStep): ChoiceField[] {
  * one; the GCAP 2.0 run is dropped when the met field is not ModelE2.1.
  */
 export function settleStep(draft: SpecDraft, step: WizardStep, now?: Date): SpecDraft {
-  let out = draft;
+  let out = step === 'period' ? withOfferedCollections(draft) : draft;
   for (const field of choiceFieldsOf(step)) {
     if (field === 'meteorology.gcap2.runId' && fieldValue(out, 'meteorology.field') !== 'ModelE2.1') {
       out = withField(out, 'meteorology.gcap2', undefined);
@@ -71,6 +72,20 @@ export function settleStep(draft: SpecDraft, step: WizardStep, now?: Date): Spec
     if (first) out = withChoice(out, field, first.value);
   }
   return out;
+}
+
+/**
+ * Collections another simulation type offered (Carbon, after switching from
+ * carbon to fullchem) are dropped: the period step lists only this
+ * simulation's, so a stale one could not be unticked there.
+ */
+function withOfferedCollections(draft: SpecDraft): SpecDraft {
+  const chosen = fieldValue(draft, 'diagnostics.collections');
+  if (!Array.isArray(chosen)) return draft;
+  const offered = new Set(collectionChoices(draft).map((choice) => choice.value));
+  if (offered.size === 0) return draft;
+  const kept = chosen.filter((name) => offered.has(String(name)));
+  return kept.length === chosen.length ? draft : withField(draft, 'diagnostics.collections', kept);
 }
 
 /** The draft after the researcher picks an option: the step's later choices settle again. */
