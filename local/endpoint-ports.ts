@@ -1,6 +1,6 @@
 /**
  * The ports of the platform's AWS endpoints (dynalite, s3rver, the endpoint of
- * EventBridge, Batch, Logs and SQS), kept in `<data>/ports.json` across
+ * EventBridge, Batch, Logs and SQS) and of the web console, kept in `<data>/ports.json` across
  * restarts. Local Batch jobs outlive the platform (local/batch/README.md) and
  * reach S3 and the other endpoints through the URLs they were started with; a
  * restart that listened on new ports would leave every such job talking to a
@@ -11,7 +11,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-export type EndpointName = 'dynamodb' | 's3' | 'aws';
+export type EndpointName = 'dynamodb' | 's3' | 'aws' | 'console';
 
 export type EndpointPorts = Partial<Record<EndpointName, number>>;
 
@@ -30,14 +30,18 @@ export function readEndpointPorts(dataDir: string): EndpointPorts {
     return {};
   }
   const ports: EndpointPorts = {};
-  for (const name of ['dynamodb', 's3', 'aws'] as const) {
+  for (const name of ['dynamodb', 's3', 'aws', 'console'] as const) {
     const port = (parsed as Record<string, unknown> | null)?.[name];
     if (isPort(port)) ports[name] = port;
   }
   return ports;
 }
 
-export function writeEndpointPorts(dataDir: string, ports: Required<EndpointPorts>): void {
+/** The console's port is kept too: a bookmarked console URL and its sign-in's redirect URI stay valid. */
+export function writeEndpointPorts(
+  dataDir: string,
+  ports: Required<Omit<EndpointPorts, 'console'>> & Pick<EndpointPorts, 'console'>,
+): void {
   writeFileSync(path.join(dataDir, ENDPOINT_PORTS_FILE), `${JSON.stringify(ports, null, 2)}\n`);
 }
 

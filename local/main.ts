@@ -4,15 +4,19 @@ import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import { startPlatform } from './platform.js';
 import { signLocalToken } from './auth/jwt.js';
+import { ensureConsoleBuilt } from './console/build-console.js';
 
 /**
  * `npm start`: the whole system on this machine. Configuration by environment:
  * GCR_DATA_DIR (default .gcr), GCR_PORT (default 3000; 0 picks a free port),
- * GCR_HOST (default 127.0.0.1), GCR_SCHEDULE_RATE_SECONDS (speeds up rate schedules),
+ * GCR_HOST (default 127.0.0.1), GCR_CONSOLE_PORT (the web console's port, default 3001;
+ * 0 reuses the previous start's or picks a free one; `off` serves no console),
+ * GCR_SCHEDULE_RATE_SECONDS (speeds up rate schedules),
  * GCR_LOCAL_BATCH_SLOTS (jobs run at once; default the number of cores),
  * GCR_LOCAL_FUNCTION_CONCURRENCY (instances of each function; default 4),
  * GCR_LOCAL_FUNCTION_QUEUE (HTTP requests waiting per function; default 32),
  * GCR_LOCAL_PREWARM (false: start function instances on first use),
+ * GCR_LOCAL_FUNCTION_CACHE (where the functions' deploy bundles are cached),
  * GCR_LOCAL_ACCESS_TOKEN_TTL (seconds an access token of `gcr login` lasts; default 3600).
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -32,6 +36,17 @@ function integerFromEnv(name: string, min: number): number | undefined {
   return value;
 }
 
+/** The console's port from GCR_CONSOLE_PORT (default 3001), or undefined for `off`. */
+function consolePortFromEnv(): number | undefined {
+  const raw = process.env['GCR_CONSOLE_PORT'] ?? '3001';
+  if (raw === 'off') return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    throw new Error(`GCR_CONSOLE_PORT must be a port number (0-65535) or off, got "${raw}"`);
+  }
+  return value;
+}
+
 function log(message: string): void {
   process.stderr.write(`[gcr local] ${message}\n`);
 }
@@ -40,6 +55,9 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`GCR_PORT must be a port number (0-65535), got "${process.env['GCR_PORT']}"`);
   }
+  const consolePort = consolePortFromEnv();
+  // Here and not in startPlatform: tests start platforms without paying for a build.
+  if (consolePort !== undefined) await ensureConsoleBuilt(root, log);
   const platform = await startPlatform({
     root,
     dataDir,
@@ -54,11 +72,13 @@ async function main(): Promise<void> {
     functionQueueLength: integerFromEnv('GCR_LOCAL_FUNCTION_QUEUE', 0),
     prewarm: process.env['GCR_LOCAL_PREWARM'] !== 'false',
     accessTokenTtlSeconds: integerFromEnv('GCR_LOCAL_ACCESS_TOKEN_TTL', 1),
+    ...(consolePort !== undefined ? { consolePort } : {}),
   });
   const user = process.env['GCR_USER'] ?? os.userInfo().username;
   const token = await signLocalToken(dataDir, { user });
   process.stdout.write(
     [
+      ...(platform.consoleUrl ? [`Console: ${platform.consoleUrl}`, ``] : []),
       `GEOS-Chem Cloud Runner local platform`,
       `  API:        ${platform.url}`,
       `  data dir:   ${platform.dataDir}`,

@@ -19,11 +19,27 @@ import { LocalEventBus } from './eventbridge/bus.js';
 import { corsConfiguration, createApiGateway, type HttpRoute } from './http/api-gateway.js';
 import { FunctionPool } from './lambda/function-pool.js';
 import { loadServerlessConfig } from './wiring/serverless-config.js';
-import { loadService, serviceFiles, type FunctionDefinition } from './wiring/functions.js';
+import {
+  loadService,
+  serviceFiles,
+  type FunctionDefinition,
+  type ServiceDefinition,
+} from './wiring/functions.js';
+import {
+  bundleFunctionRuntime,
+  bundleServiceFunctions,
+  defaultFunctionCacheDir,
+} from './lambda/function-bundles.js';
 import { resolveIntrinsics, type IntrinsicContext } from './wiring/intrinsics.js';
 import type { PlatformInfo } from '#schemas/generated/types.js';
 import { authorizeLocalBearer } from './auth/jwt.js';
-import { startLocalOidc } from './auth/oidc-provider.js';
+import { LOCAL_SCOPES, LOCAL_WEB_CLIENT_ID, startLocalOidc } from './auth/oidc-provider.js';
+import {
+  consoleRequestHandler,
+  consoleSecurityHeaders,
+  type ConsoleRuntimeConfig,
+} from './console/console-server.js';
+import { consoleDistDir } from './console/build-console.js';
 import {
   answerTokenRequest,
   LOCAL_TOKEN_PATH,
@@ -65,11 +81,26 @@ export interface PlatformOptions {
   accessTokenTtlSeconds?: number;
   /** Warm one instance of every function before announcing the platform (default true). */
   prewarm?: boolean;
+  /**
+   * Run each function from its service's esbuild bundle, as deployed (default true;
+   * local/lambda/function-bundles.ts). false: from the TypeScript sources through tsx.
+   */
+  bundleFunctions?: boolean;
+  /** Where bundles are cached across starts (default node_modules/.cache/gcr-functions, or GCR_LOCAL_FUNCTION_CACHE). */
+  functionCacheDir?: string;
+  /**
+   * Serve the web console (web/dist, local/console/console-server.ts) on this
+   * port: 0 takes the previous start's console port again, else a free one;
+   * another port falls back to a free one when taken. Undefined: no console.
+   */
+  consolePort?: number;
   log?: (message: string) => void;
 }
 
 export interface LocalPlatform {
   url: string;
+  /** The web console's URL (http://127.0.0.1:3001/), when it is served. */
+  consoleUrl: string | undefined;
   dataDir: string;
   stage: string;
   functions: string[];
@@ -233,7 +264,37 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
       log,
     );
     cleanups.push(() => close(awsEndpoint));
-    writeEndpointPorts(dataDir, { dynamodb: dynamoPort, s3: s3.port, aws: awsPort });
+    // The console listens before the OpenID provider starts: its web client's redirect URI names the console's port.
+    let consoleConfig: ConsoleRuntimeConfig | undefined;
+    let consoleHeaders: Record<string, string> = {};
+    let consolePort: number | undefined;
+    if (options.consolePort !== undefined) {
+      const consoleServer = createServer(
+        consoleRequestHandler({
+          distDir: consoleDistDir(options.root),
+          runtimeConfig: () => consoleConfig,
+          securityHeaders: () => consoleHeaders,
+        }),
+      );
+      const wanted = options.consolePort === 0 ? previousPorts.console : options.consolePort;
+      consolePort = await listenOnPreviousPort(
+        'console',
+        wanted,
+        (port) => listen(consoleServer, port, host),
+        log,
+      );
+      cleanups.push(() => {
+        consoleServer.closeAllConnections();
+        return close(consoleServer);
+      });
+    }
+    const consoleOrigin = consolePort === undefined ? undefined : `http://${host}:${consolePort}`;
+    writeEndpointPorts(dataDir, {
+      dynamodb: dynamoPort,
+      s3: s3.port,
+      aws: awsPort,
+      ...(consolePort === undefined ? {} : { console: consolePort }),
+    });
     const awsUrl = `http://${host}:${awsPort}`;
     for (const service of ['EVENTBRIDGE', 'BATCH', 'CLOUDWATCH_LOGS', 'SQS']) {
       process.env[`AWS_ENDPOINT_URL_${service}`] = awsUrl;
@@ -265,8 +326,17 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
       for (const queue of queues.values()) sqs.register(queue);
       wireServiceRules(service.resources, ctx, queues, bus);
 
+      const bundles = await serviceBundles(service, options, log);
       for (const fn of service.functions) {
-        const pool = functionPool(fn, ctx, options, { stage, region, log });
+        const bundle = bundles.get(fn.modulePath);
+        const runtimePath = bundle ? await functionRuntimeBundle(options, log) : undefined;
+        const pool = functionPool(
+          { ...fn, modulePath: bundle ?? fn.modulePath },
+          ctx,
+          options,
+          { stage, region, log },
+          runtimePath,
+        );
         pools.push(pool);
         // Pushed before the function's triggers: their consumers stop first, then its instances.
         cleanups.push(() => pool.close());
@@ -300,6 +370,7 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
       dataDir,
       host,
       accessTokenTtlSeconds: options.accessTokenTtlSeconds,
+      ...(consoleOrigin ? { consoleOrigin } : {}),
       log,
     });
     cleanups.push(() => oidc.close());
@@ -321,6 +392,18 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
     const apiPort = await listen(api, options.port ?? 0, host);
     cleanups.push(() => close(api));
     const url = `http://${host}:${apiPort}`;
+    if (consoleOrigin) {
+      // What a deploy writes to the console's bucket from the stacks' outputs (scripts/deploy/console-upload.ts).
+      consoleConfig = {
+        apiUrl: url,
+        auth: { authority: oidc.info.issuer, clientId: LOCAL_WEB_CLIENT_ID, scopes: LOCAL_SCOPES },
+        stage,
+      };
+      consoleHeaders = consoleSecurityHeaders(path.join(options.root, 'web', 'serverless.yml'), {
+        apiOrigin: url,
+        authOrigins: [oidc.info.issuer],
+      });
+    }
     // The platform's contract with the CLI and tests: schemas/local/platform-info.schema.json.
     const info: PlatformInfo = {
       url,
@@ -328,6 +411,7 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
       tokenSecretHeader: TOKEN_SECRET_HEADER,
       tokenSecret,
       auth: oidc.info,
+      ...(consoleOrigin ? { consoleUrl: `${consoleOrigin}/`, consoleClientId: LOCAL_WEB_CLIENT_ID } : {}),
       pid: process.pid,
       startedAt: new Date().toISOString(),
       dataDir,
@@ -342,7 +426,14 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
       buckets: stack.buckets,
     };
     writeSecretFile(path.join(dataDir, 'platform.json'), `${JSON.stringify(info, null, 2)}\n`);
-    return { url, dataDir, stage, functions: functionNames, stop };
+    return {
+      url,
+      consoleUrl: consoleOrigin ? `${consoleOrigin}/` : undefined,
+      dataDir,
+      stage,
+      functions: functionNames,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;
@@ -532,6 +623,42 @@ async function prewarm(pools: FunctionPool[], log: (message: string) => void): P
 }
 
 /**
+ * Each handler module's bundle, built with the service's `custom.esbuild`
+ * settings as serverless-esbuild builds it for a deploy; none when the
+ * service is not bundled on deploy or the platform runs the sources.
+ */
+let runtimeBundle: Promise<string> | undefined;
+
+/** The function runtime's bundle (built once per process), which bundled handlers run in. */
+function functionRuntimeBundle(options: PlatformOptions, log: (message: string) => void): Promise<string> {
+  runtimeBundle ??= bundleFunctionRuntime(
+    options.functionCacheDir ?? defaultFunctionCacheDir(options.root),
+    log,
+  );
+  return runtimeBundle;
+}
+
+async function serviceBundles(
+  service: ServiceDefinition,
+  options: PlatformOptions,
+  log: (message: string) => void,
+): Promise<Map<string, string>> {
+  const custom = (service.config.raw['custom'] ?? {}) as Record<string, unknown>;
+  const settings = custom['esbuild'] as Record<string, unknown> | undefined;
+  if (options.bundleFunctions === false || !settings || service.functions.length === 0) return new Map();
+  return bundleServiceFunctions(
+    {
+      service: service.config.service,
+      serviceDir: service.config.dir,
+      esbuild: settings,
+      modulePaths: [...new Set(service.functions.map((fn) => fn.modulePath))],
+    },
+    options.functionCacheDir ?? defaultFunctionCacheDir(options.root),
+    log,
+  );
+}
+
+/**
  * The instances of one function (local/lambda/function-pool.ts), with the
  * environment Lambda would give it: the platform's endpoints and credentials,
  * the function's own `environment` (provider's and function's), and Lambda's
@@ -542,6 +669,7 @@ function functionPool(
   ctx: IntrinsicContext,
   options: PlatformOptions,
   runtime: { stage: string; region: string; log: (message: string) => void },
+  runtimePath?: string,
 ): FunctionPool {
   const functionName = `${fn.service}-${runtime.stage}-${fn.name}`;
   const env: Record<string, string> = {};
@@ -562,6 +690,7 @@ function functionPool(
     functionName,
     modulePath: fn.modulePath,
     exportName: fn.exportName,
+    ...(runtimePath ? { runtimePath } : {}),
     region: runtime.region,
     timeoutSeconds: fn.timeoutSeconds,
     memorySizeMb: fn.memorySizeMb,

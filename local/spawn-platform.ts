@@ -41,7 +41,15 @@ export async function startPlatformProcess(
   const dataDir = options.dataDir ?? tempDataDir();
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'local/main.ts')], {
     cwd: repoRoot,
-    env: { ...process.env, GCR_DATA_DIR: dataDir, GCR_PORT: '0', NODE_OPTIONS: '', ...options.env },
+    // No console unless a test asks for one (test/helpers/web/console-browser.ts): no build, no port 3001.
+    env: {
+      ...process.env,
+      GCR_DATA_DIR: dataDir,
+      GCR_PORT: '0',
+      GCR_CONSOLE_PORT: 'off',
+      NODE_OPTIONS: '',
+      ...options.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

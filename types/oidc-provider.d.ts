@@ -21,7 +21,13 @@ declare module 'oidc-provider' {
     interactionDetails(
       req: IncomingMessage,
       res: ServerResponse,
-    ): Promise<{ uid: string; prompt: { name: string }; grantId?: string; session?: { accountId: string } }>;
+    ): Promise<{
+      uid: string;
+      prompt: { name: string };
+      params: Record<string, unknown>;
+      grantId?: string;
+      session?: { accountId: string };
+    }>;
     Grant: GrantConstructor;
     interactionFinished(
       req: IncomingMessage,

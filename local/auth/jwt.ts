@@ -344,8 +344,8 @@ export async function verifyLocalToken(
 /** Whose access tokens the gateway accepts besides the dev tokens: the local OpenID provider's. */
 export interface AccessTokenIssuer {
   issuer: string;
-  /** The app client the token must be issued to (`client_id`), as the API's authorizer's audience. */
-  clientId: string;
+  /** The app clients a token may be issued to (`client_id`): the CLI's and the console's, as the API authorizer's audience. */
+  clientIds: string[];
   /** The resource indicator the provider puts in `aud`. */
   audience: string;
 }
@@ -372,7 +372,7 @@ export async function verifyLocalAccessToken(
       requiredClaims: ['sub', 'exp', 'client_id'],
       currentDate: opts.now ? new Date(opts.now()) : undefined,
     });
-    if (payload['client_id'] !== expected.clientId) {
+    if (!expected.clientIds.includes(String(payload['client_id']))) {
       throw new LocalAuthError('invalid_claims', `the token was issued to another client`);
     }
     return payload as Record<string, unknown>;

@@ -4,10 +4,15 @@
  * `npm start` as against a deployed stack. It is `oidc-provider` (a certified
  * implementation), configured here, never hand-written OAuth:
  *
- * - one public client (`LOCAL_CLI_CLIENT_ID`, no secret, native: loopback
- *   redirect URIs `http://127.0.0.1:<any port>/callback`, RFC 8252), PKCE S256
- *   required (public clients always need it in oidc-provider), refresh tokens
- *   always (as Cognito gives them to the code flow), rotated on use;
+ * - one public client for the CLI (`LOCAL_CLI_CLIENT_ID`, no secret, native:
+ *   loopback redirect URIs `http://127.0.0.1:<any port>/callback`, RFC 8252)
+ *   and, when the platform serves the web console, one for it
+ *   (`LOCAL_WEB_CLIENT_ID`, no secret, web: redirect `<console>/callback`,
+ *   sign-out back to `<console>/`), as the Cognito web app client on AWS;
+ *   PKCE S256 required (public clients always need it in oidc-provider),
+ *   refresh tokens always (as Cognito gives them to the code flow), rotated
+ *   on use; the token endpoint answers the console's origin (CORS, from its
+ *   redirect URI);
  * - a login page over the local users (`users.ts`, `<dataDir>/auth/users.json`);
  * - access tokens as JWTs signed with the data directory's key
  *   (`jwt.ts`), with the claims a Cognito access token has and the API reads:
@@ -26,6 +31,8 @@ import { localSubFor, signingPrivateJwk, type AccessTokenIssuer } from './jwt.js
 import { checkLocalUserPassword, readLocalUsers } from './users.js';
 
 export const LOCAL_CLI_CLIENT_ID = 'gcr-cli';
+/** The web console's public client. */
+export const LOCAL_WEB_CLIENT_ID = 'gcr-web';
 /** The resource indicator of the local API: the `aud` of its access tokens. */
 export const LOCAL_API_RESOURCE = 'urn:gcr:local-api';
 /** Scopes the CLI asks for, the same as on Cognito (whose hosted UI knows no offline_access). */
@@ -38,6 +45,8 @@ export interface LocalOidcOptions {
   host: string;
   /** Access-token lifetime (tests make it short to see a refresh); default one hour, as Cognito's. */
   accessTokenTtlSeconds?: number;
+  /** The web console's origin (http://127.0.0.1:3001) when the platform serves it: its client is registered. */
+  consoleOrigin?: string;
   log?: (message: string) => void;
 }
 
@@ -79,6 +88,24 @@ ${message ? `<p role="alert">${escapeHtml(message)}</p>` : ''}
 </body></html>`;
 }
 
+/** The end-session page: submits its form (oidc-provider's, with its CSRF token) with logout=yes at once. */
+async function signOutPage(ctx: KoaContextWithOIDC, form: string): Promise<void> {
+  ctx.type = 'html';
+  ctx.body = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>gcr local sign-out</title></head>
+<body>
+<h1>Signing out</h1>
+${form}
+<button type="submit" form="op.logoutForm" name="logout" value="yes">Sign out</button>
+<script>
+const form = document.getElementById('op.logoutForm');
+const yes = Object.assign(document.createElement('input'), { type: 'hidden', name: 'logout', value: 'yes' });
+form.appendChild(yes);
+form.submit();
+</script>
+</body></html>`;
+}
+
 async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   let text = '';
   for await (const chunk of req) {
@@ -97,10 +124,13 @@ function sendHtml(res: ServerResponse, status: number, html: string): void {
 async function interaction(provider: Provider, dataDir: string, req: IncomingMessage, res: ServerResponse) {
   const details = await provider.interactionDetails(req, res);
   if (details.prompt.name === 'consent') {
-    // The CLI is first-party: oidc-provider asks consent of every native client; it is given here, for every scope.
+    // The CLI and the console are first-party: consent is given here, for every scope.
     const grant = details.grantId
       ? await provider.Grant.find(details.grantId)
-      : new provider.Grant({ clientId: LOCAL_CLI_CLIENT_ID, accountId: details.session?.accountId ?? '' });
+      : new provider.Grant({
+          clientId: String(details.params['client_id']),
+          accountId: details.session?.accountId ?? '',
+        });
     if (!grant) throw new Error('the grant of this sign-in has expired');
     grant.addOIDCScope([...LOCAL_SCOPES, 'offline_access'].join(' '));
     grant.addResourceScope(LOCAL_API_RESOURCE, [...LOCAL_SCOPES, 'offline_access'].join(' '));
@@ -157,6 +187,20 @@ export async function startLocalOidc(options: LocalOidcOptions): Promise<LocalOi
         redirect_uris: [`http://127.0.0.1/callback`],
         id_token_signed_response_alg: 'ES256',
       },
+      ...(options.consoleOrigin
+        ? [
+            {
+              client_id: LOCAL_WEB_CLIENT_ID,
+              application_type: 'web' as const,
+              token_endpoint_auth_method: 'none' as const,
+              grant_types: ['authorization_code', 'refresh_token'],
+              response_types: ['code' as const],
+              redirect_uris: [`${options.consoleOrigin}/callback`],
+              post_logout_redirect_uris: [`${options.consoleOrigin}/`],
+              id_token_signed_response_alg: 'ES256',
+            },
+          ]
+        : []),
     ],
     jwks: { keys: [await signingPrivateJwk(dataDir)] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
@@ -170,6 +214,8 @@ export async function startLocalOidc(options: LocalOidcOptions): Promise<LocalOi
       devInteractions: { enabled: false },
       // A public client revokes its own refresh token (gcr logout), as on Cognito.
       revocation: { enabled: true, allowedPolicy: async () => true },
+      // The console's sign-out ends the provider's session at once, as Cognito's /logout does (no question asked).
+      rpInitiatedLogout: { enabled: true, logoutSource: signOutPage },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => LOCAL_API_RESOURCE,
@@ -258,7 +304,11 @@ export async function startLocalOidc(options: LocalOidcOptions): Promise<LocalOi
   };
   return {
     info,
-    accessTokens: { issuer, clientId: LOCAL_CLI_CLIENT_ID, audience: LOCAL_API_RESOURCE },
+    accessTokens: {
+      issuer,
+      clientIds: [LOCAL_CLI_CLIENT_ID, ...(options.consoleOrigin ? [LOCAL_WEB_CLIENT_ID] : [])],
+      audience: LOCAL_API_RESOURCE,
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

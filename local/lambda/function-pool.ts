@@ -28,6 +28,8 @@ export interface FunctionPoolOptions {
   functionName: string;
   modulePath: string;
   exportName: string;
+  /** The runtime's bundle, to load the (bundled) handler without tsx; absent: the runtime's TypeScript through tsx. */
+  runtimePath?: string;
   region: string;
   timeoutSeconds: number;
   memorySizeMb: number;
@@ -280,6 +282,7 @@ export class FunctionPool {
       functionName: this.options.functionName,
       region: this.options.region,
       memorySizeMb: this.options.memorySizeMb,
+      ...(this.options.runtimePath ? { runtimePath: this.options.runtimePath } : {}),
     };
     const worker = new Worker(INSTANCE_ENTRY, {
       workerData: data,

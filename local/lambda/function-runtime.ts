@@ -15,6 +15,8 @@ export interface InstanceData {
   functionName: string;
   region: string;
   memorySizeMb: number;
+  /** This runtime's own bundle, when the handler is a bundle (function-instance.js loads it without tsx). */
+  runtimePath?: string;
 }
 
 export interface SerializedError {
@@ -52,6 +54,8 @@ function post(message: FromInstance): void {
 }
 
 async function init(data: InstanceData): Promise<Handler | undefined> {
+  // Bundles carry source maps (as with NODE_OPTIONS=--enable-source-maps on Lambda): stacks name the .ts files.
+  process.setSourceMapsEnabled(true);
   let module: Record<string, unknown>;
   try {
     module = (await import(data.modulePath)) as Record<string, unknown>;

@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 /**
  * Reads a serverless.yml the way the local platform needs it: the YAML, with
  * the Serverless Framework variables it uses resolved (`${opt:stage, 'dev'}`,
- * `${self:...}`, `${sls:stage}`, `${env:NAME, default}`). CloudFormation
+ * `${self:...}`, `${sls:stage}`, `${env:NAME, default}`, `${param:name}`). CloudFormation
  * intrinsics (`Fn::ImportValue`, `Fn::GetAtt`, ...) are left for the caller.
  */
 export interface ServerlessConfig {
@@ -39,7 +39,13 @@ function getPath(root: unknown, dotted: string): unknown {
 
 export function loadServerlessConfig(
   file: string,
-  options: { stage: string; region: string; env?: NodeJS.ProcessEnv },
+  options: {
+    stage: string;
+    region: string;
+    env?: NodeJS.ProcessEnv;
+    /** What `--param name=value` gives a deploy (`${param:name}`). */
+    params?: Record<string, string>;
+  },
 ): ServerlessConfig {
   const raw = parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   const env = options.env ?? process.env;
@@ -51,6 +57,7 @@ export function loadServerlessConfig(
     else if (source === 'opt:region' || source === 'aws:region') value = options.region;
     else if (source.startsWith('self:')) value = resolveValue(getPath(raw, source.slice(5)), depth + 1);
     else if (source.startsWith('env:')) value = env[source.slice(4)];
+    else if (source.startsWith('param:')) value = options.params?.[source.slice(6)];
     else if (literal(source) !== undefined) value = literal(source);
     else throw new Error(`${file}: the local platform cannot resolve \${${expression}}`);
     if (value === undefined && fallback !== undefined) {

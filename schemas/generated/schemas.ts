@@ -3325,6 +3325,17 @@ export const platformInfoSchema = {
         },
       },
     },
+    consoleUrl: {
+      type: 'string',
+      format: 'uri',
+      description:
+        'The web console the platform serves (web/dist on its own port, GCR_CONSOLE_PORT, default 3001), e.g. http://127.0.0.1:3001/. Absent when it serves none.',
+    },
+    consoleClientId: {
+      type: 'string',
+      description:
+        "The web console's public client of the local OpenID provider (redirect <consoleUrl>callback, PKCE S256).",
+    },
     pid: {
       type: 'integer',
       minimum: 1,

@@ -1636,6 +1636,14 @@ export interface PlatformInfo {
     scopes: string[];
   };
   /**
+   * The web console the platform serves (web/dist on its own port, GCR_CONSOLE_PORT, default 3001), e.g. http://127.0.0.1:3001/. Absent when it serves none.
+   */
+  consoleUrl?: string;
+  /**
+   * The web console's public client of the local OpenID provider (redirect <consoleUrl>callback, PKCE S256).
+   */
+  consoleClientId?: string;
+  /**
    * Process id of the platform; a file naming an exited process is stale.
    */
   pid: number;

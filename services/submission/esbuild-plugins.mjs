@@ -17,6 +17,9 @@ const TEMPLATES = path.resolve(
   '../../shared/science/geoschem/templates',
 );
 
+/** What the plugins copy: the local platform rebuilds its bundles when these change (local/lambda/function-bundles.ts). */
+export const copiedFrom = [TEMPLATES];
+
 /** Every function's bundle lands in the same directory: copy once (cpSync replaces files by unlinking them). */
 const copied = new Set();
 

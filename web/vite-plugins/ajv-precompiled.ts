@@ -14,7 +14,7 @@ import addFormatsModule from 'ajv-formats';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 import type { Plugin } from 'vite';
 import { allSchemas, simulationSpecSchema } from '../../schemas/generated/schemas.js';
-import { AJV_OPTIONS } from '../../schemas/validator.js';
+import { AJV_OPTIONS, cjsDefault } from '../../schemas/validator.js';
 
 /** The schemas the console validates with; another one needs its $id here. */
 export const BROWSER_SCHEMA_IDS: readonly string[] = [simulationSpecSchema.$id];
@@ -24,10 +24,12 @@ const NO_FORMATS = '\0gcr:ajv-formats-noop';
 
 /** Ajv's standalone module for the schemas, its require()s of Ajv's runtime (formats, equal, ucs2length) turned into imports. */
 function standaloneValidators(ids: readonly string[]): string {
-  const ajv = new AjvModule.default({ ...AJV_OPTIONS, code: { source: true, esm: true } });
-  addFormatsModule.default(ajv);
+  const Ajv = cjsDefault<typeof import('ajv/dist/2020.js').default>(AjvModule);
+  const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true, esm: true } });
+  cjsDefault<typeof import('ajv-formats').default>(addFormatsModule)(ajv);
   for (const schema of allSchemas) ajv.addSchema(schema as Record<string, unknown>);
-  const code = standaloneModule.default(ajv, Object.fromEntries(ids.map((id, i) => [`validator${i}`, id])));
+  const standaloneCode = cjsDefault<typeof import('ajv/dist/standalone/index.js').default>(standaloneModule);
+  const code = standaloneCode(ajv, Object.fromEntries(ids.map((id, i) => [`validator${i}`, id])));
   const modules = [...new Set([...code.matchAll(/require\("([^"]+)"\)/g)].map((match) => match[1]!))];
   const imports = modules
     .map((name, i) => `import * as runtime${i} from ${JSON.stringify(name)};`)

@@ -23,8 +23,8 @@ describe('endpoint ports across restarts', () => {
   it('records the ports and reads them back, ignoring a missing or garbled file', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'gcr-ports-'));
     expect(readEndpointPorts(dir)).toEqual({});
-    writeEndpointPorts(dir, { dynamodb: 4001, s3: 4002, aws: 4003 });
-    expect(readEndpointPorts(dir)).toEqual({ dynamodb: 4001, s3: 4002, aws: 4003 });
+    writeEndpointPorts(dir, { dynamodb: 4001, s3: 4002, aws: 4003, console: 4004 });
+    expect(readEndpointPorts(dir)).toEqual({ dynamodb: 4001, s3: 4002, aws: 4003, console: 4004 });
     writeFileSync(path.join(dir, ENDPOINT_PORTS_FILE), '{"s3": "4002", "aws": 70000, "dynamodb": 4001');
     expect(readEndpointPorts(dir)).toEqual({});
     writeFileSync(path.join(dir, ENDPOINT_PORTS_FILE), '{"s3": "4002", "aws": 70000, "dynamodb": 4001}');

@@ -13,8 +13,11 @@ export interface SignedInUser {
 
 export interface Session {
   user: SignedInUser | undefined;
+  /** Why the console is signed out when it was not the user's doing (a renew that failed); shown on the sign-in screen. */
+  signedOutReason?: string;
   /** A fresh access token (renewed when close to expiry), or undefined when signed out. */
   accessToken(): Promise<string | undefined>;
+  /** Goes to the provider's sign-in; back at `returnTo` (path, query and hash) afterwards. */
   signIn(returnTo?: string): Promise<void>;
   signOut(): Promise<void>;
 }

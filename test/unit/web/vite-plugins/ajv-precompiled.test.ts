@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { allSchemas, simulationSpecSchema } from '#schemas/generated/schemas.js';
-import { AJV_OPTIONS, ajv, issuesFromAjv, validatorFor } from '#schemas/validator.js';
+import { AJV_OPTIONS, ajv, cjsDefault, issuesFromAjv, validatorFor } from '#schemas/validator.js';
 
 const SPECS: unknown[] = [
   {
@@ -38,8 +38,9 @@ const SPECS: unknown[] = [
 ];
 
 function serverValidator() {
-  const server = new Ajv2020Module.default({ ...AJV_OPTIONS });
-  addFormatsModule.default(server);
+  const Ajv = cjsDefault<typeof import('ajv/dist/2020.js').default>(Ajv2020Module);
+  const server = new Ajv({ ...AJV_OPTIONS });
+  cjsDefault<typeof import('ajv-formats').default>(addFormatsModule)(server);
   for (const schema of allSchemas) server.addSchema(schema as Record<string, unknown>);
   return server.getSchema(simulationSpecSchema.$id)!;
 }
