@@ -112,7 +112,8 @@ const ALL_LEVELS: VerticalLevels[] = [...new Set(ALL_MET_FIELDS.flatMap((met) =>
   (a, b) => b - a,
 );
 
-function get(spec: SpecDraft, field: string): unknown {
+/** The value at a dotted path of the draft, or undefined. */
+export function valueAt(spec: SpecDraft, field: string): unknown {
   let node: unknown = spec;
   for (const key of field.split('.')) {
     if (typeof node !== 'object' || node === null) return undefined;
@@ -140,7 +141,7 @@ export function withField(spec: SpecDraft, field: string, value: unknown): SpecD
 }
 
 function modelOf(spec: SpecDraft): GeosChemModel {
-  return get(spec, 'model') === 'gchp' ? 'gchp' : 'gcclassic';
+  return valueAt(spec, 'model') === 'gchp' ? 'gchp' : 'gcclassic';
 }
 
 /** Every option of a field for this draft, before the validator has had its say. */
@@ -154,7 +155,7 @@ function optionsOf(field: ChoiceField, spec: SpecDraft): Choice<string | number>
     case 'simulation.type':
       return ALL_SIMULATION_TYPES.map((type) => ({ value: type, label: type }));
     case 'simulation.extraOption': {
-      const type = get(spec, 'simulation.type') as SimulationType | undefined;
+      const type = valueAt(spec, 'simulation.type') as SimulationType | undefined;
       return (type ? extraOptionsFor(type) : ['none']).map((option) => ({ value: option, label: option }));
     }
     case 'meteorology.field':
@@ -169,7 +170,7 @@ function optionsOf(field: ChoiceField, spec: SpecDraft): Choice<string | number>
         ? CUBED_SPHERE_RESOLUTIONS.map((cs) => ({ value: cs, label: `${cs} (about ${ROUGH_LAT_LON[cs]})` }))
         : ALL_RESOLUTIONS.map((resolution) => ({ value: resolution, label: resolution }));
     case 'grid.nestedDomain': {
-      const resolution = get(spec, 'grid.resolution') as GridResolution | undefined;
+      const resolution = valueAt(spec, 'grid.resolution') as GridResolution | undefined;
       const regions = resolution && !isCubedSphere(resolution) ? nestedDomainsFor(resolution) : [];
       return [
         { value: 'global', label: 'Global' },
@@ -201,8 +202,8 @@ function optionsOf(field: ChoiceField, spec: SpecDraft): Choice<string | number>
   }
 }
 
-/** Sets a choice; a GCAP 2.0 run also sets its scenario, which it belongs to. */
-function withChoice(spec: SpecDraft, field: ChoiceField, value: unknown): SpecDraft {
+/** Sets a choice (undefined removes it); a GCAP 2.0 run also sets its scenario, which it belongs to. */
+export function withChoice(spec: SpecDraft, field: ChoiceField, value: unknown): SpecDraft {
   if (field === 'meteorology.gcap2.runId') {
     const run = typeof value === 'string' ? gcap2Run(value) : undefined;
     return withField(
@@ -216,15 +217,15 @@ function withChoice(spec: SpecDraft, field: ChoiceField, value: unknown): SpecDr
 
 /** Whether the field is asked at all for this draft (the GCAP 2.0 run only with ModelE2.1). */
 function isAsked(field: ChoiceField, spec: SpecDraft): boolean {
-  if (field === 'meteorology.gcap2.runId') return get(spec, 'meteorology.field') === 'ModelE2.1';
+  if (field === 'meteorology.gcap2.runId') return valueAt(spec, 'meteorology.field') === 'ModelE2.1';
   return true;
 }
 
 /** A period the met field has data for: a past day, or one in the GCAP 2.0 run's years. */
 function placeholderPeriod(spec: SpecDraft): { start: string; end: string } {
-  const runId = get(spec, 'meteorology.gcap2.runId');
+  const runId = valueAt(spec, 'meteorology.gcap2.runId');
   const run = typeof runId === 'string' ? gcap2Run(runId) : undefined;
-  const year = run && get(spec, 'meteorology.field') === 'ModelE2.1' ? run.years[0]![0] : 2019;
+  const year = run && valueAt(spec, 'meteorology.field') === 'ModelE2.1' ? run.years[0]![0] : 2019;
   return { start: `${year}-01-01T00:00:00Z`, end: `${year}-01-02T00:00:00Z` };
 }
 
@@ -241,8 +242,8 @@ function withPlaceholders(spec: SpecDraft, fromStep: number): SpecDraft {
   if (after('period')) {
     out = withField(out, 'period', placeholderPeriod(out));
     out = withField(out, 'diagnostics', { collections: [RESTART_COLLECTION], frequency: 'end' });
-  } else if (get(out, 'period.start') === undefined || get(out, 'period.end') === undefined) {
-    out = withField(out, 'period', { ...placeholderPeriod(out), ...(get(out, 'period') as object) });
+  } else if (valueAt(out, 'period.start') === undefined || valueAt(out, 'period.end') === undefined) {
+    out = withField(out, 'period', { ...placeholderPeriod(out), ...(valueAt(out, 'period') as object) });
   }
   if (after('compute')) {
     out = withField(out, 'compute', undefined);
@@ -283,7 +284,7 @@ function completeAfter(
       out = withChoice(out, field, undefined);
       continue;
     }
-    if (step <= fromStep && get(out, field) !== undefined) continue;
+    if (step <= fromStep && valueAt(out, field) !== undefined) continue;
     if (step > fromStep && (field.startsWith('compute.') || field === 'diagnostics.frequency')) continue;
     const candidates = optionsOf(field, out);
     const accepted =
@@ -297,6 +298,14 @@ function completeAfter(
     out = withChoice(out, field, accepted?.value);
   }
   return withPlaceholders(out, fromStep);
+}
+
+/** Index in CHOICE_FIELDS of the last choice asked at or before the step (-1 when none is). */
+function lastChoiceAsked(fromStep: number): number {
+  return CHOICE_FIELDS.reduce(
+    (last, field, index) => (WIZARD_STEPS.indexOf(stepOfField(field)) <= fromStep ? index : last),
+    -1,
+  );
 }
 
 /**
@@ -332,10 +341,7 @@ export function issuesForStep(
   options: ValidateSpecOptions = {},
 ): FieldIssue[] {
   const fromStep = WIZARD_STEPS.indexOf(step);
-  const lastAsked = CHOICE_FIELDS.reduce(
-    (last, field, index) => (WIZARD_STEPS.indexOf(stepOfField(field)) <= fromStep ? index : last),
-    -1,
-  );
+  const lastAsked = lastChoiceAsked(fromStep);
   const candidate = withField(completeAfter(draft, lastAsked, fromStep, options), 'name', draft['name']);
   return validationIssues(candidate, options).filter((issue) => stepOfField(issue.field) === step);
 }
@@ -345,7 +351,7 @@ export function issuesForStep(
  * them required (the validator refuses a spec without it).
  */
 export function collectionChoices(draft: SpecDraft): Choice[] {
-  const type = get(draft, 'simulation.type') as SimulationType | undefined;
+  const type = valueAt(draft, 'simulation.type') as SimulationType | undefined;
   if (!type) return [];
   let offered: string[];
   try {
@@ -376,9 +382,9 @@ export function periodBounds(
   draft: SpecDraft,
   now: Date = new Date(),
 ): { earliest?: string; latest?: string; reason: string } {
-  const met = get(draft, 'meteorology.field') as MetField | undefined;
+  const met = valueAt(draft, 'meteorology.field') as MetField | undefined;
   if (met === 'ModelE2.1') {
-    const runId = get(draft, 'meteorology.gcap2.runId');
+    const runId = valueAt(draft, 'meteorology.gcap2.runId');
     const run = typeof runId === 'string' ? gcap2Run(runId) : undefined;
     if (!run) return { reason: 'choose the GCAP 2.0 run first' };
     const first = run.years[0]![0];
@@ -418,10 +424,7 @@ export function choicesOfValues(
   options: ValidateSpecOptions = {},
 ): Choice[] {
   const fromStep = WIZARD_STEPS.indexOf(stepOfField(field));
-  const lastAsked = CHOICE_FIELDS.reduce(
-    (last, choice, index) => (WIZARD_STEPS.indexOf(stepOfField(choice)) <= fromStep ? index : last),
-    -1,
-  );
+  const lastAsked = lastChoiceAsked(fromStep);
   // Issues the draft has without this field's value are not this value's fault.
   const before = validationIssues(completeAfter(draft, lastAsked, fromStep, options), options).filter(
     (issue) => alsoOn.includes(issue.field),

@@ -1,5 +1,9 @@
+import { useMemo } from 'react';
 import { Radio, SimpleGrid } from '@mantine/core';
-import type { Choice } from '#shared/science/spec/choices-for-step.js';
+import { choicesFor, type Choice, type ChoiceField } from '#shared/science/spec/choices-for-step.js';
+import { issueAt } from './StepIssues.js';
+import { fieldValue } from './wizard-draft.js';
+import type { StepProps } from './step-props.js';
 
 interface ChoiceGroupProps {
   label: string;
@@ -49,5 +53,42 @@ export function ChoiceGroup({
         ))}
       </SimpleGrid>
     </Radio.Group>
+  );
+}
+
+interface FieldChoicesProps extends StepProps {
+  field: ChoiceField;
+  label: string;
+  description?: string | undefined;
+  columns?: number;
+  /** The options when the step has computed them already (the grid step draws its domains too). */
+  choices?: Choice<string | number>[];
+}
+
+/** A choice field of the spec as a ChoiceGroup: its options and reasons from choicesFor, its value and issue from the draft. */
+export function FieldChoices({
+  field,
+  label,
+  description,
+  columns,
+  choices,
+  draft,
+  onChoose,
+  issues,
+  now,
+}: FieldChoicesProps) {
+  const computed = useMemo(() => choices ?? choicesFor(draft, field, { now }), [choices, draft, field, now]);
+  // The validator names the GCAP 2.0 choice meteorology.gcap2 (or .runId).
+  const issueField = field === 'meteorology.gcap2.runId' ? 'meteorology.gcap2' : field;
+  return (
+    <ChoiceGroup
+      label={label}
+      description={description}
+      choices={computed}
+      value={fieldValue(draft, field)}
+      onChange={(value) => onChoose(field, value)}
+      error={issueAt(issues, issueField) ?? issueAt(issues, field)}
+      columns={columns}
+    />
   );
 }

@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import { Alert, Group, Loader, NumberInput, Stack, Text } from '@mantine/core';
-import { choicesFor, choicesOfValues } from '#shared/science/spec/choices-for-step.js';
-import { ChoiceGroup } from './ChoiceGroup.js';
+import { choicesOfValues } from '#shared/science/spec/choices-for-step.js';
+import { ChoiceGroup, FieldChoices } from './ChoiceGroup.js';
 import { issueAt } from './StepIssues.js';
 import { fieldValue } from './wizard-draft.js';
 import { formatRange, formatUsd, formatWall } from './format.js';
@@ -11,10 +11,8 @@ import type { StepProps } from './step-props.js';
 const AUTO_INSTANCE = '';
 
 /** Step 6: backend, architecture, spot or on-demand, the instance (from the estimate's options) and the limits. */
-export function ComputeStep({ draft, onChoose, onSet, issues, now }: StepProps) {
-  const backends = useMemo(() => choicesFor(draft, 'compute.backend', { now }), [draft, now]);
-  const architectures = useMemo(() => choicesFor(draft, 'compute.architecture', { now }), [draft, now]);
-  const purchases = useMemo(() => choicesFor(draft, 'compute.purchase', { now }), [draft, now]);
+export function ComputeStep(props: StepProps) {
+  const { draft, onSet, issues, now } = props;
   const onBatch = fieldValue(draft, 'compute.backend') === 'aws-batch';
   const estimate = useEstimate(draft, onBatch);
   const instances = useMemo(() => {
@@ -42,27 +40,9 @@ export function ComputeStep({ draft, onChoose, onSet, issues, now }: StepProps) 
   );
   return (
     <Stack gap="lg">
-      <ChoiceGroup
-        label="Backend"
-        choices={backends}
-        value={fieldValue(draft, 'compute.backend')}
-        onChange={(value) => onChoose('compute.backend', value)}
-        error={issueAt(issues, 'compute.backend')}
-      />
-      <ChoiceGroup
-        label="Architecture"
-        choices={architectures}
-        value={fieldValue(draft, 'compute.architecture')}
-        onChange={(value) => onChoose('compute.architecture', value)}
-        error={issueAt(issues, 'compute.architecture')}
-      />
-      <ChoiceGroup
-        label="Purchase option"
-        choices={purchases}
-        value={fieldValue(draft, 'compute.purchase')}
-        onChange={(value) => onChoose('compute.purchase', value)}
-        error={issueAt(issues, 'compute.purchase')}
-      />
+      <FieldChoices {...props} field="compute.backend" label="Backend" />
+      <FieldChoices {...props} field="compute.architecture" label="Architecture" />
+      <FieldChoices {...props} field="compute.purchase" label="Purchase option" />
       {onBatch ? (
         estimate.isPending ? (
           <Group gap="xs">

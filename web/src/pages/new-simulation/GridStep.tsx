@@ -5,14 +5,13 @@ import { nestedDomainsFor } from '#shared/science/spec/rundir-rules.js';
 import { isCubedSphere } from '#shared/science/spec/gchp-rules.js';
 import type { GridResolution } from '#schemas/generated/types.js';
 import { WorldMap, type MapBox } from '../../components/WorldMap.js';
-import { ChoiceGroup } from './ChoiceGroup.js';
-import { issueAt } from './StepIssues.js';
+import { FieldChoices } from './ChoiceGroup.js';
 import { fieldValue } from './wizard-draft.js';
 import type { StepProps } from './step-props.js';
 
 /** Step 3: horizontal resolution and domain, the nested domains on a world map. */
-export function GridStep({ draft, onChoose, issues, now }: StepProps) {
-  const resolutions = useMemo(() => choicesFor(draft, 'grid.resolution', { now }), [draft, now]);
+export function GridStep(props: StepProps) {
+  const { draft, onChoose, now } = props;
   const domains = useMemo(() => choicesFor(draft, 'grid.nestedDomain', { now }), [draft, now]);
   const resolution = fieldValue(draft, 'grid.resolution') as GridResolution | undefined;
   const domain = fieldValue(draft, 'grid.nestedDomain') as string | undefined;
@@ -31,25 +30,17 @@ export function GridStep({ draft, onChoose, issues, now }: StepProps) {
   const selected = boxes.find((box) => box.id === domain);
   return (
     <Stack gap="lg">
-      <ChoiceGroup
-        label="Horizontal resolution"
-        choices={resolutions}
-        value={resolution}
-        onChange={(value) => onChoose('grid.resolution', value)}
-        error={issueAt(issues, 'grid.resolution')}
-        columns={1}
-      />
+      <FieldChoices {...props} field="grid.resolution" label="Horizontal resolution" columns={1} />
       <Grid>
         <Grid.Col span={{ base: 12, md: 4 }}>
-          <ChoiceGroup
+          <FieldChoices
+            {...props}
+            field="grid.nestedDomain"
             label="Domain"
             description={
               boxes.length > 0 ? 'Global, or a nested region (also selectable on the map)' : undefined
             }
             choices={domains}
-            value={domain ?? 'global'}
-            onChange={(value) => onChoose('grid.nestedDomain', value)}
-            error={issueAt(issues, 'grid.nestedDomain')}
             columns={1}
           />
         </Grid.Col>

@@ -1,15 +1,15 @@
 import { useMemo } from 'react';
 import { Checkbox, Group, SimpleGrid, Stack, TextInput } from '@mantine/core';
-import { choicesFor, collectionChoices, periodBounds } from '#shared/science/spec/choices-for-step.js';
-import { ChoiceGroup } from './ChoiceGroup.js';
+import { collectionChoices, periodBounds } from '#shared/science/spec/choices-for-step.js';
+import { FieldChoices } from './ChoiceGroup.js';
 import { issueAt } from './StepIssues.js';
 import { dayOf, fieldValue, instantOf } from './wizard-draft.js';
 import type { StepProps } from './step-props.js';
 
 /** Step 5: the simulated period (whole UTC days) and the HISTORY.rc collections with their frequency. */
-export function PeriodStep({ draft, onChoose, onSet, issues, now }: StepProps) {
+export function PeriodStep(props: StepProps) {
+  const { draft, onSet, issues, now } = props;
   const bounds = useMemo(() => periodBounds(draft, now), [draft, now]);
-  const frequencies = useMemo(() => choicesFor(draft, 'diagnostics.frequency', { now }), [draft, now]);
   const collections = useMemo(() => collectionChoices(draft), [draft]);
   const chosen = (fieldValue(draft, 'diagnostics.collections') as string[] | undefined) ?? [];
   const range = [bounds.earliest && `from ${bounds.earliest}`, bounds.latest && `until ${bounds.latest}`]
@@ -64,14 +64,7 @@ export function PeriodStep({ draft, onChoose, onSet, issues, now }: StepProps) {
           ))}
         </SimpleGrid>
       </Checkbox.Group>
-      <ChoiceGroup
-        label="Output frequency"
-        choices={frequencies}
-        value={fieldValue(draft, 'diagnostics.frequency')}
-        onChange={(value) => onChoose('diagnostics.frequency', value)}
-        error={issueAt(issues, 'diagnostics.frequency')}
-        columns={1}
-      />
+      <FieldChoices {...props} field="diagnostics.frequency" label="Output frequency" columns={1} />
     </Stack>
   );
 }

@@ -1,16 +1,12 @@
-import { useMemo } from 'react';
 import { Stack, Textarea, TextInput } from '@mantine/core';
-import { choicesFor } from '#shared/science/spec/choices-for-step.js';
-import { ChoiceGroup } from './ChoiceGroup.js';
+import { FieldChoices } from './ChoiceGroup.js';
 import { issueAt } from './StepIssues.js';
 import { fieldValue } from './wizard-draft.js';
 import type { StepProps } from './step-props.js';
 
 /** Step 1: name, model, simulation type and its extra option (createRunDir.sh's first questions). */
-export function SimulationStep({ draft, onChoose, onSet, issues, now }: StepProps) {
-  const models = useMemo(() => choicesFor(draft, 'model', { now }), [draft, now]);
-  const types = useMemo(() => choicesFor(draft, 'simulation.type', { now }), [draft, now]);
-  const extras = useMemo(() => choicesFor(draft, 'simulation.extraOption', { now }), [draft, now]);
+export function SimulationStep(props: StepProps) {
+  const { draft, onSet, issues } = props;
   return (
     <Stack gap="lg">
       <TextInput
@@ -24,34 +20,18 @@ export function SimulationStep({ draft, onChoose, onSet, issues, now }: StepProp
       <Textarea
         label="Description"
         description="Your notes: why this run exists, what it is compared with"
-
         rows={2}
         value={String(fieldValue(draft, 'description') ?? '')}
         onChange={(event) => onSet('description', event.currentTarget.value || undefined)}
         error={issueAt(issues, 'description')}
       />
-      <ChoiceGroup
-        label="Model"
-        choices={models}
-        value={fieldValue(draft, 'model') ?? 'gcclassic'}
-        onChange={(value) => onChoose('model', value)}
-        error={issueAt(issues, 'model')}
-      />
-      <ChoiceGroup
-        label="Simulation type"
-        choices={types}
-        value={fieldValue(draft, 'simulation.type')}
-        onChange={(value) => onChoose('simulation.type', value)}
-        error={issueAt(issues, 'simulation.type')}
-        columns={3}
-      />
-      <ChoiceGroup
+      <FieldChoices {...props} field="model" label="Model" />
+      <FieldChoices {...props} field="simulation.type" label="Simulation type" columns={3} />
+      <FieldChoices
+        {...props}
+        field="simulation.extraOption"
         label="Extra option"
         description="createRunDir.sh's extra simulation option"
-        choices={extras}
-        value={fieldValue(draft, 'simulation.extraOption')}
-        onChange={(value) => onChoose('simulation.extraOption', value)}
-        error={issueAt(issues, 'simulation.extraOption')}
         columns={3}
       />
     </Stack>

@@ -8,13 +8,14 @@ import {
   choicesFor,
   collectionChoices,
   stepOfField,
+  valueAt,
+  withChoice,
   withField,
   WIZARD_STEPS,
   type ChoiceField,
   type SpecDraft,
   type WizardStep,
 } from '#shared/science/spec/choices-for-step.js';
-import { gcap2Run } from '#shared/science/spec/rundir-rules.js';
 import type { FieldIssue } from '#schemas/generated/types.js';
 
 /** Where a new simulation starts: the first choices the wizard would settle on, a day of 2019 written hourly. */
@@ -26,27 +27,8 @@ export const INITIAL_DRAFT: SpecDraft = {
   diagnostics: { collections: ['SpeciesConc', 'Restart'], frequency: 'hourly' },
 };
 
-export function fieldValue(draft: SpecDraft, field: string): unknown {
-  let node: unknown = draft;
-  for (const key of field.split('.')) {
-    if (typeof node !== 'object' || node === null) return undefined;
-    node = (node as Record<string, unknown>)[key];
-  }
-  return node;
-}
-
-/** Sets a choice; a GCAP 2.0 run also sets its scenario. */
-export function withChoice(draft: SpecDraft, field: ChoiceField, value: string | number): SpecDraft {
-  if (field === 'meteorology.gcap2.runId') {
-    const run = gcap2Run(String(value));
-    return withField(
-      draft,
-      'meteorology.gcap2',
-      run ? { scenario: run.scenario, runId: run.runId } : undefined,
-    );
-  }
-  return withField(draft, field, value);
-}
+/** The value at a dotted path of the draft (`grid.resolution`), or undefined. */
+export const fieldValue = valueAt;
 
 /** The choice fields a step asks, in order. */
 export function choiceFieldsOf(step: WizardStep): ChoiceField[] {

@@ -7,6 +7,7 @@ import {
   issuesForStep,
   periodBounds,
   stepOfField,
+  withChoice,
   withField,
   type ChoiceField,
   type SpecDraft,
@@ -28,12 +29,6 @@ function prng(seed: number): () => number {
     state = (state * 1664525 + 1013904223) >>> 0;
     return state / 2 ** 32;
   };
-}
-
-function setChoice(draft: SpecDraft, field: ChoiceField, value: string | number): SpecDraft {
-  if (field !== 'meteorology.gcap2.runId') return withField(draft, field, value);
-  const scenario = /SSP\d+/.exec(String(value))?.[0] ?? 'HIST';
-  return withField(draft, 'meteorology.gcap2', { scenario, runId: value });
 }
 
 /** The wizard's period step: a day inside the met field's years, written at the end. */
@@ -74,7 +69,7 @@ function walk(random: () => number): Walk {
     const enabled = choices.filter((choice) => !choice.disabledReason);
     if (enabled.length === 0)
       throw new Error(`no option of ${field} is enabled for ${JSON.stringify(draft)}`);
-    draft = setChoice(draft, field, enabled[Math.floor(random() * enabled.length)]!.value);
+    draft = withChoice(draft, field, enabled[Math.floor(random() * enabled.length)]!.value);
   }
   return { spec: draft, disabled };
 }
@@ -95,14 +90,14 @@ describe('choicesFor: the wizard offers what the API accepts', () => {
     for (let i = 0; i < 40; i += 1) {
       for (const { draft, field, value, reason } of walk(random).disabled.slice(0, 6)) {
         // Finish the spec the wizard's way from the disabled choice: the first enabled option of every later field.
-        let spec = setChoice(draft, field, value);
+        let spec = withChoice(draft, field, value);
         for (const later of CHOICE_FIELDS.slice(CHOICE_FIELDS.indexOf(field) + 1)) {
           if (later === 'meteorology.gcap2.runId') {
             if ((spec['meteorology'] as SpecDraft | undefined)?.['field'] !== 'ModelE2.1') continue;
           }
           if (later === 'diagnostics.frequency' && stepOfField(field) !== 'period') spec = fillPeriod(spec);
           const first = choicesFor(spec, later, { now: NOW }).find((c) => !c.disabledReason);
-          if (first) spec = setChoice(spec, later, first.value);
+          if (first) spec = withChoice(spec, later, first.value);
         }
         const result = validateSimulationSpec(spec, { now: NOW });
         const onField = result.ok
