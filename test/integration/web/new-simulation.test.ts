@@ -48,6 +48,10 @@ describe('the new-simulation wizard', () => {
     await page.getByRole('radio', { name: 'TransportTracers' }).check();
     expect(await page.getByRole('radio', { name: 'none', exact: true }).isChecked()).toBe(true);
     await atStep(page, 'Simulation', 'wizard-simulation', { phone: true });
+    // Dark mode (Mantine's "auto" follows the system): still no serious violation, disabled reasons readable.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await atStep(page, 'Simulation', 'wizard-simulation-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
     await next(page);
 
     await page.getByRole('radio', { name: 'MERRA-2' }).check();

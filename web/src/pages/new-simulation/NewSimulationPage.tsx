@@ -217,8 +217,9 @@ export function NewSimulationPage({ now: pinnedNow }: { now?: Date } = {}) {
         <Button variant="default" disabled={active === 0} onClick={() => setActive(active - 1)}>
           Back
         </Button>
+        {/* The theme's dark primary (blue 4) under white text fails WCAG AA; blue 8 passes in both schemes. */}
         {step !== 'review' && (
-          <Button onClick={() => goTo(active + 1)} disabled={stepIssues.length > 0}>
+          <Button color="blue.8" onClick={() => goTo(active + 1)} disabled={stepIssues.length > 0}>
             Next
           </Button>
         )}

@@ -205,6 +205,7 @@ export function ReviewStep({ draft, onRefused }: ReviewStepProps) {
       <Group justify="flex-end">
         <Button
           size="md"
+          color="blue.8" // readable white text in the dark scheme too (the theme's dark primary is blue 4)
           onClick={() => submit.mutate()}
           loading={submit.isPending}
           disabled={submit.isSuccess}
