@@ -17,10 +17,23 @@ import addFormatsModule from 'ajv-formats';
 import { allSchemas, simulationSpecSchema } from './generated/schemas.js';
 import type { FieldIssue } from './generated/types.js';
 
-const Ajv2020 = Ajv2020Module.default;
-const addFormats = addFormatsModule.default;
+/**
+ * A CommonJS module's `exports.default`, typed the same whichever resolution
+ * type-checks the importer: NodeNext types a default import as the module
+ * (the default is `.default`), the web console's Bundler as the export itself.
+ * At run time Node's ESM gives the module; a bundler may give either.
+ */
+export function cjsDefault<T>(imported: unknown): T {
+  return ((imported as { default?: T }).default ?? imported) as T;
+}
 
-export const ajv = new Ajv2020({ strict: true, allErrors: true, useDefaults: true, verbose: true });
+const Ajv2020 = cjsDefault<typeof import('ajv/dist/2020.js').default>(Ajv2020Module);
+const addFormats = cjsDefault<typeof import('ajv-formats').default>(addFormatsModule);
+
+/** The platform's Ajv options; the web console's build precompiles the spec validator with the same ones (web/vite-plugins/ajv-precompiled.ts). */
+export const AJV_OPTIONS = { strict: true, allErrors: true, useDefaults: true, verbose: true } as const;
+
+export const ajv = new Ajv2020({ ...AJV_OPTIONS });
 addFormats(ajv);
 for (const schema of allSchemas) ajv.addSchema(schema as Record<string, unknown>);
 

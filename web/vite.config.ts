@@ -8,13 +8,14 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
+import { ajvPrecompiled } from './vite-plugins/ajv-precompiled.js';
 
 const webRoot = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(webRoot, '..');
 
 export default defineConfig({
   root: webRoot,
-  plugins: [react()],
+  plugins: [react(), ajvPrecompiled()],
   build: {
     outDir: path.join(webRoot, 'dist'),
     emptyOutDir: true,
