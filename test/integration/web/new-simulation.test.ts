@@ -96,6 +96,13 @@ describe('the new-simulation wizard', () => {
 
     await page.waitForURL(/\/simulations\/sim_[a-z0-9]+$/, { timeout: 60_000 });
     const id = new URL(page.url()).pathname.split('/').pop()!;
+    // The page follows the run without a reload: its status reaches "Succeeded" on screen.
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^Succeeded$/ })
+      .first()
+      .waitFor({ timeout: 600_000 });
+    await screenshot(page, 'wizard-submitted-run-succeeded');
     const token = await consolePlatform().token('alice');
     const done = await waitForStatus(
       consolePlatform().platform,

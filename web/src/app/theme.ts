@@ -4,6 +4,8 @@ import { createTheme, type CSSVariablesResolver } from '@mantine/core';
 export const theme = createTheme({
   primaryColor: 'blue',
   primaryShade: { light: 8, dark: 4 },
+  // Text on filled colours is black or white, whichever reads (white on dark mode's blue 4 did not: 2.5:1).
+  autoContrast: true,
   defaultRadius: 'sm',
 });
 
