@@ -5,19 +5,10 @@
  */
 import type { SimulationStatus } from '#schemas/generated/types.js';
 
-export const TERMINAL_STATUSES: readonly SimulationStatus[] = [
-  'SUCCEEDED',
-  'FAILED',
-  'CANCELLED',
-  'TIMED_OUT',
-];
+export { isTerminal, statusLabel, TERMINAL_STATUSES } from '../../components/status.js';
 
 /** The statuses a run can be retried from (SUCCEEDED needs no retry). */
 export const RETRYABLE_STATUSES: readonly SimulationStatus[] = ['FAILED', 'CANCELLED', 'TIMED_OUT'];
-
-export function isTerminal(status: SimulationStatus): boolean {
-  return TERMINAL_STATUSES.includes(status);
-}
 
 const COLOR: Record<SimulationStatus, string> = {
   WAITING: 'grape',
@@ -36,12 +27,6 @@ const COLOR: Record<SimulationStatus, string> = {
 
 export function statusColor(status: SimulationStatus): string {
   return COLOR[status];
-}
-
-/** "TIMED_OUT" -> "Timed out". */
-export function statusLabel(status: SimulationStatus): string {
-  const words = status.toLowerCase().replace(/_/g, ' ');
-  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 /**

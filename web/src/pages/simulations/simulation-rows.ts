@@ -5,21 +5,17 @@
  */
 import type { SimulationStatus, SimulationSummary } from '#schemas/generated/types.js';
 import type { SortKey } from './list-filters.js';
+import { isTerminal } from '../../components/status.js';
 
-const TERMINAL: SimulationStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT'];
+export { statusLabel } from '../../components/status.js';
 
 export function isActive(status: SimulationStatus): boolean {
-  return !TERMINAL.includes(status);
+  return !isTerminal(status);
 }
 
 /** Cancellable: active and not already being cancelled. */
 export function isCancellable(status: SimulationStatus): boolean {
   return isActive(status) && status !== 'CANCELLING';
-}
-
-export function statusLabel(status: SimulationStatus): string {
-  const text = status.replace('_', ' ').toLowerCase();
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** The badge colour of a status (the label says it too). */
