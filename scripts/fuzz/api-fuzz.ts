@@ -153,6 +153,10 @@ export function fuzzCase(targets: FuzzTargets, routes: ApiRoute[] = apiRoutes())
       id: segment(targets),
       otherId: segment(targets),
       key: keyPath(targets),
+      // Slurm sites' names and credential ids, and run-directory file names.
+      name: fc.oneof(fc.constantFrom('harvard-cannon', 'no-such-site'), segment(targets)),
+      credentialId: segment(targets),
+      file: fc.oneof(fc.constantFrom('HISTORY.rc', 'geoschem_config.yml', '..', '.env'), segment(targets)),
       // Often none: past the query's own checks is where the routes' logic is.
       query: fc.oneof(
         { weight: 2, arbitrary: fc.constant({}) },
@@ -174,6 +178,9 @@ export function fuzzCase(targets: FuzzTargets, routes: ApiRoute[] = apiRoutes())
         id: encodeURIComponent(c.id),
         otherId: encodeURIComponent(c.otherId),
         key: c.key,
+        name: encodeURIComponent(c.name),
+        credentialId: encodeURIComponent(c.credentialId),
+        path: encodeURIComponent(c.file),
       });
       const headers: Record<string, string> = { ...c.headers };
       if (c.caller === 'garbage') headers['authorization'] = c.garbage;

@@ -82,6 +82,13 @@ const EXPECTED: Record<string, { owner: number[]; other: number[]; admin: number
   'DELETE /sites/{name}': { owner: [403], other: [403], admin: [204, 404] },
   'POST /sites/{name}/credentials': { owner: [403], other: [403], admin: [201, 404] },
   'DELETE /sites/{name}/credentials/{credentialId}': { owner: [403], other: [403], admin: [404] },
+  // Ensembles are their owner's (an admin sees any); a member's or a run's retry needs it FAILED or TIMED_OUT.
+  'POST /ensembles': { owner: [201], other: [201], admin: [201] },
+  'GET /ensembles/{id}': { owner: [200], other: [404], admin: [200] },
+  'GET /ensembles/{id}/members': { owner: [200], other: [404], admin: [200] },
+  'POST /ensembles/{id}/cancel': { owner: [202], other: [404], admin: [202] },
+  'POST /ensembles/{id}/retry': { owner: [202], other: [404], admin: [202] },
+  'POST /simulations/{id}/retry': { owner: [409], other: [404], admin: [409] },
   // Email's one-click unsubscribe: no token, the link's signature decides (none here: 404); GET shows a form.
   'GET /unsubscribe': { owner: [200], other: [200], admin: [200] },
   'POST /unsubscribe': { owner: [404], other: [404], admin: [404] },
@@ -97,6 +104,13 @@ let reprocessed: WrittenRun;
 let subscriptions: { tested: string; deleted: string };
 /** A webhook target nothing listens on: the test route answers 200 saying it was not delivered. */
 const SUBSCRIPTION = { channel: 'webhook', url: 'http://127.0.0.1:9/hooks' };
+/** The owner's ensemble the /ensembles/{id} routes name (two members, which never run: no batch slots). */
+let ensembleId: string;
+const ENSEMBLE = () => ({
+  name: 'matrix ensemble',
+  base: exampleSpec(),
+  sweep: { list: [{}, { label: 'second' }] },
+});
 /** The Slurm site POST /sites defines and the /sites/{name} routes name. */
 const SITE = {
   name: 'matrix-site',
@@ -137,6 +151,9 @@ beforeAll(async () => {
     (await api(platform, 'POST', '/subscriptions', { token: tokens.owner!, body: SUBSCRIPTION })).body
       .id as string;
   subscriptions = { tested: await subscribe(), deleted: await subscribe() };
+  const ensemble = await api(platform, 'POST', '/ensembles', { token: tokens.owner!, body: ENSEMBLE() });
+  expect(ensemble.status).toBe(201);
+  ensembleId = ensemble.body.id as string;
 }, 180_000);
 
 afterAll(async () => {
@@ -149,7 +166,9 @@ function request(route: { method: string; path: string }) {
   const path = fillPath(route.path, {
     id: route.path.startsWith('/subscriptions/')
       ? subscriptionId
-      : (reprocessing ? reprocessed : run).simulation.id,
+      : route.path.startsWith('/ensembles/')
+        ? ensembleId
+        : (reprocessing ? reprocessed : run).simulation.id,
     otherId: other.simulation.id,
     key: run.manifest.files[0]!.key,
     name: SITE.name,
@@ -165,7 +184,9 @@ function request(route: { method: string; path: string }) {
         ? { limitUsd: 1000 }
         : key === 'POST /sites'
           ? SITE
-          : undefined;
+          : key === 'POST /ensembles'
+            ? ENSEMBLE()
+            : undefined;
   return { path, body };
 }
 
