@@ -858,6 +858,8 @@ describe('submission service (packaged services/submission/serverless.yml)', () 
         'PlanSimulationLambdaFunction',
         'EstimateSimulationLambdaFunction',
         'GetInputsLambdaFunction',
+        'GetRunDirectoryLambdaFunction',
+        'GetRunDirectoryFileLambdaFunction',
         'OpenApiDocumentLambdaFunction',
         'ListSitesLambdaFunction',
         'PutSiteLambdaFunction',
@@ -899,6 +901,9 @@ describe('submission service (packaged services/submission/serverless.yml)', () 
       ListSimulations: ['dynamodb:Query', 'dynamodb:Scan'],
       GetSimulation: ['dynamodb:GetItem'],
       GetLogs: ['dynamodb:GetItem'],
+      // The stored run directory: its listing, one file (ListBucket: a missing file is a 404, not a 403).
+      GetRunDirectory: ['dynamodb:GetItem', 's3:ListBucket'],
+      GetRunDirectoryFile: ['dynamodb:GetItem', 's3:GetObject', 's3:ListBucket'],
       CancelSimulation: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'events:PutEvents'],
       Health: [],
       // Slurm sites: the one #sites item of the table.
