@@ -366,10 +366,24 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     for (;;) {
       const simulations = await readSimulations(platform, token, ids);
       const waiting = simulations.filter((s) => !settled(s));
-      if (waiting.length === 0) break;
+      // Settled also means announced: an event a kill left in a simulation's outbox is published only once it
+      // is abandoned (ABANDONED_EVENT_AGE_MS) and a reader or the finder's sweep finds it, which can be after
+      // the simulation itself ended. Checking before that would call an event lost that is only late.
+      const unannounced =
+        waiting.length === 0 &&
+        checkInvariants({
+          simulations,
+          events: readEvents(dataDir),
+          jobs: readBatchJobs(dataDir),
+        }).violations.some(
+          (violation) => violation.kind === 'lost-event' || violation.kind === 'results-lost-event',
+        );
+      if (waiting.length === 0 && !unannounced) break;
       if (Date.now() - settleStart > options.settleSeconds * 1000) {
         log(
-          `not settled after ${options.settleSeconds} s: ${waiting.map((s) => `${s.id} ${s.status}/${s.results?.status ?? '-'}`).join(', ')}`,
+          waiting.length > 0
+            ? `not settled after ${options.settleSeconds} s: ${waiting.map((s) => `${s.id} ${s.status}/${s.results?.status ?? '-'}`).join(', ')}`
+            : `settled, but events still missing after ${options.settleSeconds} s`,
         );
         break;
       }
