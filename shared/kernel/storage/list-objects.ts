@@ -5,8 +5,13 @@ export interface ListedObject {
   size: number;
 }
 
-/** Every object under `prefix` (all pages; "folder" markers ending in "/" left out). */
-export async function listObjects(client: S3Client, bucket: string, prefix: string): Promise<ListedObject[]> {
+/** The objects under `prefix`, at most `limit` (all pages up to it; "folder" markers ending in "/" left out). */
+export async function listObjects(
+  client: S3Client,
+  bucket: string,
+  prefix: string,
+  limit = Number.POSITIVE_INFINITY,
+): Promise<ListedObject[]> {
   const found: ListedObject[] = [];
   let token: string | undefined;
   do {
@@ -15,12 +20,13 @@ export async function listObjects(client: S3Client, bucket: string, prefix: stri
         Bucket: bucket,
         Prefix: prefix,
         ...(token ? { ContinuationToken: token } : {}),
+        ...(Number.isFinite(limit) ? { MaxKeys: Math.min(1000, limit - found.length) } : {}),
       }),
     );
     for (const item of page.Contents ?? []) {
       if (item.Key && !item.Key.endsWith('/')) found.push({ key: item.Key, size: item.Size ?? 0 });
     }
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
-  return found;
+  } while (token && found.length < limit);
+  return found.slice(0, limit);
 }

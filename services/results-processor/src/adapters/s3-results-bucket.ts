@@ -1,14 +1,9 @@
+import { listObjects as listObjectsUnder } from '#shared/kernel/storage/list-objects.js';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import {
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { ResultsObjectStore } from '../domain/api/ports.js';
 import type { ResultsStore, StoredObject } from '../domain/processing/ports.js';
@@ -25,24 +20,8 @@ function isMissing(err: unknown): boolean {
  * and the results API (ResultsObjectStore).
  */
 export function createS3ResultsBucket(client: S3Client, bucket: string): ResultsStore & ResultsObjectStore {
-  async function listObjects(prefix: string, limit: number): Promise<StoredObject[]> {
-    const objects: StoredObject[] = [];
-    let token: string | undefined;
-    do {
-      const page = await client.send(
-        new ListObjectsV2Command({
-          Bucket: bucket,
-          Prefix: prefix,
-          ContinuationToken: token,
-          MaxKeys: Math.min(1000, limit - objects.length),
-        }),
-      );
-      for (const item of page.Contents ?? []) {
-        if (item.Key && !item.Key.endsWith('/')) objects.push({ key: item.Key, size: item.Size ?? 0 });
-      }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token && objects.length < limit);
-    return objects.slice(0, limit);
+  function listObjects(prefix: string, limit: number): Promise<StoredObject[]> {
+    return listObjectsUnder(client, bucket, prefix, limit);
   }
 
   async function readText(key: string): Promise<string | undefined> {
