@@ -2895,6 +2895,186 @@ export const siteListSchema = {
   },
 } as const;
 
+/** schemas/api/site-report-request.schema.json */
+export const siteReportRequestSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/api/site-report-request.schema.json',
+  title: 'SiteReportRequest',
+  description:
+    "Body of POST /sites/{name}/reports, sent by the site's agent with its site credential: a heartbeat, with what changed since its last report for each job it follows (an empty jobs list is a heartbeat alone). The platform applies each job report like an AWS Batch state change: idempotently and only forward (a report older than what it knows, or for an attempt that is not the simulation's current one, is ignored and said so in the answer).",
+  type: 'object',
+  additionalProperties: false,
+  required: ['agent', 'sentAt', 'jobs'],
+  properties: {
+    agent: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['agentId', 'version', 'startedAt'],
+      properties: {
+        agentId: {
+          type: 'string',
+          maxLength: 200,
+          description: "Which agent process: <hostname>:<pid>, for the site's status and the runbook.",
+        },
+        version: {
+          type: 'string',
+          maxLength: 50,
+        },
+        startedAt: {
+          type: 'string',
+          format: 'date-time',
+        },
+      },
+    },
+    sentAt: {
+      type: 'string',
+      format: 'date-time',
+    },
+    jobs: {
+      type: 'array',
+      maxItems: 100,
+      items: {
+        $ref: '#/$defs/SiteJobReport',
+      },
+    },
+  },
+  $defs: {
+    SiteJobReport: {
+      title: 'SiteJobReport',
+      type: 'object',
+      additionalProperties: false,
+      required: ['simulationId', 'attempt', 'jobName', 'status', 'reason', 'observedAt'],
+      properties: {
+        simulationId: {
+          type: 'string',
+          pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$',
+        },
+        attempt: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 100,
+        },
+        jobName: {
+          type: 'string',
+          pattern: '^gcr-[A-Za-z0-9_.-]{1,120}-a[0-9]{1,3}$',
+        },
+        slurmJobId: {
+          type: 'string',
+          pattern: '^[0-9]+(_[0-9]+)?$',
+        },
+        slurmState: {
+          type: 'string',
+          maxLength: 40,
+          description: "Slurm's own state word (squeue/sacct), e.g. PENDING, COMPLETED, NODE_FAIL.",
+        },
+        status: {
+          type: 'string',
+          enum: [
+            'SUBMITTED',
+            'RUNNABLE',
+            'STARTING',
+            'RUNNING',
+            'SUCCEEDED',
+            'FAILED',
+            'TIMED_OUT',
+            'CANCELLED',
+            'RETRYING',
+          ],
+          description:
+            "The Slurm state as the platform's status (cli/agent/slurm/states.ts). RETRYING: the site ended the job through no fault of the run (NODE_FAIL, PREEMPTED); the platform sends a submit of the next attempt. SUBMITTED also reports a failure to prepare or sbatch as FAILED with the reason, never silence.",
+        },
+        reason: {
+          type: 'string',
+          maxLength: 1000,
+          description: "In words, for the simulation's history.",
+        },
+        exitCode: {
+          type: 'integer',
+        },
+        startedAt: {
+          type: 'string',
+          format: 'date-time',
+        },
+        endedAt: {
+          type: 'string',
+          format: 'date-time',
+        },
+        progress: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['modelTime'],
+          properties: {
+            modelTime: {
+              type: 'string',
+              format: 'date-time',
+              description: 'The model time the run has reached (from its log).',
+            },
+          },
+        },
+        outputsUploaded: {
+          type: 'boolean',
+          description:
+            'With a final status: every output, restart and log file of the attempt is uploaded (the agent uploads before it reports the end, so the results processor finds them).',
+        },
+        observedAt: {
+          type: 'string',
+          format: 'date-time',
+          description: 'When the agent saw this state: reports apply in this order.',
+        },
+      },
+    },
+  },
+} as const;
+
+/** schemas/api/site-report-response.schema.json */
+export const siteReportResponseSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/api/site-report-response.schema.json',
+  title: 'SiteReportResponse',
+  description:
+    "The answer to POST /sites/{name}/reports: the heartbeat recorded, which job reports changed something, and which were ignored and why (stale, another attempt, not this site's simulation, already terminal).",
+  type: 'object',
+  additionalProperties: false,
+  required: ['receivedAt', 'applied', 'ignored'],
+  properties: {
+    receivedAt: {
+      type: 'string',
+      format: 'date-time',
+    },
+    applied: {
+      type: 'array',
+      items: {
+        type: 'string',
+        description: 'jobName',
+      },
+    },
+    ignored: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['jobName', 'reason'],
+        properties: {
+          jobName: {
+            type: 'string',
+          },
+          reason: {
+            type: 'string',
+          },
+        },
+      },
+    },
+    cancel: {
+      type: 'array',
+      items: {
+        type: 'string',
+      },
+      description:
+        "Job names the agent follows whose simulation was cancelled (a safety net next to the queue's cancel messages): the agent scancels them.",
+    },
+  },
+} as const;
+
 /** schemas/api/site-request.schema.json */
 export const siteRequestSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -2975,6 +3155,188 @@ export const siteRequestSchema = {
           maximum: 67108864,
           description:
             "Memory a job may have on one node, in MiB: a spec's compute.memoryMiB must not exceed it.",
+        },
+      },
+    },
+  },
+} as const;
+
+/** schemas/api/site-session.schema.json */
+export const siteSessionSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/api/site-session.schema.json',
+  title: 'SiteSession',
+  description:
+    "POST /sites/{name}/session, called by the site's agent with its site credential (Authorization: Bearer gcrsite_...): where its work queue is and short-lived credentials that can do nothing but receive, delete and change the visibility of that queue's messages (on AWS: STS AssumeRole with a session policy naming only the queue's ARN). The agent asks again before expiresAt. A revoked credential gets 401.",
+  type: 'object',
+  additionalProperties: false,
+  required: [
+    'site',
+    'queueUrl',
+    'region',
+    'credentials',
+    'expiresAt',
+    'heartbeatIntervalSeconds',
+    'visibilityTimeoutSeconds',
+  ],
+  properties: {
+    site: {
+      $ref: 'site-request.schema.json#/$defs/SiteName',
+    },
+    queueUrl: {
+      type: 'string',
+      description: "The site's work queue (SiteWorkMessage bodies).",
+    },
+    region: {
+      type: 'string',
+    },
+    endpoint: {
+      type: 'string',
+      description:
+        "The SQS endpoint to use instead of the region's (the local platform's SQS); absent on AWS.",
+    },
+    credentials: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['accessKeyId', 'secretAccessKey'],
+      properties: {
+        accessKeyId: {
+          type: 'string',
+        },
+        secretAccessKey: {
+          type: 'string',
+        },
+        sessionToken: {
+          type: 'string',
+        },
+      },
+    },
+    expiresAt: {
+      type: 'string',
+      format: 'date-time',
+    },
+    heartbeatIntervalSeconds: {
+      type: 'integer',
+      minimum: 5,
+      description:
+        'How often the agent reports (POST /sites/{name}/reports) even with nothing new: a site silent for several intervals shows its simulations as waiting for their site, and raises the silent-agent alarm.',
+    },
+    visibilityTimeoutSeconds: {
+      type: 'integer',
+      minimum: 30,
+      description:
+        "The queue's visibility timeout: the agent extends a message's (ChangeMessageVisibility) while it still works on it.",
+    },
+  },
+} as const;
+
+/** schemas/api/site-transfer-request.schema.json */
+export const siteTransferRequestSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/api/site-transfer-request.schema.json',
+  title: 'SiteTransferRequest',
+  description:
+    "Body of POST /sites/{name}/transfers, sent by the site's agent with its site credential: presigned URLs to download an attempt's run directory and to upload its files. Granted only for a simulation that runs on this site and is not terminal (uploads also for a few minutes after its end, for the last files), and only under simulations/<id>/rundir/ (download) or outputs/, restarts/, logs/ (upload): the agent never holds S3 credentials.",
+  type: 'object',
+  additionalProperties: false,
+  required: ['simulationId', 'attempt'],
+  properties: {
+    simulationId: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$',
+    },
+    attempt: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 100,
+    },
+    downloadRunDirectory: {
+      type: 'boolean',
+      description: 'Answer a presigned GET for every file under simulations/<id>/rundir/.',
+    },
+    downloads: {
+      type: 'array',
+      maxItems: 100,
+      description:
+        "Other files to download, relative to simulations/<id>/, e.g. restarts/GEOSChem.Restart.20190701_0600z.nc4 (a resumed attempt's restart).",
+      items: {
+        type: 'string',
+        pattern: '^(rundir|restarts)/[A-Za-z0-9_.+/-]{1,400}$',
+      },
+    },
+    uploads: {
+      type: 'array',
+      maxItems: 100,
+      description: 'Files to upload, relative to simulations/<id>/.',
+      items: {
+        type: 'string',
+        pattern: '^(outputs|restarts|logs)/[A-Za-z0-9_.+/-]{1,400}$',
+      },
+    },
+  },
+} as const;
+
+/** schemas/api/site-transfer.schema.json */
+export const siteTransferSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/api/site-transfer.schema.json',
+  title: 'SiteTransfer',
+  description:
+    "The answer to POST /sites/{name}/transfers: presigned URLs, valid until expiresAt. Download with GET; upload with PUT of the file's bytes (header x-amz-meta-gcr-attempt as given in headers, which the signature covers).",
+  type: 'object',
+  additionalProperties: false,
+  required: ['simulationId', 'attempt', 'expiresAt', 'downloads', 'uploads'],
+  properties: {
+    simulationId: {
+      type: 'string',
+    },
+    attempt: {
+      type: 'integer',
+    },
+    expiresAt: {
+      type: 'string',
+      format: 'date-time',
+    },
+    downloads: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['path', 'url'],
+        properties: {
+          path: {
+            type: 'string',
+            description: 'Relative to simulations/<id>/ (rundir/... for the run directory).',
+          },
+          url: {
+            type: 'string',
+          },
+          bytes: {
+            type: 'integer',
+            minimum: 0,
+          },
+        },
+      },
+    },
+    uploads: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['path', 'url', 'headers'],
+        properties: {
+          path: {
+            type: 'string',
+          },
+          url: {
+            type: 'string',
+          },
+          headers: {
+            type: 'object',
+            additionalProperties: {
+              type: 'string',
+            },
+          },
         },
       },
     },
@@ -5126,6 +5488,122 @@ export const simulationSpecSchema = {
   },
 } as const;
 
+/** schemas/site/site-work-message.schema.json */
+export const siteWorkMessageSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/site/site-work-message.schema.json',
+  title: 'SiteWorkMessage',
+  description:
+    "The body of a message on a Slurm site's work queue (docs/SLURM.md, 'Agent protocol'): the execution poller sends it, the site's agent (gcr agent --site NAME) receives it. submit: prepare the run directory of this attempt and sbatch it (a second submit of the same jobName is a redelivery, never a second sbatch); cancel: scancel every job of this name. The agent deletes the message once it acted on it, so a crashed agent's message comes back after its visibility timeout; after the queue's maxReceiveCount it goes to the site's dead-letter queue.",
+  type: 'object',
+  additionalProperties: false,
+  required: ['schemaVersion', 'kind', 'site', 'simulationId', 'attempt', 'jobName', 'sentAt'],
+  properties: {
+    schemaVersion: {
+      const: '1',
+      description:
+        'Version of this message schema; an agent refuses (and leaves to the dead-letter queue) versions it does not know.',
+    },
+    kind: {
+      type: 'string',
+      enum: ['submit', 'cancel'],
+    },
+    site: {
+      $ref: '../api/site-request.schema.json#/$defs/SiteName',
+    },
+    simulationId: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$',
+    },
+    attempt: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 100,
+      description:
+        'The attempt this work is for: a retryable end (NODE_FAIL, PREEMPTED) makes the poller send a submit of attempt n+1.',
+    },
+    jobName: {
+      type: 'string',
+      pattern: '^gcr-[A-Za-z0-9_.-]{1,120}-a[0-9]{1,3}$',
+      description:
+        'The Slurm job name, gcr-<simulationId>-a<attempt> (cli/agent/slurm/slurm-adapter.ts slurmJobName): how a restarted agent finds the job again.',
+    },
+    sentAt: {
+      type: 'string',
+      format: 'date-time',
+    },
+    job: {
+      type: 'object',
+      description:
+        "submit only: what to ask Slurm for, resolved by the platform from the spec and the site's definition (partition limits already checked).",
+      additionalProperties: false,
+      required: ['partition', 'timeMinutes', 'cpus', 'memoryMiB'],
+      properties: {
+        partition: {
+          type: 'string',
+          pattern: '^[A-Za-z0-9_.-]{1,64}$',
+        },
+        account: {
+          type: 'string',
+          pattern: '^[A-Za-z0-9_.-]{1,64}$',
+        },
+        qos: {
+          type: 'string',
+          pattern: '^[A-Za-z0-9_.-]{1,64}$',
+        },
+        timeMinutes: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 525600,
+        },
+        cpus: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 4096,
+        },
+        memoryMiB: {
+          type: 'integer',
+          minimum: 256,
+          maximum: 67108864,
+        },
+      },
+    },
+    spec: {
+      type: 'object',
+      description:
+        'submit only: the simulation spec as stored (simulation-spec.schema.json, defaults filled in): the agent runs the demo model on it when the site has no GEOS-Chem executable configured, and reads its period to report progress.',
+    },
+    resumeFrom: {
+      type: 'string',
+      description:
+        'submit only, optional: the restart file (path relative to simulations/<id>/, e.g. restarts/GEOSChem.Restart.20190701_0600z.nc4) the attempt starts from; the run directory the agent downloads already names it.',
+    },
+    reason: {
+      type: 'string',
+      maxLength: 500,
+      description: "cancel only: why, for the agent's log (e.g. 'cancelled by the owner').",
+    },
+  },
+  allOf: [
+    {
+      if: {
+        properties: {
+          kind: {
+            const: 'submit',
+          },
+        },
+      },
+      then: {
+        properties: {
+          job: true,
+          spec: true,
+        },
+        required: ['job', 'spec'],
+      },
+    },
+  ],
+} as const;
+
 /** All schemas above, in path order; add them all to one Ajv instance so cross-file $refs resolve. */
 export const allSchemas = [
   budgetListSchema,
@@ -5156,7 +5634,12 @@ export const allSchemas = [
   simulationSchema,
   siteCredentialSchema,
   siteListSchema,
+  siteReportRequestSchema,
+  siteReportResponseSchema,
   siteRequestSchema,
+  siteSessionSchema,
+  siteTransferRequestSchema,
+  siteTransferSchema,
   siteSchema,
   subscriptionListSchema,
   subscriptionRequestSchema,
@@ -5184,4 +5667,5 @@ export const allSchemas = [
   resultsManifestSchema,
   resultsMetricsSchema,
   simulationSpecSchema,
+  siteWorkMessageSchema,
 ] as const;

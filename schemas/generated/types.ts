@@ -1445,6 +1445,94 @@ export interface SiteList {
   items: Site[];
 }
 
+// ---- schemas/api/site-report-request.schema.json
+/**
+ * Body of POST /sites/{name}/reports, sent by the site's agent with its site credential: a heartbeat, with what changed since its last report for each job it follows (an empty jobs list is a heartbeat alone). The platform applies each job report like an AWS Batch state change: idempotently and only forward (a report older than what it knows, or for an attempt that is not the simulation's current one, is ignored and said so in the answer).
+ */
+export interface SiteReportRequest {
+  agent: {
+    /**
+     * Which agent process: <hostname>:<pid>, for the site's status and the runbook.
+     */
+    agentId: string;
+    version: string;
+    startedAt: string;
+  };
+  sentAt: string;
+  /**
+   * @maxItems 100
+   */
+  jobs: SiteJobReport[];
+}
+/**
+ * This interface was referenced by `SiteReportRequest`'s JSON-Schema
+ * via the `definition` "SiteJobReport".
+ */
+export interface SiteJobReport {
+  simulationId: string;
+  attempt: number;
+  jobName: string;
+  slurmJobId?: string;
+  /**
+   * Slurm's own state word (squeue/sacct), e.g. PENDING, COMPLETED, NODE_FAIL.
+   */
+  slurmState?: string;
+  /**
+   * The Slurm state as the platform's status (cli/agent/slurm/states.ts). RETRYING: the site ended the job through no fault of the run (NODE_FAIL, PREEMPTED); the platform sends a submit of the next attempt. SUBMITTED also reports a failure to prepare or sbatch as FAILED with the reason, never silence.
+   */
+  status:
+    | 'SUBMITTED'
+    | 'RUNNABLE'
+    | 'STARTING'
+    | 'RUNNING'
+    | 'SUCCEEDED'
+    | 'FAILED'
+    | 'TIMED_OUT'
+    | 'CANCELLED'
+    | 'RETRYING';
+  /**
+   * In words, for the simulation's history.
+   */
+  reason: string;
+  exitCode?: number;
+  startedAt?: string;
+  endedAt?: string;
+  progress?: {
+    /**
+     * The model time the run has reached (from its log).
+     */
+    modelTime: string;
+  };
+  /**
+   * With a final status: every output, restart and log file of the attempt is uploaded (the agent uploads before it reports the end, so the results processor finds them).
+   */
+  outputsUploaded?: boolean;
+  /**
+   * When the agent saw this state: reports apply in this order.
+   */
+  observedAt: string;
+}
+
+// ---- schemas/api/site-report-response.schema.json
+/**
+ * The answer to POST /sites/{name}/reports: the heartbeat recorded, which job reports changed something, and which were ignored and why (stale, another attempt, not this site's simulation, already terminal).
+ */
+export interface SiteReportResponse {
+  receivedAt: string;
+  /**
+   * Items: jobName
+   */
+  applied: string[];
+  ignored: {
+    jobName: string;
+    reason: string;
+  }[];
+  /**
+   * Job names the agent follows whose simulation was cancelled (a safety net next to the queue's cancel messages): the agent scancels them.
+   */
+  cancel?: string[];
+}
+
 // ---- schemas/api/site-request.schema.json
 /**
  * The site's name: 3 to 40 lowercase letters, digits and hyphens, starting with a letter, e.g. "harvard-cannon". Specs name it in compute.site.
@@ -1500,6 +1588,87 @@ export interface SitePartition {
    * Memory a job may have on one node, in MiB: a spec's compute.memoryMiB must not exceed it.
    */
   maxMemoryMiB: number;
+}
+
+// ---- schemas/api/site-session.schema.json
+/**
+ * POST /sites/{name}/session, called by the site's agent with its site credential (Authorization: Bearer gcrsite_...): where its work queue is and short-lived credentials that can do nothing but receive, delete and change the visibility of that queue's messages (on AWS: STS AssumeRole with a session policy naming only the queue's ARN). The agent asks again before expiresAt. A revoked credential gets 401.
+ */
+export interface SiteSession {
+  site: SiteName;
+  /**
+   * The site's work queue (SiteWorkMessage bodies).
+   */
+  queueUrl: string;
+  region: string;
+  /**
+   * The SQS endpoint to use instead of the region's (the local platform's SQS); absent on AWS.
+   */
+  endpoint?: string;
+  credentials: {
+    accessKeyId: string;
+    secretAccessKey: string;
+    sessionToken?: string;
+  };
+  expiresAt: string;
+  /**
+   * How often the agent reports (POST /sites/{name}/reports) even with nothing new: a site silent for several intervals shows its simulations as waiting for their site, and raises the silent-agent alarm.
+   */
+  heartbeatIntervalSeconds: number;
+  /**
+   * The queue's visibility timeout: the agent extends a message's (ChangeMessageVisibility) while it still works on it.
+   */
+  visibilityTimeoutSeconds: number;
+}
+
+// ---- schemas/api/site-transfer-request.schema.json
+/**
+ * Body of POST /sites/{name}/transfers, sent by the site's agent with its site credential: presigned URLs to download an attempt's run directory and to upload its files. Granted only for a simulation that runs on this site and is not terminal (uploads also for a few minutes after its end, for the last files), and only under simulations/<id>/rundir/ (download) or outputs/, restarts/, logs/ (upload): the agent never holds S3 credentials.
+ */
+export interface SiteTransferRequest {
+  simulationId: string;
+  attempt: number;
+  /**
+   * Answer a presigned GET for every file under simulations/<id>/rundir/.
+   */
+  downloadRunDirectory?: boolean;
+  /**
+   * Other files to download, relative to simulations/<id>/, e.g. restarts/GEOSChem.Restart.20190701_0600z.nc4 (a resumed attempt's restart).
+   *
+   * @maxItems 100
+   */
+  downloads?: string[];
+  /**
+   * Files to upload, relative to simulations/<id>/.
+   *
+   * @maxItems 100
+   */
+  uploads?: string[];
+}
+
+// ---- schemas/api/site-transfer.schema.json
+/**
+ * The answer to POST /sites/{name}/transfers: presigned URLs, valid until expiresAt. Download with GET; upload with PUT of the file's bytes (header x-amz-meta-gcr-attempt as given in headers, which the signature covers).
+ */
+export interface SiteTransfer {
+  simulationId: string;
+  attempt: number;
+  expiresAt: string;
+  downloads: {
+    /**
+     * Relative to simulations/<id>/ (rundir/... for the run directory).
+     */
+    path: string;
+    url: string;
+    bytes?: number;
+  }[];
+  uploads: {
+    path: string;
+    url: string;
+    headers: {
+      [k: string]: string;
+    };
+  }[];
 }
 
 // ---- schemas/api/site.schema.json
@@ -2667,3 +2836,51 @@ export interface SpecEmissions {
    */
   stateVectorElement?: number;
 }
+
+// ---- schemas/site/site-work-message.schema.json
+/**
+ * The body of a message on a Slurm site's work queue (docs/SLURM.md, 'Agent protocol'): the execution poller sends it, the site's agent (gcr agent --site NAME) receives it. submit: prepare the run directory of this attempt and sbatch it (a second submit of the same jobName is a redelivery, never a second sbatch); cancel: scancel every job of this name. The agent deletes the message once it acted on it, so a crashed agent's message comes back after its visibility timeout; after the queue's maxReceiveCount it goes to the site's dead-letter queue.
+ */
+export type SiteWorkMessage = {
+  /**
+   * Version of this message schema; an agent refuses (and leaves to the dead-letter queue) versions it does not know.
+   */
+  schemaVersion: '1';
+  kind: 'submit' | 'cancel';
+  site: SiteName;
+  simulationId: string;
+  /**
+   * The attempt this work is for: a retryable end (NODE_FAIL, PREEMPTED) makes the poller send a submit of attempt n+1.
+   */
+  attempt: number;
+  /**
+   * The Slurm job name, gcr-<simulationId>-a<attempt> (cli/agent/slurm/slurm-adapter.ts slurmJobName): how a restarted agent finds the job again.
+   */
+  jobName: string;
+  sentAt: string;
+  /**
+   * submit only: what to ask Slurm for, resolved by the platform from the spec and the site's definition (partition limits already checked).
+   */
+  job?: {
+    partition: string;
+    account?: string;
+    qos?: string;
+    timeMinutes: number;
+    cpus: number;
+    memoryMiB: number;
+  };
+  /**
+   * submit only: the simulation spec as stored (simulation-spec.schema.json, defaults filled in): the agent runs the demo model on it when the site has no GEOS-Chem executable configured, and reads its period to report progress.
+   */
+  spec?: {
+    [k: string]: unknown;
+  };
+  /**
+   * submit only, optional: the restart file (path relative to simulations/<id>/, e.g. restarts/GEOSChem.Restart.20190701_0600z.nc4) the attempt starts from; the run directory the agent downloads already names it.
+   */
+  resumeFrom?: string;
+  /**
+   * cancel only: why, for the agent's log (e.g. 'cancelled by the owner').
+   */
+  reason?: string;
+};
