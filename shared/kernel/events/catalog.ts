@@ -1,5 +1,6 @@
 import type {
   BudgetThresholdCrossedDetail,
+  CampaignStagesDueDetail,
   NotificationFailedDetail,
   SimulationCostUpdatedDetail,
   SimulationPollRequestedDetail,
@@ -22,6 +23,7 @@ export const DetailType = {
   SimulationCostUpdated: 'Simulation Cost Updated',
   BudgetThresholdCrossed: 'Budget Threshold Crossed',
   NotificationFailed: 'Notification Failed',
+  CampaignStagesDue: 'Campaign Stages Due',
 } as const;
 
 export const Source = {
@@ -46,6 +48,7 @@ export interface DetailOfType {
   [DetailType.SimulationCostUpdated]: SimulationCostUpdatedDetail;
   [DetailType.BudgetThresholdCrossed]: BudgetThresholdCrossedDetail;
   [DetailType.NotificationFailed]: NotificationFailedDetail;
+  [DetailType.CampaignStagesDue]: CampaignStagesDueDetail;
 }
 
 export interface CatalogEntry {
@@ -75,6 +78,7 @@ export const EventCatalog: Record<CatalogDetailType, CatalogEntry> = {
   [DetailType.SimulationCostUpdated]: entry([Source.costTracker], 'simulation-cost-updated'),
   [DetailType.BudgetThresholdCrossed]: entry([Source.costTracker], 'budget-threshold-crossed'),
   [DetailType.NotificationFailed]: entry([Source.notifier], 'notification-failed'),
+  [DetailType.CampaignStagesDue]: entry([Source.executionFinder], 'campaign-stages-due'),
 };
 
 /**

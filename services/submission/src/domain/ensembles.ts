@@ -115,7 +115,8 @@ function memberSimulation(
   };
 }
 
-function submittedEvent(simulation: Simulation) {
+/** A new simulation's `Simulation Submitted`, from its stored spec. */
+export function submittedEvent(simulation: Simulation) {
   const spec = storedSpec(simulation);
   return simulationSubmitted({
     simulationId: simulation.id,
@@ -151,7 +152,8 @@ async function createMember(
   });
 }
 
-async function publishSubmitted(ports: SubmissionPorts, simulations: Simulation[]): Promise<void> {
+/** `Simulation Submitted` for each, 100 an event call; a failure is told, not thrown (the finder picks them up). */
+export async function publishSubmitted(ports: SubmissionPorts, simulations: Simulation[]): Promise<void> {
   for (const batch of chunks(simulations, 100)) {
     try {
       await ports.publisher.publish(batch.map(submittedEvent));
