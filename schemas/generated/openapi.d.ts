@@ -110,7 +110,16 @@ export interface paths {
         get: operations["getSimulation"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Purge a finished simulation - its records and results-bucket objects - after a preview and a confirmation.
+         * @description `?dryRun=true` answers what would be deleted (the simulations' records
+         *     and the objects under their prefixes, with count and bytes) and deletes
+         *     nothing; the delete happens only with `?confirm=<the id>`. Everything
+         *     in it must have finished (409 naming what is active; cancel first).
+         *     Objects go first, records last: asking again finishes a purge that was
+         *     cut short. Costs and job logs are kept. docs/CAMPAIGNS.md, "Purge".
+         */
+        delete: operations["purgeSimulation"];
         options?: never;
         head?: never;
         patch?: never;
@@ -250,7 +259,16 @@ export interface paths {
         get: operations["getCampaign"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Purge a finished campaign - its records and results-bucket objects - after a preview and a confirmation.
+         * @description `?dryRun=true` answers what would be deleted (the simulations' records
+         *     and the objects under their prefixes, with count and bytes) and deletes
+         *     nothing; the delete happens only with `?confirm=<the id>`. Everything
+         *     in it must have finished (409 naming what is active; cancel first).
+         *     Objects go first, records last: asking again finishes a purge that was
+         *     cut short. Costs and job logs are kept. docs/CAMPAIGNS.md, "Purge".
+         */
+        delete: operations["purgeCampaign"];
         options?: never;
         head?: never;
         patch?: never;
@@ -344,7 +362,16 @@ export interface paths {
         get: operations["getEnsemble"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Purge a finished ensemble - its records and results-bucket objects - after a preview and a confirmation.
+         * @description `?dryRun=true` answers what would be deleted (the simulations' records
+         *     and the objects under their prefixes, with count and bytes) and deletes
+         *     nothing; the delete happens only with `?confirm=<the id>`. Everything
+         *     in it must have finished (409 naming what is active; cancel first).
+         *     Objects go first, records last: asking again finishes a purge that was
+         *     cut short. Costs and job logs are kept. docs/CAMPAIGNS.md, "Purge".
+         */
+        delete: operations["purgeEnsemble"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1481,6 +1508,28 @@ export interface components {
          * @enum {string}
          */
         PurchaseOption: "spot" | "on-demand";
+        /**
+         * PurgeReport
+         * @description DELETE /simulations/{id}, /ensembles/{id}, /campaigns/{id}: what the purge deletes (`?dryRun=true`: would delete, nothing done) or deleted (`?confirm=<the id>`). Costs the cost tracker recorded and job logs in CloudWatch Logs are kept.
+         */
+        PurgeReport: {
+            /** @enum {string} */
+            kind: "simulation" | "ensemble" | "campaign";
+            id: string;
+            /** @description True: a preview, nothing was deleted; false: deleted. */
+            dryRun: boolean;
+            /** @description The simulations whose records and objects go (an ensemble's members with every attempt, a campaign's stages). */
+            simulations: string[];
+            /** @description Items of the simulations table: the simulations, and the ensemble's or campaign's own item. */
+            records: number;
+            /** PurgedObjects */
+            objects: {
+                count: number;
+                bytes: number;
+                /** @description Where they are in the results bucket (simulations/<id>/ each, ensembles/<id>/ for an ensemble's products). */
+                prefixes: string[];
+            };
+        };
         /**
          * ResultFileLink
          * @description GET /simulations/{id}/results/files/{key}: a short-lived presigned URL from which a plain HTTP GET downloads one file of a simulation (an output in its manifest, or a file under results/).
@@ -2789,6 +2838,50 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    purgeSimulation: {
+        parameters: {
+            query?: {
+                /** @description `true`: only say what would be deleted. */
+                dryRun?: "true" | "false";
+                /** @description The id being purged; without it nothing is deleted (400 naming `query.confirm`). */
+                confirm?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The simulation's id; anything else, or another owner's, answers 404 naming `path.id`.
+                 * @example sim_01jd3k9x2m4q8r7t6v5w3y1z0a
+                 */
+                id: components["parameters"]["SimulationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What would be deleted (`dryRun`), or was. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PurgeReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            /** @description Something in it is still active (named), or a member or stage purged alone, or its last event is not published yet. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     getSimulationInputs: {
         parameters: {
             query?: never;
@@ -3068,6 +3161,50 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    purgeCampaign: {
+        parameters: {
+            query?: {
+                /** @description `true`: only say what would be deleted. */
+                dryRun?: "true" | "false";
+                /** @description The id being purged; without it nothing is deleted (400 naming `query.confirm`). */
+                confirm?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The campaign's id; anything else, or another owner's, answers 404 naming `path.id`.
+                 * @example cmp_01jd3k9x2m4q8r7t6v5w3y1z0a
+                 */
+                id: components["parameters"]["CampaignId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What would be deleted (`dryRun`), or was. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PurgeReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            /** @description Something in it is still active (named), or a member or stage purged alone, or its last event is not published yet. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     pauseCampaign: {
         parameters: {
             query?: never;
@@ -3246,6 +3383,50 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    purgeEnsemble: {
+        parameters: {
+            query?: {
+                /** @description `true`: only say what would be deleted. */
+                dryRun?: "true" | "false";
+                /** @description The id being purged; without it nothing is deleted (400 naming `query.confirm`). */
+                confirm?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The ensemble's id; anything else, or another owner's, answers 404 naming `path.id`.
+                 * @example ens_01jd3k9x2m4q8r7t6v5w3y1z0a
+                 */
+                id: components["parameters"]["EnsembleId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What would be deleted (`dryRun`), or was. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PurgeReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            /** @description Something in it is still active (named), or a member or stage purged alone, or its last event is not published yet. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             503: components["responses"]["ServiceUnavailable"];
         };
     };

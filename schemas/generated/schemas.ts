@@ -1346,6 +1346,70 @@ export const logPageSchema = {
   },
 } as const;
 
+/** schemas/api/purge-report.schema.json */
+export const purgeReportSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/api/purge-report.schema.json',
+  title: 'PurgeReport',
+  description:
+    'DELETE /simulations/{id}, /ensembles/{id}, /campaigns/{id}: what the purge deletes (`?dryRun=true`: would delete, nothing done) or deleted (`?confirm=<the id>`). Costs the cost tracker recorded and job logs in CloudWatch Logs are kept.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind', 'id', 'dryRun', 'simulations', 'records', 'objects'],
+  properties: {
+    kind: {
+      type: 'string',
+      enum: ['simulation', 'ensemble', 'campaign'],
+    },
+    id: {
+      type: 'string',
+    },
+    dryRun: {
+      type: 'boolean',
+      description: 'True: a preview, nothing was deleted; false: deleted.',
+    },
+    simulations: {
+      type: 'array',
+      items: {
+        type: 'string',
+        pattern: '^sim_[0-9a-z]{26}$',
+      },
+      description:
+        "The simulations whose records and objects go (an ensemble's members with every attempt, a campaign's stages).",
+    },
+    records: {
+      type: 'integer',
+      minimum: 0,
+      description:
+        "Items of the simulations table: the simulations, and the ensemble's or campaign's own item.",
+    },
+    objects: {
+      title: 'PurgedObjects',
+      type: 'object',
+      additionalProperties: false,
+      required: ['count', 'bytes', 'prefixes'],
+      properties: {
+        count: {
+          type: 'integer',
+          minimum: 0,
+        },
+        bytes: {
+          type: 'integer',
+          minimum: 0,
+        },
+        prefixes: {
+          type: 'array',
+          items: {
+            type: 'string',
+          },
+          description:
+            "Where they are in the results bucket (simulations/<id>/ each, ensembles/<id>/ for an ensemble's products).",
+        },
+      },
+    },
+  },
+} as const;
+
 /** schemas/api/result-file-link.schema.json */
 export const resultFileLinkSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -5450,6 +5514,7 @@ export const allSchemas = [
   listSimulationsQuerySchema,
   listSimulationsResponseSchema,
   logPageSchema,
+  purgeReportSchema,
   resultFileLinkSchema,
   resultsComparisonSchema,
   resultsRequestAcceptedSchema,

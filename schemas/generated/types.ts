@@ -715,6 +715,36 @@ export interface LogEvent {
   message: string;
 }
 
+// ---- schemas/api/purge-report.schema.json
+/**
+ * DELETE /simulations/{id}, /ensembles/{id}, /campaigns/{id}: what the purge deletes (`?dryRun=true`: would delete, nothing done) or deleted (`?confirm=<the id>`). Costs the cost tracker recorded and job logs in CloudWatch Logs are kept.
+ */
+export interface PurgeReport {
+  kind: 'simulation' | 'ensemble' | 'campaign';
+  id: string;
+  /**
+   * True: a preview, nothing was deleted; false: deleted.
+   */
+  dryRun: boolean;
+  /**
+   * The simulations whose records and objects go (an ensemble's members with every attempt, a campaign's stages).
+   */
+  simulations: string[];
+  /**
+   * Items of the simulations table: the simulations, and the ensemble's or campaign's own item.
+   */
+  records: number;
+  objects: PurgedObjects;
+}
+export interface PurgedObjects {
+  count: number;
+  bytes: number;
+  /**
+   * Where they are in the results bucket (simulations/<id>/ each, ensembles/<id>/ for an ensemble's products).
+   */
+  prefixes: string[];
+}
+
 // ---- schemas/api/result-file-link.schema.json
 /**
  * GET /simulations/{id}/results/files/{key}: a short-lived presigned URL from which a plain HTTP GET downloads one file of a simulation (an output in its manifest, or a file under results/).

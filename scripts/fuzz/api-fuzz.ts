@@ -54,6 +54,8 @@ export interface FuzzReport {
 }
 
 const QUERY_NAMES = [
+  'dryRun',
+  'confirm',
   'limit',
   'cursor',
   'status',

@@ -34,6 +34,11 @@ export function campaignItemId(campaignId: string): string {
   return `${CAMPAIGN_PREFIX}${campaignId}`;
 }
 
+/** The owner's list of campaigns (id -> created at), one map item. */
+export function ownerCampaigns(client: DynamoDBDocumentClient, tableName: string, owner: string) {
+  return mapItem<string>(client, tableName, `${OWNER_CAMPAIGNS_PREFIX}${owner}`, 'campaigns');
+}
+
 /** A campaign id derived from owner and Idempotency-Key (a replay meets the stored campaign). */
 export function idempotentCampaignId(owner: string, key: string): string {
   return `cmp_${base32Digest(`campaign\u0000${owner}\u0000${key}`)}`;
@@ -83,8 +88,7 @@ function fromItem(item: Record<string, unknown>): CampaignRecord {
 }
 
 export function createDynamoCampaignStore(client: DynamoDBDocumentClient, tableName: string): CampaignStore {
-  const ownerIndex = (owner: string) =>
-    mapItem<string>(client, tableName, `${OWNER_CAMPAIGNS_PREFIX}${owner}`, 'campaigns');
+  const ownerIndex = (owner: string) => ownerCampaigns(client, tableName, owner);
   return {
     async create(record) {
       const { id, owner, ...rest } = record;

@@ -874,6 +874,7 @@ describe('submission service (packaged services/submission/serverless.yml)', () 
         'GetCampaignLambdaFunction',
         'ControlCampaignLambdaFunction',
         'ReleaseStagesLambdaFunction',
+        'PurgeLambdaFunction',
       ].sort(),
     );
     const roleIds = roles.map(([, role]) => role);
@@ -950,6 +951,15 @@ describe('submission service (packaged services/submission/serverless.yml)', () 
         's3:PutObject',
       ],
       GetCampaign: ['dynamodb:BatchGetItem', 'dynamodb:GetItem'],
+      // Records deleted only while finished (a conditional DeleteItem), objects under simulations/ and ensembles/.
+      Purge: [
+        'dynamodb:BatchGetItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:UpdateItem',
+        's3:DeleteObject',
+        's3:ListBucket',
+      ],
       // A resume or a stage's end releases stages: the predecessor's final restart copied into the run directory.
       ControlCampaign: [
         'dynamodb:BatchGetItem',

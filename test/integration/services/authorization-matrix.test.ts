@@ -96,6 +96,11 @@ const EXPECTED: Record<string, { owner: number[]; other: number[]; admin: number
   'POST /campaigns/{id}/pause': { owner: [202], other: [404], admin: [202] },
   'POST /campaigns/{id}/resume': { owner: [202], other: [404], admin: [202] },
   'POST /campaigns/{id}/cancel': { owner: [202], other: [404], admin: [202] },
+  // Purge: without ?confirm=<id> nothing is deleted (400 naming query.confirm); 409 while anything in it runs
+  // (the ensemble's members and the campaign's stage 0 may still be CANCELLING after the cancels above).
+  'DELETE /simulations/{id}': { owner: [400], other: [404], admin: [400] },
+  'DELETE /ensembles/{id}': { owner: [400, 409], other: [404], admin: [400, 409] },
+  'DELETE /campaigns/{id}': { owner: [400, 409], other: [404], admin: [400, 409] },
   // Email's one-click unsubscribe: no token, the link's signature decides (none here: 404); GET shows a form.
   'GET /unsubscribe': { owner: [200], other: [200], admin: [200] },
   'POST /unsubscribe': { owner: [404], other: [404], admin: [404] },

@@ -4,7 +4,8 @@
  * at its shortest) runs the second stage from the first stage's final
  * restart: the second run's stored configuration names the restart and
  * starts at its time, and its history says it was released with it.
- * One platform start and the shortest runs: this test's CI budget is ~60 s.
+ * Then the finished campaign is purged (preview, confirm). One platform start
+ * and the shortest runs: this test's CI budget is ~60 s.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
@@ -88,5 +89,17 @@ describe('a staged campaign on the local platform', () => {
     const campaign = await api(platform, 'GET', `/campaigns/${created.body.id}`, { token });
     expect(campaign.body).toMatchObject({ status: 'SUCCEEDED', counts: { SUCCEEDED: 2 }, progress: 100 });
     expect(campaign.body.stages[1].initialRestart).toBe(restart);
+
+    // Finished: purged after a preview, records and objects gone.
+    const preview = await api(platform, 'DELETE', `/campaigns/${created.body.id}?dryRun=true`, { token });
+    expect(preview.status).toBe(200);
+    expect(preview.body).toMatchObject({ kind: 'campaign', dryRun: true, records: 3 });
+    expect(preview.body.objects.count).toBeGreaterThan(0);
+    const purged = await api(platform, 'DELETE', `/campaigns/${created.body.id}?confirm=${created.body.id}`, {
+      token,
+    });
+    expect(purged.status).toBe(200);
+    expect((await api(platform, 'GET', `/campaigns/${created.body.id}`, { token })).status).toBe(404);
+    expect((await api(platform, 'GET', `/simulations/${production}`, { token })).status).toBe(404);
   }, 400_000);
 });
