@@ -321,9 +321,9 @@ export class ApiClient {
     ).body;
   }
 
-  /** POST /ensembles/{id}/cancel or /retry. */
-  async controlEnsemble(id: string, action: 'cancel' | 'retry'): Promise<Ensemble> {
-    const route = action === 'cancel' ? '/ensembles/{id}/cancel' : '/ensembles/{id}/retry';
+  /** POST /ensembles/{id}/cancel, /retry, /pause or /resume. */
+  async controlEnsemble(id: string, action: 'cancel' | 'retry' | 'pause' | 'resume'): Promise<Ensemble> {
+    const route = `/ensembles/{id}/${action}` as const;
     return (
       await this.call<Ensemble>('POST', (init) => this.api.POST(route, { ...init, params: { path: { id } } }))
     ).body;

@@ -1,5 +1,5 @@
 /**
- * `gcr ensemble submit FILE | status ID [--wait] | members ID [--status S] | cancel ID | retry ID | purge ID`:
+ * `gcr ensemble submit FILE | status ID [--wait] | members ID [--status S] | cancel | retry | pause | resume | purge ID`:
  * ensembles of member simulations (docs/CAMPAIGNS.md). `status --wait` redraws
  * a progress bar with the counts by status until every member has ended, as
  * `gcr watch` does for one simulation.
@@ -109,14 +109,16 @@ export const registerEnsemble: RegisterCommand = (program, ctx) => {
       showMembers(ctx, page);
     });
 
-  for (const action of ['cancel', 'retry'] as const) {
+  const actions = {
+    cancel: 'cancel every active member',
+    retry: 'run every FAILED or TIMED_OUT member again, each as its next attempt',
+    pause: 'hold every member not yet submitted (WAITING); submitted ones run on',
+    resume: 'release every held member',
+  } as const;
+  for (const [action, description] of Object.entries(actions) as [keyof typeof actions, string][]) {
     ensemble
       .command(action)
-      .description(
-        action === 'cancel'
-          ? 'cancel every active member'
-          : 'run every FAILED or TIMED_OUT member again, each as its next attempt',
-      )
+      .description(description)
       .argument('<id>', 'ensemble id')
       .action(async (id: string) => {
         const client = await ctx.client();

@@ -411,6 +411,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/ensembles/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause an ensemble - members not yet submitted are held in WAITING (submitted ones run on). */
+        post: operations["pauseEnsemble"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ensembles/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume an ensemble - every held member released (PENDING again) and submitted. */
+        post: operations["resumeEnsemble"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/ensembles/{id}/retry": {
         parameters: {
             query?: never;
@@ -2040,7 +2074,7 @@ export interface components {
         };
         /**
          * SimulationStatus
-         * @description Where a simulation is in its life. WAITING: a later stage of a staged campaign, created but not yet released (its predecessor has not ended); released it becomes PENDING, or CANCELLED when its campaign stops. Terminal: SUCCEEDED, FAILED, CANCELLED, TIMED_OUT. A status only moves forward.
+         * @description Where a simulation is in its life. WAITING: a later stage of a staged campaign, created but not yet released (its predecessor has not ended), or an ensemble member held by its ensemble's pause before its job was submitted (PENDING -> WAITING, the one move back: it has no job); released it becomes PENDING, or CANCELLED when its campaign stops or it is cancelled. Terminal: SUCCEEDED, FAILED, CANCELLED, TIMED_OUT. Otherwise a status only moves forward.
          * @enum {string}
          */
         SimulationStatus: "WAITING" | "PENDING" | "SUBMITTED" | "RUNNABLE" | "STARTING" | "RUNNING" | "RETRYING" | "CANCELLING" | "SUCCEEDED" | "FAILED" | "CANCELLED" | "TIMED_OUT";
@@ -3483,6 +3517,64 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description Cancelling; the roll-up after the requests. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ensemble"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    pauseEnsemble: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The ensemble's id; anything else, or another owner's, answers 404 naming `path.id`.
+                 * @example ens_01jd3k9x2m4q8r7t6v5w3y1z0a
+                 */
+                id: components["parameters"]["EnsembleId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Paused; the roll-up after the members were held. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ensemble"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    resumeEnsemble: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The ensemble's id; anything else, or another owner's, answers 404 naming `path.id`.
+                 * @example ens_01jd3k9x2m4q8r7t6v5w3y1z0a
+                 */
+                id: components["parameters"]["EnsembleId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Resumed; the roll-up after the members were released. */
             202: {
                 headers: {
                     [name: string]: unknown;

@@ -3663,7 +3663,7 @@ export const simulationStatusSchema = {
   $id: 'https://gcr.dev/schemas/common/simulation-status.schema.json',
   title: 'SimulationStatus',
   description:
-    'Where a simulation is in its life. WAITING: a later stage of a staged campaign, created but not yet released (its predecessor has not ended); released it becomes PENDING, or CANCELLED when its campaign stops. Terminal: SUCCEEDED, FAILED, CANCELLED, TIMED_OUT. A status only moves forward.',
+    "Where a simulation is in its life. WAITING: a later stage of a staged campaign, created but not yet released (its predecessor has not ended), or an ensemble member held by its ensemble's pause before its job was submitted (PENDING -> WAITING, the one move back: it has no job); released it becomes PENDING, or CANCELLED when its campaign stops or it is cancelled. Terminal: SUCCEEDED, FAILED, CANCELLED, TIMED_OUT. Otherwise a status only moves forward.",
   type: 'string',
   enum: [
     'WAITING',

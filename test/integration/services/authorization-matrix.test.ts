@@ -88,6 +88,8 @@ const EXPECTED: Record<string, { owner: number[]; other: number[]; admin: number
   'GET /ensembles/{id}/members': { owner: [200], other: [404], admin: [200] },
   'POST /ensembles/{id}/cancel': { owner: [202], other: [404], admin: [202] },
   'POST /ensembles/{id}/retry': { owner: [202], other: [404], admin: [202] },
+  'POST /ensembles/{id}/pause': { owner: [202], other: [404], admin: [202] },
+  'POST /ensembles/{id}/resume': { owner: [202], other: [404], admin: [202] },
   'POST /simulations/{id}/retry': { owner: [409], other: [404], admin: [409] },
   // Campaigns are their owner's (an admin sees any); GET /campaigns lists the caller's own.
   'POST /campaigns': { owner: [201], other: [201], admin: [201] },

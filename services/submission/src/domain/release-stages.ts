@@ -16,18 +16,17 @@
  * predecessor's policy decides: `stop` cancels every stage still waiting,
  * `continue` releases the next from its own initial conditions.
  */
-import { ConflictError, StaleVersionError } from '#shared/kernel/errors.js';
-import { Source, simulationStatusChanged } from '#shared/kernel/events/catalog.js';
+import { ConflictError } from '#shared/kernel/errors.js';
+import { Source } from '#shared/kernel/events/catalog.js';
 import type { Caller } from '#shared/kernel/http/identity.js';
 import { requestCancel } from '#shared/kernel/repository/cancel.js';
 import type { CampaignRecord, CampaignStore } from '#shared/kernel/repository/campaigns.js';
-import { publishAndClear } from '#shared/kernel/repository/outbox.js';
 import { runDirectoryPrefix } from '#shared/kernel/storage/bucket-layout.js';
 import { isTerminal } from '#shared/kernel/status.js';
 import { modelTimeText, startFromRestart } from '#shared/science/rundir/restart.js';
 import { storedSpec } from '#shared/science/spec/validate-spec.js';
 import type { Simulation } from '#schemas/generated/types.js';
-import { publishSubmitted } from './ensembles.js';
+import { moveUnsubmitted } from './hold-release.js';
 import type { ObjectStore, SubmissionPorts } from './ports.js';
 import { RUNDIR_MANIFEST_FILE } from './run-directory.js';
 
@@ -54,52 +53,6 @@ const HAND_OFF_COMMENT = /^# gcr: initial restart .*\n/m;
 
 function stageLabel(campaign: CampaignRecord, index: number, id: string): string {
   return `stage ${index} (${campaign.stages[index]?.name ?? '?'}, ${id})`;
-}
-
-/** WAITING -> `to`, with its Status Changed in the outbox; false when another writer moved it first. */
-async function moveWaitingStage(
-  ports: ReleasePorts,
-  stage: Simulation,
-  to: 'PENDING' | 'CANCELLED',
-  reason: string,
-): Promise<boolean> {
-  const at = ports.now();
-  const event = simulationStatusChanged(Source.submission, {
-    simulationId: stage.id,
-    owner: stage.owner,
-    name: stage.name,
-    backend: stage.backend,
-    from: 'WAITING',
-    to,
-    reason,
-    version: stage.version + 1,
-    at: at.toISOString(),
-    terminal: isTerminal(to),
-  });
-  let moved: Simulation;
-  try {
-    moved = await ports.repository.transition({
-      id: stage.id,
-      expectedVersion: stage.version,
-      from: 'WAITING',
-      to,
-      reason,
-      at,
-      event,
-    });
-  } catch (err) {
-    if (err instanceof StaleVersionError) return false;
-    throw err;
-  }
-  try {
-    await publishAndClear(ports, stage.id, moved.version, event);
-  } catch (err) {
-    // In the outbox, and the stage is on the StatusIndex: the finder's sweep publishes it.
-    ports.onPublishFailure?.(err, stage.id);
-  }
-  // The fast path to the poller; without it the finder hands the PENDING stage over at its first tick.
-  if (to === 'PENDING') await publishSubmitted(ports, [moved]);
-  return true;
 }
 
 /**
@@ -171,7 +124,7 @@ async function cancelWaitingAfter(
   const later = campaign.stages.slice(index + 1).map((s) => s.simulationId);
   if (later.length === 0) return;
   for (const stage of await ports.repository.getMany(later)) {
-    if (stage.status === 'WAITING') await moveWaitingStage(ports, stage, 'CANCELLED', reason);
+    if (stage.status === 'WAITING') await moveUnsubmitted(ports, stage, 'CANCELLED', reason);
   }
 }
 
@@ -200,13 +153,13 @@ export async function releaseAfter(
   if (predecessor.status === 'SUCCEEDED') {
     if (next.restartFrom === 'none') {
       const reason = `released: ${ended}; starts from its own initial conditions (restartFrom none)`;
-      return (await moveWaitingStage(ports, stage, 'PENDING', reason)) ? 'released' : 'nothing-waiting';
+      return (await moveUnsubmitted(ports, stage, 'PENDING', reason)) ? 'released' : 'nothing-waiting';
     }
     const restart = await handOffRestart(ports, campaign, predecessor, stage);
     if (restart) {
       const time = modelTimeText(new Date(storedSpec(stage).period.start));
       const reason = `released: ${ended}; starts from its final restart ${restart} (model time ${time})`;
-      return (await moveWaitingStage(ports, stage, 'PENDING', reason)) ? 'released' : 'nothing-waiting';
+      return (await moveUnsubmitted(ports, stage, 'PENDING', reason)) ? 'released' : 'nothing-waiting';
     }
     // Succeeded without a restart for its end: nothing to hand over, so the stage cannot start as asked.
     return stopOrContinue(
@@ -229,7 +182,7 @@ async function stopOrContinue(
 ): Promise<ReleaseOutcome> {
   if (campaign.stages[index]!.onFailure === 'continue') {
     const reason = `released: ${ended}; its failure policy is continue, so this stage starts from its own initial conditions (no restart handed over)`;
-    return (await moveWaitingStage(ports, stage, 'PENDING', reason)) ? 'released' : 'nothing-waiting';
+    return (await moveUnsubmitted(ports, stage, 'PENDING', reason)) ? 'released' : 'nothing-waiting';
   }
   await cancelWaitingAfter(
     ports,
@@ -286,7 +239,7 @@ export async function cancelStages(
   const reason = `campaign ${campaign.id} cancelled by ${who}`;
   const stages = await ports.repository.getMany(campaign.stages.map((s) => s.simulationId));
   for (const stage of stages) {
-    if (stage.status === 'WAITING') await moveWaitingStage(ports, stage, 'CANCELLED', reason);
+    if (stage.status === 'WAITING') await moveUnsubmitted(ports, stage, 'CANCELLED', reason);
   }
   // Read again: a release may have moved a waiting stage on meanwhile.
   for (const stage of await ports.repository.getMany(campaign.stages.map((s) => s.simulationId))) {
