@@ -4,6 +4,7 @@
  * showing what goes (DELETE ...?dryRun=true) and asking for the id again;
  * `--yes` skips the question (scripts). docs/CAMPAIGNS.md, "Purge".
  */
+import { formatBytes } from '#shared/science/inputs/format-input-plan.js';
 import type { PurgeReport } from '#schemas/generated/types.js';
 import type { CommandContext, RegisterCommand } from '../context.js';
 import { CliError, ExitCode } from '../errors.js';
@@ -15,18 +16,6 @@ export function purgeKindOfId(id: string): PurgeReport['kind'] {
   if (id.startsWith('ens_')) return 'ensemble';
   if (id.startsWith('cmp_')) return 'campaign';
   return 'simulation';
-}
-
-/** 18874368 -> "18.0 MiB". */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
 /** The preview: what a purge deletes, in a few lines. */

@@ -1,5 +1,6 @@
 import type {
   BudgetThresholdCrossedDetail,
+  Simulation,
   CampaignStagesDueDetail,
   NotificationFailedDetail,
   SimulationCostUpdatedDetail,
@@ -125,6 +126,26 @@ export function simulationStatusChanged(
     } satisfies SimulationStatusChangedDetail,
     resources: [detail.simulationId],
   };
+}
+
+/** The Status Changed of moving `simulation` (as read) to `to`: its next version, at `at`. */
+export function transitionEvent(
+  source: string,
+  simulation: Pick<Simulation, 'id' | 'owner' | 'name' | 'backend' | 'status' | 'version'>,
+  change: { to: SimulationStatusChangedDetail['to']; reason: string; at: Date; terminal: boolean },
+): OutgoingEvent {
+  return simulationStatusChanged(source, {
+    simulationId: simulation.id,
+    owner: simulation.owner,
+    name: simulation.name,
+    backend: simulation.backend,
+    from: simulation.status,
+    to: change.to,
+    reason: change.reason,
+    version: simulation.version + 1,
+    at: change.at.toISOString(),
+    terminal: change.terminal,
+  });
 }
 
 export function simulationResultsRequested(

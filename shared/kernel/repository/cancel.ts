@@ -1,6 +1,6 @@
 import type { Simulation } from '#schemas/generated/types.js';
 import { ConflictError, StaleVersionError } from '../errors.js';
-import { simulationStatusChanged } from '../events/catalog.js';
+import { transitionEvent } from '../events/catalog.js';
 import type { EventPublisher } from '../events/publisher.js';
 import { isTerminal } from '../status.js';
 import { publishAndClear } from './outbox.js';
@@ -46,16 +46,10 @@ export async function requestCancel(ports: CancelPorts, request: CancelRequest):
     const at = ports.now();
     // A WAITING simulation (a campaign's later stage, a held ensemble member) has no job: cancelled at once.
     const to = simulation.status === 'WAITING' ? 'CANCELLED' : 'CANCELLING';
-    const event = simulationStatusChanged(request.source, {
-      simulationId: id,
-      owner: simulation.owner,
-      name: simulation.name,
-      backend: simulation.backend,
-      from: simulation.status,
+    const event = transitionEvent(request.source, simulation, {
       to,
       reason,
-      version: simulation.version + 1,
-      at: at.toISOString(),
+      at,
       terminal: to === 'CANCELLED',
     });
     try {

@@ -15,7 +15,7 @@
  *   releases every waiting stage whose predecessor ended meanwhile.
  */
 import { ulid } from 'ulid';
-import { IdempotencyMismatchError, NotFoundError, ValidationError } from '#shared/kernel/errors.js';
+import { ValidationError } from '#shared/kernel/errors.js';
 import type { Caller } from '#shared/kernel/http/identity.js';
 import {
   idempotentCampaignId,
@@ -25,12 +25,11 @@ import {
   type CampaignStore,
 } from '#shared/kernel/repository/campaigns.js';
 import { isTerminal } from '#shared/kernel/status.js';
-import { estimateRun } from '#shared/science/estimate/estimate-run.js';
 import type { Campaign, Simulation } from '#schemas/generated/types.js';
 import { planCampaign, type StagePlan } from './campaign-stages.js';
 import { buildSimulation, checkBudgets, checkIdempotencyKey } from './create-simulation.js';
-import { publishSubmitted } from './ensembles.js';
-import { requestFingerprint } from './ids.js';
+import { ensembleEstimate, publishSubmitted } from './ensembles.js';
+import { createOrReplay, loadVisibleGroup, requestFingerprint } from './ids.js';
 import type { CreateSimulationPorts } from './ports.js';
 import { cancelStages, releaseDue, type ReleasePorts } from './release-stages.js';
 import { buildRunDirectory, storeRunDirectory } from './run-directory.js';
@@ -73,13 +72,6 @@ function stageSimulation(
   return { ...simulation, campaignId: campaign.id, stageIndex: plan.stageIndex };
 }
 
-function stageEstimate(plan: StagePlan): number {
-  const estimate = estimateRun(plan.spec);
-  const option =
-    estimate.options.find((o) => o.instanceType === estimate.recommended.instanceType) ?? estimate.options[0];
-  return option?.costUsd.expected ?? 0;
-}
-
 export async function createCampaign(
   ports: CampaignPorts,
   limits: { localBackendEnabled: boolean },
@@ -113,7 +105,7 @@ export async function createCampaign(
   const id = idempotencyKey
     ? idempotentCampaignId(caller.userId, idempotencyKey)
     : `cmp_${ulid().toLowerCase()}`;
-  let record: CampaignRecord = {
+  const candidate: CampaignRecord = {
     id,
     owner: caller.userId,
     name: plan.name,
@@ -127,20 +119,12 @@ export async function createCampaign(
       restartFrom: stage.restartFrom,
       period: { start: stage.spec.period.start, end: stage.spec.period.end },
     })),
-    estimateUsd: Math.round(plan.stages.reduce((sum, stage) => sum + stageEstimate(stage), 0) * 100) / 100,
+    estimateUsd:
+      Math.round(plan.stages.reduce((sum, stage) => sum + (ensembleEstimate(stage.spec, 1) ?? 0), 0) * 100) /
+      100,
     requestFingerprint: fingerprint,
   };
-  let replayed = false;
-  if ((await ports.campaigns.create(record)) === 'exists') {
-    const earlier = await ports.campaigns.get(id);
-    if (!earlier || earlier.requestFingerprint !== fingerprint) {
-      throw new IdempotencyMismatchError(
-        'this Idempotency-Key was already used with a different campaign request; use a new key for a new campaign',
-      );
-    }
-    record = earlier;
-    replayed = true;
-  }
+  const { record, replayed } = await createOrReplay(ports.campaigns, candidate, 'campaign');
 
   // In stage order; a replay finds the stages already written ('exists') and writes the rest.
   const createdAt = new Date(record.createdAt);
@@ -170,15 +154,7 @@ export async function loadVisibleCampaign(
   caller: Caller,
   id: string,
 ): Promise<CampaignRecord> {
-  if (!isCampaignId(id)) {
-    throw new NotFoundError(
-      `no campaign has the id ${JSON.stringify(id.slice(0, 40))}: path.id must be cmp_ followed by 26 lower-case letters and digits`,
-    );
-  }
-  const record = await store.get(id);
-  if (!record || (record.owner !== caller.userId && !caller.isAdmin))
-    throw new NotFoundError(`campaign ${id} not found`);
-  return record;
+  return loadVisibleGroup(store, caller, id, { what: 'campaign', prefix: 'cmp_', isId: isCampaignId });
 }
 
 function stageProgress(simulation: Simulation | undefined): number {

@@ -7,7 +7,7 @@
  * a release also announces `Simulation Submitted`, the poller's fast path.
  */
 import { StaleVersionError } from '#shared/kernel/errors.js';
-import { Source, simulationStatusChanged } from '#shared/kernel/events/catalog.js';
+import { Source, transitionEvent } from '#shared/kernel/events/catalog.js';
 import { publishAndClear } from '#shared/kernel/repository/outbox.js';
 import { isTerminal } from '#shared/kernel/status.js';
 import type { Simulation } from '#schemas/generated/types.js';
@@ -22,18 +22,7 @@ export async function moveUnsubmitted(
   reason: string,
 ): Promise<boolean> {
   const at = ports.now();
-  const event = simulationStatusChanged(Source.submission, {
-    simulationId: simulation.id,
-    owner: simulation.owner,
-    name: simulation.name,
-    backend: simulation.backend,
-    from: simulation.status,
-    to,
-    reason,
-    version: simulation.version + 1,
-    at: at.toISOString(),
-    terminal: isTerminal(to),
-  });
+  const event = transitionEvent(Source.submission, simulation, { to, reason, at, terminal: isTerminal(to) });
   let moved: Simulation;
   try {
     moved = await ports.repository.transition({

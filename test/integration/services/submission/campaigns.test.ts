@@ -20,34 +20,23 @@ import { onStageEnded, onWaitingStageFound } from '#services/submission/src/doma
 import { findDueSimulations } from '#services/execution-finder/src/domain/find-due.js';
 import { IdempotencyMismatchError, NotFoundError, ValidationError } from '#shared/kernel/errors.js';
 import type { OutgoingEvent } from '#shared/kernel/events/publisher.js';
-import { createDynamoCampaignStore, stageSimulationId } from '#shared/kernel/repository/campaigns.js';
-import {
-  createDynamoSimulationRepository,
-  type SimulationRepository,
-} from '#shared/kernel/repository/simulations.js';
+import { stageSimulationId } from '#shared/kernel/repository/campaigns.js';
 import { restartTimeOf } from '#shared/science/rundir/restart.js';
 import type { SimulationStatus } from '#schemas/generated/types.js';
-import { startLocalDynamo } from '#test/helpers/local-dynamodb.js';
 import { exampleSpec } from '#test/helpers/specs.js';
+import { alice, bob, startSubmissionStores, type SubmissionStores } from '#test/helpers/submission-stores.js';
 
-let dynamo: Awaited<ReturnType<typeof startLocalDynamo>>;
-let repository: SimulationRepository;
+let stores: SubmissionStores;
+let repository: SubmissionStores['repository'];
 let ports: CampaignPorts;
+let published: OutgoingEvent[];
 const bucket = new Map<string, string>();
-const published: OutgoingEvent[] = [];
-const alice = { userId: 'alice', username: 'alice', groups: [], isAdmin: false };
-const bob = { userId: 'bob', groups: [], isAdmin: false };
 
 beforeAll(async () => {
-  dynamo = await startLocalDynamo();
-  repository = createDynamoSimulationRepository(dynamo.documentClient, {
-    tableName: dynamo.tableName,
-    statusIndexShards: 4,
-  });
+  stores = await startSubmissionStores();
+  ({ repository, published } = stores);
   ports = {
-    repository,
-    campaigns: createDynamoCampaignStore(dynamo.documentClient, dynamo.tableName),
-    publisher: { publish: async (events) => void published.push(...events) },
+    ...stores,
     objects: { putObject: async (input: PutObjectInput) => void bucket.set(input.key, input.body) },
     restarts: {
       findRestart: async (id, time) =>
@@ -64,7 +53,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await dynamo?.stop();
+  await stores?.dynamo.stop();
 });
 
 beforeEach(() => {

@@ -14,38 +14,24 @@ import {
   type EnsemblePorts,
 } from '#services/submission/src/domain/ensembles.js';
 import type { OutgoingEvent } from '#shared/kernel/events/publisher.js';
-import { createDynamoEnsembleStore, memberSimulationId } from '#shared/kernel/repository/ensembles.js';
-import {
-  createDynamoSimulationRepository,
-  type SimulationRepository,
-} from '#shared/kernel/repository/simulations.js';
-import { startLocalDynamo } from '#test/helpers/local-dynamodb.js';
+import { memberSimulationId } from '#shared/kernel/repository/ensembles.js';
 import { aSimulation } from '#test/helpers/simulations.js';
 import { exampleSpec } from '#test/helpers/specs.js';
+import { alice, startSubmissionStores, type SubmissionStores } from '#test/helpers/submission-stores.js';
 
-let dynamo: Awaited<ReturnType<typeof startLocalDynamo>>;
-let repository: SimulationRepository;
+let stores: SubmissionStores;
+let repository: SubmissionStores['repository'];
 let ports: EnsemblePorts;
-const published: OutgoingEvent[] = [];
-const alice = { userId: 'alice', username: 'alice', groups: [], isAdmin: false };
+let published: OutgoingEvent[];
 
 beforeAll(async () => {
-  dynamo = await startLocalDynamo();
-  repository = createDynamoSimulationRepository(dynamo.documentClient, {
-    tableName: dynamo.tableName,
-    statusIndexShards: 4,
-  });
-  ports = {
-    repository,
-    ensembles: createDynamoEnsembleStore(dynamo.documentClient, dynamo.tableName),
-    publisher: { publish: async (events) => void published.push(...events) },
-    objects: { putObject: async () => undefined },
-    now: () => new Date(),
-  };
+  stores = await startSubmissionStores();
+  ({ repository, published } = stores);
+  ports = { ...stores, objects: { putObject: async () => undefined }, now: () => new Date() };
 }, 60_000);
 
 afterAll(async () => {
-  await dynamo?.stop();
+  await stores?.dynamo.stop();
 });
 
 describe('ensemble pause and resume', () => {

@@ -10,37 +10,25 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createCampaign, listCampaigns } from '#services/submission/src/domain/campaigns.js';
 import { purge, type PurgePorts } from '#services/submission/src/domain/purge.js';
 import { ConflictError, NotFoundError, ValidationError } from '#shared/kernel/errors.js';
-import { createDynamoCampaignStore } from '#shared/kernel/repository/campaigns.js';
-import { createDynamoEnsembleStore, memberSimulationId } from '#shared/kernel/repository/ensembles.js';
+import { memberSimulationId } from '#shared/kernel/repository/ensembles.js';
 import { createDynamoPurgeStore } from '#shared/kernel/repository/purge.js';
-import {
-  createDynamoSimulationRepository,
-  type SimulationRepository,
-} from '#shared/kernel/repository/simulations.js';
-import { startLocalDynamo } from '#test/helpers/local-dynamodb.js';
 import { aSimulation } from '#test/helpers/simulations.js';
 import { exampleSpec } from '#test/helpers/specs.js';
+import { alice, bob, startSubmissionStores, type SubmissionStores } from '#test/helpers/submission-stores.js';
 
-let dynamo: Awaited<ReturnType<typeof startLocalDynamo>>;
-let repository: SimulationRepository;
+let stores: SubmissionStores;
+let repository: SubmissionStores['repository'];
 let ports: PurgePorts;
 /** key -> size */
 const bucket = new Map<string, number>();
 let failDeletesAfter = Infinity;
-const alice = { userId: 'alice', username: 'alice', groups: [], isAdmin: false };
-const bob = { userId: 'bob', groups: [], isAdmin: false };
 
 beforeAll(async () => {
-  dynamo = await startLocalDynamo();
-  repository = createDynamoSimulationRepository(dynamo.documentClient, {
-    tableName: dynamo.tableName,
-    statusIndexShards: 4,
-  });
-  const records = createDynamoPurgeStore(dynamo.documentClient, dynamo.tableName);
+  stores = await startSubmissionStores();
+  repository = stores.repository;
+  const records = createDynamoPurgeStore(stores.dynamo.documentClient, stores.dynamo.tableName);
   ports = {
-    repository,
-    ensembles: createDynamoEnsembleStore(dynamo.documentClient, dynamo.tableName),
-    campaigns: createDynamoCampaignStore(dynamo.documentClient, dynamo.tableName),
+    ...stores,
     records: {
       ...records,
       deleteFinishedSimulation: async (id) => {
@@ -57,7 +45,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await dynamo?.stop();
+  await stores?.dynamo.stop();
 });
 
 function writeObjects(id: string, sizes: number[], root = 'simulations'): void {
@@ -129,7 +117,7 @@ describe('purge', () => {
   });
 
   it('purges an ensemble whole (every attempt, its products), never a member alone', async () => {
-    const ensembles = createDynamoEnsembleStore(dynamo.documentClient, dynamo.tableName);
+    const { ensembles } = stores;
     const ensembleId = `ens_${'p'.repeat(26)}`;
     await ensembles.create({
       id: ensembleId,
@@ -175,7 +163,7 @@ describe('purge', () => {
   });
 
   it("finishes a campaign's purge cut short by asking again; the campaign leaves its owner's list", async () => {
-    const campaigns = createDynamoCampaignStore(dynamo.documentClient, dynamo.tableName);
+    const { campaigns } = stores;
     const base = exampleSpec();
     const { campaign } = await createCampaign(
       {

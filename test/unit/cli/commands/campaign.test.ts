@@ -108,7 +108,7 @@ describe('gcr purge', () => {
     const refused = await gcr(['purge', ID], 'yes');
     expect(refused.code).toBe(1);
     expect(refused.stdout).toContain(`campaign ${ID} would delete:`);
-    expect(refused.stdout).toContain('42 object(s), 18.0 MiB, under 2 prefix(es)');
+    expect(refused.stdout).toContain('42 object(s), 18.9 MB, under 2 prefix(es)');
     expect(
       deletes()
         .slice(before)
@@ -123,7 +123,7 @@ describe('gcr purge', () => {
         .map((r) => r.query.toString()),
     ).toEqual(['dryRun=true', 'dryRun=true', `confirm=${ID}`]);
     expect(done.stdout).toContain(
-      `[####################]  100.0%  purged ${ID}: 3 record(s), 42 object(s), 18.0 MiB`,
+      `[####################]  100.0%  purged ${ID}: 3 record(s), 42 object(s), 18.9 MB`,
     );
   });
 
