@@ -26,9 +26,12 @@ import type {
   ResultsComparison,
   RunEstimate,
   Simulation,
+  Campaign,
+  CampaignList,
   Ensemble,
   EnsembleMemberPage,
   EnsembleRequest,
+  PurgeReport,
   SimulationCost,
   SimulationPlan,
   SimulationResults,
@@ -318,11 +321,71 @@ export class ApiClient {
     ).body;
   }
 
-  /** POST /ensembles/{id}/cancel or /retry. */
-  async controlEnsemble(id: string, action: 'cancel' | 'retry'): Promise<Ensemble> {
-    const route = action === 'cancel' ? '/ensembles/{id}/cancel' : '/ensembles/{id}/retry';
+  /** POST /ensembles/{id}/cancel, /retry, /pause or /resume. */
+  async controlEnsemble(id: string, action: 'cancel' | 'retry' | 'pause' | 'resume'): Promise<Ensemble> {
+    const route = `/ensembles/{id}/${action}` as const;
     return (
       await this.call<Ensemble>('POST', (init) => this.api.POST(route, { ...init, params: { path: { id } } }))
+    ).body;
+  }
+
+  /** POST /campaigns with the request file's text as it is (the API validates it: a CampaignRequest). */
+  async submitCampaign(requestText: string, idempotencyKey?: string): Promise<ApiResponse<Campaign>> {
+    return this.call<Campaign>('POST', (init) =>
+      this.api.POST('/campaigns', {
+        ...init,
+        params: { header: idempotencyKey !== undefined ? { 'Idempotency-Key': idempotencyKey } : {} },
+        // The file's text as written; the API validates it (the generated type of `period` and `overrides` is loose).
+        body: requestText as never,
+        bodySerializer: asIs,
+      }),
+    );
+  }
+
+  /** GET /campaigns/{id}: the stages and the roll-up. */
+  async getCampaign(id: string): Promise<Campaign> {
+    return (
+      await this.call<Campaign>('GET', (init) =>
+        this.api.GET('/campaigns/{id}', { ...init, params: { path: { id } } }),
+      )
+    ).body;
+  }
+
+  /** GET /campaigns: the caller's campaigns, newest first. */
+  async listCampaigns(query: { limit?: number; cursor?: string } = {}): Promise<CampaignList> {
+    return (
+      await this.call<CampaignList>('GET', (init) =>
+        this.api.GET('/campaigns', { ...init, params: { query: sentQuery(query) } }),
+      )
+    ).body;
+  }
+
+  /** POST /campaigns/{id}/pause, /resume or /cancel. */
+  async controlCampaign(id: string, action: 'pause' | 'resume' | 'cancel'): Promise<Campaign> {
+    const route = `/campaigns/{id}/${action}` as const;
+    return (
+      await this.call<Campaign>('POST', (init) => this.api.POST(route, { ...init, params: { path: { id } } }))
+    ).body;
+  }
+
+  /** DELETE /simulations|ensembles|campaigns/{id}: the preview (`dryRun`), or the purge with its confirmation. */
+  async purge(
+    kind: PurgeReport['kind'],
+    id: string,
+    query: { dryRun: true } | { confirm: string },
+  ): Promise<PurgeReport> {
+    const params = {
+      path: { id },
+      query: 'dryRun' in query ? { dryRun: 'true' as const } : { confirm: query.confirm },
+    };
+    return (
+      await this.call<PurgeReport>('DELETE', (init) =>
+        kind === 'simulation'
+          ? this.api.DELETE('/simulations/{id}', { ...init, params })
+          : kind === 'ensemble'
+            ? this.api.DELETE('/ensembles/{id}', { ...init, params })
+            : this.api.DELETE('/campaigns/{id}', { ...init, params }),
+      )
     ).body;
   }
 

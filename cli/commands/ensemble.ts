@@ -1,5 +1,5 @@
 /**
- * `gcr ensemble submit FILE | status ID [--wait] | members ID [--status S] | cancel ID | retry ID`:
+ * `gcr ensemble submit FILE | status ID [--wait] | members ID [--status S] | cancel | retry | pause | resume | purge ID`:
  * ensembles of member simulations (docs/CAMPAIGNS.md). `status --wait` redraws
  * a progress bar with the counts by status until every member has ended, as
  * `gcr watch` does for one simulation.
@@ -11,6 +11,7 @@ import type { Ensemble, EnsembleMemberPage } from '#schemas/generated/types.js';
 import type { CommandContext, RegisterCommand } from '../context.js';
 import { clean, paintStatus } from '../format.js';
 import { progressBar } from '../views.js';
+import { runPurge } from './purge.js';
 
 /** `[####----]  40.0%  SUCCEEDED 8 · RUNNING 10 · FAILED 2`: the roll-up in one line. */
 export function ensembleLine(
@@ -108,14 +109,16 @@ export const registerEnsemble: RegisterCommand = (program, ctx) => {
       showMembers(ctx, page);
     });
 
-  for (const action of ['cancel', 'retry'] as const) {
+  const actions = {
+    cancel: 'cancel every active member',
+    retry: 'run every FAILED or TIMED_OUT member again, each as its next attempt',
+    pause: 'hold every member not yet submitted (WAITING); submitted ones run on',
+    resume: 'release every held member',
+  } as const;
+  for (const [action, description] of Object.entries(actions) as [keyof typeof actions, string][]) {
     ensemble
       .command(action)
-      .description(
-        action === 'cancel'
-          ? 'cancel every active member'
-          : 'run every FAILED or TIMED_OUT member again, each as its next attempt',
-      )
+      .description(description)
       .argument('<id>', 'ensemble id')
       .action(async (id: string) => {
         const client = await ctx.client();
@@ -126,4 +129,13 @@ export const registerEnsemble: RegisterCommand = (program, ctx) => {
           ctx.out(`  retried: ${(after.retried ?? []).map(clean).join(', ') || 'none'}`);
       });
   }
+
+  ensemble
+    .command('purge')
+    .description(
+      'delete a finished ensemble, its members and their results, after a preview and a confirmation',
+    )
+    .argument('<id>', 'ensemble id')
+    .option('--yes', 'do not ask (scripts): purge after the preview')
+    .action((id: string, opts: { yes?: boolean }) => runPurge(ctx, id, opts));
 };

@@ -6,6 +6,7 @@
 import type { RegisterCommand } from '../context.js';
 import { registerAdmin } from './admin.js';
 import { registerBudget } from './budget.js';
+import { registerCampaign } from './campaign.js';
 import { registerCancel } from './cancel.js';
 import { registerCompare } from './compare.js';
 import { registerConfig } from './config.js';
@@ -19,6 +20,7 @@ import { registerEvents } from './events.js';
 import { registerInputs } from './inputs.js';
 import { registerInspect } from './inspect.js';
 import { registerList } from './list.js';
+import { registerPurge } from './purge.js';
 import { registerResults } from './results.js';
 import { registerRundir } from './rundir.js';
 import { registerSite } from './site.js';
@@ -40,6 +42,8 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerList,
   registerCancel,
   registerEnsemble,
+  registerCampaign,
+  registerPurge,
   registerCost,
   registerCosts,
   registerBudget,

@@ -19,8 +19,8 @@ import { endpointsFor } from '../auth/session.js';
 import { deleteCachedLogin, readCachedLogin, writeCachedLogin } from '../auth/token-cache.js';
 import type { CommandContext, RegisterCommand } from '../context.js';
 
-/** Reads the redirected URL the user pastes (`--manual`). */
-async function askLine(ctx: CommandContext, prompt: string): Promise<string> {
+/** Reads one line the user types (`gcr login --manual`, a purge's confirmation); `ctx.io.readLine` in tests. */
+export async function askLine(ctx: CommandContext, prompt: string): Promise<string> {
   if (ctx.io.readLine) return ctx.io.readLine(prompt);
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {

@@ -110,7 +110,16 @@ export interface paths {
         get: operations["getSimulation"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Purge a finished simulation - its records and results-bucket objects - after a preview and a confirmation.
+         * @description `?dryRun=true` answers what would be deleted (the simulations' records
+         *     and the objects under their prefixes, with count and bytes) and deletes
+         *     nothing; the delete happens only with `?confirm=<the id>`. Everything
+         *     in it must have finished (409 naming what is active; cancel first).
+         *     Objects go first, records last: asking again finishes a purge that was
+         *     cut short. Costs and job logs are kept. docs/CAMPAIGNS.md, "Purge".
+         */
+        delete: operations["purgeSimulation"];
         options?: never;
         head?: never;
         patch?: never;
@@ -211,6 +220,111 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's campaigns, newest first. */
+        get: operations["listCampaigns"];
+        put?: never;
+        /**
+         * Submit a staged campaign (stages in order; each later one starts from the final restart of the one before).
+         * @description Validates every stage like a POST /simulations body (refusals name the
+         *     stage: `stages[1].period.end`; a stage that starts from its
+         *     predecessor's restart must start where it ends, with the same model,
+         *     simulation type and grid) and generates its run directory, then
+         *     creates the campaign: stage 0 PENDING, the others WAITING until the end
+         *     of the stage before releases them (or, with the failure policy `stop`,
+         *     cancels them). Stages take none of the owner's active slots. With an
+         *     `Idempotency-Key`, a retry answers the campaign stored first (200).
+         */
+        post: operations["createCampaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A campaign's stages (simulations, statuses, initial restarts) and roll-up (counts, progress, cost). */
+        get: operations["getCampaign"];
+        put?: never;
+        post?: never;
+        /**
+         * Purge a finished campaign - its records and results-bucket objects - after a preview and a confirmation.
+         * @description `?dryRun=true` answers what would be deleted (the simulations' records
+         *     and the objects under their prefixes, with count and bytes) and deletes
+         *     nothing; the delete happens only with `?confirm=<the id>`. Everything
+         *     in it must have finished (409 naming what is active; cancel first).
+         *     Objects go first, records last: asking again finishes a purge that was
+         *     cut short. Costs and job logs are kept. docs/CAMPAIGNS.md, "Purge".
+         */
+        delete: operations["purgeCampaign"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/campaigns/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause a campaign - no further stage is released (running stages continue). */
+        post: operations["pauseCampaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/campaigns/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a paused campaign - every waiting stage whose predecessor ended meanwhile is released. */
+        post: operations["resumeCampaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/campaigns/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a campaign - waiting stages CANCELLED, active ones CANCELLING. */
+        post: operations["cancelCampaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/ensembles": {
         parameters: {
             query?: never;
@@ -248,7 +362,16 @@ export interface paths {
         get: operations["getEnsemble"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Purge a finished ensemble - its records and results-bucket objects - after a preview and a confirmation.
+         * @description `?dryRun=true` answers what would be deleted (the simulations' records
+         *     and the objects under their prefixes, with count and bytes) and deletes
+         *     nothing; the delete happens only with `?confirm=<the id>`. Everything
+         *     in it must have finished (409 naming what is active; cancel first).
+         *     Objects go first, records last: asking again finishes a purge that was
+         *     cut short. Costs and job logs are kept. docs/CAMPAIGNS.md, "Purge".
+         */
+        delete: operations["purgeEnsemble"];
         options?: never;
         head?: never;
         patch?: never;
@@ -282,6 +405,40 @@ export interface paths {
         put?: never;
         /** Cancel every active member (each CANCELLING, then CANCELLED once its job ended). */
         post: operations["cancelEnsemble"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ensembles/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause an ensemble - members not yet submitted are held in WAITING (submitted ones run on). */
+        post: operations["pauseEnsemble"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ensembles/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume an ensemble - every held member released (PENDING again) and submitted. */
+        post: operations["resumeEnsemble"];
         delete?: never;
         options?: never;
         head?: never;
@@ -680,6 +837,113 @@ export interface components {
             thresholds?: number[];
             /** @description True: crossing 100 % only alerts; new submissions are still accepted. Default false: at 100 % new submissions covered by the budget are refused. */
             alertOnly?: boolean;
+        };
+        /**
+         * Campaign
+         * @description A staged campaign as the API returns it: its stages in order with their simulations and statuses, and the roll-up (counts by status, progress, cost).
+         */
+        Campaign: {
+            /** @description Opaque identifier, e.g. cmp_01jd3k9x2m4q8r7t6v5w3y1z0a. */
+            id: string;
+            owner: string;
+            name: string;
+            description?: string;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * @description ACTIVE while a stage is not terminal (PAUSED when paused meanwhile); then SUCCEEDED if every stage did, CANCELLED if the last stage to end was cancelled with its campaign, FAILED otherwise.
+             * @enum {string}
+             */
+            status: "ACTIVE" | "PAUSED" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+            /** @description POST /campaigns/{id}/pause: no stage is released until /resume (running stages continue). */
+            paused: boolean;
+            /** @description Stages per status (statuses with no stage left out). */
+            counts: {
+                [key: string]: number;
+            };
+            /** @description Mean progress of the stages, terminal ones counting 100. */
+            progress: number;
+            /** CampaignCost */
+            cost: {
+                /** @description Sum of the stages' final costs. */
+                finalUsd: number;
+                /** @description Sum of the stages' costs still accruing. */
+                accruedUsd: number;
+                stagesWithCost: number;
+                /** @description The sum of the stages' estimates at submission. */
+                estimateUsd?: number;
+            };
+            stages: components["schemas"]["CampaignStage"][];
+        };
+        /**
+         * CampaignList
+         * @description GET /campaigns: the caller's campaigns, newest first.
+         */
+        CampaignList: {
+            campaigns: components["schemas"]["Campaign"][];
+            /** @description Present when more campaigns follow: pass it as `cursor`. */
+            nextCursor?: string;
+        };
+        /**
+         * CampaignRequest
+         * @description A staged campaign (issue 17): simulations that run one after the other, each later stage starting from the final restart file of the stage before it (a spin-up, then production months). A stage is a whole spec, or the campaign's `base` with the stage's `period` and `overrides`; every stage is validated like a POST /simulations body and a refusal names it (`stages[1].period.end`). The first stage is created PENDING, the others WAITING until the end of their predecessor releases them.
+         */
+        CampaignRequest: {
+            /** @description The campaign's name; a stage without a spec of its own is named `<name> <stage name>`. */
+            name: string;
+            /**
+             * @description Free text for your notes.
+             * @default
+             */
+            description?: string;
+            /** @description The spec stages without a `spec` of their own start from: each replaces its period and merges its `overrides` into it. */
+            base?: components["schemas"]["SimulationSpec"];
+            /** @description The stages, in the order they run. */
+            stages: components["schemas"]["CampaignStageRequest"][];
+        };
+        /** CampaignStage */
+        CampaignStage: {
+            stageIndex: number;
+            name: string;
+            simulationId: string;
+            status: components["schemas"]["SimulationStatus"];
+            /** @enum {string} */
+            onFailure: "stop" | "continue";
+            /** @enum {string} */
+            restartFrom: "previous" | "none";
+            period: {
+                /** Format: date-time */
+                start: string;
+                /** Format: date-time */
+                end: string;
+            };
+            progress?: number;
+            cost?: components["schemas"]["CostSummary"];
+            /** @description Once released with a hand-off: the results-bucket key of the restart file it starts from (the previous stage's final restart). */
+            initialRestart?: string;
+        };
+        /** CampaignStageRequest */
+        CampaignStageRequest: {
+            /** @description The stage's name, e.g. `spin-up` or `production`. */
+            name: string;
+            /** @description The stage's whole spec; without it the stage is the campaign's `base` with `period` and `overrides`. */
+            spec?: components["schemas"]["SimulationSpec"];
+            /** @description With `base`: the stage's simulated period (`start`, `end`, as in a spec's period). */
+            period?: Record<string, never>;
+            /** @description With `base`: spec fields that differ in this stage, merged into the base (objects merged key by key, anything else replaced), e.g. `{ "diagnostics": { "frequency": "monthly" } }`. */
+            overrides?: Record<string, never>;
+            /**
+             * @description When this stage ends FAILED, TIMED_OUT or CANCELLED: `stop` cancels the stages after it; `continue` releases the next one all the same, from its own initial conditions (no hand-off).
+             * @default stop
+             * @enum {string}
+             */
+            onFailure?: "stop" | "continue";
+            /**
+             * @description Stages after the first: `previous` starts from the final restart of the stage before (its period must start where that one's ends, with the same model, simulation type and grid); `none` starts from the spec's own initial conditions.
+             * @default previous
+             * @enum {string}
+             */
+            restartFrom?: "previous" | "none";
         };
         /** ComparedRun */
         ComparedRun: {
@@ -1279,6 +1543,28 @@ export interface components {
          */
         PurchaseOption: "spot" | "on-demand";
         /**
+         * PurgeReport
+         * @description DELETE /simulations/{id}, /ensembles/{id}, /campaigns/{id}: what the purge deletes (`?dryRun=true`: would delete, nothing done) or deleted (`?confirm=<the id>`). Costs the cost tracker recorded and job logs in CloudWatch Logs are kept.
+         */
+        PurgeReport: {
+            /** @enum {string} */
+            kind: "simulation" | "ensemble" | "campaign";
+            id: string;
+            /** @description True: a preview, nothing was deleted; false: deleted. */
+            dryRun: boolean;
+            /** @description The simulations whose records and objects go (an ensemble's members with every attempt, a campaign's stages). */
+            simulations: string[];
+            /** @description Items of the simulations table: the simulations, and the ensemble's or campaign's own item. */
+            records: number;
+            /** PurgedObjects */
+            objects: {
+                count: number;
+                bytes: number;
+                /** @description Where they are in the results bucket (simulations/<id>/ each, ensembles/<id>/ for an ensemble's products). */
+                prefixes: string[];
+            };
+        };
+        /**
          * ResultFileLink
          * @description GET /simulations/{id}/results/files/{key}: a short-lived presigned URL from which a plain HTTP GET downloads one file of a simulation (an output in its manifest, or a file under results/).
          */
@@ -1479,6 +1765,10 @@ export interface components {
             memberIndex?: number;
             /** @description Set on an ensemble's members: the label the sweep gave the member, if any. */
             memberLabel?: string;
+            /** @description Set on a campaign's stages: the campaign (GET /campaigns/{id}). */
+            campaignId?: string;
+            /** @description Set on a campaign's stages: the stage's 0-based index (stage i > 0 starts when stage i - 1 ends). */
+            stageIndex?: number;
             /** @description Set on a retry (POST /simulations/{id}/retry, POST /ensembles/{id}/retry): the failed simulation this one runs again, with the same spec. */
             retryOf?: string;
             /** Format: date-time */
@@ -1784,7 +2074,7 @@ export interface components {
         };
         /**
          * SimulationStatus
-         * @description Where a simulation is in its life. WAITING: a later stage of a staged campaign, created but not yet released (its predecessor has not ended); released it becomes PENDING, or CANCELLED when its campaign stops. Terminal: SUCCEEDED, FAILED, CANCELLED, TIMED_OUT. A status only moves forward.
+         * @description Where a simulation is in its life. WAITING: a later stage of a staged campaign, created but not yet released (its predecessor has not ended), or an ensemble member held by its ensemble's pause before its job was submitted (PENDING -> WAITING, the one move back: it has no job); released it becomes PENDING, or CANCELLED when its campaign stops or it is cancelled. Terminal: SUCCEEDED, FAILED, CANCELLED, TIMED_OUT. Otherwise a status only moves forward.
          * @enum {string}
          */
         SimulationStatus: "WAITING" | "PENDING" | "SUBMITTED" | "RUNNABLE" | "STARTING" | "RUNNING" | "RETRYING" | "CANCELLING" | "SUCCEEDED" | "FAILED" | "CANCELLED" | "TIMED_OUT";
@@ -2295,6 +2585,11 @@ export interface components {
          */
         SiteName: components["schemas"]["SiteName"];
         /**
+         * @description The campaign's id; anything else, or another owner's, answers 404 naming `path.id`.
+         * @example cmp_01jd3k9x2m4q8r7t6v5w3y1z0a
+         */
+        CampaignId: components["schemas"]["Campaign"]["id"];
+        /**
          * @description The ensemble's id; anything else, or another owner's, answers 404 naming `path.id`.
          * @example ens_01jd3k9x2m4q8r7t6v5w3y1z0a
          */
@@ -2577,6 +2872,50 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    purgeSimulation: {
+        parameters: {
+            query?: {
+                /** @description `true`: only say what would be deleted. */
+                dryRun?: "true" | "false";
+                /** @description The id being purged; without it nothing is deleted (400 naming `query.confirm`). */
+                confirm?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The simulation's id; anything else, or another owner's, answers 404 naming `path.id`.
+                 * @example sim_01jd3k9x2m4q8r7t6v5w3y1z0a
+                 */
+                id: components["parameters"]["SimulationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What would be deleted (`dryRun`), or was. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PurgeReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            /** @description Something in it is still active (named), or a member or stage purged alone, or its last event is not published yet. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     getSimulationInputs: {
         parameters: {
             query?: never;
@@ -2742,6 +3081,251 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    listCampaigns: {
+        parameters: {
+            query?: {
+                /** @description Campaigns per page, 1 to 100 (default 25). */
+                limit?: number;
+                /** @description `nextCursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of campaigns. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createCampaign: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes the submission safe to retry; the same key of the same owner gives the same simulation.
+                 * @example 6d0f3c1e-3b1a-4e8f-9a55-2f1d7c9b4e21
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignRequest"];
+            };
+        };
+        responses: {
+            /** @description The campaign an earlier request with the same Idempotency-Key created. */
+            200: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    /** @description Always `true`. */
+                    "idempotent-replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            /** @description Created; stage 0 PENDING, the others WAITING. */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["BudgetExhausted"];
+            413: components["responses"]["PayloadTooLarge"];
+            /** @description The Idempotency-Key was used before with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getCampaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The campaign's id; anything else, or another owner's, answers 404 naming `path.id`.
+                 * @example cmp_01jd3k9x2m4q8r7t6v5w3y1z0a
+                 */
+                id: components["parameters"]["CampaignId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The campaign. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    purgeCampaign: {
+        parameters: {
+            query?: {
+                /** @description `true`: only say what would be deleted. */
+                dryRun?: "true" | "false";
+                /** @description The id being purged; without it nothing is deleted (400 naming `query.confirm`). */
+                confirm?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The campaign's id; anything else, or another owner's, answers 404 naming `path.id`.
+                 * @example cmp_01jd3k9x2m4q8r7t6v5w3y1z0a
+                 */
+                id: components["parameters"]["CampaignId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What would be deleted (`dryRun`), or was. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PurgeReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            /** @description Something in it is still active (named), or a member or stage purged alone, or its last event is not published yet. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    pauseCampaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The campaign's id; anything else, or another owner's, answers 404 naming `path.id`.
+                 * @example cmp_01jd3k9x2m4q8r7t6v5w3y1z0a
+                 */
+                id: components["parameters"]["CampaignId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Paused; a stage whose predecessor ends meanwhile stays WAITING until resume. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    resumeCampaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The campaign's id; anything else, or another owner's, answers 404 naming `path.id`.
+                 * @example cmp_01jd3k9x2m4q8r7t6v5w3y1z0a
+                 */
+                id: components["parameters"]["CampaignId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Resumed; the roll-up after the releases. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    cancelCampaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The campaign's id; anything else, or another owner's, answers 404 naming `path.id`.
+                 * @example cmp_01jd3k9x2m4q8r7t6v5w3y1z0a
+                 */
+                id: components["parameters"]["CampaignId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancelling; the roll-up after the requests. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     createEnsemble: {
         parameters: {
             query?: never;
@@ -2836,6 +3420,50 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    purgeEnsemble: {
+        parameters: {
+            query?: {
+                /** @description `true`: only say what would be deleted. */
+                dryRun?: "true" | "false";
+                /** @description The id being purged; without it nothing is deleted (400 naming `query.confirm`). */
+                confirm?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The ensemble's id; anything else, or another owner's, answers 404 naming `path.id`.
+                 * @example ens_01jd3k9x2m4q8r7t6v5w3y1z0a
+                 */
+                id: components["parameters"]["EnsembleId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What would be deleted (`dryRun`), or was. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PurgeReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            /** @description Something in it is still active (named), or a member or stage purged alone, or its last event is not published yet. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     listEnsembleMembers: {
         parameters: {
             query?: {
@@ -2889,6 +3517,64 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description Cancelling; the roll-up after the requests. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ensemble"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    pauseEnsemble: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The ensemble's id; anything else, or another owner's, answers 404 naming `path.id`.
+                 * @example ens_01jd3k9x2m4q8r7t6v5w3y1z0a
+                 */
+                id: components["parameters"]["EnsembleId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Paused; the roll-up after the members were held. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ensemble"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    resumeEnsemble: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The ensemble's id; anything else, or another owner's, answers 404 naming `path.id`.
+                 * @example ens_01jd3k9x2m4q8r7t6v5w3y1z0a
+                 */
+                id: components["parameters"]["EnsembleId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Resumed; the roll-up after the members were released. */
             202: {
                 headers: {
                     [name: string]: unknown;

@@ -133,6 +133,268 @@ export const budgetSchema = {
   },
 } as const;
 
+/** schemas/api/campaign-list.schema.json */
+export const campaignListSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/api/campaign-list.schema.json',
+  title: 'CampaignList',
+  description: "GET /campaigns: the caller's campaigns, newest first.",
+  type: 'object',
+  additionalProperties: false,
+  required: ['campaigns'],
+  properties: {
+    campaigns: {
+      type: 'array',
+      items: {
+        $ref: 'https://gcr.dev/schemas/api/campaign.schema.json',
+      },
+    },
+    nextCursor: {
+      type: 'string',
+      description: 'Present when more campaigns follow: pass it as `cursor`.',
+    },
+  },
+} as const;
+
+/** schemas/api/campaign-request.schema.json */
+export const campaignRequestSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/api/campaign-request.schema.json',
+  title: 'CampaignRequest',
+  description:
+    "A staged campaign (issue 17): simulations that run one after the other, each later stage starting from the final restart file of the stage before it (a spin-up, then production months). A stage is a whole spec, or the campaign's `base` with the stage's `period` and `overrides`; every stage is validated like a POST /simulations body and a refusal names it (`stages[1].period.end`). The first stage is created PENDING, the others WAITING until the end of their predecessor releases them.",
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'stages'],
+  properties: {
+    name: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 59,
+      pattern: '^[A-Za-z0-9_.-](?:[A-Za-z0-9 _.-]*[A-Za-z0-9_.-])?$',
+      description: "The campaign's name; a stage without a spec of its own is named `<name> <stage name>`.",
+    },
+    description: {
+      type: 'string',
+      maxLength: 2000,
+      default: '',
+      description: 'Free text for your notes.',
+    },
+    base: {
+      $ref: 'https://gcr.dev/schemas/simulation-spec.schema.json',
+      description:
+        'The spec stages without a `spec` of their own start from: each replaces its period and merges its `overrides` into it.',
+    },
+    stages: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 100,
+      items: {
+        $ref: '#/$defs/CampaignStageRequest',
+      },
+      description: 'The stages, in the order they run.',
+    },
+  },
+  $defs: {
+    CampaignStageRequest: {
+      title: 'CampaignStageRequest',
+      type: 'object',
+      additionalProperties: false,
+      required: ['name'],
+      properties: {
+        name: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 40,
+          pattern: '^[A-Za-z0-9_.-](?:[A-Za-z0-9 _.-]*[A-Za-z0-9_.-])?$',
+          description: "The stage's name, e.g. `spin-up` or `production`.",
+        },
+        spec: {
+          $ref: 'https://gcr.dev/schemas/simulation-spec.schema.json',
+          description:
+            "The stage's whole spec; without it the stage is the campaign's `base` with `period` and `overrides`.",
+        },
+        period: {
+          type: 'object',
+          description: "With `base`: the stage's simulated period (`start`, `end`, as in a spec's period).",
+        },
+        overrides: {
+          type: 'object',
+          description:
+            'With `base`: spec fields that differ in this stage, merged into the base (objects merged key by key, anything else replaced), e.g. `{ "diagnostics": { "frequency": "monthly" } }`.',
+        },
+        onFailure: {
+          type: 'string',
+          enum: ['stop', 'continue'],
+          default: 'stop',
+          description:
+            'When this stage ends FAILED, TIMED_OUT or CANCELLED: `stop` cancels the stages after it; `continue` releases the next one all the same, from its own initial conditions (no hand-off).',
+        },
+        restartFrom: {
+          type: 'string',
+          enum: ['previous', 'none'],
+          default: 'previous',
+          description:
+            "Stages after the first: `previous` starts from the final restart of the stage before (its period must start where that one's ends, with the same model, simulation type and grid); `none` starts from the spec's own initial conditions.",
+        },
+      },
+    },
+  },
+} as const;
+
+/** schemas/api/campaign.schema.json */
+export const campaignSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/api/campaign.schema.json',
+  title: 'Campaign',
+  description:
+    'A staged campaign as the API returns it: its stages in order with their simulations and statuses, and the roll-up (counts by status, progress, cost).',
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'owner', 'name', 'createdAt', 'status', 'paused', 'counts', 'progress', 'cost', 'stages'],
+  properties: {
+    id: {
+      type: 'string',
+      pattern: '^cmp_[0-9a-z]{26}$',
+      description: 'Opaque identifier, e.g. cmp_01jd3k9x2m4q8r7t6v5w3y1z0a.',
+    },
+    owner: {
+      type: 'string',
+    },
+    name: {
+      type: 'string',
+    },
+    description: {
+      type: 'string',
+    },
+    createdAt: {
+      type: 'string',
+      format: 'date-time',
+    },
+    status: {
+      type: 'string',
+      enum: ['ACTIVE', 'PAUSED', 'SUCCEEDED', 'FAILED', 'CANCELLED'],
+      description:
+        'ACTIVE while a stage is not terminal (PAUSED when paused meanwhile); then SUCCEEDED if every stage did, CANCELLED if the last stage to end was cancelled with its campaign, FAILED otherwise.',
+    },
+    paused: {
+      type: 'boolean',
+      description:
+        'POST /campaigns/{id}/pause: no stage is released until /resume (running stages continue).',
+    },
+    counts: {
+      type: 'object',
+      description: 'Stages per status (statuses with no stage left out).',
+      propertyNames: {
+        $ref: 'https://gcr.dev/schemas/common/simulation-status.schema.json',
+      },
+      additionalProperties: {
+        type: 'integer',
+        minimum: 0,
+      },
+    },
+    progress: {
+      type: 'number',
+      minimum: 0,
+      maximum: 100,
+      description: 'Mean progress of the stages, terminal ones counting 100.',
+    },
+    cost: {
+      title: 'CampaignCost',
+      type: 'object',
+      additionalProperties: false,
+      required: ['finalUsd', 'accruedUsd', 'stagesWithCost'],
+      properties: {
+        finalUsd: {
+          type: 'number',
+          minimum: 0,
+          description: "Sum of the stages' final costs.",
+        },
+        accruedUsd: {
+          type: 'number',
+          minimum: 0,
+          description: "Sum of the stages' costs still accruing.",
+        },
+        stagesWithCost: {
+          type: 'integer',
+          minimum: 0,
+        },
+        estimateUsd: {
+          type: 'number',
+          minimum: 0,
+          description: "The sum of the stages' estimates at submission.",
+        },
+      },
+    },
+    stages: {
+      type: 'array',
+      items: {
+        $ref: '#/$defs/CampaignStage',
+      },
+    },
+  },
+  $defs: {
+    CampaignStage: {
+      title: 'CampaignStage',
+      type: 'object',
+      additionalProperties: false,
+      required: ['stageIndex', 'name', 'simulationId', 'status', 'onFailure', 'restartFrom', 'period'],
+      properties: {
+        stageIndex: {
+          type: 'integer',
+          minimum: 0,
+        },
+        name: {
+          type: 'string',
+        },
+        simulationId: {
+          type: 'string',
+          pattern: '^sim_[0-9a-z]{26}$',
+        },
+        status: {
+          $ref: 'https://gcr.dev/schemas/common/simulation-status.schema.json',
+        },
+        onFailure: {
+          type: 'string',
+          enum: ['stop', 'continue'],
+        },
+        restartFrom: {
+          type: 'string',
+          enum: ['previous', 'none'],
+        },
+        period: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['start', 'end'],
+          properties: {
+            start: {
+              type: 'string',
+              format: 'date-time',
+            },
+            end: {
+              type: 'string',
+              format: 'date-time',
+            },
+          },
+        },
+        progress: {
+          type: 'number',
+          minimum: 0,
+          maximum: 100,
+        },
+        cost: {
+          $ref: 'https://gcr.dev/schemas/common/cost-summary.schema.json',
+        },
+        initialRestart: {
+          type: 'string',
+          description:
+            "Once released with a hand-off: the results-bucket key of the restart file it starts from (the previous stage's final restart).",
+        },
+      },
+    },
+  },
+} as const;
+
 /** schemas/api/cost-report.schema.json */
 export const costReportSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -1078,6 +1340,70 @@ export const logPageSchema = {
         },
         message: {
           type: 'string',
+        },
+      },
+    },
+  },
+} as const;
+
+/** schemas/api/purge-report.schema.json */
+export const purgeReportSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/api/purge-report.schema.json',
+  title: 'PurgeReport',
+  description:
+    'DELETE /simulations/{id}, /ensembles/{id}, /campaigns/{id}: what the purge deletes (`?dryRun=true`: would delete, nothing done) or deleted (`?confirm=<the id>`). Costs the cost tracker recorded and job logs in CloudWatch Logs are kept.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind', 'id', 'dryRun', 'simulations', 'records', 'objects'],
+  properties: {
+    kind: {
+      type: 'string',
+      enum: ['simulation', 'ensemble', 'campaign'],
+    },
+    id: {
+      type: 'string',
+    },
+    dryRun: {
+      type: 'boolean',
+      description: 'True: a preview, nothing was deleted; false: deleted.',
+    },
+    simulations: {
+      type: 'array',
+      items: {
+        type: 'string',
+        pattern: '^sim_[0-9a-z]{26}$',
+      },
+      description:
+        "The simulations whose records and objects go (an ensemble's members with every attempt, a campaign's stages).",
+    },
+    records: {
+      type: 'integer',
+      minimum: 0,
+      description:
+        "Items of the simulations table: the simulations, and the ensemble's or campaign's own item.",
+    },
+    objects: {
+      title: 'PurgedObjects',
+      type: 'object',
+      additionalProperties: false,
+      required: ['count', 'bytes', 'prefixes'],
+      properties: {
+        count: {
+          type: 'integer',
+          minimum: 0,
+        },
+        bytes: {
+          type: 'integer',
+          minimum: 0,
+        },
+        prefixes: {
+          type: 'array',
+          items: {
+            type: 'string',
+          },
+          description:
+            "Where they are in the results bucket (simulations/<id>/ each, ensembles/<id>/ for an ensemble's products).",
         },
       },
     },
@@ -2625,6 +2951,18 @@ export const simulationSchema = {
       type: 'string',
       description: "Set on an ensemble's members: the label the sweep gave the member, if any.",
     },
+    campaignId: {
+      type: 'string',
+      pattern: '^cmp_[0-9a-z]{26}$',
+      description: "Set on a campaign's stages: the campaign (GET /campaigns/{id}).",
+    },
+    stageIndex: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 99,
+      description:
+        "Set on a campaign's stages: the stage's 0-based index (stage i > 0 starts when stage i - 1 ends).",
+    },
     retryOf: {
       type: 'string',
       pattern: '^sim_[0-9a-z]{26}$',
@@ -3687,7 +4025,7 @@ export const simulationStatusSchema = {
   $id: 'https://gcr.dev/schemas/common/simulation-status.schema.json',
   title: 'SimulationStatus',
   description:
-    'Where a simulation is in its life. WAITING: a later stage of a staged campaign, created but not yet released (its predecessor has not ended); released it becomes PENDING, or CANCELLED when its campaign stops. Terminal: SUCCEEDED, FAILED, CANCELLED, TIMED_OUT. A status only moves forward.',
+    "Where a simulation is in its life. WAITING: a later stage of a staged campaign, created but not yet released (its predecessor has not ended), or an ensemble member held by its ensemble's pause before its job was submitted (PENDING -> WAITING, the one move back: it has no job); released it becomes PENDING, or CANCELLED when its campaign stops or it is cancelled. Terminal: SUCCEEDED, FAILED, CANCELLED, TIMED_OUT. Otherwise a status only moves forward.",
   type: 'string',
   enum: [
     'WAITING',
@@ -3783,6 +4121,37 @@ export const budgetThresholdCrossedDetailSchema = {
     alertOnly: {
       type: 'boolean',
       description: 'False: at 100 % new submissions covered by the budget are refused.',
+    },
+  },
+} as const;
+
+/** schemas/events/campaign-stages-due.schema.json */
+export const campaignStagesDueDetailSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/events/campaign-stages-due.schema.json',
+  title: 'CampaignStagesDueDetail',
+  description:
+    "Detail of 'Campaign Stages Due' (source gcr.execution-finder): campaign stages still WAITING, up to 100, handed to the submission service's release queue, which releases each whose predecessor ended (the catch-up for a lost 'Simulation Status Changed'). Idempotent: a stage no longer waiting, or whose predecessor is still running, is left alone.",
+  type: 'object',
+  additionalProperties: false,
+  required: ['schemaVersion', 'requestedAt', 'simulationIds'],
+  properties: {
+    schemaVersion: {
+      const: '1',
+      description: 'Version of this detail schema; consumers refuse versions they do not know.',
+    },
+    requestedAt: {
+      type: 'string',
+      format: 'date-time',
+    },
+    simulationIds: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 100,
+      items: {
+        type: 'string',
+        pattern: '^sim_[0-9a-z]{26}$',
+      },
     },
   },
 } as const;
@@ -5609,6 +5978,9 @@ export const allSchemas = [
   budgetListSchema,
   budgetRequestSchema,
   budgetSchema,
+  campaignListSchema,
+  campaignRequestSchema,
+  campaignSchema,
   costReportSchema,
   ensembleMemberPageSchema,
   ensembleRequestSchema,
@@ -5620,6 +5992,7 @@ export const allSchemas = [
   listSimulationsQuerySchema,
   listSimulationsResponseSchema,
   logPageSchema,
+  purgeReportSchema,
   resultFileLinkSchema,
   resultsComparisonSchema,
   resultsRequestAcceptedSchema,
@@ -5650,6 +6023,7 @@ export const allSchemas = [
   simulationStatusSchema,
   statusHistoryEntrySchema,
   budgetThresholdCrossedDetailSchema,
+  campaignStagesDueDetailSchema,
   notificationFailedDetailSchema,
   simulationCostUpdatedDetailSchema,
   simulationPollRequestedDetailSchema,

@@ -61,6 +61,150 @@ export interface Budget {
   updatedBy?: string;
 }
 
+// ---- schemas/api/campaign-list.schema.json
+/**
+ * GET /campaigns: the caller's campaigns, newest first.
+ */
+export interface CampaignList {
+  campaigns: Campaign[];
+  /**
+   * Present when more campaigns follow: pass it as `cursor`.
+   */
+  nextCursor?: string;
+}
+
+// ---- schemas/api/campaign-request.schema.json
+/**
+ * A staged campaign (issue 17): simulations that run one after the other, each later stage starting from the final restart file of the stage before it (a spin-up, then production months). A stage is a whole spec, or the campaign's `base` with the stage's `period` and `overrides`; every stage is validated like a POST /simulations body and a refusal names it (`stages[1].period.end`). The first stage is created PENDING, the others WAITING until the end of their predecessor releases them.
+ */
+export interface CampaignRequest {
+  /**
+   * The campaign's name; a stage without a spec of its own is named `<name> <stage name>`.
+   */
+  name: string;
+  /**
+   * Free text for your notes.
+   */
+  description?: string;
+  /**
+   * The spec stages without a `spec` of their own start from: each replaces its period and merges its `overrides` into it.
+   */
+  base?: SimulationSpec;
+  /**
+   * The stages, in the order they run.
+   *
+   * @minItems 1
+   * @maxItems 100
+   */
+  stages: CampaignStageRequest[];
+}
+/**
+ * This interface was referenced by `CampaignRequest`'s JSON-Schema
+ * via the `definition` "CampaignStageRequest".
+ */
+export interface CampaignStageRequest {
+  /**
+   * The stage's name, e.g. `spin-up` or `production`.
+   */
+  name: string;
+  /**
+   * The stage's whole spec; without it the stage is the campaign's `base` with `period` and `overrides`.
+   */
+  spec?: SimulationSpec;
+  /**
+   * With `base`: the stage's simulated period (`start`, `end`, as in a spec's period).
+   */
+  period?: {
+    [k: string]: unknown;
+  };
+  /**
+   * With `base`: spec fields that differ in this stage, merged into the base (objects merged key by key, anything else replaced), e.g. `{ "diagnostics": { "frequency": "monthly" } }`.
+   */
+  overrides?: {
+    [k: string]: unknown;
+  };
+  /**
+   * When this stage ends FAILED, TIMED_OUT or CANCELLED: `stop` cancels the stages after it; `continue` releases the next one all the same, from its own initial conditions (no hand-off).
+   */
+  onFailure?: 'stop' | 'continue';
+  /**
+   * Stages after the first: `previous` starts from the final restart of the stage before (its period must start where that one's ends, with the same model, simulation type and grid); `none` starts from the spec's own initial conditions.
+   */
+  restartFrom?: 'previous' | 'none';
+}
+
+// ---- schemas/api/campaign.schema.json
+/**
+ * A staged campaign as the API returns it: its stages in order with their simulations and statuses, and the roll-up (counts by status, progress, cost).
+ */
+export interface Campaign {
+  /**
+   * Opaque identifier, e.g. cmp_01jd3k9x2m4q8r7t6v5w3y1z0a.
+   */
+  id: string;
+  owner: string;
+  name: string;
+  description?: string;
+  createdAt: string;
+  /**
+   * ACTIVE while a stage is not terminal (PAUSED when paused meanwhile); then SUCCEEDED if every stage did, CANCELLED if the last stage to end was cancelled with its campaign, FAILED otherwise.
+   */
+  status: 'ACTIVE' | 'PAUSED' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+  /**
+   * POST /campaigns/{id}/pause: no stage is released until /resume (running stages continue).
+   */
+  paused: boolean;
+  /**
+   * Stages per status (statuses with no stage left out).
+   */
+  counts: {
+    [k: string]: number;
+  };
+  /**
+   * Mean progress of the stages, terminal ones counting 100.
+   */
+  progress: number;
+  cost: CampaignCost;
+  stages: CampaignStage[];
+}
+export interface CampaignCost {
+  /**
+   * Sum of the stages' final costs.
+   */
+  finalUsd: number;
+  /**
+   * Sum of the stages' costs still accruing.
+   */
+  accruedUsd: number;
+  stagesWithCost: number;
+  /**
+   * The sum of the stages' estimates at submission.
+   */
+  estimateUsd?: number;
+}
+/**
+ * This interface was referenced by `Campaign`'s JSON-Schema
+ * via the `definition` "CampaignStage".
+ */
+export interface CampaignStage {
+  stageIndex: number;
+  name: string;
+  simulationId: string;
+  status: SimulationStatus;
+  onFailure: 'stop' | 'continue';
+  restartFrom: 'previous' | 'none';
+  period: {
+    start: string;
+    end: string;
+  };
+  progress?: number;
+  cost?: CostSummary;
+  /**
+   * Once released with a hand-off: the results-bucket key of the restart file it starts from (the previous stage's final restart).
+   */
+  initialRestart?: string;
+}
+
 // ---- schemas/api/cost-report.schema.json
 /**
  * GET /costs?month=&groupBy=&owner=: a month's simulation costs (the caller's; admins: every owner's, or one owner's with owner=), grouped. The amounts are tracked (the cost tracker's pricing); `reconciled` sets the simulations already reconciled against the AWS bill beside it.
@@ -569,6 +713,36 @@ export interface LogEvent {
    */
   timestamp: number;
   message: string;
+}
+
+// ---- schemas/api/purge-report.schema.json
+/**
+ * DELETE /simulations/{id}, /ensembles/{id}, /campaigns/{id}: what the purge deletes (`?dryRun=true`: would delete, nothing done) or deleted (`?confirm=<the id>`). Costs the cost tracker recorded and job logs in CloudWatch Logs are kept.
+ */
+export interface PurgeReport {
+  kind: 'simulation' | 'ensemble' | 'campaign';
+  id: string;
+  /**
+   * True: a preview, nothing was deleted; false: deleted.
+   */
+  dryRun: boolean;
+  /**
+   * The simulations whose records and objects go (an ensemble's members with every attempt, a campaign's stages).
+   */
+  simulations: string[];
+  /**
+   * Items of the simulations table: the simulations, and the ensemble's or campaign's own item.
+   */
+  records: number;
+  objects: PurgedObjects;
+}
+export interface PurgedObjects {
+  count: number;
+  bytes: number;
+  /**
+   * Where they are in the results bucket (simulations/<id>/ each, ensembles/<id>/ for an ensemble's products).
+   */
+  prefixes: string[];
 }
 
 // ---- schemas/api/result-file-link.schema.json
@@ -1312,6 +1486,14 @@ export interface Simulation {
    */
   memberLabel?: string;
   /**
+   * Set on a campaign's stages: the campaign (GET /campaigns/{id}).
+   */
+  campaignId?: string;
+  /**
+   * Set on a campaign's stages: the stage's 0-based index (stage i > 0 starts when stage i - 1 ends).
+   */
+  stageIndex?: number;
+  /**
    * Set on a retry (POST /simulations/{id}/retry, POST /ensembles/{id}/retry): the failed simulation this one runs again, with the same spec.
    */
   retryOf?: string;
@@ -1846,7 +2028,7 @@ export interface CostSummary {
 
 // ---- schemas/common/simulation-status.schema.json
 /**
- * Where a simulation is in its life. WAITING: a later stage of a staged campaign, created but not yet released (its predecessor has not ended); released it becomes PENDING, or CANCELLED when its campaign stops. Terminal: SUCCEEDED, FAILED, CANCELLED, TIMED_OUT. A status only moves forward.
+ * Where a simulation is in its life. WAITING: a later stage of a staged campaign, created but not yet released (its predecessor has not ended), or an ensemble member held by its ensemble's pause before its job was submitted (PENDING -> WAITING, the one move back: it has no job); released it becomes PENDING, or CANCELLED when its campaign stops or it is cancelled. Terminal: SUCCEEDED, FAILED, CANCELLED, TIMED_OUT. Otherwise a status only moves forward.
  */
 export type SimulationStatus =
   | 'WAITING'
@@ -1904,6 +2086,23 @@ export interface BudgetThresholdCrossedDetail {
    * False: at 100 % new submissions covered by the budget are refused.
    */
   alertOnly?: boolean;
+}
+
+// ---- schemas/events/campaign-stages-due.schema.json
+/**
+ * Detail of 'Campaign Stages Due' (source gcr.execution-finder): campaign stages still WAITING, up to 100, handed to the submission service's release queue, which releases each whose predecessor ended (the catch-up for a lost 'Simulation Status Changed'). Idempotent: a stage no longer waiting, or whose predecessor is still running, is left alone.
+ */
+export interface CampaignStagesDueDetail {
+  /**
+   * Version of this detail schema; consumers refuse versions they do not know.
+   */
+  schemaVersion: '1';
+  requestedAt: string;
+  /**
+   * @minItems 1
+   * @maxItems 100
+   */
+  simulationIds: string[];
 }
 
 // ---- schemas/events/notification-failed.schema.json

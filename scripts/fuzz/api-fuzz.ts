@@ -54,6 +54,8 @@ export interface FuzzReport {
 }
 
 const QUERY_NAMES = [
+  'dryRun',
+  'confirm',
   'limit',
   'cursor',
   'status',
@@ -93,6 +95,7 @@ function segment(targets: FuzzTargets): fc.Arbitrary<string> {
         '#ratelimit#batch-api',
         '#active#someone',
         'sim_00000000000000000000000000',
+        'cmp_00000000000000000000000000',
         'SIM_00000000000000000000000000',
         '..',
         '%2e%2e',

@@ -24,9 +24,11 @@ export const TERMINAL_STATUSES: ReadonlySet<SimulationStatus> = new Set([
  * ever moves back except RETRYING -> RUNNABLE, which starts a new attempt.
  */
 const TRANSITIONS: Record<SimulationStatus, readonly SimulationStatus[]> = {
-  // A campaign's later stage: released (its predecessor ended) or cancelled with its campaign.
+  // A campaign's later stage or a held ensemble member: released (its predecessor ended, its
+  // ensemble resumed) or cancelled (its campaign stopped, a cancel).
   WAITING: ['PENDING', 'CANCELLED'],
-  PENDING: ['SUBMITTED', 'FAILED', 'CANCELLING'],
+  // WAITING: an ensemble member held by its ensemble's pause before a job was submitted (it has none).
+  PENDING: ['SUBMITTED', 'FAILED', 'CANCELLING', 'WAITING'],
   SUBMITTED: ['RUNNABLE', 'STARTING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLING'],
   RUNNABLE: ['STARTING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'CANCELLING'],
   STARTING: ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'CANCELLING'],

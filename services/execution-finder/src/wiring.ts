@@ -19,4 +19,5 @@ export const finderOptions: FinderOptions = {
   shards: config.statusIndexShards,
   maxSimulationsPerRun: config.maxSimulationsPerRun,
   concurrency: config.queryConcurrency,
+  waitingCheckIntervalMs: config.waitingCheckSeconds * 1000,
 };

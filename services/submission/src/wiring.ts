@@ -14,14 +14,20 @@ import { createEventBridgePublisher, type EventPublisher } from '#shared/kernel/
 import { createCloudWatchLogReader, type LogReader } from '#shared/kernel/logs/log-reader.js';
 import { createBudgetStore, type BudgetStore } from '#shared/kernel/repository/budgets.js';
 import { createSiteStore, type SiteStore } from '#shared/kernel/repository/sites.js';
+import { createDynamoCampaignStore, type CampaignStore } from '#shared/kernel/repository/campaigns.js';
 import { createDynamoEnsembleStore, type EnsembleStore } from '#shared/kernel/repository/ensembles.js';
+import { createDynamoPurgeStore } from '#shared/kernel/repository/purge.js';
 import {
   createDynamoSimulationRepository,
   type SimulationRepository,
 } from '#shared/kernel/repository/simulations.js';
 import { createS3ObjectStore, createS3RunDirectoryReader } from './adapters/s3-object-store.js';
+import { createS3PurgeBucket } from './adapters/s3-purge.js';
+import { createS3StageRestarts } from './adapters/s3-stage-restarts.js';
 import { config } from './config.js';
+import type { CampaignPorts } from './domain/campaigns.js';
 import type { EnsemblePorts } from './domain/ensembles.js';
+import type { PurgePorts } from './domain/purge.js';
 import type { ObjectStore, RunDirectoryReader } from './domain/ports.js';
 
 let simulations: SimulationRepository | undefined;
@@ -82,5 +88,36 @@ export function ensemblePorts(onPublishFailure: EnsemblePorts['onPublishFailure'
     ensembles: ensembles(),
     now: () => new Date(),
     ...(onPublishFailure ? { onPublishFailure } : {}),
+  };
+}
+
+let campaignStore: CampaignStore | undefined;
+/** Campaigns (`#campaign#<id>` items of the simulations table, and each owner's `#campaigns#<owner>`). */
+export function campaigns(): CampaignStore {
+  return (campaignStore ??= createDynamoCampaignStore(dynamoDocumentClient(), config.tableName));
+}
+
+/** Everything the campaign routes and the stage release write with. */
+export function campaignPorts(onPublishFailure: CampaignPorts['onPublishFailure']): CampaignPorts {
+  return {
+    repository: repository(),
+    publisher: publisher(),
+    objects: runDirectoryStore(),
+    budgets: budgets(),
+    campaigns: campaigns(),
+    restarts: createS3StageRestarts(s3Client(), config.resultsBucket),
+    now: () => new Date(),
+    ...(onPublishFailure ? { onPublishFailure } : {}),
+  };
+}
+
+/** What DELETE /simulations|ensembles|campaigns/{id} reads and deletes. */
+export function purgePorts(): PurgePorts {
+  return {
+    repository: repository(),
+    ensembles: ensembles(),
+    campaigns: campaigns(),
+    records: createDynamoPurgeStore(dynamoDocumentClient(), config.tableName),
+    bucket: createS3PurgeBucket(s3Client(), config.resultsBucket),
   };
 }

@@ -1,5 +1,7 @@
 import type {
   BudgetThresholdCrossedDetail,
+  Simulation,
+  CampaignStagesDueDetail,
   NotificationFailedDetail,
   SimulationCostUpdatedDetail,
   SimulationPollRequestedDetail,
@@ -22,6 +24,7 @@ export const DetailType = {
   SimulationCostUpdated: 'Simulation Cost Updated',
   BudgetThresholdCrossed: 'Budget Threshold Crossed',
   NotificationFailed: 'Notification Failed',
+  CampaignStagesDue: 'Campaign Stages Due',
 } as const;
 
 export const Source = {
@@ -46,6 +49,7 @@ export interface DetailOfType {
   [DetailType.SimulationCostUpdated]: SimulationCostUpdatedDetail;
   [DetailType.BudgetThresholdCrossed]: BudgetThresholdCrossedDetail;
   [DetailType.NotificationFailed]: NotificationFailedDetail;
+  [DetailType.CampaignStagesDue]: CampaignStagesDueDetail;
 }
 
 export interface CatalogEntry {
@@ -75,6 +79,7 @@ export const EventCatalog: Record<CatalogDetailType, CatalogEntry> = {
   [DetailType.SimulationCostUpdated]: entry([Source.costTracker], 'simulation-cost-updated'),
   [DetailType.BudgetThresholdCrossed]: entry([Source.costTracker], 'budget-threshold-crossed'),
   [DetailType.NotificationFailed]: entry([Source.notifier], 'notification-failed'),
+  [DetailType.CampaignStagesDue]: entry([Source.executionFinder], 'campaign-stages-due'),
 };
 
 /**
@@ -121,6 +126,26 @@ export function simulationStatusChanged(
     } satisfies SimulationStatusChangedDetail,
     resources: [detail.simulationId],
   };
+}
+
+/** The Status Changed of moving `simulation` (as read) to `to`: its next version, at `at`. */
+export function transitionEvent(
+  source: string,
+  simulation: Pick<Simulation, 'id' | 'owner' | 'name' | 'backend' | 'status' | 'version'>,
+  change: { to: SimulationStatusChangedDetail['to']; reason: string; at: Date; terminal: boolean },
+): OutgoingEvent {
+  return simulationStatusChanged(source, {
+    simulationId: simulation.id,
+    owner: simulation.owner,
+    name: simulation.name,
+    backend: simulation.backend,
+    from: simulation.status,
+    to: change.to,
+    reason: change.reason,
+    version: simulation.version + 1,
+    at: change.at.toISOString(),
+    terminal: change.terminal,
+  });
 }
 
 export function simulationResultsRequested(

@@ -1,6 +1,6 @@
 import type { Simulation } from '#schemas/generated/types.js';
 import { ConflictError, StaleVersionError } from '../errors.js';
-import { simulationStatusChanged } from '../events/catalog.js';
+import { transitionEvent } from '../events/catalog.js';
 import type { EventPublisher } from '../events/publisher.js';
 import { isTerminal } from '../status.js';
 import { publishAndClear } from './outbox.js';
@@ -30,7 +30,7 @@ export interface CancelRequest {
  * Moves a simulation to CANCELLING, the one cancel path of the platform (a
  * user's cancel, the cost tracker's cost limit): the execution poller
  * terminates its job and records CANCELLED, or CANCELLED at once when no job can
- * belong to it. Cancelling twice is harmless; a finished simulation is a
+ * belong to it (and here at once for a WAITING one, which has none). Cancelling twice is harmless; a finished simulation is a
  * ConflictError.
  */
 export async function requestCancel(ports: CancelPorts, request: CancelRequest): Promise<Simulation> {
@@ -44,24 +44,20 @@ export async function requestCancel(ports: CancelPorts, request: CancelRequest):
       );
     }
     const at = ports.now();
-    const event = simulationStatusChanged(request.source, {
-      simulationId: id,
-      owner: simulation.owner,
-      name: simulation.name,
-      backend: simulation.backend,
-      from: simulation.status,
-      to: 'CANCELLING',
+    // A WAITING simulation (a campaign's later stage, a held ensemble member) has no job: cancelled at once.
+    const to = simulation.status === 'WAITING' ? 'CANCELLED' : 'CANCELLING';
+    const event = transitionEvent(request.source, simulation, {
+      to,
       reason,
-      version: simulation.version + 1,
-      at: at.toISOString(),
-      terminal: false,
+      at,
+      terminal: to === 'CANCELLED',
     });
     try {
       const updated = await ports.repository.transition({
         id,
         expectedVersion: simulation.version,
         from: simulation.status,
-        to: 'CANCELLING',
+        to,
         reason,
         at,
         set: { cancelRequestedAt: at.toISOString(), cancelRequestedBy: requestedBy },

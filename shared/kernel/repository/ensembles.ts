@@ -33,7 +33,8 @@ export function ensembleItemId(ensembleId: string): string {
   return `${ENSEMBLE_PREFIX}${ensembleId}`;
 }
 
-function base32Digest(text: string): string {
+/** 26 Crockford base-32 characters of SHA-256: the body of an id derived from `text`. */
+export function base32Digest(text: string): string {
   const digest = createHash('sha256').update(text).digest();
   let out = '';
   for (let i = 0; i < 26; i++) out += CROCKFORD[digest[i]! % 32];

@@ -870,6 +870,11 @@ describe('submission service (packaged services/submission/serverless.yml)', () 
         'GetEnsembleLambdaFunction',
         'ControlEnsembleLambdaFunction',
         'RetrySimulationLambdaFunction',
+        'CreateCampaignLambdaFunction',
+        'GetCampaignLambdaFunction',
+        'ControlCampaignLambdaFunction',
+        'ReleaseStagesLambdaFunction',
+        'PurgeLambdaFunction',
       ].sort(),
     );
     const roleIds = roles.map(([, role]) => role);
@@ -936,6 +941,47 @@ describe('submission service (packaged services/submission/serverless.yml)', () 
         'dynamodb:UpdateItem',
         'events:PutEvents',
         's3:PutObject',
+      ],
+      CreateCampaign: [
+        'dynamodb:BatchGetItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'events:PutEvents',
+        's3:PutObject',
+      ],
+      GetCampaign: ['dynamodb:BatchGetItem', 'dynamodb:GetItem'],
+      // Records deleted only while finished (a conditional DeleteItem), objects under simulations/ and ensembles/.
+      Purge: [
+        'dynamodb:BatchGetItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:UpdateItem',
+        's3:DeleteObject',
+        's3:ListBucket',
+      ],
+      // A resume or a stage's end releases stages: the predecessor's final restart copied into the run directory.
+      ControlCampaign: [
+        'dynamodb:BatchGetItem',
+        'dynamodb:GetItem',
+        'dynamodb:UpdateItem',
+        'events:PutEvents',
+        's3:GetObject',
+        's3:ListBucket',
+        's3:PutObject',
+      ],
+      ReleaseStages: [
+        'dynamodb:BatchGetItem',
+        'dynamodb:GetItem',
+        'dynamodb:UpdateItem',
+        'events:PutEvents',
+        's3:GetObject',
+        's3:ListBucket',
+        's3:PutObject',
+        // Its queue (the event source mapping's receive).
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+        'sqs:ReceiveMessage',
       ],
     });
   });
@@ -1221,6 +1267,22 @@ describe('execution services (packaged services/execution-*/serverless.yml)', ()
     expect(props(poller, 'BatchJobStateRule')['EventPattern']).toMatchObject({ source: ['aws.batch'] });
     const alarms = resourcesOfType(poller, 'AWS::CloudWatch::Alarm').map(([id]) => id);
     expect(alarms).toEqual(expect.arrayContaining(['PollDeadLetterAlarm', 'PollerErrorsAlarm']));
+  });
+
+  it("feeds the submission service's release queue from every end and the finder's catch-up, with a dead-letter queue after 5 receives", () => {
+    const queue = props(submission, 'ReleaseQueue');
+    expect(queue['RedrivePolicy']).toMatchObject({ maxReceiveCount: 5 });
+    expect(props(submission, 'StageEndedRule')['EventPattern']).toMatchObject({
+      'detail-type': ['Simulation Status Changed'],
+      detail: { terminal: [true] },
+    });
+    expect(props(submission, 'StagesDueRule')['EventPattern']).toMatchObject({
+      source: ['gcr.execution-finder'],
+      'detail-type': ['Campaign Stages Due'],
+    });
+    expect(String(props(submission, 'ReleaseDeadLetterAlarm')['AlarmDescription'])).toContain(
+      'runbooks/campaign-stage-waiting.md',
+    );
   });
 
   it('alarms on the oldest overdue poll with a runbook in the description', () => {

@@ -88,7 +88,21 @@ const EXPECTED: Record<string, { owner: number[]; other: number[]; admin: number
   'GET /ensembles/{id}/members': { owner: [200], other: [404], admin: [200] },
   'POST /ensembles/{id}/cancel': { owner: [202], other: [404], admin: [202] },
   'POST /ensembles/{id}/retry': { owner: [202], other: [404], admin: [202] },
+  'POST /ensembles/{id}/pause': { owner: [202], other: [404], admin: [202] },
+  'POST /ensembles/{id}/resume': { owner: [202], other: [404], admin: [202] },
   'POST /simulations/{id}/retry': { owner: [409], other: [404], admin: [409] },
+  // Campaigns are their owner's (an admin sees any); GET /campaigns lists the caller's own.
+  'POST /campaigns': { owner: [201], other: [201], admin: [201] },
+  'GET /campaigns': { owner: [200], other: [200], admin: [200] },
+  'GET /campaigns/{id}': { owner: [200], other: [404], admin: [200] },
+  'POST /campaigns/{id}/pause': { owner: [202], other: [404], admin: [202] },
+  'POST /campaigns/{id}/resume': { owner: [202], other: [404], admin: [202] },
+  'POST /campaigns/{id}/cancel': { owner: [202], other: [404], admin: [202] },
+  // Purge: without ?confirm=<id> nothing is deleted (400 naming query.confirm); 409 while anything in it runs
+  // (the ensemble's members and the campaign's stage 0 may still be CANCELLING after the cancels above).
+  'DELETE /simulations/{id}': { owner: [400], other: [404], admin: [400] },
+  'DELETE /ensembles/{id}': { owner: [400, 409], other: [404], admin: [400, 409] },
+  'DELETE /campaigns/{id}': { owner: [400, 409], other: [404], admin: [400, 409] },
   // Email's one-click unsubscribe: no token, the link's signature decides (none here: 404); GET shows a form.
   'GET /unsubscribe': { owner: [200], other: [200], admin: [200] },
   'POST /unsubscribe': { owner: [404], other: [404], admin: [404] },
@@ -111,6 +125,20 @@ const ENSEMBLE = () => ({
   base: exampleSpec(),
   sweep: { list: [{}, { label: 'second' }] },
 });
+/** The owner's campaign the /campaigns/{id} routes name (two stages, which never run: no batch slots). */
+let campaignId: string;
+const CAMPAIGN = () => {
+  const base = exampleSpec();
+  const end = new Date(Date.parse(base.period.end) + 86_400_000).toISOString();
+  return {
+    name: 'matrix campaign',
+    base,
+    stages: [
+      { name: 'spin-up', period: base.period },
+      { name: 'production', period: { start: base.period.end, end } },
+    ],
+  };
+};
 /** The Slurm site POST /sites defines and the /sites/{name} routes name. */
 const SITE = {
   name: 'matrix-site',
@@ -154,6 +182,9 @@ beforeAll(async () => {
   const ensemble = await api(platform, 'POST', '/ensembles', { token: tokens.owner!, body: ENSEMBLE() });
   expect(ensemble.status).toBe(201);
   ensembleId = ensemble.body.id as string;
+  const campaign = await api(platform, 'POST', '/campaigns', { token: tokens.owner!, body: CAMPAIGN() });
+  expect(campaign.status).toBe(201);
+  campaignId = campaign.body.id as string;
 }, 180_000);
 
 afterAll(async () => {
@@ -168,7 +199,9 @@ function request(route: { method: string; path: string }) {
       ? subscriptionId
       : route.path.startsWith('/ensembles/')
         ? ensembleId
-        : (reprocessing ? reprocessed : run).simulation.id,
+        : route.path.startsWith('/campaigns/')
+          ? campaignId
+          : (reprocessing ? reprocessed : run).simulation.id,
     otherId: other.simulation.id,
     key: run.manifest.files[0]!.key,
     name: SITE.name,
@@ -186,7 +219,9 @@ function request(route: { method: string; path: string }) {
           ? SITE
           : key === 'POST /ensembles'
             ? ENSEMBLE()
-            : undefined;
+            : key === 'POST /campaigns'
+              ? CAMPAIGN()
+              : undefined;
   return { path, body };
 }
 

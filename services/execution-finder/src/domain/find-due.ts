@@ -9,9 +9,14 @@ import {
   isTerminal,
   type SimulationStatus,
 } from '#shared/kernel/status.js';
-import type { Simulation, SimulationPollRequestedDetail } from '#schemas/generated/types.js';
+import type {
+  CampaignStagesDueDetail,
+  Simulation,
+  SimulationPollRequestedDetail,
+} from '#schemas/generated/types.js';
 
 export const MAX_SIMULATIONS_PER_EVENT = 100;
+const DEFAULT_WAITING_CHECK_INTERVAL_MS = 5 * 60_000;
 
 export interface FinderPorts {
   repository: Pick<SimulationRepository, 'queryDue' | 'lastFinderRun' | 'recordFinderRun'>;
@@ -25,6 +30,13 @@ export interface FinderOptions {
   maxSimulationsPerRun: number;
   /** Queries in flight at once. */
   concurrency: number;
+  /**
+   * How often a campaign stage still WAITING is handed to the submission
+   * service's release queue (`Campaign Stages Due`), in case the event of its
+   * predecessor's end was lost. A fixed schedule from its creation, with no
+   * writes: a stage may wait months for a spin-up. Default 5 min.
+   */
+  waitingCheckIntervalMs?: number;
 }
 
 export interface FinderReport {
@@ -34,6 +46,8 @@ export interface FinderReport {
   oldestOverdueSeconds: number;
   /** Finished simulations whose last event nobody published, handed to the poller to publish (the outbox sweep). */
   abandonedEvents: number;
+  /** Campaign stages still WAITING handed to the release queue (`Campaign Stages Due`). */
+  waitingStages: number;
   /** True when the run stopped at maxSimulationsPerRun. */
   truncated: boolean;
 }
@@ -59,7 +73,10 @@ async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Prom
  *   schedule backs off with their time in a status: poll-schedule.ts), and
  *   those carrying an abandoned outbox event;
  * - the finished simulations still on the index, i.e. whose last event was
- *   never confirmed published (the outbox sweep): the poller publishes it.
+ *   never confirmed published (the outbox sweep): the poller publishes it;
+ * - campaign stages still WAITING, on their own fixed schedule, as
+ *   `Campaign Stages Due` for the submission service's release queue (a
+ *   stage whose predecessor ended but whose event was lost is released).
  * The window starts at the previous run (at most the longest interval back),
  * so a late or missed run skips no tick, and a poll that changed nothing needs
  * no write to keep the simulation from being requested again.
@@ -69,13 +86,14 @@ export async function findDueSimulations(ports: FinderPorts, options: FinderOpti
   const previous = await ports.repository.lastFinderRun();
   const windowStart = Math.max(previous ?? -Infinity, now - MAX_POLL_INTERVAL_MS);
   const partitions: { status: SimulationStatus; shard: number }[] = [];
-  for (const status of [...POLLED_STATUSES, ...TERMINAL_STATUSES]) {
+  for (const status of [...POLLED_STATUSES, ...TERMINAL_STATUSES, 'WAITING' as const]) {
     for (let shard = 0; shard < options.shards; shard++) partitions.push({ status, shard });
   }
   let budget = options.maxSimulationsPerRun;
   let truncated = false;
   let oldestOverdueMs = 0;
   let abandonedEvents = 0;
+  const waiting: string[] = [];
 
   const found = await mapLimited(partitions, options.concurrency, async ({ status, shard }) => {
     const items: DueSimulation[] = [];
@@ -87,6 +105,15 @@ export async function findDueSimulations(ports: FinderPorts, options: FinderOpti
       }
       const page = await ports.repository.queryDue(status, shard, now, { limit: 1000, cursor });
       for (const simulation of page.items) {
+        if (simulation.status === 'WAITING') {
+          // Not polled (no job) and never overdue: checked on its own fixed schedule.
+          const check = {
+            nextPollAt: simulation.nextPollAt,
+            pollIntervalMs: options.waitingCheckIntervalMs ?? DEFAULT_WAITING_CHECK_INTERVAL_MS,
+          };
+          if (tickBetween(check, windowStart, now)) waiting.push(simulation.id);
+          continue;
+        }
         if (isTerminal(simulation.status)) {
           abandonedEvents += 1;
         } else {
@@ -130,6 +157,14 @@ export async function findDueSimulations(ports: FinderPorts, options: FinderOpti
       events.push({ source: Source.executionFinder, detailType: DetailType.SimulationPollRequested, detail });
     }
   }
+  for (let i = 0; i < waiting.length; i += MAX_SIMULATIONS_PER_EVENT) {
+    const detail: CampaignStagesDueDetail = {
+      schemaVersion: '1',
+      requestedAt,
+      simulationIds: waiting.slice(i, i + MAX_SIMULATIONS_PER_EVENT),
+    };
+    events.push({ source: Source.executionFinder, detailType: DetailType.CampaignStagesDue, detail });
+  }
   await ports.publisher.publish(events);
   await ports.repository.recordFinderRun(now);
 
@@ -138,6 +173,7 @@ export async function findDueSimulations(ports: FinderPorts, options: FinderOpti
     eventsPublished: events.length,
     oldestOverdueSeconds: Math.round(oldestOverdueMs / 1000),
     abandonedEvents,
+    waitingStages: waiting.length,
     truncated,
   };
 }

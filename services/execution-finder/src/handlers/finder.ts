@@ -10,6 +10,7 @@ export const handler = lambdaHandler(async (): Promise<void> => {
   metrics.addMetric('PollEventsPublished', MetricUnit.Count, report.eventsPublished);
   metrics.addMetric('OldestOverduePollSeconds', MetricUnit.Seconds, report.oldestOverdueSeconds);
   metrics.addMetric('AbandonedEventsSwept', MetricUnit.Count, report.abandonedEvents);
+  metrics.addMetric('WaitingStagesChecked', MetricUnit.Count, report.waitingStages);
   if (report.truncated) {
     logger.warn('more simulations are due than one run may handle; the rest wait for the next run', {
       ...report,

@@ -19,12 +19,7 @@
  *   and cost); the ensemble item's `attempts` says which one is current.
  */
 import { ulid } from 'ulid';
-import {
-  ConflictError,
-  IdempotencyMismatchError,
-  NotFoundError,
-  ValidationError,
-} from '#shared/kernel/errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '#shared/kernel/errors.js';
 import { Source, simulationSubmitted } from '#shared/kernel/events/catalog.js';
 import type { Caller } from '#shared/kernel/http/identity.js';
 import { requestCancel } from '#shared/kernel/repository/cancel.js';
@@ -46,7 +41,7 @@ import { storedSpec, type ResolvedSimulationSpec } from '#shared/science/spec/va
 import { simulationStatusSchema } from '#schemas/generated/schemas.js';
 import type { Ensemble, EnsembleMember, Simulation, SimulationStatus } from '#schemas/generated/types.js';
 import { buildSimulation, checkBudgets, checkIdempotencyKey, takeActiveSlot } from './create-simulation.js';
-import { requestFingerprint, retrySimulationId } from './ids.js';
+import { createOrReplay, loadVisibleGroup, requestFingerprint, retrySimulationId } from './ids.js';
 import type { CreateSimulationPorts, SubmissionPorts } from './ports.js';
 import { buildRunDirectory, inputPlanBody, storeRunDirectory } from './run-directory.js';
 
@@ -115,7 +110,8 @@ function memberSimulation(
   };
 }
 
-function submittedEvent(simulation: Simulation) {
+/** A new simulation's `Simulation Submitted`, from its stored spec. */
+export function submittedEvent(simulation: Simulation) {
   const spec = storedSpec(simulation);
   return simulationSubmitted({
     simulationId: simulation.id,
@@ -151,7 +147,8 @@ async function createMember(
   });
 }
 
-async function publishSubmitted(ports: SubmissionPorts, simulations: Simulation[]): Promise<void> {
+/** `Simulation Submitted` for each, 100 an event call; a failure is told, not thrown (the finder picks them up). */
+export async function publishSubmitted(ports: SubmissionPorts, simulations: Simulation[]): Promise<void> {
   for (const batch of chunks(simulations, 100)) {
     try {
       await ports.publisher.publish(batch.map(submittedEvent));
@@ -213,7 +210,7 @@ export async function createEnsemble(
     ? idempotentEnsembleId(caller.userId, idempotencyKey)
     : `ens_${ulid().toLowerCase()}`;
   const createdAt = ports.now();
-  let record: EnsembleRecord = {
+  const candidate: EnsembleRecord = {
     id,
     owner: caller.userId,
     name: expanded.ensemble.name,
@@ -232,17 +229,7 @@ export async function createEnsemble(
     estimateUsd: ensembleEstimate(baseSpec, members.length),
     requestFingerprint: fingerprint,
   };
-  let replayed = false;
-  if ((await ports.ensembles.create(record)) === 'exists') {
-    const earlier = await ports.ensembles.get(id);
-    if (!earlier || earlier.requestFingerprint !== fingerprint) {
-      throw new IdempotencyMismatchError(
-        'this Idempotency-Key was already used with a different ensemble request; use a new key for a new ensemble',
-      );
-    }
-    record = earlier;
-    replayed = true;
-  }
+  const { record, replayed } = await createOrReplay(ports.ensembles, candidate, 'ensemble');
 
   // Members in index order, written a few at a time; a replay finds the ones
   // already written ('exists') and writes the rest, with the first request's time.
@@ -267,7 +254,8 @@ export async function createEnsemble(
   return { ensemble: await rollUp(ports, record, { limit: DEFAULT_MEMBER_PAGE }), replayed };
 }
 
-function ensembleEstimate(spec: ResolvedSimulationSpec, members: number): number | undefined {
+/** The recommended option's expected cost of `members` runs of `spec`, in cents. */
+export function ensembleEstimate(spec: ResolvedSimulationSpec, members: number): number | undefined {
   const estimate = estimateRun(spec);
   const option =
     estimate.options.find((o) => o.instanceType === estimate.recommended.instanceType) ?? estimate.options[0];
@@ -280,15 +268,7 @@ export async function loadVisibleEnsemble(
   caller: Caller,
   id: string,
 ): Promise<EnsembleRecord> {
-  if (!isEnsembleId(id)) {
-    throw new NotFoundError(
-      `no ensemble has the id ${JSON.stringify(id.slice(0, 40))}: path.id must be ens_ followed by 26 lower-case letters and digits`,
-    );
-  }
-  const record = await store.get(id);
-  if (!record || (record.owner !== caller.userId && !caller.isAdmin))
-    throw new NotFoundError(`ensemble ${id} not found`);
-  return record;
+  return loadVisibleGroup(store, caller, id, { what: 'ensemble', prefix: 'ens_', isId: isEnsembleId });
 }
 
 /** The current simulation of every member, in member-index order (undefined: not written yet). */

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ulid } from 'ulid';
+import { IdempotencyMismatchError, NotFoundError } from '#shared/kernel/errors.js';
+import type { Caller } from '#shared/kernel/http/identity.js';
 import { stableStringify } from '#shared/kernel/stable-json.js';
 
 const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
@@ -27,4 +29,46 @@ export function retrySimulationId(failedId: string): string {
 
 export function requestFingerprint(body: unknown): string {
   return createHash('sha256').update(stableStringify(body)).digest('hex');
+}
+
+/**
+ * Stores a group's record (an ensemble, a campaign) unless its id, derived from
+ * an Idempotency-Key, is taken: then the stored one, if the same request made
+ * it (its fingerprint), else a 422. `replayed` says which.
+ */
+export async function createOrReplay<R extends { id: string; requestFingerprint?: string }>(
+  store: { create(record: R): Promise<'created' | 'exists'>; get(id: string): Promise<R | undefined> },
+  record: R,
+  what: 'ensemble' | 'campaign',
+): Promise<{ record: R; replayed: boolean }> {
+  if ((await store.create(record)) === 'created') return { record, replayed: false };
+  const earlier = await store.get(record.id);
+  if (!earlier || earlier.requestFingerprint !== record.requestFingerprint) {
+    throw new IdempotencyMismatchError(
+      `this Idempotency-Key was already used with a different ${what} request; use a new key for a new ${what}`,
+    );
+  }
+  return { record: earlier, replayed: true };
+}
+
+/**
+ * A group (an ensemble, a campaign) the caller may see: their own, or any for
+ * an admin. An id of the wrong shape, a missing one and another owner's are
+ * the same 404, so a caller learns nothing of others' groups.
+ */
+export async function loadVisibleGroup<R extends { owner: string }>(
+  store: { get(id: string): Promise<R | undefined> },
+  caller: Caller,
+  id: string,
+  group: { what: 'ensemble' | 'campaign'; prefix: string; isId: (id: string) => boolean },
+): Promise<R> {
+  if (!group.isId(id)) {
+    throw new NotFoundError(
+      `no ${group.what} has the id ${JSON.stringify(id.slice(0, 40))}: path.id must be ${group.prefix} followed by 26 lower-case letters and digits`,
+    );
+  }
+  const record = await store.get(id);
+  if (!record || (record.owner !== caller.userId && !caller.isAdmin))
+    throw new NotFoundError(`${group.what} ${id} not found`);
+  return record;
 }

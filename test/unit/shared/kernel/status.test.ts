@@ -15,6 +15,7 @@ import {
 const DESIGN_EDGES: [SimulationStatus, SimulationStatus][] = [
   ['WAITING', 'PENDING'],
   ['WAITING', 'CANCELLED'],
+  ['PENDING', 'WAITING'],
   ['PENDING', 'SUBMITTED'],
   ['SUBMITTED', 'RUNNABLE'],
   ['RUNNABLE', 'STARTING'],

@@ -10,9 +10,13 @@ const EXAMPLES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 const all = readdirSync(EXAMPLES)
   .filter((file) => file.endsWith('.json'))
   .sort();
-/** Ensemble requests (POST /ensembles bodies) are named ensemble-*.json; the rest are simulation specs. */
+/**
+ * Ensemble requests (POST /ensembles bodies) are named ensemble-*.json, campaign requests
+ * (POST /campaigns, test/unit/services/submission/domain/campaign-stages.test.ts) campaign-*.json;
+ * the rest are simulation specs.
+ */
 const ensembles = all.filter((file) => file.startsWith('ensemble-'));
-const files = all.filter((file) => !file.startsWith('ensemble-'));
+const files = all.filter((file) => !file.startsWith('ensemble-') && !file.startsWith('campaign-'));
 const NOW = new Date('2026-01-01T00:00:00Z');
 
 function load(file: string): unknown {

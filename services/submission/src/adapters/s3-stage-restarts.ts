@@ -1,0 +1,44 @@
+import { CopyObjectCommand, GetObjectCommand, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
+import { outputsPrefix, restartsPrefix } from '#shared/kernel/storage/bucket-layout.js';
+import { listObjects } from '#shared/kernel/storage/list-objects.js';
+import { restartTimeOf } from '#shared/science/rundir/restart.js';
+import type { StageRestarts } from '../domain/release-stages.js';
+
+/**
+ * The results bucket for a campaign's hand-off: a run's restart for a model
+ * time (the job runner and the demo model upload every restart to
+ * simulations/<id>/restarts/, and GEOS-Chem's Restarts/ also reach outputs/),
+ * copied within the bucket into the next stage's run directory.
+ */
+export function createS3StageRestarts(client: S3Client, bucket: string): StageRestarts {
+  return {
+    async findRestart(simulationId, time) {
+      for (const prefix of [restartsPrefix(simulationId), outputsPrefix(simulationId)]) {
+        const found = (await listObjects(client, bucket, prefix)).find(
+          (object) =>
+            restartTimeOf(object.key.slice(object.key.lastIndexOf('/') + 1))?.getTime() === time.getTime(),
+        );
+        if (found) return found.key;
+      }
+      return undefined;
+    },
+    async copy(fromKey, toKey) {
+      await client.send(
+        new CopyObjectCommand({
+          Bucket: bucket,
+          Key: toKey,
+          CopySource: `${bucket}/${fromKey.split('/').map(encodeURIComponent).join('/')}`,
+        }),
+      );
+    },
+    async readText(key) {
+      try {
+        const got = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        return got.Body ? await got.Body.transformToString() : '';
+      } catch (err) {
+        if (err instanceof NoSuchKey || (err as { name?: string }).name === 'NoSuchKey') return undefined;
+        throw err;
+      }
+    },
+  };
+}
