@@ -7,7 +7,7 @@
  */
 import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from '#shared/kernel/errors.js';
 import type { SiteQueues } from '#shared/kernel/compute/site-queues.js';
-import { applyJobReport, isEndOfAttempt } from '#shared/kernel/compute/site-job-state.js';
+import { applyJobReport, isEndOfAttempt, WAITING_FOR_SITE } from '#shared/kernel/compute/site-job-state.js';
 import { siteJobName, type SiteJobStore } from '#shared/kernel/repository/site-jobs.js';
 import {
   siteCredentialMatches,
@@ -223,8 +223,11 @@ export async function applySiteReports(
   const reports = [...request.jobs].sort((a, b) => Date.parse(a.observedAt) - Date.parse(b.observedAt));
   for (const report of reports) {
     const outcome = await applyOne(ports, site, report);
-    if ('ignored' in outcome) ignored.push({ jobName: report.jobName, reason: outcome.ignored });
-    else {
+    if ('ignored' in outcome) {
+      ignored.push({ jobName: report.jobName, reason: outcome.ignored });
+      // The agent is back: a simulation shown waiting for its site is polled now, which clears that.
+      if (outcome.waiting) changed.set(outcome.waiting.id, outcome.waiting);
+    } else {
       applied.add(report.jobName);
       changed.set(outcome.simulation.id, outcome.simulation);
     }
@@ -239,7 +242,9 @@ export async function applySiteReports(
   };
 }
 
-type OneOutcome = ({ ignored: string } | { simulation: Simulation }) & { cancel?: boolean };
+type OneOutcome = ({ ignored: string; waiting?: Simulation } | { simulation: Simulation }) & {
+  cancel?: boolean;
+};
 
 async function applyOne(
   ports: SiteAgentPorts,
@@ -263,7 +268,10 @@ async function applyOne(
       return { ignored: `not the job name of attempt ${report.attempt}`, cancel };
     }
     const outcome = applyJobReport(siteJob, report);
-    if ('ignored' in outcome) return { ignored: outcome.ignored, cancel };
+    if ('ignored' in outcome) {
+      const waiting = simulation.job?.statusReason?.startsWith(WAITING_FOR_SITE) ? simulation : undefined;
+      return { ignored: outcome.ignored, cancel, ...(waiting ? { waiting } : {}) };
+    }
     if (await ports.siteJobs.save(outcome.applied)) return { simulation, cancel };
   }
   throw new ConflictError(`job ${report.jobName} is being reported on concurrently: send the report again`);
