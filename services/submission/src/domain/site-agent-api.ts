@@ -17,6 +17,7 @@ import {
 import type { SimulationRepository } from '#shared/kernel/repository/simulations.js';
 import { isTerminal } from '#shared/kernel/status.js';
 import { storedSpec } from '#shared/science/spec/validate-spec.js';
+import type { ValidateFunction } from 'ajv';
 import { issuesFromAjv, validatorFor } from '#schemas/validator.js';
 import type {
   Simulation,
@@ -73,6 +74,13 @@ const validateTransfer = validatorFor<SiteTransferRequest>(
 const validateReport = validatorFor<SiteReportRequest>(
   'https://gcr.dev/schemas/api/site-report-request.schema.json',
 );
+
+/** A copy of the body, validated against its schema; 400 naming the fields otherwise. */
+function validBody<T>(validate: ValidateFunction<T>, body: unknown, what: string): T {
+  const request = structuredClone(body);
+  if (!validate(request)) throw new ValidationError(`the ${what} is invalid`, issuesFromAjv(validate.errors));
+  return request;
+}
 
 /** The site whose live credential the request carries; 401 otherwise (the same answer whatever is wrong). */
 export async function authenticateSite(
@@ -141,10 +149,7 @@ export async function grantTransfers(
   site: SiteDefinition,
   body: unknown,
 ): Promise<SiteTransfer> {
-  const request = structuredClone(body);
-  if (!validateTransfer(request)) {
-    throw new ValidationError('the transfer request is invalid', issuesFromAjv(validateTransfer.errors));
-  }
+  const request = validBody(validateTransfer, body, 'transfer request');
   checkPaths(request.downloads ?? [], 'downloads');
   checkPaths(request.uploads ?? [], 'uploads');
   const simulation = await siteSimulation(ports, site, request.simulationId);
@@ -209,10 +214,7 @@ export async function applySiteReports(
   site: SiteDefinition,
   body: unknown,
 ): Promise<SiteReportResponse> {
-  const request = structuredClone(body);
-  if (!validateReport(request)) {
-    throw new ValidationError('the report is invalid', issuesFromAjv(validateReport.errors));
-  }
+  const request = validBody(validateReport, body, 'report');
   const receivedAt = ports.now().toISOString();
   await ports.sites.recordHeartbeat(site.name, { at: receivedAt, agentId: request.agent.agentId });
 
