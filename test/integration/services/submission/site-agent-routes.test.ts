@@ -211,11 +211,24 @@ describe("a Slurm site's agent on the local platform", () => {
     const running = await asAgent('POST', '/reports', {
       agent,
       sentAt: new Date().toISOString(),
-      jobs: [observed('RUNNING', { slurmState: 'RUNNING', startedAt: new Date().toISOString() })],
+      jobs: [
+        observed('RUNNING', {
+          slurmState: 'RUNNING',
+          startedAt: new Date().toISOString(),
+          progress: { modelTime: '2019-01-01T12:00:00Z' },
+        }),
+      ],
     });
     expect(running.body).toMatchObject({ applied: [`gcr-${id}-a1`], ignored: [] });
-    // The report's prompt poll moves it: no waiting for the finder's schedule.
+    // The report's prompt poll moves it: no waiting for the finder's schedule; its progress too (half the day).
     await waitForStatus(platform, tokens.alice, id, ['RUNNING'], 50);
+    const deadline = Date.now() + 30_000;
+    let progress: { percent?: number } | undefined;
+    while (progress?.percent === undefined && Date.now() < deadline) {
+      progress = (await api(platform, 'GET', `/simulations/${id}`, { token: tokens.alice })).body.progress;
+      if (progress?.percent === undefined) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(progress).toMatchObject({ percent: 50, simulatedTime: '2019-01-01T12:00:00Z' });
 
     // The job's files up, with the presigned PUTs, before the end is reported.
     runDemoModel(message.spec, id);
