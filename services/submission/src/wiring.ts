@@ -9,7 +9,16 @@ import {
   dynamoDocumentClient,
   eventBridgeClient,
   s3Client,
+  sqsClient,
+  stsClient,
 } from '#shared/kernel/aws/clients.js';
+import {
+  createSiteQueues,
+  SITE_QUEUE_VISIBILITY_SECONDS,
+  type SiteQueues,
+} from '#shared/kernel/compute/site-queues.js';
+import { simulationPollRequested, Source } from '#shared/kernel/events/catalog.js';
+import { createSiteJobStore } from '#shared/kernel/repository/site-jobs.js';
 import { createEventBridgePublisher, type EventPublisher } from '#shared/kernel/events/publisher.js';
 import { createCloudWatchLogReader, type LogReader } from '#shared/kernel/logs/log-reader.js';
 import { createBudgetStore, type BudgetStore } from '#shared/kernel/repository/budgets.js';
@@ -24,11 +33,17 @@ import {
 import { createS3ObjectStore, createS3RunDirectoryReader } from './adapters/s3-object-store.js';
 import { createS3PurgeBucket } from './adapters/s3-purge.js';
 import { createS3StageRestarts } from './adapters/s3-stage-restarts.js';
+import {
+  localAgentCredentials,
+  s3SiteTransfers,
+  stsAgentCredentials,
+} from './adapters/site-agent-adapters.js';
 import { config } from './config.js';
 import type { CampaignPorts } from './domain/campaigns.js';
 import type { EnsemblePorts } from './domain/ensembles.js';
 import type { PurgePorts } from './domain/purge.js';
 import type { ObjectStore, RunDirectoryReader } from './domain/ports.js';
+import type { SiteAgentPorts } from './domain/site-agent-api.js';
 
 let simulations: SimulationRepository | undefined;
 export function repository(): SimulationRepository {
@@ -120,4 +135,45 @@ export function purgePorts(): PurgePorts {
     records: createDynamoPurgeStore(dynamoDocumentClient(), config.tableName),
     bucket: createS3PurgeBucket(s3Client(), config.resultsBucket),
   };
+}
+
+let queues: SiteQueues | undefined;
+/** The Slurm sites' work queues (gcr-<stage>-site-<name>, made and removed with their site). */
+export function siteQueues(): SiteQueues {
+  return (queues ??= createSiteQueues(sqsClient(), config.stage));
+}
+
+/** Uploads stay granted this long after a simulation ended: the agent's last files. */
+const UPLOAD_GRACE_MS = 15 * 60_000;
+/** Presigned transfers last an hour: long enough for a large restart file on a slow campus link. */
+const TRANSFER_EXPIRY_SECONDS = 3600;
+
+let agentPorts: SiteAgentPorts | undefined;
+/** Everything the routes of a site's agent need (POST /sites/{name}/session, /transfers, /reports). */
+export function siteAgentPorts(): SiteAgentPorts {
+  const now = () => new Date();
+  return (agentPorts ??= {
+    sites: sites(),
+    siteJobs: createSiteJobStore(dynamoDocumentClient(), config.tableName),
+    simulations: repository(),
+    queues: siteQueues(),
+    issueCredentials: config.localBackendEnabled
+      ? localAgentCredentials(now)
+      : stsAgentCredentials(stsClient(), config.siteAgentRoleArn),
+    objects: s3SiteTransfers(s3Client(), config.resultsBucket),
+    async requestPoll(simulations) {
+      await publisher().publish(
+        simulationPollRequested(Source.submission, 'slurm', simulations, now().toISOString()),
+      );
+    },
+    settings: {
+      region: config.region,
+      ...(config.sqsEndpoint ? { sqsEndpoint: config.sqsEndpoint } : {}),
+      heartbeatIntervalSeconds: config.siteHeartbeatSeconds,
+      visibilityTimeoutSeconds: SITE_QUEUE_VISIBILITY_SECONDS,
+      transferExpirySeconds: TRANSFER_EXPIRY_SECONDS,
+      uploadGraceMs: UPLOAD_GRACE_MS,
+    },
+    now,
+  });
 }

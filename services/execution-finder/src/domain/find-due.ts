@@ -1,4 +1,9 @@
-import { DetailType, Source } from '#shared/kernel/events/catalog.js';
+import {
+  DetailType,
+  MAX_SIMULATIONS_PER_POLL_EVENT,
+  simulationPollRequested,
+  Source,
+} from '#shared/kernel/events/catalog.js';
 import type { EventPublisher, OutgoingEvent } from '#shared/kernel/events/publisher.js';
 import { hasAbandonedEvents } from '#shared/kernel/repository/outbox.js';
 import { MAX_POLL_INTERVAL_MS, overdueMs, tickBetween } from '#shared/kernel/repository/poll-schedule.js';
@@ -15,7 +20,7 @@ import type {
   SimulationPollRequestedDetail,
 } from '#schemas/generated/types.js';
 
-export const MAX_SIMULATIONS_PER_EVENT = 100;
+export const MAX_SIMULATIONS_PER_EVENT = MAX_SIMULATIONS_PER_POLL_EVENT;
 const DEFAULT_WAITING_CHECK_INTERVAL_MS = 5 * 60_000;
 
 export interface FinderPorts {
@@ -140,23 +145,14 @@ export async function findDueSimulations(ports: FinderPorts, options: FinderOpti
     byBackend.set(simulation.backend, list);
   }
   const requestedAt = new Date(now).toISOString();
-  const events: OutgoingEvent[] = [];
-  for (const [backend, simulations] of byBackend) {
-    for (let i = 0; i < simulations.length; i += MAX_SIMULATIONS_PER_EVENT) {
-      const detail: SimulationPollRequestedDetail = {
-        schemaVersion: '1',
-        backend: backend as SimulationPollRequestedDetail['backend'],
-        requestedAt,
-        simulations: simulations.slice(i, i + MAX_SIMULATIONS_PER_EVENT).map((s) => ({
-          simulationId: s.id,
-          status: s.status,
-          version: s.version,
-          ...(s.job ? { jobId: s.job.jobId } : {}),
-        })),
-      };
-      events.push({ source: Source.executionFinder, detailType: DetailType.SimulationPollRequested, detail });
-    }
-  }
+  const events: OutgoingEvent[] = [...byBackend].flatMap(([backend, simulations]) =>
+    simulationPollRequested(
+      Source.executionFinder,
+      backend as SimulationPollRequestedDetail['backend'],
+      simulations,
+      requestedAt,
+    ),
+  );
   for (let i = 0; i < waiting.length; i += MAX_SIMULATIONS_PER_EVENT) {
     const detail: CampaignStagesDueDetail = {
       schemaVersion: '1',
