@@ -16,6 +16,13 @@ export class FakeBackend implements ComputeBackend {
   throttleNext = 0;
   private seq = 0;
 
+  /** With `arrays`, it takes array jobs as Batch does: children `<jobId>:<index>`, each describable. */
+  constructor(private readonly options: { arrays?: boolean } = {}) {}
+
+  get supportsArrays(): boolean {
+    return this.options.arrays === true;
+  }
+
   private throttle(): void {
     if (this.throttleNext > 0) {
       this.throttleNext -= 1;
@@ -36,14 +43,27 @@ export class FakeBackend implements ComputeBackend {
       attempts: [],
       createdAt: Date.now(),
       request,
+      ...(request.arraySize ? { array: { size: request.arraySize } } : {}),
     });
+    for (let index = 0; index < (request.arraySize ?? 0); index++) {
+      this.jobs.set(`${jobId}:${index}`, {
+        jobId: `${jobId}:${index}`,
+        jobName: request.jobName,
+        state: 'PENDING',
+        attempts: [],
+        createdAt: Date.now(),
+        request,
+        array: { index },
+      });
+    }
     return { jobId };
   }
 
   async findJobByName(jobName: string) {
     this.calls.findJobByName += 1;
     this.throttle();
-    return [...this.jobs.values()].filter((j) => j.jobName === jobName).pop();
+    // As ListJobs by name: array parents, not their children.
+    return [...this.jobs.values()].filter((j) => j.jobName === jobName && j.array?.index === undefined).pop();
   }
 
   async findJobsByName(jobName: string) {

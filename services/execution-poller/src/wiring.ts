@@ -18,7 +18,9 @@ import {
 } from '#shared/kernel/compute/batch-backend.js';
 import { createEventBridgePublisher } from '#shared/kernel/events/publisher.js';
 import { createTokenBucket } from '#shared/kernel/rate-limit/token-bucket.js';
+import { createDynamoEnsembleArrayStore } from '#shared/kernel/repository/ensemble-arrays.js';
 import { createDynamoSimulationRepository } from '#shared/kernel/repository/simulations.js';
+import { s3Arrays } from './adapters/s3-arrays.js';
 import { s3ProgressReader } from './adapters/s3-progress.js';
 import { s3RestartFinder } from './adapters/s3-restarts.js';
 import { config } from './config.js';
@@ -52,6 +54,11 @@ function createPollerPorts(): PollerPorts {
     }),
     progress: s3ProgressReader(s3Client(), config.resultsBucket),
     restarts: s3RestartFinder(s3Client(), config.resultsBucket),
+    arrays: s3Arrays(
+      s3Client(),
+      config.resultsBucket,
+      createDynamoEnsembleArrayStore(dynamoDocumentClient(), config.tableName),
+    ),
     jobEnvironment: (simulation) => jobEnvironment(simulation, config),
     isRetryable: (err) => isThrottling(err) || isTransientBatchError(err),
     ownsJobQueue: createJobQueueFilter(config),

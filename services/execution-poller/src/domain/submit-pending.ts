@@ -7,6 +7,7 @@ import { applyPlan, terminateJob, withFreshRead } from './apply.js';
 import { withBackoff } from './backoff.js';
 import type { PollerPorts } from './ports.js';
 import { currentAttempt, planFromJob, type SimulationJob } from './reconcile.js';
+import { isArrayCandidate, submitEnsembleArray } from './submit-array.js';
 
 /** A claim older than this is taken to belong to a poller that crashed. */
 export const SUBMIT_CLAIM_TTL_MS = 2 * 60_000;
@@ -16,7 +17,7 @@ function limitsOf(simulation: Simulation) {
   return { maxQueueMinutes, maxRuntimeMinutes };
 }
 
-function submittedJob(job: { jobId: string; jobName: string }, at: number): SimulationJob {
+export function submittedJob(job: { jobId: string; jobName: string }, at: number): SimulationJob {
   return {
     jobId: job.jobId,
     jobName: job.jobName,
@@ -33,9 +34,20 @@ function submittedJob(job: { jobId: string; jobName: string }, at: number): Simu
  * exists, looking the job up by name first finds a job a crashed poller
  * submitted but never recorded.
  */
-export async function submitPending(ports: PollerPorts, id: string): Promise<void> {
+export async function submitPending(
+  ports: PollerPorts,
+  id: string,
+  options: { alone?: boolean } = {},
+): Promise<void> {
   const loaded = await ports.repository.getWithInternals(id);
   if (!loaded || loaded.simulation.status !== 'PENDING') return;
+  // An ensemble's first-attempt members go as one array job (submit-array.ts).
+  if (!options.alone && isArrayCandidate(ports, loaded.simulation)) {
+    const outcome = await submitEnsembleArray(ports, loaded.simulation, (member) =>
+      submitPending(ports, member, { alone: true }),
+    );
+    if (outcome !== 'single') return;
+  }
   const now = ports.now();
   if (loaded.submitClaimedAt !== undefined && now - loaded.submitClaimedAt < SUBMIT_CLAIM_TTL_MS) return;
 
@@ -141,7 +153,7 @@ export async function submitPending(ports: PollerPorts, id: string): Promise<voi
  * gives CANCELLED); for a simulation that already ended it is terminated at
  * once. Either way no job outlives its simulation untracked.
  */
-async function keepJobTracked(
+export async function keepJobTracked(
   ports: PollerPorts,
   backend: ComputeBackend,
   id: string,
