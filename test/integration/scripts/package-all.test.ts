@@ -1331,7 +1331,7 @@ describe('IAM across the packaged templates', () => {
   it("matches only this stage's job queues (exact ARNs) in the Batch job state rule", () => {
     const poller = loadTemplate(path.join(repoRoot, 'services', 'execution-poller'));
     const pattern = props(poller, 'BatchJobStateRule')['EventPattern'] as { detail: Dict };
-    expect(pattern.detail['jobName']).toEqual([{ prefix: 'gcr-sim_' }]);
+    expect(pattern.detail['jobName']).toEqual([{ prefix: 'gcr-sim_' }, { prefix: 'gcr-ens_' }]);
     const queues = asArray(pattern.detail['jobQueue'] as unknown[])
       .map(rendered)
       .sort();
