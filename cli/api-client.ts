@@ -28,6 +28,7 @@ import type {
   Simulation,
   Ensemble,
   EnsembleMemberPage,
+  EnsembleResults,
   EnsembleRequest,
   SimulationCost,
   SimulationPlan,
@@ -323,6 +324,15 @@ export class ApiClient {
     const route = action === 'cancel' ? '/ensembles/{id}/cancel' : '/ensembles/{id}/retry';
     return (
       await this.call<Ensemble>('POST', (init) => this.api.POST(route, { ...init, params: { path: { id } } }))
+    ).body;
+  }
+
+  /** GET /ensembles/{id}/results: the aggregation's state and its products' download links. */
+  async getEnsembleResults(id: string): Promise<EnsembleResults> {
+    return (
+      await this.call<EnsembleResults>('GET', (init) =>
+        this.api.GET('/ensembles/{id}/results', { ...init, params: { path: { id } } }),
+      )
     ).body;
   }
 

@@ -484,6 +484,51 @@ export const ensembleRequestSchema = {
   },
 } as const;
 
+/** schemas/api/ensemble-results.schema.json */
+export const ensembleResultsSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/api/ensemble-results.schema.json',
+  title: 'EnsembleResults',
+  description:
+    "GET /ensembles/{id}/results: the ensemble's aggregation (docs/CAMPAIGNS.md) and, once READY, a short-lived presigned download link per product. While members are active, or their results still being processed, the status is PENDING with the reason: the same answer a client polls until READY, as for GET /simulations/{id}/results.",
+  type: 'object',
+  additionalProperties: false,
+  required: ['ensembleId', 'status', 'files'],
+  properties: {
+    ensembleId: {
+      type: 'string',
+      pattern: '^ens_[0-9a-z]{26}$',
+    },
+    status: {
+      type: 'string',
+      enum: ['PENDING', 'PROCESSING', 'READY', 'FAILED'],
+      description:
+        'PENDING: not aggregated yet (members active, their results being processed, or a member retried since); PROCESSING: the aggregation runs; READY: the products below; FAILED: the aggregation failed (reason).',
+    },
+    reason: {
+      type: 'string',
+    },
+    updatedAt: {
+      type: 'string',
+      format: 'date-time',
+    },
+    manifest: {
+      type: 'object',
+      description:
+        "The aggregation's manifest.json as written: memberCount, counts by status, products, and for a perturbation ensemble the Jacobian's shape and the members it left out.",
+      additionalProperties: true,
+    },
+    files: {
+      type: 'array',
+      description:
+        'One link per product (manifest.json, metrics.csv, metrics.json, jacobian.nc4 when written); empty unless READY. Keys are relative to ensembles/<id>/.',
+      items: {
+        $ref: 'result-file-link.schema.json',
+      },
+    },
+  },
+} as const;
+
 /** schemas/api/ensemble.schema.json */
 export const ensembleSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -5209,6 +5254,7 @@ export const allSchemas = [
   costReportSchema,
   ensembleMemberPageSchema,
   ensembleRequestSchema,
+  ensembleResultsSchema,
   ensembleSchema,
   errorResponseSchema,
   gatewayErrorSchema,

@@ -249,6 +249,30 @@ export interface EnsemblePerturbation {
   baseMember?: boolean;
 }
 
+// ---- schemas/api/ensemble-results.schema.json
+/**
+ * GET /ensembles/{id}/results: the ensemble's aggregation (docs/CAMPAIGNS.md) and, once READY, a short-lived presigned download link per product. While members are active, or their results still being processed, the status is PENDING with the reason: the same answer a client polls until READY, as for GET /simulations/{id}/results.
+ */
+export interface EnsembleResults {
+  ensembleId: string;
+  /**
+   * PENDING: not aggregated yet (members active, their results being processed, or a member retried since); PROCESSING: the aggregation runs; READY: the products below; FAILED: the aggregation failed (reason).
+   */
+  status: 'PENDING' | 'PROCESSING' | 'READY' | 'FAILED';
+  reason?: string;
+  updatedAt?: string;
+  /**
+   * The aggregation's manifest.json as written: memberCount, counts by status, products, and for a perturbation ensemble the Jacobian's shape and the members it left out.
+   */
+  manifest?: {
+    [k: string]: unknown;
+  };
+  /**
+   * One link per product (manifest.json, metrics.csv, metrics.json, jacobian.nc4 when written); empty unless READY. Keys are relative to ensembles/<id>/.
+   */
+  files: ResultFileLink[];
+}
+
 // ---- schemas/api/ensemble.schema.json
 /**
  * An ensemble as the API returns it: what it is, its members' statuses rolled up (counts by status, progress, cost) and a page of its members.

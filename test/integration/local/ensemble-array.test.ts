@@ -4,8 +4,10 @@
  * elements) runs to completion as one array job; one member made to fail
  * (GCR_DEMO_FAIL_SIMULATIONS names its first attempt, which the demo model
  * fails on purpose; its retry is another simulation and runs normally) is
- * retried alone, as a single job, and succeeds; the aggregation's
- * jacobian.nc4 opens in xarray with the ensemble's shape and factor.
+ * retried alone, as a single job, and succeeds; GET /ensembles/{id}/results
+ * lists the aggregation's products, `gcr ensemble results --download` fetches
+ * them, and the jacobian.nc4 opens in xarray with the ensemble's shape and
+ * factor.
  *
  * One platform start, the shortest runs (tiny demo, one second each), five
  * slots: CI's budget for it is about a minute on an idle machine.
@@ -13,10 +15,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { localSubFor } from '#local/auth/jwt.js';
 import { idempotentEnsembleId, memberSimulationId } from '#shared/kernel/repository/ensembles.js';
 import {
@@ -26,7 +27,7 @@ import {
   type RunningPlatform,
 } from '#test/helpers/platform-process.js';
 import { repoRoot } from '#test/helpers/local-dynamodb.js';
-import { s3rverClient } from '#test/helpers/s3rver-client.js';
+import { gcrAs } from '#test/helpers/run-gcr.js';
 
 const MEMBERS = 20;
 const FAILING_MEMBER = 7;
@@ -74,24 +75,15 @@ describe('a 20-member ensemble on the local platform (issue 17, acceptance 1)', 
     await platform?.stop();
   }, 60_000);
 
-  /** The ensemble's manifest once it counts `succeeded` members (the aggregation runs again after a retry). */
-  async function manifestWith(succeeded: number, seconds: number): Promise<any> {
-    const s3 = s3rverClient(platform.endpoints.s3);
+  /** GET /ensembles/{id}/results once READY with `succeeded` members (the aggregation runs again after a retry). */
+  async function resultsWith(succeeded: number, seconds: number): Promise<any> {
     const deadline = Date.now() + seconds * 1000;
     for (;;) {
-      try {
-        const object = await s3.send(
-          new GetObjectCommand({
-            Bucket: platform.buckets[0]!,
-            Key: `ensembles/${ensembleId}/manifest.json`,
-          }),
-        );
-        const manifest = JSON.parse(await object.Body!.transformToString());
-        if (manifest.counts?.SUCCEEDED === succeeded) return manifest;
-      } catch {
-        // not written yet
-      }
-      if (Date.now() > deadline) throw new Error(`no manifest of ${ensembleId} with ${succeeded} SUCCEEDED`);
+      const res = await api(platform, 'GET', `/ensembles/${ensembleId}/results`, { token });
+      expect(res.status).toBe(200);
+      if (res.body.status === 'READY' && res.body.manifest?.counts?.SUCCEEDED === succeeded) return res.body;
+      if (Date.now() > deadline)
+        throw new Error(`results of ${ensembleId}: ${res.body.status} (${res.body.reason ?? ''})`);
       await new Promise((r) => setTimeout(r, 250));
     }
   }
@@ -126,16 +118,18 @@ describe('a 20-member ensemble on the local platform (issue 17, acceptance 1)', 
     const ensemble = await api(platform, 'GET', `/ensembles/${ensembleId}`, { token });
     expect(ensemble.body).toMatchObject({ status: 'SUCCEEDED', counts: { SUCCEEDED: MEMBERS } });
 
-    const manifest = await manifestWith(MEMBERS, 120);
-    expect(manifest.products).toEqual(expect.arrayContaining(['jacobian.nc4', 'metrics.csv']));
+    const results = await resultsWith(MEMBERS, 120);
+    expect(results.files.map((f: { key: string }) => f.key)).toEqual(
+      expect.arrayContaining(['jacobian.nc4', 'metrics.csv', 'metrics.json', 'manifest.json']),
+    );
+    // As a chemist fetches them: gcr ensemble results ID --download DIR.
     const dir = mkdtempSync(path.join(os.tmpdir(), 'gcr-jacobian-'));
     try {
-      const s3 = s3rverClient(platform.endpoints.s3);
-      const object = await s3.send(
-        new GetObjectCommand({ Bucket: platform.buckets[0]!, Key: `ensembles/${ensembleId}/jacobian.nc4` }),
-      );
+      const gcr = gcrAs(platform, 'ensembles');
+      const downloaded = await gcr('ensemble', 'results', ensembleId, '--download', dir);
+      expect([downloaded.code, downloaded.stderr]).toEqual([0, expect.any(String)]);
+      expect(downloaded.stdout).toContain('jacobian.nc4');
       const file = path.join(dir, 'jacobian.nc4');
-      writeFileSync(file, await object.Body!.transformToByteArray());
       const read = execFileSync(
         '/usr/bin/python3',
         [

@@ -31,11 +31,11 @@ import { requestCancel } from '#shared/kernel/repository/cancel.js';
 import {
   currentMemberIds,
   idempotentEnsembleId,
-  isEnsembleId,
   memberSimulationId,
   type EnsembleRecord,
   type EnsembleStore,
 } from '#shared/kernel/repository/ensembles.js';
+import { loadVisibleEnsemble } from '#shared/kernel/repository/visible-ensemble.js';
 import { loadVisibleSimulation } from '#shared/kernel/repository/visible-simulation.js';
 import { stableStringify } from '#shared/kernel/stable-json.js';
 import { isTerminal } from '#shared/kernel/status.js';
@@ -274,22 +274,8 @@ function ensembleEstimate(spec: ResolvedSimulationSpec, members: number): number
   return option ? Math.round(option.costUsd.expected * members * 100) / 100 : undefined;
 }
 
-/** An ensemble the caller may see (their own, or any for an admin); another owner's is a 404 like a missing one. */
-export async function loadVisibleEnsemble(
-  store: Pick<EnsembleStore, 'get'>,
-  caller: Caller,
-  id: string,
-): Promise<EnsembleRecord> {
-  if (!isEnsembleId(id)) {
-    throw new NotFoundError(
-      `no ensemble has the id ${JSON.stringify(id.slice(0, 40))}: path.id must be ens_ followed by 26 lower-case letters and digits`,
-    );
-  }
-  const record = await store.get(id);
-  if (!record || (record.owner !== caller.userId && !caller.isAdmin))
-    throw new NotFoundError(`ensemble ${id} not found`);
-  return record;
-}
+// Shared with the results API's GET /ensembles/{id}/results.
+export { loadVisibleEnsemble };
 
 /** The current simulation of every member, in member-index order (undefined: not written yet). */
 export async function loadMembers(
