@@ -17,7 +17,6 @@
  * test (test/integration/local/ensemble-array.test.ts) is its measured run.
  */
 import '#shared/kernel/quiet-sdk-warning.js';
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { findDueSimulations } from '#services/execution-finder/src/domain/find-due.js';
 import type { PollerPorts } from '#services/execution-poller/src/domain/ports.js';
 import { POLLER_EVENTS, processEvent } from '#services/execution-poller/src/domain/process-event.js';
@@ -41,6 +40,7 @@ import { isTerminal } from '#shared/kernel/status.js';
 import { isEntryPoint } from '#shared/kernel/entry-point.js';
 import { startLocalDynamo } from '#local/aws/standalone-dynamo.js';
 import { faultSuiteSpec } from '../fault/harness.js';
+import { putItems } from './put-items.js';
 import { SimulatedBatch } from './simulated-batch.js';
 
 const SHARDS = 16;
@@ -124,15 +124,8 @@ async function seed(dynamo: Awaited<ReturnType<typeof startLocalDynamo>>, ensemb
       nextPollAt: Date.now() + 60_000,
     };
   });
-  for (let i = 0; i < items.length; i += 25) {
-    let request: Record<string, unknown>[] = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-    while (request.length > 0) {
-      const out = await dynamo.documentClient.send(
-        new BatchWriteCommand({ RequestItems: { [dynamo.tableName]: request } }),
-      );
-      request = (out.UnprocessedItems?.[dynamo.tableName] ?? []) as Record<string, unknown>[];
-    }
-  }
+  await putItems(dynamo.documentClient, dynamo.tableName, items);
+
   return ids;
 }
 

@@ -5,6 +5,18 @@ import type {
   SubmitJobRequest,
 } from '#shared/kernel/compute/backend.js';
 
+/** An array job's children as Batch creates them: `<parent>:<index>`, PENDING, each knowing its index. */
+export function arrayChildren(parentJobId: string, request: SubmitJobRequest): JobDescription[] {
+  return Array.from({ length: request.arraySize ?? 0 }, (_, index) => ({
+    jobId: `${parentJobId}:${index}`,
+    jobName: request.jobName,
+    state: 'PENDING',
+    attempts: [],
+    createdAt: Date.now(),
+    array: { index },
+  }));
+}
+
 /**
  * An in-process AWS Batch for benchmarks and the event storm: jobs move through
  * Batch's states on a schedule the caller drives, DescribeJobs takes at most 100 ids, it can
@@ -76,15 +88,7 @@ export class SimulatedBatch implements ComputeBackend {
     this.calls.submit += 1;
     this.maybeThrottle();
     const jobId = this.seed(request.jobName, 'SUBMITTED', Date.now());
-    for (let index = 0; index < (request.arraySize ?? 0); index++) {
-      this.jobs.set(`${jobId}:${index}`, {
-        jobId: `${jobId}:${index}`,
-        jobName: request.jobName,
-        state: 'PENDING',
-        attempts: [],
-        array: { index },
-      });
-    }
+    for (const child of arrayChildren(jobId, request)) this.jobs.set(child.jobId, child);
     if (request.arraySize) this.jobs.get(jobId)!.array = { size: request.arraySize };
     return { jobId };
   }

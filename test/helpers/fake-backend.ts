@@ -5,6 +5,8 @@ import type {
   SubmitJobRequest,
 } from '#shared/kernel/compute/backend.js';
 
+import { arrayChildren } from '#scripts/bench/simulated-batch.js';
+
 /**
  * An in-memory compute backend for the poller's domain tests: it keeps jobs the
  * way Batch reports them, lets a test move them, counts calls, and can throttle.
@@ -45,17 +47,7 @@ export class FakeBackend implements ComputeBackend {
       request,
       ...(request.arraySize ? { array: { size: request.arraySize } } : {}),
     });
-    for (let index = 0; index < (request.arraySize ?? 0); index++) {
-      this.jobs.set(`${jobId}:${index}`, {
-        jobId: `${jobId}:${index}`,
-        jobName: request.jobName,
-        state: 'PENDING',
-        attempts: [],
-        createdAt: Date.now(),
-        request,
-        array: { index },
-      });
-    }
+    for (const child of arrayChildren(jobId, request)) this.jobs.set(child.jobId, { ...child, request });
     return { jobId };
   }
 

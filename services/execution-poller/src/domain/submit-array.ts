@@ -36,7 +36,7 @@ import { withBackoff } from './backoff.js';
 import type { PollerPorts } from './ports.js';
 // submit-pending.ts dispatches here and lends its single-job helpers: a cycle
 // of functions only, none used while the modules load.
-import { keepJobTracked, submittedJob } from './submit-pending.js';
+import { computeRequest, keepJobTracked, submittedJob } from './submit-pending.js';
 
 /** How long a poller holds an ensemble's array submission before another may take over (as a single job's claim). */
 export const ARRAY_SUBMIT_LEASE_MS = 2 * 60_000;
@@ -191,13 +191,7 @@ export async function submitEnsembleArray(
         backend.submit({
           simulationId: trigger.id,
           jobName,
-          architecture: spec.compute.architecture,
-          purchase: spec.compute.purchase,
-          vcpus: spec.compute.vcpus,
-          memoryMiB: spec.compute.memoryMiB,
-          ...(spec.compute.instanceType ? { instanceType: spec.compute.instanceType } : {}),
-          spotRetries: spec.compute.spotRetries,
-          maxRuntimeSeconds: spec.compute.maxRuntimeMinutes * 60,
+          ...computeRequest(spec),
           environment: { GCR_ARRAY_MEMBERS_S3_URI: arrays.uriOf(prefix) },
           tags: { 'gcr:ensemble-id': ensemble.id, 'gcr:owner': trigger.owner },
           arraySize: members.length,

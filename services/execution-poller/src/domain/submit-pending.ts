@@ -1,4 +1,9 @@
-import { jobNameFor, type ComputeBackend, type JobDescription } from '#shared/kernel/compute/backend.js';
+import {
+  jobNameFor,
+  type ComputeBackend,
+  type JobDescription,
+  type SubmitJobRequest,
+} from '#shared/kernel/compute/backend.js';
 import { StaleVersionError } from '#shared/kernel/errors.js';
 import { isTerminal } from '#shared/kernel/status.js';
 import { storedSpec } from '#shared/science/spec/validate-spec.js';
@@ -11,6 +16,24 @@ import { isArrayCandidate, submitEnsembleArray } from './submit-array.js';
 
 /** A claim older than this is taken to belong to a poller that crashed. */
 export const SUBMIT_CLAIM_TTL_MS = 2 * 60_000;
+
+/** What a job asks of the backend, from the spec's compute settings (a single job's or an array's). */
+export function computeRequest(
+  spec: ReturnType<typeof storedSpec>,
+): Pick<
+  SubmitJobRequest,
+  'architecture' | 'purchase' | 'vcpus' | 'memoryMiB' | 'instanceType' | 'spotRetries' | 'maxRuntimeSeconds'
+> {
+  return {
+    architecture: spec.compute.architecture,
+    purchase: spec.compute.purchase,
+    vcpus: spec.compute.vcpus,
+    memoryMiB: spec.compute.memoryMiB,
+    ...(spec.compute.instanceType ? { instanceType: spec.compute.instanceType } : {}),
+    spotRetries: spec.compute.spotRetries,
+    maxRuntimeSeconds: spec.compute.maxRuntimeMinutes * 60,
+  };
+}
 
 function limitsOf(simulation: Simulation) {
   const { maxQueueMinutes, maxRuntimeMinutes } = storedSpec(simulation).compute;
@@ -97,16 +120,10 @@ export async function submitPending(
           backend.submit({
             simulationId: simulation.id,
             jobName,
-            architecture: spec.compute.architecture,
-            purchase: spec.compute.purchase,
-            vcpus: spec.compute.vcpus,
-            memoryMiB: spec.compute.memoryMiB,
-            ...(spec.compute.instanceType ? { instanceType: spec.compute.instanceType } : {}),
-            spotRetries: spec.compute.spotRetries,
+            ...computeRequest(spec),
             ...(spec.model === 'gchp' && spec.compute.nodes && spec.compute.cores
               ? { multiNode: { nodes: spec.compute.nodes, mpiProcesses: spec.compute.cores } }
               : {}),
-            maxRuntimeSeconds: spec.compute.maxRuntimeMinutes * 60,
             environment: ports.jobEnvironment(simulation),
             tags: { ...spec.tags, 'gcr:simulation-id': simulation.id, 'gcr:owner': simulation.owner },
           }),
