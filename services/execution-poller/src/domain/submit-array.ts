@@ -26,6 +26,7 @@ import {
 } from '#shared/kernel/compute/array-members.js';
 import { MAX_ARRAY_SIZE, MIN_ARRAY_SIZE, type ComputeBackend } from '#shared/kernel/compute/backend.js';
 import { StaleVersionError } from '#shared/kernel/errors.js';
+import { isTerminal } from '#shared/kernel/status.js';
 import { memberSimulationId } from '#shared/kernel/repository/ensembles.js';
 import type { ArraySubmission } from '#shared/kernel/repository/ensemble-arrays.js';
 import { stableStringify } from '#shared/kernel/stable-json.js';
@@ -120,14 +121,20 @@ async function reattach(
   const byId = new Map(members.map((m) => [m.id, m]));
   await forEachLimited([...index.simulationIds.entries()], RECORD_CONCURRENCY, async ([i, id]) => {
     const member = byId.get(id);
-    if (!member || (member.status !== 'PENDING' && member.status !== 'CANCELLING') || member.job) return;
-    await recordChild(
-      ports,
-      backend,
-      member,
-      { jobId: arrayChildJobId(orphan.jobId, i), jobName },
-      `found child ${i} of array job ${orphan.jobId}, submitted before an interruption`,
-    );
+    if (!member || member.job) return;
+    const child = { jobId: arrayChildJobId(orphan.jobId, i), jobName };
+    if (member.status === 'PENDING') {
+      await recordChild(
+        ports,
+        backend,
+        member,
+        child,
+        `found child ${i} of array job ${orphan.jobId}, submitted before an interruption`,
+      );
+    } else if (member.status === 'CANCELLING' || isTerminal(member.status)) {
+      // Cancelled while the array was being submitted: its child is recorded and stopped.
+      await keepJobTracked(ports, backend, member.id, submittedJob(child, ports.now()));
+    }
   });
   await arrays.store.finish(ensembleId, previous.sequence, orphan.jobId, index.simulationIds.length);
 }

@@ -217,6 +217,37 @@ describe('ensemble members as one array job', () => {
     }
   }, 60_000);
 
+  it('stops the child of a member cancelled while its array was being submitted', async () => {
+    const { members } = await anEnsemble(3);
+    const cancelled = members[1]!;
+    const racing: SimulationRepository = {
+      ...repository,
+      transition: async (request) => {
+        if (request.id === cancelled.id && request.to === 'SUBMITTED') {
+          // The owner's cancel lands between the poller's read and its write.
+          const current = (await repository.get(cancelled.id))!;
+          await repository.transition({
+            id: cancelled.id,
+            expectedVersion: current.version,
+            from: 'PENDING',
+            to: 'CANCELLING',
+            reason: 'cancel requested by alice',
+          });
+        }
+        return repository.transition(request);
+      },
+    };
+    const { backend, ports } = setup({ repository: racing });
+    await submitPending(ports, members[0]!.id);
+    const parent = [...backend.jobs.values()].find((j) => j.array?.size !== undefined)!;
+    const stored = (await repository.get(cancelled.id))!;
+    expect(stored.status).toBe('CANCELLING');
+    expect(stored.job?.jobId).toBe(`${parent.jobId}:1`);
+    expect(backend.calls.terminate).toBe(1);
+    expect(backend.jobs.get(`${parent.jobId}:1`)?.state).toBe('FAILED');
+    expect((await repository.get(members[2]!.id))!.status).toBe('SUBMITTED');
+  }, 60_000);
+
   it('submits a retried member alone, as a single job', async () => {
     const { id } = await anEnsemble(2);
     const retry = aSimulation({
