@@ -30,6 +30,7 @@ import type {
   CampaignList,
   Ensemble,
   EnsembleMemberPage,
+  EnsembleResults,
   EnsembleRequest,
   PurgeReport,
   SimulationCost,
@@ -385,6 +386,15 @@ export class ApiClient {
           : kind === 'ensemble'
             ? this.api.DELETE('/ensembles/{id}', { ...init, params })
             : this.api.DELETE('/campaigns/{id}', { ...init, params }),
+      )
+    ).body;
+  }
+
+  /** GET /ensembles/{id}/results: the aggregation's state and its products' download links. */
+  async getEnsembleResults(id: string): Promise<EnsembleResults> {
+    return (
+      await this.call<EnsembleResults>('GET', (init) =>
+        this.api.GET('/ensembles/{id}/results', { ...init, params: { path: { id } } }),
       )
     ).body;
   }

@@ -88,7 +88,7 @@ async function sha256OfFile(file: string): Promise<string | undefined> {
 }
 
 /** Progress on stderr: a redrawn bar on a terminal, one plain line per file otherwise. */
-class Progress {
+export class Progress {
   private done = 0;
   private lastDraw = 0;
   private readonly started: number;
@@ -157,7 +157,7 @@ class Progress {
 }
 
 /** Streams one presigned URL to `<target>.part`, hashing on the way; the caller keeps it or not. */
-async function fetchToFile(
+export async function fetchToFile(
   ctx: CommandContext,
   url: string,
   target: string,

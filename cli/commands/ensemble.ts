@@ -1,16 +1,19 @@
 /**
- * `gcr ensemble submit FILE | status ID [--wait] | members ID [--status S] | cancel | retry | pause | resume | purge ID`:
- * ensembles of member simulations (docs/CAMPAIGNS.md). `status --wait` redraws
- * a progress bar with the counts by status until every member has ended, as
- * `gcr watch` does for one simulation.
+ * `gcr ensemble submit FILE | status ID [--wait] | members ID [--status S] | cancel | retry | pause | resume
+ * | purge ID | results ID [--download DIR]`: ensembles of member simulations
+ * (docs/CAMPAIGNS.md). `status --wait` redraws a progress bar with the counts
+ * by status until every member has ended, as `gcr watch` does for one
+ * simulation; `results` shows the aggregation's products and downloads them.
  */
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
-import type { Ensemble, EnsembleMemberPage } from '#schemas/generated/types.js';
+import type { Ensemble, EnsembleMemberPage, EnsembleResults } from '#schemas/generated/types.js';
 import type { CommandContext, RegisterCommand } from '../context.js';
+import { InputError } from '../errors.js';
 import { clean, paintStatus } from '../format.js';
-import { progressBar } from '../views.js';
+import { humanBytes, progressBar } from '../views.js';
+import { fetchToFile, Progress } from './download.js';
 import { runPurge } from './purge.js';
 
 /** `[####----]  40.0%  SUCCEEDED 8 · RUNNING 10 · FAILED 2`: the roll-up in one line. */
@@ -50,6 +53,41 @@ function showMembers(ctx: CommandContext, page: Pick<EnsembleMemberPage, 'member
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function showResults(ctx: CommandContext, results: EnsembleResults): void {
+  ctx.out(`${clean(results.ensembleId)}  results ${paintStatus(results.status, ctx.colors)}`);
+  if (results.reason) ctx.out(ctx.colors.dim(`  ${clean(results.reason)}`));
+  const counts = results.manifest?.['counts'];
+  if (counts && typeof counts === 'object') {
+    const line = Object.entries(counts as Record<string, number>)
+      .map(([status, n]) => `${paintStatus(status, ctx.colors)} ${n}`)
+      .join(' · ');
+    ctx.out(`  members: ${line}`);
+  }
+  for (const file of results.files) {
+    ctx.out(`  ${clean(file.key).padEnd(16)}  ${humanBytes(file.size ?? 0).padStart(9)}`);
+  }
+}
+
+/** Each product through its presigned link into `dir` (written whole, then renamed into place). */
+async function downloadProducts(ctx: CommandContext, results: EnsembleResults, dir: string): Promise<void> {
+  if (results.status !== 'READY') {
+    throw new InputError(
+      `ensemble ${results.ensembleId} has no products to download yet (results ${results.status}${results.reason ? `: ${results.reason}` : ''})`,
+    );
+  }
+  await mkdir(dir, { recursive: true });
+  const total = results.files.reduce((sum, f) => sum + (f.size ?? 0), 0);
+  const progress = new Progress(ctx, total, results.files.length);
+  const controller = new AbortController();
+  for (const [index, file] of results.files.entries()) {
+    const target = path.join(dir, path.basename(file.key));
+    const { size } = await fetchToFile(ctx, file.url, target, file.key, progress, controller.signal);
+    await rename(`${target}.part`, target);
+    progress.fileDone(index, { key: file.key, path: target, status: 'downloaded', size });
+  }
+  progress.finish();
+}
 
 export const registerEnsemble: RegisterCommand = (program, ctx) => {
   const ensemble = program
@@ -107,6 +145,20 @@ export const registerEnsemble: RegisterCommand = (program, ctx) => {
       });
       if (ctx.json) return ctx.outJson(page);
       showMembers(ctx, page);
+    });
+
+  ensemble
+    .command('results')
+    .description("the aggregation's products (manifest, metrics, Jacobian) and their download links")
+    .argument('<id>', 'ensemble id')
+    .option('--download <dir>', 'download every product into this directory')
+    .action(async (id: string, opts: { download?: string }) => {
+      const client = await ctx.client();
+      const results = await client.getEnsembleResults(id);
+      if (opts.download) await downloadProducts(ctx, results, path.resolve(opts.download));
+      if (ctx.json) return ctx.outJson(results);
+      showResults(ctx, results);
+      if (opts.download) ctx.out(ctx.colors.dim(`  downloaded into ${clean(path.resolve(opts.download))}`));
     });
 
   const actions = {

@@ -44,6 +44,10 @@ export interface StoredJob {
   queueSeq?: number;
   /** The current attempt while STARTING or RUNNING. */
   run?: StoredRun;
+  /** An array parent: its children are `<jobId>:0` .. `<jobId>:<size - 1>`; it never runs itself. */
+  arraySize?: number;
+  /** An array child: its parent's job id and its AWS_BATCH_JOB_ARRAY_INDEX. */
+  arrayChild?: { parentJobId: string; index: number };
 }
 
 export class JobStore {

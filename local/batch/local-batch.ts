@@ -187,6 +187,8 @@ export class LocalBatch {
   readonly accountId: string;
   readonly slots: number;
   private readonly jobs = new Map<string, Job>();
+  /** Array parents: their children and how many are in each status (what DescribeJobs' statusSummary says). */
+  private readonly arrays = new Map<string, ArrayParent>();
   private readonly queue = new RunQueue();
   private busy = 0;
   private seq = 0;
@@ -247,6 +249,11 @@ export class LocalBatch {
     this.markReady();
     const runnable: Job[] = [];
     for (const job of this.loaded) {
+      if (job.rec.arraySize !== undefined) {
+        // A parent never runs: its status follows its children's.
+        void this.step(job, () => this.refreshParent(job));
+        continue;
+      }
       switch (job.rec.detail.status) {
         case 'SUBMITTED':
         case 'PENDING':
@@ -345,10 +352,13 @@ export class LocalBatch {
       detail,
       spec: { command, environment, cwd: runDir ? path.resolve(runDir) : path.join(this.dirs.runs, jobId) },
     };
-    await this.store.write(rec);
-    const job = this.adopt(rec);
-    void this.step(job, () => this.notify(job));
-    void this.step(job, () => this.makeRunnable(job));
+    if (input.arrayProperties) await this.submitArray(rec, input.arrayProperties.size);
+    else {
+      await this.store.write(rec);
+      const job = this.adopt(rec);
+      void this.step(job, () => this.notify(job));
+      void this.step(job, () => this.makeRunnable(job));
+    }
     return { jobArn: arn, jobName: input.jobName, jobId };
   }
 
@@ -359,7 +369,7 @@ export class LocalBatch {
     const out: BatchJobDetail[] = [];
     for (const id of new Set(jobIds)) {
       const job = this.jobs.get(id);
-      if (job) out.push(clone(job.published));
+      if (job) out.push(this.detailOf(job));
     }
     return out;
   }
@@ -367,7 +377,7 @@ export class LocalBatch {
   /** One job's detail, or undefined. */
   getJob(jobId: string): BatchJobDetail | undefined {
     const job = this.jobs.get(jobId);
-    return job ? clone(job.published) : undefined;
+    return job ? this.detailOf(job) : undefined;
   }
 
   /**
@@ -379,8 +389,9 @@ export class LocalBatch {
    */
   listJobs(request: ListJobsInput | unknown): ListJobsOutput {
     const input = parseListJobs(request);
-    if (input.arrayJobId !== undefined || input.multiNodeJobId !== undefined) {
-      // No array or multi-node jobs exist locally.
+    if (input.arrayJobId !== undefined) return this.listChildren(input.arrayJobId, input.jobStatus);
+    if (input.multiNodeJobId !== undefined) {
+      // No multi-node jobs exist locally.
       return { jobSummaryList: [] };
     }
     if (!input.jobQueue)
@@ -404,6 +415,8 @@ export class LocalBatch {
     const after = input.nextToken !== undefined ? decodeToken(input.nextToken) : undefined;
 
     const selected = [...this.jobs.values()]
+      // Array children are listed by their parent (arrayJobId), not by queue, as Batch lists them.
+      .filter((j) => !j.rec.arrayChild)
       .map((j) => ({ detail: j.published, seq: j.rec.seq }))
       .filter(
         (r) =>
@@ -473,7 +486,7 @@ export class LocalBatch {
 
   /** The file behind a `local/<jobId>` log stream name, or undefined if it is not one of ours. */
   logFileForStream(logStreamName: string): string | undefined {
-    const m = /^local\/([0-9a-f-]{36})$/.exec(logStreamName);
+    const m = /^local\/([0-9a-f-]{36}(?::\d{1,5})?)$/.exec(logStreamName);
     return m ? this.logFile(m[1]!) : undefined;
   }
 
@@ -520,6 +533,103 @@ export class LocalBatch {
 
   // ---------------------------------------------------------------- internals
 
+  /**
+   * An array job: the parent (persisted SUBMITTED, never run) and its
+   * children `<jobId>:<index>`, each a job of its own that enters PENDING
+   * and queues like any other, with AWS_BATCH_JOB_ARRAY_INDEX at its start.
+   */
+  private async submitArray(rec: StoredJob, size: number): Promise<void> {
+    const d = rec.detail;
+    rec.arraySize = size;
+    d.arrayProperties = { size, statusSummary: {} };
+    await this.store.write(rec);
+    const parent = this.adopt(rec);
+    const createdAt = this.now();
+    const children: StoredJob[] = Array.from({ length: size }, (_, index) => {
+      const jobId = `${d.jobId}:${index}`;
+      const detail: BatchJobDetail = {
+        ...clone(d),
+        jobId,
+        jobArn: `${d.jobArn}:${index}`,
+        status: 'PENDING',
+        createdAt,
+        arrayProperties: { index },
+      };
+      return {
+        version: 1,
+        seq: ++this.seq,
+        detail,
+        spec: { ...rec.spec, cwd: path.join(this.dirs.runs, jobId) },
+        arrayChild: { parentJobId: d.jobId, index },
+      };
+    });
+    // A few files at a time: 10,000 at once would run out of file descriptors.
+    for (let start = 0; start < children.length; start += CHILD_WRITES_AT_ONCE) {
+      await Promise.all(children.slice(start, start + CHILD_WRITES_AT_ONCE).map((c) => this.store.write(c)));
+    }
+    void this.step(parent, () => this.notify(parent));
+    for (const child of children.map((c) => this.adopt(c))) {
+      void this.step(child, () => this.notify(child));
+      void this.step(child, () => this.makeRunnable(child));
+    }
+  }
+
+  /** A job's detail as DescribeJobs answers it: a parent's with its children's status summary now. */
+  private detailOf(job: Job): BatchJobDetail {
+    const detail = clone(job.published);
+    const array = this.arrays.get(detail.jobId);
+    if (array && detail.arrayProperties) detail.arrayProperties.statusSummary = { ...array.summary };
+    return detail;
+  }
+
+  /** A child's published status changed: its parent's summary follows, and its status when that changes. */
+  private childMoved(parentJobId: string, before: BatchJobStatus, after: BatchJobStatus): void {
+    const array = this.arrays.get(parentJobId);
+    const parent = this.jobs.get(parentJobId);
+    if (!array || !parent || before === after) return;
+    count(array.summary, before, -1);
+    count(array.summary, after, 1);
+    if (!array.refreshing && parentStatus(array, parent.rec.arraySize!) !== parent.rec.detail.status) {
+      array.refreshing = true;
+      void this.step(parent, () => this.refreshParent(parent));
+    }
+  }
+
+  /**
+   * A parent's status as Batch derives it: PENDING once a child is RUNNABLE
+   * (or further), SUCCEEDED when every child succeeded, FAILED when all ended
+   * and any failed.
+   */
+  private async refreshParent(parent: Job): Promise<void> {
+    const array = this.arrays.get(parent.rec.detail.jobId);
+    if (!array) return;
+    array.refreshing = false;
+    const status = parentStatus(array, parent.rec.arraySize!);
+    const d = parent.rec.detail;
+    if (status === d.status) return;
+    d.status = status;
+    d.arrayProperties = { size: parent.rec.arraySize!, statusSummary: { ...array.summary } };
+    if (TERMINAL_STATUSES.has(status)) {
+      const started = array.children.flatMap((c) => (c.published.startedAt ? [c.published.startedAt] : []));
+      d.stoppedAt = this.now();
+      d.startedAt = started.length > 0 ? Math.min(...started) : d.stoppedAt;
+      if (status === 'FAILED') d.statusReason = ARRAY_CHILD_FAILED;
+    }
+    await this.commit(parent);
+  }
+
+  /** ListJobs by arrayJobId: the parent's children of `jobStatus` (default RUNNING), by index. */
+  private listChildren(arrayJobId: string, jobStatus: string | undefined): ListJobsOutput {
+    const array = this.arrays.get(arrayJobId);
+    if (!array) return { jobSummaryList: [] };
+    const status = jobStatus ?? 'RUNNING';
+    return {
+      jobSummaryList: array.children
+        .filter((child) => child.published.status === status)
+        .map((child) => summaryOf(child.published)),
+    };
+  }
+
   private adopt(rec: StoredJob): Job {
     const job: Job = {
       rec,
@@ -530,6 +640,12 @@ export class LocalBatch {
       ending: false,
     };
     this.jobs.set(rec.detail.jobId, job);
+    if (rec.arraySize !== undefined) this.arrays.set(rec.detail.jobId, { children: [], summary: {} });
+    const parent = rec.arrayChild && this.arrays.get(rec.arrayChild.parentJobId);
+    if (parent) {
+      parent.children.push(job);
+      count(parent.summary, rec.detail.status, 1);
+    }
     return job;
   }
 
@@ -564,7 +680,9 @@ export class LocalBatch {
   private async commit(job: Job): Promise<void> {
     const snapshot = clone(job.rec.detail);
     await this.store.write(job.rec);
+    const before = job.published.status;
     job.published = snapshot;
+    if (job.rec.arrayChild) this.childMoved(job.rec.arrayChild.parentJobId, before, snapshot.status);
     await this.notify(job);
   }
 
@@ -645,6 +763,7 @@ export class LocalBatch {
           AWS_BATCH_JOB_ATTEMPT: String(attempt),
           AWS_BATCH_JQ_NAME: d.jobQueue.split('/').pop()!,
           AWS_BATCH_CE_NAME: 'local',
+          ...(job.rec.arrayChild ? { AWS_BATCH_JOB_ARRAY_INDEX: String(job.rec.arrayChild.index) } : {}),
         },
         logFile: this.logFile(d.jobId),
         exitFile,
@@ -738,6 +857,12 @@ export class LocalBatch {
     await this.ready; // a job's process is known only once start() has re-attached it
     const job = this.jobs.get(jobId);
     if (!job || this.isFinished(job) || this.closed) return;
+    const array = this.arrays.get(jobId);
+    if (array) {
+      // Terminating or cancelling a parent does so to each child; the parent ends with them.
+      await Promise.all(array.children.map((child) => this.stopJob(child.rec.detail.jobId, reason, kind)));
+      return;
+    }
     const status = job.rec.detail.status;
     if (kind === 'cancel' && (status === 'STARTING' || status === 'RUNNING')) return;
     if (job.live) {
@@ -948,6 +1073,33 @@ export class LocalBatch {
   }
 }
 
+/** An array parent's bookkeeping. */
+interface ArrayParent {
+  children: Job[];
+  /** Children per published status. */
+  summary: Partial<Record<BatchJobStatus, number>>;
+  /** A refreshParent step is queued on the parent's chain. */
+  refreshing?: boolean;
+}
+
+/** Child files written at once when an array job is submitted. */
+const CHILD_WRITES_AT_ONCE = 64;
+/** The parent's statusReason when a child failed. */
+export const ARRAY_CHILD_FAILED = 'Array Child Job failed';
+
+function count(summary: Partial<Record<BatchJobStatus, number>>, status: BatchJobStatus, by: number): void {
+  summary[status] = (summary[status] ?? 0) + by;
+}
+
+function parentStatus(array: ArrayParent, size: number): BatchJobStatus {
+  const succeeded = array.summary.SUCCEEDED ?? 0;
+  const failed = array.summary.FAILED ?? 0;
+  if (array.children.length === size && succeeded + failed === size)
+    return failed > 0 ? 'FAILED' : 'SUCCEEDED';
+  const waiting = (array.summary.SUBMITTED ?? 0) + (array.summary.PENDING ?? 0);
+  return waiting < array.children.length ? 'PENDING' : 'SUBMITTED';
+}
+
 /** A deep copy (JSON: job details are plain JSON data). */
 function clone<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
@@ -1048,6 +1200,10 @@ function summaryOf(d: BatchJobDetail): BatchJobSummary {
     ...(Object.keys(container).length > 0 ? { container } : {}),
     jobDefinition: d.jobDefinition,
     ...(d.shareIdentifier !== undefined ? { shareIdentifier: d.shareIdentifier } : {}),
+    ...(d.arrayProperties?.size !== undefined ? { arrayProperties: { size: d.arrayProperties.size } } : {}),
+    ...(d.arrayProperties?.index !== undefined
+      ? { arrayProperties: { index: d.arrayProperties.index } }
+      : {}),
   };
 }
 

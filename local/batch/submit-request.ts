@@ -7,8 +7,9 @@
  * Differences from Batch, on purpose:
  * - `timeout.attemptDurationSeconds` accepts any positive number (Batch's
  *   minimum is 60), so tests can time jobs out in a fraction of a second;
- * - array jobs, job dependencies, multi-node and EKS/ECS overrides are refused
- *   with a ClientException naming the member, rather than half-emulated.
+ * - job dependencies, multi-node and EKS/ECS overrides are refused with a
+ *   ClientException naming the member, rather than half-emulated (array jobs
+ *   are emulated: `arrayProperties.size` 2 to 10,000).
  */
 import {
   BatchClientError,
@@ -27,7 +28,6 @@ export const JOB_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 export const JOB_STATUSES: string[] = Object.values(JobStatus);
 const MAX_REASON = 1024;
 const UNSUPPORTED_SUBMIT_MEMBERS = [
-  'arrayProperties',
   'nodeOverrides',
   'eksPropertiesOverride',
   'ecsPropertiesOverride',
@@ -216,6 +216,15 @@ export function parseSubmitJob(input: unknown): SubmitJobInput {
     if (typeof input['propagateTags'] !== 'boolean')
       throw new BatchClientError('propagateTags must be a boolean');
     out.propagateTags = input['propagateTags'];
+  }
+  if (input['arrayProperties'] !== undefined && input['arrayProperties'] !== null) {
+    const array = input['arrayProperties'];
+    if (!isObject(array)) throw new BatchClientError('arrayProperties must be an object');
+    const size = optionalInteger(array, 'size', 'arrayProperties.');
+    if (size === undefined || size < 2 || size > 10_000) {
+      throw new BatchClientError('arrayProperties.size must be between 2 and 10000');
+    }
+    out.arrayProperties = { size };
   }
   const share = optionalString(input, 'shareIdentifier');
   if (share !== undefined) out.shareIdentifier = share;

@@ -59,6 +59,15 @@ export interface SubmitJobInput {
   propagateTags?: boolean;
   shareIdentifier?: string;
   schedulingPriorityOverride?: number;
+  /** An array job of `size` children (2 to 10,000), `<jobId>:<index>` each. */
+  arrayProperties?: { size: number };
+}
+
+/** JobDetail.arrayProperties: a parent's size and its children's count per status; a child's index. */
+export interface ArrayPropertiesDetail {
+  size?: number;
+  index?: number;
+  statusSummary?: Partial<Record<BatchJobStatus, number>>;
 }
 
 export interface SubmitJobOutput {
@@ -127,6 +136,7 @@ export interface BatchJobDetail {
   platformCapabilities: string[];
   isCancelled?: boolean;
   isTerminated?: boolean;
+  arrayProperties?: ArrayPropertiesDetail;
 }
 
 /** ListJobs' JobSummary. */
@@ -142,6 +152,7 @@ export interface BatchJobSummary {
   container?: { exitCode?: number; reason?: string };
   jobDefinition: string;
   shareIdentifier?: string;
+  arrayProperties?: { size?: number; index?: number };
 }
 
 export interface ListJobsInput {

@@ -462,6 +462,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/ensembles/{id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An ensemble's aggregation products (manifest, metrics, Jacobian) with download links.
+         * @description PENDING (with the reason) while members are active or their results are being processed, PROCESSING while the aggregation runs, READY with a presigned link per product, FAILED with the aggregation's reason. Poll until READY, as for a simulation's results.
+         */
+        get: operations["getEnsembleResults"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/simulations/{id}/logs": {
         parameters: {
             query?: never;
@@ -1265,6 +1285,27 @@ export interface components {
             description?: string;
             base: components["schemas"]["SimulationSpec"];
             sweep: components["schemas"]["EnsembleSweep"];
+        };
+        /**
+         * EnsembleResults
+         * @description GET /ensembles/{id}/results: the ensemble's aggregation (docs/CAMPAIGNS.md) and, once READY, a short-lived presigned download link per product. While members are active, or their results still being processed, the status is PENDING with the reason: the same answer a client polls until READY, as for GET /simulations/{id}/results.
+         */
+        EnsembleResults: {
+            ensembleId: string;
+            /**
+             * @description PENDING: not aggregated yet (members active, their results being processed, or a member retried since); PROCESSING: the aggregation runs; READY: the products below; FAILED: the aggregation failed (reason).
+             * @enum {string}
+             */
+            status: "PENDING" | "PROCESSING" | "READY" | "FAILED";
+            reason?: string;
+            /** Format: date-time */
+            updatedAt?: string;
+            /** @description The aggregation's manifest.json as written: memberCount, counts by status, products, and for a perturbation ensemble the Jacobian's shape and the members it left out. */
+            manifest?: {
+                [key: string]: unknown;
+            };
+            /** @description One link per product (manifest.json, metrics.csv, metrics.json, jacobian.nc4 when written); empty unless READY. Keys are relative to ensembles/<id>/. */
+            files: components["schemas"]["ResultFileLink"][];
         };
         /**
          * EnsembleStatusCounts
@@ -3803,6 +3844,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Ensemble"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getEnsembleResults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The ensemble's id; anything else, or another owner's, answers 404 naming `path.id`.
+                 * @example ens_01jd3k9x2m4q8r7t6v5w3y1z0a
+                 */
+                id: components["parameters"]["EnsembleId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The aggregation's state and, once READY, its products. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnsembleResults"];
                 };
             };
             401: components["responses"]["Unauthorized"];

@@ -746,6 +746,51 @@ export const ensembleRequestSchema = {
   },
 } as const;
 
+/** schemas/api/ensemble-results.schema.json */
+export const ensembleResultsSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/api/ensemble-results.schema.json',
+  title: 'EnsembleResults',
+  description:
+    "GET /ensembles/{id}/results: the ensemble's aggregation (docs/CAMPAIGNS.md) and, once READY, a short-lived presigned download link per product. While members are active, or their results still being processed, the status is PENDING with the reason: the same answer a client polls until READY, as for GET /simulations/{id}/results.",
+  type: 'object',
+  additionalProperties: false,
+  required: ['ensembleId', 'status', 'files'],
+  properties: {
+    ensembleId: {
+      type: 'string',
+      pattern: '^ens_[0-9a-z]{26}$',
+    },
+    status: {
+      type: 'string',
+      enum: ['PENDING', 'PROCESSING', 'READY', 'FAILED'],
+      description:
+        'PENDING: not aggregated yet (members active, their results being processed, or a member retried since); PROCESSING: the aggregation runs; READY: the products below; FAILED: the aggregation failed (reason).',
+    },
+    reason: {
+      type: 'string',
+    },
+    updatedAt: {
+      type: 'string',
+      format: 'date-time',
+    },
+    manifest: {
+      type: 'object',
+      description:
+        "The aggregation's manifest.json as written: memberCount, counts by status, products, and for a perturbation ensemble the Jacobian's shape and the members it left out.",
+      additionalProperties: true,
+    },
+    files: {
+      type: 'array',
+      description:
+        'One link per product (manifest.json, metrics.csv, metrics.json, jacobian.nc4 when written); empty unless READY. Keys are relative to ensembles/<id>/.',
+      items: {
+        $ref: 'result-file-link.schema.json',
+      },
+    },
+  },
+} as const;
+
 /** schemas/api/ensemble.schema.json */
 export const ensembleSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -4551,13 +4596,79 @@ export const simulationSubmittedDetailSchema = {
   },
 } as const;
 
+/** schemas/job/job-array-index.schema.json */
+export const jobArrayIndexSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/job/job-array-index.schema.json',
+  title: 'JobArrayIndex',
+  description:
+    "The index map of one ensemble array job, written by the execution poller to ensembles/<ensemble id>/arrays/<job name>/index.json before its SubmitJob: child i (AWS_BATCH_JOB_ARRAY_INDEX) runs simulationIds[i]. The poller reads it back to attach a child's Batch events to its member and, after a crash between SubmitJob and the members' writes, to record the jobs of an array it finds by name (docs/CAMPAIGNS.md). The children themselves read their environment from the members files (job-array-members.schema.json), not from this list.",
+  type: 'object',
+  required: ['schemaVersion', 'ensembleId', 'jobName', 'simulationIds'],
+  additionalProperties: false,
+  properties: {
+    schemaVersion: {
+      const: '1',
+    },
+    ensembleId: {
+      type: 'string',
+      pattern: '^ens_[0-9a-z]{26}$',
+    },
+    jobName: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$',
+      description:
+        "The array job's name (gcr-<ensemble id>-a<n>): how a job submitted before a crash is found again.",
+    },
+    simulationIds: {
+      type: 'array',
+      minItems: 2,
+      maxItems: 10000,
+      items: {
+        type: 'string',
+        pattern: '^sim_[0-9a-z]{26}$',
+      },
+      description: 'The member simulation each child runs, by array index.',
+    },
+  },
+} as const;
+
+/** schemas/job/job-array-members.schema.json */
+export const jobArrayMembersSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/job/job-array-members.schema.json',
+  title: 'JobArrayMembers',
+  description:
+    "One file of an ensemble array job's member environments, ensembles/<ensemble id>/arrays/<job name>/members-<n>.json: the job environment (job-environment.schema.json) of children firstIndex .. firstIndex + members.length - 1. A child reads the one file holding its AWS_BATCH_JOB_ARRAY_INDEX (the prefix is its GCR_ARRAY_MEMBERS_S3_URI, the file number the index divided by ARRAY_MEMBERS_PER_FILE, shared/kernel/compute/array-members.ts) and starts with that environment over its own. Batch caps a job's environment, so the members' specs cannot travel in it; files of 100 members keep both the poller's writes (size / 100) and each child's read (about 100 specs) small.",
+  type: 'object',
+  required: ['schemaVersion', 'firstIndex', 'members'],
+  additionalProperties: false,
+  properties: {
+    schemaVersion: {
+      const: '1',
+    },
+    firstIndex: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 9999,
+    },
+    members: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        $ref: 'job-environment.schema.json',
+      },
+    },
+  },
+} as const;
+
 /** schemas/job/job-environment.schema.json */
 export const jobEnvironmentSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
   $id: 'https://gcr.dev/schemas/job/job-environment.schema.json',
   title: 'JobEnvironment',
   description:
-    "The environment variables the platform hands a job: the execution poller's SubmitJob environment (services/execution-poller), plus the variables the AWS Batch backend adds to a GCHP multi-node job (shared/kernel/compute/batch-backend.ts) and the GCHP job definitions set (RESULTS_BUCKET, GCR_LAUNCH_MODE). The poller always sends the required four. A job reads them at start: the job runner and the demo model check every variable listed here that is set (a blank one counts as unset, surrounding blanks are ignored) and exit 78 (job-exit-code.schema.json) naming each one that is malformed; which ones they need is their own affair (the runner also takes SIMULATION_ID and RESULTS_BUCKET, the demo model GCR_SPEC_FILE). Anything else in the environment (PATH, AWS_*, AWS Batch's AWS_BATCH_JOB_*, the images' and the runner's own settings such as GCR_WORK_DIR, docs/CONTAINERS.md) is not part of this contract. Every value is a string; checks use only type, pattern, enum, minLength and contentMediaType, so a job can check them without a JSON Schema library (shared/kernel/compute/job-environment.ts).",
+    "The environment variables the platform hands a job: the execution poller's SubmitJob environment (services/execution-poller), plus the variables the AWS Batch backend adds to a GCHP multi-node job (shared/kernel/compute/batch-backend.ts) and the GCHP job definitions set (RESULTS_BUCKET, GCR_LAUNCH_MODE). The poller always sends the required four, except to an ensemble's array job, whose children take them from GCR_ARRAY_MEMBERS_S3_URI before they check them. A job reads them at start: the job runner and the demo model check every variable listed here that is set (a blank one counts as unset, surrounding blanks are ignored) and exit 78 (job-exit-code.schema.json) naming each one that is malformed; which ones they need is their own affair (the runner also takes SIMULATION_ID and RESULTS_BUCKET, the demo model GCR_SPEC_FILE). Anything else in the environment (PATH, AWS_*, AWS Batch's AWS_BATCH_JOB_*, the images' and the runner's own settings such as GCR_WORK_DIR, docs/CONTAINERS.md) is not part of this contract. Every value is a string; checks use only type, pattern, enum, minLength and contentMediaType, so a job can check them without a JSON Schema library (shared/kernel/compute/job-environment.ts).",
   type: 'object',
   required: ['GCR_SIMULATION_ID', 'GCR_SPEC', 'GCR_OUTPUT_S3_URI', 'GCR_STATUS_S3_URI'],
   additionalProperties: {
@@ -4599,6 +4710,15 @@ export const jobEnvironmentSchema = {
       examples: ['s3://gcr-dev-results/simulations/sim_01JC3Z8W5VQ4T6N2X7K9M1B3D5/restarts/'],
       description:
         "Where the job uploads each restart file as it appears (s3://<bucket>/<prefix>/, object metadata gcr-attempt = the attempt that wrote it), and where an attempt after the first looks for the latest one to resume from (docs/CAMPAIGNS.md). The poller sends simulations/<id>/restarts/ in the results bucket; the job runner derives the same prefix from the simulation's. Unset: no restarts uploaded there, no resuming.",
+    },
+    GCR_ARRAY_MEMBERS_S3_URI: {
+      type: 'string',
+      pattern: '^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?$',
+      examples: [
+        's3://gcr-dev-results/ensembles/ens_01jc3z8w5vq4t6n2x7k9m1b3d5/arrays/gcr-ens_01jc3z8w5vq4t6n2x7k9m1b3d5-a1/',
+      ],
+      description:
+        "Ensemble array jobs only: where the children's environments are (job-array-members.schema.json). An array job's own environment carries this and nothing of any one member; each child reads the file holding its AWS_BATCH_JOB_ARRAY_INDEX and starts with that member's environment (GCR_SIMULATION_ID, GCR_SPEC, ... as for a single job) over its own (docs/CAMPAIGNS.md).",
     },
     GCR_DEMO_WALL_SECONDS: {
       type: 'string',
@@ -5994,6 +6114,7 @@ export const allSchemas = [
   costReportSchema,
   ensembleMemberPageSchema,
   ensembleRequestSchema,
+  ensembleResultsSchema,
   ensembleSchema,
   errorResponseSchema,
   gatewayErrorSchema,
@@ -6042,6 +6163,8 @@ export const allSchemas = [
   simulationResultsRequestedDetailSchema,
   simulationStatusChangedDetailSchema,
   simulationSubmittedDetailSchema,
+  jobArrayIndexSchema,
+  jobArrayMembersSchema,
   jobEnvironmentSchema,
   jobExitCodeSchema,
   jobStatusFileSchema,

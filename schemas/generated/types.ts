@@ -393,6 +393,30 @@ export interface EnsemblePerturbation {
   baseMember?: boolean;
 }
 
+// ---- schemas/api/ensemble-results.schema.json
+/**
+ * GET /ensembles/{id}/results: the ensemble's aggregation (docs/CAMPAIGNS.md) and, once READY, a short-lived presigned download link per product. While members are active, or their results still being processed, the status is PENDING with the reason: the same answer a client polls until READY, as for GET /simulations/{id}/results.
+ */
+export interface EnsembleResults {
+  ensembleId: string;
+  /**
+   * PENDING: not aggregated yet (members active, their results being processed, or a member retried since); PROCESSING: the aggregation runs; READY: the products below; FAILED: the aggregation failed (reason).
+   */
+  status: 'PENDING' | 'PROCESSING' | 'READY' | 'FAILED';
+  reason?: string;
+  updatedAt?: string;
+  /**
+   * The aggregation's manifest.json as written: memberCount, counts by status, products, and for a perturbation ensemble the Jacobian's shape and the members it left out.
+   */
+  manifest?: {
+    [k: string]: unknown;
+  };
+  /**
+   * One link per product (manifest.json, metrics.csv, metrics.json, jacobian.nc4 when written); empty unless READY. Keys are relative to ensembles/<id>/.
+   */
+  files: ResultFileLink[];
+}
+
 // ---- schemas/api/ensemble.schema.json
 /**
  * An ensemble as the API returns it: what it is, its members' statuses rolled up (counts by status, progress, cost) and a page of its members.
@@ -2309,9 +2333,42 @@ export interface SimulationSubmittedDetail {
   maxCostUsd?: number;
 }
 
+// ---- schemas/job/job-array-index.schema.json
+/**
+ * The index map of one ensemble array job, written by the execution poller to ensembles/<ensemble id>/arrays/<job name>/index.json before its SubmitJob: child i (AWS_BATCH_JOB_ARRAY_INDEX) runs simulationIds[i]. The poller reads it back to attach a child's Batch events to its member and, after a crash between SubmitJob and the members' writes, to record the jobs of an array it finds by name (docs/CAMPAIGNS.md). The children themselves read their environment from the members files (job-array-members.schema.json), not from this list.
+ */
+export interface JobArrayIndex {
+  schemaVersion: '1';
+  ensembleId: string;
+  /**
+   * The array job's name (gcr-<ensemble id>-a<n>): how a job submitted before a crash is found again.
+   */
+  jobName: string;
+  /**
+   * The member simulation each child runs, by array index.
+   *
+   * @minItems 2
+   * @maxItems 10000
+   */
+  simulationIds: string[];
+}
+
+// ---- schemas/job/job-array-members.schema.json
+/**
+ * One file of an ensemble array job's member environments, ensembles/<ensemble id>/arrays/<job name>/members-<n>.json: the job environment (job-environment.schema.json) of children firstIndex .. firstIndex + members.length - 1. A child reads the one file holding its AWS_BATCH_JOB_ARRAY_INDEX (the prefix is its GCR_ARRAY_MEMBERS_S3_URI, the file number the index divided by ARRAY_MEMBERS_PER_FILE, shared/kernel/compute/array-members.ts) and starts with that environment over its own. Batch caps a job's environment, so the members' specs cannot travel in it; files of 100 members keep both the poller's writes (size / 100) and each child's read (about 100 specs) small.
+ */
+export interface JobArrayMembers {
+  schemaVersion: '1';
+  firstIndex: number;
+  /**
+   * @minItems 1
+   */
+  members: JobEnvironment[];
+}
+
 // ---- schemas/job/job-environment.schema.json
 /**
- * The environment variables the platform hands a job: the execution poller's SubmitJob environment (services/execution-poller), plus the variables the AWS Batch backend adds to a GCHP multi-node job (shared/kernel/compute/batch-backend.ts) and the GCHP job definitions set (RESULTS_BUCKET, GCR_LAUNCH_MODE). The poller always sends the required four. A job reads them at start: the job runner and the demo model check every variable listed here that is set (a blank one counts as unset, surrounding blanks are ignored) and exit 78 (job-exit-code.schema.json) naming each one that is malformed; which ones they need is their own affair (the runner also takes SIMULATION_ID and RESULTS_BUCKET, the demo model GCR_SPEC_FILE). Anything else in the environment (PATH, AWS_*, AWS Batch's AWS_BATCH_JOB_*, the images' and the runner's own settings such as GCR_WORK_DIR, docs/CONTAINERS.md) is not part of this contract. Every value is a string; checks use only type, pattern, enum, minLength and contentMediaType, so a job can check them without a JSON Schema library (shared/kernel/compute/job-environment.ts).
+ * The environment variables the platform hands a job: the execution poller's SubmitJob environment (services/execution-poller), plus the variables the AWS Batch backend adds to a GCHP multi-node job (shared/kernel/compute/batch-backend.ts) and the GCHP job definitions set (RESULTS_BUCKET, GCR_LAUNCH_MODE). The poller always sends the required four, except to an ensemble's array job, whose children take them from GCR_ARRAY_MEMBERS_S3_URI before they check them. A job reads them at start: the job runner and the demo model check every variable listed here that is set (a blank one counts as unset, surrounding blanks are ignored) and exit 78 (job-exit-code.schema.json) naming each one that is malformed; which ones they need is their own affair (the runner also takes SIMULATION_ID and RESULTS_BUCKET, the demo model GCR_SPEC_FILE). Anything else in the environment (PATH, AWS_*, AWS Batch's AWS_BATCH_JOB_*, the images' and the runner's own settings such as GCR_WORK_DIR, docs/CONTAINERS.md) is not part of this contract. Every value is a string; checks use only type, pattern, enum, minLength and contentMediaType, so a job can check them without a JSON Schema library (shared/kernel/compute/job-environment.ts).
  */
 export interface JobEnvironment {
   /**
@@ -2334,6 +2391,10 @@ export interface JobEnvironment {
    * Where the job uploads each restart file as it appears (s3://<bucket>/<prefix>/, object metadata gcr-attempt = the attempt that wrote it), and where an attempt after the first looks for the latest one to resume from (docs/CAMPAIGNS.md). The poller sends simulations/<id>/restarts/ in the results bucket; the job runner derives the same prefix from the simulation's. Unset: no restarts uploaded there, no resuming.
    */
   GCR_RESTARTS_S3_URI?: string;
+  /**
+   * Ensemble array jobs only: where the children's environments are (job-array-members.schema.json). An array job's own environment carries this and nothing of any one member; each child reads the file holding its AWS_BATCH_JOB_ARRAY_INDEX and starts with that member's environment (GCR_SIMULATION_ID, GCR_SPEC, ... as for a single job) over its own (docs/CAMPAIGNS.md).
+   */
+  GCR_ARRAY_MEMBERS_S3_URI?: string;
   /**
    * Local backend only: the wall time, in seconds, the demo model spreads its run over (0: as fast as it can). A spec tag demo-wall-seconds overrides it.
    */

@@ -10,7 +10,6 @@
  * later, between ticks (nothing due).
  */
 import '#shared/kernel/quiet-sdk-warning.js';
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { findDueSimulations } from '#services/execution-finder/src/domain/find-due.js';
 import type { PollerPorts } from '#services/execution-poller/src/domain/ports.js';
 import { POLLER_EVENTS, processEvent } from '#services/execution-poller/src/domain/process-event.js';
@@ -26,6 +25,7 @@ import {
 import { createdKey, shardOf, statusShardKey } from '#shared/kernel/repository/keys.js';
 import { scheduleAt } from '#shared/kernel/repository/poll-schedule.js';
 import { startLocalDynamo } from '#local/aws/standalone-dynamo.js';
+import { putItems } from './put-items.js';
 import { SimulatedBatch } from './simulated-batch.js';
 import { faultSuiteSpec } from '../fault/harness.js';
 
@@ -98,15 +98,8 @@ async function seed(
       activeOwner: `owner-${i % 50}`,
     };
   });
-  for (let i = 0; i < items.length; i += 25) {
-    let request: Record<string, unknown>[] = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-    while (request.length > 0) {
-      const out = await dynamo.documentClient.send(
-        new BatchWriteCommand({ RequestItems: { [dynamo.tableName]: request } }),
-      );
-      request = (out.UnprocessedItems?.[dynamo.tableName] ?? []) as Record<string, unknown>[];
-    }
-  }
+  await putItems(dynamo.documentClient, dynamo.tableName, items);
+
   return jobIds;
 }
 

@@ -5,6 +5,18 @@ import type {
   SubmitJobRequest,
 } from '#shared/kernel/compute/backend.js';
 
+/** An array job's children as Batch creates them: `<parent>:<index>`, PENDING, each knowing its index. */
+export function arrayChildren(parentJobId: string, request: SubmitJobRequest): JobDescription[] {
+  return Array.from({ length: request.arraySize ?? 0 }, (_, index) => ({
+    jobId: `${parentJobId}:${index}`,
+    jobName: request.jobName,
+    state: 'PENDING',
+    attempts: [],
+    createdAt: Date.now(),
+    array: { index },
+  }));
+}
+
 /**
  * An in-process AWS Batch for benchmarks and the event storm: jobs move through
  * Batch's states on a schedule the caller drives, DescribeJobs takes at most 100 ids, it can
@@ -21,6 +33,10 @@ export class SimulatedBatch implements ComputeBackend {
   };
   private readonly jobs = new Map<string, JobDescription>();
   private seq = 0;
+  /** When each DescribeJobs call was answered (performance.now() ms): its peak rate. */
+  readonly describeTimes: number[] = [];
+  /** Array jobs as Batch runs them: children `<jobId>:<index>`, each describable. */
+  readonly supportsArrays = true;
 
   /** `jobQueue`: the queue (ARN) new jobs are in, by default. */
   constructor(private readonly options: { throttleShare?: number; jobQueue?: string } = {}) {}
@@ -60,6 +76,7 @@ export class SimulatedBatch implements ComputeBackend {
   advance(jobId: string, state: JobState): void {
     const job = this.jobs.get(jobId)!;
     job.state = state;
+    if (state === 'RUNNING') job.startedAt ??= Date.now();
     if (state === 'SUCCEEDED') {
       job.exitCode = 0;
       job.stoppedAt = Date.now();
@@ -70,7 +87,20 @@ export class SimulatedBatch implements ComputeBackend {
   async submit(request: SubmitJobRequest) {
     this.calls.submit += 1;
     this.maybeThrottle();
-    return { jobId: this.seed(request.jobName, 'SUBMITTED', Date.now()) };
+    const jobId = this.seed(request.jobName, 'SUBMITTED', Date.now());
+    for (const child of arrayChildren(jobId, request)) this.jobs.set(child.jobId, child);
+    if (request.arraySize) this.jobs.get(jobId)!.array = { size: request.arraySize };
+    return { jobId };
+  }
+
+  /** The children of an array job. */
+  childrenOf(parentJobId: string): string[] {
+    return [...this.jobs.keys()].filter((id) => id.startsWith(`${parentJobId}:`));
+  }
+
+  /** The array parents submitted so far. */
+  arrayParents(): string[] {
+    return [...this.jobs.values()].filter((j) => j.array?.size !== undefined).map((j) => j.jobId);
   }
 
   async findJobByName(jobName: string) {
@@ -90,6 +120,7 @@ export class SimulatedBatch implements ComputeBackend {
     this.maybeThrottle();
     if (jobIds.length > 100) throw new Error(`DescribeJobs takes at most 100 ids, got ${jobIds.length}`);
     this.calls.describeAnswered += 1;
+    this.describeTimes.push(performance.now());
     return jobIds.flatMap((id) => {
       const job = this.jobs.get(id);
       return job ? [{ ...job, attempts: [...job.attempts] }] : [];

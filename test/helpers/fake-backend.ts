@@ -5,6 +5,8 @@ import type {
   SubmitJobRequest,
 } from '#shared/kernel/compute/backend.js';
 
+import { arrayChildren } from '#scripts/bench/simulated-batch.js';
+
 /**
  * An in-memory compute backend for the poller's domain tests: it keeps jobs the
  * way Batch reports them, lets a test move them, counts calls, and can throttle.
@@ -15,6 +17,13 @@ export class FakeBackend implements ComputeBackend {
   /** Calls to fail with TooManyRequestsException before answering. */
   throttleNext = 0;
   private seq = 0;
+
+  /** With `arrays`, it takes array jobs as Batch does: children `<jobId>:<index>`, each describable. */
+  constructor(private readonly options: { arrays?: boolean } = {}) {}
+
+  get supportsArrays(): boolean {
+    return this.options.arrays === true;
+  }
 
   private throttle(): void {
     if (this.throttleNext > 0) {
@@ -36,14 +45,17 @@ export class FakeBackend implements ComputeBackend {
       attempts: [],
       createdAt: Date.now(),
       request,
+      ...(request.arraySize ? { array: { size: request.arraySize } } : {}),
     });
+    for (const child of arrayChildren(jobId, request)) this.jobs.set(child.jobId, { ...child, request });
     return { jobId };
   }
 
   async findJobByName(jobName: string) {
     this.calls.findJobByName += 1;
     this.throttle();
-    return [...this.jobs.values()].filter((j) => j.jobName === jobName).pop();
+    // As ListJobs by name: array parents, not their children.
+    return [...this.jobs.values()].filter((j) => j.jobName === jobName && j.array?.index === undefined).pop();
   }
 
   async findJobsByName(jobName: string) {

@@ -9,6 +9,7 @@
  * | GCR_STATUS_FILE | the status JSON, rewritten atomically at every step | ./gcr-status.json |
  * | GCR_DEMO_WALL_SECONDS | wall time to spread the run over (0: as fast as possible) | 20 |
  * | GCR_DEMO_FAIL_AT_PERCENT | fail on purpose (exit 3) once this progress is reached | none |
+ * | GCR_DEMO_FAIL_SIMULATIONS | simulation ids (comma-separated) that fail on purpose (exit 3) at GCR_DEMO_FAIL_AT_PERCENT, else at once; a retry is another simulation and runs normally | none |
  * Spec tags `demo-wall-seconds` and `demo-fail-at-percent` override these two per simulation.
  * | GCR_OUTPUT_S3_URI | s3://bucket/prefix/ to upload each finished file to | none |
  * | GCR_STATUS_S3_URI | s3://bucket/key to upload the status JSON to after each update | none |
@@ -114,8 +115,9 @@ export function loadDemoConfig(env: Env = process.env, cwd = process.cwd()): Dem
   };
   const wallSeconds = numberVar(knobs, 'GCR_DEMO_WALL_SECONDS', 20, 0, MAX_WALL_SECONDS);
   const failText = nonEmpty(knobs['GCR_DEMO_FAIL_AT_PERCENT']);
-  const failAtPercent =
+  const failAtPercentSet =
     failText === undefined ? undefined : numberVar(knobs, 'GCR_DEMO_FAIL_AT_PERCENT', 0, 0, 100);
+  const failAtPercent = failsOnPurpose(env) ? (failAtPercentSet ?? 0) : failAtPercentSet;
   const outputS3Text = nonEmpty(env['GCR_OUTPUT_S3_URI']);
   const statusS3Text = nonEmpty(env['GCR_STATUS_S3_URI']);
   const restartsS3Text = nonEmpty(env['GCR_RESTARTS_S3_URI']);
@@ -134,6 +136,17 @@ export function loadDemoConfig(env: Env = process.env, cwd = process.cwd()): Dem
     restartsDir: path.resolve(cwd, nonEmpty(env['GCR_RESTARTS_DIR']) ?? 'Restarts'),
     attempt: Math.floor(attempt),
   };
+}
+
+/**
+ * Whether this simulation is one GCR_DEMO_FAIL_SIMULATIONS names: how a test
+ * makes one member of an ensemble fail while its retry, a simulation of its
+ * own with the same spec, succeeds.
+ */
+function failsOnPurpose(env: Env): boolean {
+  const id = nonEmpty(env['GCR_SIMULATION_ID']);
+  const listed = (env['GCR_DEMO_FAIL_SIMULATIONS'] ?? '').split(',').map((s) => s.trim());
+  return id !== undefined && listed.includes(id);
 }
 
 /**

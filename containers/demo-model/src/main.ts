@@ -11,11 +11,23 @@
  * (the job contract's configuration error); 3 failure injected with
  * GCR_DEMO_FAIL_AT_PERCENT; 143 SIGTERM (130 SIGINT).
  */
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { ArrayMemberError, withArrayMember } from '#shared/kernel/compute/array-members.js';
 import { loadH5wasmPastTsx } from '#shared/science/netcdf/h5wasm-past-tsx.js';
 import type { JobStatusFile } from '#schemas/generated/types.js';
 import { DemoConfigError, loadDemoConfig, parseS3Uri, statusFileFrom, type DemoConfig } from './config.js';
 import { EXIT, runDemoModel } from './run.js';
-import { S3Uploads, isoSeconds, writeFileAtomic } from './status.js';
+import { S3Uploads, demoS3Client, isoSeconds, writeFileAtomic } from './status.js';
+
+/** An object's text; any failure is the array member's configuration error (exit 78). */
+async function readS3Text(bucket: string, key: string): Promise<string> {
+  try {
+    const out = await demoS3Client().send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return await out.Body!.transformToString();
+  } catch (error) {
+    throw new ArrayMemberError(`cannot read s3://${bucket}/${key}: ${(error as Error).message}`);
+  }
+}
 
 async function main(): Promise<number> {
   loadH5wasmPastTsx();
@@ -33,9 +45,11 @@ async function main(): Promise<number> {
 
   let config: DemoConfig;
   try {
+    // An ensemble array child: its member's environment first (the member's spec, its S3 URIs).
+    Object.assign(process.env, await withArrayMember(process.env, readS3Text));
     config = loadDemoConfig();
   } catch (error) {
-    if (!(error instanceof DemoConfigError)) throw error;
+    if (!(error instanceof DemoConfigError || error instanceof ArrayMemberError)) throw error;
     process.stderr.write(`gcr demo model: ${error.message}\n`);
     await recordConfigFailure(error.message);
     return EXIT.configurationError;

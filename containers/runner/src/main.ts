@@ -19,6 +19,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { describeExitCode, EXIT_CODES } from '#shared/kernel/compute/exit-codes.js';
 import { RESTART_ATTEMPT_METADATA } from '#shared/kernel/storage/bucket-layout.js';
 import { resumeNote } from '#shared/science/rundir/restart.js';
+import { adoptArrayMember } from './array-member.js';
 import { parseRunnerEnv, type RunnerConfig } from './env.js';
 import { classicExecutableFor, gchpExecutableFor, simulationTypeOf } from './executable.js';
 import { RunnerFailure } from './failures.js';
@@ -354,6 +355,7 @@ async function main(): Promise<number> {
   const startedAt = new Date();
   let config: RunnerConfig;
   try {
+    await adoptArrayMember(process.env, resultsClient, 5);
     config = parseRunnerEnv(process.env, process.cwd());
   } catch (error) {
     if (!(error instanceof RunnerFailure)) throw error;

@@ -27,7 +27,9 @@ import {
 } from '#shared/kernel/compute/batch-backend.js';
 import { createEventBridgePublisher } from '#shared/kernel/events/publisher.js';
 import { createTokenBucket } from '#shared/kernel/rate-limit/token-bucket.js';
+import { createDynamoEnsembleArrayStore } from '#shared/kernel/repository/ensemble-arrays.js';
 import { createDynamoSimulationRepository } from '#shared/kernel/repository/simulations.js';
+import { s3Arrays } from './adapters/s3-arrays.js';
 import { s3ProgressReader } from './adapters/s3-progress.js';
 import { siteJobProgressReader } from './adapters/site-job-progress.js';
 import { s3RestartFinder } from './adapters/s3-restarts.js';
@@ -64,6 +66,11 @@ function createPollerPorts(): PollerPorts {
     }),
     progress: progressReader(),
     restarts,
+    arrays: s3Arrays(
+      s3Client(),
+      config.resultsBucket,
+      createDynamoEnsembleArrayStore(dynamoDocumentClient(), config.tableName),
+    ),
     jobEnvironment: (simulation) => jobEnvironment(simulation, config),
     isRetryable: (err) => isThrottling(err) || isTransientBatchError(err),
     ownsJobQueue: createJobQueueFilter(config),

@@ -21,6 +21,7 @@ import type { AggregationPorts } from './domain/aggregation/aggregate-ensemble.j
 import { createDynamoEnsembleStore } from '#shared/kernel/repository/ensembles.js';
 import type { ComparePorts } from './domain/api/compare.js';
 import type { ResultsApiPorts } from './domain/api/ports.js';
+import type { EnsembleResultsPorts } from './domain/api/ensemble-results.js';
 import type { RequestResultsPorts } from './domain/api/request-results.js';
 import type { ResultsPorts } from './domain/processing/ports.js';
 import { isTransientError } from './domain/processing/transient.js';
@@ -89,6 +90,16 @@ let api: ResultsApiPorts | undefined;
 /** GET /simulations/{id}/results and .../files/{key+}. */
 export function resultsApiPorts(): ResultsApiPorts {
   return (api ??= { repository: repository(), store: resultsBucket(), now: () => new Date() });
+}
+
+let ensembleResults: EnsembleResultsPorts | undefined;
+/** GET /ensembles/{id}/results. */
+export function ensembleResultsPorts(): EnsembleResultsPorts {
+  return (ensembleResults ??= {
+    ...resultsApiPorts(),
+    ensembles: createDynamoEnsembleStore(dynamoDocumentClient(), config.tableName),
+    urlTtlSeconds: config.downloadUrlTtlSeconds,
+  });
 }
 
 let refreshes: Cooldown | undefined;

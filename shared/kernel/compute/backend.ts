@@ -41,6 +41,12 @@ export interface JobDescription {
    * shows it and runs no time limit against the job.
    */
   waitingFor?: string;
+  /**
+   * An array job's parent: its size and how many children are in each state
+   * (Batch's `arrayProperties.statusSummary`); a child: its index. Absent for
+   * ordinary jobs.
+   */
+  array?: { size?: number; index?: number; statusSummary?: Partial<Record<JobState, number>> };
 }
 
 export interface SubmitJobRequest {
@@ -64,9 +70,21 @@ export interface SubmitJobRequest {
   multiNode?: { nodes: number; mpiProcesses: number };
   environment: Record<string, string>;
   tags: Record<string, string>;
+  /**
+   * An array job of this many children (2 to 10,000, AWS Batch's limits),
+   * `<jobId>:<index>` each, every one with the same environment plus
+   * AWS_BATCH_JOB_ARRAY_INDEX. Only for backends with `supportsArrays`.
+   */
+  arraySize?: number;
 }
 
+/** AWS Batch's array sizes. */
+export const MIN_ARRAY_SIZE = 2;
+export const MAX_ARRAY_SIZE = 10_000;
+
 export interface ComputeBackend {
+  /** Whether `submit` takes `arraySize` (AWS Batch does; a backend without arrays submits members one by one). */
+  readonly supportsArrays?: boolean;
   submit(request: SubmitJobRequest): Promise<{ jobId: string }>;
   /** The newest job with this name, if any (for crash recovery before re-submitting). */
   findJobByName(jobName: string): Promise<JobDescription | undefined>;

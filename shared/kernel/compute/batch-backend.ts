@@ -27,7 +27,15 @@ import {
   type SubmitJobCommandInput,
 } from '@aws-sdk/client-batch';
 import { MalformedEventError, type FieldIssue } from '../errors.js';
-import type { ComputeBackend, JobAttempt, JobDescription, JobState, SubmitJobRequest } from './backend.js';
+import {
+  MAX_ARRAY_SIZE,
+  MIN_ARRAY_SIZE,
+  type ComputeBackend,
+  type JobAttempt,
+  type JobDescription,
+  type JobState,
+  type SubmitJobRequest,
+} from './backend.js';
 import { RETRYABLE_EXIT_CODES } from './exit-codes.js';
 
 export type Architecture = SubmitJobRequest['architecture'];
@@ -168,6 +176,8 @@ export function createBatchBackend(client: BatchClient, config: BatchBackendConf
   }
 
   return {
+    supportsArrays: true,
+
     async submit(request: SubmitJobRequest): Promise<{ jobId: string }> {
       const answer = await client.send(new SubmitJobCommand(submitJobInput(request, config)));
       if (!answer.jobId) throw new BatchResponseError(`SubmitJob for ${request.jobName} returned no jobId`);
@@ -222,7 +232,21 @@ export function submitJobInput(request: SubmitJobRequest, config: BatchBackendCo
   const timeout = {
     attemptDurationSeconds: Math.max(MIN_ATTEMPT_DURATION_SECONDS, Math.ceil(request.maxRuntimeSeconds)),
   };
-  if (request.multiNode) return multiNodeSubmitJobInput(request, config, { retryStrategy, timeout });
+  if (request.multiNode) {
+    if (request.arraySize !== undefined)
+      throw new RangeError('a multi-node parallel job cannot be an array job');
+    return multiNodeSubmitJobInput(request, config, { retryStrategy, timeout });
+  }
+  if (
+    request.arraySize !== undefined &&
+    (!Number.isInteger(request.arraySize) ||
+      request.arraySize < MIN_ARRAY_SIZE ||
+      request.arraySize > MAX_ARRAY_SIZE)
+  ) {
+    throw new RangeError(
+      `an array job has ${MIN_ARRAY_SIZE} to ${MAX_ARRAY_SIZE} children, got ${request.arraySize}`,
+    );
+  }
 
   const jobQueue = config.jobQueues[request.architecture]?.[request.purchase];
   const jobDefinition = config.jobDefinitions[request.architecture];
@@ -250,6 +274,7 @@ export function submitJobInput(request: SubmitJobRequest, config: BatchBackendCo
     },
     retryStrategy,
     timeout,
+    ...(request.arraySize !== undefined ? { arrayProperties: { size: request.arraySize } } : {}),
     tags: { ...request.tags, ...config.jobTags },
     propagateTags: true,
   };
@@ -392,7 +417,26 @@ export function jobDescriptionFromDetail(detail: JobDetail): JobDescription {
     logStreamName: optionalString(detail.container?.logStreamName) ?? lastAttempt?.logStreamName,
     attempts,
     tags,
+    array: arrayOf(detail.arrayProperties),
   });
+}
+
+/** An array parent's size and status summary, or a child's index (JobDetail.arrayProperties). */
+function arrayOf(properties: JobDetail['arrayProperties']): JobDescription['array'] {
+  if (!properties) return undefined;
+  const summary = properties.statusSummary
+    ? Object.fromEntries(
+        Object.entries(properties.statusSummary).filter(
+          (entry): entry is [JobState, number] => isJobState(entry[0]) && typeof entry[1] === 'number',
+        ),
+      )
+    : undefined;
+  const array = compact({
+    size: optionalNumber(properties.size),
+    index: optionalNumber(properties.index),
+    statusSummary: summary,
+  });
+  return Object.keys(array).length > 0 ? array : undefined;
 }
 
 /** A ListJobs summary as a description, for the rare case DescribeJobs no longer returns the job. */
@@ -488,6 +532,9 @@ export function jobDescriptionFromBatchEvent(detail: unknown): JobDescription {
     stoppedAt: optionalNumber(detail['stoppedAt']),
     container: containerOf(detail['container']),
     attempts: ((detail['attempts'] as unknown[] | undefined) ?? []).filter(isRecord).map(attemptOf),
+    ...(isRecord(detail['arrayProperties'])
+      ? { arrayProperties: detail['arrayProperties'] as JobDetail['arrayProperties'] }
+      : {}),
     tags: Object.fromEntries(
       Object.entries(tags).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
     ),

@@ -776,7 +776,7 @@ describe('AWS Batch in the infrastructure stack (packaged serverless.yml)', () =
     }
   });
 
-  it('limits the job role to reading and writing objects under simulations/ in the results bucket', () => {
+  it("limits the job role to reading and writing objects under simulations/ in the results bucket, and reading an ensemble array's members files", () => {
     const role = props(root, 'BatchJobRole');
     expect(JSON.stringify(role['AssumeRolePolicyDocument'])).toContain('ecs-tasks.amazonaws.com');
     expect(role['ManagedPolicyArns']).toBeUndefined();
@@ -784,6 +784,10 @@ describe('AWS Batch in the infrastructure stack (packaged serverless.yml)', () =
     expect(statements.length).toBeGreaterThan(0);
     const simulationObjects = JSON.stringify({
       'Fn::Join': ['', [{ 'Fn::GetAtt': ['ResultsBucket', 'Arn'] }, '/simulations/*']],
+    });
+    // An array child reads its member's environment (docs/CAMPAIGNS.md), and nothing else there.
+    const arrayMembers = JSON.stringify({
+      'Fn::Join': ['', [{ 'Fn::GetAtt': ['ResultsBucket', 'Arn'] }, '/ensembles/*/arrays/*']],
     });
     const granted = new Set<string>();
     for (const { statement } of statements) {
@@ -801,6 +805,8 @@ describe('AWS Batch in the infrastructure stack (packaged serverless.yml)', () =
           // Listing the bucket, only under the prefix.
           expect(resource).toEqual({ 'Fn::GetAtt': ['ResultsBucket', 'Arn'] });
           expect(statement.Condition).toEqual({ StringLike: { 's3:prefix': ['simulations/*'] } });
+        } else if (JSON.stringify(resource) === arrayMembers) {
+          expect(actions).toEqual(['s3:GetObject']);
         } else {
           expect(JSON.stringify(resource)).toBe(simulationObjects);
         }
@@ -1446,7 +1452,7 @@ describe('IAM across the packaged templates', () => {
   it("matches only this stage's job queues (exact ARNs) in the Batch job state rule", () => {
     const poller = loadTemplate(path.join(repoRoot, 'services', 'execution-poller'));
     const pattern = props(poller, 'BatchJobStateRule')['EventPattern'] as { detail: Dict };
-    expect(pattern.detail['jobName']).toEqual([{ prefix: 'gcr-sim_' }]);
+    expect(pattern.detail['jobName']).toEqual([{ prefix: 'gcr-sim_' }, { prefix: 'gcr-ens_' }]);
     const queues = asArray(pattern.detail['jobQueue'] as unknown[])
       .map(rendered)
       .sort();

@@ -90,6 +90,7 @@ const EXPECTED: Record<string, { owner: number[]; other: number[]; admin: number
   'POST /ensembles': { owner: [201], other: [201], admin: [201] },
   'GET /ensembles/{id}': { owner: [200], other: [404], admin: [200] },
   'GET /ensembles/{id}/members': { owner: [200], other: [404], admin: [200] },
+  'GET /ensembles/{id}/results': { owner: [200], other: [404], admin: [200] },
   'POST /ensembles/{id}/cancel': { owner: [202], other: [404], admin: [202] },
   'POST /ensembles/{id}/retry': { owner: [202], other: [404], admin: [202] },
   'POST /ensembles/{id}/pause': { owner: [202], other: [404], admin: [202] },

@@ -1,3 +1,4 @@
+import { parseArrayChildJobId, parseArrayJobName } from '#shared/kernel/compute/array-members.js';
 import { DESCRIBE_JOBS_MAX_IDS } from '#shared/kernel/compute/batch-backend.js';
 import type { JobDescription } from '#shared/kernel/compute/backend.js';
 import { withBackoff } from './backoff.js';
@@ -15,7 +16,9 @@ export type BatchEventOutcome =
   /** A job queue of another stage (or a forgery). */
   | 'foreign-queue'
   /** DescribeJobs does not know the job (yet): polling reconciles it later. */
-  | 'unconfirmed';
+  | 'unconfirmed'
+  /** An ensemble array job's parent: its children's own events move the members. */
+  | 'array-parent';
 
 const JOB_NAME = /^gcr-(sim_[0-9a-z]{26})$/;
 
@@ -66,6 +69,21 @@ async function describeWaiting(ports: PollerPorts): Promise<void> {
 }
 
 /**
+ * The member an array child's event is about, from the array's index (which
+ * the poller wrote before the SubmitJob); 'parent' for the parent's own.
+ */
+async function arrayMemberOf(
+  ports: PollerPorts,
+  ensembleId: string,
+  hint: JobDescription,
+): Promise<string | 'parent' | undefined> {
+  const child = parseArrayChildJobId(hint.jobId);
+  if (!child) return 'parent';
+  const index = await ports.arrays?.readIndex(ensembleId, hint.jobName);
+  return index?.simulationIds[child.index];
+}
+
+/**
  * A `Batch Job State Change` event is a hint, never the truth: anyone who can
  * put events on the default bus can send one, and Batch's own may arrive late,
  * twice or out of order. A job of another stage's queue, or not named for one
@@ -77,9 +95,14 @@ export async function observeBatchEvent(
   ports: PollerPorts,
   hint: JobDescription,
 ): Promise<BatchEventOutcome> {
-  const simulationId = JOB_NAME.exec(hint.jobName)?.[1];
-  if (!simulationId) return 'not-ours';
+  const array = parseArrayJobName(hint.jobName);
+  if (!array && !JOB_NAME.test(hint.jobName)) return 'not-ours';
   if (hint.jobQueue === undefined || !ports.ownsJobQueue(hint.jobQueue)) return 'foreign-queue';
+  const simulationId = array
+    ? await arrayMemberOf(ports, array.ensembleId, hint)
+    : JOB_NAME.exec(hint.jobName)![1]!;
+  if (simulationId === 'parent') return 'array-parent';
+  if (!simulationId) return 'not-ours';
   const job = await describeTogether(ports, hint.jobId);
   if (!job) return 'unconfirmed';
   if (job.jobQueue !== undefined && !ports.ownsJobQueue(job.jobQueue)) return 'foreign-queue';

@@ -1,7 +1,8 @@
 import type { ComputeBackend } from '#shared/kernel/compute/backend.js';
 import type { EventPublisher } from '#shared/kernel/events/publisher.js';
+import type { EnsembleArrayStore } from '#shared/kernel/repository/ensemble-arrays.js';
 import type { SimulationRepository } from '#shared/kernel/repository/simulations.js';
-import type { Simulation } from '#schemas/generated/types.js';
+import type { JobArrayIndex, Simulation } from '#schemas/generated/types.js';
 
 export interface Progress {
   percent: number;
@@ -33,6 +34,20 @@ export interface PollerPorts {
    */
   restarts?: {
     resumePoint(simulation: Simulation, beforeAttempt: number): Promise<ResumePoint | undefined>;
+  };
+  /**
+   * Ensemble array jobs (submit-array.ts, docs/CAMPAIGNS.md): the ensemble's
+   * submission lease and the array's files in the results bucket. Without
+   * it, members are submitted one job each.
+   */
+  arrays?: {
+    store: EnsembleArrayStore;
+    /** Writes an array's files (array-members.ts) before its SubmitJob. */
+    writeFiles(files: readonly { key: string; body: string }[]): Promise<void>;
+    /** An array's index (it never changes once written), or undefined when there is none. */
+    readIndex(ensembleId: string, jobName: string): Promise<JobArrayIndex | undefined>;
+    /** `s3://<results bucket>/<prefix>`: the members files' location a child is told. */
+    uriOf(prefix: string): string;
   };
   /** Environment handed to a new job. */
   jobEnvironment(simulation: Simulation): Record<string, string>;

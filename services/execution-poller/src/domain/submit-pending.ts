@@ -1,4 +1,9 @@
-import { jobNameFor, type ComputeBackend, type JobDescription } from '#shared/kernel/compute/backend.js';
+import {
+  jobNameFor,
+  type ComputeBackend,
+  type JobDescription,
+  type SubmitJobRequest,
+} from '#shared/kernel/compute/backend.js';
 import { StaleVersionError } from '#shared/kernel/errors.js';
 import { isTerminal } from '#shared/kernel/status.js';
 import { storedSpec } from '#shared/science/spec/validate-spec.js';
@@ -7,16 +12,35 @@ import { applyPlan, terminateJob, withFreshRead } from './apply.js';
 import { withBackoff } from './backoff.js';
 import type { PollerPorts } from './ports.js';
 import { currentAttempt, planFromJob, type SimulationJob } from './reconcile.js';
+import { isArrayCandidate, submitEnsembleArray } from './submit-array.js';
 
 /** A claim older than this is taken to belong to a poller that crashed. */
 export const SUBMIT_CLAIM_TTL_MS = 2 * 60_000;
+
+/** What a job asks of the backend, from the spec's compute settings (a single job's or an array's). */
+export function computeRequest(
+  spec: ReturnType<typeof storedSpec>,
+): Pick<
+  SubmitJobRequest,
+  'architecture' | 'purchase' | 'vcpus' | 'memoryMiB' | 'instanceType' | 'spotRetries' | 'maxRuntimeSeconds'
+> {
+  return {
+    architecture: spec.compute.architecture,
+    purchase: spec.compute.purchase,
+    vcpus: spec.compute.vcpus,
+    memoryMiB: spec.compute.memoryMiB,
+    ...(spec.compute.instanceType ? { instanceType: spec.compute.instanceType } : {}),
+    spotRetries: spec.compute.spotRetries,
+    maxRuntimeSeconds: spec.compute.maxRuntimeMinutes * 60,
+  };
+}
 
 function limitsOf(simulation: Simulation) {
   const { maxQueueMinutes, maxRuntimeMinutes } = storedSpec(simulation).compute;
   return { maxQueueMinutes, maxRuntimeMinutes };
 }
 
-function submittedJob(job: { jobId: string; jobName: string }, at: number): SimulationJob {
+export function submittedJob(job: { jobId: string; jobName: string }, at: number): SimulationJob {
   return {
     jobId: job.jobId,
     jobName: job.jobName,
@@ -33,9 +57,20 @@ function submittedJob(job: { jobId: string; jobName: string }, at: number): Simu
  * exists, looking the job up by name first finds a job a crashed poller
  * submitted but never recorded.
  */
-export async function submitPending(ports: PollerPorts, id: string): Promise<void> {
+export async function submitPending(
+  ports: PollerPorts,
+  id: string,
+  options: { alone?: boolean } = {},
+): Promise<void> {
   const loaded = await ports.repository.getWithInternals(id);
   if (!loaded || loaded.simulation.status !== 'PENDING') return;
+  // An ensemble's first-attempt members go as one array job (submit-array.ts).
+  if (!options.alone && isArrayCandidate(ports, loaded.simulation)) {
+    const outcome = await submitEnsembleArray(ports, loaded.simulation, (member) =>
+      submitPending(ports, member, { alone: true }),
+    );
+    if (outcome !== 'single') return;
+  }
   const now = ports.now();
   if (loaded.submitClaimedAt !== undefined && now - loaded.submitClaimedAt < SUBMIT_CLAIM_TTL_MS) return;
 
@@ -85,16 +120,10 @@ export async function submitPending(ports: PollerPorts, id: string): Promise<voi
           backend.submit({
             simulationId: simulation.id,
             jobName,
-            architecture: spec.compute.architecture,
-            purchase: spec.compute.purchase,
-            vcpus: spec.compute.vcpus,
-            memoryMiB: spec.compute.memoryMiB,
-            ...(spec.compute.instanceType ? { instanceType: spec.compute.instanceType } : {}),
-            spotRetries: spec.compute.spotRetries,
+            ...computeRequest(spec),
             ...(spec.model === 'gchp' && spec.compute.nodes && spec.compute.cores
               ? { multiNode: { nodes: spec.compute.nodes, mpiProcesses: spec.compute.cores } }
               : {}),
-            maxRuntimeSeconds: spec.compute.maxRuntimeMinutes * 60,
             environment: ports.jobEnvironment(simulation),
             tags: { ...spec.tags, 'gcr:simulation-id': simulation.id, 'gcr:owner': simulation.owner },
           }),
@@ -141,7 +170,7 @@ export async function submitPending(ports: PollerPorts, id: string): Promise<voi
  * gives CANCELLED); for a simulation that already ended it is terminated at
  * once. Either way no job outlives its simulation untracked.
  */
-async function keepJobTracked(
+export async function keepJobTracked(
   ports: PollerPorts,
   backend: ComputeBackend,
   id: string,

@@ -26,11 +26,11 @@ import { requestCancel } from '#shared/kernel/repository/cancel.js';
 import {
   currentMemberIds,
   idempotentEnsembleId,
-  isEnsembleId,
   memberSimulationId,
   type EnsembleRecord,
   type EnsembleStore,
 } from '#shared/kernel/repository/ensembles.js';
+import { loadVisibleEnsemble } from '#shared/kernel/repository/visible-group.js';
 import { loadVisibleSimulation } from '#shared/kernel/repository/visible-simulation.js';
 import { stableStringify } from '#shared/kernel/stable-json.js';
 import { isTerminal } from '#shared/kernel/status.js';
@@ -41,7 +41,7 @@ import { storedSpec, type ResolvedSimulationSpec } from '#shared/science/spec/va
 import { simulationStatusSchema } from '#schemas/generated/schemas.js';
 import type { Ensemble, EnsembleMember, Simulation, SimulationStatus } from '#schemas/generated/types.js';
 import { buildSimulation, checkBudgets, checkIdempotencyKey, takeActiveSlot } from './create-simulation.js';
-import { createOrReplay, loadVisibleGroup, requestFingerprint, retrySimulationId } from './ids.js';
+import { createOrReplay, requestFingerprint, retrySimulationId } from './ids.js';
 import type { CreateSimulationPorts, SubmissionPorts } from './ports.js';
 import { buildRunDirectory, inputPlanBody, storeRunDirectory } from './run-directory.js';
 
@@ -262,14 +262,8 @@ export function ensembleEstimate(spec: ResolvedSimulationSpec, members: number):
   return option ? Math.round(option.costUsd.expected * members * 100) / 100 : undefined;
 }
 
-/** An ensemble the caller may see (their own, or any for an admin); another owner's is a 404 like a missing one. */
-export async function loadVisibleEnsemble(
-  store: Pick<EnsembleStore, 'get'>,
-  caller: Caller,
-  id: string,
-): Promise<EnsembleRecord> {
-  return loadVisibleGroup(store, caller, id, { what: 'ensemble', prefix: 'ens_', isId: isEnsembleId });
-}
+// Shared with the results API's GET /ensembles/{id}/results.
+export { loadVisibleEnsemble };
 
 /** The current simulation of every member, in member-index order (undefined: not written yet). */
 export async function loadMembers(

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ulid } from 'ulid';
-import { IdempotencyMismatchError, NotFoundError } from '#shared/kernel/errors.js';
-import type { Caller } from '#shared/kernel/http/identity.js';
+import { IdempotencyMismatchError } from '#shared/kernel/errors.js';
 import { stableStringify } from '#shared/kernel/stable-json.js';
 
 const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
@@ -49,26 +48,4 @@ export async function createOrReplay<R extends { id: string; requestFingerprint?
     );
   }
   return { record: earlier, replayed: true };
-}
-
-/**
- * A group (an ensemble, a campaign) the caller may see: their own, or any for
- * an admin. An id of the wrong shape, a missing one and another owner's are
- * the same 404, so a caller learns nothing of others' groups.
- */
-export async function loadVisibleGroup<R extends { owner: string }>(
-  store: { get(id: string): Promise<R | undefined> },
-  caller: Caller,
-  id: string,
-  group: { what: 'ensemble' | 'campaign'; prefix: string; isId: (id: string) => boolean },
-): Promise<R> {
-  if (!group.isId(id)) {
-    throw new NotFoundError(
-      `no ${group.what} has the id ${JSON.stringify(id.slice(0, 40))}: path.id must be ${group.prefix} followed by 26 lower-case letters and digits`,
-    );
-  }
-  const record = await store.get(id);
-  if (!record || (record.owner !== caller.userId && !caller.isAdmin))
-    throw new NotFoundError(`${group.what} ${id} not found`);
-  return record;
 }

@@ -17,6 +17,10 @@ const SAMPLES: Record<string, { good: string[]; bad: string[] }> = {
     good: ['s3://gcr-dev-results/simulations/sim_1/outputs/', 's3://bucket', 's3://my.bucket/x'],
     bad: ['https://bucket/x', 's3://Bucket/x', 's3://ab/x', 's3:/bucket/x'],
   },
+  GCR_ARRAY_MEMBERS_S3_URI: {
+    good: ['s3://gcr-dev-results/ensembles/ens_1/arrays/gcr-ens_1-a1/'],
+    bad: ['ensembles/ens_1/arrays/gcr-ens_1-a1/'],
+  },
   GCR_RESTARTS_S3_URI: {
     good: ['s3://gcr-dev-results/simulations/sim_1/restarts/'],
     bad: ['simulations/sim_1/restarts/'],
