@@ -41,7 +41,7 @@ import { coordinationPrefix, mpirunArgs, parseMultiNodeEnv, type MultiNodeEnv } 
 import { modelOutcome, TERMINATED_EXIT_CODE } from './outcome.js';
 import { OutputUploader } from './output-uploader.js';
 import { resumeFromLatestRestart } from './resume.js';
-import { isoSeconds, percentDone, simulationPeriod } from './progress.js';
+import { isoSeconds, percentDone, simulationPeriod } from '#shared/science/run/progress.js';
 import { addRundirDefaults, downloadRundir, pointAtDataRoot, readOptional } from './rundir.js';
 import { anonymousClient, resultsClient, withRetries } from './s3.js';
 import { checkLocalInputs, stageFromS3 } from './staging.js';
