@@ -23,7 +23,8 @@ import { parseRunnerEnv, type RunnerConfig } from './env.js';
 import { classicExecutableFor, gchpExecutableFor, simulationTypeOf } from './executable.js';
 import { RunnerFailure } from './failures.js';
 import { INPUT_LIST_FILE, parseInputList } from './inputs-list.js';
-import { linkIntoRunDirectory } from './run-directory-links.js';
+import { linkIntoRunDirectory } from '#shared/science/run/run-directory-links.js';
+import { containedPath } from './contained-path.js';
 import {
   announce,
   awaitNodes,
@@ -155,7 +156,7 @@ async function run(config: RunnerConfig, status: StatusReporter, results: S3Clie
       `inputs: ${report.files} file(s), ${report.bytes} bytes (${report.kept} already there) in ${config.dataRoot}`,
     );
   }
-  const linked = await linkIntoRunDirectory(config.workDir, dataRoot, inputs);
+  const linked = await linkIntoRunDirectory(config.workDir, dataRoot, inputs, containedPath);
   if (linked.length > 0) say(`linked into the run directory: ${linked.join(', ')}`);
   const replaced = await pointAtDataRoot(config.workDir, dataRoot);
   if (replaced) say(`run directory now reads its data from ${dataRoot} (was ${replaced})`);
