@@ -5,6 +5,7 @@
  */
 import type { RegisterCommand } from '../context.js';
 import { registerAdmin } from './admin.js';
+import { registerAgent } from './agent.js';
 import { registerBudget } from './budget.js';
 import { registerCancel } from './cancel.js';
 import { registerCompare } from './compare.js';
@@ -55,6 +56,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerCompare,
   registerSubscriptions,
   registerSite,
+  registerAgent,
   registerDev,
   registerAdmin,
 ];

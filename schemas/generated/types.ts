@@ -2837,6 +2837,70 @@ export interface SpecEmissions {
   stateVectorElement?: number;
 }
 
+// ---- schemas/site/site-agent-config.schema.json
+/**
+ * The configuration file of a site's agent (gcr agent --site NAME --config FILE; docs/SLURM.md, 'Running the agent'): where the platform is, which credential to use, and where the cluster keeps GEOS-Chem's input data and the runs. It lives on the cluster, never on the platform.
+ */
+export interface SiteAgentConfig {
+  /**
+   * The platform's API base URL (the one gcr uses), e.g. https://api.example.org.
+   */
+  platformUrl: string;
+  site: SiteName;
+  /**
+   * The file holding the site credential (gcr site credential NAME --out FILE): mode 0600, or the agent refuses to start. Relative paths are relative to the configuration file.
+   */
+  credentialFile: string;
+  /**
+   * The site's GEOS-Chem input data root (ExtData) on the shared filesystem: runs read their inputs there; the agent checks each run's input list against it before it submits.
+   */
+  extDataRoot: string;
+  /**
+   * Where the agent puts run directories (<workRoot>/<simulation id>/a<attempt>/) and its state file, on a filesystem the compute nodes share.
+   */
+  workRoot: string;
+  /**
+   * The GC Classic executable the jobs run. null or absent: the built-in demo model (never GEOS-Chem), as the local backend does.
+   */
+  geosChemExecutable?: string | null;
+  /**
+   * How a compute node starts the demo model (default: this installation's node and tsx on containers/demo-model/src/main.ts).
+   *
+   * @minItems 1
+   */
+  demoModelCommand?: string[];
+  /**
+   * What every job gets unless the work message says otherwise.
+   */
+  partitionDefaults?: {
+    partition?: string;
+    account?: string;
+    qos?: string;
+    timeLimitMinutes?: number;
+    memoryMiB?: number;
+    cpus?: number;
+  };
+  /**
+   * Where finished jobs are read once squeue forgot them: sacct (slurmdbd; the default) or the jobcomp/filetxt log.
+   */
+  accounting?:
+    | {
+        kind: 'sacct';
+      }
+    | {
+        kind: 'jobcomp-log';
+        path: string;
+      };
+  /**
+   * How often the agent asks squeue about its jobs (one call per poll, however many jobs).
+   */
+  pollSeconds?: number;
+  /**
+   * The queue's long-poll wait (at most the poll interval is spent waiting for work).
+   */
+  receiveWaitSeconds?: number;
+}
+
 // ---- schemas/site/site-work-message.schema.json
 /**
  * The body of a message on a Slurm site's work queue (docs/SLURM.md, 'Agent protocol'): the execution poller sends it, the site's agent (gcr agent --site NAME) receives it. submit: prepare the run directory of this attempt and sbatch it (a second submit of the same jobName is a redelivery, never a second sbatch); cancel: scancel every job of this name. The agent deletes the message once it acted on it, so a crashed agent's message comes back after its visibility timeout; after the queue's maxReceiveCount it goes to the site's dead-letter queue.
