@@ -300,8 +300,14 @@ export async function startPlatform(options: PlatformOptions): Promise<LocalPlat
       process.env[`AWS_ENDPOINT_URL_${service}`] = awsUrl;
     }
     // Every queue below is registered here: the SQS API on-call uses (aws sqs, gcr admin redrive).
-    const sqs = new LocalSqsService({ accountId: LOCAL_ACCOUNT, endpointUrl: awsUrl });
+    const sqs = new LocalSqsService({
+      accountId: LOCAL_ACCOUNT,
+      endpointUrl: awsUrl,
+      // The Slurm sites' work queues (CreateQueue from POST /sites), opened again after a restart.
+      dir: path.join(dataDir, 'queues', 'created'),
+    });
     handlers.sqs = sqsEndpoint(sqs);
+    await sqs.restoreCreatedQueues();
 
     // Services: functions, their environment, and their triggers.
     const routes: HttpRoute[] = [];

@@ -9,7 +9,7 @@ import { SqsApiError, type LocalSqsService } from '../queue/sqs-service.js';
  * unchanged through AWS_ENDPOINT_URL_SQS (or `--endpoint-url`): the subset
  * on-call needs to inspect and redrive a dead-letter queue.
  *
- *   GetQueueUrl, ListQueues, GetQueueAttributes, ListDeadLetterSourceQueues,
+ *   CreateQueue, DeleteQueue, GetQueueUrl, ListQueues, GetQueueAttributes, ListDeadLetterSourceQueues,
  *   SendMessage, SendMessageBatch, ReceiveMessage, DeleteMessage,
  *   DeleteMessageBatch, ChangeMessageVisibility, PurgeQueue,
  *   StartMessageMoveTask, ListMessageMoveTasks, CancelMessageMoveTask
@@ -18,6 +18,8 @@ import { SqsApiError, type LocalSqsService } from '../queue/sqs-service.js';
  * message }` and the query protocol's code in `x-amzn-query-error`. Requests
  * are not signature-checked. Message attributes are not kept by the local
  * queues, so requests that carry some are refused, never silently dropped.
+ * CreateQueue and DeleteQueue make and remove the Slurm sites' work queues
+ * (the submission service's POST and DELETE /sites), as SQS answers them.
  */
 export function sqsEndpoint(service: LocalSqsService) {
   return async (req: IncomingMessage, res: ServerResponse, body: string): Promise<void> => {
@@ -174,6 +176,20 @@ function messageOut(message: ReceivedMessage, names: (typeof MESSAGE_ATTRIBUTES)
 }
 
 const OPERATIONS: Record<string, Operation> = {
+  CreateQueue: async (service, input) => {
+    if (input['tags'] !== undefined)
+      throw new SqsApiError('InvalidParameterValue', 'The local queues keep no tags.');
+    const attributes = input['Attributes'] ?? {};
+    if (typeof attributes !== 'object' || attributes === null || Array.isArray(attributes)) {
+      throw new SqsApiError('InvalidParameterValue', 'Attributes must be a map');
+    }
+    const queue = await service.createQueue(input['QueueName'], attributes as Record<string, string>);
+    return { QueueUrl: service.urlOf(queue) };
+  },
+  DeleteQueue: async (service, input) => {
+    await service.deleteQueue(service.byUrl(input['QueueUrl']));
+    return {};
+  },
   GetQueueUrl: async (service, input) => {
     const account = input['QueueOwnerAWSAccountId'];
     const queue = service.byName(input['QueueName'], typeof account === 'string' ? account : undefined);

@@ -12,7 +12,9 @@
  * it keeps 14 days), and a task cut short is started again.
  */
 import { randomUUID } from 'node:crypto';
-import type { LocalQueue, ReceivedMessage } from './local-queue.js';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { LocalQueue, type ReceivedMessage } from './local-queue.js';
 
 /** An SQS error as the API names it; `queryCode` is what the AWS query protocol called it. */
 export class SqsApiError extends Error {
@@ -42,8 +44,26 @@ export interface MoveTask {
 const MOVE_BATCH = 10;
 const MOVE_VISIBILITY_SECONDS = 60;
 
+/** The attributes CreateQueue takes here (the rest of SQS's are refused, never silently dropped). */
+const CREATE_ATTRIBUTES = [
+  'VisibilityTimeout',
+  'DelaySeconds',
+  'MessageRetentionPeriod',
+  'RedrivePolicy',
+  'ReceiveMessageWaitTimeSeconds',
+  'SqsManagedSseEnabled',
+] as const;
+
+/** A queue made by CreateQueue: kept in `<dir>/<name>/created.json` so a restart opens it again. */
+interface CreatedQueue {
+  name: string;
+  attributes: Record<string, string>;
+}
+
 export class LocalSqsService {
   private readonly queues = new Map<string, LocalQueue>();
+  /** Queues made through the API (CreateQueue), by name, with the attributes they were made with. */
+  private readonly created = new Map<string, Record<string, string>>();
   private readonly tasks: MoveTask[] = [];
   private readonly running = new Set<Promise<void>>();
 
@@ -52,8 +72,113 @@ export class LocalSqsService {
       accountId: string;
       /** Base of queue URLs, e.g. http://127.0.0.1:PORT (the endpoint serving this API). */
       endpointUrl: string;
+      /** Where queues made by CreateQueue keep their journals (without it, CreateQueue is refused). */
+      dir?: string;
     },
   ) {}
+
+  /**
+   * CreateQueue as SQS answers it: the queue's URL, the same again for the same
+   * name and attributes, QueueNameExists for the same name with others.
+   */
+  async createQueue(name: unknown, attributes: Record<string, string>): Promise<LocalQueue> {
+    if (!this.options.dir) throw new SqsApiError('UnsupportedOperation', 'this local SQS creates no queues');
+    if (typeof name !== 'string' || !/^[A-Za-z0-9_-]{1,80}$/.test(name)) {
+      throw new SqsApiError(
+        'InvalidParameterValue',
+        'Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length',
+      );
+    }
+    for (const key of Object.keys(attributes)) {
+      if (!(CREATE_ATTRIBUTES as readonly string[]).includes(key)) {
+        throw new SqsApiError('InvalidAttributeName', `Unknown Attribute ${key}.`);
+      }
+    }
+    const existing = this.queues.get(name);
+    if (existing) {
+      const before = this.created.get(name);
+      const differing = Object.keys({ ...before, ...attributes }).find((k) => before?.[k] !== attributes[k]);
+      if (!before || differing) {
+        throw new SqsApiError(
+          'QueueNameExists',
+          `A queue already exists with the same name and a different value for attribute ${differing ?? 'VisibilityTimeout'}`,
+          'QueueAlreadyExists',
+        );
+      }
+      return existing;
+    }
+    const queue = await this.openCreated(name, attributes);
+    await fs.writeFile(
+      path.join(this.options.dir, name, 'created.json'),
+      JSON.stringify({ name, attributes } satisfies CreatedQueue),
+    );
+    return queue;
+  }
+
+  /** DeleteQueue: only a queue made by CreateQueue (the platform's own stay), its messages with it. */
+  async deleteQueue(queue: LocalQueue): Promise<void> {
+    if (!this.created.has(queue.name) || !this.options.dir) {
+      throw new SqsApiError(
+        'UnsupportedOperation',
+        `${queue.name} is one of the local platform's own queues`,
+      );
+    }
+    this.queues.delete(queue.name);
+    this.created.delete(queue.name);
+    await queue.close();
+    await fs.rm(path.join(this.options.dir, queue.name), { recursive: true, force: true });
+  }
+
+  /** Opens again the queues CreateQueue made before a restart (dead-letter queues first). */
+  async restoreCreatedQueues(): Promise<void> {
+    if (!this.options.dir) return;
+    const entries = await fs.readdir(this.options.dir).catch(() => [] as string[]);
+    const pending: CreatedQueue[] = [];
+    for (const entry of entries) {
+      const text = await fs
+        .readFile(path.join(this.options.dir, entry, 'created.json'), 'utf8')
+        .catch(() => '');
+      if (text) pending.push(JSON.parse(text) as CreatedQueue);
+    }
+    while (pending.length > 0) {
+      const ready = pending.findIndex((q) => {
+        const target = redrivePolicyOf(q.attributes)?.deadLetterTargetArn;
+        return !target || !pending.some((other) => target.endsWith(`:${other.name}`));
+      });
+      const [next] = pending.splice(Math.max(0, ready), 1);
+      await this.openCreated(next!.name, next!.attributes);
+    }
+  }
+
+  private async openCreated(name: string, attributes: Record<string, string>): Promise<LocalQueue> {
+    const number = (key: string, fallback: number) => {
+      const value = attributes[key] === undefined ? fallback : Number(attributes[key]);
+      if (!Number.isInteger(value))
+        throw new SqsApiError('InvalidAttributeValue', `Invalid value for the parameter ${key}.`);
+      return value;
+    };
+    const redrive = redrivePolicyOf(attributes);
+    const queue = await LocalQueue.open({
+      name,
+      dir: path.join(this.options.dir!, name),
+      accountId: this.options.accountId,
+      visibilityTimeoutSeconds: number('VisibilityTimeout', 30),
+      delaySeconds: number('DelaySeconds', 0),
+      messageRetentionSeconds: number('MessageRetentionPeriod', 345_600),
+      ...(redrive
+        ? {
+            maxReceiveCount: redrive.maxReceiveCount,
+            deadLetterQueue: this.byArn(redrive.deadLetterTargetArn),
+          }
+        : {}),
+    }).catch((error: unknown) => {
+      if (error instanceof SqsApiError) throw error;
+      throw new SqsApiError('InvalidAttributeValue', (error as Error).message);
+    });
+    this.queues.set(name, queue);
+    this.created.set(name, attributes);
+    return queue;
+  }
 
   register(queue: LocalQueue): void {
     this.queues.set(queue.name, queue);
@@ -174,10 +299,11 @@ export class LocalSqsService {
     return task.ApproximateNumberOfMessagesMoved;
   }
 
-  /** Waits for the move tasks under way (platform stop). */
+  /** Waits for the move tasks under way, and closes the queues CreateQueue made (platform stop). */
   async close(): Promise<void> {
     for (const task of this.tasks) if (task.Status === 'RUNNING') task.Status = 'CANCELLING';
     await Promise.all([...this.running]);
+    for (const name of this.created.keys()) await this.queues.get(name)?.close();
   }
 
   private async move(task: MoveTask, source: LocalQueue, destination: LocalQueue | undefined): Promise<void> {
@@ -226,4 +352,34 @@ export class LocalSqsService {
     }
     for (const [to, bodies] of byDestination) await to.sendBatch(bodies);
   }
+}
+
+/** A RedrivePolicy attribute (JSON), checked as SQS does. */
+function redrivePolicyOf(
+  attributes: Record<string, string>,
+): { deadLetterTargetArn: string; maxReceiveCount: number } | undefined {
+  const text = attributes['RedrivePolicy'];
+  if (text === undefined) return undefined;
+  let policy: { deadLetterTargetArn?: unknown; maxReceiveCount?: unknown };
+  try {
+    policy = JSON.parse(text) as typeof policy;
+  } catch {
+    throw new SqsApiError(
+      'InvalidAttributeValue',
+      'Invalid value for the parameter RedrivePolicy. Reason: Redrive policy is not a valid JSON map.',
+    );
+  }
+  const count = Number(policy.maxReceiveCount);
+  if (
+    typeof policy.deadLetterTargetArn !== 'string' ||
+    !Number.isInteger(count) ||
+    count < 1 ||
+    count > 1000
+  ) {
+    throw new SqsApiError(
+      'InvalidAttributeValue',
+      'Value for parameter RedrivePolicy is invalid. Reason: Redrive policy needs deadLetterTargetArn and a maxReceiveCount from 1 to 1000.',
+    );
+  }
+  return { deadLetterTargetArn: policy.deadLetterTargetArn, maxReceiveCount: count };
 }

@@ -499,6 +499,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sites/{name}/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The agent's session, with its site's work queue and short-lived credentials for that queue alone (site credential). */
+        post: operations["openSiteSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sites/{name}/transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Presigned URLs to download an attempt's run directory and upload its files (site credential). */
+        post: operations["grantSiteTransfers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sites/{name}/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The agent's heartbeat and job reports, applied like Batch state changes (site credential). */
+        post: operations["applySiteReports"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/subscriptions": {
         parameters: {
             query?: never;
@@ -1833,6 +1884,13 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
             updatedBy: string;
+            /**
+             * Format: date-time
+             * @description When the site's agent last reported (POST /sites/{name}/reports); absent before its first report. A site silent for several heartbeat intervals shows its simulations as waiting for their site.
+             */
+            lastHeartbeatAt?: string;
+            /** @description Which agent process sent that report (<hostname>:<pid>). */
+            agentId?: string;
             /** @description The site's credentials that have not been revoked. */
             credentials: {
                 credentialId: string;
@@ -1851,6 +1909,41 @@ export interface components {
             secret: string;
             /** Format: date-time */
             createdAt: string;
+        };
+        /** SiteJobReport */
+        SiteJobReport: {
+            simulationId: string;
+            attempt: number;
+            jobName: string;
+            slurmJobId?: string;
+            /** @description Slurm's own state word (squeue/sacct), e.g. PENDING, COMPLETED, NODE_FAIL. */
+            slurmState?: string;
+            /**
+             * @description The Slurm state as the platform's status (cli/agent/slurm/states.ts). RETRYING: the site ended the job through no fault of the run (NODE_FAIL, PREEMPTED); the platform sends a submit of the next attempt. SUBMITTED also reports a failure to prepare or sbatch as FAILED with the reason, never silence.
+             * @enum {string}
+             */
+            status: "SUBMITTED" | "RUNNABLE" | "STARTING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "CANCELLED" | "RETRYING";
+            /** @description In words, for the simulation's history. */
+            reason: string;
+            exitCode?: number;
+            /** Format: date-time */
+            startedAt?: string;
+            /** Format: date-time */
+            endedAt?: string;
+            progress?: {
+                /**
+                 * Format: date-time
+                 * @description The model time the run has reached (from its log).
+                 */
+                modelTime: string;
+            };
+            /** @description With a final status: every output, restart and log file of the attempt is uploaded (the agent uploads before it reports the end, so the results processor finds them). */
+            outputsUploaded?: boolean;
+            /**
+             * Format: date-time
+             * @description When the agent saw this state: reports apply in this order.
+             */
+            observedAt: string;
         };
         /**
          * SiteList
@@ -1877,6 +1970,37 @@ export interface components {
             maxMemoryMiB: number;
         };
         /**
+         * SiteReportRequest
+         * @description Body of POST /sites/{name}/reports, sent by the site's agent with its site credential: a heartbeat, with what changed since its last report for each job it follows (an empty jobs list is a heartbeat alone). The platform applies each job report like an AWS Batch state change: idempotently and only forward (a report older than what it knows, or for an attempt that is not the simulation's current one, is ignored and said so in the answer).
+         */
+        SiteReportRequest: {
+            agent: {
+                /** @description Which agent process: <hostname>:<pid>, for the site's status and the runbook. */
+                agentId: string;
+                version: string;
+                /** Format: date-time */
+                startedAt: string;
+            };
+            /** Format: date-time */
+            sentAt: string;
+            jobs: components["schemas"]["SiteJobReport"][];
+        };
+        /**
+         * SiteReportResponse
+         * @description The answer to POST /sites/{name}/reports: the heartbeat recorded, which job reports changed something, and which were ignored and why (stale, another attempt, not this site's simulation, already terminal).
+         */
+        SiteReportResponse: {
+            /** Format: date-time */
+            receivedAt: string;
+            applied: string[];
+            ignored: {
+                jobName: string;
+                reason: string;
+            }[];
+            /** @description Job names the agent follows whose simulation was cancelled (a safety net next to the queue's cancel messages): the agent scancels them. */
+            cancel?: string[];
+        };
+        /**
          * SiteRequest
          * @description Body of POST /sites (admins only): a Slurm cluster the platform can run simulations on through its site agent (gcr agent --site NAME; docs/SLURM.md). Posting a site that exists replaces its definition (its credentials stay). Where the site keeps its input data (the ExtData root) is the agent's own configuration on the cluster, not the platform's.
          */
@@ -1890,6 +2014,66 @@ export interface components {
             account?: string;
             /** @description The Slurm QOS (sbatch --qos). Default: the partition's. */
             qos?: string;
+        };
+        /**
+         * SiteSession
+         * @description POST /sites/{name}/session, called by the site's agent with its site credential (Authorization: Bearer gcrsite_...): where its work queue is and short-lived credentials that can do nothing but receive, delete and change the visibility of that queue's messages (on AWS: STS AssumeRole with a session policy naming only the queue's ARN). The agent asks again before expiresAt. A revoked credential gets 401.
+         */
+        SiteSession: {
+            site: components["schemas"]["SiteName"];
+            /** @description The site's work queue (SiteWorkMessage bodies). */
+            queueUrl: string;
+            region: string;
+            /** @description The SQS endpoint to use instead of the region's (the local platform's SQS); absent on AWS. */
+            endpoint?: string;
+            credentials: {
+                accessKeyId: string;
+                secretAccessKey: string;
+                sessionToken?: string;
+            };
+            /** Format: date-time */
+            expiresAt: string;
+            /** @description How often the agent reports (POST /sites/{name}/reports) even with nothing new: a site silent for several intervals shows its simulations as waiting for their site, and raises the silent-agent alarm. */
+            heartbeatIntervalSeconds: number;
+            /** @description The queue's visibility timeout: the agent extends a message's (ChangeMessageVisibility) while it still works on it. */
+            visibilityTimeoutSeconds: number;
+        };
+        /**
+         * SiteTransfer
+         * @description The answer to POST /sites/{name}/transfers: presigned URLs, valid until expiresAt. Download with GET; upload with PUT of the file's bytes (header x-amz-meta-gcr-attempt as given in headers, which the signature covers).
+         */
+        SiteTransfer: {
+            simulationId: string;
+            attempt: number;
+            /** Format: date-time */
+            expiresAt: string;
+            downloads: {
+                /** @description Relative to simulations/<id>/ (rundir/... for the run directory). */
+                path: string;
+                url: string;
+                bytes?: number;
+            }[];
+            uploads: {
+                path: string;
+                url: string;
+                headers: {
+                    [key: string]: string;
+                };
+            }[];
+        };
+        /**
+         * SiteTransferRequest
+         * @description Body of POST /sites/{name}/transfers, sent by the site's agent with its site credential: presigned URLs to download an attempt's run directory and to upload its files. Granted only for a simulation that runs on this site and is not terminal (uploads also for a few minutes after its end, for the last files), and only under simulations/<id>/rundir/ (download) or outputs/, restarts/, logs/ (upload): the agent never holds S3 credentials.
+         */
+        SiteTransferRequest: {
+            simulationId: string;
+            attempt: number;
+            /** @description Answer a presigned GET for every file under simulations/<id>/rundir/. */
+            downloadRunDirectory?: boolean;
+            /** @description Other files to download, relative to simulations/<id>/, e.g. restarts/GEOSChem.Restart.20190701_0600z.nc4 (a resumed attempt's restart). */
+            downloads?: string[];
+            /** @description Files to upload, relative to simulations/<id>/. */
+            uploads?: string[];
         };
         /**
          * SpecCheckpoint
@@ -2177,6 +2361,15 @@ export interface components {
         };
         /** @description The input breaks a rule; `issues` names each field (dotted path). */
         BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description No live credential of this site (missing, revoked, or another site's); the handler answers it. */
+        SiteUnauthorized: {
             headers: {
                 [name: string]: unknown;
             };
@@ -3404,6 +3597,107 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    openSiteSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The site's name.
+                 * @example harvard-cannon
+                 */
+                name: components["parameters"]["SiteName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The answer. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiteSession"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["SiteUnauthorized"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    grantSiteTransfers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The site's name.
+                 * @example harvard-cannon
+                 */
+                name: components["parameters"]["SiteName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SiteTransferRequest"];
+            };
+        };
+        responses: {
+            /** @description The answer. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiteTransfer"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["SiteUnauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    applySiteReports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The site's name.
+                 * @example harvard-cannon
+                 */
+                name: components["parameters"]["SiteName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SiteReportRequest"];
+            };
+        };
+        responses: {
+            /** @description The answer. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiteReportResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["SiteUnauthorized"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };

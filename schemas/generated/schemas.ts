@@ -3379,6 +3379,16 @@ export const siteSchema = {
     updatedBy: {
       type: 'string',
     },
+    lastHeartbeatAt: {
+      type: 'string',
+      format: 'date-time',
+      description:
+        "When the site's agent last reported (POST /sites/{name}/reports); absent before its first report. A site silent for several heartbeat intervals shows its simulations as waiting for their site.",
+    },
+    agentId: {
+      type: 'string',
+      description: 'Which agent process sent that report (<hostname>:<pid>).',
+    },
     credentials: {
       type: 'array',
       description: "The site's credentials that have not been revoked.",
@@ -3878,7 +3888,7 @@ export const simulationPollRequestedDetailSchema = {
   $id: 'https://gcr.dev/schemas/events/simulation-poll-requested.schema.json',
   title: 'SimulationPollRequestedDetail',
   description:
-    "Detail of 'Simulation Poll Requested' (source gcr.execution-finder): up to 100 simulations of one backend that are due for a poll, so one DescribeJobs call serves them all.",
+    "Detail of 'Simulation Poll Requested' (source gcr.execution-finder, or gcr.submission when a Slurm site's agent reported on its simulations: the prompt poll that applies the reports): up to 100 simulations of one backend that are due for a poll, so one DescribeJobs call serves them all.",
   type: 'object',
   additionalProperties: false,
   required: ['schemaVersion', 'backend', 'requestedAt', 'simulations'],

@@ -1684,6 +1684,14 @@ export interface Site {
   updatedAt: string;
   updatedBy: string;
   /**
+   * When the site's agent last reported (POST /sites/{name}/reports); absent before its first report. A site silent for several heartbeat intervals shows its simulations as waiting for their site.
+   */
+  lastHeartbeatAt?: string;
+  /**
+   * Which agent process sent that report (<hostname>:<pid>).
+   */
+  agentId?: string;
+  /**
    * The site's credentials that have not been revoked.
    */
   credentials: {
@@ -1953,7 +1961,7 @@ export interface SimulationCostUpdatedDetail {
 
 // ---- schemas/events/simulation-poll-requested.schema.json
 /**
- * Detail of 'Simulation Poll Requested' (source gcr.execution-finder): up to 100 simulations of one backend that are due for a poll, so one DescribeJobs call serves them all.
+ * Detail of 'Simulation Poll Requested' (source gcr.execution-finder, or gcr.submission when a Slurm site's agent reported on its simulations: the prompt poll that applies the reports): up to 100 simulations of one backend that are due for a poll, so one DescribeJobs call serves them all.
  */
 export interface SimulationPollRequestedDetail {
   /**

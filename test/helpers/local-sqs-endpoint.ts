@@ -14,7 +14,11 @@ export interface LocalSqsEndpoint {
   close(): Promise<void>;
 }
 
-export async function startLocalSqsEndpoint(queues: LocalQueue[]): Promise<LocalSqsEndpoint> {
+/** `createdQueuesDir`: where CreateQueue keeps the queues it makes (without it, CreateQueue is refused). */
+export async function startLocalSqsEndpoint(
+  queues: LocalQueue[],
+  createdQueuesDir?: string,
+): Promise<LocalSqsEndpoint> {
   // The endpoint needs the service, which needs the server's port: bound once it listens.
   const bound: { handle?: ReturnType<typeof sqsEndpoint> } = {};
   const server = createServer((req, res) => {
@@ -24,7 +28,11 @@ export async function startLocalSqsEndpoint(queues: LocalQueue[]): Promise<Local
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const service = new LocalSqsService({ accountId: '000000000000', endpointUrl: endpoint });
+  const service = new LocalSqsService({
+    accountId: '000000000000',
+    endpointUrl: endpoint,
+    ...(createdQueuesDir ? { dir: createdQueuesDir } : {}),
+  });
   for (const q of queues) service.register(q);
   bound.handle = sqsEndpoint(service);
   const client = new SQSClient({

@@ -34,5 +34,9 @@ export const config = {
   localBackendEnabled: env.string('LOCAL_BACKEND_ENABLED', 'false') === 'true',
   /** Wall time of the local demo workload (seconds). */
   demoWallSeconds: env.int('DEMO_WALL_SECONDS', 20, { min: 0, max: 86_400 }),
+  /** How often a Slurm site's agent reports (the submission service tells it the same). */
+  siteHeartbeatSeconds: env.int('SITE_HEARTBEAT_SECONDS', 60, { min: 5, max: 3600 }),
+  /** Heartbeats missed before a site is silent: its simulations wait for it, and the alarm counts it. */
+  siteSilentAfterHeartbeats: env.int('SITE_SILENT_AFTER_HEARTBEATS', 3, { min: 1, max: 100 }),
 };
 env.done();

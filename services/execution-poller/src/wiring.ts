@@ -3,12 +3,21 @@
  * local platform the Batch client's endpoint (AWS_ENDPOINT_URL_BATCH) is the
  * local Batch emulator, so the same adapter runs jobs as child processes there.
  */
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import {
   batchClient,
   dynamoDocumentClient,
   eventBridgeClient,
   s3Client,
+  sqsClient,
 } from '#shared/kernel/aws/clients.js';
+import { createSiteQueues } from '#shared/kernel/compute/site-queues.js';
+import { createSlurmBackend } from '#shared/kernel/compute/slurm-backend.js';
+import { metrics } from '#shared/kernel/powertools.js';
+import { createSiteJobStore } from '#shared/kernel/repository/site-jobs.js';
+import { createSiteStore } from '#shared/kernel/repository/sites.js';
+import { SimulationPaths } from '#shared/kernel/storage/bucket-layout.js';
+import type { Simulation } from '#schemas/generated/types.js';
 import type { ComputeBackend } from '#shared/kernel/compute/backend.js';
 import {
   createBatchBackend,
@@ -35,9 +44,11 @@ function createPollerPorts(): PollerPorts {
     multiNode: config.multiNode,
     jobTags: { [STAGE_TAG]: config.stage },
   });
+  const restarts = s3RestartFinder(s3Client(), config.resultsBucket);
   const backends: Record<string, ComputeBackend | undefined> = {
     'aws-batch': batch,
     local: config.localBackendEnabled ? batch : undefined,
+    slurm: slurmBackend(restarts),
   };
   return {
     repository: createDynamoSimulationRepository(dynamoDocumentClient(), config),
@@ -51,12 +62,34 @@ function createPollerPorts(): PollerPorts {
       capacity: config.batchRatePerSecond,
     }),
     progress: s3ProgressReader(s3Client(), config.resultsBucket),
-    restarts: s3RestartFinder(s3Client(), config.resultsBucket),
+    restarts,
     jobEnvironment: (simulation) => jobEnvironment(simulation, config),
     isRetryable: (err) => isThrottling(err) || isTransientBatchError(err),
     ownsJobQueue: createJobQueueFilter(config),
     now: Date.now,
   };
+}
+
+/**
+ * Slurm sites' jobs, through their work queues and their agents' reports. The
+ * longest silence of each site with jobs followed is the metric the
+ * silent-agent alarm watches (runbooks/slurm-site-silent.md).
+ */
+function slurmBackend(restarts: ReturnType<typeof s3RestartFinder>): ComputeBackend {
+  return createSlurmBackend({
+    sites: createSiteStore(dynamoDocumentClient(), config.tableName),
+    siteJobs: createSiteJobStore(dynamoDocumentClient(), config.tableName),
+    queues: createSiteQueues(sqsClient(), config.stage),
+    silentAfterMs: config.siteHeartbeatSeconds * config.siteSilentAfterHeartbeats * 1000,
+    // A new attempt resumes from the latest restart an earlier attempt wrote, as on Batch.
+    resumeFrom: async (simulationId, spec, attempt) => {
+      if (!(spec as { checkpoint?: unknown }).checkpoint) return undefined;
+      const point = await restarts.resumePoint({ id: simulationId, spec } as unknown as Simulation, attempt);
+      return point && `${SimulationPaths.restarts}${point.name}`;
+    },
+    onSiteSilence: (_site, seconds) =>
+      metrics.addMetric('SlurmSiteSilentSeconds', MetricUnit.Seconds, seconds),
+  });
 }
 
 let ports: PollerPorts | undefined;

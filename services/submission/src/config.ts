@@ -14,5 +14,15 @@ export const config = {
   localBackendEnabled: env.string('LOCAL_BACKEND_ENABLED', 'false') === 'true',
   /** Where Batch jobs log (awslogs); on the local platform, the local Batch emulator's logs. */
   jobLogGroup: env.string('JOB_LOG_GROUP', '/aws/batch/job'),
+  region: env.string('AWS_REGION', 'us-east-1'),
+  /**
+   * The role a Slurm site's agent gets its queue credentials from (AssumeRole,
+   * narrowed to its own queue); on the local platform none (its SQS checks no signature).
+   */
+  siteAgentRoleArn: env.string('SITE_AGENT_ROLE_ARN', ''),
+  /** How often a site's agent reports (docs/SLURM.md); the execution poller's silence rule counts in these. */
+  siteHeartbeatSeconds: env.int('SITE_HEARTBEAT_SECONDS', 60, { min: 5, max: 3600 }),
+  /** The local platform's SQS endpoint, handed to agents in their session; unset on AWS. */
+  sqsEndpoint: env.string('AWS_ENDPOINT_URL_SQS', ''),
 };
 env.done();

@@ -9,7 +9,16 @@ import {
   dynamoDocumentClient,
   eventBridgeClient,
   s3Client,
+  sqsClient,
+  stsClient,
 } from '#shared/kernel/aws/clients.js';
+import {
+  createSiteQueues,
+  SITE_QUEUE_VISIBILITY_SECONDS,
+  type SiteQueues,
+} from '#shared/kernel/compute/site-queues.js';
+import { DetailType, Source } from '#shared/kernel/events/catalog.js';
+import { createSiteJobStore } from '#shared/kernel/repository/site-jobs.js';
 import { createEventBridgePublisher, type EventPublisher } from '#shared/kernel/events/publisher.js';
 import { createCloudWatchLogReader, type LogReader } from '#shared/kernel/logs/log-reader.js';
 import { createBudgetStore, type BudgetStore } from '#shared/kernel/repository/budgets.js';
@@ -20,9 +29,16 @@ import {
   type SimulationRepository,
 } from '#shared/kernel/repository/simulations.js';
 import { createS3ObjectStore, createS3RunDirectoryReader } from './adapters/s3-object-store.js';
+import {
+  localAgentCredentials,
+  s3SiteTransfers,
+  stsAgentCredentials,
+} from './adapters/site-agent-adapters.js';
 import { config } from './config.js';
 import type { EnsemblePorts } from './domain/ensembles.js';
 import type { ObjectStore, RunDirectoryReader } from './domain/ports.js';
+import type { SiteAgentPorts } from './domain/site-agent-api.js';
+import type { SimulationPollRequestedDetail } from '#schemas/generated/types.js';
 
 let simulations: SimulationRepository | undefined;
 export function repository(): SimulationRepository {
@@ -83,4 +99,61 @@ export function ensemblePorts(onPublishFailure: EnsemblePorts['onPublishFailure'
     now: () => new Date(),
     ...(onPublishFailure ? { onPublishFailure } : {}),
   };
+}
+
+let queues: SiteQueues | undefined;
+/** The Slurm sites' work queues (gcr-<stage>-site-<name>, made and removed with their site). */
+export function siteQueues(): SiteQueues {
+  return (queues ??= createSiteQueues(sqsClient(), config.stage));
+}
+
+/** Uploads stay granted this long after a simulation ended: the agent's last files. */
+const UPLOAD_GRACE_MS = 15 * 60_000;
+/** Presigned transfers last an hour: long enough for a large restart file on a slow campus link. */
+const TRANSFER_EXPIRY_SECONDS = 3600;
+/** Events of at most this many simulations (the poller describes them in one call). */
+const POLL_BATCH = 100;
+
+let agentPorts: SiteAgentPorts | undefined;
+/** Everything the routes of a site's agent need (POST /sites/{name}/session, /transfers, /reports). */
+export function siteAgentPorts(): SiteAgentPorts {
+  const now = () => new Date();
+  return (agentPorts ??= {
+    sites: sites(),
+    siteJobs: createSiteJobStore(dynamoDocumentClient(), config.tableName),
+    simulations: repository(),
+    queues: siteQueues(),
+    issueCredentials: config.localBackendEnabled
+      ? localAgentCredentials(now)
+      : stsAgentCredentials(stsClient(), config.siteAgentRoleArn),
+    objects: s3SiteTransfers(s3Client(), config.resultsBucket),
+    async requestPoll(simulations) {
+      const requestedAt = now().toISOString();
+      const events = [];
+      for (let i = 0; i < simulations.length; i += POLL_BATCH) {
+        const detail: SimulationPollRequestedDetail = {
+          schemaVersion: '1',
+          backend: 'slurm',
+          requestedAt,
+          simulations: simulations.slice(i, i + POLL_BATCH).map((s) => ({
+            simulationId: s.id,
+            status: s.status,
+            version: s.version,
+            ...(s.job ? { jobId: s.job.jobId } : {}),
+          })),
+        };
+        events.push({ source: Source.submission, detailType: DetailType.SimulationPollRequested, detail });
+      }
+      await publisher().publish(events);
+    },
+    settings: {
+      region: config.region,
+      ...(config.sqsEndpoint ? { sqsEndpoint: config.sqsEndpoint } : {}),
+      heartbeatIntervalSeconds: config.siteHeartbeatSeconds,
+      visibilityTimeoutSeconds: SITE_QUEUE_VISIBILITY_SECONDS,
+      transferExpirySeconds: TRANSFER_EXPIRY_SECONDS,
+      uploadGraceMs: UPLOAD_GRACE_MS,
+    },
+    now,
+  });
 }

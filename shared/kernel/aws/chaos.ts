@@ -19,7 +19,8 @@
 import { appendFileSync } from 'node:fs';
 import { seededRandom } from '../seeded-random.js';
 
-export type ChaosService = 'dynamodb' | 'eventbridge' | 'batch' | 's3' | 'logs' | 'sqs' | 'ecs' | 'ec2';
+export type ChaosService =
+  'dynamodb' | 'eventbridge' | 'batch' | 's3' | 'logs' | 'sqs' | 'sts' | 'ecs' | 'ec2';
 
 interface ChaosPoint {
   name: string;

@@ -6,6 +6,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { withChaos } from './chaos.js';
 
@@ -57,6 +58,12 @@ export function ec2Client(): EC2Client {
 let sqs: SQSClient | undefined;
 export function sqsClient(): SQSClient {
   return (sqs ??= withChaos(new SQSClient({}), 'sqs'));
+}
+
+let sts: STSClient | undefined;
+/** STS: the site agents' short-lived queue credentials (AssumeRole with a session policy). */
+export function stsClient(): STSClient {
+  return (sts ??= withChaos(new STSClient({}), 'sts'));
 }
 
 /**

@@ -1,7 +1,9 @@
 /**
  * The compute backend port: what the execution poller needs from wherever jobs
  * run. AWS Batch implements it; so does the local platform's Batch emulator
- * (child processes on this machine), reached through the same adapter.
+ * (child processes on this machine), reached through the same adapter; and
+ * the slurm backend (slurm-backend.ts), over a site's work queue and the jobs
+ * its agent reports.
  */
 
 /** AWS Batch's job states (JobStatus in the Batch API). */
@@ -33,6 +35,12 @@ export interface JobDescription {
   /** Finished attempts (Batch lists an attempt once its container stopped). */
   attempts: JobAttempt[];
   tags?: Record<string, string>;
+  /**
+   * Set while the job cannot be observed for a reason outside the run (a Slurm
+   * site whose agent is silent): what it waits for, in words. The poller then
+   * shows it and runs no time limit against the job.
+   */
+  waitingFor?: string;
 }
 
 export interface SubmitJobRequest {

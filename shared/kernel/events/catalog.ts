@@ -63,7 +63,10 @@ function entry(sources: readonly string[], schemaName: string): CatalogEntry {
 /** Who publishes each detail type, and the schema of its detail (docs/ARCHITECTURE.md, "Events"). */
 export const EventCatalog: Record<CatalogDetailType, CatalogEntry> = {
   [DetailType.SimulationSubmitted]: entry([Source.submission], 'simulation-submitted'),
-  [DetailType.SimulationPollRequested]: entry([Source.executionFinder], 'simulation-poll-requested'),
+  [DetailType.SimulationPollRequested]: entry(
+    [Source.executionFinder, Source.submission],
+    'simulation-poll-requested',
+  ),
   [DetailType.SimulationStatusChanged]: entry(
     // gcr.cost-tracker: the cancel of a run that reached its maxCostUsd
     [Source.submission, Source.executionPoller, Source.costTracker],

@@ -7,9 +7,10 @@
  * its definition as hashes only; the API's view never shows them.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Site, SiteRequest } from '#schemas/generated/types.js';
 import { mapItem } from './map-item.js';
+import { isConditionalCheckFailed } from './simulations.js';
 
 export const SITES_ID = '#sites';
 
@@ -23,6 +24,9 @@ export interface SiteDefinition extends SiteRequest {
   updatedAt: string;
   updatedBy: string;
   credentials: Record<string, StoredSiteCredential>;
+  /** The agent's last report (POST /sites/{name}/reports) and which agent sent it. */
+  lastHeartbeatAt?: string;
+  agentId?: string;
 }
 
 export interface SiteStore {
@@ -31,6 +35,8 @@ export interface SiteStore {
   put(definition: SiteDefinition): Promise<void>;
   /** False when there was none. */
   delete(name: string): Promise<boolean>;
+  /** Records an agent's report on the site; false when the site no longer exists. */
+  recordHeartbeat(name: string, heartbeat: { at: string; agentId: string }): Promise<boolean>;
 }
 
 export function createSiteStore(client: DynamoDBDocumentClient, tableName: string): SiteStore {
@@ -40,6 +46,31 @@ export function createSiteStore(client: DynamoDBDocumentClient, tableName: strin
     get: async (name) => (await sites.entries()).get(name),
     put: (definition) => sites.set(definition.name, definition),
     delete: (name) => sites.remove(name),
+    // One attribute pair of the site's entry, so a heartbeat never overwrites a
+    // concurrent redefinition or credential change of the site.
+    async recordHeartbeat(name, heartbeat) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { id: SITES_ID },
+            UpdateExpression: 'SET #sites.#name.#at = :at, #sites.#name.#agent = :agent',
+            ConditionExpression: 'attribute_exists(#sites.#name)',
+            ExpressionAttributeNames: {
+              '#sites': 'sites',
+              '#name': name,
+              '#at': 'lastHeartbeatAt',
+              '#agent': 'agentId',
+            },
+            ExpressionAttributeValues: { ':at': heartbeat.at, ':agent': heartbeat.agentId },
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (isConditionalCheckFailed(err)) return false;
+        throw err;
+      }
+    },
   };
 }
 

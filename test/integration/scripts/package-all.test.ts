@@ -866,6 +866,9 @@ describe('submission service (packaged services/submission/serverless.yml)', () 
         'DeleteSiteLambdaFunction',
         'CreateSiteCredentialLambdaFunction',
         'RevokeSiteCredentialLambdaFunction',
+        'OpenSiteSessionLambdaFunction',
+        'GrantSiteTransfersLambdaFunction',
+        'ApplySiteReportsLambdaFunction',
         'CreateEnsembleLambdaFunction',
         'GetEnsembleLambdaFunction',
         'ControlEnsembleLambdaFunction',
@@ -908,8 +911,20 @@ describe('submission service (packaged services/submission/serverless.yml)', () 
       Health: [],
       // Slurm sites: the one #sites item of the table.
       ListSites: ['dynamodb:GetItem'],
-      PutSite: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
-      DeleteSite: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      // ... and its work queues, made and removed with it (only gcr-<stage>-site-*: the next test).
+      PutSite: [
+        'dynamodb:GetItem',
+        'dynamodb:UpdateItem',
+        'sqs:CreateQueue',
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:SetQueueAttributes',
+      ],
+      DeleteSite: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'sqs:DeleteQueue', 'sqs:GetQueueUrl'],
+      // A site's agent: its queue and credentials for it, presigned transfers, reports (and their prompt poll).
+      OpenSiteSession: ['dynamodb:GetItem', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sts:AssumeRole'],
+      GrantSiteTransfers: ['dynamodb:GetItem', 's3:GetObject', 's3:ListBucket', 's3:PutObject'],
+      ApplySiteReports: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'events:PutEvents'],
       CreateSiteCredential: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
       RevokeSiteCredential: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
       CreateEnsemble: [
@@ -938,6 +953,40 @@ describe('submission service (packaged services/submission/serverless.yml)', () 
         's3:PutObject',
       ],
     });
+  });
+
+  it("confines the sites' queue grants to gcr-<stage>-site-*, and the agent role to receiving from them", () => {
+    const siteQueueArn = {
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':sqs:',
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: 'AWS::AccountId' },
+          `:gcr-${STAGE}-site-*`,
+        ],
+      ],
+    };
+    for (const id of ['PutSite', 'DeleteSite', 'OpenSiteSession']) {
+      const statements = asArray(
+        props(submission, roleOf(submission, `${id}LambdaFunction`))['Policies'] as Dict[],
+      )
+        .flatMap((policy) => asArray((policy['PolicyDocument'] as Dict)['Statement'] as Statement[]))
+        .filter((statement) => asArray(statement.Action).some((action) => action.startsWith('sqs:')));
+      expect(statements.length).toBeGreaterThan(0);
+      for (const statement of statements) expect(statement.Resource).toEqual([siteQueueArn]);
+    }
+    const role = props(submission, 'SiteAgentRole');
+    expect(role['RoleName']).toBe(`gcr-${STAGE}-site-agent`);
+    expect(allowedNonLogActions(submission, 'SiteAgentRole')).toEqual([
+      'sqs:ChangeMessageVisibility',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:ReceiveMessage',
+    ]);
   });
 
   it('scopes table queries to the indexes the functions use', () => {
@@ -1026,6 +1075,10 @@ describe('the one HTTP API (root serverless.yml owns it; every service attaches 
     'GET /openapi.json',
     'GET /unsubscribe',
     'POST /unsubscribe',
+    // A Slurm site's agent's routes: its site credential, checked by the handler (docs/SLURM.md).
+    'POST /sites/{name}/session',
+    'POST /sites/{name}/transfers',
+    'POST /sites/{name}/reports',
   ]);
   const apiImport = { 'Fn::ImportValue': `gcr-${STAGE}-HttpApiId` };
   const authorizerImport = { 'Fn::ImportValue': `gcr-${STAGE}-HttpApiAuthorizerId` };

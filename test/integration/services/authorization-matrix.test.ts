@@ -82,6 +82,10 @@ const EXPECTED: Record<string, { owner: number[]; other: number[]; admin: number
   'DELETE /sites/{name}': { owner: [403], other: [403], admin: [204, 404] },
   'POST /sites/{name}/credentials': { owner: [403], other: [403], admin: [201, 404] },
   'DELETE /sites/{name}/credentials/{credentialId}': { owner: [403], other: [403], admin: [404] },
+  // A site's agent's routes: no JWT authorizer, a site credential (gcrsite_...) or 401, whoever's token it is.
+  'POST /sites/{name}/session': { owner: [401], other: [401], admin: [401] },
+  'POST /sites/{name}/transfers': { owner: [401], other: [401], admin: [401] },
+  'POST /sites/{name}/reports': { owner: [401], other: [401], admin: [401] },
   // Ensembles are their owner's (an admin sees any); a member's or a run's retry needs it FAILED or TIMED_OUT.
   'POST /ensembles': { owner: [201], other: [201], admin: [201] },
   'GET /ensembles/{id}': { owner: [200], other: [404], admin: [200] },
@@ -200,7 +204,15 @@ describe('authorization matrix: every route x every caller', () => {
         .filter((r) => !r.authorized)
         .map((r) => r.key)
         .sort(),
-    ).toEqual(['GET /health', 'GET /openapi.json', 'GET /unsubscribe', 'POST /unsubscribe']);
+    ).toEqual([
+      'GET /health',
+      'GET /openapi.json',
+      'GET /unsubscribe',
+      'POST /sites/{name}/reports',
+      'POST /sites/{name}/session',
+      'POST /sites/{name}/transfers',
+      'POST /unsubscribe',
+    ]);
   });
 
   it("answers each cell as expected, and no caller reads the owner's data unless owner or admin", async () => {

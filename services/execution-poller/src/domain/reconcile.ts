@@ -173,9 +173,12 @@ export function planFromJob(
     if (transitions.length === 0 && to !== simulation.status) return { transitions: [] };
   }
 
-  // Limits, checked against the state we end in.
+  // Limits, checked against the state we end in; none while the job waits for its
+  // site (a silent Slurm agent): the run is not at fault, and may be running still.
   const plan: Plan = { transitions, job: record };
-  if (status === 'RUNNABLE' && record.runnableSince) {
+  if (job.waitingFor !== undefined) {
+    // no limit
+  } else if (status === 'RUNNABLE' && record.runnableSince) {
     const waited = (now - Date.parse(record.runnableSince)) / 60_000;
     if (waited > limits.maxQueueMinutes) {
       const blocking = job.statusReason ? `: ${job.statusReason}` : '';

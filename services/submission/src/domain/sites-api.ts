@@ -13,12 +13,15 @@ import {
   type SiteDefinition,
   type SiteStore,
 } from '#shared/kernel/repository/sites.js';
+import type { SiteQueues } from '#shared/kernel/compute/site-queues.js';
 import type { ResolvedSimulationSpec } from '#shared/science/spec/validate-spec.js';
 import { issuesFromAjv, validatorFor } from '#schemas/validator.js';
 import type { Site, SiteCredential, SiteList, SiteRequest } from '#schemas/generated/types.js';
 
 export interface SitesApiPorts {
   sites: SiteStore;
+  /** The site's work queue and dead-letter queue, made with the site and removed with it. */
+  queues: Pick<SiteQueues, 'create' | 'remove'>;
   now: () => Date;
 }
 
@@ -60,16 +63,22 @@ export async function putSite(ports: SitesApiPorts, caller: Caller, body: unknow
     updatedAt: ports.now().toISOString(),
     updatedBy: caller.username ?? caller.userId,
     credentials: previous?.credentials ?? {},
+    ...(previous?.lastHeartbeatAt ? { lastHeartbeatAt: previous.lastHeartbeatAt } : {}),
+    ...(previous?.agentId ? { agentId: previous.agentId } : {}),
   };
+  // The queues first (CreateQueue is idempotent): a site is never defined without the queue its work goes to.
+  await ports.queues.create(definition.name);
   await ports.sites.put(definition);
   return siteView(definition);
 }
 
-/** DELETE /sites/{name}: the site and every credential of it. */
+/** DELETE /sites/{name}: the site, every credential of it, and its work queues. */
 export async function deleteSite(ports: SitesApiPorts, caller: Caller, name: string): Promise<void> {
   requireAdmin(caller, 'remove sites');
   await existingSite(ports, name);
   if (!(await ports.sites.delete(name))) throw new NotFoundError(`there is no site ${JSON.stringify(name)}`);
+  // After the site: its agent is refused from now on, and then its queues (with any work left) go.
+  await ports.queues.remove(name);
 }
 
 /** POST /sites/{name}/credentials: a new secret for the site's agent, shown this once. */

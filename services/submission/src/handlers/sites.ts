@@ -10,9 +10,9 @@ import {
   revokeSiteCredential,
   type SitesApiPorts,
 } from '../domain/sites-api.js';
-import { sites } from '../wiring.js';
+import { siteQueues, sites } from '../wiring.js';
 
-const ports = (): SitesApiPorts => ({ sites: sites(), now: () => new Date() });
+const ports = (): SitesApiPorts => ({ sites: sites(), queues: siteQueues(), now: () => new Date() });
 
 /** GET /sites: every Slurm site with its partitions and limits. */
 export const list = httpHandler(async () => json(200, await listSites(ports())));

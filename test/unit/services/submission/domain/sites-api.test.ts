@@ -1,10 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { ForbiddenError, NotFoundError, ValidationError } from '#shared/kernel/errors.js';
-import {
-  siteCredentialMatches,
-  type SiteDefinition,
-  type SiteStore,
-} from '#shared/kernel/repository/sites.js';
+import { siteCredentialMatches } from '#shared/kernel/repository/sites.js';
 import { validateSimulationSpec } from '#shared/science/spec/validate-spec.js';
 import {
   checkSlurmSite,
@@ -19,6 +15,7 @@ import {
   planAtSite,
   planSimulation,
 } from '#services/submission/src/domain/plan-simulation.js';
+import { memorySiteQueues, memorySites } from '#test/helpers/sites.js';
 import { exampleSpec } from '#test/helpers/specs.js';
 import type { RunEstimate, SimulationPlan } from '#schemas/generated/types.js';
 
@@ -33,18 +30,11 @@ const cannon = {
   account: 'jacob_lab',
 };
 
-function memorySites(): SiteStore & { map: Map<string, SiteDefinition> } {
-  const map = new Map<string, SiteDefinition>();
-  return {
-    map,
-    all: () => Promise.resolve(new Map(map)),
-    get: (name) => Promise.resolve(map.get(name)),
-    put: (definition) => Promise.resolve(void map.set(definition.name, structuredClone(definition))),
-    delete: (name) => Promise.resolve(map.delete(name)),
-  };
-}
-
-const ports = () => ({ sites: memorySites(), now: () => new Date('2026-12-07T09:00:00Z') });
+const ports = () => ({
+  sites: memorySites(),
+  queues: memorySiteQueues(),
+  now: () => new Date('2026-12-07T09:00:00Z'),
+});
 
 function slurmSpec(compute: Record<string, unknown>) {
   const result = validateSimulationSpec({ ...exampleSpec(), compute: { backend: 'slurm', ...compute } });
@@ -58,6 +48,14 @@ describe('Slurm sites (GET/POST /sites, DELETE /sites/{name}, credentials)', () 
     const site = await putSite(p, admin, cannon);
     expect(site).toMatchObject({ ...cannon, updatedBy: 'ada', credentials: [] });
     expect(await listSites(p)).toEqual({ items: [site] });
+  });
+
+  it("makes the site's work queue with it, and removes the queue with it", async () => {
+    const p = ports();
+    await putSite(p, admin, cannon);
+    expect([...p.queues.existing]).toEqual(['harvard-cannon']);
+    await deleteSite(p, admin, 'harvard-cannon');
+    expect([...p.queues.existing]).toEqual([]);
   });
 
   it('refuses non-admins (403) and invalid sites (400 naming the field)', async () => {

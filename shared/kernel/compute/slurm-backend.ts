@@ -1,0 +1,208 @@
+/**
+ * The `slurm` compute backend (docs/SLURM.md): a simulation's job runs on a
+ * Slurm site through the site's agent. `submit` puts a SiteWorkMessage
+ * `submit` on the site's queue (validated first) and records the site job;
+ * `terminate` sends `cancel`; `describe` reads the site jobs the agents'
+ * reports moved forward (POST /sites/{name}/reports), so the poller's
+ * reconcile applies them like Batch's states. Like Batch's retry strategy, a
+ * retryable end (NODE_FAIL, PREEMPTED) with attempts left sends the next
+ * attempt's submit (resuming from the latest restart of a checkpointed run);
+ * and a site whose agent stopped reporting makes its jobs wait for it, with
+ * no time limit running, instead of failing.
+ */
+import { validatorFor } from '#schemas/validator.js';
+import type { SiteWorkMessage } from '#schemas/generated/types.js';
+import type { SiteDefinition, SiteStore } from '../repository/sites.js';
+import { siteJobName, type SiteJob, type SiteJobStore } from '../repository/site-jobs.js';
+import type { ComputeBackend, JobDescription, SubmitJobRequest } from './backend.js';
+import { currentSiteAttempt, describeSiteJob, isEndOfAttempt, needsNextAttempt } from './site-job-state.js';
+import type { SiteQueues } from './site-queues.js';
+
+const validateMessage = validatorFor<SiteWorkMessage>(
+  'https://gcr.dev/schemas/site/site-work-message.schema.json',
+);
+
+export interface SlurmBackendOptions {
+  sites: Pick<SiteStore, 'get' | 'all'>;
+  siteJobs: SiteJobStore;
+  queues: Pick<SiteQueues, 'send'>;
+  /** A site is silent once its agent has not reported for this long. */
+  silentAfterMs: number;
+  /**
+   * The restart a new attempt starts from (relative to simulations/<id>/),
+   * for a checkpointed run; undefined to start from the beginning.
+   */
+  resumeFrom?: (
+    simulationId: string,
+    spec: Record<string, unknown>,
+    attempt: number,
+  ) => Promise<string | undefined>;
+  /** Every describe: how long each site with followed jobs has been silent (0 when it reports). */
+  onSiteSilence?: (site: string, silentSeconds: number) => void;
+  now?: () => number;
+}
+
+/** The site refused the job before it was sent (unknown site, no partition fits): retrying cannot help. */
+export class SiteJobRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SiteJobRefusedError';
+  }
+}
+
+interface StoredSpecView {
+  compute?: { site?: string; spotRetries?: number; maxRuntimeMinutes?: number };
+}
+
+/** The first partition of the site with room for the job (the spec was checked against them at submission). */
+function slurmJob(site: SiteDefinition, request: SubmitJobRequest): NonNullable<SiteWorkMessage['job']> {
+  const timeMinutes = Math.max(1, Math.ceil(request.maxRuntimeSeconds / 60));
+  const partition = site.partitions.find(
+    (p) =>
+      timeMinutes <= p.maxTimeMinutes && request.vcpus <= p.maxCpus && request.memoryMiB <= p.maxMemoryMiB,
+  );
+  if (!partition) {
+    throw new SiteJobRefusedError(
+      `no partition of site ${site.name} has room for ${timeMinutes} minutes, ${request.vcpus} CPUs and ${request.memoryMiB} MiB`,
+    );
+  }
+  return {
+    partition: partition.name,
+    ...(site.account ? { account: site.account } : {}),
+    ...(site.qos ? { qos: site.qos } : {}),
+    timeMinutes,
+    cpus: request.vcpus,
+    memoryMiB: Math.max(256, request.memoryMiB),
+  };
+}
+
+/** The simulation of a job id (gcr-<simulationId>). */
+function simulationIdOf(jobId: string): string {
+  return jobId.replace(/^gcr-/, '');
+}
+
+export function createSlurmBackend(options: SlurmBackendOptions): ComputeBackend {
+  const now = options.now ?? Date.now;
+
+  const send = async (message: SiteWorkMessage): Promise<void> => {
+    if (!validateMessage(message)) {
+      throw new SiteJobRefusedError(
+        `the site work message is invalid: ${JSON.stringify(validateMessage.errors?.slice(0, 3))}`,
+      );
+    }
+    await options.queues.send(message.site, JSON.stringify(message));
+  };
+
+  const submitMessage = (siteJob: Omit<SiteJob, 'version'>, resumeFrom?: string): SiteWorkMessage => ({
+    schemaVersion: '1',
+    kind: 'submit',
+    site: siteJob.site,
+    simulationId: siteJob.simulationId,
+    attempt: siteJob.attempt,
+    jobName: siteJobName(siteJob.jobId, siteJob.attempt),
+    sentAt: new Date(now()).toISOString(),
+    job: siteJob.job,
+    spec: siteJob.spec,
+    ...(resumeFrom ? { resumeFrom } : {}),
+  });
+
+  /**
+   * Sends the next attempt's submit, then records it (conditionally): a crash
+   * in between sends it again at the next describe, which the agent takes as
+   * a redelivery of the same job name, never a second sbatch.
+   */
+  const startNextAttempt = async (siteJob: SiteJob): Promise<SiteJob> => {
+    const attempt = siteJob.attempt + 1;
+    const resumeFrom = await options.resumeFrom?.(siteJob.simulationId, siteJob.spec, attempt);
+    const next: SiteJob = { ...siteJob, attempt };
+    await send(submitMessage(next, resumeFrom));
+    return (await options.siteJobs.save(next))
+      ? { ...next, version: siteJob.version + 1 }
+      : ((await options.siteJobs.get(siteJob.simulationId)) ?? next);
+  };
+
+  /** Why the site's jobs wait, when its agent has been silent too long; undefined while it reports. */
+  const silence = (
+    site: SiteDefinition | undefined,
+    siteJob: SiteJob,
+  ): { seconds: number; waitingFor?: string } => {
+    const lastHeard = Date.parse(site?.lastHeartbeatAt ?? siteJob.submittedAt);
+    const seconds = Math.max(0, Math.floor((now() - lastHeard) / 1000));
+    if (!site)
+      return { seconds, waitingFor: `waiting for its site ${siteJob.site}, which is no longer defined` };
+    if (now() - lastHeard <= options.silentAfterMs) return { seconds: 0 };
+    const since = site.lastHeartbeatAt ? `since ${site.lastHeartbeatAt}` : 'ever';
+    return {
+      seconds,
+      waitingFor: `waiting for its site ${siteJob.site}: no report from its agent ${since}`,
+    };
+  };
+
+  const describe = async (jobIds: string[]): Promise<JobDescription[]> => {
+    if (jobIds.length === 0) return [];
+    const siteJobs = await options.siteJobs.getMany(jobIds.map(simulationIdOf));
+    const sites = await options.sites.all();
+    const silentSeconds = new Map<string, number>();
+    const described: JobDescription[] = [];
+    for (let siteJob of siteJobs) {
+      if (needsNextAttempt(siteJob)) siteJob = await startNextAttempt(siteJob);
+      const ended = isEndOfAttempt(currentSiteAttempt(siteJob).status);
+      const { seconds, waitingFor } = ended ? { seconds: 0 } : silence(sites.get(siteJob.site), siteJob);
+      if (!ended) silentSeconds.set(siteJob.site, Math.max(seconds, silentSeconds.get(siteJob.site) ?? 0));
+      described.push(describeSiteJob(siteJob, waitingFor));
+    }
+    for (const [site, seconds] of silentSeconds) options.onSiteSilence?.(site, seconds);
+    return described;
+  };
+
+  return {
+    async submit(request) {
+      const spec = JSON.parse(request.environment['GCR_SPEC'] ?? '{}') as Record<string, unknown> &
+        StoredSpecView;
+      const siteName = spec.compute?.site;
+      const site = siteName ? await options.sites.get(siteName) : undefined;
+      if (!siteName || !site) throw new SiteJobRefusedError(`there is no site ${JSON.stringify(siteName)}`);
+      const known = await options.siteJobs.get(request.simulationId);
+      if (known) return { jobId: known.jobId };
+      const siteJob: Omit<SiteJob, 'version'> = {
+        simulationId: request.simulationId,
+        site: siteName,
+        jobId: request.jobName,
+        attempt: 1,
+        maxAttempts: (spec.compute?.spotRetries ?? 0) + 1,
+        submittedAt: new Date(now()).toISOString(),
+        job: slurmJob(site, request),
+        spec,
+        attempts: {},
+      };
+      // Sent before it is recorded: a crash in between leaves no record, so the
+      // next submitter sends it again (a redelivery to the agent), never a job nobody follows.
+      await send(submitMessage(siteJob));
+      await options.siteJobs.create(siteJob);
+      return { jobId: siteJob.jobId };
+    },
+
+    async findJobByName(jobName) {
+      return (await describe([jobName]))[0];
+    },
+
+    findJobsByName: (jobName) => describe([jobName]),
+
+    describe,
+
+    async terminate(jobId, reason) {
+      const siteJob = await options.siteJobs.get(simulationIdOf(jobId));
+      if (!siteJob) return;
+      await send({
+        schemaVersion: '1',
+        kind: 'cancel',
+        site: siteJob.site,
+        simulationId: siteJob.simulationId,
+        attempt: siteJob.attempt,
+        jobName: siteJobName(siteJob.jobId, siteJob.attempt),
+        sentAt: new Date(now()).toISOString(),
+        reason: reason.slice(0, 500),
+      });
+    },
+  };
+}
