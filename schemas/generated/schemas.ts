@@ -3236,7 +3236,7 @@ export const siteTransferRequestSchema = {
   $id: 'https://gcr.dev/schemas/api/site-transfer-request.schema.json',
   title: 'SiteTransferRequest',
   description:
-    "Body of POST /sites/{name}/transfers, sent by the site's agent with its site credential: presigned URLs to download an attempt's run directory and to upload its files. Granted only for a simulation that runs on this site and is not terminal (uploads also for a few minutes after its end, for the last files), and only under simulations/<id>/rundir/ (download) or outputs/, restarts/, logs/ (upload): the agent never holds S3 credentials.",
+    "Body of POST /sites/{name}/transfers, sent by the site's agent with its site credential: presigned URLs to download an attempt's run directory and to upload its files. Granted only for a simulation that runs on this site and is not terminal (uploads also for a few minutes after its end, for the last files), and only under simulations/<id>/rundir/ (download) or outputs/, restarts/, logs/ and status.json (upload): the agent never holds S3 credentials.",
   type: 'object',
   additionalProperties: false,
   required: ['simulationId', 'attempt'],
@@ -3267,10 +3267,11 @@ export const siteTransferRequestSchema = {
     uploads: {
       type: 'array',
       maxItems: 100,
-      description: 'Files to upload, relative to simulations/<id>/.',
+      description:
+        "Files to upload, relative to simulations/<id>/: outputs, restarts and logs, and status.json (the run's status file as the job runner and the demo model write it, gcr-status.json in the run directory: the results processor reads it, e.g. to know the demo model's outputs).",
       items: {
         type: 'string',
-        pattern: '^(outputs|restarts|logs)/[A-Za-z0-9_.+/-]{1,400}$',
+        pattern: '^((outputs|restarts|logs)/[A-Za-z0-9_.+/-]{1,400}|status\\.json)$',
       },
     },
   },

@@ -1623,7 +1623,7 @@ export interface SiteSession {
 
 // ---- schemas/api/site-transfer-request.schema.json
 /**
- * Body of POST /sites/{name}/transfers, sent by the site's agent with its site credential: presigned URLs to download an attempt's run directory and to upload its files. Granted only for a simulation that runs on this site and is not terminal (uploads also for a few minutes after its end, for the last files), and only under simulations/<id>/rundir/ (download) or outputs/, restarts/, logs/ (upload): the agent never holds S3 credentials.
+ * Body of POST /sites/{name}/transfers, sent by the site's agent with its site credential: presigned URLs to download an attempt's run directory and to upload its files. Granted only for a simulation that runs on this site and is not terminal (uploads also for a few minutes after its end, for the last files), and only under simulations/<id>/rundir/ (download) or outputs/, restarts/, logs/ and status.json (upload): the agent never holds S3 credentials.
  */
 export interface SiteTransferRequest {
   simulationId: string;
@@ -1639,7 +1639,7 @@ export interface SiteTransferRequest {
    */
   downloads?: string[];
   /**
-   * Files to upload, relative to simulations/<id>/.
+   * Files to upload, relative to simulations/<id>/: outputs, restarts and logs, and status.json (the run's status file as the job runner and the demo model write it, gcr-status.json in the run directory: the results processor reads it, e.g. to know the demo model's outputs).
    *
    * @maxItems 100
    */
