@@ -30,6 +30,9 @@ export class PreparationError extends Error {
 export const JOB_LOG = 'GC.log';
 export const JOB_SCRIPT = 'gcr-job.sh';
 export const SPEC_FILE = 'gcr-spec.json';
+/** The demo model's status file (the job runner's too), uploaded as the simulation's status.json. */
+export const STATUS_FILE = 'gcr-status.json';
+export const STATUS_UPLOAD = 'status.json';
 /** Where the model writes what the agent uploads, and under which prefix. */
 export const UPLOADED_DIRECTORIES = [
   { directory: 'OutputDir', prefix: 'outputs/' },
@@ -160,6 +163,7 @@ export async function snapshotUploadable(runDirectory: string): Promise<Map<stri
 /** The file behind an upload path (outputs/x -> <run>/OutputDir/x; logs/GC.log -> <run>/GC.log). */
 export function localFileOf(runDirectory: string, uploadPath: string): string {
   if (uploadPath === `logs/${JOB_LOG}`) return path.join(runDirectory, JOB_LOG);
+  if (uploadPath === STATUS_UPLOAD) return path.join(runDirectory, STATUS_FILE);
   const where = UPLOADED_DIRECTORIES.find(({ prefix }) => uploadPath.startsWith(prefix));
   if (!where) throw new Error(`no local file for ${uploadPath}`);
   return path.join(runDirectory, where.directory, uploadPath.slice(where.prefix.length));

@@ -13,7 +13,7 @@
  * and never submits it again. A message is deleted only once acted upon, so a
  * crashed agent loses nothing.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type {
   SiteJobReport,
@@ -33,6 +33,8 @@ import {
   localFileOf,
   PreparationError,
   snapshotUploadable,
+  STATUS_FILE,
+  STATUS_UPLOAD,
   type SubmitMessage,
 } from './prepare.js';
 import { SiteApiError, type SiteApi } from './site-api.js';
@@ -368,9 +370,7 @@ export class SiteAgent {
 
   /** The model time the run reached: the demo model's status file, else GEOS-Chem's log. */
   private async modelTime(job: TrackedJob, watch: JobWatch): Promise<string | undefined> {
-    const status = await readFile(path.join(job.runDirectory, 'gcr-status.json'), 'utf8').catch(
-      () => undefined,
-    );
+    const status = await readFile(path.join(job.runDirectory, STATUS_FILE), 'utf8').catch(() => undefined);
     if (status !== undefined) {
       try {
         const simulated = (JSON.parse(status) as { simulatedTime?: unknown }).simulatedTime;
@@ -397,8 +397,14 @@ export class SiteAgent {
     if (!job.runDirectory) return true;
     const current = await snapshotUploadable(job.runDirectory);
     if (ended) {
-      const log = await readFile(path.join(job.runDirectory, JOB_LOG)).catch(() => undefined);
-      if (log) current.set(`logs/${JOB_LOG}`, { size: log.length, mtimeMs: 0 });
+      // The job's log and the run's status file (the results processor reads status.json) go up last.
+      for (const [uploadPath, name] of [
+        [`logs/${JOB_LOG}`, JOB_LOG],
+        [STATUS_UPLOAD, STATUS_FILE],
+      ] as const) {
+        const info = await stat(path.join(job.runDirectory, name)).catch(() => undefined);
+        if (info?.isFile()) current.set(uploadPath, { size: info.size, mtimeMs: info.mtimeMs });
+      }
     }
     const uploaded = new Map(Object.entries(job.uploaded));
     const ready = filesReadyToUpload(watch.previousSnapshot, current, uploaded, {

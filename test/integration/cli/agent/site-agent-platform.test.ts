@@ -163,7 +163,7 @@ describeWithSlurm('a simulation on a Slurm site through the local platform and g
       new ListObjectsV2Command({ Bucket: platform.buckets[0]!, Prefix: `simulations/${id}/` }),
     );
     const keys = (listed.Contents ?? []).map((object) => object.Key!.slice(`simulations/${id}/`.length));
-    expect(keys).toEqual(expect.arrayContaining(['logs/GC.log']));
+    expect(keys).toEqual(expect.arrayContaining(['logs/GC.log', 'status.json']));
     expect(keys.some((key) => key.startsWith('outputs/GEOSChem.SpeciesConc.'))).toBe(true);
   });
 });

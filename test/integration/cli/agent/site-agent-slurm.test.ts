@@ -169,6 +169,9 @@ describeWithSlurm('the site agent on a real Slurm cluster', () => {
       readdirSync(path.join(bucket, 'outputs')).some((name) => name.startsWith('GEOSChem.SpeciesConc.')),
     ).toBe(true);
     expect(readFileSync(path.join(bucket, 'logs', 'GC.log'), 'utf8')).toMatch(/demo model: done/);
+    expect(JSON.parse(readFileSync(path.join(bucket, 'status.json'), 'utf8'))).toMatchObject({
+      model: 'gcr-demo',
+    });
     // Progress reached the end of the period.
     expect(ended(jobName)!.progress?.modelTime).toBe('2019-01-02T00:00:00Z');
     // Every queued message was acted upon and deleted.

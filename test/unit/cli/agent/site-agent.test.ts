@@ -444,6 +444,9 @@ describe('the site agent', () => {
       endReport,
     );
     expect(h.events.indexOf('upload logs/GC.log')).toBeLessThan(endReport);
+    // The run's status file too: the results processor reads it (status.json).
+    expect(h.events.indexOf('upload status.json')).toBeLessThan(endReport);
+    expect(h.events.indexOf('upload status.json')).toBeGreaterThan(-1);
     expect(h.store.state.jobs['gcr-sim1-a1']).toMatchObject({ finished: true, reportedStatus: 'SUCCEEDED' });
     // A finished job is no longer followed, and its name is never submitted again.
     h.queue.put(submitMessage());
