@@ -50,6 +50,8 @@ export interface SlurmPort {
   submit(request: SlurmJobRequest): Promise<string>;
   observe(wanted: readonly string[]): Promise<SlurmJobRecord[]>;
   findByName(jobName: string): Promise<SlurmJobRecord[]>;
+  /** The jobs of any of these names, asking the controller once. */
+  findByNames(jobNames: readonly string[]): Promise<SlurmJobRecord[]>;
   cancel(jobKey: string): Promise<void>;
 }
 
@@ -175,40 +177,63 @@ export class SiteAgent {
   private sessionIssuedAt?: number;
 
   private async receiveWork(): Promise<void> {
-    const messages = await this.queue!.receive(10, this.settings.receiveWaitSeconds);
-    for (const message of messages) await this.handleMessage(message);
+    const received = await this.queue!.receive(10, this.settings.receiveWaitSeconds);
+    const work = received.map((message) => ({ message, body: this.readWork(message) }));
+    // One question to Slurm for every submit of the batch the state file does not know.
+    const unknownNames = work
+      .filter(({ body }) => body?.kind === 'submit' && !this.alreadySubmitted(body.jobName))
+      .map(({ body }) => body!.jobName);
+    const known = await this.ports.slurm.findByNames(unknownNames);
+    for (const { message, body } of work) {
+      if (!body) continue;
+      const acted =
+        body.kind === 'cancel'
+          ? await this.cancel(body)
+          : await this.submitOnce(
+              body as SubmitMessage,
+              message,
+              known.filter((record) => record.name === body.jobName),
+            );
+      if (acted) await this.queue!.delete(message.receiptHandle);
+    }
   }
 
-  /** Acts on one message; deletes it once acted upon (a message it cannot read goes to the DLQ). */
-  async handleMessage(message: QueueMessage): Promise<void> {
+  /** The message's work, or undefined for one it cannot act on (left to the dead-letter queue). */
+  private readWork(message: QueueMessage): SiteWorkMessage | undefined {
     let body: unknown;
     try {
       body = JSON.parse(message.body);
     } catch {
       body = undefined;
     }
-    if (!validateWorkMessage(body) || body.site !== this.settings.site) {
-      const why = validateWorkMessage.errors?.map((e) => `${e.instancePath} ${e.message}`).join('; ');
-      this.ports.log(
-        `left a message it cannot act on to the dead-letter queue (receive ${message.receiveCount}): ${why ?? 'another site'}`,
-      );
-      return;
-    }
-    const acted =
-      body.kind === 'cancel'
-        ? await this.cancel(body)
-        : await this.submitOnce(body as SubmitMessage, message);
-    if (acted) await this.queue!.delete(message.receiptHandle);
+    if (validateWorkMessage(body) && body.site === this.settings.site) return body;
+    const why = validateWorkMessage.errors?.map((e) => `${e.instancePath} ${e.message}`).join('; ');
+    this.ports.log(
+      `left a message it cannot act on to the dead-letter queue (receive ${message.receiveCount}): ${why ?? 'another site'}`,
+    );
+    return undefined;
   }
 
-  /** sbatch unless Slurm or the state file already knows the job name; true once the message is done with. */
-  private async submitOnce(message: SubmitMessage, received: QueueMessage): Promise<boolean> {
+  private alreadySubmitted(jobName: string): boolean {
+    const tracked = this.state.jobs[jobName];
+    return tracked?.slurmJobId !== undefined || tracked?.finished === true;
+  }
+
+  /**
+   * sbatch unless the state file or Slurm (`known`: its jobs of this name,
+   * asked for the whole batch) already knows the job name; true once the
+   * message is done with.
+   */
+  private async submitOnce(
+    message: SubmitMessage,
+    received: QueueMessage,
+    known: SlurmJobRecord[],
+  ): Promise<boolean> {
     const tracked = this.state.jobs[message.jobName];
-    if (tracked?.slurmJobId !== undefined || tracked?.finished) {
-      this.ports.log(`${message.jobName}: already submitted (job ${tracked.slurmJobId}); a redelivery`);
+    if (this.alreadySubmitted(message.jobName)) {
+      this.ports.log(`${message.jobName}: already submitted (job ${tracked?.slurmJobId}); a redelivery`);
       return true;
     }
-    const known = await this.ports.slurm.findByName(message.jobName);
     if (known[0]) {
       this.ports.log(`${message.jobName}: Slurm already knows it (job ${known[0].jobId}); a redelivery`);
       this.state.jobs[message.jobName] = {

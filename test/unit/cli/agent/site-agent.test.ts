@@ -75,7 +75,12 @@ class FakeSlurm implements SlurmPort {
     return Promise.resolve([...this.jobs.values()].map((record) => ({ ...record })));
   }
   findByName(jobName: string): Promise<SlurmJobRecord[]> {
+    this.events.push(`lookup ${jobName}`);
     return Promise.resolve([...this.jobs.values()].filter((record) => record.name === jobName));
+  }
+  findByNames(jobNames: readonly string[]): Promise<SlurmJobRecord[]> {
+    this.events.push(`lookup ${jobNames.join(',')}`);
+    return Promise.resolve([...this.jobs.values()].filter((record) => jobNames.includes(record.name)));
   }
   cancel(jobKey: string): Promise<void> {
     this.events.push(`scancel ${jobKey}`);
@@ -224,6 +229,7 @@ describe('the site agent', () => {
     expect(h.slurm.sbatches).toBe(1);
     expect(h.events).toEqual([
       'session',
+      'lookup gcr-sim1-a1',
       'sbatch gcr-sim1-a1',
       'delete r1',
       'squeue',
@@ -274,6 +280,23 @@ describe('the site agent', () => {
     h.slurm.findByName = known;
     expect(h.slurm.sbatches).toBe(1);
     expect(statuses(h)).toContain('gcr-sim1-a1:RUNNING');
+  });
+
+  it('asks Slurm about the names of a whole batch of submits at once (one squeue, not one per message)', async () => {
+    const h = harness();
+    h.slurm.jobs.set('7', { jobId: '7', name: 'gcr-sim2-a1', state: 'RUNNING' });
+    await h.agent.start();
+    h.queue.put(submitMessage('sim1'));
+    h.queue.put(submitMessage('sim2'));
+    h.queue.put(submitMessage('sim3'));
+    await h.agent.cycle();
+    expect(h.events.filter((e) => e.startsWith('lookup'))).toEqual([
+      'lookup gcr-sim1-a1,gcr-sim2-a1,gcr-sim3-a1',
+    ]);
+    expect(h.events.filter((e) => e.startsWith('sbatch'))).toEqual([
+      'sbatch gcr-sim1-a1',
+      'sbatch gcr-sim3-a1',
+    ]);
   });
 
   it('forgets a job it was killed before submitting (Slurm does not know it), so the redelivery submits it', async () => {
