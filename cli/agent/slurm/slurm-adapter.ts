@@ -19,16 +19,10 @@ import {
   type SlurmJobRecord,
 } from './parse.js';
 import type { SlurmCommands } from './slurm-commands.js';
+import type { SiteAgentConfig } from '#schemas/generated/types.js';
 
-/** What a site sets for every job unless the spec says otherwise (site configuration). */
-export interface SlurmJobDefaults {
-  partition?: string;
-  account?: string;
-  qos?: string;
-  timeLimitMinutes?: number;
-  memoryMiB?: number;
-  cpus?: number;
-}
+/** What a site sets for every job unless the spec says otherwise: the agent configuration's partitionDefaults. */
+export type SlurmJobDefaults = NonNullable<SiteAgentConfig['partitionDefaults']>;
 
 export interface SlurmJobRequest extends SlurmJobDefaults {
   /** `gcr-<simulation id>-a<attempt>` (slurmJobName). */

@@ -1,7 +1,7 @@
 /**
  * The site agent as a process on the real single-node Slurm, running the demo
  * model: the platform's side is files (test/helpers/site-agent-child.ts), so a
- * real SIGKILL mid-run and a restart are tested with the real loop, state file,
+ * real SIGKILL mid-run and a restart (then the controller's restart) are tested with the real loop, state file,
  * run-directory preparation, sbatch/squeue/jobcomp and uploads. Every wait is
  * for what the agent reports or Slurm says, never a duration.
  */
@@ -25,6 +25,7 @@ import {
   JOBCOMP_LOG,
   realSlurmAdapter,
   resetSlurmJobs,
+  restartSlurmController,
   uniqueSimulationId,
   waitFor,
 } from '#test/helpers/slurm-cluster.js';
@@ -137,11 +138,11 @@ describeWithSlurm('the site agent on a real Slurm cluster', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('runs the demo through Slurm to SUCCEEDED, survives a SIGKILL mid-run, and submits it exactly once', async () => {
+  it('runs the demo through Slurm to SUCCEEDED, survives a SIGKILL mid-run and a controller restart, and submits it exactly once', async () => {
     const simulationId = uniqueSimulationId('agentkill');
     const { jobName } = { jobName: `gcr-${simulationId}-a1` };
     const first = startAgent();
-    submit(simulationId, 8);
+    submit(simulationId, 12);
     // Mid-run: the job runs and the model has reported progress.
     await waitForAgent(
       () => reportsOf(jobName).some((report) => report.status === 'RUNNING' && report.progress !== undefined),
@@ -151,8 +152,10 @@ describeWithSlurm('the site agent on a real Slurm cluster', () => {
     first.kill('SIGKILL');
     await exited(first);
     // The same work comes again, as from a queue whose message the killed agent had not deleted.
-    submit(simulationId, 8);
+    submit(simulationId, 12);
     startAgent();
+    // And the controller restarts while the job runs: the agent rides through it (its squeue fails, then answers).
+    await restartSlurmController();
     await waitForAgent(() => ended(jobName) !== undefined, `${jobName} to end`, 240_000);
 
     expect(ended(jobName)).toMatchObject({ status: 'SUCCEEDED', outputsUploaded: true, exitCode: 0 });
