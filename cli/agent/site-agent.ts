@@ -80,6 +80,8 @@ export interface AgentSettings {
 
 /** Final passes that may fail to upload before the end is reported anyway (outputsUploaded: false). */
 const FINAL_UPLOAD_ATTEMPTS = 5;
+/** Receives of 10 messages one poll may make while they come full. */
+const RECEIVES_PER_POLL = 10;
 /** At most this many job reports per POST (site-report-request.schema.json). */
 const REPORTS_PER_REQUEST = 100;
 /** At most this many files per transfers request (site-transfer-request.schema.json). */
@@ -176,8 +178,17 @@ export class SiteAgent {
 
   private sessionIssuedAt?: number;
 
+  /** Receives and acts on work: another receive at once while batches come full (a burst), up to 10 a poll. */
   private async receiveWork(): Promise<void> {
-    const received = await this.queue!.receive(10, this.settings.receiveWaitSeconds);
+    for (let batch = 0; batch < RECEIVES_PER_POLL; batch++) {
+      const received = await this.queue!.receive(10, batch === 0 ? this.settings.receiveWaitSeconds : 0);
+      await this.actOn(received);
+      if (received.length < 10) return;
+    }
+  }
+
+  private async actOn(received: QueueMessage[]): Promise<void> {
+    if (received.length === 0) return;
     const work = received.map((message) => ({ message, body: this.readWork(message) }));
     // One question to Slurm for every submit of the batch the state file does not know.
     const unknownNames = work

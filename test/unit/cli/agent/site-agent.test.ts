@@ -41,10 +41,9 @@ class FakeQueue implements WorkQueue {
   put(body: unknown): void {
     this.visible.push({ body: JSON.stringify(body), receiptHandle: `r${++this.next}`, receiveCount: 1 });
   }
-  receive(): Promise<QueueMessage[]> {
-    const messages = this.visible;
-    this.visible = [];
-    return Promise.resolve(messages);
+  receive(max: number): Promise<QueueMessage[]> {
+    this.events.push('receive');
+    return Promise.resolve(this.visible.splice(0, max));
   }
   delete(receiptHandle: string): Promise<void> {
     this.events.push(`delete ${receiptHandle}`);
@@ -229,6 +228,7 @@ describe('the site agent', () => {
     expect(h.slurm.sbatches).toBe(1);
     expect(h.events).toEqual([
       'session',
+      'receive',
       'lookup gcr-sim1-a1',
       'sbatch gcr-sim1-a1',
       'delete r1',
@@ -297,6 +297,16 @@ describe('the site agent', () => {
       'sbatch gcr-sim1-a1',
       'sbatch gcr-sim3-a1',
     ]);
+  });
+
+  it('keeps receiving in the same poll while batches come full (a burst of submits), up to 100 messages', async () => {
+    const h = harness();
+    await h.agent.start();
+    for (let n = 0; n < 25; n++) h.queue.put(submitMessage(`burst${n}`));
+    await h.agent.cycle();
+    expect(h.slurm.sbatches).toBe(25);
+    expect(h.events.filter((e) => e === 'receive')).toHaveLength(3);
+    expect(h.events.filter((e) => e.startsWith('lookup'))).toHaveLength(3);
   });
 
   it('forgets a job it was killed before submitting (Slurm does not know it), so the redelivery submits it', async () => {
