@@ -24,7 +24,12 @@ export interface FuzzTargets {
   resultKeys: string[];
   /** A valid simulation spec, mutated into bodies that pass most checks. */
   spec: Record<string, unknown>;
+  /** A Slurm site and a live credential of it: the agent routes' owner-caller cases carry it. */
+  site?: { name: string; secret: string };
 }
+
+/** The routes a site's agent calls with its site credential, not a user's token. */
+const AGENT_ROUTE = /^\/sites\/\{name\}\/(session|transfers|reports)$/;
 
 export interface FuzzCase {
   route: string;
@@ -174,6 +179,9 @@ export function fuzzCase(targets: FuzzTargets, routes: ApiRoute[] = apiRoutes())
       garbage: headerValue,
     })
     .map((c) => {
+      // The owner's cases of an agent route are the site's agent: its credential, its site's name.
+      const agent = AGENT_ROUTE.test(c.route.path) && c.caller === 'owner' ? targets.site : undefined;
+      if (agent) c.name = agent.name;
       const path = fillPath(c.route.path, {
         id: encodeURIComponent(c.id),
         otherId: encodeURIComponent(c.otherId),
@@ -184,6 +192,7 @@ export function fuzzCase(targets: FuzzTargets, routes: ApiRoute[] = apiRoutes())
       });
       const headers: Record<string, string> = { ...c.headers };
       if (c.caller === 'garbage') headers['authorization'] = c.garbage;
+      else if (agent) headers['authorization'] = `Bearer ${agent.secret}`;
       else if (c.caller !== 'none') headers['authorization'] = `Bearer ${targets.tokens[c.caller]}`;
       return {
         route: c.route.key,

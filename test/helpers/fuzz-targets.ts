@@ -10,7 +10,8 @@ import { exampleSpec } from './specs.js';
 /**
  * What the API fuzzer aims at on a running platform: an owner with two
  * finished runs whose results are READY (so compare and the files route go
- * deep) and a PENDING one, another user with a simulation, and an admin.
+ * deep) and a PENDING one, another user with a simulation, an admin, and a
+ * Slurm site with its agent's credential.
  */
 export async function prepareFuzzTargets(platform: RunningPlatform): Promise<FuzzTargets> {
   const stores = platformStores(platform);
@@ -26,8 +27,17 @@ export async function prepareFuzzTargets(platform: RunningPlatform): Promise<Fuz
     if (res.status !== 201) throw new Error(`could not submit a fuzz target: ${res.status}`);
     return res.body.id as string;
   };
+  // A Slurm site with a credential, so the agent routes' cases get past the credential check.
+  const site = {
+    name: 'fuzz-site',
+    partitions: [{ name: 'debug', maxTimeMinutes: 60, maxCpus: 8, maxMemoryMiB: 16000 }],
+  };
+  if ((await api(platform, 'POST', '/sites', { token: admin, body: site })).status !== 200)
+    throw new Error('could not define the fuzz site');
+  const credential = await api(platform, 'POST', `/sites/${site.name}/credentials`, { token: admin });
   return {
     baseUrl: platform.url,
+    site: { name: site.name, secret: credential.body.secret as string },
     tokens: { owner, other, admin },
     ownIds: [ref.simulation.id, dev.simulation.id, await submit(owner)],
     otherIds: [await submit(other)],

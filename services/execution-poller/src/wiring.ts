@@ -29,6 +29,7 @@ import { createEventBridgePublisher } from '#shared/kernel/events/publisher.js';
 import { createTokenBucket } from '#shared/kernel/rate-limit/token-bucket.js';
 import { createDynamoSimulationRepository } from '#shared/kernel/repository/simulations.js';
 import { s3ProgressReader } from './adapters/s3-progress.js';
+import { siteJobProgressReader } from './adapters/site-job-progress.js';
 import { s3RestartFinder } from './adapters/s3-restarts.js';
 import { config } from './config.js';
 import { jobEnvironment } from './domain/job-environment.js';
@@ -61,7 +62,7 @@ function createPollerPorts(): PollerPorts {
       ratePerSecond: config.batchRatePerSecond,
       capacity: config.batchRatePerSecond,
     }),
-    progress: s3ProgressReader(s3Client(), config.resultsBucket),
+    progress: progressReader(),
     restarts,
     jobEnvironment: (simulation) => jobEnvironment(simulation, config),
     isRetryable: (err) => isThrottling(err) || isTransientBatchError(err),
@@ -90,6 +91,13 @@ function slurmBackend(restarts: ReturnType<typeof s3RestartFinder>): ComputeBack
     onSiteSilence: (_site, seconds) =>
       metrics.addMetric('SlurmSiteSilentSeconds', MetricUnit.Seconds, seconds),
   });
+}
+
+/** A job's progress: its status file in S3, or for a Slurm site's job what its agent reported. */
+function progressReader(): NonNullable<PollerPorts['progress']> {
+  const statusFiles = s3ProgressReader(s3Client(), config.resultsBucket);
+  const siteJobs = siteJobProgressReader(createSiteJobStore(dynamoDocumentClient(), config.tableName));
+  return { read: (simulation) => (simulation.backend === 'slurm' ? siteJobs : statusFiles).read(simulation) };
 }
 
 let ports: PollerPorts | undefined;

@@ -17,7 +17,7 @@ import {
   SITE_QUEUE_VISIBILITY_SECONDS,
   type SiteQueues,
 } from '#shared/kernel/compute/site-queues.js';
-import { DetailType, Source } from '#shared/kernel/events/catalog.js';
+import { simulationPollRequested, Source } from '#shared/kernel/events/catalog.js';
 import { createSiteJobStore } from '#shared/kernel/repository/site-jobs.js';
 import { createEventBridgePublisher, type EventPublisher } from '#shared/kernel/events/publisher.js';
 import { createCloudWatchLogReader, type LogReader } from '#shared/kernel/logs/log-reader.js';
@@ -38,7 +38,6 @@ import { config } from './config.js';
 import type { EnsemblePorts } from './domain/ensembles.js';
 import type { ObjectStore, RunDirectoryReader } from './domain/ports.js';
 import type { SiteAgentPorts } from './domain/site-agent-api.js';
-import type { SimulationPollRequestedDetail } from '#schemas/generated/types.js';
 
 let simulations: SimulationRepository | undefined;
 export function repository(): SimulationRepository {
@@ -111,8 +110,6 @@ export function siteQueues(): SiteQueues {
 const UPLOAD_GRACE_MS = 15 * 60_000;
 /** Presigned transfers last an hour: long enough for a large restart file on a slow campus link. */
 const TRANSFER_EXPIRY_SECONDS = 3600;
-/** Events of at most this many simulations (the poller describes them in one call). */
-const POLL_BATCH = 100;
 
 let agentPorts: SiteAgentPorts | undefined;
 /** Everything the routes of a site's agent need (POST /sites/{name}/session, /transfers, /reports). */
@@ -128,23 +125,9 @@ export function siteAgentPorts(): SiteAgentPorts {
       : stsAgentCredentials(stsClient(), config.siteAgentRoleArn),
     objects: s3SiteTransfers(s3Client(), config.resultsBucket),
     async requestPoll(simulations) {
-      const requestedAt = now().toISOString();
-      const events = [];
-      for (let i = 0; i < simulations.length; i += POLL_BATCH) {
-        const detail: SimulationPollRequestedDetail = {
-          schemaVersion: '1',
-          backend: 'slurm',
-          requestedAt,
-          simulations: simulations.slice(i, i + POLL_BATCH).map((s) => ({
-            simulationId: s.id,
-            status: s.status,
-            version: s.version,
-            ...(s.job ? { jobId: s.job.jobId } : {}),
-          })),
-        };
-        events.push({ source: Source.submission, detailType: DetailType.SimulationPollRequested, detail });
-      }
-      await publisher().publish(events);
+      await publisher().publish(
+        simulationPollRequested(Source.submission, 'slurm', simulations, now().toISOString()),
+      );
     },
     settings: {
       region: config.region,

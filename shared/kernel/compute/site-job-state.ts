@@ -10,6 +10,9 @@ import type { SiteJob, SiteJobAttempt, SiteJobStatus } from '../repository/site-
 import { siteJobName } from '../repository/site-jobs.js';
 import type { JobAttempt, JobDescription, JobState } from './backend.js';
 
+/** How a job's status reason begins while its site's agent is silent (slurm-backend.ts). */
+export const WAITING_FOR_SITE = 'waiting for its site';
+
 /** Where a status stands in an attempt's life: a report behind the known one changes nothing. */
 const RANK: Record<SiteJobStatus, number> = {
   SUBMITTED: 0,

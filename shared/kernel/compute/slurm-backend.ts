@@ -15,7 +15,13 @@ import type { SiteWorkMessage } from '#schemas/generated/types.js';
 import type { SiteDefinition, SiteStore } from '../repository/sites.js';
 import { siteJobName, type SiteJob, type SiteJobStore } from '../repository/site-jobs.js';
 import type { ComputeBackend, JobDescription, SubmitJobRequest } from './backend.js';
-import { currentSiteAttempt, describeSiteJob, isEndOfAttempt, needsNextAttempt } from './site-job-state.js';
+import {
+  currentSiteAttempt,
+  describeSiteJob,
+  isEndOfAttempt,
+  needsNextAttempt,
+  WAITING_FOR_SITE,
+} from './site-job-state.js';
 import type { SiteQueues } from './site-queues.js';
 
 const validateMessage = validatorFor<SiteWorkMessage>(
@@ -129,12 +135,12 @@ export function createSlurmBackend(options: SlurmBackendOptions): ComputeBackend
     const lastHeard = Date.parse(site?.lastHeartbeatAt ?? siteJob.submittedAt);
     const seconds = Math.max(0, Math.floor((now() - lastHeard) / 1000));
     if (!site)
-      return { seconds, waitingFor: `waiting for its site ${siteJob.site}, which is no longer defined` };
+      return { seconds, waitingFor: `${WAITING_FOR_SITE} ${siteJob.site}, which is no longer defined` };
     if (now() - lastHeard <= options.silentAfterMs) return { seconds: 0 };
     const since = site.lastHeartbeatAt ? `since ${site.lastHeartbeatAt}` : 'ever';
     return {
       seconds,
-      waitingFor: `waiting for its site ${siteJob.site}: no report from its agent ${since}`,
+      waitingFor: `${WAITING_FOR_SITE} ${siteJob.site}: no report from its agent ${since}`,
     };
   };
 

@@ -9,6 +9,7 @@ import type {
   SimulationStatusChangedDetail,
   SimulationSubmittedDetail,
 } from '#schemas/generated/types.js';
+import type { Simulation } from '#schemas/generated/types.js';
 import type { OutgoingEvent } from './publisher.js';
 
 /** Detail types of the event catalog (../shared/DESIGN.md); the detail schemas live in schemas/events/. */
@@ -98,6 +99,38 @@ export function simulationSubmitted(detail: Omit<SimulationSubmittedDetail, 'sch
     detail: { schemaVersion: '1', ...detail } satisfies SimulationSubmittedDetail,
     resources: [detail.simulationId],
   };
+}
+
+/** Simulations per Poll Requested event: the poller describes one event's jobs in one call. */
+export const MAX_SIMULATIONS_PER_POLL_EVENT = 100;
+
+/**
+ * Poll Requested events for simulations of one backend, at most
+ * MAX_SIMULATIONS_PER_POLL_EVENT each: the finder's scheduled polls, and the
+ * prompt poll of the simulations a Slurm agent's report changed.
+ */
+export function simulationPollRequested(
+  source: string,
+  backend: SimulationPollRequestedDetail['backend'],
+  simulations: Pick<Simulation, 'id' | 'status' | 'version' | 'job'>[],
+  requestedAt: string,
+): OutgoingEvent[] {
+  const events: OutgoingEvent[] = [];
+  for (let i = 0; i < simulations.length; i += MAX_SIMULATIONS_PER_POLL_EVENT) {
+    const detail: SimulationPollRequestedDetail = {
+      schemaVersion: '1',
+      backend,
+      requestedAt,
+      simulations: simulations.slice(i, i + MAX_SIMULATIONS_PER_POLL_EVENT).map((s) => ({
+        simulationId: s.id,
+        status: s.status,
+        version: s.version,
+        ...(s.job ? { jobId: s.job.jobId } : {}),
+      })),
+    };
+    events.push({ source, detailType: DetailType.SimulationPollRequested, detail });
+  }
+  return events;
 }
 
 /**

@@ -1,5 +1,9 @@
-import { DetailType, Source } from '#shared/kernel/events/catalog.js';
-import type { EventPublisher, OutgoingEvent } from '#shared/kernel/events/publisher.js';
+import {
+  MAX_SIMULATIONS_PER_POLL_EVENT,
+  simulationPollRequested,
+  Source,
+} from '#shared/kernel/events/catalog.js';
+import type { EventPublisher } from '#shared/kernel/events/publisher.js';
 import { hasAbandonedEvents } from '#shared/kernel/repository/outbox.js';
 import { MAX_POLL_INTERVAL_MS, overdueMs, tickBetween } from '#shared/kernel/repository/poll-schedule.js';
 import type { DueSimulation, SimulationRepository } from '#shared/kernel/repository/simulations.js';
@@ -11,7 +15,7 @@ import {
 } from '#shared/kernel/status.js';
 import type { Simulation, SimulationPollRequestedDetail } from '#schemas/generated/types.js';
 
-export const MAX_SIMULATIONS_PER_EVENT = 100;
+export const MAX_SIMULATIONS_PER_EVENT = MAX_SIMULATIONS_PER_POLL_EVENT;
 
 export interface FinderPorts {
   repository: Pick<SimulationRepository, 'queryDue' | 'lastFinderRun' | 'recordFinderRun'>;
@@ -113,23 +117,14 @@ export async function findDueSimulations(ports: FinderPorts, options: FinderOpti
     byBackend.set(simulation.backend, list);
   }
   const requestedAt = new Date(now).toISOString();
-  const events: OutgoingEvent[] = [];
-  for (const [backend, simulations] of byBackend) {
-    for (let i = 0; i < simulations.length; i += MAX_SIMULATIONS_PER_EVENT) {
-      const detail: SimulationPollRequestedDetail = {
-        schemaVersion: '1',
-        backend: backend as SimulationPollRequestedDetail['backend'],
-        requestedAt,
-        simulations: simulations.slice(i, i + MAX_SIMULATIONS_PER_EVENT).map((s) => ({
-          simulationId: s.id,
-          status: s.status,
-          version: s.version,
-          ...(s.job ? { jobId: s.job.jobId } : {}),
-        })),
-      };
-      events.push({ source: Source.executionFinder, detailType: DetailType.SimulationPollRequested, detail });
-    }
-  }
+  const events = [...byBackend].flatMap(([backend, simulations]) =>
+    simulationPollRequested(
+      Source.executionFinder,
+      backend as SimulationPollRequestedDetail['backend'],
+      simulations,
+      requestedAt,
+    ),
+  );
   await ports.publisher.publish(events);
   await ports.repository.recordFinderRun(now);
 

@@ -7,7 +7,7 @@
  */
 import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from '#shared/kernel/errors.js';
 import type { SiteQueues } from '#shared/kernel/compute/site-queues.js';
-import { applyJobReport, isEndOfAttempt } from '#shared/kernel/compute/site-job-state.js';
+import { applyJobReport, isEndOfAttempt, WAITING_FOR_SITE } from '#shared/kernel/compute/site-job-state.js';
 import { siteJobName, type SiteJobStore } from '#shared/kernel/repository/site-jobs.js';
 import {
   siteCredentialMatches,
@@ -17,6 +17,7 @@ import {
 import type { SimulationRepository } from '#shared/kernel/repository/simulations.js';
 import { isTerminal } from '#shared/kernel/status.js';
 import { storedSpec } from '#shared/science/spec/validate-spec.js';
+import type { ValidateFunction } from 'ajv';
 import { issuesFromAjv, validatorFor } from '#schemas/validator.js';
 import type {
   Simulation,
@@ -73,6 +74,13 @@ const validateTransfer = validatorFor<SiteTransferRequest>(
 const validateReport = validatorFor<SiteReportRequest>(
   'https://gcr.dev/schemas/api/site-report-request.schema.json',
 );
+
+/** A copy of the body, validated against its schema; 400 naming the fields otherwise. */
+function validBody<T>(validate: ValidateFunction<T>, body: unknown, what: string): T {
+  const request = structuredClone(body);
+  if (!validate(request)) throw new ValidationError(`the ${what} is invalid`, issuesFromAjv(validate.errors));
+  return request;
+}
 
 /** The site whose live credential the request carries; 401 otherwise (the same answer whatever is wrong). */
 export async function authenticateSite(
@@ -141,10 +149,7 @@ export async function grantTransfers(
   site: SiteDefinition,
   body: unknown,
 ): Promise<SiteTransfer> {
-  const request = structuredClone(body);
-  if (!validateTransfer(request)) {
-    throw new ValidationError('the transfer request is invalid', issuesFromAjv(validateTransfer.errors));
-  }
+  const request = validBody(validateTransfer, body, 'transfer request');
   checkPaths(request.downloads ?? [], 'downloads');
   checkPaths(request.uploads ?? [], 'uploads');
   const simulation = await siteSimulation(ports, site, request.simulationId);
@@ -209,10 +214,7 @@ export async function applySiteReports(
   site: SiteDefinition,
   body: unknown,
 ): Promise<SiteReportResponse> {
-  const request = structuredClone(body);
-  if (!validateReport(request)) {
-    throw new ValidationError('the report is invalid', issuesFromAjv(validateReport.errors));
-  }
+  const request = validBody(validateReport, body, 'report');
   const receivedAt = ports.now().toISOString();
   await ports.sites.recordHeartbeat(site.name, { at: receivedAt, agentId: request.agent.agentId });
 
@@ -223,8 +225,11 @@ export async function applySiteReports(
   const reports = [...request.jobs].sort((a, b) => Date.parse(a.observedAt) - Date.parse(b.observedAt));
   for (const report of reports) {
     const outcome = await applyOne(ports, site, report);
-    if ('ignored' in outcome) ignored.push({ jobName: report.jobName, reason: outcome.ignored });
-    else {
+    if ('ignored' in outcome) {
+      ignored.push({ jobName: report.jobName, reason: outcome.ignored });
+      // The agent is back: a simulation shown waiting for its site is polled now, which clears that.
+      if (outcome.waiting) changed.set(outcome.waiting.id, outcome.waiting);
+    } else {
       applied.add(report.jobName);
       changed.set(outcome.simulation.id, outcome.simulation);
     }
@@ -239,7 +244,9 @@ export async function applySiteReports(
   };
 }
 
-type OneOutcome = ({ ignored: string } | { simulation: Simulation }) & { cancel?: boolean };
+type OneOutcome = ({ ignored: string; waiting?: Simulation } | { simulation: Simulation }) & {
+  cancel?: boolean;
+};
 
 async function applyOne(
   ports: SiteAgentPorts,
@@ -263,7 +270,10 @@ async function applyOne(
       return { ignored: `not the job name of attempt ${report.attempt}`, cancel };
     }
     const outcome = applyJobReport(siteJob, report);
-    if ('ignored' in outcome) return { ignored: outcome.ignored, cancel };
+    if ('ignored' in outcome) {
+      const waiting = simulation.job?.statusReason?.startsWith(WAITING_FOR_SITE) ? simulation : undefined;
+      return { ignored: outcome.ignored, cancel, ...(waiting ? { waiting } : {}) };
+    }
     if (await ports.siteJobs.save(outcome.applied)) return { simulation, cancel };
   }
   throw new ConflictError(`job ${report.jobName} is being reported on concurrently: send the report again`);

@@ -102,6 +102,24 @@ describe("a Slurm site's work queues", () => {
     });
   });
 
+  it("outlive a restart of the local platform: CreateQueue's queues are opened again, with their messages and redrive", async () => {
+    const queues = createSiteQueues(local.client, 'restart');
+    await queues.create('cannon');
+    await queues.send('cannon', 'kept');
+    await local.close();
+    local = await startLocalSqsEndpoint([], dir);
+    await local.service.restoreCreatedQueues();
+    const again = createSiteQueues(local.client, 'restart');
+    const found = await again.find('cannon');
+    const { Attributes } = await local.client.send(
+      new GetQueueAttributesCommand({ QueueUrl: found!.url, AttributeNames: ['RedrivePolicy'] }),
+    );
+    expect(JSON.parse(Attributes!['RedrivePolicy']!)).toMatchObject({ maxReceiveCount: 5 });
+    const received = await local.client.send(new ReceiveMessageCommand({ QueueUrl: found!.url }));
+    expect(received.Messages?.map((m) => m.Body)).toEqual(['kept']);
+    await again.remove('cannon');
+  });
+
   it('answer on moto_server as on the local SQS (skipped where moto_server is not installed)', async () => {
     if (!motoClient) return;
     const onMoto = await lifecycle(motoClient);

@@ -291,6 +291,28 @@ describe('site agent routes: reports', () => {
     expect(polls).toHaveLength(2);
   });
 
+  it('asks for a poll of a simulation shown waiting for its site when its agent reports again, even with nothing new', async () => {
+    const { ports, site, onSite, polls } = setup();
+    const { definition } = site('cannon');
+    const simulation = onSite('cannon', { status: 'RUNNING' });
+    const running = report(simulation, 'RUNNING', '2026-12-07T09:00:00Z');
+    await applySiteReports(ports, definition, { agent, sentAt: NOW.toISOString(), jobs: [running] });
+    polls.length = 0;
+    simulation.job = {
+      jobId: `gcr-${simulation.id}`,
+      jobName: `gcr-${simulation.id}`,
+      attempt: 1,
+      statusReason: 'waiting for its site cannon: no report from its agent since 2026-12-07T09:00:00.000Z',
+    };
+    const back = await applySiteReports(ports, definition, {
+      agent,
+      sentAt: NOW.toISOString(),
+      jobs: [running],
+    });
+    expect(back.applied).toEqual([]);
+    expect(polls).toEqual([[simulation.id]]);
+  });
+
   it("ignores another site's simulations, and tells the agent to cancel a job whose simulation is cancelled", async () => {
     const { ports, site, onSite } = setup();
     const { definition } = site('cannon');
