@@ -11,6 +11,11 @@
  *
  * DEMO_SPEC picks another spec; GCR_DEMO_WALL_SECONDS sets how long the demo
  * model runs (default 20 s); GCR_DATA_DIR keeps the platform's state (default .gcr).
+ *
+ * `npm run demo -- --backend slurm [--site NAME]` runs it on the local Slurm
+ * cluster (scripts/slurm/start-cluster.sh) instead, through a site (created if
+ * needed, default `local-slurm`) and its agent, `gcr agent --site`, started as
+ * a child process (scripts/slurm/demo-site.ts; docs/SLURM.md).
  */
 import '#shared/kernel/quiet-sdk-warning.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -25,6 +30,7 @@ import { signLocalToken } from '#local/auth/jwt.js';
 import { startPlatformProcess, type PlatformInfo } from '#local/spawn-platform.js';
 import { startWebhookReceiver, type WebhookReceiver } from '#local/receivers/webhook-receiver.js';
 import { outputsPrefix } from '#shared/kernel/storage/bucket-layout.js';
+import { startDemoSite, type DemoSite } from './slurm/demo-site.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const specFile = path.resolve(
@@ -32,6 +38,18 @@ const specFile = path.resolve(
 );
 const dataDir = path.resolve(process.env['GCR_DATA_DIR'] ?? path.join(root, '.gcr'));
 const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT']);
+
+/** `--backend local|slurm` and `--site NAME` (slurm only). */
+function demoOptions(argv: readonly string[]): { backend: 'local' | 'slurm'; site: string } {
+  const value = (flag: string) => {
+    const at = argv.indexOf(flag);
+    return at >= 0 ? argv[at + 1] : argv.find((arg) => arg.startsWith(`${flag}=`))?.slice(flag.length + 1);
+  };
+  const backend = value('--backend') ?? 'local';
+  if (backend !== 'local' && backend !== 'slurm') throw new Error(`--backend ${backend}: local or slurm`);
+  return { backend, site: value('--site') ?? 'local-slurm' };
+}
+const options = demoOptions(process.argv.slice(2));
 
 function say(line: string): void {
   process.stdout.write(`${line}\n`);
@@ -45,7 +63,8 @@ async function runningPlatform() {
     say(`using the local platform already running at ${info.url}`);
     return {
       ...info,
-      token: (user: string) => signLocalToken(dataDir, { user }),
+      token: (user: string, opts: { admin?: boolean } = {}) =>
+        signLocalToken(dataDir, { user, groups: opts.admin ? ['admin'] : [] }),
       stop: async () => undefined,
     };
   } catch {
@@ -68,16 +87,29 @@ async function main(): Promise<number> {
     // The user `gcr` signs for by default, so the commands printed at the end see this simulation.
     const token = await platform.token(localUser(process.env));
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const spec = JSON.parse(readFileSync(specFile, 'utf8')) as { compute?: Record<string, unknown> };
+    if (options.backend === 'slurm') {
+      slurmSite = await startDemoSite({
+        platformUrl: platform.url,
+        adminToken: await platform.token('root', { admin: true }),
+        dataDir,
+        site: options.site,
+        say,
+      });
+      spec.compute = { ...spec.compute, backend: 'slurm', site: slurmSite.site };
+    }
     receiver = await startWebhookReceiver();
     subscriptions = await subscribe(platform.url, headers, receiver);
     const submitted = await fetch(`${platform.url}/simulations`, {
       method: 'POST',
       headers,
-      body: readFileSync(specFile, 'utf8'),
+      body: JSON.stringify(spec),
     });
     const simulation = (await submitted.json()) as { id: string; error?: { message: string } };
     if (submitted.status !== 201) throw new Error(`submission refused: ${JSON.stringify(simulation)}`);
-    say(`submitted ${simulation.id} from ${path.relative(root, specFile)}`);
+    say(
+      `submitted ${simulation.id} from ${path.relative(root, specFile)}${options.backend === 'slurm' ? ` to the Slurm site ${options.site}` : ''}`,
+    );
 
     let seen = 0;
     let last:
@@ -150,11 +182,13 @@ async function main(): Promise<number> {
       });
     }
     await receiver?.close();
+    await slurmSite?.stop();
     await platform.stop();
   }
 }
 
 let receiver: WebhookReceiver | undefined;
+let slurmSite: DemoSite | undefined;
 let subscriptions: string[] = [];
 const DEMO_ADDRESS = 'demo@example.org';
 

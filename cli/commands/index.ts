@@ -5,6 +5,7 @@
  */
 import type { RegisterCommand } from '../context.js';
 import { registerAdmin } from './admin.js';
+import { registerAgent } from './agent.js';
 import { registerBudget } from './budget.js';
 import { registerCampaign } from './campaign.js';
 import { registerCancel } from './cancel.js';
@@ -59,6 +60,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerCompare,
   registerSubscriptions,
   registerSite,
+  registerAgent,
   registerDev,
   registerAdmin,
 ];

@@ -2394,7 +2394,7 @@ export interface components {
         };
         /**
          * SiteTransferRequest
-         * @description Body of POST /sites/{name}/transfers, sent by the site's agent with its site credential: presigned URLs to download an attempt's run directory and to upload its files. Granted only for a simulation that runs on this site and is not terminal (uploads also for a few minutes after its end, for the last files), and only under simulations/<id>/rundir/ (download) or outputs/, restarts/, logs/ (upload): the agent never holds S3 credentials.
+         * @description Body of POST /sites/{name}/transfers, sent by the site's agent with its site credential: presigned URLs to download an attempt's run directory and to upload its files. Granted only for a simulation that runs on this site and is not terminal (uploads also for a few minutes after its end, for the last files), and only under simulations/<id>/rundir/ (download) or outputs/, restarts/, logs/ and status.json (upload): the agent never holds S3 credentials.
          */
         SiteTransferRequest: {
             simulationId: string;
@@ -2403,7 +2403,7 @@ export interface components {
             downloadRunDirectory?: boolean;
             /** @description Other files to download, relative to simulations/<id>/, e.g. restarts/GEOSChem.Restart.20190701_0600z.nc4 (a resumed attempt's restart). */
             downloads?: string[];
-            /** @description Files to upload, relative to simulations/<id>/. */
+            /** @description Files to upload, relative to simulations/<id>/: outputs, restarts and logs, and status.json (the run's status file as the job runner and the demo model write it, gcr-status.json in the run directory: the results processor reads it, e.g. to know the demo model's outputs). */
             uploads?: string[];
         };
         /**

@@ -3619,7 +3619,7 @@ export const siteTransferRequestSchema = {
   $id: 'https://gcr.dev/schemas/api/site-transfer-request.schema.json',
   title: 'SiteTransferRequest',
   description:
-    "Body of POST /sites/{name}/transfers, sent by the site's agent with its site credential: presigned URLs to download an attempt's run directory and to upload its files. Granted only for a simulation that runs on this site and is not terminal (uploads also for a few minutes after its end, for the last files), and only under simulations/<id>/rundir/ (download) or outputs/, restarts/, logs/ (upload): the agent never holds S3 credentials.",
+    "Body of POST /sites/{name}/transfers, sent by the site's agent with its site credential: presigned URLs to download an attempt's run directory and to upload its files. Granted only for a simulation that runs on this site and is not terminal (uploads also for a few minutes after its end, for the last files), and only under simulations/<id>/rundir/ (download) or outputs/, restarts/, logs/ and status.json (upload): the agent never holds S3 credentials.",
   type: 'object',
   additionalProperties: false,
   required: ['simulationId', 'attempt'],
@@ -3650,10 +3650,11 @@ export const siteTransferRequestSchema = {
     uploads: {
       type: 'array',
       maxItems: 100,
-      description: 'Files to upload, relative to simulations/<id>/.',
+      description:
+        "Files to upload, relative to simulations/<id>/: outputs, restarts and logs, and status.json (the run's status file as the job runner and the demo model write it, gcr-status.json in the run directory: the results processor reads it, e.g. to know the demo model's outputs).",
       items: {
         type: 'string',
-        pattern: '^(outputs|restarts|logs)/[A-Za-z0-9_.+/-]{1,400}$',
+        pattern: '^((outputs|restarts|logs)/[A-Za-z0-9_.+/-]{1,400}|status\\.json)$',
       },
     },
   },
@@ -5987,6 +5988,136 @@ export const simulationSpecSchema = {
   },
 } as const;
 
+/** schemas/site/site-agent-config.schema.json */
+export const siteAgentConfigSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/site/site-agent-config.schema.json',
+  title: 'SiteAgentConfig',
+  description:
+    "The configuration file of a site's agent (gcr agent --site NAME --config FILE; docs/SLURM.md, 'Running the agent'): where the platform is, which credential to use, and where the cluster keeps GEOS-Chem's input data and the runs. It lives on the cluster, never on the platform.",
+  type: 'object',
+  additionalProperties: false,
+  required: ['platformUrl', 'site', 'credentialFile', 'extDataRoot', 'workRoot'],
+  properties: {
+    platformUrl: {
+      type: 'string',
+      pattern: '^https?://',
+      description: "The platform's API base URL (the one gcr uses), e.g. https://api.example.org.",
+    },
+    site: {
+      $ref: '../api/site-request.schema.json#/$defs/SiteName',
+    },
+    credentialFile: {
+      type: 'string',
+      minLength: 1,
+      description:
+        'The file holding the site credential (gcr site credential NAME --out FILE): mode 0600, or the agent refuses to start. Relative paths are relative to the configuration file.',
+    },
+    extDataRoot: {
+      type: 'string',
+      pattern: '^/',
+      description:
+        "The site's GEOS-Chem input data root (ExtData) on the shared filesystem: runs read their inputs there; the agent checks each run's input list against it before it submits.",
+    },
+    workRoot: {
+      type: 'string',
+      pattern: '^/',
+      description:
+        'Where the agent puts run directories (<workRoot>/<simulation id>/a<attempt>/) and its state file, on a filesystem the compute nodes share.',
+    },
+    geosChemExecutable: {
+      type: ['string', 'null'],
+      description:
+        'The GC Classic executable the jobs run. null or absent: the built-in demo model (never GEOS-Chem), as the local backend does.',
+    },
+    demoModelCommand: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'string',
+        minLength: 1,
+      },
+      description:
+        "How a compute node starts the demo model (default: this installation's node and tsx on containers/demo-model/src/main.ts).",
+    },
+    partitionDefaults: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'What every job gets unless the work message says otherwise.',
+      properties: {
+        partition: {
+          type: 'string',
+          pattern: '^[A-Za-z0-9_.-]{1,64}$',
+        },
+        account: {
+          type: 'string',
+          pattern: '^[A-Za-z0-9_.-]{1,64}$',
+        },
+        qos: {
+          type: 'string',
+          pattern: '^[A-Za-z0-9_.-]{1,64}$',
+        },
+        timeLimitMinutes: {
+          type: 'integer',
+          minimum: 1,
+        },
+        memoryMiB: {
+          type: 'integer',
+          minimum: 1,
+        },
+        cpus: {
+          type: 'integer',
+          minimum: 1,
+        },
+      },
+    },
+    accounting: {
+      description:
+        'Where finished jobs are read once squeue forgot them: sacct (slurmdbd; the default) or the jobcomp/filetxt log.',
+      oneOf: [
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['kind'],
+          properties: {
+            kind: {
+              const: 'sacct',
+            },
+          },
+        },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['kind', 'path'],
+          properties: {
+            kind: {
+              const: 'jobcomp-log',
+            },
+            path: {
+              type: 'string',
+              pattern: '^/',
+            },
+          },
+        },
+      ],
+    },
+    pollSeconds: {
+      type: 'number',
+      minimum: 0.2,
+      maximum: 300,
+      default: 10,
+      description: 'How often the agent asks squeue about its jobs (one call per poll, however many jobs).',
+    },
+    receiveWaitSeconds: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 20,
+      default: 10,
+      description: "The queue's long-poll wait (at most the poll interval is spent waiting for work).",
+    },
+  },
+} as const;
+
 /** schemas/site/site-work-message.schema.json */
 export const siteWorkMessageSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -6174,5 +6305,6 @@ export const allSchemas = [
   resultsManifestSchema,
   resultsMetricsSchema,
   simulationSpecSchema,
+  siteAgentConfigSchema,
   siteWorkMessageSchema,
 ] as const;

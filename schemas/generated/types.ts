@@ -1829,7 +1829,7 @@ export interface SiteSession {
 
 // ---- schemas/api/site-transfer-request.schema.json
 /**
- * Body of POST /sites/{name}/transfers, sent by the site's agent with its site credential: presigned URLs to download an attempt's run directory and to upload its files. Granted only for a simulation that runs on this site and is not terminal (uploads also for a few minutes after its end, for the last files), and only under simulations/<id>/rundir/ (download) or outputs/, restarts/, logs/ (upload): the agent never holds S3 credentials.
+ * Body of POST /sites/{name}/transfers, sent by the site's agent with its site credential: presigned URLs to download an attempt's run directory and to upload its files. Granted only for a simulation that runs on this site and is not terminal (uploads also for a few minutes after its end, for the last files), and only under simulations/<id>/rundir/ (download) or outputs/, restarts/, logs/ and status.json (upload): the agent never holds S3 credentials.
  */
 export interface SiteTransferRequest {
   simulationId: string;
@@ -1845,7 +1845,7 @@ export interface SiteTransferRequest {
    */
   downloads?: string[];
   /**
-   * Files to upload, relative to simulations/<id>/.
+   * Files to upload, relative to simulations/<id>/: outputs, restarts and logs, and status.json (the run's status file as the job runner and the demo model write it, gcr-status.json in the run directory: the results processor reads it, e.g. to know the demo model's outputs).
    *
    * @maxItems 100
    */
@@ -3103,6 +3103,70 @@ export interface SpecEmissions {
    * Set by an ensemble's perturbation sweep: the state-vector element (1-based) this member perturbs, as in the Integrated Methane Inversion's Jacobian runs. Informational: the perturbation itself is the scale factor over the element's region.
    */
   stateVectorElement?: number;
+}
+
+// ---- schemas/site/site-agent-config.schema.json
+/**
+ * The configuration file of a site's agent (gcr agent --site NAME --config FILE; docs/SLURM.md, 'Running the agent'): where the platform is, which credential to use, and where the cluster keeps GEOS-Chem's input data and the runs. It lives on the cluster, never on the platform.
+ */
+export interface SiteAgentConfig {
+  /**
+   * The platform's API base URL (the one gcr uses), e.g. https://api.example.org.
+   */
+  platformUrl: string;
+  site: SiteName;
+  /**
+   * The file holding the site credential (gcr site credential NAME --out FILE): mode 0600, or the agent refuses to start. Relative paths are relative to the configuration file.
+   */
+  credentialFile: string;
+  /**
+   * The site's GEOS-Chem input data root (ExtData) on the shared filesystem: runs read their inputs there; the agent checks each run's input list against it before it submits.
+   */
+  extDataRoot: string;
+  /**
+   * Where the agent puts run directories (<workRoot>/<simulation id>/a<attempt>/) and its state file, on a filesystem the compute nodes share.
+   */
+  workRoot: string;
+  /**
+   * The GC Classic executable the jobs run. null or absent: the built-in demo model (never GEOS-Chem), as the local backend does.
+   */
+  geosChemExecutable?: string | null;
+  /**
+   * How a compute node starts the demo model (default: this installation's node and tsx on containers/demo-model/src/main.ts).
+   *
+   * @minItems 1
+   */
+  demoModelCommand?: string[];
+  /**
+   * What every job gets unless the work message says otherwise.
+   */
+  partitionDefaults?: {
+    partition?: string;
+    account?: string;
+    qos?: string;
+    timeLimitMinutes?: number;
+    memoryMiB?: number;
+    cpus?: number;
+  };
+  /**
+   * Where finished jobs are read once squeue forgot them: sacct (slurmdbd; the default) or the jobcomp/filetxt log.
+   */
+  accounting?:
+    | {
+        kind: 'sacct';
+      }
+    | {
+        kind: 'jobcomp-log';
+        path: string;
+      };
+  /**
+   * How often the agent asks squeue about its jobs (one call per poll, however many jobs).
+   */
+  pollSeconds?: number;
+  /**
+   * The queue's long-poll wait (at most the poll interval is spent waiting for work).
+   */
+  receiveWaitSeconds?: number;
 }
 
 // ---- schemas/site/site-work-message.schema.json

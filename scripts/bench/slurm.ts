@@ -11,6 +11,9 @@
  * node's advertised CPUs (SLURM_CPUS of start-cluster.sh) are what limit how
  * many run at once: start the cluster with SLURM_CPUS=200 to see all 200
  * running together.
+ *
+ * `npm run bench:slurm -- --agent` goes through the site agent's loop instead
+ * (scripts/bench/slurm-agent.ts): one submit message per member.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -18,6 +21,7 @@ import path from 'node:path';
 import { isFinishedState } from '#cli/agent/slurm/parse.js';
 import { SlurmAdapter, slurmJobName } from '#cli/agent/slurm/slurm-adapter.js';
 import { execSlurmCommands } from '#cli/agent/slurm/slurm-commands.js';
+import { benchThroughAgent } from './slurm-agent.js';
 
 const TASKS = Number(process.env['BENCH_SLURM_TASKS'] ?? 200);
 const POLL_MS = Number(process.env['BENCH_SLURM_POLL_MS'] ?? 1000);
@@ -77,7 +81,7 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((error: unknown) => {
+(process.argv.includes('--agent') ? benchThroughAgent() : main()).catch((error: unknown) => {
   console.error(error);
   process.exitCode = 1;
 });

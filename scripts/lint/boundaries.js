@@ -10,7 +10,8 @@
  *   web/               (the web console, in a browser) imports only web/, shared/science/ and schemas/;
  *                      never an AWS SDK: it talks to the public API only
  *   cli/               never imports local/, services/, scripts/, containers/ or test/ (it talks to the API only);
- *                      only cli/admin/ (gcr admin, on-call) imports an AWS SDK
+ *                      only cli/admin/ (gcr admin, on-call) imports an AWS SDK, and cli/agent/ (the Slurm
+ *                      site agent) only @aws-sdk/client-sqs, for its site's work queue (none of shared/kernel/aws/)
  *
  * A specifier is resolved to a repository path first: `./x.js` and `../x.js`
  * relative to the importing file, `#shared/x.js` through package.json
@@ -20,7 +21,7 @@ import path from 'node:path';
 
 const AWS_PACKAGES = [/^@aws-sdk\//, /^@aws-lambda-powertools\//, /^@middy\//, /^aws-lambda$/, /^@smithy\//];
 
-/** [importer prefix, forbidden target prefixes, forbidden package patterns, why, exempt importer prefix?] */
+/** [importer prefix, forbidden target prefixes, forbidden package patterns, why, exempt importer prefixes?] */
 const RULES = [
   [
     'shared/science/',
@@ -63,7 +64,13 @@ const RULES = [
     [],
     AWS_PACKAGES,
     'the CLI talks to the API for simulations: only gcr admin (cli/admin/) talks to AWS APIs',
-    'cli/admin/',
+    ['cli/admin/', 'cli/agent/'],
+  ],
+  [
+    'cli/agent/',
+    ['shared/kernel/aws/'],
+    AWS_PACKAGES.map((pattern) => new RegExp(`(?!^@aws-sdk/client-sqs$)${pattern.source}`)),
+    "the site agent talks to the platform's site routes and, with the session's credentials, to its work queue: @aws-sdk/client-sqs is its only AWS SDK, and it uses none of the kernel's AWS adapters",
   ],
 ];
 
@@ -89,7 +96,7 @@ export function boundaryViolation(specifier, importerRelPath) {
       return `a service imports only its own folder, shared/ and schemas/ (not ${target})`;
   }
   for (const [prefix, targets, packages, why, exempt] of RULES) {
-    if (!importerRelPath.startsWith(prefix) || (exempt && importerRelPath.startsWith(exempt))) continue;
+    if (!importerRelPath.startsWith(prefix) || exempt?.some((e) => importerRelPath.startsWith(e))) continue;
     if (target !== undefined && targets.some((t) => target.startsWith(t))) return `${why} (not ${target})`;
     if (target === undefined && packages.some((p) => p.test(specifier))) return `${why} (not ${specifier})`;
   }

@@ -19,16 +19,10 @@ import {
   type SlurmJobRecord,
 } from './parse.js';
 import type { SlurmCommands } from './slurm-commands.js';
+import type { SiteAgentConfig } from '#schemas/generated/types.js';
 
-/** What a site sets for every job unless the spec says otherwise (site configuration). */
-export interface SlurmJobDefaults {
-  partition?: string;
-  account?: string;
-  qos?: string;
-  timeLimitMinutes?: number;
-  memoryMiB?: number;
-  cpus?: number;
-}
+/** What a site sets for every job unless the spec says otherwise: the agent configuration's partitionDefaults. */
+export type SlurmJobDefaults = NonNullable<SiteAgentConfig['partitionDefaults']>;
 
 export interface SlurmJobRequest extends SlurmJobDefaults {
   /** `gcr-<simulation id>-a<attempt>` (slurmJobName). */
@@ -130,7 +124,22 @@ export class SlurmAdapter {
   async findByName(jobName: string): Promise<SlurmJobRecord[]> {
     const listed = await this.squeue([`--name=${jobName}`]);
     if (listed.length > 0) return listed;
-    return (await this.accountingRecords({ name: jobName })).filter((record) => record.name === jobName);
+    return (await this.accountingRecords({ names: [jobName] })).filter((record) => record.name === jobName);
+  }
+
+  /**
+   * The jobs named any of `jobNames`, in one squeue (every job of the agent)
+   * and, for names it does not list, one read of the accounting record: a
+   * burst of submits asks the controller once, not once per job.
+   */
+  async findByNames(jobNames: readonly string[]): Promise<SlurmJobRecord[]> {
+    if (jobNames.length === 0) return [];
+    const wanted = new Set(jobNames);
+    const listed = (await this.squeue([])).filter((record) => wanted.has(record.name));
+    const missing = jobNames.filter((name) => !listed.some((record) => record.name === name));
+    if (missing.length === 0) return listed;
+    const finished = await this.accountingRecords({ names: missing });
+    return [...listed, ...finished.filter((record) => missing.includes(record.name))];
   }
 
   /** Cancels a job, a whole array (its id) or one task (`120_4`). A job that already ended is not an error. */
@@ -154,7 +163,7 @@ export class SlurmAdapter {
 
   private async accountingRecords(filter: {
     keys?: readonly string[];
-    name?: string;
+    names?: readonly string[];
   }): Promise<SlurmJobRecord[]> {
     const { accounting } = this.options;
     if (accounting.kind === 'jobcomp-log') {
@@ -167,7 +176,9 @@ export class SlurmAdapter {
       }
       return latestPerKey(parseJobRecordLines(text));
     }
-    const selection = filter.keys ? [`--jobs=${filter.keys.join(',')}`] : [`--name=${filter.name}`];
+    const selection = filter.keys
+      ? [`--jobs=${filter.keys.join(',')}`]
+      : [`--name=${(filter.names ?? []).join(',')}`];
     const stdout = await this.commands.run('sacct', [
       '-X',
       '-P',

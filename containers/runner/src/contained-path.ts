@@ -1,11 +1,10 @@
 /**
  * Where an S3 key becomes a file: the one check that it stays inside the
- * directory it belongs to. Keys come from listings (a prefix of the public
- * input bucket, the run directory under the results bucket) and S3 allows any
- * bytes in a key, `../` included: joined naively, `CHEM_INPUTS/x/../../../etc/y`
- * would write outside the data root.
+ * directory it belongs to (shared/science/run/contained-path.ts); a key that
+ * leaves it is the runner's configuration error.
  */
 import path from 'node:path';
+import { resolveInside } from '#shared/science/run/contained-path.js';
 import { ConfigurationError } from './failures.js';
 
 /** A key that would put a file outside its directory: exit 78, never retried. */
@@ -21,18 +20,7 @@ export class UnsafePathError extends ConfigurationError {
  * would be `root` itself or anywhere outside it (`..`, an absolute path, a NUL).
  */
 export function containedPath(root: string, relative: string, what: string): string {
-  const base = path.resolve(root);
-  const resolved = path.resolve(base, relative);
-  const inside = path.relative(base, resolved);
-  if (
-    relative.includes('\0') ||
-    path.isAbsolute(relative) ||
-    inside === '' ||
-    inside === '..' ||
-    inside.startsWith(`..${path.sep}`) ||
-    path.isAbsolute(inside)
-  ) {
-    throw new UnsafePathError(what, relative, base);
-  }
+  const resolved = resolveInside(root, relative);
+  if (resolved === undefined) throw new UnsafePathError(what, relative, path.resolve(root));
   return resolved;
 }

@@ -24,7 +24,8 @@ import { parseRunnerEnv, type RunnerConfig } from './env.js';
 import { classicExecutableFor, gchpExecutableFor, simulationTypeOf } from './executable.js';
 import { RunnerFailure } from './failures.js';
 import { INPUT_LIST_FILE, parseInputList } from './inputs-list.js';
-import { linkIntoRunDirectory } from './run-directory-links.js';
+import { linkIntoRunDirectory } from '#shared/science/run/run-directory-links.js';
+import { containedPath } from './contained-path.js';
 import {
   announce,
   awaitNodes,
@@ -42,7 +43,7 @@ import { coordinationPrefix, mpirunArgs, parseMultiNodeEnv, type MultiNodeEnv } 
 import { modelOutcome, TERMINATED_EXIT_CODE } from './outcome.js';
 import { OutputUploader } from './output-uploader.js';
 import { resumeFromLatestRestart } from './resume.js';
-import { isoSeconds, percentDone, simulationPeriod } from './progress.js';
+import { isoSeconds, percentDone, simulationPeriod } from '#shared/science/run/progress.js';
 import { addRundirDefaults, downloadRundir, pointAtDataRoot, readOptional } from './rundir.js';
 import { anonymousClient, resultsClient, withRetries } from './s3.js';
 import { checkLocalInputs, stageFromS3 } from './staging.js';
@@ -156,7 +157,7 @@ async function run(config: RunnerConfig, status: StatusReporter, results: S3Clie
       `inputs: ${report.files} file(s), ${report.bytes} bytes (${report.kept} already there) in ${config.dataRoot}`,
     );
   }
-  const linked = await linkIntoRunDirectory(config.workDir, dataRoot, inputs);
+  const linked = await linkIntoRunDirectory(config.workDir, dataRoot, inputs, containedPath);
   if (linked.length > 0) say(`linked into the run directory: ${linked.join(', ')}`);
   const replaced = await pointAtDataRoot(config.workDir, dataRoot);
   if (replaced) say(`run directory now reads its data from ${dataRoot} (was ${replaced})`);

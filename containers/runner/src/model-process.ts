@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { LogScanner, type LogSummary } from './log-scanner.js';
+import { LogScanner, type LogSummary } from '#shared/science/run/log-scanner.js';
 
 export interface ModelRun {
   command: string;

@@ -1,6 +1,6 @@
 /** How the model's end maps to the runner's exit code. Pure. */
 import { EXIT_CODES } from '#shared/kernel/compute/exit-codes.js';
-import type { LogSummary } from './log-scanner.js';
+import type { LogSummary } from '#shared/science/run/log-scanner.js';
 
 export interface ModelEnd {
   /** The process's exit code (null when a signal ended it). */

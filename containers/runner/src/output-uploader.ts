@@ -6,7 +6,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { filesReadyToUpload, type FileState, type Snapshot } from './upload-readiness.js';
+import { filesReadyToUpload, type FileState, type Snapshot } from '#shared/science/run/upload-readiness.js';
 import { withRetries } from './s3.js';
 import { contentTypeOf, uploadFile } from './transfers.js';
 

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { RESTART_ATTEMPT_METADATA } from '#shared/kernel/storage/bucket-layout.js';
 import { latestRestart, resumeNote, startFromRestart } from '#shared/science/rundir/restart.js';
-import type { SimulationPeriod } from './progress.js';
+import type { SimulationPeriod } from '#shared/science/run/progress.js';
 import { readOptional } from './rundir.js';
 import { withRetries } from './s3.js';
 import { downloadFile, listObjects } from './transfers.js';

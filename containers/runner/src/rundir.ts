@@ -1,10 +1,10 @@
 /** Assembles the run directory: the files stored at submission, plus static defaults the image carries. */
-import { copyFile, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+export { pointAtDataRoot, readOptional } from '#shared/science/run/data-root.js';
+import { copyFile, mkdir, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { containedPath } from './contained-path.js';
 import { ConfigurationError } from './failures.js';
-import { configuredDataRoot, FILES_NAMING_DATA_ROOT, rewriteDataRoot } from './data-root.js';
 import { forEachLimited, withRetries } from './s3.js';
 import { downloadFile, listObjects } from './transfers.js';
 
@@ -72,27 +72,6 @@ export async function addRundirDefaults(defaultsDir: string, workDir: string): P
     added.push(relative);
   }
   return added;
-}
-
-/** Rewrites the configured data root to `dataRoot` in the files that name it; returns the root it replaced. */
-export async function pointAtDataRoot(workDir: string, dataRoot: string): Promise<string | undefined> {
-  const config = await readOptional(path.join(workDir, 'geoschem_config.yml'));
-  const configured = config ? configuredDataRoot(config) : undefined;
-  if (!configured || configured === dataRoot.replace(/\/+$/, '')) return undefined;
-  for (const name of FILES_NAMING_DATA_ROOT) {
-    const file = path.join(workDir, name);
-    const text = await readOptional(file);
-    if (text !== undefined) await writeFile(file, rewriteDataRoot(text, configured, dataRoot));
-  }
-  return configured;
-}
-
-export async function readOptional(file: string): Promise<string | undefined> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch {
-    return undefined;
-  }
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -5,9 +5,8 @@
  * already on disk at the right size are kept (a retried attempt resumes).
  * With GCR_INPUTS_FROM_DIR, the files are only checked in that directory.
  */
-import { stat } from 'node:fs/promises';
-import path from 'node:path';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { checkInputsInDirectory, fileSize } from '#shared/science/run/local-inputs.js';
 import { containedPath } from './contained-path.js';
 import { InputUnavailableError } from './failures.js';
 import type { InputEntry } from './inputs-list.js';
@@ -115,7 +114,7 @@ export async function stageFromS3(
   const report: StagingReport = { files: objects.length, bytes: 0, kept: 0 };
   await forEachLimited(objects, source.concurrency, async ({ file, ...object }) => {
     report.bytes += object.size;
-    if ((await sizeOf(file)) === object.size) {
+    if ((await fileSize(file)) === object.size) {
       report.kept++;
       return;
     }
@@ -130,30 +129,13 @@ export async function stageFromS3(
 
 /** Checks every listed file exists in `dir` (at its listed size); an InputUnavailableError (69) otherwise. */
 export async function checkLocalInputs(dir: string, entries: readonly InputEntry[]): Promise<StagingReport> {
-  const problems: string[] = [];
-  let bytes = 0;
-  for (const entry of entries) {
-    const file = containedPath(dir, entry.path, `input ${entry.path}`);
-    if (entry.prefix) {
-      // A key prefix: its directory (or, for a partial name, the directory holding it) must be there.
-      const directory = entry.path.endsWith('/') ? file : path.dirname(file);
-      if ((await stat(directory).catch(() => undefined))?.isDirectory() !== true) {
-        problems.push(`${entry.path} (missing)`);
-      }
-      continue;
-    }
-    const size = await sizeOf(file);
-    if (size === undefined) problems.push(`${entry.path} (missing)`);
-    else if (entry.size !== undefined && size !== entry.size)
-      problems.push(`${entry.path} (${size} bytes, listed ${entry.size})`);
-    else bytes += size;
-  }
+  const { files, bytes, problems } = await checkInputsInDirectory(dir, entries, containedPath);
   if (problems.length > 0) {
     throw new InputUnavailableError(
       `${problems.length} input file(s) unusable in ${dir}: ${problems.slice(0, 5).join(', ')}`,
     );
   }
-  return { files: entries.length, bytes, kept: entries.length };
+  return { files, bytes, kept: files };
 }
 
 function retryOptions(source: StagingSource) {
@@ -161,13 +143,4 @@ function retryOptions(source: StagingSource) {
     attempts: source.attempts,
     ...(source.baseDelayMs !== undefined ? { baseDelayMs: source.baseDelayMs } : {}),
   };
-}
-
-async function sizeOf(file: string): Promise<number | undefined> {
-  try {
-    const info = await stat(file);
-    return info.isFile() ? info.size : undefined;
-  } catch {
-    return undefined;
-  }
 }

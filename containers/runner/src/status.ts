@@ -8,7 +8,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { JobStatusFile } from '#schemas/generated/types.js';
-import { isoSeconds } from './progress.js';
+import { isoSeconds } from '#shared/science/run/progress.js';
 
 export class StatusReporter {
   private current: JobStatusFile;

@@ -7,7 +7,7 @@ import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } f
 import { mockClient } from 'aws-sdk-client-mock';
 import { EXIT_CODES } from '#shared/kernel/compute/exit-codes.js';
 import { containedPath, UnsafePathError } from '#containers/runner/src/contained-path.js';
-import { linkIntoRunDirectory } from '#containers/runner/src/run-directory-links.js';
+import { linkIntoRunDirectory } from '#shared/science/run/run-directory-links.js';
 import { downloadRundir } from '#containers/runner/src/rundir.js';
 import { checkLocalInputs, stageFromS3 } from '#containers/runner/src/staging.js';
 
@@ -115,7 +115,12 @@ describe('the runner stages keys with path.join and no .. check', () => {
   it('local inputs and run-directory links are held to their roots too', async () => {
     await expect(checkLocalInputs(dataRoot, [{ path: '../run/secret' }])).rejects.toThrow(UnsafePathError);
     await expect(
-      linkIntoRunDirectory(workDir, dataRoot, [{ path: 'a.nc4', runDirectoryPath: '../../escaped' }]),
+      linkIntoRunDirectory(
+        workDir,
+        dataRoot,
+        [{ path: 'a.nc4', runDirectoryPath: '../../escaped' }],
+        containedPath,
+      ),
     ).rejects.toThrow(UnsafePathError);
     expect(outside()).toEqual([]);
   });

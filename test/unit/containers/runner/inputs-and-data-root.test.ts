@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { configuredDataRoot, rewriteDataRoot } from '#containers/runner/src/data-root.js';
+import { configuredDataRoot, rewriteDataRoot } from '#shared/science/run/data-root.js';
 import { parseInputList } from '#containers/runner/src/inputs-list.js';
 
 describe('the input list of a run directory', () => {

@@ -114,6 +114,16 @@ describe('boundaryViolation', () => {
     );
   });
 
+  it('lets the site agent (cli/agent/) import @aws-sdk/client-sqs, for its work queue, and no other AWS SDK', () => {
+    expect(boundaryViolation('@aws-sdk/client-sqs', 'cli/agent/work-queue.ts')).toBeUndefined();
+    expect(boundaryViolation('@aws-sdk/client-s3', 'cli/agent/work-queue.ts')).toMatch(
+      /@aws-sdk\/client-sqs is its only AWS SDK.*\(not @aws-sdk\/client-s3\)/,
+    );
+    expect(boundaryViolation('#shared/kernel/aws/clients.js', 'cli/agent/agent.ts')).toMatch(
+      /none of the kernel's AWS adapters/,
+    );
+  });
+
   it('lets containers import shared/ but not a service', () => {
     expect(
       boundaryViolation('#shared/kernel/compute/exit-codes.js', 'containers/runner/src/x.ts'),

@@ -69,4 +69,22 @@ describe('the Slurm adapter', () => {
     await adapter.observe(['5']);
     expect(calls.map(([command]) => command)).toEqual(['squeue']);
   });
+
+  it('finds a batch of job names with one squeue, and one accounting query for the names it does not list', async () => {
+    const { commands, calls } = recordingCommands({
+      squeue: '5|5|N/A|gcr-a-a1|RUNNING|None|0|\n',
+      sacct: '7|7|gcr-b-a1|COMPLETED|0:0\n',
+    });
+    const adapter = new SlurmAdapter(commands, { user: 'gcr', accounting: { kind: 'sacct' } });
+    const records = await adapter.findByNames(['gcr-a-a1', 'gcr-b-a1', 'gcr-c-a1']);
+    expect(records.map((record) => [record.name, record.jobId])).toEqual([
+      ['gcr-a-a1', '5'],
+      ['gcr-b-a1', '7'],
+    ]);
+    expect(calls.map(([command]) => command)).toEqual(['squeue', 'sacct']);
+    expect(calls[1]![1]).toContain('--name=gcr-b-a1,gcr-c-a1');
+    calls.length = 0;
+    expect(await adapter.findByNames([])).toEqual([]);
+    expect(calls).toEqual([]);
+  });
 });

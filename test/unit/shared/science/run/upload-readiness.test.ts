@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { collectionOf, filesReadyToUpload, type FileState } from '#containers/runner/src/upload-readiness.js';
+import { collectionOf, filesReadyToUpload, type FileState } from '#shared/science/run/upload-readiness.js';
 
 const snap = (entries: Record<string, [number, number]>): Map<string, FileState> =>
   new Map(Object.entries(entries).map(([name, [size, mtimeMs]]) => [name, { size, mtimeMs }]));

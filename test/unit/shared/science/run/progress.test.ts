@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { percentDone, simulationPeriod } from '#containers/runner/src/progress.js';
+import { percentDone, simulationPeriod } from '#shared/science/run/progress.js';
 
 const start = new Date('2019-07-01T00:00:00Z');
 const end = new Date('2019-07-02T00:00:00Z');

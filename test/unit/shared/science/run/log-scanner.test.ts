@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { LogScanner, readLogLine } from '#containers/runner/src/log-scanner.js';
+import { LogScanner, readLogLine } from '#shared/science/run/log-scanner.js';
 
 /** The shape of a GC Classic 14.x log around its first timesteps and its end. */
 const CLASSIC_LOG = `

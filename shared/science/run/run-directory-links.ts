@@ -7,14 +7,18 @@
  */
 import { lstat, mkdir, symlink } from 'node:fs/promises';
 import path from 'node:path';
-import { containedPath } from './contained-path.js';
 import type { InputEntry } from './inputs-list.js';
 
-/** Links each entry that names a runDirectoryPath; returns the run-directory paths it linked. */
+/**
+ * Links each entry that names a runDirectoryPath; returns the run-directory
+ * paths it linked. `containedPath(root, relative, what)` resolves a path under
+ * its root and throws the caller's own failure for one that leaves it.
+ */
 export async function linkIntoRunDirectory(
   workDir: string,
   dataRoot: string,
   entries: readonly InputEntry[],
+  containedPath: (root: string, relative: string, what: string) => string,
 ): Promise<string[]> {
   const linked: string[] = [];
   for (const entry of entries) {

@@ -1,0 +1,169 @@
+/**
+ * Acceptance (issue 18): the demo end to end through the local platform, the
+ * site agent (`gcr agent --site`, a child process) and the real single-node
+ * Slurm: POST /sites, a site credential, the agent's session, its queue, the
+ * presigned transfers and its reports. The agent is SIGKILLed while the run
+ * is RUNNING and started again: the simulation ends SUCCEEDED with its
+ * outputs in the bucket, and Slurm ran exactly one job for it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, expect, it, jest } from '@jest/globals';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import {
+  api,
+  startPlatformProcess,
+  waitForStatus,
+  type RunningPlatform,
+} from '#test/helpers/platform-process.js';
+import { repoRoot } from '#test/helpers/local-dynamodb.js';
+import { s3rverClient } from '#test/helpers/s3rver-client.js';
+import {
+  describeWithSlurm,
+  JOBCOMP_LOG,
+  resetSlurmJobs,
+  uniqueSimulationId,
+  waitFor,
+} from '#test/helpers/slurm-cluster.js';
+
+jest.setTimeout(420_000);
+
+const tinySpec = JSON.parse(readFileSync(path.join(repoRoot, 'test/fixtures/specs/tiny-demo.json'), 'utf8'));
+
+let platform: RunningPlatform;
+let admin: string;
+let token: string;
+let agentDir: string;
+let site: string;
+const agents: ChildProcess[] = [];
+let agentLog = '';
+
+function startAgent(): ChildProcess {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      path.join(repoRoot, 'cli/main.ts'),
+      'agent',
+      '--site',
+      site,
+      '--config',
+      path.join(agentDir, 'agent.json'),
+    ],
+    { cwd: repoRoot, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  child.stderr!.on('data', (chunk: Buffer) => (agentLog += chunk.toString()));
+  agents.push(child);
+  return child;
+}
+
+function stopped(child: ChildProcess): Promise<void> {
+  return child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+/** Jobs Slurm ran under this name (each sbatch is one line of the jobcomp log once it ended). */
+function jobsNamed(jobName: string): number {
+  if (!existsSync(JOBCOMP_LOG)) return 0;
+  return readFileSync(JOBCOMP_LOG, 'utf8')
+    .split('\n')
+    .filter((line) => line.includes(` Name=${jobName} `)).length;
+}
+
+describeWithSlurm('a simulation on a Slurm site through the local platform and gcr agent', () => {
+  beforeAll(async () => {
+    await resetSlurmJobs();
+    platform = await startPlatformProcess({ env: { GCR_SCHEDULE_RATE_SECONDS: '2' }, timeoutMs: 400_000 });
+    [admin, token] = await Promise.all([
+      platform.token('root', { admin: true }),
+      platform.token('slurmuser'),
+    ]);
+    site = `e2e-${uniqueSimulationId('s').toLowerCase().slice(-12)}`;
+    const created = await api(platform, 'POST', '/sites', {
+      token: admin,
+      body: {
+        name: site,
+        partitions: [{ name: 'debug', maxTimeMinutes: 60, maxCpus: 8, maxMemoryMiB: 8192 }],
+      },
+    });
+    expect(created.status).toBeLessThan(300);
+    const credential = await api(platform, 'POST', `/sites/${site}/credentials`, { token: admin });
+    expect(credential.status).toBe(201);
+    agentDir = path.join(platform.dataDir, 'agent');
+    mkdirSync(agentDir, { recursive: true });
+    writeFileSync(path.join(agentDir, 'site.secret'), `${credential.body.secret}\n`, { mode: 0o600 });
+    writeFileSync(
+      path.join(agentDir, 'agent.json'),
+      JSON.stringify({
+        platformUrl: platform.url,
+        site,
+        credentialFile: 'site.secret',
+        extDataRoot: path.join(agentDir, 'ExtData'),
+        workRoot: path.join(agentDir, 'work'),
+        accounting: { kind: 'jobcomp-log', path: JOBCOMP_LOG },
+        pollSeconds: 1,
+        receiveWaitSeconds: 1,
+      }),
+    );
+  }, 420_000);
+
+  afterEach(async () => {
+    for (const child of agents.splice(0)) {
+      child.kill('SIGKILL');
+      await stopped(child);
+    }
+  });
+
+  afterAll(async () => {
+    await platform?.stop();
+    await resetSlurmJobs();
+    if (agentDir) rmSync(agentDir, { recursive: true, force: true });
+  }, 120_000);
+
+  it('runs the demo to SUCCEEDED through the agent, which survives a SIGKILL mid-run and submits once', async () => {
+    const first = startAgent();
+    const created = await api(platform, 'POST', '/simulations', {
+      token,
+      body: {
+        ...tinySpec,
+        name: 'slurm demo',
+        compute: { ...tinySpec.compute, backend: 'slurm', site },
+        tags: { 'demo-wall-seconds': '8' },
+      },
+    });
+    expect(created.status).toBe(201);
+    const id: string = created.body.id;
+    const jobName = `gcr-${id}-a1`;
+
+    try {
+      await waitForStatus(platform, token, id, ['RUNNING'], 240);
+      first.kill('SIGKILL');
+      await stopped(first);
+      startAgent();
+      const done = await waitForStatus(
+        platform,
+        token,
+        id,
+        ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'CANCELLED'],
+        240,
+      );
+      expect(done.status).toBe('SUCCEEDED');
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\nagent log:\n${agentLog.slice(-4000)}`);
+    }
+
+    // Exactly one sbatch for the attempt, whatever the kill interrupted.
+    await waitFor(() => jobsNamed(jobName) > 0, `${jobName} in the jobcomp log`, 60_000);
+    expect(jobsNamed(jobName)).toBe(1);
+    // The agent uploaded the outputs and the log through presigned PUTs.
+    const listed = await s3rverClient(platform.endpoints.s3).send(
+      new ListObjectsV2Command({ Bucket: platform.buckets[0]!, Prefix: `simulations/${id}/` }),
+    );
+    const keys = (listed.Contents ?? []).map((object) => object.Key!.slice(`simulations/${id}/`.length));
+    expect(keys).toEqual(expect.arrayContaining(['logs/GC.log', 'status.json']));
+    expect(keys.some((key) => key.startsWith('outputs/GEOSChem.SpeciesConc.'))).toBe(true);
+  });
+});
