@@ -19,6 +19,11 @@ export default {
   // once): jest's 5 s default fails tests that do real I/O there. A test that
   // hangs still fails, after a minute; speed is measured by npm run bench:*.
   testTimeout: 60_000,
+  // Integration suites mostly wait (a platform's processes, events, Slurm):
+  // two workers overlap those waits even on CI's 2 cores, where jest's
+  // default (cores - 1) would run every file one after the other. Suites that
+  // share the one Slurm cluster take turns (test/helpers/slurm-cluster.ts).
+  maxWorkers: 2,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     {

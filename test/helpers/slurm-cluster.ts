@@ -1,8 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { SlurmAdapter, slurmJobName, type SlurmJobRequest } from '#cli/agent/slurm/slurm-adapter.js';
 import { execSlurmCommands, type CountingSlurmCommands } from '#cli/agent/slurm/slurm-commands.js';
 import type { SlurmJobRecord } from '#cli/agent/slurm/parse.js';
@@ -23,13 +23,54 @@ export function slurmClusterUp(): boolean {
   return sinfo.status === 0 && /^(idle|mixed|allocated)/m.test(sinfo.stdout);
 }
 
+const CLUSTER_LOCK = path.join(os.tmpdir(), 'gcr-slurm-tests.lock');
+/** Long enough for every other Slurm suite to finish first. */
+const CLUSTER_LOCK_WAIT_MS = 30 * 60_000;
+
+function lockHolderAlive(): boolean {
+  try {
+    const pid = Number(readFileSync(path.join(CLUSTER_LOCK, 'pid'), 'utf8'));
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: alive but another user's; anything else (no file yet, ESRCH): not alive.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Waits until no other test process holds the cluster (a dead holder's lock is taken over). */
+async function acquireClusterLock(): Promise<void> {
+  for (;;) {
+    try {
+      mkdirSync(CLUSTER_LOCK);
+      writeFileSync(path.join(CLUSTER_LOCK, 'pid'), String(process.pid));
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // A holder that just made the folder may not have written its pid yet: check on the next round.
+    if (!lockHolderAlive() && !lockHolderAlive()) rmSync(CLUSTER_LOCK, { recursive: true, force: true });
+  }
+}
+
+function releaseClusterLock(): void {
+  rmSync(CLUSTER_LOCK, { recursive: true, force: true });
+}
+
 /**
  * `describe` when the cluster is up; outside CI `describe.skip` (saying why)
  * when it is not; in CI a suite whose one test fails, naming the fix.
  */
 export function describeWithSlurm(name: string, body: () => void): void {
   if (slurmClusterUp()) {
-    describe(name, body);
+    describe(name, () => {
+      // One cluster, and these suites cancel every job and restart its
+      // controller: with several jest workers they take turns.
+      beforeAll(acquireClusterLock, CLUSTER_LOCK_WAIT_MS);
+      afterAll(releaseClusterLock);
+      body();
+    });
     return;
   }
   if (process.env['CI']) {
