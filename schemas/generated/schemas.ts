@@ -924,6 +924,17 @@ export const ensembleSchema = {
           minimum: 0,
           description: 'Members the cost tracker has priced so far.',
         },
+        billedUsd: {
+          type: 'number',
+          minimum: 0,
+          description:
+            "Sum of the reconciled members' billed compute (Cost and Usage Report; an array job's line items that name no member split by tracked vCPU-seconds), when any is reconciled.",
+        },
+        membersReconciled: {
+          type: 'integer',
+          minimum: 0,
+          description: 'Members whose billed cost is known (billedUsd counts only these).',
+        },
         estimateUsd: {
           type: 'number',
           minimum: 0,
@@ -2329,7 +2340,7 @@ export const simulationCostSchema = {
       type: 'object',
       additionalProperties: false,
       description:
-        "What AWS billed for the simulation's jobs next to what the tracker priced: the Cost and Usage Report's split cost allocation line items (CUR 2.0) of the jobs' ECS tasks, matched by the attempt's task ARN (line_item_resource_id), else by their gcr:simulation-id tag, each to the attempt whose run covers most of its hour (docs/COSTS.md).",
+        "What AWS billed for the simulation's jobs next to what the tracker priced: the Cost and Usage Report's split cost allocation line items (CUR 2.0) of the jobs' ECS tasks, matched by the attempt's task ARN (line_item_resource_id; an ensemble member run as a child of an array job has its own task), else by their gcr:simulation-id tag, each to the attempt whose run covers most of its hour; an array job's line items that name no member (their tag is the array's gcr:ensemble-id) are split among its members by tracked vCPU-seconds (attribution; docs/COSTS.md).",
       required: [
         'simulationId',
         'trackedUsd',
@@ -2352,7 +2363,7 @@ export const simulationCostSchema = {
         billedUsd: {
           type: 'number',
           description:
-            "split_line_item_split_cost + split_line_item_unused_cost of every line item of the simulation's tasks.",
+            "split_line_item_split_cost + split_line_item_unused_cost of every line item of the simulation's tasks, plus its share of its array job's unattributed line items (splitUsd).",
         },
         differenceUsd: {
           type: 'number',
@@ -2365,6 +2376,16 @@ export const simulationCostSchema = {
         unmatchedUsd: {
           type: 'number',
           description: "Billed in hours no attempt's run covers.",
+        },
+        attribution: {
+          const: 'split by tracked usage',
+          description:
+            "Present when part of billedUsd is this member's share of an ensemble's array job whose line items name no member (their task ARN is no member attempt's, their tag the ensemble's): split among the array's members in proportion to each one's tracked vCPU-seconds in the line item's hour (docs/COSTS.md, \"Array jobs\").",
+        },
+        splitUsd: {
+          type: 'number',
+          minimum: 0,
+          description: 'Of billedUsd, what came from such a split (absent when nothing did).',
         },
         lineItemsByTaskArn: {
           type: 'integer',
@@ -4067,6 +4088,12 @@ export const costSummarySchema = {
     simulationVersion: {
       type: 'integer',
       minimum: 1,
+    },
+    billedUsd: {
+      type: 'number',
+      minimum: 0,
+      description:
+        "What the Cost and Usage Report billed for its compute, once reconciled (an ensemble member's may be its share of its array job, GET /simulations/{id}/cost says).",
     },
     updatedAt: {
       type: 'string',

@@ -490,6 +490,14 @@ export interface EnsembleCost {
    */
   membersWithCost: number;
   /**
+   * Sum of the reconciled members' billed compute (Cost and Usage Report; an array job's line items that name no member split by tracked vCPU-seconds), when any is reconciled.
+   */
+  billedUsd?: number;
+  /**
+   * Members whose billed cost is known (billedUsd counts only these).
+   */
+  membersReconciled?: number;
+  /**
    * The estimate at submission: the base spec's recommended option times the member count.
    */
   estimateUsd?: number;
@@ -1097,7 +1105,7 @@ export interface SimulationCost {
   finalAt?: string;
 }
 /**
- * What AWS billed for the simulation's jobs next to what the tracker priced: the Cost and Usage Report's split cost allocation line items (CUR 2.0) of the jobs' ECS tasks, matched by the attempt's task ARN (line_item_resource_id), else by their gcr:simulation-id tag, each to the attempt whose run covers most of its hour (docs/COSTS.md).
+ * What AWS billed for the simulation's jobs next to what the tracker priced: the Cost and Usage Report's split cost allocation line items (CUR 2.0) of the jobs' ECS tasks, matched by the attempt's task ARN (line_item_resource_id; an ensemble member run as a child of an array job has its own task), else by their gcr:simulation-id tag, each to the attempt whose run covers most of its hour; an array job's line items that name no member (their tag is the array's gcr:ensemble-id) are split among its members by tracked vCPU-seconds (attribution; docs/COSTS.md).
  *
  * This interface was referenced by `SimulationCost`'s JSON-Schema
  * via the `definition` "CostReconciliation".
@@ -1109,7 +1117,7 @@ export interface CostReconciliation {
    */
   trackedUsd: number;
   /**
-   * split_line_item_split_cost + split_line_item_unused_cost of every line item of the simulation's tasks.
+   * split_line_item_split_cost + split_line_item_unused_cost of every line item of the simulation's tasks, plus its share of its array job's unattributed line items (splitUsd).
    */
   billedUsd: number;
   /**
@@ -1121,6 +1129,14 @@ export interface CostReconciliation {
    * Billed in hours no attempt's run covers.
    */
   unmatchedUsd: number;
+  /**
+   * Present when part of billedUsd is this member's share of an ensemble's array job whose line items name no member (their task ARN is no member attempt's, their tag the ensemble's): split among the array's members in proportion to each one's tracked vCPU-seconds in the line item's hour (docs/COSTS.md, "Array jobs").
+   */
+  attribution?: 'split by tracked usage';
+  /**
+   * Of billedUsd, what came from such a split (absent when nothing did).
+   */
+  splitUsd?: number;
   /**
    * Of lineItems, those matched by an attempt's task ARN; the others by the tag and their hour.
    */
@@ -2055,6 +2071,10 @@ export interface CostSummary {
   totalUsd: number;
   maxCostUsd?: number;
   simulationVersion: number;
+  /**
+   * What the Cost and Usage Report billed for its compute, once reconciled (an ensemble member's may be its share of its array job, GET /simulations/{id}/cost says).
+   */
+  billedUsd?: number;
   updatedAt: string;
 }
 

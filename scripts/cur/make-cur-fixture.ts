@@ -8,6 +8,10 @@
  *   and retried (two ECS tasks, three hourly line items);
  * - sim_CURFIXTUREONDEMAND00000001: an on-demand job, two hours on a
  *   c7g.8xlarge shared with another job;
+ * - ens_curfixturearray0000000000001: an ensemble's array job of three
+ *   children on a c7g.4xlarge, 10:00-12:00, tagged as AWS Batch tags an array
+ *   child's task (the parent's tags: `gcr:ensemble-id`, no simulation id);
+ *   child 0's task is recorded by its member, children 1 and 2's are not;
  * - a task of somebody else's (no gcr tag) and the instances' own rows (not
  *   split), which the reconciliation leaves out.
  */
@@ -70,6 +74,12 @@ const splitRow = ([
   tags,
 });
 
+/** The array job's ensemble, and its tasks' tags (the parent's, propagated to every child). */
+export const CUR_FIXTURE_ENSEMBLE = 'ens_curfixturearray0000000000001';
+const array = { user_gcr_ensemble_id: CUR_FIXTURE_ENSEMBLE, user_gcr_owner: 'alice', user_gcr_stage: 'ci' };
+/** The ECS task of the array's child `index`. */
+export const curFixtureChildTask = (index: number): string => task(`arr${index}`);
+
 const SPOT_TYPE = 'SpotUsage:c7g.4xlarge';
 const OD_TYPE = 'BoxUsage:c7g.8xlarge';
 
@@ -78,6 +88,7 @@ const rows: FixtureRow[] = [
   instanceRow('i-0spot1', DAY + 10 * H, SPOT_TYPE, 0.21),
   // The on-demand job, 14:00-16:00, half of a c7g.8xlarge it shares with somebody else's task.
   instanceRow('i-0od1', DAY + 14 * H, OD_TYPE, 1.1568),
+  instanceRow('i-0arr1', DAY + 10 * H, SPOT_TYPE, 0.21),
   ...(
     [
       [task('a1'), 'i-0spot1', DAY + 10 * H, SPOT_TYPE, 0.2, 0.01, 16, 16, ours(SPOT)],
@@ -86,6 +97,12 @@ const rows: FixtureRow[] = [
       [task('a2'), 'i-0spot2', DAY + 13 * H, SPOT_TYPE, 0.04, 0.005, 16, 16, ours(SPOT)],
       [task('b1'), 'i-0od1', DAY + 14 * H, OD_TYPE, 0.5784, 0.05, 16, 32, ours(ON_DEMAND)],
       [task('b1'), 'i-0od1', DAY + 15 * H, OD_TYPE, 0.5784, 0.05, 16, 32, ours(ON_DEMAND)],
+      // The array job: child 0 (4 vCPU, 10:00-12:00), child 1 (4 vCPU, 10:00-12:00), child 2 (8 vCPU, 10:00-11:00).
+      [curFixtureChildTask(0), 'i-0arr1', DAY + 10 * H, SPOT_TYPE, 0.04, 0.01, 4, 8, array],
+      [curFixtureChildTask(0), 'i-0arr1', DAY + 11 * H, SPOT_TYPE, 0.04, 0.01, 4, 8, array],
+      [curFixtureChildTask(1), 'i-0arr1', DAY + 10 * H, SPOT_TYPE, 0.04, 0.01, 4, 8, array],
+      [curFixtureChildTask(1), 'i-0arr1', DAY + 11 * H, SPOT_TYPE, 0.04, 0.01, 4, 8, array],
+      [curFixtureChildTask(2), 'i-0arr1', DAY + 10 * H, SPOT_TYPE, 0.08, 0.02, 8, 16, array],
       [task('x1'), 'i-0od1', DAY + 14 * H, OD_TYPE, 0.4784, 0.05, 12, 32, { user_team: 'other' }],
     ] satisfies SplitRow[]
   ).map(splitRow),

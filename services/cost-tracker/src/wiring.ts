@@ -18,7 +18,9 @@ import {
   type SimulationRepository,
 } from '#shared/kernel/repository/simulations.js';
 import { createBudgetStore, type BudgetStore } from '#shared/kernel/repository/budgets.js';
-import { writeCostSummary } from '#shared/kernel/repository/cost-summary.js';
+import { writeBilledCost, writeCostSummary } from '#shared/kernel/repository/cost-summary.js';
+import { createDynamoEnsembleStore } from '#shared/kernel/repository/ensembles.js';
+import { createArrayMemberCosts } from './adapters/array-member-costs.js';
 import { createDynamoCostStore } from './adapters/dynamo-cost-store.js';
 import {
   createBatchLaunchFacts,
@@ -178,7 +180,20 @@ export function reconcilePorts(): ReconcilePorts {
         const months = [monthAt(now(), -2), ...billingPeriods(now())];
         return (await Promise.all(months.map((month) => costs().listMonth(month)))).flat();
       },
-      store: (reconciliation) => costs().putReconciliation(reconciliation),
+      arrayMembers: createArrayMemberCosts({
+        ensembles: createDynamoEnsembleStore(dynamoDocumentClient(), config.tableName),
+        simulations: repository(),
+        costs: costs(),
+      }),
+      store: async (reconciliation) => {
+        await costs().putReconciliation(reconciliation);
+        await writeBilledCost(
+          dynamoDocumentClient(),
+          config.tableName,
+          reconciliation.simulationId,
+          reconciliation.billedUsd,
+        );
+      },
       now,
     };
   })());

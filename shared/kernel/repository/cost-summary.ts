@@ -38,3 +38,32 @@ export async function writeCostSummary(
     throw err;
   }
 }
+
+/**
+ * The billed compute of a reconciled simulation on its one-line cost (so an
+ * ensemble's roll-up sums it without asking the tracker): only beside a cost
+ * summary, final or not. False when the simulation has none.
+ */
+export async function writeBilledCost(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  simulationId: string,
+  billedUsd: number,
+): Promise<boolean> {
+  try {
+    await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { id: simulationId },
+        UpdateExpression: 'SET #cost.billedUsd = :billed',
+        ConditionExpression: 'attribute_exists(#cost.#kind)',
+        ExpressionAttributeNames: { '#cost': 'cost', '#kind': 'kind' },
+        ExpressionAttributeValues: { ':billed': billedUsd },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionalCheckFailed(err)) return false;
+    throw err;
+  }
+}

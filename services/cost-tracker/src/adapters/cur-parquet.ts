@@ -14,6 +14,11 @@ export const CUR_COLUMNS = [
 
 /** CUR 2.0 spells a user tag `gcr:simulation-id` in `resource_tags` as `user_` + the key with `:` and `-` as `_`. */
 export const SIMULATION_TAG_COLUMN = 'user_gcr_simulation_id';
+/** An array job's tag `gcr:ensemble-id` (its children's tasks carry the parent's tags). */
+export const ENSEMBLE_TAG_COLUMN = 'user_gcr_ensemble_id';
+
+const tagValue = (tags: Record<string, unknown>, key: string): string | undefined =>
+  typeof tags[key] === 'string' ? tags[key] : undefined;
 
 type Row = Partial<Record<(typeof CUR_COLUMNS)[number], unknown>>;
 
@@ -35,11 +40,11 @@ export async function readCurLineItems(file: ArrayBuffer): Promise<CurLineItem[]
     const taskArn = row.line_item_resource_id;
     if (typeof parent !== 'string' || !parent || typeof taskArn !== 'string') continue;
     const tags = (row.resource_tags ?? {}) as Record<string, unknown>;
-    const simulationId = tags[SIMULATION_TAG_COLUMN];
     items.push({
       taskArn,
       instanceId: parent,
-      simulationId: typeof simulationId === 'string' ? simulationId : undefined,
+      simulationId: tagValue(tags, SIMULATION_TAG_COLUMN),
+      ensembleId: tagValue(tags, ENSEMBLE_TAG_COLUMN),
       usageStartMs: toMs(row.line_item_usage_start_date),
       usageEndMs: toMs(row.line_item_usage_end_date),
       splitCostUsd: toUsd(row.split_line_item_split_cost),

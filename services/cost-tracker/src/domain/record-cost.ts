@@ -112,6 +112,8 @@ export async function recordCost(ports: TrackerPorts, simulationId: string): Pro
     totalUsd: cost.totalUsd,
     ...(cost.maxCostUsd !== undefined ? { maxCostUsd: cost.maxCostUsd } : {}),
     simulationVersion: cost.simulationVersion,
+    // The summary is written whole: a reconciled run's billed figure stays on it.
+    ...(cost.reconciliation ? { billedUsd: cost.reconciliation.billedUsd } : {}),
     updatedAt: cost.updatedAt,
   });
   const atLimit = limitReached(simulation, cost);

@@ -311,6 +311,8 @@ export function summarize(
   let finalUsd = 0;
   let accruedUsd = 0;
   let membersWithCost = 0;
+  let billedUsd = 0;
+  let membersReconciled = 0;
   members.forEach((simulation) => {
     const status = simulation?.status ?? 'PENDING';
     counts[status] = (counts[status] ?? 0) + 1;
@@ -319,6 +321,10 @@ export function summarize(
       membersWithCost += 1;
       if (simulation.cost.kind === 'final') finalUsd += simulation.cost.totalUsd;
       else accruedUsd += simulation.cost.totalUsd;
+      if (simulation.cost.billedUsd !== undefined) {
+        membersReconciled += 1;
+        billedUsd += simulation.cost.billedUsd;
+      }
     }
   });
   const allTerminal = members.every((s) => s !== undefined && isTerminal(s.status));
@@ -345,6 +351,7 @@ export function summarize(
       finalUsd: Math.round(finalUsd * 1e4) / 1e4,
       accruedUsd: Math.round(accruedUsd * 1e4) / 1e4,
       membersWithCost,
+      ...(membersReconciled > 0 ? { billedUsd: Math.round(billedUsd * 1e4) / 1e4, membersReconciled } : {}),
       ...(record.estimateUsd !== undefined ? { estimateUsd: record.estimateUsd } : {}),
     },
     members: shown,

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Context } from 'aws-lambda';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { localSubFor } from '#local/auth/jwt.js';
 import { createLocalCurExport, LOCAL_CUR_EXPORT } from '#local/aws/local-cur-export.js';
 import type { BatchJobDetail } from '#local/batch/types.js';
@@ -189,5 +189,10 @@ describe('reconcileCosts over the local CUR export (dynalite + s3rver)', () => {
     expect(reconciliation.attempts).toEqual([
       expect.objectContaining({ attempt: 1, billedUsd: reconciliation.billedUsd }),
     ]);
+    // The billed figure is on the simulation's one-line cost too (what GET /ensembles/{id} sums).
+    const stored = await dynamo.documentClient.send(
+      new GetCommand({ TableName: dynamo.tableName, Key: { id: simulation.id } }),
+    );
+    expect(stored.Item?.['cost']).toMatchObject({ kind: 'final', billedUsd: reconciliation.billedUsd });
   });
 });

@@ -26,7 +26,7 @@ describe('the CUR 2.0 export in S3', () => {
       prefix: 'cur2/gcr/data/',
     });
     const items = await exported.lineItems(['2026-11', '2026-12']);
-    expect(items).toHaveLength(7);
+    expect(items).toHaveLength(12);
     expect(s3.commandCalls(ListObjectsV2Command)[1]!.args[0].input).toMatchObject({
       ContinuationToken: 'more',
     });
