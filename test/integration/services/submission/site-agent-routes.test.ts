@@ -7,15 +7,19 @@
  * A second site whose agent goes silent after its run started: the run shows
  * as waiting for its site (never FAILED), and the reason clears as soon as
  * the agent reports again. Its heartbeat is 5 s and one missed heartbeat makes
- * it silent, so the wait is the poll schedule's first tick in RUNNING (1 min),
- * which the first site's run overlaps. Also: a revoked credential is refused,
- * and the site's queue goes with the site.
+ * it silent. What finds it silent is a poll without a report: the test asks
+ * for one as the execution finder's scheduled run does (a `Simulation Poll
+ * Requested` event on the local bus), rather than waiting a minute or more
+ * for the poll schedule's first tick in RUNNING; the schedule itself is the
+ * finder's tests'. Also: a revoked credential is refused, and the site's
+ * queue goes with the site.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import {
   DeleteMessageCommand,
   GetQueueUrlCommand,
@@ -31,8 +35,10 @@ import {
   type RunningPlatform,
 } from '#test/helpers/platform-process.js';
 import { repoRoot } from '#test/helpers/local-dynamodb.js';
+import { simulationPollRequested, Source } from '#shared/kernel/events/catalog.js';
+import { createEventBridgePublisher } from '#shared/kernel/events/publisher.js';
 import { exampleSpec } from '#test/helpers/specs.js';
-import type { SiteSession, SiteTransfer, SiteWorkMessage } from '#schemas/generated/types.js';
+import type { Simulation, SiteSession, SiteTransfer, SiteWorkMessage } from '#schemas/generated/types.js';
 
 const PARTITIONS = [{ name: 'debug', maxTimeMinutes: 2880, maxCpus: 16, maxMemoryMiB: 64_000 }];
 const SITE = { name: 'agent-site', partitions: PARTITIONS };
@@ -118,14 +124,28 @@ function runDemoModel(spec: unknown, simulationId: string): void {
 /** The quiet site's run: started first, checked after the other site's run (its wait overlaps it). */
 const quiet: { id?: string; running?: Record<string, unknown>; agent?: Record<string, unknown> } = {};
 
-/** Polls GET /simulations/{id} until `check` holds of its job's status reason. */
-async function waitForJobReason(id: string, check: (reason: string | undefined) => boolean, seconds: number) {
+/**
+ * Polls GET /simulations/{id} until `check` holds of its job's status reason;
+ * with `requestPolls`, asks the poller for a poll of it every few seconds
+ * meanwhile, as the execution finder's scheduled run would.
+ */
+async function waitForJobReason(
+  id: string,
+  check: (reason: string | undefined) => boolean,
+  seconds: number,
+  requestPolls?: (simulation: Simulation) => Promise<void>,
+) {
   const deadline = Date.now() + seconds * 1000;
+  let nextRequest = 0;
   for (;;) {
     const { body } = await api(platform, 'GET', `/simulations/${id}`, { token: tokens.alice });
     if (check(body.job?.statusReason)) return body;
     if (Date.now() > deadline)
       throw new Error(`${id} is ${body.status}, its job's reason ${body.job?.statusReason}`);
+    if (requestPolls && Date.now() >= nextRequest) {
+      await requestPolls(body);
+      nextRequest = Date.now() + 3_000;
+    }
     await new Promise((r) => setTimeout(r, 500));
   }
 }
@@ -274,12 +294,23 @@ describe("a Slurm site's agent on the local platform", () => {
 
   it("shows the quiet site's run waiting for its site, never failed, and lets it go on when its agent is back", async () => {
     const id = quiet.id!;
-    // The next scheduled poll (the first tick in RUNNING, 1 min) finds the site silent.
+    // A poll once its heartbeat is missed (the finder's, asked for here) finds the site silent.
+    const events = new EventBridgeClient({
+      endpoint: platform.endpoints.eventbridge,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    });
+    const finder = createEventBridgePublisher({ client: events, eventBusName: 'gcr-local' });
     const waiting = await waitForJobReason(
       id,
       (reason) => reason?.startsWith('waiting for its site quiet-site') ?? false,
       180,
+      (simulation) =>
+        finder.publish(
+          simulationPollRequested(Source.executionFinder, 'slurm', [simulation], new Date().toISOString()),
+        ),
     );
+    events.destroy();
     expect(waiting.status).toBe('RUNNING');
     // Back: the same state again (nothing new) is enough for a prompt poll, which clears the reason.
     const back = await asQuietAgent('/reports', {
