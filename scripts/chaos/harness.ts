@@ -45,6 +45,8 @@ export interface ChaosOptions {
    * is 10 s more (it must outlast the lease, docs/RESULTS.md).
    */
   resultsLeaseSeconds?: number;
+  /** More of the platform's environment, for every start (the test suite's: functions started on first use). */
+  platformEnv?: Record<string, string>;
   dataDir?: string;
   /** Keep the data directory (default: removed when there is no violation). */
   keep?: boolean;
@@ -137,8 +139,10 @@ function platformEnvironment(
   points: string | undefined,
   seed: number,
   resultsLeaseSeconds: number,
+  extra: Record<string, string> = {},
 ): Record<string, string> {
   return {
+    ...extra,
     GCR_SCHEDULE_RATE_SECONDS: '2',
     GCR_LOCAL_BATCH_SLOTS: '4',
     // A results run killed mid-way is taken up again after the queue's
@@ -304,7 +308,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const killsBefore = chaosKills(dataDir).length;
     const platform = await start(
       dataDir,
-      platformEnvironment(dataDir, options.points, options.seed * 1000 + round, resultsLeaseSeconds),
+      platformEnvironment(
+        dataDir,
+        options.points,
+        options.seed * 1000 + round,
+        resultsLeaseSeconds,
+        options.platformEnv,
+      ),
     );
     if ('failed' in platform) {
       const point = platform.failed === 'hung' ? 'hung-start' : (chaosKills(dataDir)[killsBefore] ?? 'start');
@@ -347,10 +357,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
   // The last run: no faults, until every simulation and its results settle.
   const settleStart = Date.now();
-  let platform = await start(dataDir, platformEnvironment(dataDir, undefined, 0, resultsLeaseSeconds));
+  let platform = await start(
+    dataDir,
+    platformEnvironment(dataDir, undefined, 0, resultsLeaseSeconds, options.platformEnv),
+  );
   if ('failed' in platform && platform.failed === 'hung') {
     startFailures.push({ round: options.rounds + 1, output: platform.output });
-    platform = await start(dataDir, platformEnvironment(dataDir, undefined, 0, resultsLeaseSeconds));
+    platform = await start(
+      dataDir,
+      platformEnvironment(dataDir, undefined, 0, resultsLeaseSeconds, options.platformEnv),
+    );
   }
   if ('failed' in platform) throw new Error(`the platform did not start without faults (${platform.failed})`);
   let state: ChaosState;

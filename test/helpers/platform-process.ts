@@ -10,6 +10,16 @@ export {
 } from '#local/spawn-platform.js';
 
 /**
+ * For a platform a test starts (and restarts) for a few of its functions:
+ * each function's first instance starts at its first use instead of one of
+ * each of the 50-odd being warmed before the platform announces itself,
+ * which took 25-30 s of every start on CI's loaded 2 cores (a start without
+ * it: about 4 s). A cold start's wait does not count against a function's
+ * queueing limit (local/lambda/function-pool.ts), so nothing a test sees changes.
+ */
+export const START_FUNCTIONS_ON_FIRST_USE = { GCR_LOCAL_PREWARM: 'false' } as const;
+
+/**
  * Polls GET /simulations/{id} (every 250 ms, up to `seconds`) until its status
  * is one of `statuses`; returns the simulation. Says where it is stuck if not.
  */

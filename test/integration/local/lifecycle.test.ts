@@ -9,6 +9,7 @@ import {
   api,
   platformStartsKilledAfterAll,
   processesIn,
+  START_FUNCTIONS_ON_FIRST_USE,
   startPlatformProcess,
   tempDataDir,
   waitForStatus as waitFor,
@@ -62,7 +63,11 @@ describe('simulations on the local backend, end to end', () => {
   beforeAll(async () => {
     platform = await startPlatformProcess({
       // The finder every 2 s: each hand-off it makes (PENDING to Batch, a due poll) comes sooner.
-      env: { GCR_SCHEDULE_RATE_SECONDS: '2', GCR_LOCAL_BATCH_SLOTS: String(SLOTS) },
+      env: {
+        GCR_SCHEDULE_RATE_SECONDS: '2',
+        GCR_LOCAL_BATCH_SLOTS: String(SLOTS),
+        ...START_FUNCTIONS_ON_FIRST_USE,
+      },
     });
     token = await platform.token('lifecycle');
     // The max-runtime limit is a minute at least: waited out alongside the
@@ -197,7 +202,11 @@ describe('a platform killed with jobs running', () => {
   const startOwnPlatform = platformStartsKilledAfterAll();
   it('brings every simulation to a terminal state after it starts again, along allowed transitions (no terminal-status check after a wait that only returns terminal statuses)', async () => {
     const dataDir = tempDataDir();
-    const env = { GCR_SCHEDULE_RATE_SECONDS: '2', GCR_LOCAL_BATCH_SLOTS: '2' };
+    const env = {
+      GCR_SCHEDULE_RATE_SECONDS: '2',
+      GCR_LOCAL_BATCH_SLOTS: '2',
+      ...START_FUNCTIONS_ON_FIRST_USE,
+    };
     const first = await startOwnPlatform({ dataDir, env });
     const token = await first.token('crash');
     const ids: string[] = [];

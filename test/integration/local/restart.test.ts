@@ -1,9 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
-import { api, platformStartsKilledAfterAll, tempDataDir } from '#test/helpers/platform-process.js';
+import {
+  api,
+  platformStartsKilledAfterAll,
+  START_FUNCTIONS_ON_FIRST_USE,
+  tempDataDir,
+} from '#test/helpers/platform-process.js';
 import { exampleSpec } from '#test/helpers/specs.js';
 
-// No job runs (0 slots), and the finder polls every 2 s so lost work is picked up quickly.
-const env = { GCR_LOCAL_BATCH_SLOTS: '0', GCR_SCHEDULE_RATE_SECONDS: '2' };
+// No job runs (0 slots), and the finder polls every 2 s so lost work is picked up quickly; five starts,
+// each with only the functions it uses.
+const env = { GCR_LOCAL_BATCH_SLOTS: '0', GCR_SCHEDULE_RATE_SECONDS: '2', ...START_FUNCTIONS_ON_FIRST_USE };
 
 async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -61,7 +67,7 @@ describe('local platform restarts', () => {
   it('Local jobs lose S3 after a platform restart: a job that outlives a platform crash still writes its outputs and SUCCEEDS', async () => {
     const dataDir = tempDataDir();
     // Jobs run here; the demo model runs 20 s, long enough to be cut off by the crash.
-    const running = { GCR_SCHEDULE_RATE_SECONDS: '2', GCR_LOCAL_BATCH_SLOTS: '2' };
+    const running = { ...env, GCR_LOCAL_BATCH_SLOTS: '2' };
     const first = await startPlatformProcess({ dataDir, env: running });
     const token = await first.token('alice');
     const spec = exampleSpec();

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { DEFAULT_POINTS, runChaos } from '#scripts/chaos/harness.js';
+import { START_FUNCTIONS_ON_FIRST_USE } from '#test/helpers/platform-process.js';
 
 describe('chaos (reduced): the local platform killed and restarted', () => {
   it('three rounds of kills leave every simulation settled, each transition applied and announced once, no job untracked, results counted once', async () => {
@@ -21,6 +22,8 @@ describe('chaos (reduced): the local platform killed and restarted', () => {
       // A results run killed mid-way is taken up again 30 s later rather than
       // npm run chaos's 90 s: the demo's results take seconds to produce.
       resultsLeaseSeconds: 30,
+      // Four starts or more: each with only the functions it uses, not 50-odd warmed first.
+      platformEnv: START_FUNCTIONS_ON_FIRST_USE,
       log: (line) => lines.push(line),
     });
     // The log rides along so that a failure shows how the rounds went.

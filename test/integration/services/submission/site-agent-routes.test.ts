@@ -29,6 +29,7 @@ import {
 import {
   aliceBobAndAdmin,
   api,
+  START_FUNCTIONS_ON_FIRST_USE,
   startPlatformProcess,
   waitForResultsReady,
   waitForStatus,
@@ -57,6 +58,7 @@ beforeAll(async () => {
       GCR_LOCAL_BATCH_SLOTS: '0',
       GCR_SITE_HEARTBEAT_SECONDS: '5',
       GCR_SITE_SILENT_AFTER_HEARTBEATS: '1',
+      ...START_FUNCTIONS_ON_FIRST_USE,
     },
   });
   const { alice, admin } = await aliceBobAndAdmin(platform);
