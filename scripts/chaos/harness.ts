@@ -160,7 +160,10 @@ function platformEnvironment(
   };
 }
 
-/** How long a restart may take before it counts as hung (a start takes 2-6 s on 2 busy cores). */
+/**
+ * How long a restart may take before it counts as hung (on 2 busy cores a start takes 2-6 s with
+ * functions started on first use, 25-30 s warming all of them first, and at load 20 past the 90 s a test waits by default).
+ */
 const START_TIMEOUT_MS = 120_000;
 
 /**
