@@ -42,6 +42,12 @@ export interface JobDescription {
    */
   waitingFor?: string;
   /**
+   * Periods (epoch ms, the last one maybe still open: `to` is now) when nobody
+   * could observe the job (its Slurm site's agent was silent): the poller's
+   * queue limit does not count them (queue-time.ts).
+   */
+  unobserved?: { from: number; to: number }[];
+  /**
    * An array job's parent: its size and how many children are in each state
    * (Batch's `arrayProperties.statusSummary`); a child: its index. Absent for
    * ordinary jobs.

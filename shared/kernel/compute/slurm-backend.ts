@@ -13,7 +13,7 @@
 import { validatorFor } from '#schemas/validator.js';
 import type { SiteWorkMessage } from '#schemas/generated/types.js';
 import type { SiteDefinition, SiteStore } from '../repository/sites.js';
-import { siteJobName, type SiteJob, type SiteJobStore } from '../repository/site-jobs.js';
+import { SILENCES_KEPT, siteJobName, type SiteJob, type SiteJobStore } from '../repository/site-jobs.js';
 import type { ComputeBackend, JobDescription, SubmitJobRequest } from './backend.js';
 import {
   currentSiteAttempt,
@@ -131,17 +131,51 @@ export function createSlurmBackend(options: SlurmBackendOptions): ComputeBackend
   const silence = (
     site: SiteDefinition | undefined,
     siteJob: SiteJob,
-  ): { seconds: number; waitingFor?: string } => {
+  ): { seconds: number; waitingFor?: string; lastHeard: number } => {
     const lastHeard = Date.parse(site?.lastHeartbeatAt ?? siteJob.submittedAt);
     const seconds = Math.max(0, Math.floor((now() - lastHeard) / 1000));
     if (!site)
-      return { seconds, waitingFor: `${WAITING_FOR_SITE} ${siteJob.site}, which is no longer defined` };
-    if (now() - lastHeard <= options.silentAfterMs) return { seconds: 0 };
+      return {
+        seconds,
+        lastHeard,
+        waitingFor: `${WAITING_FOR_SITE} ${siteJob.site}, which is no longer defined`,
+      };
+    if (now() - lastHeard <= options.silentAfterMs) return { seconds: 0, lastHeard };
     const since = site.lastHeartbeatAt ? `since ${site.lastHeartbeatAt}` : 'ever';
     return {
       seconds,
+      lastHeard,
       waitingFor: `${WAITING_FOR_SITE} ${siteJob.site}: no report from its agent ${since}`,
     };
+  };
+
+  /**
+   * Records on the site job when its site fell silent (from its last
+   * heartbeat) and, once the agent reports again, that silence as a period:
+   * the poller's queue limit does not count it. A write only when the silence
+   * starts or ends; one that loses to a report is made at the next describe.
+   */
+  const recordSilence = async (siteJob: SiteJob, silent: boolean, lastHeard: number): Promise<SiteJob> => {
+    let next: SiteJob | undefined;
+    if (silent && siteJob.silentSince === undefined) {
+      next = { ...siteJob, silentSince: new Date(lastHeard).toISOString() };
+    } else if (!silent && siteJob.silentSince !== undefined) {
+      const { silentSince, ...rest } = siteJob;
+      const ended = { from: silentSince, to: new Date(now()).toISOString() };
+      next = { ...rest, silences: [...(siteJob.silences ?? []), ended].slice(-SILENCES_KEPT) };
+    }
+    if (!next) return siteJob;
+    return (await options.siteJobs.save(next)) ? { ...next, version: siteJob.version + 1 } : next;
+  };
+
+  /** The site job's silences (the open one up to now), as the description's unobserved periods. */
+  const unobservedOf = (siteJob: SiteJob): JobDescription['unobserved'] => {
+    const periods = (siteJob.silences ?? []).map(({ from, to }) => ({
+      from: Date.parse(from),
+      to: Date.parse(to),
+    }));
+    if (siteJob.silentSince !== undefined) periods.push({ from: Date.parse(siteJob.silentSince), to: now() });
+    return periods.length > 0 ? periods : undefined;
   };
 
   const describe = async (jobIds: string[]): Promise<JobDescription[]> => {
@@ -153,9 +187,15 @@ export function createSlurmBackend(options: SlurmBackendOptions): ComputeBackend
     for (let siteJob of siteJobs) {
       if (needsNextAttempt(siteJob)) siteJob = await startNextAttempt(siteJob);
       const ended = isEndOfAttempt(currentSiteAttempt(siteJob).status);
-      const { seconds, waitingFor } = ended ? { seconds: 0 } : silence(sites.get(siteJob.site), siteJob);
-      if (!ended) silentSeconds.set(siteJob.site, Math.max(seconds, silentSeconds.get(siteJob.site) ?? 0));
-      described.push(describeSiteJob(siteJob, waitingFor));
+      let waitingFor: string | undefined;
+      if (!ended) {
+        const heard = silence(sites.get(siteJob.site), siteJob);
+        waitingFor = heard.waitingFor;
+        silentSeconds.set(siteJob.site, Math.max(heard.seconds, silentSeconds.get(siteJob.site) ?? 0));
+        siteJob = await recordSilence(siteJob, waitingFor !== undefined, heard.lastHeard);
+      }
+      const unobserved = unobservedOf(siteJob);
+      described.push({ ...describeSiteJob(siteJob, waitingFor), ...(unobserved ? { unobserved } : {}) });
     }
     for (const [site, seconds] of silentSeconds) options.onSiteSilence?.(site, seconds);
     return described;
