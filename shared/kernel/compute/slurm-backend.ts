@@ -11,10 +11,10 @@
  * no time limit running, instead of failing.
  */
 import { validatorFor } from '#schemas/validator.js';
-import type { SiteWorkMessage } from '#schemas/generated/types.js';
+import type { SiteArrayWork, SiteJobWork, SiteWorkMessage } from '#schemas/generated/types.js';
 import type { SiteDefinition, SiteStore } from '../repository/sites.js';
 import { SILENCES_KEPT, siteJobName, type SiteJob, type SiteJobStore } from '../repository/site-jobs.js';
-import type { ComputeBackend, JobDescription, SubmitJobRequest } from './backend.js';
+import type { ComputeBackend, JobDescription, MemberArrayRequest, SubmitJobRequest } from './backend.js';
 import {
   currentSiteAttempt,
   describeSiteJob,
@@ -82,6 +82,54 @@ function slurmJob(site: SiteDefinition, request: SubmitJobRequest): NonNullable<
   };
 }
 
+/**
+ * A work message's largest body: SQS takes 256 KiB (262,144 bytes) with its
+ * attributes; the rest is margin. A bigger ensemble's array is split in parts.
+ */
+export const MAX_WORK_MESSAGE_BYTES = 250_000;
+
+/** An ensemble's array on a site: gcr-<ensembleId>-arr<sequence>, and -p<k> for the k-th part of a split one. */
+export function siteArrayJobName(ensembleId: string, sequence: number, part?: number): string {
+  return `gcr-${ensembleId}-arr${sequence}${part === undefined ? '' : `-p${part}`}`;
+}
+
+/**
+ * The members' work in parts whose message stays under `maxBytes`, in
+ * order. Pure: `base` is the message with no member, `memberBytes` each
+ * member's JSON size.
+ */
+export function splitBySize<T>(
+  members: readonly T[],
+  baseBytes: number,
+  memberBytes: (member: T) => number,
+  maxBytes = MAX_WORK_MESSAGE_BYTES,
+): T[][] {
+  const parts: T[][] = [];
+  let current: T[] = [];
+  let size = baseBytes;
+  for (const member of members) {
+    const bytes = memberBytes(member) + 1; // and its comma
+    if (current.length > 0 && size + bytes > maxBytes) {
+      parts.push(current);
+      current = [];
+      size = baseBytes;
+    }
+    current.push(member);
+    size += bytes;
+  }
+  if (current.length > 0) parts.push(current);
+  return parts;
+}
+
+/**
+ * The % throttle of each of `parts` arrays: the site's limit shared among
+ * them, so the ensemble stays within it (at least 1 each: more parts than
+ * the limit run one member per part at once).
+ */
+export function throttleOfParts(maxConcurrentJobs: number | undefined, parts: number): number | undefined {
+  return maxConcurrentJobs === undefined ? undefined : Math.max(1, Math.floor(maxConcurrentJobs / parts));
+}
+
 /** The simulation of a job id (gcr-<simulationId>). */
 function simulationIdOf(jobId: string): string {
   return jobId.replace(/^gcr-/, '');
@@ -99,7 +147,7 @@ export function createSlurmBackend(options: SlurmBackendOptions): ComputeBackend
     await options.queues.send(message.site, JSON.stringify(message));
   };
 
-  const submitMessage = (siteJob: Omit<SiteJob, 'version'>, resumeFrom?: string): SiteWorkMessage => ({
+  const submitMessage = (siteJob: Omit<SiteJob, 'version'>, resumeFrom?: string): SiteJobWork => ({
     schemaVersion: '1',
     kind: 'submit',
     site: siteJob.site,
@@ -201,32 +249,105 @@ export function createSlurmBackend(options: SlurmBackendOptions): ComputeBackend
     return described;
   };
 
+  /** The site job a first attempt starts, and its site's definition; refused for an unknown site or no partition. */
+  const firstAttempt = async (
+    request: SubmitJobRequest,
+    siteOf: (name: string) => Promise<SiteDefinition | undefined> = (name) => options.sites.get(name),
+  ): Promise<{ siteJob: Omit<SiteJob, 'version'>; site: SiteDefinition }> => {
+    const spec = JSON.parse(request.environment['GCR_SPEC'] ?? '{}') as Record<string, unknown> &
+      StoredSpecView;
+    const siteName = spec.compute?.site;
+    const site = siteName ? await siteOf(siteName) : undefined;
+    if (!siteName || !site) throw new SiteJobRefusedError(`there is no site ${JSON.stringify(siteName)}`);
+    const siteJob: Omit<SiteJob, 'version'> = {
+      simulationId: request.simulationId,
+      site: siteName,
+      jobId: request.jobName,
+      attempt: 1,
+      maxAttempts: (spec.compute?.spotRetries ?? 0) + 1,
+      submittedAt: new Date(now()).toISOString(),
+      job: slurmJob(site, request),
+      spec,
+      attempts: {},
+    };
+    return { siteJob, site };
+  };
+
+  /**
+   * The members the site does not know yet go in `submitArray` messages (more
+   * than one only past MAX_WORK_MESSAGE_BYTES), then their site jobs are
+   * recorded. A crash in between sends them again under the next sequence's
+   * name: the agent knows their job names and submits none twice.
+   */
+  const submitMemberArray = async (request: MemberArrayRequest): Promise<{ jobIds: string[] }> => {
+    const known = new Map<string, SiteJob>();
+    for (let start = 0; start < request.members.length; start += 100) {
+      const ids = request.members.slice(start, start + 100).map((member) => member.simulationId);
+      for (const siteJob of await options.siteJobs.getMany(ids)) known.set(siteJob.simulationId, siteJob);
+    }
+    const fresh: Omit<SiteJob, 'version'>[] = [];
+    const sites = await options.sites.all();
+    let site: SiteDefinition | undefined;
+    for (const member of request.members.filter((m) => !known.has(m.simulationId))) {
+      const first = await firstAttempt(member, (name) => Promise.resolve(sites.get(name)));
+      fresh.push(first.siteJob);
+      site = first.site;
+    }
+    if (fresh.length === 1) await send(submitMessage(fresh[0]!));
+    if (fresh.length > 1) {
+      const base: SiteArrayWork = {
+        schemaVersion: '1',
+        kind: 'submitArray',
+        site: fresh[0]!.site,
+        ensembleId: request.ensembleId,
+        arrayJobName: siteArrayJobName(request.ensembleId, request.sequence, 999),
+        sentAt: new Date(now()).toISOString(),
+        ...(site?.maxConcurrentJobs !== undefined ? { maxRunning: site.maxConcurrentJobs } : {}),
+        job: fresh[0]!.job,
+        members: [],
+      };
+      const members = fresh.map((siteJob) => ({
+        simulationId: siteJob.simulationId,
+        attempt: 1,
+        jobName: siteJobName(siteJob.jobId, 1),
+        spec: siteJob.spec,
+      }));
+      const parts = splitBySize(members, Buffer.byteLength(JSON.stringify(base)), (member) =>
+        Buffer.byteLength(JSON.stringify(member)),
+      );
+      const maxRunning = throttleOfParts(site?.maxConcurrentJobs, parts.length);
+      for (const [k, part] of parts.entries()) {
+        await send({
+          ...base,
+          arrayJobName: siteArrayJobName(
+            request.ensembleId,
+            request.sequence,
+            parts.length > 1 ? k + 1 : undefined,
+          ),
+          ...(maxRunning !== undefined ? { maxRunning } : {}),
+          members: part,
+        });
+      }
+    }
+    for (const siteJob of fresh) await options.siteJobs.create(siteJob);
+    return {
+      jobIds: request.members.map((member) => known.get(member.simulationId)?.jobId ?? member.jobName),
+    };
+  };
+
   return {
     async submit(request) {
-      const spec = JSON.parse(request.environment['GCR_SPEC'] ?? '{}') as Record<string, unknown> &
-        StoredSpecView;
-      const siteName = spec.compute?.site;
-      const site = siteName ? await options.sites.get(siteName) : undefined;
-      if (!siteName || !site) throw new SiteJobRefusedError(`there is no site ${JSON.stringify(siteName)}`);
       const known = await options.siteJobs.get(request.simulationId);
       if (known) return { jobId: known.jobId };
-      const siteJob: Omit<SiteJob, 'version'> = {
-        simulationId: request.simulationId,
-        site: siteName,
-        jobId: request.jobName,
-        attempt: 1,
-        maxAttempts: (spec.compute?.spotRetries ?? 0) + 1,
-        submittedAt: new Date(now()).toISOString(),
-        job: slurmJob(site, request),
-        spec,
-        attempts: {},
-      };
+      const { siteJob } = await firstAttempt(request);
       // Sent before it is recorded: a crash in between leaves no record, so the
       // next submitter sends it again (a redelivery to the agent), never a job nobody follows.
       await send(submitMessage(siteJob));
       await options.siteJobs.create(siteJob);
       return { jobId: siteJob.jobId };
     },
+
+    submitMemberArray,
 
     async findJobByName(jobName) {
       return (await describe([jobName]))[0];
