@@ -6185,39 +6185,8 @@ export const siteWorkMessageSchema = {
           format: 'date-time',
         },
         job: {
-          type: 'object',
+          $ref: 'slurm-job-settings.schema.json',
           description: 'submit only: what to ask Slurm for.',
-          additionalProperties: false,
-          required: ['partition', 'timeMinutes', 'cpus', 'memoryMiB'],
-          properties: {
-            partition: {
-              type: 'string',
-              pattern: '^[A-Za-z0-9_.-]{1,64}$',
-            },
-            account: {
-              type: 'string',
-              pattern: '^[A-Za-z0-9_.-]{1,64}$',
-            },
-            qos: {
-              type: 'string',
-              pattern: '^[A-Za-z0-9_.-]{1,64}$',
-            },
-            timeMinutes: {
-              type: 'integer',
-              minimum: 1,
-              maximum: 525600,
-            },
-            cpus: {
-              type: 'integer',
-              minimum: 1,
-              maximum: 4096,
-            },
-            memoryMiB: {
-              type: 'integer',
-              minimum: 256,
-              maximum: 67108864,
-            },
-          },
         },
         spec: {
           type: 'object',
@@ -6295,39 +6264,8 @@ export const siteWorkMessageSchema = {
             "The array's % throttle (the site's maxConcurrentJobs, shared among the parts of a split submission); absent: none.",
         },
         job: {
-          type: 'object',
+          $ref: 'slurm-job-settings.schema.json',
           description: 'What to ask Slurm for, for every task (the members share their job settings).',
-          additionalProperties: false,
-          required: ['partition', 'timeMinutes', 'cpus', 'memoryMiB'],
-          properties: {
-            partition: {
-              type: 'string',
-              pattern: '^[A-Za-z0-9_.-]{1,64}$',
-            },
-            account: {
-              type: 'string',
-              pattern: '^[A-Za-z0-9_.-]{1,64}$',
-            },
-            qos: {
-              type: 'string',
-              pattern: '^[A-Za-z0-9_.-]{1,64}$',
-            },
-            timeMinutes: {
-              type: 'integer',
-              minimum: 1,
-              maximum: 525600,
-            },
-            cpus: {
-              type: 'integer',
-              minimum: 1,
-              maximum: 4096,
-            },
-            memoryMiB: {
-              type: 'integer',
-              minimum: 256,
-              maximum: 67108864,
-            },
-          },
         },
         members: {
           type: 'array',
@@ -6365,6 +6303,47 @@ export const siteWorkMessageSchema = {
           },
         },
       },
+    },
+  },
+} as const;
+
+/** schemas/site/slurm-job-settings.schema.json */
+export const slurmJobSettingsSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/site/slurm-job-settings.schema.json',
+  title: 'SlurmJobSettings',
+  description:
+    "What to ask Slurm for in a site work message (site-work-message.schema.json), resolved by the platform from the spec and the site's definition (partition limits already checked).",
+  type: 'object',
+  additionalProperties: false,
+  required: ['partition', 'timeMinutes', 'cpus', 'memoryMiB'],
+  properties: {
+    partition: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9_.-]{1,64}$',
+    },
+    account: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9_.-]{1,64}$',
+    },
+    qos: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9_.-]{1,64}$',
+    },
+    timeMinutes: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 525600,
+    },
+    cpus: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 4096,
+    },
+    memoryMiB: {
+      type: 'integer',
+      minimum: 256,
+      maximum: 67108864,
     },
   },
 } as const;
@@ -6442,4 +6421,5 @@ export const allSchemas = [
   simulationSpecSchema,
   siteAgentConfigSchema,
   siteWorkMessageSchema,
+  slurmJobSettingsSchema,
 ] as const;

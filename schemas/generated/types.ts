@@ -3202,14 +3202,7 @@ export type SiteJobWork = {
   /**
    * submit only: what to ask Slurm for.
    */
-  job?: {
-    partition: string;
-    account?: string;
-    qos?: string;
-    timeMinutes: number;
-    cpus: number;
-    memoryMiB: number;
-  };
+  job?: SlurmJobSettings;
   /**
    * submit only: the simulation spec as stored (simulation-spec.schema.json, defaults filled in): the agent runs the demo model on it when the site has no GEOS-Chem executable configured, and reads its period to report progress.
    */
@@ -3248,14 +3241,7 @@ export interface SiteArrayWork {
   /**
    * What to ask Slurm for, for every task (the members share their job settings).
    */
-  job: {
-    partition: string;
-    account?: string;
-    qos?: string;
-    timeMinutes: number;
-    cpus: number;
-    memoryMiB: number;
-  };
+  job: SlurmJobSettings;
   /**
    * The array's tasks in order: task i runs members[i].
    *
@@ -3280,4 +3266,17 @@ export interface SiteArrayMember {
   spec: {
     [k: string]: unknown;
   };
+}
+
+// ---- schemas/site/slurm-job-settings.schema.json
+/**
+ * What to ask Slurm for in a site work message (site-work-message.schema.json), resolved by the platform from the spec and the site's definition (partition limits already checked).
+ */
+export interface SlurmJobSettings {
+  partition: string;
+  account?: string;
+  qos?: string;
+  timeMinutes: number;
+  cpus: number;
+  memoryMiB: number;
 }

@@ -69,6 +69,16 @@ function stopped(child: ChildProcess): Promise<void> {
     : new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
+/** The simulation once it ended (within 4 minutes). */
+function ended(id: string) {
+  return waitForStatus(platform, token, id, ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'CANCELLED'], 240);
+}
+
+/** A failed wait, with the end of the agent's log to say why. */
+function withAgentLog(error: unknown): Error {
+  return new Error(`${(error as Error).message}\nagent log:\n${agentLog.slice(-4000)}`);
+}
+
 /** Jobs Slurm ran under this name (each sbatch is one line of the jobcomp log once it ended). */
 function jobsNamed(jobName: string): number {
   if (!existsSync(JOBCOMP_LOG)) return 0;
@@ -148,16 +158,9 @@ describeWithSlurm('a simulation on a Slurm site through the local platform and g
       first.kill('SIGKILL');
       await stopped(first);
       startAgent();
-      const done = await waitForStatus(
-        platform,
-        token,
-        id,
-        ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'CANCELLED'],
-        240,
-      );
-      expect(done.status).toBe('SUCCEEDED');
+      expect((await ended(id)).status).toBe('SUCCEEDED');
     } catch (error) {
-      throw new Error(`${(error as Error).message}\nagent log:\n${agentLog.slice(-4000)}`);
+      throw withAgentLog(error);
     }
 
     // Exactly one sbatch for the attempt, whatever the kill interrupted.
@@ -207,18 +210,9 @@ describeWithSlurm('a simulation on a Slurm site through the local platform and g
       }
     })();
     try {
-      for (const id of ids) {
-        const done = await waitForStatus(
-          platform,
-          token,
-          id,
-          ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'CANCELLED'],
-          240,
-        );
-        expect([id, done.status]).toEqual([id, 'SUCCEEDED']);
-      }
+      for (const id of ids) expect([id, (await ended(id)).status]).toEqual([id, 'SUCCEEDED']);
     } catch (error) {
-      throw new Error(`${(error as Error).message}\nagent log:\n${agentLog.slice(-4000)}`);
+      throw withAgentLog(error);
     } finally {
       sampling = false;
       await sampler;

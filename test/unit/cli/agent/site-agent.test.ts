@@ -107,6 +107,11 @@ class FakeSlurm implements SlurmPort {
     if (record) record.state = 'CANCELLED';
     return Promise.resolve();
   }
+  /** Task `task` of array `arrayId` as squeue lists it (its own job id once it started). */
+  task(arrayId: string, task: number, state: string, jobId = arrayId): void {
+    const name = `gcr-${ENSEMBLE}-arr1`;
+    this.jobs.set(`${arrayId}_${task}`, { jobId, name, state, arrayJobId: arrayId, arrayTaskId: task });
+  }
   set(jobId: string, state: string, extra: Partial<SlurmJobRecord> = {}): void {
     Object.assign(this.jobs.get(jobId)!, { state }, extra);
   }
@@ -688,20 +693,8 @@ describe('the site agent and ensemble arrays', () => {
 
     // A state file lost: Slurm knows the array by its name, and its tasks are re-attached.
     const lost = arrayHarness();
-    lost.slurm.jobs.set('7_0', {
-      jobId: '8',
-      name: `gcr-${ENSEMBLE}-arr1`,
-      state: 'RUNNING',
-      arrayJobId: '7',
-      arrayTaskId: 0,
-    });
-    lost.slurm.jobs.set('7_1', {
-      jobId: '7',
-      name: `gcr-${ENSEMBLE}-arr1`,
-      state: 'PENDING',
-      arrayJobId: '7',
-      arrayTaskId: 1,
-    });
+    lost.slurm.task('7', 0, 'RUNNING', '8');
+    lost.slurm.task('7', 1, 'PENDING');
     await lost.agent.start();
     lost.queue.put(arrayMessage(2));
     await lost.agent.cycle();
@@ -742,13 +735,7 @@ describe('the site agent and ensemble arrays', () => {
     // sbatch went through before the kill: re-attached to its tasks, nothing submitted.
     const went = arrayHarness();
     record(went);
-    went.slurm.jobs.set('9_0', {
-      jobId: '9',
-      name: `gcr-${ENSEMBLE}-arr1`,
-      state: 'PENDING',
-      arrayJobId: '9',
-      arrayTaskId: 0,
-    });
+    went.slurm.task('9', 0, 'PENDING');
     await went.agent.start();
     went.queue.put(arrayMessage(2));
     await went.agent.cycle();

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createSlurmBackend } from '#shared/kernel/compute/slurm-backend.js';
 import type { OutgoingEvent } from '#shared/kernel/events/publisher.js';
 import { createDynamoEnsembleArrayStore } from '#shared/kernel/repository/ensemble-arrays.js';
-import { createDynamoEnsembleStore, memberSimulationId } from '#shared/kernel/repository/ensembles.js';
+import { memberSimulationId } from '#shared/kernel/repository/ensembles.js';
 import {
   createDynamoSimulationRepository,
   type SimulationRepository,
@@ -23,6 +23,7 @@ import { submitPending } from '#services/execution-poller/src/domain/submit-pend
 import { jobDescriptionFromBatchEvent } from '#shared/kernel/compute/batch-backend.js';
 import type { SiteArrayWork, SiteJobWork } from '#schemas/generated/types.js';
 import { delivered, submittedEvent } from '#test/helpers/events.js';
+import { aPendingEnsemble } from '#test/helpers/ensembles.js';
 import { startLocalDynamo } from '#test/helpers/local-dynamodb.js';
 import { aSimulation, storedDemoSpec } from '#test/helpers/simulations.js';
 import { memorySiteJobs, memorySiteQueues, memorySites } from '#test/helpers/sites.js';
@@ -43,34 +44,9 @@ afterAll(async () => {
 });
 
 const spec = storedDemoSpec({ compute: { backend: 'slurm', site: 'cannon' } });
-let ensembles = 0;
-
-async function anEnsemble(size: number) {
-  ensembles += 1;
-  const id = `ens_${String(ensembles).padStart(26, '0')}`;
-  await createDynamoEnsembleStore(dynamo.documentClient, dynamo.tableName).create({
-    id,
-    owner: 'alice',
-    name: 'sweep',
-    description: '',
-    createdAt: new Date().toISOString(),
-    sweepKind: 'list',
-    memberCount: size,
-    hasBaseMember: false,
-    attempts: {},
-    labels: {},
-  });
-  const members = Array.from({ length: size }, (_, index) =>
-    aSimulation({
-      id: memberSimulationId(id, index),
-      ensembleId: id,
-      memberIndex: index,
-      backend: 'slurm',
-      spec,
-    }),
-  );
-  for (const member of members) await repository.create(member);
-  return { id, members };
+/** An ensemble item and its members, PENDING. */
+function anEnsemble(size: number) {
+  return aPendingEnsemble(dynamo, repository, size, { backend: 'slurm', spec });
 }
 
 function setup(options: { repository?: SimulationRepository } = {}) {

@@ -2,8 +2,14 @@ import { describe, expect, it } from '@jest/globals';
 import { createSlurmBackend } from '#shared/kernel/compute/slurm-backend.js';
 import { countedQueueMinutes } from '#services/execution-poller/src/domain/queue-time.js';
 import { planFromJob } from '#services/execution-poller/src/domain/reconcile.js';
-import { memorySiteJobs, memorySiteQueues, memorySites } from '#test/helpers/sites.js';
-import { aSimulation, storedDemoSpec } from '#test/helpers/simulations.js';
+import {
+  aSlurmSimulation,
+  memorySiteJobs,
+  reportFirstAttempt,
+  memorySiteQueues,
+  memorySites,
+} from '#test/helpers/sites.js';
+import { storedDemoSpec } from '#test/helpers/simulations.js';
 
 const T0 = Date.parse('2026-12-07T10:00:00Z');
 const MINUTE = 60_000;
@@ -43,31 +49,14 @@ async function queuedAtSite() {
     environment: { GCR_SPEC: JSON.stringify(spec) },
     tags: {},
   });
-  const job = siteJobs.map.get(id)!;
-  siteJobs.map.set(id, {
-    ...job,
-    attempts: {
-      '1': {
-        jobName: `gcr-${id}-a1`,
-        status: 'RUNNABLE',
-        reason: 'queued at the site: PENDING (Priority)',
-        observedAt: new Date(T0).toISOString(),
-      },
-    },
-  });
-  const simulation = aSimulation({
-    id,
-    backend: 'slurm',
+  reportFirstAttempt(siteJobs, id, {
     status: 'RUNNABLE',
-    job: {
-      jobId: `gcr-${id}`,
-      jobName: `gcr-${id}`,
-      attempt: 1,
-      state: 'RUNNABLE',
-      statusReason: 'queued at the site: PENDING (Priority)',
-      runnableSince: new Date(T0).toISOString(),
-      attempts: [],
-    },
+    reason: 'queued at the site: PENDING (Priority)',
+    observedAt: new Date(T0).toISOString(),
+  });
+  const simulation = aSlurmSimulation(id, 'RUNNABLE', {
+    statusReason: 'queued at the site: PENDING (Priority)',
+    runnableSince: new Date(T0).toISOString(),
   });
   const at = async (minutes: number, heartbeat: boolean) => {
     now = T0 + minutes * MINUTE;

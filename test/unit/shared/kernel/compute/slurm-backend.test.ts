@@ -10,8 +10,14 @@ import { validatorFor } from '#schemas/validator.js';
 import type { SiteArrayWork, SiteWorkMessage } from '#schemas/generated/types.js';
 import type { SubmitJobRequest } from '#shared/kernel/compute/backend.js';
 import { planFromJob } from '#services/execution-poller/src/domain/reconcile.js';
-import { memorySiteJobs, memorySiteQueues, memorySites } from '#test/helpers/sites.js';
-import { aSimulation, storedDemoSpec } from '#test/helpers/simulations.js';
+import {
+  aSlurmSimulation,
+  memorySiteJobs,
+  reportFirstAttempt,
+  memorySiteQueues,
+  memorySites,
+} from '#test/helpers/sites.js';
+import { storedDemoSpec } from '#test/helpers/simulations.js';
 
 const T0 = Date.parse('2026-12-07T10:00:00Z');
 
@@ -139,12 +145,7 @@ describe('the slurm compute backend', () => {
       resumeFrom: 'restarts/GEOSChem.Restart.20190701_0200z.nc4',
     });
     // The poller sees the new attempt as Batch's retry: RUNNING -> RETRYING.
-    const simulation = aSimulation({
-      id,
-      backend: 'slurm',
-      status: 'RUNNING',
-      job: { jobId: `gcr-${id}`, jobName: `gcr-${id}`, attempt: 1, state: 'RUNNING', attempts: [] },
-    });
+    const simulation = aSlurmSimulation(id, 'RUNNING');
     expect(
       planFromJob(simulation, retried!, T0, { maxQueueMinutes: 60, maxRuntimeMinutes: 60 }).transitions,
     ).toEqual([{ to: 'RETRYING', reason: expect.stringContaining('starting attempt 2') }]);
@@ -165,18 +166,11 @@ describe('the slurm compute backend', () => {
     const { backend, sites, siteJobs, silences, advance, now } = setup();
     const id = 'sim_00000000000000000000000006';
     await backend.submit(request(id));
-    const job = siteJobs.map.get(id)!;
-    siteJobs.map.set(id, {
-      ...job,
-      attempts: {
-        '1': {
-          jobName: `gcr-${id}-a1`,
-          status: 'RUNNING',
-          reason: 'running',
-          observedAt: new Date(T0).toISOString(),
-          startedAt: new Date(T0).toISOString(),
-        },
-      },
+    reportFirstAttempt(siteJobs, id, {
+      status: 'RUNNING',
+      reason: 'running',
+      observedAt: new Date(T0).toISOString(),
+      startedAt: new Date(T0).toISOString(),
     });
     advance(5 * 3_600_000); // 5 h of silence, past the 1 h runtime limit
     const [waiting] = await backend.describe([`gcr-${id}`]);
@@ -185,19 +179,9 @@ describe('the slurm compute backend', () => {
       waitingFor: expect.stringMatching(/^waiting for its site cannon: no report from its agent since/),
     });
     expect(silences).toEqual([['cannon', 5 * 3600]]);
-    const simulation = aSimulation({
-      id,
-      backend: 'slurm',
-      status: 'RUNNING',
-      job: {
-        jobId: `gcr-${id}`,
-        jobName: `gcr-${id}`,
-        attempt: 1,
-        state: 'RUNNING',
-        statusReason: 'running',
-        attempts: [],
-        startedAt: new Date(T0).toISOString(),
-      },
+    const simulation = aSlurmSimulation(id, 'RUNNING', {
+      statusReason: 'running',
+      startedAt: new Date(T0).toISOString(),
     });
     const plan = planFromJob(simulation, waiting!, now(), { maxQueueMinutes: 60, maxRuntimeMinutes: 60 });
     expect(plan.terminate).toBeUndefined();
