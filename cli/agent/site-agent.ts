@@ -212,20 +212,29 @@ export class SiteAgent {
     });
     const known = await this.ports.slurm.findByNames(unknownNames);
     const named = (name: string) => known.filter((record) => record.name === name);
-    // The cancels of a batch together: every member of an array cancelled is one scancel of the array.
-    const cancels = work.filter(({ body }) => body?.kind === 'cancel');
-    if (cancels.length > 0) {
+    // In order; consecutive cancels together, so every member of an array cancelled is one scancel of the array.
+    let cancels: typeof work = [];
+    const cancelTogether = async () => {
+      if (cancels.length === 0) return;
       await this.cancel(cancels.map(({ body }) => body as SiteJobWork));
       for (const { message } of cancels) await this.queue!.delete(message.receiptHandle);
-    }
-    for (const { message, body } of work) {
-      if (!body || body.kind === 'cancel') continue;
+      cancels = [];
+    };
+    for (const item of work) {
+      const { message, body } = item;
+      if (!body) continue;
+      if (body.kind === 'cancel') {
+        cancels.push(item);
+        continue;
+      }
+      await cancelTogether();
       const acted =
         body.kind === 'submitArray'
           ? await this.submitArrayOnce(body, message, named(body.arrayJobName))
           : await this.submitOnce(body as SubmitMessage, message, named(body.jobName));
       if (acted) await this.queue!.delete(message.receiptHandle);
     }
+    await cancelTogether();
   }
 
   /** The message's work, or undefined for one it cannot act on (left to the dead-letter queue). */

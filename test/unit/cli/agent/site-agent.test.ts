@@ -780,6 +780,18 @@ describe('the site agent and ensemble arrays', () => {
     expect(h.events.filter((e) => e.startsWith('scancel'))).toEqual(['scancel 100_1', 'scancel 100']);
   });
 
+  it('acts on a batch in order: a submit and its cancel in the same receive end cancelled', async () => {
+    const h = harness();
+    await h.agent.start();
+    h.queue.put(submitMessage());
+    h.queue.put({ ...submitMessage(), kind: 'cancel', reason: 'cancelled by alice' });
+    await h.agent.cycle();
+    expect(h.events.filter((e) => /^(sbatch|scancel)/.test(e))).toEqual([
+      'sbatch gcr-sim1-a1',
+      'scancel 100',
+    ]);
+  });
+
   it('reports a member whose preparation fails FAILED and submits the others', async () => {
     const h = harness({
       prepare: (message) => {
