@@ -2,7 +2,9 @@
  * The `slurm` compute backend (docs/SLURM.md): a simulation's job runs on a
  * Slurm site through the site's agent. `submit` puts a SiteWorkMessage
  * `submit` on the site's queue (validated first) and records the site job;
- * `terminate` sends `cancel`; `describe` reads the site jobs the agents'
+ * `submitMemberArray` sends an ensemble's members as one `submitArray` (one
+ * Slurm job array, the site's maxConcurrentJobs its throttle), each member
+ * keeping its own site job; `terminate` sends `cancel`; `describe` reads the site jobs the agents'
  * reports moved forward (POST /sites/{name}/reports), so the poller's
  * reconcile applies them like Batch's states. Like Batch's retry strategy, a
  * retryable end (NODE_FAIL, PREEMPTED) with attempts left sends the next
