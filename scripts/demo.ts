@@ -112,6 +112,8 @@ async function main(): Promise<number> {
     );
 
     let seen = 0;
+    // A progress line only when it changes: a Slurm run's progress moves once per agent poll, not per 0.5 s read.
+    let shownProgress: string | undefined;
     let last:
       | {
           status: string;
@@ -128,7 +130,9 @@ async function main(): Promise<number> {
       }
       seen = last.history.length;
       if (TERMINAL.has(last.status)) break;
-      if (last.progress) process.stdout.write(`  ... ${last.progress.percent.toFixed(0)}% simulated\r`);
+      const progress = last.progress && `  ... ${last.progress.percent.toFixed(0)}% simulated\r`;
+      if (progress && progress !== shownProgress) process.stdout.write(progress);
+      shownProgress = progress ?? shownProgress;
       await new Promise((r) => setTimeout(r, 500));
     }
     if (!last || !TERMINAL.has(last.status))

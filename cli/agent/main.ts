@@ -7,7 +7,7 @@ import os from 'node:os';
 import type { FetchLike } from '../api-client.js';
 import { loadAgentConfig, readSiteCredential, type AgentConfig } from './config.js';
 import { httpFileTransfer } from './file-transfer.js';
-import { prepareRunDirectory, type SubmitMessage } from './prepare.js';
+import { prepareArrayDirectory, prepareRunDirectory, type SubmitMessage } from './prepare.js';
 import { HttpSiteApi } from './site-api.js';
 import { SiteAgent } from './site-agent.js';
 import { SlurmAdapter } from './slurm/slurm-adapter.js';
@@ -53,6 +53,8 @@ export async function createSiteAgent(
       transfer,
       state: new FileStateStore(statePath),
       prepare: (message: SubmitMessage) => prepareRunDirectory(message, preparationSite, api, transfer),
+      prepareArray: (message, runDirectories) =>
+        prepareArrayDirectory(config.workRoot, message, runDirectories),
       now: () => new Date(),
       sleep: io.sleep,
       log: io.log,

@@ -8,7 +8,7 @@
  */
 import { chmod, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { SiteWorkMessage } from '#schemas/generated/types.js';
+import type { SiteArrayWork, SiteJobWork } from '#schemas/generated/types.js';
 import { resolveInside } from '#shared/science/run/contained-path.js';
 import { pointAtDataRoot, readOptional } from '#shared/science/run/data-root.js';
 import { INPUT_LIST_FILE, InputListError, parseInputList } from '#shared/science/run/inputs-list.js';
@@ -47,7 +47,32 @@ export interface PreparationSite {
   demoModelCommand: readonly string[];
 }
 
-export type SubmitMessage = SiteWorkMessage & { kind: 'submit'; job: NonNullable<SiteWorkMessage['job']> };
+export type SubmitMessage = SiteJobWork & { kind: 'submit'; job: NonNullable<SiteJobWork['job']> };
+
+/** An array member's work as the submit of its own attempt: its run directory is prepared the same way. */
+export function memberSubmitMessage(message: SiteArrayWork, index: number): SubmitMessage {
+  const member = message.members[index]!;
+  return {
+    schemaVersion: message.schemaVersion,
+    kind: 'submit',
+    site: message.site,
+    simulationId: member.simulationId,
+    attempt: member.attempt,
+    jobName: member.jobName,
+    sentAt: message.sentAt,
+    job: message.job,
+    spec: member.spec,
+  };
+}
+
+/** The array's batch script, next to its task list (one member's run directory a line, task i on line i + 1). */
+export const ARRAY_SCRIPT = 'gcr-array.sh';
+export const ARRAY_TASKS = 'gcr-array-tasks.txt';
+
+/** `<workRoot>/<ensemble id>/<array job name>/`: the array's script, task list and its tasks' own Slurm output. */
+export function arrayDirectoryOf(workRoot: string, message: SiteArrayWork): string {
+  return path.join(workRoot, message.ensembleId, message.arrayJobName);
+}
 
 export function runDirectoryOf(workRoot: string, simulationId: string, attempt: number): string {
   return path.join(workRoot, simulationId, `a${attempt}`);
@@ -92,6 +117,41 @@ export async function prepareRunDirectory(
   await writeFile(script, jobScript(message, runDirectory, site));
   await chmod(script, 0o755);
   return runDirectory;
+}
+
+/**
+ * Writes an array's task list and batch script (ARRAY_SCRIPT) under the work
+ * root: task i runs the i-th run directory's own gcr-job.sh
+ * (prepareRunDirectory wrote it), its output to that directory's GC.log, as
+ * a single job's. Returns the array's directory.
+ */
+export async function prepareArrayDirectory(
+  workRoot: string,
+  message: SiteArrayWork,
+  runDirectories: readonly string[],
+): Promise<string> {
+  const arrayDirectory = arrayDirectoryOf(workRoot, message);
+  await mkdir(arrayDirectory, { recursive: true });
+  const tasks = path.join(arrayDirectory, ARRAY_TASKS);
+  for (const directory of runDirectories) {
+    if (directory.includes('\n')) throw new PreparationError(`run directory ${directory} has a newline`);
+  }
+  await writeFile(tasks, runDirectories.map((directory) => `${directory}\n`).join(''));
+  const script = path.join(arrayDirectory, ARRAY_SCRIPT);
+  await writeFile(
+    script,
+    [
+      '#!/bin/sh',
+      `# ${message.arrayJobName}: written by gcr agent (site ${message.site}), ${runDirectories.length} members of ensemble ${message.ensembleId}.`,
+      "# Task i runs line i + 1 of the task list: its member's run directory.",
+      `dir=$(sed -n "$((SLURM_ARRAY_TASK_ID + 1))p" ${shellQuote(tasks)})`,
+      '[ -n "$dir" ] || { echo "no member for array task $SLURM_ARRAY_TASK_ID" >&2; exit 78; }',
+      `exec "$dir/${JOB_SCRIPT}" > "$dir/${JOB_LOG}" 2>&1`,
+      '',
+    ].join('\n'),
+  );
+  await chmod(script, 0o755);
+  return arrayDirectory;
 }
 
 /** The job runner's checks against the site's ExtData root: every listed input there, the config pointing at it. */

@@ -16,7 +16,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type {
+  SiteArrayWork,
   SiteJobReport,
+  SiteJobWork,
   SiteReportResponse,
   SiteSession,
   SiteWorkMessage,
@@ -28,9 +30,11 @@ import { isoSeconds } from '#shared/science/run/progress.js';
 import { filesReadyToUpload, type FileState, type Snapshot } from '#shared/science/run/upload-readiness.js';
 import type { FileTransfer } from './file-transfer.js';
 import {
+  ARRAY_SCRIPT,
   JOB_LOG,
   JOB_SCRIPT,
   localFileOf,
+  memberSubmitMessage,
   PreparationError,
   snapshotUploadable,
   STATUS_FILE,
@@ -38,11 +42,11 @@ import {
   type SubmitMessage,
 } from './prepare.js';
 import { SiteApiError, type SiteApi } from './site-api.js';
-import { isFinishedState, type SlurmJobRecord } from './slurm/parse.js';
+import { isFinishedState, slurmJobKey, type SlurmJobRecord } from './slurm/parse.js';
 import type { SlurmJobDefaults, SlurmJobRequest } from './slurm/slurm-adapter.js';
 import { SlurmCommandError } from './slurm/slurm-commands.js';
 import { slurmStatus } from './slurm/states.js';
-import type { AgentState, StateStore, TrackedJob } from './state-store.js';
+import type { AgentState, StateStore, TrackedArray, TrackedJob } from './state-store.js';
 import type { QueueMessage, WorkQueue } from './work-queue.js';
 
 /** What the agent needs of Slurm (SlurmAdapter). */
@@ -63,6 +67,8 @@ export interface AgentPorts {
   state: StateStore;
   /** Prepares the attempt's run directory and batch script; returns the run directory (prepare.ts). */
   prepare(message: SubmitMessage): Promise<string>;
+  /** Writes an array's task list and script over its members' run directories; returns the array's directory (prepare.ts). */
+  prepareArray(message: SiteArrayWork, runDirectories: readonly string[]): Promise<string>;
   now(): Date;
   /** Waits `ms`, or less when `signal` aborts. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
@@ -119,6 +125,13 @@ export class SiteAgent {
   /** Loads the state file and re-attaches to the jobs it names (a restart). */
   async start(): Promise<void> {
     this.state = await this.ports.state.load();
+    for (const [arrayName, array] of Object.entries(this.state.arrays ?? {})) {
+      if (array.slurmJobId !== undefined) continue;
+      // Killed between recording the array and sbatch's answer: Slurm says whether it was submitted.
+      const known = await this.ports.slurm.findByName(arrayName);
+      if (known[0]) this.arraySubmitted(array, known[0].arrayJobId ?? known[0].jobId);
+      else this.forgetArray(arrayName);
+    }
     const followed = Object.values(this.state.jobs).filter((job) => !job.finished);
     for (const job of followed.filter((candidate) => candidate.slurmJobId === undefined)) {
       // Killed between recording the job and sbatch's answer: Slurm says whether it was submitted.
@@ -190,23 +203,38 @@ export class SiteAgent {
   private async actOn(received: QueueMessage[]): Promise<void> {
     if (received.length === 0) return;
     const work = received.map((message) => ({ message, body: this.readWork(message) }));
-    // One question to Slurm for every submit of the batch the state file does not know.
-    const unknownNames = work
-      .filter(({ body }) => body?.kind === 'submit' && !this.alreadySubmitted(body.jobName))
-      .map(({ body }) => body!.jobName);
+    // One question to Slurm for every submit (and array) of the batch the state file does not know.
+    const unknownNames = work.flatMap(({ body }) => {
+      if (body?.kind === 'submit') return this.alreadySubmitted(body.jobName) ? [] : [body.jobName];
+      if (body?.kind === 'submitArray')
+        return this.state.arrays?.[body.arrayJobName]?.slurmJobId ? [] : [body.arrayJobName];
+      return [];
+    });
     const known = await this.ports.slurm.findByNames(unknownNames);
-    for (const { message, body } of work) {
+    const named = (name: string) => known.filter((record) => record.name === name);
+    // In order; consecutive cancels together, so every member of an array cancelled is one scancel of the array.
+    let cancels: typeof work = [];
+    const cancelTogether = async () => {
+      if (cancels.length === 0) return;
+      await this.cancel(cancels.map(({ body }) => body as SiteJobWork));
+      for (const { message } of cancels) await this.queue!.delete(message.receiptHandle);
+      cancels = [];
+    };
+    for (const item of work) {
+      const { message, body } = item;
       if (!body) continue;
+      if (body.kind === 'cancel') {
+        cancels.push(item);
+        continue;
+      }
+      await cancelTogether();
       const acted =
-        body.kind === 'cancel'
-          ? await this.cancel(body)
-          : await this.submitOnce(
-              body as SubmitMessage,
-              message,
-              known.filter((record) => record.name === body.jobName),
-            );
+        body.kind === 'submitArray'
+          ? await this.submitArrayOnce(body, message, named(body.arrayJobName))
+          : await this.submitOnce(body as SubmitMessage, message, named(body.jobName));
       if (acted) await this.queue!.delete(message.receiptHandle);
     }
+    await cancelTogether();
   }
 
   /** The message's work, or undefined for one it cannot act on (left to the dead-letter queue). */
@@ -278,18 +306,165 @@ export class SiteAgent {
         return false;
       }
       if (error instanceof SiteApiError && error.status === 0) throw error;
-      const reason =
-        error instanceof PreparationError || error instanceof SlurmCommandError
-          ? (error as Error).message
-          : `the agent could not prepare the run: ${(error as Error).message}`;
-      this.ports.log(`${message.jobName}: FAILED before it ran: ${reason}`);
-      // Reported now, before the message is deleted: a failure is never silence.
-      this.pending.push(this.report(this.newTrackedJob(message, ''), { status: 'FAILED', reason }));
-      await this.flushReports(true);
+      await this.failBeforeRunning(message, error);
       return true;
     } finally {
       stopExtending();
     }
+  }
+
+  /**
+   * One sbatch --array for the members of a submitArray, unless the state
+   * file or Slurm (`known`: its jobs of the array's name) already knows the
+   * array: a redelivery. Members the agent already submitted (the poller sent
+   * them again under a new array name after a crash) are left out; a member
+   * whose preparation fails is reported FAILED and left out. True once the
+   * message is done with.
+   */
+  private async submitArrayOnce(
+    message: SiteArrayWork,
+    received: QueueMessage,
+    known: SlurmJobRecord[],
+  ): Promise<boolean> {
+    const name = message.arrayJobName;
+    const tracked = this.state.arrays?.[name];
+    if (tracked?.slurmJobId) {
+      this.ports.log(`${name}: already submitted (array ${tracked.slurmJobId}); a redelivery`);
+      return true;
+    }
+    if (known[0]) {
+      const arrayId = known[0].arrayJobId ?? known[0].jobId;
+      this.ports.log(`${name}: Slurm already knows it (array ${arrayId}); a redelivery`);
+      const members = message.members.map((_, i) => memberSubmitMessage(message, i));
+      this.recordArray(name, members, (jobName) => this.state.jobs[jobName]?.runDirectory ?? '');
+      this.arraySubmitted(this.state.arrays![name]!, arrayId);
+      await this.ports.state.save(this.state);
+      return true;
+    }
+    const pending = message.members
+      .map((_, i) => memberSubmitMessage(message, i))
+      .filter((member) => {
+        if (!this.alreadySubmitted(member.jobName)) return true;
+        this.ports.log(`${member.jobName}: already submitted; left out of ${name}`);
+        return false;
+      });
+    if (pending.length === 0) return true;
+    const stopExtending = this.extendVisibilityWhileWorking(received);
+    try {
+      this.ports.log(`${name}: preparing ${pending.length} run directories`);
+      const prepared: { member: SubmitMessage; runDirectory: string }[] = [];
+      for (const member of pending) {
+        try {
+          prepared.push({ member, runDirectory: await this.ports.prepare(member) });
+        } catch (error) {
+          if (error instanceof SiteApiError && error.status === 0) throw error;
+          await this.failBeforeRunning(member, error);
+        }
+      }
+      if (prepared.length === 0) return true;
+      const directory = await this.ports.prepareArray(
+        message,
+        prepared.map(({ runDirectory }) => runDirectory),
+      );
+      const runDirectories = new Map(
+        prepared.map(({ member, runDirectory }) => [member.jobName, runDirectory]),
+      );
+      this.recordArray(
+        name,
+        prepared.map(({ member }) => member),
+        (jobName) => runDirectories.get(jobName)!,
+      );
+      for (const { runDirectory, member } of prepared) {
+        this.state.jobs[member.jobName]!.initialFiles = Object.fromEntries(
+          await snapshotUploadable(runDirectory),
+        );
+      }
+      await this.ports.state.save(this.state);
+      const throttle = message.maxRunning !== undefined ? `%${message.maxRunning}` : '';
+      const arrayId = await this.ports.slurm.submit({
+        ...this.jobRequest(message, directory),
+        jobName: name,
+        scriptPath: path.join(directory, ARRAY_SCRIPT),
+        outputPath: path.join(directory, 'slurm-%A_%a.out'),
+        array: {
+          indices: `0-${prepared.length - 1}`,
+          ...(message.maxRunning !== undefined ? { maxRunning: message.maxRunning } : {}),
+        },
+      });
+      this.arraySubmitted(this.state.arrays![name]!, arrayId);
+      await this.ports.state.save(this.state);
+      this.ports.log(
+        `${name}: submitted ${prepared.length} members as Slurm array ${arrayId} (--array=0-${prepared.length - 1}${throttle})`,
+      );
+      for (const { member } of prepared) {
+        const job = this.state.jobs[member.jobName]!;
+        this.queueReport(job, {
+          status: 'SUBMITTED',
+          reason: `submitted to Slurm as task ${job.array!.task} of array ${arrayId}`,
+        });
+      }
+      return true;
+    } catch (error) {
+      if (this.state.arrays?.[name]?.slurmJobId === undefined) this.forgetArray(name);
+      await this.ports.state.save(this.state);
+      if (error instanceof SlurmCommandError && controllerUnreachable(error)) {
+        this.ports.log(`${name}: the Slurm controller is unreachable; the message comes back later`);
+        return false;
+      }
+      if (error instanceof SiteApiError && error.status === 0) throw error;
+      for (const member of pending.filter((m) => !this.alreadySubmitted(m.jobName))) {
+        await this.failBeforeRunning(member, error);
+      }
+      return true;
+    } finally {
+      stopExtending();
+    }
+  }
+
+  /** Records the array and its members (no Slurm id yet) in the state, task i the i-th member. */
+  private recordArray(
+    name: string,
+    members: readonly SubmitMessage[],
+    runDirectoryOf: (jobName: string) => string,
+  ): void {
+    this.state.arrays ??= {};
+    this.state.arrays[name] = {
+      members: members.map((member) => member.jobName),
+      submittedAt: this.ports.now().toISOString(),
+    };
+    for (const [task, member] of members.entries()) {
+      this.state.jobs[member.jobName] = {
+        ...this.newTrackedJob(member, runDirectoryOf(member.jobName)),
+        array: { jobName: name, task },
+      };
+    }
+  }
+
+  /** The array has Slurm id `arrayId`: each member is its task `<arrayId>_<task>`. */
+  private arraySubmitted(array: TrackedArray, arrayId: string): void {
+    array.slurmJobId = arrayId;
+    for (const [task, jobName] of array.members.entries()) {
+      const job = this.state.jobs[jobName];
+      if (job) job.slurmJobId = `${arrayId}_${task}`;
+    }
+  }
+
+  /** Drops an array Slurm never got, and its members (their messages come back, or were reported FAILED). */
+  private forgetArray(name: string): void {
+    for (const jobName of this.state.arrays?.[name]?.members ?? []) delete this.state.jobs[jobName];
+    delete this.state.arrays?.[name];
+  }
+
+  /** Reports a member or a job FAILED before it ran (preparation or sbatch refused it): never silence. */
+  private async failBeforeRunning(message: SubmitMessage, error: unknown): Promise<void> {
+    const reason =
+      error instanceof PreparationError || error instanceof SlurmCommandError
+        ? (error as Error).message
+        : `the agent could not prepare the run: ${(error as Error).message}`;
+    this.ports.log(`${message.jobName}: FAILED before it ran: ${reason}`);
+    // Reported now, before the message is deleted.
+    this.pending.push(this.report(this.newTrackedJob(message, ''), { status: 'FAILED', reason }));
+    await this.flushReports(true);
   }
 
   /** Keeps the message invisible while the agent prepares it (half the visibility timeout at a time). */
@@ -306,19 +481,45 @@ export class SiteAgent {
     return () => clearInterval(timer);
   }
 
-  private async cancel(message: SiteWorkMessage): Promise<boolean> {
-    const tracked = this.state.jobs[message.jobName];
-    const keys = tracked?.slurmJobId
-      ? [tracked.slurmJobId]
-      : (await this.ports.slurm.findByName(message.jobName)).map((record) => record.jobId);
-    for (const key of new Set(keys)) await this.ports.slurm.cancel(key);
-    this.ports.log(
-      `${message.jobName}: ${keys.length > 0 ? `scancel ${keys.join(' ')}` : 'no such job at the site'}${message.reason ? ` (${message.reason})` : ''}`,
-    );
-    return true;
+  /**
+   * scancel of each message's job: by its recorded id (`<array id>_<task>` for
+   * an array's member), else every job Slurm knows by its name; a whole
+   * array's id when every member still running of it is among them.
+   */
+  private async cancel(messages: readonly SiteJobWork[]): Promise<void> {
+    const keys = new Set<string>();
+    const byArray = new Map<string, string[]>();
+    for (const message of messages) {
+      const tracked = this.state.jobs[message.jobName];
+      if (tracked?.array && tracked.slurmJobId) {
+        byArray.set(tracked.array.jobName, [...(byArray.get(tracked.array.jobName) ?? []), message.jobName]);
+        continue;
+      }
+      const found = tracked?.slurmJobId
+        ? [tracked.slurmJobId]
+        : (await this.ports.slurm.findByName(message.jobName)).map((record) => record.jobId);
+      for (const key of found) keys.add(key);
+      this.ports.log(
+        `${message.jobName}: ${found.length > 0 ? `scancel ${found.join(' ')}` : 'no such job at the site'}${message.reason ? ` (${message.reason})` : ''}`,
+      );
+    }
+    for (const [arrayName, cancelled] of byArray) {
+      const array = this.state.arrays?.[arrayName];
+      const live = (array?.members ?? []).filter((name) => !this.state.jobs[name]?.finished);
+      if (array?.slurmJobId && live.every((name) => cancelled.includes(name))) {
+        keys.add(array.slurmJobId);
+        this.ports.log(`${arrayName}: every member cancelled: scancel ${array.slurmJobId} (the array)`);
+      } else {
+        for (const name of cancelled) keys.add(this.state.jobs[name]!.slurmJobId!);
+        this.ports.log(
+          `${arrayName}: scancel ${cancelled.map((name) => this.state.jobs[name]!.slurmJobId).join(' ')}`,
+        );
+      }
+    }
+    for (const key of keys) await this.ports.slurm.cancel(key);
   }
 
-  private newTrackedJob(message: SiteWorkMessage, runDirectory: string): TrackedJob {
+  private newTrackedJob(message: SiteJobWork, runDirectory: string): TrackedJob {
     return {
       simulationId: message.simulationId,
       attempt: message.attempt,
@@ -330,11 +531,14 @@ export class SiteAgent {
     };
   }
 
-  private jobRequest(message: SubmitMessage, runDirectory: string): SlurmJobRequest {
+  private jobRequest(
+    message: Pick<SubmitMessage, 'job'> & { jobName?: string },
+    runDirectory: string,
+  ): SlurmJobRequest {
     const { job } = message;
     return {
       ...this.settings.jobDefaults,
-      jobName: message.jobName,
+      jobName: message.jobName ?? '',
       scriptPath: path.join(runDirectory, JOB_SCRIPT),
       workDir: runDirectory,
       outputPath: path.join(runDirectory, JOB_LOG),
@@ -355,7 +559,9 @@ export class SiteAgent {
     let changed = false;
     for (const job of followed) {
       // Absent: neither squeue nor the accounting record knows it yet (sacct is eventually consistent).
-      const record = records.find((candidate) => candidate.jobId === job.slurmJobId);
+      const record =
+        records.find((candidate) => slurmJobKey(candidate) === job.slurmJobId) ??
+        records.find((candidate) => candidate.jobId === job.slurmJobId);
       if (record) changed = (await this.followJob(job, record)) || changed;
     }
     if (changed) await this.ports.state.save(this.state);
@@ -529,14 +735,23 @@ export class SiteAgent {
         this.watches.delete(job.jobName);
       }
     }
-    for (const jobName of answer.cancel ?? []) {
+    const cancelled = (answer.cancel ?? []).flatMap((jobName) => {
       const job = this.state.jobs[jobName];
-      if (job?.slurmJobId && !job.finished) {
-        this.ports.log(
-          `${jobName}: the platform says its simulation was cancelled: scancel ${job.slurmJobId}`,
-        );
-        await this.ports.slurm.cancel(job.slurmJobId);
-      }
+      return job?.slurmJobId && !job.finished ? [job] : [];
+    });
+    if (cancelled.length > 0) {
+      this.ports.log(`the platform says ${cancelled.length} simulation(s) were cancelled`);
+      await this.cancel(
+        cancelled.map((job) => ({
+          schemaVersion: '1',
+          kind: 'cancel',
+          site: this.settings.site,
+          simulationId: job.simulationId,
+          attempt: job.attempt,
+          jobName: job.jobName,
+          sentAt: this.ports.now().toISOString(),
+        })),
+      );
     }
     if (batch.length > 0) await this.ports.state.save(this.state);
   }

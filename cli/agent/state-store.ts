@@ -17,8 +17,10 @@ export interface TrackedJob {
   jobName: string;
   /** Its run directory on the shared filesystem. */
   runDirectory: string;
-  /** Set once sbatch answered; absent while the agent prepares or submits. */
+  /** Set once sbatch answered (`<array id>_<task>` for an array's member); absent while the agent prepares or submits. */
   slurmJobId?: string;
+  /** An ensemble array's member: the array's job name and this member's task. */
+  array?: { jobName: string; task: number };
   /** When the agent wrote this entry (before the sbatch). */
   submittedAt: string;
   /** The last status the platform acknowledged (applied or ignored). */
@@ -33,9 +35,20 @@ export interface TrackedJob {
   finished?: boolean;
 }
 
+/** One job array the agent submitted (or is submitting) for an ensemble's members. */
+export interface TrackedArray {
+  /** Its members' job names, task i the i-th. */
+  members: string[];
+  /** Set once sbatch answered. */
+  slurmJobId?: string;
+  submittedAt: string;
+}
+
 export interface AgentState {
   schemaVersion: '1';
   jobs: Record<string, TrackedJob>;
+  /** By array job name (gcr-<ensemble id>-arr<n>): a redelivered submitArray finds it here. Absent in older state files. */
+  arrays?: Record<string, TrackedArray>;
 }
 
 export interface StateStore {

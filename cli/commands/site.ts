@@ -57,6 +57,16 @@ export const registerSite: RegisterCommand = (program, ctx) => {
     .option('--account <account>', 'the Slurm account jobs are charged to')
     .option('--qos <qos>', 'the Slurm QOS')
     .option('--description <text>', 'who runs it, what it is')
+    .option(
+      '--max-concurrent-jobs <n>',
+      "at most this many members of one ensemble at once (the job array's %N throttle)",
+      (value: string) => {
+        const n = Number(value);
+        if (!Number.isInteger(n) || n < 1)
+          throw new UsageError(`--max-concurrent-jobs ${value}: a whole number from 1`);
+        return n;
+      },
+    )
     .action(
       async (
         name: string,
@@ -65,6 +75,7 @@ export const registerSite: RegisterCommand = (program, ctx) => {
           account?: string;
           qos?: string;
           description?: string;
+          maxConcurrentJobs?: number;
         },
       ) => {
         const client = await ctx.client();
@@ -74,6 +85,7 @@ export const registerSite: RegisterCommand = (program, ctx) => {
           ...(opts.account !== undefined ? { account: opts.account } : {}),
           ...(opts.qos !== undefined ? { qos: opts.qos } : {}),
           ...(opts.description !== undefined ? { description: opts.description } : {}),
+          ...(opts.maxConcurrentJobs !== undefined ? { maxConcurrentJobs: opts.maxConcurrentJobs } : {}),
         });
         if (ctx.json) return ctx.outJson(saved);
         ctx.out(sitesTable([saved], ctx.colors));

@@ -3519,6 +3519,13 @@ export const siteRequestSchema = {
       pattern: '^[A-Za-z0-9_.-]{1,64}$',
       description: "The Slurm QOS (sbatch --qos). Default: the partition's.",
     },
+    maxConcurrentJobs: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 10000,
+      description:
+        "At most this many members of one ensemble run at once on this site: the % throttle of the ensemble's Slurm job array (sbatch --array=0-(n-1)%N; docs/SLURM.md). Absent: no throttle but the cluster's own limits.",
+    },
   },
   $defs: {
     SiteName: {
@@ -3776,6 +3783,9 @@ export const siteSchema = {
     },
     qos: {
       type: 'string',
+    },
+    maxConcurrentJobs: {
+      type: 'integer',
     },
     updatedAt: {
       type: 'string',
@@ -6151,114 +6161,218 @@ export const siteWorkMessageSchema = {
   $id: 'https://gcr.dev/schemas/site/site-work-message.schema.json',
   title: 'SiteWorkMessage',
   description:
-    "The body of a message on a Slurm site's work queue (docs/SLURM.md, 'Agent protocol'): the execution poller sends it, the site's agent (gcr agent --site NAME) receives it. submit: prepare the run directory of this attempt and sbatch it (a second submit of the same jobName is a redelivery, never a second sbatch); cancel: scancel every job of this name. The agent deletes the message once it acted on it, so a crashed agent's message comes back after its visibility timeout; after the queue's maxReceiveCount it goes to the site's dead-letter queue.",
-  type: 'object',
-  additionalProperties: false,
-  required: ['schemaVersion', 'kind', 'site', 'simulationId', 'attempt', 'jobName', 'sentAt'],
-  properties: {
-    schemaVersion: {
-      const: '1',
-      description:
-        'Version of this message schema; an agent refuses (and leaves to the dead-letter queue) versions it does not know.',
+    "The body of a message on a Slurm site's work queue (docs/SLURM.md, 'Agent protocol'): the execution poller sends it, the site's agent (gcr agent --site NAME) receives it. submit: prepare the run directory of this attempt and sbatch it (a second submit of the same jobName is a redelivery, never a second sbatch); cancel: scancel every job of this name; submitArray: an ensemble's first-attempt members as one job array (one sbatch --array=0-(n-1)%N, task i running members[i]; a second submitArray of the same arrayJobName, or of members the agent already submitted, is a redelivery). The agent deletes the message once it acted on it, so a crashed agent's message comes back after its visibility timeout; after the queue's maxReceiveCount it goes to the site's dead-letter queue. An agent older than submitArray refuses that kind (its schema's kind enum) and leaves the message to the dead-letter queue, with a log line: nothing is lost, and a redrive after the agent's upgrade runs it.",
+  oneOf: [
+    {
+      $ref: '#/$defs/SiteJobWork',
     },
-    kind: {
-      type: 'string',
-      enum: ['submit', 'cancel'],
+    {
+      $ref: '#/$defs/SiteArrayWork',
     },
-    site: {
-      $ref: '../api/site-request.schema.json#/$defs/SiteName',
-    },
-    simulationId: {
-      type: 'string',
-      pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$',
-    },
-    attempt: {
-      type: 'integer',
-      minimum: 1,
-      maximum: 100,
-      description:
-        'The attempt this work is for: a retryable end (NODE_FAIL, PREEMPTED) makes the poller send a submit of attempt n+1.',
-    },
-    jobName: {
-      type: 'string',
-      pattern: '^gcr-[A-Za-z0-9_.-]{1,120}-a[0-9]{1,3}$',
-      description:
-        'The Slurm job name, gcr-<simulationId>-a<attempt> (cli/agent/slurm/slurm-adapter.ts slurmJobName): how a restarted agent finds the job again.',
-    },
-    sentAt: {
-      type: 'string',
-      format: 'date-time',
-    },
-    job: {
+  ],
+  $defs: {
+    SiteJobWork: {
+      title: 'SiteJobWork',
+      description: 'submit or cancel: one attempt of one simulation.',
       type: 'object',
-      description:
-        "submit only: what to ask Slurm for, resolved by the platform from the spec and the site's definition (partition limits already checked).",
       additionalProperties: false,
-      required: ['partition', 'timeMinutes', 'cpus', 'memoryMiB'],
+      required: ['schemaVersion', 'kind', 'site', 'simulationId', 'attempt', 'jobName', 'sentAt'],
       properties: {
-        partition: {
-          type: 'string',
-          pattern: '^[A-Za-z0-9_.-]{1,64}$',
+        schemaVersion: {
+          const: '1',
+          description:
+            'Version of this message schema; an agent refuses (and leaves to the dead-letter queue) versions it does not know.',
         },
-        account: {
+        kind: {
           type: 'string',
-          pattern: '^[A-Za-z0-9_.-]{1,64}$',
+          enum: ['submit', 'cancel'],
         },
-        qos: {
+        site: {
+          $ref: '../api/site-request.schema.json#/$defs/SiteName',
+        },
+        simulationId: {
           type: 'string',
-          pattern: '^[A-Za-z0-9_.-]{1,64}$',
+          pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$',
         },
-        timeMinutes: {
+        attempt: {
           type: 'integer',
           minimum: 1,
-          maximum: 525600,
+          maximum: 100,
+          description:
+            'The attempt this work is for: a retryable end (NODE_FAIL, PREEMPTED) makes the poller send a submit of attempt n+1.',
         },
-        cpus: {
-          type: 'integer',
-          minimum: 1,
-          maximum: 4096,
+        jobName: {
+          type: 'string',
+          pattern: '^gcr-[A-Za-z0-9_.-]{1,120}-a[0-9]{1,3}$',
+          description:
+            'The Slurm job name, gcr-<simulationId>-a<attempt> (cli/agent/slurm/slurm-adapter.ts slurmJobName): how a restarted agent finds the job again.',
         },
-        memoryMiB: {
-          type: 'integer',
-          minimum: 256,
-          maximum: 67108864,
+        sentAt: {
+          type: 'string',
+          format: 'date-time',
+        },
+        job: {
+          $ref: 'slurm-job-settings.schema.json',
+          description: 'submit only: what to ask Slurm for.',
+        },
+        spec: {
+          type: 'object',
+          description:
+            'submit only: the simulation spec as stored (simulation-spec.schema.json, defaults filled in): the agent runs the demo model on it when the site has no GEOS-Chem executable configured, and reads its period to report progress.',
+        },
+        resumeFrom: {
+          type: 'string',
+          description:
+            'submit only, optional: the restart file (path relative to simulations/<id>/, e.g. restarts/GEOSChem.Restart.20190701_0600z.nc4) the attempt starts from; the run directory the agent downloads already names it.',
+        },
+        reason: {
+          type: 'string',
+          maxLength: 500,
+          description: "cancel only: why, for the agent's log (e.g. 'cancelled by the owner').",
         },
       },
+      allOf: [
+        {
+          if: {
+            properties: {
+              kind: {
+                const: 'submit',
+              },
+            },
+          },
+          then: {
+            properties: {
+              job: true,
+              spec: true,
+            },
+            required: ['job', 'spec'],
+          },
+        },
+      ],
     },
-    spec: {
+    SiteArrayWork: {
+      title: 'SiteArrayWork',
+      description:
+        "submitArray: first attempts of an ensemble's members with the same job settings, as one Slurm job array (the execution poller's submit-site-array.ts). Each member stays its own simulation: the agent reports it under its own jobName, and cancels it alone as <array id>_<task>. A member retried later goes as a single submit.",
       type: 'object',
-      description:
-        'submit only: the simulation spec as stored (simulation-spec.schema.json, defaults filled in): the agent runs the demo model on it when the site has no GEOS-Chem executable configured, and reads its period to report progress.',
-    },
-    resumeFrom: {
-      type: 'string',
-      description:
-        'submit only, optional: the restart file (path relative to simulations/<id>/, e.g. restarts/GEOSChem.Restart.20190701_0600z.nc4) the attempt starts from; the run directory the agent downloads already names it.',
-    },
-    reason: {
-      type: 'string',
-      maxLength: 500,
-      description: "cancel only: why, for the agent's log (e.g. 'cancelled by the owner').",
-    },
-  },
-  allOf: [
-    {
-      if: {
-        properties: {
-          kind: {
-            const: 'submit',
+      additionalProperties: false,
+      required: ['schemaVersion', 'kind', 'site', 'ensembleId', 'arrayJobName', 'sentAt', 'job', 'members'],
+      properties: {
+        schemaVersion: {
+          const: '1',
+          description:
+            'Version of this message schema; an agent refuses (and leaves to the dead-letter queue) versions it does not know.',
+        },
+        kind: {
+          const: 'submitArray',
+        },
+        site: {
+          $ref: '../api/site-request.schema.json#/$defs/SiteName',
+        },
+        ensembleId: {
+          type: 'string',
+          pattern: '^ens_[0-9a-z]{26}$',
+        },
+        arrayJobName: {
+          type: 'string',
+          pattern: '^gcr-ens_[0-9a-z]{26}-arr[0-9]{1,6}(-p[0-9]{1,3})?$',
+          description:
+            "The array's Slurm job name, gcr-<ensembleId>-arr<n> (-p<k> for the k-th part of a submission split to keep messages under SQS's 256 KiB): how a redelivery or a restarted agent finds the array again.",
+        },
+        sentAt: {
+          type: 'string',
+          format: 'date-time',
+        },
+        maxRunning: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 10000,
+          description:
+            "The array's % throttle (the site's maxConcurrentJobs, shared among the parts of a split submission); absent: none.",
+        },
+        job: {
+          $ref: 'slurm-job-settings.schema.json',
+          description: 'What to ask Slurm for, for every task (the members share their job settings).',
+        },
+        members: {
+          type: 'array',
+          minItems: 1,
+          maxItems: 10000,
+          description: "The array's tasks in order: task i runs members[i].",
+          items: {
+            title: 'SiteArrayMember',
+            type: 'object',
+            additionalProperties: false,
+            required: ['simulationId', 'attempt', 'jobName', 'spec'],
+            properties: {
+              simulationId: {
+                type: 'string',
+                pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$',
+              },
+              attempt: {
+                type: 'integer',
+                minimum: 1,
+                maximum: 100,
+                description:
+                  'The attempt this work is for: a retryable end (NODE_FAIL, PREEMPTED) makes the poller send a submit of attempt n+1.',
+              },
+              jobName: {
+                type: 'string',
+                pattern: '^gcr-[A-Za-z0-9_.-]{1,120}-a[0-9]{1,3}$',
+                description:
+                  'The Slurm job name, gcr-<simulationId>-a<attempt> (cli/agent/slurm/slurm-adapter.ts slurmJobName): how a restarted agent finds the job again.',
+              },
+              spec: {
+                type: 'object',
+                description: "The member's stored spec, as a submit's.",
+              },
+            },
           },
         },
       },
-      then: {
-        properties: {
-          job: true,
-          spec: true,
-        },
-        required: ['job', 'spec'],
-      },
     },
-  ],
+  },
+} as const;
+
+/** schemas/site/slurm-job-settings.schema.json */
+export const slurmJobSettingsSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/site/slurm-job-settings.schema.json',
+  title: 'SlurmJobSettings',
+  description:
+    "What to ask Slurm for in a site work message (site-work-message.schema.json), resolved by the platform from the spec and the site's definition (partition limits already checked).",
+  type: 'object',
+  additionalProperties: false,
+  required: ['partition', 'timeMinutes', 'cpus', 'memoryMiB'],
+  properties: {
+    partition: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9_.-]{1,64}$',
+    },
+    account: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9_.-]{1,64}$',
+    },
+    qos: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9_.-]{1,64}$',
+    },
+    timeMinutes: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 525600,
+    },
+    cpus: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 4096,
+    },
+    memoryMiB: {
+      type: 'integer',
+      minimum: 256,
+      maximum: 67108864,
+    },
+  },
 } as const;
 
 /** All schemas above, in path order; add them all to one Ajv instance so cross-file $refs resolve. */
@@ -6334,4 +6448,5 @@ export const allSchemas = [
   simulationSpecSchema,
   siteAgentConfigSchema,
   siteWorkMessageSchema,
+  slurmJobSettingsSchema,
 ] as const;

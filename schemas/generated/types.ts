@@ -1788,6 +1788,10 @@ export interface SiteRequest {
    * The Slurm QOS (sbatch --qos). Default: the partition's.
    */
   qos?: string;
+  /**
+   * At most this many members of one ensemble run at once on this site: the % throttle of the ensemble's Slurm job array (sbatch --array=0-(n-1)%N; docs/SLURM.md). Absent: no throttle but the cluster's own limits.
+   */
+  maxConcurrentJobs?: number;
 }
 /**
  * This interface was referenced by `SiteRequest`'s JSON-Schema
@@ -1903,6 +1907,7 @@ export interface Site {
   partitions: SitePartition[];
   account?: string;
   qos?: string;
+  maxConcurrentJobs?: number;
   updatedAt: string;
   updatedBy: string;
   /**
@@ -3191,9 +3196,13 @@ export interface SiteAgentConfig {
 
 // ---- schemas/site/site-work-message.schema.json
 /**
- * The body of a message on a Slurm site's work queue (docs/SLURM.md, 'Agent protocol'): the execution poller sends it, the site's agent (gcr agent --site NAME) receives it. submit: prepare the run directory of this attempt and sbatch it (a second submit of the same jobName is a redelivery, never a second sbatch); cancel: scancel every job of this name. The agent deletes the message once it acted on it, so a crashed agent's message comes back after its visibility timeout; after the queue's maxReceiveCount it goes to the site's dead-letter queue.
+ * The body of a message on a Slurm site's work queue (docs/SLURM.md, 'Agent protocol'): the execution poller sends it, the site's agent (gcr agent --site NAME) receives it. submit: prepare the run directory of this attempt and sbatch it (a second submit of the same jobName is a redelivery, never a second sbatch); cancel: scancel every job of this name; submitArray: an ensemble's first-attempt members as one job array (one sbatch --array=0-(n-1)%N, task i running members[i]; a second submitArray of the same arrayJobName, or of members the agent already submitted, is a redelivery). The agent deletes the message once it acted on it, so a crashed agent's message comes back after its visibility timeout; after the queue's maxReceiveCount it goes to the site's dead-letter queue. An agent older than submitArray refuses that kind (its schema's kind enum) and leaves the message to the dead-letter queue, with a log line: nothing is lost, and a redrive after the agent's upgrade runs it.
  */
-export type SiteWorkMessage = {
+export type SiteWorkMessage = SiteJobWork | SiteArrayWork;
+/**
+ * submit or cancel: one attempt of one simulation.
+ */
+export type SiteJobWork = {
   /**
    * Version of this message schema; an agent refuses (and leaves to the dead-letter queue) versions it does not know.
    */
@@ -3211,16 +3220,9 @@ export type SiteWorkMessage = {
   jobName: string;
   sentAt: string;
   /**
-   * submit only: what to ask Slurm for, resolved by the platform from the spec and the site's definition (partition limits already checked).
+   * submit only: what to ask Slurm for.
    */
-  job?: {
-    partition: string;
-    account?: string;
-    qos?: string;
-    timeMinutes: number;
-    cpus: number;
-    memoryMiB: number;
-  };
+  job?: SlurmJobSettings;
   /**
    * submit only: the simulation spec as stored (simulation-spec.schema.json, defaults filled in): the agent runs the demo model on it when the site has no GEOS-Chem executable configured, and reads its period to report progress.
    */
@@ -3236,3 +3238,65 @@ export type SiteWorkMessage = {
    */
   reason?: string;
 };
+/**
+ * submitArray: first attempts of an ensemble's members with the same job settings, as one Slurm job array (the execution poller's submit-site-array.ts). Each member stays its own simulation: the agent reports it under its own jobName, and cancels it alone as <array id>_<task>. A member retried later goes as a single submit.
+ */
+export interface SiteArrayWork {
+  /**
+   * Version of this message schema; an agent refuses (and leaves to the dead-letter queue) versions it does not know.
+   */
+  schemaVersion: '1';
+  kind: 'submitArray';
+  site: SiteName;
+  ensembleId: string;
+  /**
+   * The array's Slurm job name, gcr-<ensembleId>-arr<n> (-p<k> for the k-th part of a submission split to keep messages under SQS's 256 KiB): how a redelivery or a restarted agent finds the array again.
+   */
+  arrayJobName: string;
+  sentAt: string;
+  /**
+   * The array's % throttle (the site's maxConcurrentJobs, shared among the parts of a split submission); absent: none.
+   */
+  maxRunning?: number;
+  /**
+   * What to ask Slurm for, for every task (the members share their job settings).
+   */
+  job: SlurmJobSettings;
+  /**
+   * The array's tasks in order: task i runs members[i].
+   *
+   * @minItems 1
+   * @maxItems 10000
+   */
+  members: SiteArrayMember[];
+}
+export interface SiteArrayMember {
+  simulationId: string;
+  /**
+   * The attempt this work is for: a retryable end (NODE_FAIL, PREEMPTED) makes the poller send a submit of attempt n+1.
+   */
+  attempt: number;
+  /**
+   * The Slurm job name, gcr-<simulationId>-a<attempt> (cli/agent/slurm/slurm-adapter.ts slurmJobName): how a restarted agent finds the job again.
+   */
+  jobName: string;
+  /**
+   * The member's stored spec, as a submit's.
+   */
+  spec: {
+    [k: string]: unknown;
+  };
+}
+
+// ---- schemas/site/slurm-job-settings.schema.json
+/**
+ * What to ask Slurm for in a site work message (site-work-message.schema.json), resolved by the platform from the spec and the site's definition (partition limits already checked).
+ */
+export interface SlurmJobSettings {
+  partition: string;
+  account?: string;
+  qos?: string;
+  timeMinutes: number;
+  cpus: number;
+  memoryMiB: number;
+}

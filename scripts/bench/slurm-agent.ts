@@ -1,29 +1,35 @@
 /**
- * npm run bench:slurm -- --agent — BENCH_SLURM_TASKS (default 200) submit
- * messages through the site agent's loop (cli/agent/site-agent.ts) to the real
+ * npm run bench:slurm -- --agent — an ensemble of BENCH_SLURM_TASKS (default
+ * 200) members as ONE submitArray message (one job array, throttled with
+ * BENCH_SLURM_THROTTLE when set) through the site agent's loop
+ * (cli/agent/site-agent.ts) to the real
  * cluster of scripts/slurm/start-cluster.sh: the agent's real Slurm adapter
  * and state file; the platform's side (session, queue, transfers, reports) in
  * memory, and a preparation that only writes a batch script (members sleep
  * BENCH_SLURM_SLEEP seconds, default 20; no model, no downloads). Reports the
  * time from the messages queued to every member reported RUNNING (or ended)
  * and to every member's end reported, and the Slurm calls (squeue, sacct,
- * sbatch) per minute: the agent follows all its jobs with one squeue per
- * poll; each submit also asks Slurm once whether it knows the job name.
+ * sbatch) per minute: the agent submits the array with one sbatch and
+ * follows all its tasks with one squeue per poll (and asks Slurm once
+ * whether it knows the array's name).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { JOB_SCRIPT, runDirectoryOf, type SubmitMessage } from '#cli/agent/prepare.js';
+import { JOB_SCRIPT, prepareArrayDirectory, runDirectoryOf, type SubmitMessage } from '#cli/agent/prepare.js';
 import { SiteAgent } from '#cli/agent/site-agent.js';
 import { SlurmAdapter } from '#cli/agent/slurm/slurm-adapter.js';
 import { execSlurmCommands } from '#cli/agent/slurm/slurm-commands.js';
 import { agentStatePath, FileStateStore } from '#cli/agent/state-store.js';
 import type { QueueMessage } from '#cli/agent/work-queue.js';
-import type { SiteJobReport, SiteWorkMessage } from '#schemas/generated/types.js';
+import type { SiteArrayWork, SiteJobReport } from '#schemas/generated/types.js';
 
 const TASKS = Number(process.env['BENCH_SLURM_TASKS'] ?? 200);
 const POLL_MS = Number(process.env['BENCH_SLURM_POLL_MS'] ?? 1000);
 const SLEEP_SECONDS = Number(process.env['BENCH_SLURM_SLEEP'] ?? 20);
+const THROTTLE = process.env['BENCH_SLURM_THROTTLE']
+  ? Number(process.env['BENCH_SLURM_THROTTLE'])
+  : undefined;
 const TIMEOUT_MS = Number(process.env['BENCH_SLURM_TIMEOUT_MS'] ?? 1_800_000);
 const JOBCOMP_LOG = process.env['BENCH_SLURM_JOBCOMP_LOG'] ?? '/var/log/slurm/jobcomp.log';
 const SITE = 'bench';
@@ -36,22 +42,26 @@ export async function benchThroughAgent(): Promise<void> {
     accounting: { kind: 'jobcomp-log', path: JOBCOMP_LOG },
   });
   const stamp = Date.now().toString(36);
-  const queue: QueueMessage[] = [];
-  for (let member = 0; member < TASKS; member++) {
-    const simulationId = `bench${stamp}m${member}`;
-    const message: SiteWorkMessage = {
-      schemaVersion: '1',
-      kind: 'submit',
-      site: SITE,
-      simulationId,
+  const ensembleId = `ens_${stamp.padStart(26, '0').slice(-26)}`;
+  const message: SiteArrayWork = {
+    schemaVersion: '1',
+    kind: 'submitArray',
+    site: SITE,
+    ensembleId,
+    arrayJobName: `gcr-${ensembleId}-arr1`,
+    sentAt: new Date().toISOString(),
+    ...(THROTTLE !== undefined ? { maxRunning: THROTTLE } : {}),
+    job: { partition: 'debug', timeMinutes: 30, cpus: 1, memoryMiB: 256 },
+    members: Array.from({ length: TASKS }, (_, member) => ({
+      simulationId: `bench${stamp}m${member}`,
       attempt: 1,
-      jobName: `gcr-${simulationId}-a1`,
-      sentAt: new Date().toISOString(),
-      job: { partition: 'debug', timeMinutes: 30, cpus: 1, memoryMiB: 256 },
+      jobName: `gcr-bench${stamp}m${member}-a1`,
       spec: {},
-    };
-    queue.push({ body: JSON.stringify(message), receiptHandle: simulationId, receiveCount: 1 });
-  }
+    })),
+  };
+  const queue: QueueMessage[] = [
+    { body: JSON.stringify(message), receiptHandle: message.arrayJobName, receiveCount: 1 },
+  ];
   const running = new Set<string>();
   const ended = new Set<string>();
   let reportRequests = 0;
@@ -106,6 +116,7 @@ export async function benchThroughAgent(): Promise<void> {
         });
         return Promise.resolve(runDirectory);
       },
+      prepareArray: (array, runDirectories) => prepareArrayDirectory(workRoot, array, runDirectories),
       now: () => new Date(),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       log: () => undefined,
@@ -134,14 +145,16 @@ export async function benchThroughAgent(): Promise<void> {
     }
   } finally {
     const left = await slurm.observe([]).catch(() => []);
-    for (const record of left.filter((r) => r.name.includes(`bench${stamp}`) && r.state !== 'COMPLETED'))
-      await slurm.cancel(record.jobId).catch(() => undefined);
+    if (left.some((r) => r.name === message.arrayJobName && r.state !== 'COMPLETED'))
+      await slurm
+        .cancel(left.find((r) => r.name === message.arrayJobName)!.arrayJobId ?? '')
+        .catch(() => undefined);
     rmSync(workRoot, { recursive: true, force: true });
   }
   const minutes = (Date.now() - t0) / 60_000;
   const perMinute = (n: number) => (n / minutes).toFixed(1);
   console.log(
-    `bench:slurm --agent: ${TASKS} members of ${SLEEP_SECONDS} s through the agent's loop, one cycle every ${POLL_MS} ms`,
+    `bench:slurm --agent: ${TASKS} members of ${SLEEP_SECONDS} s as one array${THROTTLE ? ` (%${THROTTLE})` : ''} through the agent's loop, one cycle every ${POLL_MS} ms`,
   );
   console.log(`  queued -> all members reported RUNNING: ${((allRunningMs ?? NaN) / 1000).toFixed(1)} s`);
   console.log(`  queued -> every member's end reported: ${(minutes * 60).toFixed(1)} s`);

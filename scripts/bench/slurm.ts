@@ -13,7 +13,7 @@
  * running together.
  *
  * `npm run bench:slurm -- --agent` goes through the site agent's loop instead
- * (scripts/bench/slurm-agent.ts): one submit message per member.
+ * (scripts/bench/slurm-agent.ts): the members as one submitArray message, one job array.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

@@ -26,7 +26,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { defaultDemoModelCommand } from '#cli/agent/config.js';
-import { prepareRunDirectory, type SubmitMessage } from '#cli/agent/prepare.js';
+import { prepareArrayDirectory, prepareRunDirectory, type SubmitMessage } from '#cli/agent/prepare.js';
 import type { SiteApi } from '#cli/agent/site-api.js';
 import { SiteAgent } from '#cli/agent/site-agent.js';
 import { SlurmAdapter } from '#cli/agent/slurm/slurm-adapter.js';
@@ -131,6 +131,7 @@ const agent = new SiteAgent(
     transfer,
     state: new FileStateStore(agentStatePath(workRoot, TEST_SITE)),
     prepare: (message: SubmitMessage) => prepareRunDirectory(message, site, api, transfer),
+    prepareArray: (message, runDirectories) => prepareArrayDirectory(workRoot, message, runDirectories),
     now: () => new Date(),
     sleep: async (ms) => {
       await delay(ms);

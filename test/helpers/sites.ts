@@ -3,8 +3,10 @@
  * routes, the agent routes and the slurm backend, for unit tests.
  */
 import type { SiteQueues } from '#shared/kernel/compute/site-queues.js';
-import type { SiteJob, SiteJobStore } from '#shared/kernel/repository/site-jobs.js';
+import type { SiteJob, SiteJobAttempt, SiteJobStore } from '#shared/kernel/repository/site-jobs.js';
 import type { SiteDefinition, SiteStore } from '#shared/kernel/repository/sites.js';
+import type { Simulation } from '#schemas/generated/types.js';
+import { aSimulation } from './simulations.js';
 
 export function memorySites(): SiteStore & { map: Map<string, SiteDefinition> } {
   const map = new Map<string, SiteDefinition>();
@@ -62,4 +64,28 @@ export function memorySiteQueues(): SiteQueues & { sent: Map<string, unknown[]>;
       ),
     send: (site, body) => Promise.resolve(void sent.set(site, [...(sent.get(site) ?? []), JSON.parse(body)])),
   };
+}
+
+/** A simulation on the slurm backend that follows its site job gcr-<id> in `state` (its status the same). */
+export function aSlurmSimulation(
+  id: string,
+  state: 'RUNNABLE' | 'RUNNING',
+  job: Partial<NonNullable<Simulation['job']>> = {},
+): Simulation {
+  return aSimulation({
+    id,
+    backend: 'slurm',
+    status: state,
+    job: { jobId: `gcr-${id}`, jobName: `gcr-${id}`, attempt: 1, state, attempts: [], ...job },
+  });
+}
+
+/** The site job of `id` with its first attempt as its agent reported it. */
+export function reportFirstAttempt(
+  siteJobs: { map: Map<string, SiteJob> },
+  id: string,
+  attempt: Omit<SiteJobAttempt, 'jobName'>,
+): void {
+  const job = siteJobs.map.get(id)!;
+  siteJobs.map.set(id, { ...job, attempts: { '1': { jobName: `gcr-${id}-a1`, ...attempt } } });
 }

@@ -87,16 +87,39 @@ export function parseSqueue(stdout: string): SlurmJobRecord[] {
     if (!/^\d+$/.test(jobId)) throw new SlurmOutputError(`squeue line has no job id`, line);
     const record: SlurmJobRecord = { jobId, name, state: stateWord(state) };
     if (reason && reason !== 'None') record.reason = reason;
-    // A pending array's not-yet-expanded part (`4-9%4`) is not one task; `-r` expands it, so this is only belt and braces.
     if (/^\d+$/.test(arrayTaskId)) {
       record.arrayJobId = arrayJobId;
       record.arrayTaskId = Number(arrayTaskId);
     }
     if (isFinishedState(record.state) && /^\d+$/.test(waitStatus))
       Object.assign(record, decodeWaitStatus(Number(waitStatus)));
+    // A pending array's not-yet-started tasks on one line (`123_[5-9%2]`, ArrayTaskID `5-9%2`): one record
+    // each. `-r` expands them, so this is belt and braces for a squeue that does not.
+    const pendingTasks = record.arrayTaskId === undefined ? taskRange(arrayTaskId) : undefined;
+    if (pendingTasks && /^\d+$/.test(arrayJobId)) {
+      for (const task of pendingTasks) records.push({ ...record, arrayJobId, arrayTaskId: task });
+      continue;
+    }
     records.push(record);
   }
   return records;
+}
+
+/** The tasks of an array's range as squeue prints it (`[5-9%2]`, `1,3-5`, `0-8:2%4`), or undefined for anything else. */
+export function taskRange(text: string): number[] | undefined {
+  const match = /^\[?([0-9,:-]+)(?:%\d+)?\]?$/.exec(text.trim());
+  if (!match) return undefined;
+  const tasks: number[] = [];
+  for (const part of match[1]!.split(',')) {
+    const range = /^(\d+)(?:-(\d+)(?::(\d+))?)?$/.exec(part);
+    if (!range) return undefined;
+    const first = Number(range[1]);
+    const last = range[2] === undefined ? first : Number(range[2]);
+    const step = range[3] === undefined ? 1 : Number(range[3]);
+    if (last < first || step < 1 || last - first > 1_000_000) return undefined;
+    for (let task = first; task <= last; task += step) tasks.push(task);
+  }
+  return tasks;
 }
 
 /** A POSIX wait status: the exit code in the high byte, or the terminating signal in the low seven bits. */

@@ -42,6 +42,12 @@ export interface JobDescription {
    */
   waitingFor?: string;
   /**
+   * Periods (epoch ms, the last one maybe still open: `to` is now) when nobody
+   * could observe the job (its Slurm site's agent was silent): the poller's
+   * queue limit does not count them (queue-time.ts).
+   */
+  unobserved?: { from: number; to: number }[];
+  /**
    * An array job's parent: its size and how many children are in each state
    * (Batch's `arrayProperties.statusSummary`); a child: its index. Absent for
    * ordinary jobs.
@@ -82,10 +88,26 @@ export interface SubmitJobRequest {
 export const MIN_ARRAY_SIZE = 2;
 export const MAX_ARRAY_SIZE = 10_000;
 
+/** An ensemble's members as one array of a backend that keeps a job per member (a Slurm site's job array). */
+export interface MemberArrayRequest {
+  ensembleId: string;
+  /** The ensemble's array submission (its lease's sequence): names the array, so a repeat is found again. */
+  sequence: number;
+  /** Each member's single-job request, in array order; they share their compute settings. */
+  members: SubmitJobRequest[];
+}
+
 export interface ComputeBackend {
   /** Whether `submit` takes `arraySize` (AWS Batch does; a backend without arrays submits members one by one). */
   readonly supportsArrays?: boolean;
   submit(request: SubmitJobRequest): Promise<{ jobId: string }>;
+  /**
+   * Submits the members as one array while each keeps its own job (id and
+   * description as if submitted alone): the slurm backend's job arrays. A
+   * member the backend already knows is not sent again. Absent on backends
+   * whose arrays have one parent job (`supportsArrays`) or none.
+   */
+  submitMemberArray?(request: MemberArrayRequest): Promise<{ jobIds: string[] }>;
   /** The newest job with this name, if any (for crash recovery before re-submitting). */
   findJobByName(jobName: string): Promise<JobDescription | undefined>;
   /**

@@ -44,8 +44,18 @@ export interface SiteJob {
   job: NonNullable<SiteWorkMessage['job']>;
   spec: Record<string, unknown>;
   attempts: Record<string, SiteJobAttempt>;
+  /**
+   * Since when the site's agent has been silent, as the poller's describe
+   * first saw it (the site's last heartbeat then), until it reports again.
+   */
+  silentSince?: string;
+  /** Past silences of the site while this job was followed (the latest SILENCES_KEPT): no time limit counts them. */
+  silences?: { from: string; to: string }[];
   version: number;
 }
+
+/** How many of a site job's past silences it keeps (older ones no longer matter to a queue limit). */
+export const SILENCES_KEPT = 20;
 
 export const SITE_JOB_PREFIX = '#sitejob#';
 

@@ -3,6 +3,7 @@ import { describeExitCode, isJobExitCode } from '#shared/kernel/compute/exit-cod
 import { canTransition, isTerminal, type SimulationStatus } from '#shared/kernel/status.js';
 import type { Simulation } from '#schemas/generated/types.js';
 import { storedSpec } from '#shared/science/spec/validate-spec.js';
+import { countedQueueMinutes } from './queue-time.js';
 
 export type SimulationJob = NonNullable<Simulation['job']>;
 
@@ -179,7 +180,7 @@ export function planFromJob(
   if (job.waitingFor !== undefined) {
     // no limit
   } else if (status === 'RUNNABLE' && record.runnableSince) {
-    const waited = (now - Date.parse(record.runnableSince)) / 60_000;
+    const waited = countedQueueMinutes(Date.parse(record.runnableSince), now, job.unobserved);
     if (waited > limits.maxQueueMinutes) {
       const blocking = job.statusReason ? `: ${job.statusReason}` : '';
       const reason = `waited ${Math.floor(waited)} min for capacity, over its ${limits.maxQueueMinutes} min queue limit${blocking}`;

@@ -38,11 +38,12 @@ import type { PollerPorts } from './ports.js';
 // submit-pending.ts dispatches here and lends its single-job helpers: a cycle
 // of functions only, none used while the modules load.
 import { computeRequest, keepJobTracked, submittedJob } from './submit-pending.js';
+import { submitSiteArray } from './submit-site-array.js';
 
 /** How long a poller holds an ensemble's array submission before another may take over (as a single job's claim). */
 export const ARRAY_SUBMIT_LEASE_MS = 2 * 60_000;
 /** Members recorded at once after the SubmitJob. */
-const RECORD_CONCURRENCY = 16;
+export const RECORD_CONCURRENCY = 16;
 /** BatchGetItem's limit, which the repository's getMany keeps. */
 const READ_CHUNK = 100;
 
@@ -63,10 +64,11 @@ export function isArrayCandidate(ports: PollerPorts, simulation: Simulation): bo
   const spec = storedSpec(simulation);
   // Multi-node parallel jobs (GCHP) cannot be array jobs.
   if (spec.model === 'gchp' && spec.compute.nodes && spec.compute.cores) return false;
-  return ports.backendFor(simulation.backend)?.supportsArrays === true;
+  const backend = ports.backendFor(simulation.backend);
+  return backend?.supportsArrays === true || backend?.submitMemberArray !== undefined;
 }
 
-function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) {
+export function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) {
   let next = 0;
   return Promise.all(
     Array.from({ length: Math.min(limit, items.length) }, async () => {
@@ -84,7 +86,7 @@ async function readMembers(ports: PollerPorts, ids: readonly string[]): Promise<
 }
 
 /** One member's SUBMITTED transition with its child job; a member that moved on keeps the child tracked or stopped. */
-async function recordChild(
+export async function recordChild(
   ports: PollerPorts,
   backend: ComputeBackend,
   member: Simulation,
@@ -98,6 +100,15 @@ async function recordChild(
     if (!(err instanceof StaleVersionError)) throw err;
     await keepJobTracked(ports, backend, member.id, job);
   }
+}
+
+/** Every member FAILED for `reason` (the backend refused their array); one that moved on meanwhile keeps its status. */
+export async function failMembers(ports: PollerPorts, members: readonly Simulation[], reason: string) {
+  await forEachLimited(members, RECORD_CONCURRENCY, async (member) => {
+    await applyPlan(ports, member, { transitions: [{ to: 'FAILED', reason }] }).catch((e: unknown) => {
+      if (!(e instanceof StaleVersionError)) throw e;
+    });
+  });
 }
 
 /**
@@ -158,7 +169,8 @@ export async function submitEnsembleArray(
   if (previous && previous.leaseUntil >= now) return 'busy';
   const claim = await arrays.store.claim(ensemble.id, previous, now, ARRAY_SUBMIT_LEASE_MS);
   if (!claim) return 'busy';
-  if (previous && previous.jobId === undefined && previous.leaseUntil > 0) {
+  // A site's array keeps a job per member, found again by the backend itself (submit-site-array.ts).
+  if (previous && previous.jobId === undefined && previous.leaseUntil > 0 && !backend.submitMemberArray) {
     await reattach(ports, backend, ensemble.id, previous);
   }
 
@@ -180,6 +192,11 @@ export async function submitEnsembleArray(
     return members.some((m) => m.id === trigger.id) ? 'submitted' : 'single';
   }
 
+  if (backend.submitMemberArray) {
+    const submitMembers = backend.submitMemberArray.bind(backend);
+    await submitSiteArray(ports, backend, submitMembers, ensemble.id, claim.sequence, trigger, members);
+    return members.some((m) => m.id === trigger.id) ? 'submitted' : 'single';
+  }
   const jobName = arrayJobName(ensemble.id, claim.sequence);
   const prefix = arrayPrefix(ensemble.id, jobName);
   await arrays.writeFiles(
@@ -207,12 +224,11 @@ export async function submitEnsembleArray(
     ));
   } catch (err) {
     if (ports.isRetryable(err)) throw err; // the lease runs out and a later poll looks the job up by name
-    const reason = `the ${trigger.backend} backend refused the array job: ${(err as Error).message}`;
-    await forEachLimited(members, RECORD_CONCURRENCY, async (member) => {
-      await applyPlan(ports, member, { transitions: [{ to: 'FAILED', reason }] }).catch((e: unknown) => {
-        if (!(e instanceof StaleVersionError)) throw e;
-      });
-    });
+    await failMembers(
+      ports,
+      members,
+      `the ${trigger.backend} backend refused the array job: ${(err as Error).message}`,
+    );
     await arrays.store.finish(ensemble.id, claim.sequence, undefined, members.length);
     return 'submitted';
   }

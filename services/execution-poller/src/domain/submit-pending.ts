@@ -35,6 +35,21 @@ export function computeRequest(
   };
 }
 
+/** A simulation's own job: what a single submit asks for (and a member of a site's array, submit-site-array.ts). */
+export function singleJobRequest(ports: PollerPorts, simulation: Simulation): SubmitJobRequest {
+  const spec = storedSpec(simulation);
+  return {
+    simulationId: simulation.id,
+    jobName: jobNameFor(simulation.id),
+    ...computeRequest(spec),
+    ...(spec.model === 'gchp' && spec.compute.nodes && spec.compute.cores
+      ? { multiNode: { nodes: spec.compute.nodes, mpiProcesses: spec.compute.cores } }
+      : {}),
+    environment: ports.jobEnvironment(simulation),
+    tags: { ...spec.tags, 'gcr:simulation-id': simulation.id, 'gcr:owner': simulation.owner },
+  };
+}
+
 function limitsOf(simulation: Simulation) {
   const { maxQueueMinutes, maxRuntimeMinutes } = storedSpec(simulation).compute;
   return { maxQueueMinutes, maxRuntimeMinutes };
@@ -98,7 +113,6 @@ export async function submitPending(
     return;
   }
 
-  const spec = storedSpec(simulation);
   const jobName = jobNameFor(simulation.id);
   // Only a poller that claimed before us can have left a job behind: look for it
   // then, and spare the first (by far the most common) submission the ListJobs call.
@@ -115,20 +129,7 @@ export async function submitPending(
   } else {
     await ports.rateLimiter.acquire(1);
     try {
-      ({ jobId } = await withBackoff(
-        () =>
-          backend.submit({
-            simulationId: simulation.id,
-            jobName,
-            ...computeRequest(spec),
-            ...(spec.model === 'gchp' && spec.compute.nodes && spec.compute.cores
-              ? { multiNode: { nodes: spec.compute.nodes, mpiProcesses: spec.compute.cores } }
-              : {}),
-            environment: ports.jobEnvironment(simulation),
-            tags: { ...spec.tags, 'gcr:simulation-id': simulation.id, 'gcr:owner': simulation.owner },
-          }),
-        ports,
-      ));
+      ({ jobId } = await withBackoff(() => backend.submit(singleJobRequest(ports, simulation)), ports));
     } catch (err) {
       if (ports.isRetryable(err)) throw err; // throttled or unavailable: the message comes back
       // The backend refused the job itself (bad queue, bad request): retrying cannot help.

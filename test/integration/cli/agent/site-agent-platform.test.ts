@@ -4,9 +4,12 @@
  * Slurm: POST /sites, a site credential, the agent's session, its queue, the
  * presigned transfers and its reports. The agent is SIGKILLed while the run
  * is RUNNING and started again: the simulation ends SUCCEEDED with its
- * outputs in the bucket, and Slurm ran exactly one job for it.
+ * outputs in the bucket, and Slurm ran exactly one job for it. An ensemble
+ * of 10 on the site (its maxConcurrentJobs 2) runs as ONE job array: one
+ * array id for the 10 tasks in the jobcomp log, never more than 2 running at
+ * once, every member SUCCEEDED.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it, jest } from '@jest/globals';
@@ -17,6 +20,7 @@ import {
   waitForStatus,
   type RunningPlatform,
 } from '#test/helpers/platform-process.js';
+import { memberSimulationId } from '#shared/kernel/repository/ensembles.js';
 import { repoRoot } from '#test/helpers/local-dynamodb.js';
 import { s3rverClient } from '#test/helpers/s3rver-client.js';
 import {
@@ -65,6 +69,16 @@ function stopped(child: ChildProcess): Promise<void> {
     : new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
+/** The simulation once it ended (within 4 minutes). */
+function ended(id: string) {
+  return waitForStatus(platform, token, id, ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'CANCELLED'], 240);
+}
+
+/** A failed wait, with the end of the agent's log to say why. */
+function withAgentLog(error: unknown): Error {
+  return new Error(`${(error as Error).message}\nagent log:\n${agentLog.slice(-4000)}`);
+}
+
 /** Jobs Slurm ran under this name (each sbatch is one line of the jobcomp log once it ended). */
 function jobsNamed(jobName: string): number {
   if (!existsSync(JOBCOMP_LOG)) return 0;
@@ -87,6 +101,7 @@ describeWithSlurm('a simulation on a Slurm site through the local platform and g
       body: {
         name: site,
         partitions: [{ name: 'debug', maxTimeMinutes: 60, maxCpus: 8, maxMemoryMiB: 8192 }],
+        maxConcurrentJobs: 2,
       },
     });
     expect(created.status).toBeLessThan(300);
@@ -143,16 +158,9 @@ describeWithSlurm('a simulation on a Slurm site through the local platform and g
       first.kill('SIGKILL');
       await stopped(first);
       startAgent();
-      const done = await waitForStatus(
-        platform,
-        token,
-        id,
-        ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'CANCELLED'],
-        240,
-      );
-      expect(done.status).toBe('SUCCEEDED');
+      expect((await ended(id)).status).toBe('SUCCEEDED');
     } catch (error) {
-      throw new Error(`${(error as Error).message}\nagent log:\n${agentLog.slice(-4000)}`);
+      throw withAgentLog(error);
     }
 
     // Exactly one sbatch for the attempt, whatever the kill interrupted.
@@ -166,4 +174,87 @@ describeWithSlurm('a simulation on a Slurm site through the local platform and g
     expect(keys).toEqual(expect.arrayContaining(['logs/GC.log', 'status.json']));
     expect(keys.some((key) => key.startsWith('outputs/GEOSChem.SpeciesConc.'))).toBe(true);
   });
+
+  it('runs an ensemble of 10 as ONE Slurm job array, never more than 2 members at once (the site throttle), all SUCCEEDED', async () => {
+    startAgent();
+    const started = Date.now();
+    const created = await api(platform, 'POST', '/ensembles', {
+      token,
+      body: {
+        name: 'slurm array',
+        base: { ...tinySpec, compute: { ...tinySpec.compute, backend: 'slurm', site } },
+        sweep: { list: Array.from({ length: 10 }, (_, i) => ({ label: `m${i}` })) },
+      },
+    });
+    expect([created.status, created.body.error]).toEqual([201, undefined]);
+    const ensembleId: string = created.body.id;
+    const arrayName = `gcr-${ensembleId}-arr1`;
+    const ids = Array.from({ length: 10 }, (_, i) => memberSimulationId(ensembleId, i, 1));
+
+    // Running tasks of the array as a poll of squeue sees them, until every member ended.
+    let mostRunning = 0;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const running = execFileSync(
+          'squeue',
+          ['-h', '-r', '-t', 'RUNNING', `--name=${arrayName}`, '-o', '%i'],
+          {
+            encoding: 'utf8',
+          },
+        )
+          .split('\n')
+          .filter(Boolean).length;
+        mostRunning = Math.max(mostRunning, running);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+    })();
+    try {
+      for (const id of ids) expect([id, (await ended(id)).status]).toEqual([id, 'SUCCEEDED']);
+    } catch (error) {
+      throw withAgentLog(error);
+    } finally {
+      sampling = false;
+      await sampler;
+    }
+    const seconds = (Date.now() - started) / 1000;
+
+    // Slurm's own record: one array id, tasks 0..9, at most 2 running at any second.
+    await waitFor(
+      () => tasksOf(arrayName).length === 10,
+      `10 tasks of ${arrayName} in the jobcomp log`,
+      60_000,
+    );
+    const tasks = tasksOf(arrayName);
+    expect(new Set(tasks.map((t) => t.arrayJobId)).size).toBe(1);
+    expect(tasks.map((t) => t.task).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const overlapAt = (instant: number) => tasks.filter((t) => t.start <= instant && instant < t.end).length;
+    expect(Math.max(...tasks.map((t) => overlapAt(t.start)))).toBeLessThanOrEqual(2);
+    expect(mostRunning).toBeGreaterThan(0);
+    expect(mostRunning).toBeLessThanOrEqual(2);
+    const firstStart = Math.min(...tasks.map((t) => t.start));
+    const lastEnd = Math.max(...tasks.map((t) => t.end));
+    console.log(
+      `ensemble of 10 as one Slurm array (%2): POST -> all SUCCEEDED ${seconds.toFixed(1)} s; ` +
+        `POST -> first task started ${(firstStart - started / 1000).toFixed(0)} s, ` +
+        `first start -> last end ${lastEnd - firstStart} s (Slurm's second resolution)`,
+    );
+  });
 });
+
+/** The tasks of an array in the jobcomp log: its id, task and start and end (epoch s). */
+function tasksOf(arrayName: string): { arrayJobId: string; task: number; start: number; end: number }[] {
+  if (!existsSync(JOBCOMP_LOG)) return [];
+  return readFileSync(JOBCOMP_LOG, 'utf8')
+    .split('\n')
+    .filter((line) => line.includes(` Name=${arrayName} `))
+    .map((line) => {
+      const field = (key: string) => new RegExp(` ${key}=(\\S*)`).exec(line)?.[1] ?? '';
+      return {
+        arrayJobId: field('ArrayJobId'),
+        task: Number(field('ArrayTaskId')),
+        start: Date.parse(`${field('StartTime')}Z`) / 1000,
+        end: Date.parse(`${field('EndTime')}Z`) / 1000,
+      };
+    });
+}

@@ -39,7 +39,7 @@ import { repoRoot } from '#test/helpers/local-dynamodb.js';
 import { simulationPollRequested, Source } from '#shared/kernel/events/catalog.js';
 import { createEventBridgePublisher } from '#shared/kernel/events/publisher.js';
 import { exampleSpec } from '#test/helpers/specs.js';
-import type { Simulation, SiteSession, SiteTransfer, SiteWorkMessage } from '#schemas/generated/types.js';
+import type { Simulation, SiteSession, SiteTransfer, SiteJobWork } from '#schemas/generated/types.js';
 
 const PARTITIONS = [{ name: 'debug', maxTimeMinutes: 2880, maxCpus: 16, maxMemoryMiB: 64_000 }];
 const SITE = { name: 'agent-site', partitions: PARTITIONS };
@@ -86,7 +86,7 @@ const asAgent = (method: string, route: string, body?: unknown, credential = sec
 const asQuietAgent = (route: string, body?: unknown) => asAgent('POST', route, body, quietSecret, QUIET.name);
 
 /** Long-polls the site's queue (as the agent does) until a message comes; deletes it once read. */
-async function receiveWork(sqs: SQSClient, queueUrl: string): Promise<SiteWorkMessage> {
+async function receiveWork(sqs: SQSClient, queueUrl: string): Promise<SiteJobWork> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     const { Messages } = await sqs.send(
@@ -95,7 +95,7 @@ async function receiveWork(sqs: SQSClient, queueUrl: string): Promise<SiteWorkMe
     const [message] = Messages ?? [];
     if (!message) continue;
     await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle! }));
-    return JSON.parse(message.Body!) as SiteWorkMessage;
+    return JSON.parse(message.Body!) as SiteJobWork;
   }
   throw new Error('no work arrived on the site queue within 60 s');
 }

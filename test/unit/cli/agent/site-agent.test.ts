@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type {
+  SiteArrayWork,
   SiteReportRequest,
   SiteSession,
   SiteWorkMessage,
@@ -11,6 +12,7 @@ import type {
 import { PreparationError, type SubmitMessage } from '#cli/agent/prepare.js';
 import { SiteAgent, type AgentPorts, type SlurmPort } from '#cli/agent/site-agent.js';
 import type { SlurmJobRecord } from '#cli/agent/slurm/parse.js';
+import type { SlurmJobRequest } from '#cli/agent/slurm/slurm-adapter.js';
 import { SlurmCommandError } from '#cli/agent/slurm/slurm-commands.js';
 import { emptyAgentState, type AgentState, type StateStore } from '#cli/agent/state-store.js';
 import type { QueueMessage, WorkQueue } from '#cli/agent/work-queue.js';
@@ -61,10 +63,28 @@ class FakeSlurm implements SlurmPort {
   failSbatch?: Error;
   private nextId = 100;
   constructor(private readonly events: Event[]) {}
-  submit(request: { jobName: string }): Promise<string> {
+  readonly requests: SlurmJobRequest[] = [];
+  submit(request: SlurmJobRequest): Promise<string> {
     if (this.failSbatch) return Promise.reject(this.failSbatch);
     this.sbatches += 1;
+    this.requests.push(request);
     const jobId = String(this.nextId++);
+    if (request.array) {
+      // Tasks keyed <array>_<task>, as squeue -r lists them (pending ones under the array's id).
+      const last = Number(request.array.indices.split('-')[1]);
+      for (let task = 0; task <= last; task++) {
+        this.jobs.set(`${jobId}_${task}`, {
+          jobId,
+          name: request.jobName,
+          state: 'PENDING',
+          arrayJobId: jobId,
+          arrayTaskId: task,
+        });
+      }
+      const throttle = request.array.maxRunning !== undefined ? `%${request.array.maxRunning}` : '';
+      this.events.push(`sbatch ${request.jobName} --array=${request.array.indices}${throttle}`);
+      return Promise.resolve(jobId);
+    }
     this.jobs.set(jobId, { jobId, name: request.jobName, state: 'PENDING' });
     this.events.push(`sbatch ${request.jobName}`);
     return Promise.resolve(jobId);
@@ -86,6 +106,11 @@ class FakeSlurm implements SlurmPort {
     const record = this.jobs.get(jobKey);
     if (record) record.state = 'CANCELLED';
     return Promise.resolve();
+  }
+  /** Task `task` of array `arrayId` as squeue lists it (its own job id once it started). */
+  task(arrayId: string, task: number, state: string, jobId = arrayId): void {
+    const name = `gcr-${ENSEMBLE}-arr1`;
+    this.jobs.set(`${arrayId}_${task}`, { jobId, name, state, arrayJobId: arrayId, arrayTaskId: task });
   }
   set(jobId: string, state: string, extra: Partial<SlurmJobRecord> = {}): void {
     Object.assign(this.jobs.get(jobId)!, { state }, extra);
@@ -187,6 +212,10 @@ function harness(options: { prepare?: AgentPorts['prepare']; session?: Partial<S
         mkdirSync(runDirectory, { recursive: true });
         return Promise.resolve(runDirectory);
       }),
+    prepareArray: (message) => {
+      events.push(`prepare array ${message.arrayJobName}`);
+      return Promise.resolve(path.join(root, message.arrayJobName));
+    },
     now: () => new Date(clock.now),
     sleep: () => Promise.resolve(),
     log: () => undefined,
@@ -556,6 +585,230 @@ describe('the site agent', () => {
     await h.agent.cycle();
     expect(h.events.filter((e) => e.startsWith('delete'))).toEqual([]);
     expect(h.slurm.sbatches).toBe(0);
+  });
+
+  it('leaves a submitArray to the dead-letter queue when its schema does not know the kind (what an agent older than arrays does)', async () => {
+    const h = harness();
+    const logged: string[] = [];
+    h.ports.log = (line) => void logged.push(line);
+    const agent = h.newAgent();
+    await agent.start();
+    h.queue.put({ ...arrayMessage(2), kind: 'submitArrays' });
+    await agent.cycle();
+    expect(h.events.filter((e) => e.startsWith('delete'))).toEqual([]);
+    expect(logged.join('\n')).toMatch(/left a message it cannot act on to the dead-letter queue/);
+  });
+});
+
+const ENSEMBLE = 'ens_00000000000000000000000001';
+
+function arrayMessage(n: number, overrides: Partial<SiteArrayWork> = {}): SiteArrayWork {
+  return {
+    schemaVersion: '1',
+    kind: 'submitArray',
+    site: SITE,
+    ensembleId: ENSEMBLE,
+    arrayJobName: `gcr-${ENSEMBLE}-arr1`,
+    sentAt: '2026-12-07T12:00:00Z',
+    maxRunning: 2,
+    job: { partition: 'debug', timeMinutes: 30, cpus: 1, memoryMiB: 512 },
+    members: Array.from({ length: n }, (_, i) => ({
+      simulationId: `m${i}`,
+      attempt: 1,
+      jobName: `gcr-m${i}-a1`,
+      spec: { name: `member ${i}` },
+    })),
+    ...overrides,
+  };
+}
+
+/** A harness whose preparation gives each member its own run directory. */
+function arrayHarness(): Harness {
+  return harness({
+    prepare: (message) => {
+      const directory = path.join(root, message.simulationId, `a${message.attempt}`);
+      mkdirSync(directory, { recursive: true });
+      return Promise.resolve(directory);
+    },
+  });
+}
+
+describe('the site agent and ensemble arrays', () => {
+  it('submits a submitArray as ONE sbatch --array=0-(n-1)%N and reports each member under its own job name', async () => {
+    const h = arrayHarness();
+    await h.agent.start();
+    h.queue.put(arrayMessage(3));
+    await h.agent.cycle();
+    expect(h.events).toEqual([
+      'session',
+      'receive',
+      `lookup gcr-${ENSEMBLE}-arr1`,
+      `prepare array gcr-${ENSEMBLE}-arr1`,
+      `sbatch gcr-${ENSEMBLE}-arr1 --array=0-2%2`,
+      'delete r1',
+      'squeue',
+      'report gcr-m0-a1:SUBMITTED,gcr-m1-a1:SUBMITTED,gcr-m2-a1:SUBMITTED,gcr-m0-a1:RUNNABLE,gcr-m1-a1:RUNNABLE,gcr-m2-a1:RUNNABLE',
+    ]);
+    expect(h.slurm.requests[0]).toMatchObject({
+      jobName: `gcr-${ENSEMBLE}-arr1`,
+      scriptPath: path.join(root, `gcr-${ENSEMBLE}-arr1`, 'gcr-array.sh'),
+      partition: 'debug',
+      array: { indices: '0-2', maxRunning: 2 },
+    });
+    expect(h.store.state.jobs['gcr-m2-a1']).toMatchObject({
+      slurmJobId: '100_2',
+      runDirectory: path.join(root, 'm2', 'a1'),
+      array: { jobName: `gcr-${ENSEMBLE}-arr1`, task: 2 },
+    });
+    expect(h.reports.flatMap((r) => r.jobs).find((j) => j.jobName === 'gcr-m1-a1')).toMatchObject({
+      slurmJobId: '100_1',
+    });
+
+    // Each task moves its own member: task 0 runs then completes, task 1 runs, task 2 waits.
+    h.slurm.set('100_0', 'RUNNING', { jobId: '101' });
+    h.slurm.set('100_1', 'RUNNING', { jobId: '102' });
+    h.clock.now += 1000;
+    await h.agent.cycle();
+    h.slurm.set('100_0', 'COMPLETED');
+    h.clock.now += 1000;
+    await h.agent.cycle();
+    expect(statuses(h).slice(6)).toEqual(['gcr-m0-a1:RUNNING', 'gcr-m1-a1:RUNNING', 'gcr-m0-a1:SUCCEEDED']);
+    expect(h.store.state.jobs['gcr-m0-a1']?.finished).toBe(true);
+    expect(h.store.state.jobs['gcr-m2-a1']?.finished).toBeUndefined();
+  });
+
+  it('never sbatches a redelivered array twice: not from its state, not after a restart, not when only Slurm knows it', async () => {
+    const h = arrayHarness();
+    await h.agent.start();
+    h.queue.put(arrayMessage(3));
+    await h.agent.cycle();
+    h.queue.put(arrayMessage(3));
+    await h.agent.cycle();
+    const restarted = h.newAgent();
+    await restarted.start();
+    h.queue.put(arrayMessage(3));
+    await restarted.cycle();
+    expect(h.slurm.sbatches).toBe(1);
+    expect(h.events.filter((e) => e.startsWith('delete'))).toEqual(['delete r1', 'delete r2', 'delete r3']);
+
+    // A state file lost: Slurm knows the array by its name, and its tasks are re-attached.
+    const lost = arrayHarness();
+    lost.slurm.task('7', 0, 'RUNNING', '8');
+    lost.slurm.task('7', 1, 'PENDING');
+    await lost.agent.start();
+    lost.queue.put(arrayMessage(2));
+    await lost.agent.cycle();
+    expect(lost.slurm.sbatches).toBe(0);
+    expect(lost.store.state.jobs['gcr-m1-a1']?.slurmJobId).toBe('7_1');
+    expect(statuses(lost)).toEqual(['gcr-m0-a1:RUNNING', 'gcr-m1-a1:RUNNABLE']);
+  });
+
+  it('after a kill between recording the array and sbatch, asks Slurm by the array name: submitted once either way', async () => {
+    const record = (h: Harness) => {
+      h.store.state.arrays = {
+        [`gcr-${ENSEMBLE}-arr1`]: {
+          members: ['gcr-m0-a1', 'gcr-m1-a1'],
+          submittedAt: '2026-12-07T11:59:00Z',
+        },
+      };
+      for (const [task, name] of ['gcr-m0-a1', 'gcr-m1-a1'].entries()) {
+        h.store.state.jobs[name] = {
+          simulationId: `m${task}`,
+          attempt: 1,
+          jobName: name,
+          runDirectory: path.join(root, `m${task}`, 'a1'),
+          submittedAt: '2026-12-07T11:59:00Z',
+          uploaded: {},
+          initialFiles: {},
+          array: { jobName: `gcr-${ENSEMBLE}-arr1`, task },
+        };
+      }
+    };
+    // sbatch never answered and Slurm does not know it: forgotten, so the redelivery submits it.
+    const never = arrayHarness();
+    record(never);
+    await never.agent.start();
+    expect(never.store.state.jobs).toEqual({});
+    never.queue.put(arrayMessage(2));
+    await never.agent.cycle();
+    expect(never.slurm.sbatches).toBe(1);
+    // sbatch went through before the kill: re-attached to its tasks, nothing submitted.
+    const went = arrayHarness();
+    record(went);
+    went.slurm.task('9', 0, 'PENDING');
+    await went.agent.start();
+    went.queue.put(arrayMessage(2));
+    await went.agent.cycle();
+    expect(went.slurm.sbatches).toBe(0);
+    expect(went.store.state.jobs['gcr-m1-a1']?.slurmJobId).toBe('9_1');
+  });
+
+  it('leaves out the members it already submitted (the poller sent them again under a new array name)', async () => {
+    const h = arrayHarness();
+    await h.agent.start();
+    h.queue.put(arrayMessage(2));
+    await h.agent.cycle();
+    h.queue.put(arrayMessage(3, { arrayJobName: `gcr-${ENSEMBLE}-arr2` }));
+    await h.agent.cycle();
+    expect(h.events.filter((e) => e.startsWith('sbatch'))).toEqual([
+      `sbatch gcr-${ENSEMBLE}-arr1 --array=0-1%2`,
+      `sbatch gcr-${ENSEMBLE}-arr2 --array=0-0%2`,
+    ]);
+    expect(h.store.state.jobs['gcr-m2-a1']?.slurmJobId).toBe('101_0');
+  });
+
+  it('cancels one member as its task, and the whole ensemble as the array', async () => {
+    const h = arrayHarness();
+    await h.agent.start();
+    h.queue.put(arrayMessage(3));
+    await h.agent.cycle();
+    const cancel = (i: number) => ({
+      schemaVersion: '1',
+      kind: 'cancel',
+      site: SITE,
+      simulationId: `m${i}`,
+      attempt: 1,
+      jobName: `gcr-m${i}-a1`,
+      sentAt: '2026-12-07T12:01:00Z',
+      reason: 'cancelled by alice',
+    });
+    h.queue.put(cancel(1));
+    await h.agent.cycle();
+    expect(h.events.filter((e) => e.startsWith('scancel'))).toEqual(['scancel 100_1']);
+    for (const i of [0, 1, 2]) h.queue.put(cancel(i));
+    await h.agent.cycle();
+    expect(h.events.filter((e) => e.startsWith('scancel'))).toEqual(['scancel 100_1', 'scancel 100']);
+  });
+
+  it('acts on a batch in order: a submit and its cancel in the same receive end cancelled', async () => {
+    const h = harness();
+    await h.agent.start();
+    h.queue.put(submitMessage());
+    h.queue.put({ ...submitMessage(), kind: 'cancel', reason: 'cancelled by alice' });
+    await h.agent.cycle();
+    expect(h.events.filter((e) => /^(sbatch|scancel)/.test(e))).toEqual([
+      'sbatch gcr-sim1-a1',
+      'scancel 100',
+    ]);
+  });
+
+  it('reports a member whose preparation fails FAILED and submits the others', async () => {
+    const h = harness({
+      prepare: (message) => {
+        if (message.simulationId === 'm1') return Promise.reject(new PreparationError('input missing'));
+        const directory = path.join(root, message.simulationId, 'a1');
+        mkdirSync(directory, { recursive: true });
+        return Promise.resolve(directory);
+      },
+    });
+    await h.agent.start();
+    h.queue.put(arrayMessage(3));
+    await h.agent.cycle();
+    expect(h.events.filter((e) => e.startsWith('sbatch'))).toEqual([
+      `sbatch gcr-${ENSEMBLE}-arr1 --array=0-1%2`,
+    ]);
+    expect(statuses(h)[0]).toBe('gcr-m1-a1:FAILED');
+    expect(h.store.state.jobs['gcr-m2-a1']?.slurmJobId).toBe('100_1');
   });
 });
 

@@ -46,12 +46,15 @@ describe('gcr site', () => {
       'test:60:8:16000',
       '--account',
       'jacob_lab',
+      '--max-concurrent-jobs',
+      '20',
     ]);
     expect(code).toBe(0);
     expect(JSON.parse(api.requests.at(-1)!.body)).toEqual({
       name: 'harvard-cannon',
       partitions: site.partitions,
       account: 'jacob_lab',
+      maxConcurrentJobs: 20,
     });
     expect(stdout).toContain('sapphire 4320/112/900000, test 60/8/16000');
   });

@@ -14,7 +14,7 @@ import { jobDescriptionFromBatchEvent } from '#shared/kernel/compute/batch-backe
 import { BatchJobStateChange } from '#shared/kernel/events/catalog.js';
 import type { OutgoingEvent } from '#shared/kernel/events/publisher.js';
 import { createDynamoEnsembleArrayStore } from '#shared/kernel/repository/ensemble-arrays.js';
-import { createDynamoEnsembleStore, memberSimulationId } from '#shared/kernel/repository/ensembles.js';
+import { memberSimulationId } from '#shared/kernel/repository/ensembles.js';
 import {
   createDynamoSimulationRepository,
   type SimulationRepository,
@@ -27,6 +27,7 @@ import { submitPending } from '#services/execution-poller/src/domain/submit-pend
 import { parseArrayIndex } from '#shared/kernel/compute/array-members.js';
 import { delivered, submittedEvent } from '#test/helpers/events.js';
 import { FakeBackend } from '#test/helpers/fake-backend.js';
+import { aPendingEnsemble } from '#test/helpers/ensembles.js';
 import { startLocalDynamo } from '#test/helpers/local-dynamodb.js';
 import { aSimulation } from '#test/helpers/simulations.js';
 
@@ -45,29 +46,9 @@ afterAll(async () => {
   await dynamo?.stop();
 });
 
-let ensembles = 0;
-
-/** An ensemble item and its members, PENDING, as the submission service writes them. */
-async function anEnsemble(size: number) {
-  ensembles += 1;
-  const id = `ens_${String(ensembles).padStart(26, '0')}`;
-  await createDynamoEnsembleStore(dynamo.documentClient, dynamo.tableName).create({
-    id,
-    owner: 'alice',
-    name: 'sweep',
-    description: '',
-    createdAt: new Date().toISOString(),
-    sweepKind: 'list',
-    memberCount: size,
-    hasBaseMember: false,
-    attempts: {},
-    labels: {},
-  });
-  const members = Array.from({ length: size }, (_, index) =>
-    aSimulation({ id: memberSimulationId(id, index), ensembleId: id, memberIndex: index }),
-  );
-  for (const member of members) await repository.create(member);
-  return { id, members };
+/** An ensemble item and its members, PENDING. */
+function anEnsemble(size: number) {
+  return aPendingEnsemble(dynamo, repository, size);
 }
 
 function setup(options: { repository?: SimulationRepository } = {}) {

@@ -6,6 +6,7 @@ import {
   parseSacct,
   parseSbatchParsable,
   parseSqueue,
+  taskRange,
   slurmJobKey,
   SlurmOutputError,
 } from '#cli/agent/slurm/parse.js';
@@ -56,6 +57,24 @@ describe("Slurm's text outputs, as captured from Slurm 22.05", () => {
     expect(byName.get('gcr-timeout')).toMatchObject({ state: 'TIMEOUT', reason: 'TimeLimit', signal: 15 });
     // A long job name comes back whole (the format sets no width).
     expect(byName.has('gcr-a-very-long-name-0123456789-0123456789-abcdef')).toBe(true);
+  });
+
+  it("reads a pending array's unexpanded tasks (123_[5-9%2]) as one record per task", () => {
+    const records = parseSqueue(
+      '123|123|[5-9%2]|gcr-ens-arr1|PENDING|JobArrayTaskLimit|0|\n124|123|4|gcr-ens-arr1|RUNNING|None|0|\n',
+    );
+    expect(records.map((r) => `${r.arrayJobId}_${r.arrayTaskId}:${r.state}`)).toEqual([
+      '123_5:PENDING',
+      '123_6:PENDING',
+      '123_7:PENDING',
+      '123_8:PENDING',
+      '123_9:PENDING',
+      '123_4:RUNNING',
+    ]);
+    expect(records[0]).toMatchObject({ jobId: '123', reason: 'JobArrayTaskLimit' });
+    expect(taskRange('1,3-5')).toEqual([1, 3, 4, 5]);
+    expect(taskRange('0-8:4%2')).toEqual([0, 4, 8]);
+    expect(taskRange('N/A')).toBeUndefined();
   });
 
   it('refuses a squeue line in another format rather than misread it', () => {

@@ -1,9 +1,23 @@
 import { describe, expect, it } from '@jest/globals';
-import { createSlurmBackend, SiteJobRefusedError } from '#shared/kernel/compute/slurm-backend.js';
+import {
+  createSlurmBackend,
+  MAX_WORK_MESSAGE_BYTES,
+  SiteJobRefusedError,
+  splitBySize,
+  throttleOfParts,
+} from '#shared/kernel/compute/slurm-backend.js';
+import { validatorFor } from '#schemas/validator.js';
+import type { SiteArrayWork, SiteWorkMessage } from '#schemas/generated/types.js';
 import type { SubmitJobRequest } from '#shared/kernel/compute/backend.js';
 import { planFromJob } from '#services/execution-poller/src/domain/reconcile.js';
-import { memorySiteJobs, memorySiteQueues, memorySites } from '#test/helpers/sites.js';
-import { aSimulation, storedDemoSpec } from '#test/helpers/simulations.js';
+import {
+  aSlurmSimulation,
+  memorySiteJobs,
+  reportFirstAttempt,
+  memorySiteQueues,
+  memorySites,
+} from '#test/helpers/sites.js';
+import { storedDemoSpec } from '#test/helpers/simulations.js';
 
 const T0 = Date.parse('2026-12-07T10:00:00Z');
 
@@ -131,12 +145,7 @@ describe('the slurm compute backend', () => {
       resumeFrom: 'restarts/GEOSChem.Restart.20190701_0200z.nc4',
     });
     // The poller sees the new attempt as Batch's retry: RUNNING -> RETRYING.
-    const simulation = aSimulation({
-      id,
-      backend: 'slurm',
-      status: 'RUNNING',
-      job: { jobId: `gcr-${id}`, jobName: `gcr-${id}`, attempt: 1, state: 'RUNNING', attempts: [] },
-    });
+    const simulation = aSlurmSimulation(id, 'RUNNING');
     expect(
       planFromJob(simulation, retried!, T0, { maxQueueMinutes: 60, maxRuntimeMinutes: 60 }).transitions,
     ).toEqual([{ to: 'RETRYING', reason: expect.stringContaining('starting attempt 2') }]);
@@ -157,18 +166,11 @@ describe('the slurm compute backend', () => {
     const { backend, sites, siteJobs, silences, advance, now } = setup();
     const id = 'sim_00000000000000000000000006';
     await backend.submit(request(id));
-    const job = siteJobs.map.get(id)!;
-    siteJobs.map.set(id, {
-      ...job,
-      attempts: {
-        '1': {
-          jobName: `gcr-${id}-a1`,
-          status: 'RUNNING',
-          reason: 'running',
-          observedAt: new Date(T0).toISOString(),
-          startedAt: new Date(T0).toISOString(),
-        },
-      },
+    reportFirstAttempt(siteJobs, id, {
+      status: 'RUNNING',
+      reason: 'running',
+      observedAt: new Date(T0).toISOString(),
+      startedAt: new Date(T0).toISOString(),
     });
     advance(5 * 3_600_000); // 5 h of silence, past the 1 h runtime limit
     const [waiting] = await backend.describe([`gcr-${id}`]);
@@ -177,19 +179,9 @@ describe('the slurm compute backend', () => {
       waitingFor: expect.stringMatching(/^waiting for its site cannon: no report from its agent since/),
     });
     expect(silences).toEqual([['cannon', 5 * 3600]]);
-    const simulation = aSimulation({
-      id,
-      backend: 'slurm',
-      status: 'RUNNING',
-      job: {
-        jobId: `gcr-${id}`,
-        jobName: `gcr-${id}`,
-        attempt: 1,
-        state: 'RUNNING',
-        statusReason: 'running',
-        attempts: [],
-        startedAt: new Date(T0).toISOString(),
-      },
+    const simulation = aSlurmSimulation(id, 'RUNNING', {
+      statusReason: 'running',
+      startedAt: new Date(T0).toISOString(),
     });
     const plan = planFromJob(simulation, waiting!, now(), { maxQueueMinutes: 60, maxRuntimeMinutes: 60 });
     expect(plan.terminate).toBeUndefined();
@@ -200,5 +192,83 @@ describe('the slurm compute backend', () => {
     expect(back?.waitingFor).toBeUndefined();
     expect(back?.statusReason).toBe('running');
     expect(silences.at(-1)).toEqual(['cannon', 0]);
+  });
+
+  describe('an ensemble as one job array (submitMemberArray)', () => {
+    const ensembleId = 'ens_0000000000000000000000000a';
+    const members = (n: number, specOf = (_i: number) => ({})) =>
+      Array.from({ length: n }, (_, i) => {
+        const id = `sim_${String(i).padStart(26, '0')}`;
+        const spec = { ...storedDemoSpec({ compute: { backend: 'slurm', site: 'cannon' } }), ...specOf(i) };
+        return request(id, { vcpus: 2, memoryMiB: 4000, environment: { GCR_SPEC: JSON.stringify(spec) } });
+      });
+    const validate = validatorFor<SiteWorkMessage>(
+      'https://gcr.dev/schemas/site/site-work-message.schema.json',
+    );
+
+    it('sends ONE valid submitArray for n members, in order, with the site throttle, and a site job per member', async () => {
+      const { backend, queues, siteJobs, sites } = setup();
+      sites.map.get('cannon')!.maxConcurrentJobs = 2;
+      const requests = members(10);
+      const { jobIds } = await backend.submitMemberArray!({ ensembleId, sequence: 3, members: requests });
+      expect(jobIds).toEqual(requests.map((r) => r.jobName));
+      const sent = queues.sent.get('cannon')! as SiteArrayWork[];
+      expect(sent).toHaveLength(1);
+      expect(validate(sent[0])).toBe(true);
+      expect(sent[0]).toMatchObject({
+        kind: 'submitArray',
+        ensembleId,
+        arrayJobName: `gcr-${ensembleId}-arr3`,
+        maxRunning: 2,
+        job: { partition: 'sapphire', cpus: 2, memoryMiB: 4000 },
+      });
+      expect(sent[0]!.members.map((m) => m.jobName)).toEqual(requests.map((r) => `${r.jobName}-a1`));
+      expect(siteJobs.map.size).toBe(10);
+      // Each member is then described as its own job, as if submitted alone.
+      const described = await backend.describe([requests[4]!.jobName]);
+      expect(described[0]).toMatchObject({ jobId: requests[4]!.jobName, state: 'SUBMITTED' });
+    });
+
+    it('sends again only the members the site does not know (a poller that crashed before recording them)', async () => {
+      const { backend, queues } = setup();
+      const requests = members(5);
+      await backend.submit(requests[0]!);
+      await backend.submit(requests[1]!);
+      await backend.submitMemberArray!({ ensembleId, sequence: 2, members: requests });
+      const sent = queues.sent.get('cannon')! as SiteArrayWork[];
+      expect(sent).toHaveLength(3);
+      expect(sent[2]!.members.map((m) => m.simulationId)).toEqual(
+        requests.slice(2).map((r) => r.simulationId),
+      );
+      expect(sent[2]).not.toHaveProperty('maxRunning');
+    });
+
+    it("splits an array whose message would pass SQS's 256 KiB into parts, sharing the throttle", async () => {
+      const { backend, queues, sites } = setup();
+      sites.map.get('cannon')!.maxConcurrentJobs = 8;
+      // ~3 KB of spec per member: 200 members is ~600 KB, three parts.
+      const big = (i: number) => ({ description: `member ${i} `.padEnd(3000, 'x') });
+      const requests = members(200, big);
+      await backend.submitMemberArray!({ ensembleId, sequence: 1, members: requests });
+      const sent = queues.sent.get('cannon')! as SiteArrayWork[];
+      expect(sent.length).toBe(3);
+      for (const message of sent) {
+        expect(Buffer.byteLength(JSON.stringify(message))).toBeLessThanOrEqual(MAX_WORK_MESSAGE_BYTES);
+        expect(validate(message)).toBe(true);
+      }
+      expect(sent.map((m) => m.arrayJobName)).toEqual([1, 2, 3].map((k) => `gcr-${ensembleId}-arr1-p${k}`));
+      expect(sent.map((m) => m.maxRunning)).toEqual([2, 2, 2]);
+      expect(sent.flatMap((m) => m.members.map((x) => x.simulationId))).toEqual(
+        requests.map((r) => r.simulationId),
+      );
+    });
+
+    it('splits by size and shares a throttle (pure)', () => {
+      expect(splitBySize([5, 5, 5, 5, 5], 10, (n) => n, 22)).toEqual([[5, 5], [5, 5], [5]]);
+      expect(splitBySize([50], 10, (n) => n, 22)).toEqual([[50]]);
+      expect(throttleOfParts(undefined, 3)).toBeUndefined();
+      expect(throttleOfParts(8, 3)).toBe(2);
+      expect(throttleOfParts(2, 3)).toBe(1);
+    });
   });
 });
