@@ -3,6 +3,8 @@ import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 export interface ListedObject {
   key: string;
   size: number;
+  /** Epoch ms, when the listing says. */
+  lastModified?: number;
 }
 
 /** The objects under `prefix`, at most `limit` (all pages up to it; "folder" markers ending in "/" left out). */
@@ -24,7 +26,13 @@ export async function listObjects(
       }),
     );
     for (const item of page.Contents ?? []) {
-      if (item.Key && !item.Key.endsWith('/')) found.push({ key: item.Key, size: item.Size ?? 0 });
+      if (item.Key && !item.Key.endsWith('/')) {
+        found.push({
+          key: item.Key,
+          size: item.Size ?? 0,
+          ...(item.LastModified ? { lastModified: item.LastModified.getTime() } : {}),
+        });
+      }
     }
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token && found.length < limit);
