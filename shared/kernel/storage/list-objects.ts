@@ -3,16 +3,20 @@ import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 export interface ListedObject {
   key: string;
   size: number;
-  /** Epoch ms, when the listing says. */
+  /** Epoch ms (with `lastModified: true`). */
   lastModified?: number;
 }
 
-/** The objects under `prefix`, at most `limit` (all pages up to it; "folder" markers ending in "/" left out). */
+/**
+ * The objects under `prefix`, at most `limit` (all pages up to it; "folder"
+ * markers ending in "/" left out); with `lastModified`, each with its upload time.
+ */
 export async function listObjects(
   client: S3Client,
   bucket: string,
   prefix: string,
   limit = Number.POSITIVE_INFINITY,
+  options: { lastModified?: boolean } = {},
 ): Promise<ListedObject[]> {
   const found: ListedObject[] = [];
   let token: string | undefined;
@@ -30,7 +34,7 @@ export async function listObjects(
         found.push({
           key: item.Key,
           size: item.Size ?? 0,
-          ...(item.LastModified ? { lastModified: item.LastModified.getTime() } : {}),
+          ...(options.lastModified && item.LastModified ? { lastModified: item.LastModified.getTime() } : {}),
         });
       }
     }

@@ -28,7 +28,7 @@ export function s3RestartFinder(client: S3Client, bucket: string) {
       const since = Math.floor(sinceMs / 1000) * 1000;
       const prefix = restartsPrefix(simulation.id);
       let latest: ResumePoint | undefined;
-      for (const object of await listObjects(client, bucket, prefix)) {
+      for (const object of await listObjects(client, bucket, prefix, Infinity, { lastModified: true })) {
         const name = object.key.slice(prefix.length);
         const time = restartTimeOf(name)?.getTime();
         if (time === undefined || time <= start || time >= end || (object.lastModified ?? 0) < since)
