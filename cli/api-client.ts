@@ -283,6 +283,27 @@ export class ApiClient {
     ).body;
   }
 
+  /** POST /simulations/{id}/pause (`now`: stop at once rather than at the next restart). */
+  async pauseSimulation(id: string, options: { now?: boolean } = {}): Promise<Simulation> {
+    return (
+      await this.call<Simulation>('POST', (init) =>
+        this.api.POST('/simulations/{id}/pause', {
+          ...init,
+          params: { path: { id }, query: options.now ? { now: 'true' } : {} },
+        }),
+      )
+    ).body;
+  }
+
+  /** POST /simulations/{id}/resume. */
+  async resumeSimulation(id: string): Promise<Simulation> {
+    return (
+      await this.call<Simulation>('POST', (init) =>
+        this.api.POST('/simulations/{id}/resume', { ...init, params: { path: { id } } }),
+      )
+    ).body;
+  }
+
   /** POST /ensembles with the request file's text as it is (the API validates it: an EnsembleRequest). */
   async submitEnsemble(requestText: string, idempotencyKey?: string): Promise<ApiResponse<Ensemble>> {
     return this.call<Ensemble>('POST', (init) =>

@@ -72,6 +72,7 @@ const STATUS_PAINT: Record<string, keyof Omit<Colors, 'enabled'>> = {
   TIMED_OUT: 'red',
   CANCELLED: 'yellow',
   CANCELLING: 'yellow',
+  PAUSING: 'yellow',
   RETRYING: 'yellow',
   RUNNING: 'cyan',
   STARTING: 'blue',

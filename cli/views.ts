@@ -83,6 +83,14 @@ export function simulationBlock(sim: Simulation, colors: Colors, now: Date): str
       ['created', timeWithAge(sim.createdAt, now)],
       ['updated', timeWithAge(sim.updatedAt, now)],
       ['cancel asked', timeWithAge(sim.cancelRequestedAt, now)],
+      [
+        'pause asked',
+        sim.pause
+          ? `${timeWithAge(sim.pause.requestedAt, now)} by ${clean(sim.pause.requestedBy)}${
+              sim.pause.restart ? `, stopped at its restart for ${clean(sim.pause.restart.modelTime)}` : ''
+            }`
+          : undefined,
+      ],
     ],
     colors,
   );

@@ -21,6 +21,7 @@ import { registerEvents } from './events.js';
 import { registerInputs } from './inputs.js';
 import { registerInspect } from './inspect.js';
 import { registerList } from './list.js';
+import { registerPause } from './pause.js';
 import { registerPurge } from './purge.js';
 import { registerResults } from './results.js';
 import { registerRundir } from './rundir.js';
@@ -42,6 +43,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerLogs,
   registerList,
   registerCancel,
+  registerPause,
   registerEnsemble,
   registerCampaign,
   registerPurge,

@@ -196,6 +196,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/simulations/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause a simulation without losing anything (WAITING when not yet submitted, else PAUSING, then WAITING once its job stopped).
+         * @description Not yet submitted (PENDING): held at once, WAITING. A queued job
+         *     (SUBMITTED, RUNNABLE, STARTING) is stopped at once; a running
+         *     checkpointed run (`spec.checkpoint`) stops at its next restart; a
+         *     running one without checkpoints answers 409 unless `now=true`, since
+         *     its resume starts again from the beginning. Asking again while
+         *     PAUSING changes nothing (but `now=true` stops it at once). 409 with
+         *     the status for a finished, cancelling or already paused simulation,
+         *     a campaign's waiting stage or an ensemble's held member, saying what
+         *     to do instead.
+         */
+        post: operations["pauseSimulation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/simulations/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a paused simulation (PENDING again); its next attempt starts from its latest restart.
+         * @description The history's entry names the model time the next attempt starts
+         *     from. 409 with the status for anything not paused (PAUSING included:
+         *     resume once it is WAITING), and for an ensemble's held member or a
+         *     campaign's waiting stage, saying what to resume instead.
+         */
+        post: operations["resumeSimulation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/simulations/{id}/retry": {
         parameters: {
             query?: never;
@@ -1872,6 +1923,30 @@ export interface components {
             /** Format: date-time */
             cancelRequestedAt?: string;
             cancelRequestedBy?: string;
+            /** @description The user's pause of this simulation (POST /simulations/{id}/pause), while it is PAUSING or paused (WAITING); removed when it is resumed. A WAITING simulation without it is a campaign's stage or an ensemble's held member. */
+            pause?: {
+                /** Format: date-time */
+                requestedAt: string;
+                requestedBy: string;
+                /** @description Stop at once (?now=true) rather than at the next restart. */
+                now?: boolean;
+                /**
+                 * Format: date-time
+                 * @description When the execution poller decided to stop the job (and terminated it).
+                 */
+                stoppingAt?: string;
+                /** @description The restart the job was stopped at (or, stopped at once, the latest it had written). */
+                restart?: {
+                    name: string;
+                    /** Format: date-time */
+                    modelTime: string;
+                };
+                /**
+                 * Format: date-time
+                 * @description When it became WAITING (paused).
+                 */
+                pausedAt?: string;
+            };
             progress?: {
                 /** @description Share of the simulated period done. */
                 percent: number;
@@ -1891,6 +1966,8 @@ export interface components {
                 jobName: string;
                 /** @description Current attempt (1 + attempts ended by a spot reclaim or host loss). */
                 attempt: number;
+                /** @description Attempts earlier jobs of this simulation ran (a paused run resumed as a new job): this job's attempt n is the simulation's attempt attemptsBefore + n. Absent: 0. */
+                attemptsBefore?: number;
                 /** @description The backend's own job state (AWS Batch JobStatus). */
                 state?: string;
                 statusReason?: string;
@@ -2179,10 +2256,10 @@ export interface components {
         };
         /**
          * SimulationStatus
-         * @description Where a simulation is in its life. WAITING: a later stage of a staged campaign, created but not yet released (its predecessor has not ended), or an ensemble member held by its ensemble's pause before its job was submitted (PENDING -> WAITING, the one move back: it has no job); released it becomes PENDING, or CANCELLED when its campaign stops or it is cancelled. Terminal: SUCCEEDED, FAILED, CANCELLED, TIMED_OUT. Otherwise a status only moves forward.
+         * @description Where a simulation is in its life. WAITING: a later stage of a staged campaign, created but not yet released (its predecessor has not ended), an ensemble member held by its ensemble's pause before its job was submitted (PENDING -> WAITING: it has no job), or a simulation paused on its own (its `pause` says so: held before its job was submitted, or its job stopped at a restart); released or resumed it becomes PENDING, or CANCELLED when its campaign stops or it is cancelled. PAUSING: a pause was asked of a simulation with a job; the execution poller stops the job (at the next restart of a checkpointed run) and moves it to WAITING. Terminal: SUCCEEDED, FAILED, CANCELLED, TIMED_OUT. Otherwise a status only moves forward.
          * @enum {string}
          */
-        SimulationStatus: "WAITING" | "PENDING" | "SUBMITTED" | "RUNNABLE" | "STARTING" | "RUNNING" | "RETRYING" | "CANCELLING" | "SUCCEEDED" | "FAILED" | "CANCELLED" | "TIMED_OUT";
+        SimulationStatus: "WAITING" | "PENDING" | "SUBMITTED" | "RUNNABLE" | "STARTING" | "RUNNING" | "RETRYING" | "PAUSING" | "CANCELLING" | "SUCCEEDED" | "FAILED" | "CANCELLED" | "TIMED_OUT";
         /**
          * SimulationSummary
          * @description One row of a simulation listing.
@@ -3272,6 +3349,70 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description Cancelling. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Simulation"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    pauseSimulation: {
+        parameters: {
+            query?: {
+                /** @description Stop the job at once rather than at the next restart. */
+                now?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The simulation's id; anything else, or another owner's, answers 404 naming `path.id`.
+                 * @example sim_01jd3k9x2m4q8r7t6v5w3y1z0a
+                 */
+                id: components["parameters"]["SimulationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Paused (WAITING) or pausing (PAUSING). */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Simulation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    resumeSimulation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The simulation's id; anything else, or another owner's, answers 404 naming `path.id`.
+                 * @example sim_01jd3k9x2m4q8r7t6v5w3y1z0a
+                 */
+                id: components["parameters"]["SimulationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Resumed, PENDING. */
             202: {
                 headers: {
                     [name: string]: unknown;

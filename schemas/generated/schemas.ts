@@ -3042,6 +3042,51 @@ export const simulationSchema = {
     cancelRequestedBy: {
       type: 'string',
     },
+    pause: {
+      type: 'object',
+      description:
+        "The user's pause of this simulation (POST /simulations/{id}/pause), while it is PAUSING or paused (WAITING); removed when it is resumed. A WAITING simulation without it is a campaign's stage or an ensemble's held member.",
+      additionalProperties: false,
+      required: ['requestedAt', 'requestedBy'],
+      properties: {
+        requestedAt: {
+          type: 'string',
+          format: 'date-time',
+        },
+        requestedBy: {
+          type: 'string',
+        },
+        now: {
+          type: 'boolean',
+          description: 'Stop at once (?now=true) rather than at the next restart.',
+        },
+        stoppingAt: {
+          type: 'string',
+          format: 'date-time',
+          description: 'When the execution poller decided to stop the job (and terminated it).',
+        },
+        restart: {
+          type: 'object',
+          description: 'The restart the job was stopped at (or, stopped at once, the latest it had written).',
+          additionalProperties: false,
+          required: ['name', 'modelTime'],
+          properties: {
+            name: {
+              type: 'string',
+            },
+            modelTime: {
+              type: 'string',
+              format: 'date-time',
+            },
+          },
+        },
+        pausedAt: {
+          type: 'string',
+          format: 'date-time',
+          description: 'When it became WAITING (paused).',
+        },
+      },
+    },
     progress: {
       type: 'object',
       additionalProperties: false,
@@ -3084,6 +3129,12 @@ export const simulationSchema = {
           type: 'integer',
           minimum: 1,
           description: 'Current attempt (1 + attempts ended by a spot reclaim or host loss).',
+        },
+        attemptsBefore: {
+          type: 'integer',
+          minimum: 0,
+          description:
+            "Attempts earlier jobs of this simulation ran (a paused run resumed as a new job): this job's attempt n is the simulation's attempt attemptsBefore + n. Absent: 0.",
         },
         state: {
           type: 'string',
@@ -4118,7 +4169,7 @@ export const simulationStatusSchema = {
   $id: 'https://gcr.dev/schemas/common/simulation-status.schema.json',
   title: 'SimulationStatus',
   description:
-    "Where a simulation is in its life. WAITING: a later stage of a staged campaign, created but not yet released (its predecessor has not ended), or an ensemble member held by its ensemble's pause before its job was submitted (PENDING -> WAITING, the one move back: it has no job); released it becomes PENDING, or CANCELLED when its campaign stops or it is cancelled. Terminal: SUCCEEDED, FAILED, CANCELLED, TIMED_OUT. Otherwise a status only moves forward.",
+    "Where a simulation is in its life. WAITING: a later stage of a staged campaign, created but not yet released (its predecessor has not ended), an ensemble member held by its ensemble's pause before its job was submitted (PENDING -> WAITING: it has no job), or a simulation paused on its own (its `pause` says so: held before its job was submitted, or its job stopped at a restart); released or resumed it becomes PENDING, or CANCELLED when its campaign stops or it is cancelled. PAUSING: a pause was asked of a simulation with a job; the execution poller stops the job (at the next restart of a checkpointed run) and moves it to WAITING. Terminal: SUCCEEDED, FAILED, CANCELLED, TIMED_OUT. Otherwise a status only moves forward.",
   type: 'string',
   enum: [
     'WAITING',
@@ -4128,6 +4179,7 @@ export const simulationStatusSchema = {
     'STARTING',
     'RUNNING',
     'RETRYING',
+    'PAUSING',
     'CANCELLING',
     'SUCCEEDED',
     'FAILED',
@@ -4748,6 +4800,13 @@ export const jobEnvironmentSchema = {
       examples: ['s3://gcr-dev-results/simulations/sim_01JC3Z8W5VQ4T6N2X7K9M1B3D5/restarts/'],
       description:
         "Where the job uploads each restart file as it appears (s3://<bucket>/<prefix>/, object metadata gcr-attempt = the attempt that wrote it), and where an attempt after the first looks for the latest one to resume from (docs/CAMPAIGNS.md). The poller sends simulations/<id>/restarts/ in the results bucket; the job runner derives the same prefix from the simulation's. Unset: no restarts uploaded there, no resuming.",
+    },
+    GCR_EARLIER_ATTEMPTS: {
+      type: 'string',
+      pattern: '^[0-9]+$',
+      examples: ['1'],
+      description:
+        "Attempts earlier jobs of this simulation ran (a paused simulation resumed as a new job, whose AWS_BATCH_JOB_ATTEMPT starts at 1 again): the job's attempt is this plus AWS_BATCH_JOB_ATTEMPT, so a resumed run resumes from the latest restart and marks its own restarts with its attempt (docs/CAMPAIGNS.md). Unset: 0.",
     },
     GCR_ARRAY_MEMBERS_S3_URI: {
       type: 'string',

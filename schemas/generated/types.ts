@@ -1539,6 +1539,32 @@ export interface Simulation {
   retryOf?: string;
   cancelRequestedAt?: string;
   cancelRequestedBy?: string;
+  /**
+   * The user's pause of this simulation (POST /simulations/{id}/pause), while it is PAUSING or paused (WAITING); removed when it is resumed. A WAITING simulation without it is a campaign's stage or an ensemble's held member.
+   */
+  pause?: {
+    requestedAt: string;
+    requestedBy: string;
+    /**
+     * Stop at once (?now=true) rather than at the next restart.
+     */
+    now?: boolean;
+    /**
+     * When the execution poller decided to stop the job (and terminated it).
+     */
+    stoppingAt?: string;
+    /**
+     * The restart the job was stopped at (or, stopped at once, the latest it had written).
+     */
+    restart?: {
+      name: string;
+      modelTime: string;
+    };
+    /**
+     * When it became WAITING (paused).
+     */
+    pausedAt?: string;
+  };
   progress?: {
     /**
      * Share of the simulated period done.
@@ -1564,6 +1590,10 @@ export interface Simulation {
      * Current attempt (1 + attempts ended by a spot reclaim or host loss).
      */
     attempt: number;
+    /**
+     * Attempts earlier jobs of this simulation ran (a paused run resumed as a new job): this job's attempt n is the simulation's attempt attemptsBefore + n. Absent: 0.
+     */
+    attemptsBefore?: number;
     /**
      * The backend's own job state (AWS Batch JobStatus).
      */
@@ -2085,7 +2115,7 @@ export interface CostSummary {
 
 // ---- schemas/common/simulation-status.schema.json
 /**
- * Where a simulation is in its life. WAITING: a later stage of a staged campaign, created but not yet released (its predecessor has not ended), or an ensemble member held by its ensemble's pause before its job was submitted (PENDING -> WAITING, the one move back: it has no job); released it becomes PENDING, or CANCELLED when its campaign stops or it is cancelled. Terminal: SUCCEEDED, FAILED, CANCELLED, TIMED_OUT. Otherwise a status only moves forward.
+ * Where a simulation is in its life. WAITING: a later stage of a staged campaign, created but not yet released (its predecessor has not ended), an ensemble member held by its ensemble's pause before its job was submitted (PENDING -> WAITING: it has no job), or a simulation paused on its own (its `pause` says so: held before its job was submitted, or its job stopped at a restart); released or resumed it becomes PENDING, or CANCELLED when its campaign stops or it is cancelled. PAUSING: a pause was asked of a simulation with a job; the execution poller stops the job (at the next restart of a checkpointed run) and moves it to WAITING. Terminal: SUCCEEDED, FAILED, CANCELLED, TIMED_OUT. Otherwise a status only moves forward.
  */
 export type SimulationStatus =
   | 'WAITING'
@@ -2095,6 +2125,7 @@ export type SimulationStatus =
   | 'STARTING'
   | 'RUNNING'
   | 'RETRYING'
+  | 'PAUSING'
   | 'CANCELLING'
   | 'SUCCEEDED'
   | 'FAILED'
@@ -2416,6 +2447,10 @@ export interface JobEnvironment {
    * Where the job uploads each restart file as it appears (s3://<bucket>/<prefix>/, object metadata gcr-attempt = the attempt that wrote it), and where an attempt after the first looks for the latest one to resume from (docs/CAMPAIGNS.md). The poller sends simulations/<id>/restarts/ in the results bucket; the job runner derives the same prefix from the simulation's. Unset: no restarts uploaded there, no resuming.
    */
   GCR_RESTARTS_S3_URI?: string;
+  /**
+   * Attempts earlier jobs of this simulation ran (a paused simulation resumed as a new job, whose AWS_BATCH_JOB_ATTEMPT starts at 1 again): the job's attempt is this plus AWS_BATCH_JOB_ATTEMPT, so a resumed run resumes from the latest restart and marks its own restarts with its attempt (docs/CAMPAIGNS.md). Unset: 0.
+   */
+  GCR_EARLIER_ATTEMPTS?: string;
   /**
    * Ensemble array jobs only: where the children's environments are (job-array-members.schema.json). An array job's own environment carries this and nothing of any one member; each child reads the file holding its AWS_BATCH_JOB_ARRAY_INDEX and starts with that member's environment (GCR_SIMULATION_ID, GCR_SPEC, ... as for a single job) over its own (docs/CAMPAIGNS.md).
    */

@@ -24,16 +24,21 @@ export const TERMINAL_STATUSES: ReadonlySet<SimulationStatus> = new Set([
  * ever moves back except RETRYING -> RUNNABLE, which starts a new attempt.
  */
 const TRANSITIONS: Record<SimulationStatus, readonly SimulationStatus[]> = {
-  // A campaign's later stage or a held ensemble member: released (its predecessor ended, its
-  // ensemble resumed) or cancelled (its campaign stopped, a cancel).
+  // A campaign's later stage, a held ensemble member or a paused simulation: released (its
+  // predecessor ended, its ensemble resumed, a resume) or cancelled (its campaign stopped, a cancel).
   WAITING: ['PENDING', 'CANCELLED'],
-  // WAITING: an ensemble member held by its ensemble's pause before a job was submitted (it has none).
+  // WAITING: held before a job was submitted (it has none): an ensemble member by its
+  // ensemble's pause, or a simulation by its own.
   PENDING: ['SUBMITTED', 'FAILED', 'CANCELLING', 'WAITING'],
-  SUBMITTED: ['RUNNABLE', 'STARTING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLING'],
-  RUNNABLE: ['STARTING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'CANCELLING'],
-  STARTING: ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'CANCELLING'],
-  RUNNING: ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'RETRYING', 'CANCELLING'],
-  RETRYING: ['RUNNABLE', 'STARTING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'CANCELLING'],
+  // PAUSING, from any status with a job: the poller stops the job (a running checkpointed one at its next restart).
+  SUBMITTED: ['RUNNABLE', 'STARTING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLING', 'PAUSING'],
+  RUNNABLE: ['STARTING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'CANCELLING', 'PAUSING'],
+  STARTING: ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'CANCELLING', 'PAUSING'],
+  RUNNING: ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'RETRYING', 'CANCELLING', 'PAUSING'],
+  RETRYING: ['RUNNABLE', 'STARTING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'CANCELLING', 'PAUSING'],
+  // WAITING once the job it stopped has ended (paused); the job may finish or fail on its own
+  // first, and a cancel overrides the pause.
+  PAUSING: ['WAITING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'CANCELLING'],
   // A job may finish on its own before the terminate request reaches it: report what happened.
   CANCELLING: ['CANCELLED', 'SUCCEEDED', 'FAILED'],
   SUCCEEDED: [],

@@ -15,7 +15,8 @@
  * | GCR_STATUS_S3_URI | s3://bucket/key to upload the status JSON to after each update | none |
  * | GCR_RESTARTS_S3_URI | s3://bucket/prefix/ to upload each restart to, and (attempts after the first) resume from | none |
  * | GCR_RESTARTS_DIR | where restart files are written and the one resumed from is put | ./Restarts |
- * | AWS_BATCH_JOB_ATTEMPT | the attempt (AWS Batch sets it): above 1, the run resumes from the latest restart | 1 |
+ * | AWS_BATCH_JOB_ATTEMPT | the job's attempt (AWS Batch sets it) | 1 |
+ * | GCR_EARLIER_ATTEMPTS | attempts earlier jobs of the simulation ran (a paused run resumed): the attempt is this plus AWS_BATCH_JOB_ATTEMPT, and above 1 the run resumes from the latest restart | 0 |
  *
  * The job contract's variables among them (GCR_SPEC, GCR_OUTPUT_S3_URI,
  * GCR_STATUS_S3_URI, GCR_DEMO_WALL_SECONDS, GCR_SIMULATION_ID) are checked
@@ -23,6 +24,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { attemptFromEnvironment } from '#shared/kernel/compute/attempts.js';
 import { jobEnvironmentProblems } from '#shared/kernel/compute/job-environment.js';
 import { validateSimulationSpec, type ResolvedSimulationSpec } from '#shared/science/spec/validate-spec.js';
 
@@ -44,7 +46,7 @@ export interface DemoConfig {
   statusS3?: S3Location;
   restartsS3?: S3Location;
   restartsDir: string;
-  /** AWS Batch's attempt number, from 1. */
+  /** The simulation's attempt, from 1 (attemptFromEnvironment). */
   attempt: number;
 }
 
@@ -121,7 +123,9 @@ export function loadDemoConfig(env: Env = process.env, cwd = process.cwd()): Dem
   const outputS3Text = nonEmpty(env['GCR_OUTPUT_S3_URI']);
   const statusS3Text = nonEmpty(env['GCR_STATUS_S3_URI']);
   const restartsS3Text = nonEmpty(env['GCR_RESTARTS_S3_URI']);
-  const attempt = numberVar(env, 'AWS_BATCH_JOB_ATTEMPT', 1, 1, 10);
+  // Checked here (a malformed one is a configuration error), then counted on from the earlier jobs'.
+  numberVar(env, 'AWS_BATCH_JOB_ATTEMPT', 1, 1, 10);
+  const attempt = attemptFromEnvironment(env);
 
   return {
     spec: result.spec,
@@ -134,7 +138,7 @@ export function loadDemoConfig(env: Env = process.env, cwd = process.cwd()): Dem
     ...(statusS3Text ? { statusS3: parseS3Uri(statusS3Text, 'GCR_STATUS_S3_URI', 'object') } : {}),
     ...(restartsS3Text ? { restartsS3: parseS3Uri(restartsS3Text, 'GCR_RESTARTS_S3_URI', 'prefix') } : {}),
     restartsDir: path.resolve(cwd, nonEmpty(env['GCR_RESTARTS_DIR']) ?? 'Restarts'),
-    attempt: Math.floor(attempt),
+    attempt,
   };
 }
 

@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { describeExitCode, EXIT_CODES } from '#shared/kernel/compute/exit-codes.js';
+import { attemptFromEnvironment } from '#shared/kernel/compute/attempts.js';
 import { RESTART_ATTEMPT_METADATA } from '#shared/kernel/storage/bucket-layout.js';
 import { resumeNote } from '#shared/science/rundir/restart.js';
 import { adoptArrayMember } from './array-member.js';
@@ -172,7 +173,7 @@ async function run(config: RunnerConfig, status: StatusReporter, results: S3Clie
     metadata,
     await readOptional(path.join(config.workDir, 'geoschem_config.yml')),
   );
-  const attempt = jobAttempt(process.env);
+  const attempt = attemptFromEnvironment(process.env);
   const restartsSource = {
     client: results,
     bucket: config.resultsBucket,
@@ -296,12 +297,6 @@ async function run(config: RunnerConfig, status: StatusReporter, results: S3Clie
     exitCode: outcome.exitCode,
   });
   return outcome.exitCode;
-}
-
-/** AWS Batch's attempt number (AWS_BATCH_JOB_ATTEMPT, from 1); 1 when unset. */
-function jobAttempt(env: NodeJS.ProcessEnv): number {
-  const attempt = Number(env['AWS_BATCH_JOB_ATTEMPT']);
-  return Number.isInteger(attempt) && attempt > 0 ? attempt : 1;
 }
 
 /** How long the nodes wait for each other (the main node's key, the workers' announcements). */

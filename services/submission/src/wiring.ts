@@ -32,7 +32,7 @@ import {
 } from '#shared/kernel/repository/simulations.js';
 import { createS3ObjectStore, createS3RunDirectoryReader } from './adapters/s3-object-store.js';
 import { createS3PurgeBucket } from './adapters/s3-purge.js';
-import { createS3StageRestarts } from './adapters/s3-stage-restarts.js';
+import { createS3LatestRestart, createS3StageRestarts } from './adapters/s3-stage-restarts.js';
 import {
   localAgentCredentials,
   s3SiteTransfers,
@@ -42,6 +42,7 @@ import { config } from './config.js';
 import type { CampaignPorts } from './domain/campaigns.js';
 import type { EnsemblePorts } from './domain/ensembles.js';
 import type { PurgePorts } from './domain/purge.js';
+import type { SimulationControlPorts } from './domain/simulation-control.js';
 import type { ObjectStore, RunDirectoryReader } from './domain/ports.js';
 import type { SiteAgentPorts } from './domain/site-agent-api.js';
 
@@ -121,6 +122,19 @@ export function campaignPorts(onPublishFailure: CampaignPorts['onPublishFailure'
     budgets: budgets(),
     campaigns: campaigns(),
     restarts: createS3StageRestarts(s3Client(), config.resultsBucket),
+    now: () => new Date(),
+    ...(onPublishFailure ? { onPublishFailure } : {}),
+  };
+}
+
+/** What POST /simulations/{id}/pause | resume write with. */
+export function simulationControlPorts(
+  onPublishFailure: SimulationControlPorts['onPublishFailure'],
+): SimulationControlPorts {
+  return {
+    repository: repository(),
+    publisher: publisher(),
+    latestRestart: createS3LatestRestart(s3Client(), config.resultsBucket),
     now: () => new Date(),
     ...(onPublishFailure ? { onPublishFailure } : {}),
   };

@@ -5,7 +5,7 @@ import type { SimulationStatus } from '../status.js';
  *
  * Polls back off with the time a simulation has spent in its status: ticks
  * at 1 min (at once for CANCELLING), then every 2 min to 10 min, every 5 min to 30 min, every 10 min to
- * 2 h, then every 15 min. AWS Batch's state-change events are the fast path;
+ * 2 h, then every 15 min; PAUSING at every finder run (PAUSING_BANDS). AWS Batch's state-change events are the fast path;
  * polls only reconcile what an event missed, so a long run needs few of them.
  *
  * The schedule is stored as its current band: `nextPollAt` (the StatusIndex
@@ -35,10 +35,11 @@ const MINUTE = 60_000;
 /**
  * The first poll comes this long after a simulation enters a status; at once
  * (the finder's next run) for CANCELLING, so a cancel whose event was lost
- * still stops its job, and its bill, within the finder's period.
+ * still stops its job, and its bill, within the finder's period; and for
+ * PAUSING, whose queued job is stopped at once.
  */
 export function firstPollAfterMs(status: SimulationStatus): number {
-  return status === 'CANCELLING' ? 0 : MINUTE;
+  return status === 'CANCELLING' || status === 'PAUSING' ? 0 : MINUTE;
 }
 
 /**
@@ -54,6 +55,17 @@ export const POLL_BANDS: readonly Band[] = [
   { intervalMs: 15 * MINUTE, lengthMs: 120 * MINUTE },
 ];
 
+/**
+ * PAUSING: a tick every second, so every finder run polls it. Only a poll sees
+ * the restart file that stops a paused run (nothing announces it), and the job
+ * runs on, paid for, until then; a pause lasts one checkpoint interval at most.
+ */
+export const PAUSING_BANDS: readonly Band[] = [{ intervalMs: 1_000, lengthMs: 120 * MINUTE }];
+
+function bandsFor(status: SimulationStatus): readonly Band[] {
+  return status === 'PAUSING' ? PAUSING_BANDS : POLL_BANDS;
+}
+
 /** The longest time between two ticks: a finder that was down longer polls everything once. */
 export const MAX_POLL_INTERVAL_MS = POLL_BANDS[POLL_BANDS.length - 1]!.intervalMs;
 
@@ -61,7 +73,7 @@ export const MAX_POLL_INTERVAL_MS = POLL_BANDS[POLL_BANDS.length - 1]!.intervalM
 export function initialSchedule(statusSince: number, status: SimulationStatus): Required<PollSchedule> {
   return {
     nextPollAt: statusSince + firstPollAfterMs(status),
-    pollIntervalMs: POLL_BANDS[0]!.intervalMs,
+    pollIntervalMs: bandsFor(status)[0]!.intervalMs,
   };
 }
 
@@ -72,8 +84,9 @@ export function scheduleAt(
   status: SimulationStatus,
 ): Required<PollSchedule> {
   let start = statusSince + firstPollAfterMs(status);
-  for (const [i, band] of POLL_BANDS.entries()) {
-    const last = i === POLL_BANDS.length - 1;
+  const bands = bandsFor(status);
+  for (const [i, band] of bands.entries()) {
+    const last = i === bands.length - 1;
     if (last && now >= start + band.lengthMs) {
       start += Math.floor((now - start) / band.lengthMs) * band.lengthMs;
     }
@@ -84,7 +97,7 @@ export function scheduleAt(
 }
 
 function bandOf(schedule: PollSchedule): Band | undefined {
-  return POLL_BANDS.find((band) => band.intervalMs === schedule.pollIntervalMs);
+  return [...POLL_BANDS, ...PAUSING_BANDS].find((band) => band.intervalMs === schedule.pollIntervalMs);
 }
 
 /** Whether a tick of `schedule` falls in (from, to]: the finder's window since its previous run. */

@@ -70,6 +70,8 @@ export interface TransitionRequest {
   at?: Date;
   /** Extra attributes to set in the same write (e.g. job details, cancelRequestedAt). */
   set?: Record<string, unknown>;
+  /** Attributes to remove in the same write (e.g. a resumed simulation's pause). */
+  remove?: string[];
   /**
    * The event announcing this transition, kept on the item in the same write
    * (a transactional outbox) until `clearPendingEvent` confirms it was published.
@@ -621,7 +623,17 @@ export function createDynamoSimulationRepository(
 
     releaseActiveSlot: (owner, id) => activeSlots.release(owner, id),
 
-    async transition({ id, expectedVersion, from, to, reason, at = new Date(), set = {}, event }) {
+    async transition({
+      id,
+      expectedVersion,
+      from,
+      to,
+      reason,
+      at = new Date(),
+      set = {},
+      remove = [],
+      event,
+    }) {
       if (!canTransition(from, to)) {
         throw new InvalidTransitionError(`a simulation cannot move from ${from} to ${to}`);
       }
@@ -647,9 +659,12 @@ export function createDynamoSimulationRepository(
         },
         append: { history: [{ at: when, from, to, reason }] },
         // A finished simulation leaves the other sparse indexes in the same write.
-        remove: terminal
-          ? ['pollIntervalMs', 'activeOwner', ...(event ? [] : ['statusShard', 'nextPollAt'])]
-          : [],
+        remove: [
+          ...remove,
+          ...(terminal
+            ? ['pollIntervalMs', 'activeOwner', ...(event ? [] : ['statusShard', 'nextPollAt'])]
+            : []),
+        ],
       });
       if (terminal) {
         // Its owner's active slot, right after. If this write is lost (a crash,

@@ -856,6 +856,7 @@ describe('submission service (packaged services/submission/serverless.yml)', () 
     expect(roles.map(([id]) => id).sort()).toEqual(
       [
         'CancelSimulationLambdaFunction',
+        'ControlSimulationLambdaFunction',
         'CreateSimulationLambdaFunction',
         'GetSimulationLambdaFunction',
         'GetLogsLambdaFunction',
@@ -919,6 +920,8 @@ describe('submission service (packaged services/submission/serverless.yml)', () 
       GetRunDirectory: ['dynamodb:GetItem', 's3:ListBucket'],
       GetRunDirectoryFile: ['dynamodb:GetItem', 's3:GetObject', 's3:ListBucket'],
       CancelSimulation: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'events:PutEvents'],
+      // Pause and resume: the transition, its event, and the restarts a resume names (ListBucket on restarts/).
+      ControlSimulation: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'events:PutEvents', 's3:ListBucket'],
       Health: [],
       // Slurm sites: the one #sites item of the table.
       ListSites: ['dynamodb:GetItem'],

@@ -58,6 +58,9 @@ const EXPECTED: Record<string, { owner: number[]; other: number[]; admin: number
   'GET /simulations/{id}/rundir': { owner: [200], other: [404], admin: [200] },
   'GET /simulations/{id}/rundir/{path}': { owner: [200], other: [404], admin: [200] },
   'POST /simulations/{id}/cancel': { owner: [409], other: [404], admin: [409] },
+  // Pause and resume of the (finished) simulation: 409 with its status, whoever may see it.
+  'POST /simulations/{id}/pause': { owner: [409], other: [404], admin: [409] },
+  'POST /simulations/{id}/resume': { owner: [409], other: [404], admin: [409] },
   'GET /simulations/{id}/logs': { owner: [409], other: [404], admin: [409] },
   'GET /simulations/{id}/results': { owner: [200], other: [404], admin: [200] },
   'GET /simulations/{id}/cost': { owner: [200], other: [404], admin: [200] },

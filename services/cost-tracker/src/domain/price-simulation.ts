@@ -17,6 +17,7 @@ import {
 } from '#shared/science/pricing/cost-formulas.js';
 import { storedSpec } from '#shared/science/spec/validate-spec.js';
 import { monthOf } from '#shared/kernel/repository/budgets.js';
+import { simulationAttempt } from '#shared/kernel/compute/attempts.js';
 import { isTerminal } from '#shared/kernel/status.js';
 import type {
   AttemptCost,
@@ -43,7 +44,10 @@ function priceBookOf(ports: PricingPorts, launchSource: string | undefined): Pri
 }
 
 interface AttemptTimes {
+  /** The simulation's attempt (its job's, counted on from the attempts of its earlier jobs). */
   attempt: number;
+  /** The attempt as the job's backend numbers it (from 1 in each job). */
+  jobAttempt: number;
   startedMs: number;
   /** Undefined while it runs. */
   stoppedMs?: number;
@@ -72,7 +76,8 @@ export function attemptTimes(simulation: Simulation): AttemptTimes[] {
     const startedMs = ms(a.startedAt);
     if (startedMs === undefined) return;
     times.push({
-      attempt: index + 1,
+      attempt: simulationAttempt(job, index + 1),
+      jobAttempt: index + 1,
       startedMs,
       stoppedMs: ms(a.stoppedAt) ?? startedMs,
       ...(a.statusReason ? { statusReason: a.statusReason } : {}),
@@ -88,7 +93,8 @@ export function attemptTimes(simulation: Simulation): AttemptTimes[] {
       const ended = isTerminal(simulation.status);
       const stoppedMs = ended ? (ms(job.stoppedAt) ?? ms(simulation.updatedAt)) : undefined;
       times.push({
-        attempt: job.attempt,
+        attempt: simulationAttempt(job, job.attempt),
+        jobAttempt: job.attempt,
         startedMs,
         ...(stoppedMs !== undefined ? { stoppedMs: Math.max(startedMs, stoppedMs) } : {}),
       });
@@ -152,7 +158,7 @@ async function priceAttempt(
   stored: AttemptCost | undefined,
   nowMs: number,
 ): Promise<AttemptCost | undefined> {
-  const launch = stored ?? (await ports.launches.launchOf(simulation, times.attempt));
+  const launch = stored ?? (await ports.launches.launchOf(simulation, times.jobAttempt));
   if (!launch) return undefined;
   const nodes = launch.nodes;
   const share = stored?.share ?? instanceShare(launch.instanceType, jobResources(simulation));
@@ -270,7 +276,10 @@ export async function priceSimulation(
   now: Date,
 ): Promise<SimulationCost> {
   const storedAttempts = new Map((stored?.attempts ?? []).map((a) => [a.attempt, a]));
-  const attempts: AttemptCost[] = [];
+  // Attempts of earlier jobs (a paused run, resumed as a new job) are no longer in its job record:
+  // their stored, ended costs stand. The paused time between costs nothing: no attempt ran.
+  const attemptsBefore = simulation.job?.attemptsBefore ?? 0;
+  const attempts: AttemptCost[] = (stored?.attempts ?? []).filter((a) => a.attempt <= attemptsBefore);
   for (const times of attemptTimes(simulation)) {
     const priced = await priceAttempt(
       ports,

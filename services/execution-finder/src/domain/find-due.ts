@@ -111,6 +111,8 @@ export async function findDueSimulations(ports: FinderPorts, options: FinderOpti
       const page = await ports.repository.queryDue(status, shard, now, { limit: 1000, cursor });
       for (const simulation of page.items) {
         if (simulation.status === 'WAITING') {
+          // A paused simulation waits for its owner's resume alone: nothing to release.
+          if (simulation.pause) continue;
           // Not polled (no job) and never overdue: checked on its own fixed schedule.
           const check = {
             nextPollAt: simulation.nextPollAt,

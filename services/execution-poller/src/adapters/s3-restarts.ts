@@ -17,6 +17,29 @@ const MAX_HEADS = 5;
  */
 export function s3RestartFinder(client: S3Client, bucket: string) {
   return {
+    /**
+     * The latest restart inside the period uploaded at or after `sinceMs`
+     * (S3's LastModified, whole seconds: `sinceMs` is taken down to its second).
+     */
+    async latestSince(simulation: Simulation, sinceMs: number): Promise<ResumePoint | undefined> {
+      const { period } = storedSpec(simulation);
+      const start = Date.parse(period.start);
+      const end = Date.parse(period.end);
+      const since = Math.floor(sinceMs / 1000) * 1000;
+      const prefix = restartsPrefix(simulation.id);
+      let latest: ResumePoint | undefined;
+      for (const object of await listObjects(client, bucket, prefix, Infinity, { lastModified: true })) {
+        const name = object.key.slice(prefix.length);
+        const time = restartTimeOf(name)?.getTime();
+        if (time === undefined || time <= start || time >= end || (object.lastModified ?? 0) < since)
+          continue;
+        if (!latest || time > Date.parse(latest.modelTime)) {
+          latest = { name, modelTime: new Date(time).toISOString() };
+        }
+      }
+      return latest;
+    },
+
     async resumePoint(simulation: Simulation, beforeAttempt: number): Promise<ResumePoint | undefined> {
       const { period } = storedSpec(simulation);
       const start = Date.parse(period.start);

@@ -8,6 +8,7 @@ import { applyPlan, terminateJob, withFreshRead } from './apply.js';
 import { withBackoff } from './backoff.js';
 import type { PollerPorts } from './ports.js';
 import { jobRecord, planFromJob } from './reconcile.js';
+import { pauseJob } from './pause.js';
 import { resumeNoteFor } from './resume.js';
 import { limitsOf, SUBMIT_CLAIM_TTL_MS, submitPending } from './submit-pending.js';
 
@@ -50,7 +51,8 @@ export async function observeJob(
 
 /** Records progress the job reported, when it moved by at least a percent. */
 async function recordProgress(ports: PollerPorts, simulation: Simulation): Promise<void> {
-  if (!ports.progress || simulation.status !== 'RUNNING') return;
+  // PAUSING too: a run waiting for its next restart keeps reporting where it is.
+  if (!ports.progress || (simulation.status !== 'RUNNING' && simulation.status !== 'PAUSING')) return;
   const progress = await ports.progress.read(simulation);
   if (!progress) return;
   const percent = Math.round(Math.min(100, Math.max(0, progress.percent)) * 10) / 10;
@@ -183,6 +185,12 @@ export async function pollSimulations(ports: PollerPorts, backendName: string, i
       }
       if (simulation.status === 'CANCELLING' && job.state !== 'SUCCEEDED' && job.state !== 'FAILED') {
         await cancel(ports, simulation);
+        continue;
+      }
+      if (simulation.status === 'PAUSING' && job.state !== 'SUCCEEDED' && job.state !== 'FAILED') {
+        await pauseJob(ports, simulation, job);
+        const fresh = await ports.repository.get(simulation.id);
+        if (fresh && job.state === 'RUNNING') await recordProgress(ports, fresh).catch(() => undefined);
         continue;
       }
       await observeJob(ports, simulation.id, job);

@@ -34,6 +34,8 @@ export interface PollerPorts {
    */
   restarts?: {
     resumePoint(simulation: Simulation, beforeAttempt: number): Promise<ResumePoint | undefined>;
+    /** The latest restart inside the period uploaded at or after `sinceMs` (a pause's stopping point). */
+    latestSince(simulation: Simulation, sinceMs: number): Promise<ResumePoint | undefined>;
   };
   /**
    * Ensemble array jobs (submit-array.ts, docs/CAMPAIGNS.md): the ensemble's

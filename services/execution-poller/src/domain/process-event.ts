@@ -40,6 +40,13 @@ export async function processEvent(
       await submitPending(ports, event.detail.simulationId);
       return;
     case DetailType.SimulationStatusChanged:
+      // A pause: the same look as a poll's (a queued job is stopped at once).
+      if (event.detail.to === 'PAUSING') {
+        const { simulationId } = event.detail;
+        const backend = event.detail.backend ?? (await ports.repository.get(simulationId))?.backend;
+        if (backend) await pollSimulations(ports, backend, [simulationId]);
+        return;
+      }
       if (event.detail.to !== 'CANCELLING') return;
       await withFreshRead(ports, event.detail.simulationId, (simulation) => cancel(ports, simulation));
       return;

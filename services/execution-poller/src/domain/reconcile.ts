@@ -4,6 +4,7 @@ import { canTransition, isTerminal, type SimulationStatus } from '#shared/kernel
 import type { Simulation } from '#schemas/generated/types.js';
 import { storedSpec } from '#shared/science/spec/validate-spec.js';
 import { countedQueueMinutes } from './queue-time.js';
+import { pausedTransition } from './pause.js';
 
 export type SimulationJob = NonNullable<Simulation['job']>;
 
@@ -49,6 +50,8 @@ const STATUS_FOR_STATE: Record<JobState, SimulationStatus> = {
 function failure(simulation: Simulation, job: JobDescription): { to: SimulationStatus; reason: string } {
   const reason = job.statusReason ?? 'no reason given';
   if (simulation.status === 'CANCELLING') return { to: 'CANCELLED', reason: `cancelled: ${reason}` };
+  const paused = pausedTransition(simulation);
+  if (paused) return paused;
   if (ATTEMPT_TIMEOUT_REASON.test(reason)) {
     return {
       to: 'TIMED_OUT',
@@ -84,6 +87,7 @@ export function jobRecord(simulation: Simulation, job: JobDescription, now: numb
     jobId: job.jobId,
     jobName: job.jobName,
     attempt,
+    ...(previous?.attemptsBefore ? { attemptsBefore: previous.attemptsBefore } : {}),
     state: job.state,
     ...(job.statusReason !== undefined ? { statusReason: job.statusReason } : {}),
     ...(job.exitCode !== undefined ? { exitCode: job.exitCode } : {}),
@@ -138,7 +142,10 @@ export function planFromJob(
   /** What a new attempt resumes from (resume.ts), appended to the RETRYING entry. */
   resumeNote?: string,
 ): Plan {
-  if (isTerminal(simulation.status) || simulation.status === 'PENDING') return { transitions: [] };
+  // WAITING: a paused simulation's stopped job, seen late.
+  if (isTerminal(simulation.status) || simulation.status === 'PENDING' || simulation.status === 'WAITING') {
+    return { transitions: [] };
+  }
   const knownAttempt = simulation.job?.attempt ?? 1;
   const attempt = currentAttempt(job);
   if (simulation.job && simulation.job.jobId !== job.jobId) return { transitions: [] };

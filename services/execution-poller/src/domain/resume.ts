@@ -6,6 +6,7 @@
  * wrote it, or says the run starts again from the beginning.
  */
 import { currentAttempt } from './reconcile.js';
+import { simulationAttempt } from '#shared/kernel/compute/attempts.js';
 import type { JobDescription } from '#shared/kernel/compute/backend.js';
 import { resumeNote } from '#shared/science/rundir/restart.js';
 import { storedSpec } from '#shared/science/spec/validate-spec.js';
@@ -25,6 +26,7 @@ export async function resumeNoteFor(
   if (simulation.job && simulation.job.jobId !== job.jobId) return undefined;
   const attempt = currentAttempt(job);
   if (attempt <= (simulation.job?.attempt ?? 1)) return undefined;
-  const point = await ports.restarts.resumePoint(simulation, attempt);
+  // Restarts carry the simulation's attempt numbers, which go on across a pause's jobs.
+  const point = await ports.restarts.resumePoint(simulation, simulationAttempt(simulation.job, attempt));
   return resumeNote(point && { ...point, time: new Date(point.modelTime) });
 }

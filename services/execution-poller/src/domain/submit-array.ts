@@ -60,7 +60,8 @@ export type ArrayOutcome =
 export function isArrayCandidate(ports: PollerPorts, simulation: Simulation): boolean {
   if (!ports.arrays || simulation.ensembleId === undefined || simulation.memberIndex === undefined)
     return false;
-  if (simulation.retryOf !== undefined) return false;
+  // A retry, or a paused member resumed (it has a job already): its next attempt goes alone.
+  if (simulation.retryOf !== undefined || simulation.job !== undefined) return false;
   const spec = storedSpec(simulation);
   // Multi-node parallel jobs (GCHP) cannot be array jobs.
   if (spec.model === 'gchp' && spec.compute.nodes && spec.compute.cores) return false;
@@ -181,6 +182,7 @@ export async function submitEnsembleArray(
       (m) =>
         m.status === 'PENDING' &&
         m.retryOf === undefined &&
+        m.job === undefined &&
         m.backend === trigger.backend &&
         stableStringify(storedSpec(m).compute) === compute,
     )

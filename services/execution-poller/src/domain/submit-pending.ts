@@ -6,6 +6,7 @@ import {
 } from '#shared/kernel/compute/backend.js';
 import { StaleVersionError } from '#shared/kernel/errors.js';
 import { isTerminal } from '#shared/kernel/status.js';
+import { attemptsRun } from '#shared/kernel/compute/attempts.js';
 import { storedSpec } from '#shared/science/spec/validate-spec.js';
 import type { Simulation } from '#schemas/generated/types.js';
 import { applyPlan, terminateJob, withFreshRead } from './apply.js';
@@ -55,11 +56,17 @@ function limitsOf(simulation: Simulation) {
   return { maxQueueMinutes, maxRuntimeMinutes };
 }
 
-export function submittedJob(job: { jobId: string; jobName: string }, at: number): SimulationJob {
+/** A new job's record; `attemptsBefore`: attempts the simulation's earlier jobs ran (a paused run resumed). */
+export function submittedJob(
+  job: { jobId: string; jobName: string },
+  at: number,
+  attemptsBefore = 0,
+): SimulationJob {
   return {
     jobId: job.jobId,
     jobName: job.jobName,
     attempt: 1,
+    ...(attemptsBefore > 0 ? { attemptsBefore } : {}),
     state: 'SUBMITTED',
     submittedAt: new Date(at).toISOString(),
     attempts: [],
@@ -120,7 +127,10 @@ export async function submitPending(
   if (loaded.submitClaimedAt !== undefined) {
     await ports.rateLimiter.acquire(1);
     orphan = await withBackoff(() => backend.findJobByName(jobName), ports);
+    // A resumed simulation's stopped job carries the same name: it is no orphan of this submission.
+    if (orphan && orphan.jobId === simulation.job?.jobId) orphan = undefined;
   }
+  const attemptsBefore = attemptsRun(simulation.job);
   let reason: string;
   let jobId: string;
   if (orphan) {
@@ -150,11 +160,16 @@ export async function submitPending(
   try {
     recorded = await applyPlan(ports, simulation, {
       transitions: [{ to: 'SUBMITTED', reason }],
-      job: submittedJob({ jobId, jobName }, now),
+      job: submittedJob({ jobId, jobName }, now, attemptsBefore),
     });
   } catch (err) {
     if (!(err instanceof StaleVersionError)) throw err;
-    await keepJobTracked(ports, backend, simulation.id, submittedJob({ jobId, jobName }, now));
+    await keepJobTracked(
+      ports,
+      backend,
+      simulation.id,
+      submittedJob({ jobId, jobName }, now, attemptsBefore),
+    );
     return;
   }
   // An orphan may already be further along: catch up at once.

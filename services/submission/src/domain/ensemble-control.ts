@@ -56,8 +56,9 @@ export async function pauseOrResumeEnsemble(
     );
   } else {
     await eachLimited(
-      // Members of an ensemble are never campaign stages: every WAITING one was held by a pause.
-      members.filter((s) => s.status === 'WAITING'),
+      // Members of an ensemble are never campaign stages: every WAITING one was held by the ensemble's
+      // pause, but those paused on their own (`pause`), which wait for their own resume.
+      members.filter((s) => s.status === 'WAITING' && !s.pause),
       async (member) => {
         await moveUnsubmitted(ports, member, 'PENDING', `released: ensemble ${id} resumed by ${who}`);
       },

@@ -1,8 +1,10 @@
 /**
- * The moves of a simulation that has no job yet, written by the submission
- * service: a campaign's stage or a held ensemble member released
- * (WAITING -> PENDING) or cancelled (WAITING -> CANCELLED), and an ensemble
- * member held by a pause before its job was submitted (PENDING -> WAITING).
+ * The moves the submission service writes for a simulation no job of which
+ * runs: a campaign's stage, a held ensemble member or a paused simulation
+ * released (WAITING -> PENDING) or cancelled (WAITING -> CANCELLED), an
+ * ensemble member or a simulation held by a pause before its job was
+ * submitted (PENDING -> WAITING); and a user's pause of a simulation with a
+ * job (-> PAUSING), whose job the execution poller then stops.
  * Each is a conditional transition with its Status Changed in the outbox;
  * a release also announces `Simulation Submitted`, the poller's fast path.
  */
@@ -14,12 +16,14 @@ import type { Simulation } from '#schemas/generated/types.js';
 import { publishSubmitted } from './ensembles.js';
 import type { SubmissionPorts } from './ports.js';
 
-/** `simulation` (as read) to `to`; false when another writer moved it first (a poller's claim, a duplicate). */
+/** `simulation` (as read) to `to`; false when another writer moved it first (a poller's claim or write, a duplicate). */
 export async function moveUnsubmitted(
   ports: SubmissionPorts,
   simulation: Simulation,
-  to: 'PENDING' | 'CANCELLED' | 'WAITING',
+  to: 'PENDING' | 'CANCELLED' | 'WAITING' | 'PAUSING',
   reason: string,
+  /** Attributes set and removed in the same write (a pause's record). */
+  change: { set?: Record<string, unknown>; remove?: string[] } = {},
 ): Promise<boolean> {
   const at = ports.now();
   const event = transitionEvent(Source.submission, simulation, { to, reason, at, terminal: isTerminal(to) });
@@ -32,6 +36,7 @@ export async function moveUnsubmitted(
       to,
       reason,
       at,
+      ...change,
       event,
     });
   } catch (err) {

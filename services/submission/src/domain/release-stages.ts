@@ -143,7 +143,8 @@ export async function releaseAfter(
     ports.repository.get(campaign.stages[index]!.simulationId),
     ports.repository.get(next.simulationId),
   ]);
-  if (!stage || stage.status !== 'WAITING') return 'nothing-waiting';
+  // A stage paused on its own (`pause`) ran already: only its owner's resume moves it on.
+  if (!stage || stage.status !== 'WAITING' || stage.pause) return 'nothing-waiting';
   if (!predecessor || !isTerminal(predecessor.status)) return 'predecessor-active';
   const ended = `${stageLabel(campaign, index, predecessor.id)} ended ${predecessor.status}`;
   // Paused: nothing is released; a stop still cancels (that starts nothing).

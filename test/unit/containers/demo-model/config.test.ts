@@ -79,6 +79,15 @@ describe('demo model environment', () => {
     expect(() => loadDemoConfig(env as Record<string, string>, CWD)).toThrow(message);
   });
 
+  it("counts a resumed run's attempt on from its earlier jobs' (GCR_EARLIER_ATTEMPTS), so it resumes from its latest restart", () => {
+    const env = { GCR_SPEC: JSON.stringify(SPEC), AWS_BATCH_JOB_ATTEMPT: '1' };
+    expect(loadDemoConfig(env, CWD).attempt).toBe(1);
+    expect(loadDemoConfig({ ...env, GCR_EARLIER_ATTEMPTS: '1' }, CWD).attempt).toBe(2);
+    expect(() => loadDemoConfig({ ...env, GCR_EARLIER_ATTEMPTS: 'one' }, CWD)).toThrow(
+      /GCR_EARLIER_ATTEMPTS must/,
+    );
+  });
+
   it('parses S3 URIs as prefixes or objects', () => {
     expect(parseS3Uri('s3://b-1/', 'X', 'prefix')).toEqual({ bucket: 'b-1', key: '' });
     expect(parseS3Uri('s3://b-1', 'X', 'prefix')).toEqual({ bucket: 'b-1', key: '' });

@@ -34,6 +34,15 @@ const DESIGN_EDGES: [SimulationStatus, SimulationStatus][] = [
   ['RUNNING', 'TIMED_OUT'],
   ['RUNNING', 'RETRYING'],
   ['RETRYING', 'RUNNABLE'],
+  // A user's pause of a simulation with a job (issue 17 items 3-4): PAUSING while the poller
+  // stops the job (a running checkpointed one at its next restart), WAITING (paused) once it ended.
+  ['SUBMITTED', 'PAUSING'],
+  ['RUNNABLE', 'PAUSING'],
+  ['STARTING', 'PAUSING'],
+  ['RUNNING', 'PAUSING'],
+  ['RETRYING', 'PAUSING'],
+  ['PAUSING', 'WAITING'],
+  ['PAUSING', 'CANCELLING'],
 ];
 
 /** Forward skips a poller can observe between two polls, and outcomes that overtake a cancel. */
@@ -55,6 +64,10 @@ const OBSERVED_SKIPS: [SimulationStatus, SimulationStatus][] = [
   ['RETRYING', 'TIMED_OUT'],
   ['CANCELLING', 'SUCCEEDED'],
   ['CANCELLING', 'FAILED'],
+  // The job may end on its own before a pause stops it.
+  ['PAUSING', 'SUCCEEDED'],
+  ['PAUSING', 'FAILED'],
+  ['PAUSING', 'TIMED_OUT'],
 ];
 
 const allowed = new Set([...DESIGN_EDGES, ...OBSERVED_SKIPS].map(([a, b]) => `${a}->${b}`));
@@ -91,5 +104,15 @@ describe('WAITING (a campaign stage not yet released)', () => {
     expect(POLLED_STATUSES).not.toContain('WAITING');
     expect(POLLED_STATUSES).toEqual(ACTIVE_STATUSES.filter((s) => s !== 'WAITING'));
     expect(isTerminal('WAITING')).toBe(false);
+  });
+});
+
+describe('PAUSING (a pause stopping a job)', () => {
+  it('is polled, and never goes back to a running status: a resume goes through WAITING -> PENDING', () => {
+    expect(POLLED_STATUSES).toContain('PAUSING');
+    for (const to of ['SUBMITTED', 'RUNNABLE', 'STARTING', 'RUNNING', 'RETRYING', 'PENDING'] as const) {
+      expect(canTransition('PAUSING', to)).toBe(false);
+    }
+    expect(canTransition('WAITING', 'PENDING')).toBe(true);
   });
 });

@@ -18,6 +18,7 @@ const COLOR: Record<SimulationStatus, string> = {
   STARTING: 'cyan',
   RUNNING: 'blue',
   RETRYING: 'orange',
+  PAUSING: 'orange',
   CANCELLING: 'orange',
   SUCCEEDED: 'green',
   FAILED: 'red',

@@ -95,3 +95,55 @@ describe('pricing an attempt observed on AWS', () => {
     ec2.restore();
   });
 });
+
+describe('pricing a paused and resumed run', () => {
+  it("counts the earlier job's attempt as stored, numbers the new job's attempts after it, and prices the pause at nothing", async () => {
+    const asked: number[] = [];
+    const ports = {
+      launches: {
+        launchOf: async (_simulation: Simulation, attempt: number) => {
+          asked.push(attempt);
+          return {
+            instanceType: 'c7g.4xlarge',
+            availabilityZone: 'us-east-1c',
+            purchase: 'on-demand' as const,
+            nodes: 1,
+            source: 'local backend: the job stands in for c7g.4xlarge',
+          };
+        },
+      },
+      prices: createFixturePriceBook(),
+      policy: { rootVolumeGiB: 30 },
+    };
+    const paused: Simulation = { ...finishedSpotRun(), status: 'WAITING', backend: 'local' };
+    const first = await priceSimulation(ports, paused, undefined, new Date(STOPPED + H));
+    expect(first.attempts.map((a) => a.attempt)).toEqual([1]);
+
+    // Resumed a day later as a new job: its Batch attempt 1 is the simulation's attempt 2.
+    const resumedAt = STOPPED + 24 * H;
+    const resumed: Simulation = {
+      ...paused,
+      status: 'SUCCEEDED',
+      job: {
+        jobId: 'job-2',
+        jobName: 'gcr-sim',
+        attempt: 1,
+        attemptsBefore: 1,
+        state: 'SUCCEEDED',
+        startedAt: new Date(resumedAt).toISOString(),
+        stoppedAt: new Date(resumedAt + H).toISOString(),
+        attempts: [
+          { startedAt: new Date(resumedAt).toISOString(), stoppedAt: new Date(resumedAt + H).toISOString() },
+        ],
+      },
+    };
+    asked.length = 0;
+    const cost = await priceSimulation(ports, resumed, first, new Date(resumedAt + 2 * H));
+    expect(asked).toEqual([1]); // the new job's own attempt 1, as its backend numbers it
+    expect(cost.attempts.map((a) => [a.attempt, a.seconds])).toEqual([
+      [1, 2 * 3600],
+      [2, 3600],
+    ]);
+    expect(cost.attempts[0]).toEqual(first.attempts[0]);
+  });
+});

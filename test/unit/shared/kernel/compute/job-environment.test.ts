@@ -21,6 +21,10 @@ const SAMPLES: Record<string, { good: string[]; bad: string[] }> = {
     good: ['s3://gcr-dev-results/ensembles/ens_1/arrays/gcr-ens_1-a1/'],
     bad: ['ensembles/ens_1/arrays/gcr-ens_1-a1/'],
   },
+  GCR_EARLIER_ATTEMPTS: {
+    good: ['0', '1', '12'],
+    bad: ['-1', 'one'],
+  },
   GCR_RESTARTS_S3_URI: {
     good: ['s3://gcr-dev-results/simulations/sim_1/restarts/'],
     bad: ['simulations/sim_1/restarts/'],
