@@ -22,6 +22,8 @@ export const config = {
   siteAgentRoleArn: env.string('SITE_AGENT_ROLE_ARN', ''),
   /** How often a site's agent reports (docs/SLURM.md); the execution poller's silence rule counts in these. */
   siteHeartbeatSeconds: env.int('SITE_HEARTBEAT_SECONDS', 60, { min: 5, max: 3600 }),
+  /** The ensemble creation queue (createEnsemble and its batches only): ensembles of more than 200 members are created through it. */
+  ensembleCreationQueueUrl: env.string('ENSEMBLE_CREATION_QUEUE_URL', ''),
   /** The local platform's SQS endpoint, handed to agents in their session; unset on AWS. */
   sqsEndpoint: env.string('AWS_ENDPOINT_URL_SQS', ''),
 };

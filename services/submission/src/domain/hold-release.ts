@@ -14,13 +14,19 @@ import type { Simulation } from '#schemas/generated/types.js';
 import { publishSubmitted } from './ensembles.js';
 import type { SubmissionPorts } from './ports.js';
 
-/** `simulation` (as read) to `to`; false when another writer moved it first (a poller's claim, a duplicate). */
+/**
+ * `simulation` (as read) to `to`: the simulation moved, or undefined when
+ * another writer moved it first (a poller's claim, a duplicate). `announce:
+ * false` leaves a release's `Simulation Submitted` to the caller (who publishes
+ * many at once, 100 an event call).
+ */
 export async function moveUnsubmitted(
   ports: SubmissionPorts,
   simulation: Simulation,
   to: 'PENDING' | 'CANCELLED' | 'WAITING',
   reason: string,
-): Promise<boolean> {
+  options: { announce?: boolean } = {},
+): Promise<Simulation | undefined> {
   const at = ports.now();
   const event = transitionEvent(Source.submission, simulation, { to, reason, at, terminal: isTerminal(to) });
   let moved: Simulation;
@@ -35,7 +41,7 @@ export async function moveUnsubmitted(
       event,
     });
   } catch (err) {
-    if (err instanceof StaleVersionError) return false;
+    if (err instanceof StaleVersionError) return undefined;
     throw err;
   }
   try {
@@ -45,6 +51,6 @@ export async function moveUnsubmitted(
     ports.onPublishFailure?.(err, simulation.id);
   }
   // The fast path to the poller; without it the finder hands the PENDING simulation over at its first tick.
-  if (to === 'PENDING') await publishSubmitted(ports, [moved]);
-  return true;
+  if (to === 'PENDING' && options.announce !== false) await publishSubmitted(ports, [moved]);
+  return moved;
 }
