@@ -55,13 +55,21 @@ export interface EnsemblePorts extends CreateSimulationPorts {
 }
 
 /**
- * Members created within POST /ensembles (201). More are created in batches
- * after a 202: about 1,000 members' run directories and items fit in API
- * Gateway's 29 s, and 200 keeps the answer within a few seconds.
+ * Members created within POST /ensembles (201), by default. More are created
+ * in batches after a 202: about 1,000 members' run directories and items fit
+ * in API Gateway's 29 s, and 200 keeps the answer within a few seconds.
  */
 export const SYNC_MEMBER_LIMIT = 200;
-/** Members per creation batch: 2,000 run-directory objects, 10 BatchWriteItem calls, well within the function's timeout. */
+/** Members per creation batch, by default: 2,000 run-directory objects, 10 BatchWriteItem calls, well within the function's timeout. */
 export const CREATION_BATCH_SIZE = 250;
+
+export interface EnsembleLimits {
+  localBackendEnabled: boolean;
+  /** SYNC_MEMBER_LIMIT unless set (ENSEMBLE_SYNC_MEMBER_LIMIT: tests make small batched ensembles). */
+  syncMemberLimit?: number;
+  /** CREATION_BATCH_SIZE unless set (ENSEMBLE_CREATION_BATCH_SIZE). */
+  creationBatchSize?: number;
+}
 
 /** Members written at once: enough to keep DynamoDB and S3 busy, few enough for one Lambda's sockets. */
 const CREATE_CONCURRENCY = 16;
@@ -181,7 +189,7 @@ export interface CreateEnsembleRequest {
 
 export async function createEnsemble(
   ports: EnsemblePorts,
-  limits: { localBackendEnabled: boolean },
+  limits: EnsembleLimits,
   request: CreateEnsembleRequest,
 ): Promise<{ ensemble: Ensemble; replayed: boolean; batched: boolean }> {
   const { caller, body, idempotencyKey } = request;
@@ -243,8 +251,9 @@ export async function createEnsemble(
     estimateUsd: ensembleEstimate(baseSpec, members.length),
     requestFingerprint: fingerprint,
   };
-  if (members.length > SYNC_MEMBER_LIMIT) {
-    return { ...(await startBatchedCreation(ports, candidate, prepared)), batched: true };
+  if (members.length > (limits.syncMemberLimit ?? SYNC_MEMBER_LIMIT)) {
+    const batchSize = limits.creationBatchSize ?? CREATION_BATCH_SIZE;
+    return { ...(await startBatchedCreation(ports, candidate, prepared, batchSize)), batched: true };
   }
   const { record, replayed } = await createOrReplay(ports.ensembles, candidate, 'ensemble');
 
@@ -282,10 +291,10 @@ async function startBatchedCreation(
   ports: EnsemblePorts,
   candidate: EnsembleRecord,
   prepared: readonly PreparedMember[],
+  batchSize: number,
 ): Promise<{ ensemble: Ensemble; replayed: boolean }> {
   const creation = ports.creation;
-  if (!creation)
-    throw new Error(`ensembles of more than ${SYNC_MEMBER_LIMIT} members need the creation queue`);
+  if (!creation) throw new Error('a batched ensemble creation needs the creation queue');
   const { record, replayed } = await createOrReplay(
     ports.ensembles,
     {
@@ -293,7 +302,7 @@ async function startBatchedCreation(
       creation: {
         status: 'CREATING',
         membersTotal: prepared.length,
-        batchSize: CREATION_BATCH_SIZE,
+        batchSize,
         startedAt: candidate.createdAt,
       },
     },

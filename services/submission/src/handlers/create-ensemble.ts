@@ -25,7 +25,11 @@ export const handler = httpHandler(async (event) => {
         error: err as Error,
       }),
     ),
-    { localBackendEnabled: config.localBackendEnabled },
+    {
+      localBackendEnabled: config.localBackendEnabled,
+      syncMemberLimit: config.ensembleSyncMemberLimit,
+      creationBatchSize: config.ensembleCreationBatchSize,
+    },
     {
       caller: callerFrom(event),
       body: jsonBody(event, MAX_ENSEMBLE_BODY_BYTES),
