@@ -4,13 +4,15 @@
  * (docs/CAMPAIGNS.md). `status --wait` redraws a progress bar with the counts
  * by status until every member has ended, as `gcr watch` does for one
  * simulation; `results` shows the aggregation's products and downloads them.
+ * `submit` of more than 200 members (answered 202, created in batches) draws
+ * a creation bar until every member exists, then shows the usual status.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import type { Ensemble, EnsembleMemberPage, EnsembleResults } from '#schemas/generated/types.js';
 import type { CommandContext, RegisterCommand } from '../context.js';
-import { InputError } from '../errors.js';
+import { ApiError, InputError } from '../errors.js';
 import { clean, paintStatus } from '../format.js';
 import { humanBytes, progressBar } from '../views.js';
 import { fetchToFile, Progress } from './download.js';
@@ -53,6 +55,40 @@ function showMembers(ctx: CommandContext, page: Pick<EnsembleMemberPage, 'member
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** `creating [#####---------------]  25.0%  250 of 1000 members`: a batched creation's progress. */
+export function creationLine(creation: NonNullable<Ensemble['creation']>): string {
+  const percent = (100 * creation.membersCreated) / creation.membersTotal;
+  return `creating ${progressBar(percent)}  ${creation.membersCreated} of ${creation.membersTotal} members`;
+}
+
+/**
+ * Redraws the creation bar of an ensemble answered CREATING until its members
+ * all exist (COMPLETE); a failed creation is an error naming its reason.
+ */
+export async function followCreation(
+  ctx: CommandContext,
+  client: Awaited<ReturnType<CommandContext['client']>>,
+  ensemble: Ensemble,
+  intervalSeconds: number,
+): Promise<Ensemble> {
+  let current = ensemble;
+  let last = '';
+  while (current.status === 'CREATING' && current.creation) {
+    const line = creationLine(current.creation);
+    if (!ctx.json && line !== last) ctx.out(`${new Date().toISOString().slice(11, 19)}  ${line}`);
+    last = line;
+    await sleep(intervalSeconds * 1000);
+    current = await client.getEnsemble(current.id);
+  }
+  if (current.status === 'CREATION_FAILED') {
+    throw new ApiError(`ensemble ${clean(current.id)} could not be created`, {
+      code: 'EnsembleCreationFailed',
+      details: [clean(current.creation?.reason ?? 'no reason recorded')],
+    });
+  }
+  return current;
+}
 
 function showResults(ctx: CommandContext, results: EnsembleResults): void {
   ctx.out(`${clean(results.ensembleId)}  results ${paintStatus(results.status, ctx.colors)}`);
@@ -101,10 +137,12 @@ export const registerEnsemble: RegisterCommand = (program, ctx) => {
     )
     .argument('<file>', 'EnsembleRequest JSON file')
     .option('--idempotency-key <key>', 'the same key gives the same ensemble (default: a new UUID)')
-    .action(async (file: string, opts: { idempotencyKey?: string }) => {
+    .option('--interval <seconds>', 'seconds between polls while a large ensemble is created', '2')
+    .action(async (file: string, opts: { idempotencyKey?: string; interval: string }) => {
       const text = await readFile(path.resolve(file), 'utf8');
       const client = await ctx.client();
-      const { body } = await client.submitEnsemble(text, opts.idempotencyKey ?? randomUUID());
+      const submitted = await client.submitEnsemble(text, opts.idempotencyKey ?? randomUUID());
+      const body = await followCreation(ctx, client, submitted.body, Math.max(1, Number(opts.interval) || 2));
       if (ctx.json) return ctx.outJson(body);
       showEnsemble(ctx, body);
       ctx.out(ctx.colors.dim(`  follow it with: gcr ensemble status ${clean(body.id)} --wait`));
@@ -119,9 +157,12 @@ export const registerEnsemble: RegisterCommand = (program, ctx) => {
     .action(async (id: string, opts: { wait?: boolean; interval: string }) => {
       const client = await ctx.client();
       let current = await client.getEnsemble(id);
-      while (opts.wait && current.status === 'ACTIVE') {
-        if (!ctx.json)
-          ctx.out(`${new Date().toISOString().slice(11, 19)}  ${ensembleLine(current, ctx.colors)}`);
+      while (opts.wait && (current.status === 'ACTIVE' || current.status === 'CREATING')) {
+        const line =
+          current.status === 'CREATING' && current.creation
+            ? creationLine(current.creation)
+            : ensembleLine(current, ctx.colors);
+        if (!ctx.json) ctx.out(`${new Date().toISOString().slice(11, 19)}  ${line}`);
         await sleep(Math.max(1, Number(opts.interval) || 10) * 1000);
         current = await client.getEnsemble(id);
       }

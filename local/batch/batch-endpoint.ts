@@ -17,6 +17,10 @@ import { BatchClientError, type BatchJobDetail } from './types.js';
  *   POST /v1/terminatejob  TerminateJob -> {}
  *   POST /v1/canceljob     CancelJob    -> {}
  *
+ * Also `GET /v1/calls` (local only, no Batch operation): the requests each
+ * operation answered since the start, for benchmarks
+ * (`npm run bench:ensemble -- --platform local`).
+ *
  * Errors are shaped as Batch's: status 400 (ClientException), 429
  * (TooManyRequestsException, when the emulator's `throttle` knob says so) or
  * 500 (ServerException), header `x-amzn-errortype`, body `{ __type, message }`.
@@ -25,6 +29,7 @@ import { BatchClientError, type BatchJobDetail } from './types.js';
 export function batchEndpoint(
   batch: LocalBatch,
 ): (req: IncomingMessage, res: ServerResponse, body: string) => Promise<void> {
+  const calls: Record<string, number> = {};
   return async (req, res, body) => {
     const reply = (status: number, payload: unknown, errorType?: string) => {
       const headers: Record<string, string> = {
@@ -40,6 +45,10 @@ export function batchEndpoint(
 
     const pathname = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '');
     const operation = OPERATIONS[pathname];
+    if (req.method === 'GET' && pathname === '/v1/calls') {
+      reply(200, { calls });
+      return;
+    }
     if (req.method !== 'POST' || !operation) {
       fail(
         404,
@@ -59,6 +68,8 @@ export function batchEndpoint(
       fail(400, 'ClientException', 'The request body is not valid JSON');
       return;
     }
+    const name = pathname.slice('/v1/'.length);
+    calls[name] = (calls[name] ?? 0) + 1;
     try {
       reply(200, await operation(batch, input));
     } catch (err) {

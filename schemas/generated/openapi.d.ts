@@ -394,6 +394,13 @@ export interface paths {
          *     owner's active slots. With an `Idempotency-Key`, a retry answers the
          *     ensemble stored first (200) and writes any member a failed first
          *     request left out.
+         *
+         *     More than 200 members are created in batches of 250 after the answer
+         *     (202, `status: CREATING`, `creation` says how many members exist):
+         *     poll the Location until `creation.status` is `COMPLETE`. Members
+         *     wait (WAITING) until all exist, then are released together, so they
+         *     run as one array job; a batch failing 5 times makes the ensemble
+         *     `CREATION_FAILED` with `creation.reason`.
          */
         post: operations["createEnsemble"];
         delete?: never;
@@ -1230,10 +1237,11 @@ export interface components {
             /** @description Perturbation sweeps: the factor each member applied to its element. */
             perturbationFactor?: number;
             /**
-             * @description ACTIVE while any member is not terminal; then SUCCEEDED if every member SUCCEEDED, FAILED otherwise (retry the failed members to finish it).
+             * @description CREATING while the members of a large ensemble are written in batches (creation), CREATION_FAILED when a batch failed five times (creation.reason; the members written so far never run); then ACTIVE while any member is not terminal; then SUCCEEDED if every member SUCCEEDED, FAILED otherwise (retry the failed members to finish it).
              * @enum {string}
              */
-            status: "ACTIVE" | "SUCCEEDED" | "FAILED";
+            status: "CREATING" | "CREATION_FAILED" | "ACTIVE" | "SUCCEEDED" | "FAILED";
+            creation?: components["schemas"]["EnsembleCreation"];
             counts: components["schemas"]["EnsembleStatusCounts"];
             /** @description Mean progress of the members, terminal ones counting 100. */
             progress: number;
@@ -1259,6 +1267,33 @@ export interface components {
             membersReconciled?: number;
             /** @description The estimate at submission: the base spec's recommended option times the member count. */
             estimateUsd?: number;
+        };
+        /**
+         * EnsembleCreation
+         * @description Ensembles of more than 200 members are created in batches after POST /ensembles answered 202 (docs/CAMPAIGNS.md, "Creation in batches"): how far that is. Absent for ensembles created within the request.
+         */
+        EnsembleCreation: {
+            /**
+             * @description CREATING while batches are being written; COMPLETE once every member exists and was released (PENDING, or held WAITING when the ensemble was paused meanwhile); FAILED when a batch failed five times (its message is in the creation dead-letter queue: runbooks/ensemble-stuck-in-creation.md).
+             * @enum {string}
+             */
+            status: "CREATING" | "COMPLETE" | "FAILED";
+            membersTotal: number;
+            /** @description Members written so far (whole batches). */
+            membersCreated: number;
+            /** @description Members per creation batch. */
+            batchSize: number;
+            /** Format: date-time */
+            startedAt: string;
+            /**
+             * Format: date-time
+             * @description When the last batch landed and the members were released.
+             */
+            finishedAt?: string;
+            /** @description FAILED: which batch failed and why. */
+            reason?: string;
+            /** @description Paused during creation: the members stay WAITING once created, until POST /ensembles/{id}/resume. */
+            heldWhenCreated?: boolean;
         };
         /** EnsembleMember */
         EnsembleMember: {
@@ -3747,6 +3782,22 @@ export interface operations {
             };
             /** @description Created; every member PENDING. */
             201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ensemble"];
+                };
+            };
+            /**
+             * @description Accepted (more than 200 members): the ensemble CREATING, its
+             *     members written in batches; GET the Location until
+             *     `creation.status` is `COMPLETE`. Also the answer to an
+             *     Idempotency-Key replay while the creation runs (with
+             *     `idempotent-replayed: true`).
+             */
+            202: {
                 headers: {
                     Location: components["headers"]["Location"];
                     [name: string]: unknown;

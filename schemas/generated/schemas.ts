@@ -852,9 +852,12 @@ export const ensembleSchema = {
     },
     status: {
       type: 'string',
-      enum: ['ACTIVE', 'SUCCEEDED', 'FAILED'],
+      enum: ['CREATING', 'CREATION_FAILED', 'ACTIVE', 'SUCCEEDED', 'FAILED'],
       description:
-        'ACTIVE while any member is not terminal; then SUCCEEDED if every member SUCCEEDED, FAILED otherwise (retry the failed members to finish it).',
+        'CREATING while the members of a large ensemble are written in batches (creation), CREATION_FAILED when a batch failed five times (creation.reason; the members written so far never run); then ACTIVE while any member is not terminal; then SUCCEEDED if every member SUCCEEDED, FAILED otherwise (retry the failed members to finish it).',
+    },
+    creation: {
+      $ref: '#/$defs/EnsembleCreation',
     },
     counts: {
       $ref: '#/$defs/EnsembleStatusCounts',
@@ -969,6 +972,56 @@ export const ensembleSchema = {
         },
         cost: {
           $ref: 'https://gcr.dev/schemas/common/cost-summary.schema.json',
+        },
+      },
+    },
+    EnsembleCreation: {
+      title: 'EnsembleCreation',
+      type: 'object',
+      description:
+        'Ensembles of more than 200 members are created in batches after POST /ensembles answered 202 (docs/CAMPAIGNS.md, "Creation in batches"): how far that is. Absent for ensembles created within the request.',
+      additionalProperties: false,
+      required: ['status', 'membersTotal', 'membersCreated', 'batchSize', 'startedAt'],
+      properties: {
+        status: {
+          type: 'string',
+          enum: ['CREATING', 'COMPLETE', 'FAILED'],
+          description:
+            'CREATING while batches are being written; COMPLETE once every member exists and was released (PENDING, or held WAITING when the ensemble was paused meanwhile); FAILED when a batch failed five times (its message is in the creation dead-letter queue: runbooks/ensemble-stuck-in-creation.md).',
+        },
+        membersTotal: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 10000,
+        },
+        membersCreated: {
+          type: 'integer',
+          minimum: 0,
+          maximum: 10000,
+          description: 'Members written so far (whole batches).',
+        },
+        batchSize: {
+          type: 'integer',
+          minimum: 1,
+          description: 'Members per creation batch.',
+        },
+        startedAt: {
+          type: 'string',
+          format: 'date-time',
+        },
+        finishedAt: {
+          type: 'string',
+          format: 'date-time',
+          description: 'When the last batch landed and the members were released.',
+        },
+        reason: {
+          type: 'string',
+          description: 'FAILED: which batch failed and why.',
+        },
+        heldWhenCreated: {
+          type: 'boolean',
+          description:
+            'Paused during creation: the members stay WAITING once created, until POST /ensembles/{id}/resume.',
         },
       },
     },
@@ -5218,6 +5271,75 @@ export const localTokenResponseSchema = {
   },
 } as const;
 
+/** schemas/queue/ensemble-creation-batch.schema.json */
+export const ensembleCreationBatchSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/queue/ensemble-creation-batch.schema.json',
+  title: 'EnsembleCreationBatch',
+  description:
+    "A message of the submission service's ensemble creation queue: one batch of a large ensemble's members to write (their specs are in the results bucket at ensembles/<id>/creation/batch-<n>.json).",
+  type: 'object',
+  additionalProperties: false,
+  required: ['ensembleId', 'batch'],
+  properties: {
+    ensembleId: {
+      type: 'string',
+      pattern: '^ens_[0-9a-z]{26}$',
+    },
+    batch: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 9999,
+      description: "The batch's number: members batch * batchSize to (batch + 1) * batchSize - 1.",
+    },
+  },
+} as const;
+
+/** schemas/queue/ensemble-creation-members.schema.json */
+export const ensembleCreationMembersSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gcr.dev/schemas/queue/ensemble-creation-members.schema.json',
+  title: 'EnsembleCreationMembers',
+  description:
+    'ensembles/<id>/creation/batch-<n>.json in the results bucket: the members of one creation batch as POST /ensembles validated them (each spec resolved, ready to generate its run directory).',
+  type: 'object',
+  additionalProperties: false,
+  required: ['ensembleId', 'batch', 'members'],
+  properties: {
+    ensembleId: {
+      type: 'string',
+      pattern: '^ens_[0-9a-z]{26}$',
+    },
+    batch: {
+      type: 'integer',
+      minimum: 0,
+    },
+    members: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['memberIndex', 'spec'],
+        properties: {
+          memberIndex: {
+            type: 'integer',
+            minimum: 0,
+            maximum: 9999,
+          },
+          label: {
+            type: 'string',
+          },
+          spec: {
+            type: 'object',
+            description: "The member's resolved SimulationSpec (validated by POST /ensembles).",
+          },
+        },
+      },
+    },
+  },
+} as const;
+
 /** schemas/results/results-manifest.schema.json */
 export const resultsManifestSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -6502,6 +6624,8 @@ export const allSchemas = [
   platformInfoSchema,
   localTokenRequestSchema,
   localTokenResponseSchema,
+  ensembleCreationBatchSchema,
+  ensembleCreationMembersSchema,
   resultsManifestSchema,
   resultsMetricsSchema,
   simulationSpecSchema,

@@ -441,9 +441,10 @@ export interface Ensemble {
    */
   perturbationFactor?: number;
   /**
-   * ACTIVE while any member is not terminal; then SUCCEEDED if every member SUCCEEDED, FAILED otherwise (retry the failed members to finish it).
+   * CREATING while the members of a large ensemble are written in batches (creation), CREATION_FAILED when a batch failed five times (creation.reason; the members written so far never run); then ACTIVE while any member is not terminal; then SUCCEEDED if every member SUCCEEDED, FAILED otherwise (retry the failed members to finish it).
    */
-  status: 'ACTIVE' | 'SUCCEEDED' | 'FAILED';
+  status: 'CREATING' | 'CREATION_FAILED' | 'ACTIVE' | 'SUCCEEDED' | 'FAILED';
+  creation?: EnsembleCreation;
   counts: EnsembleStatusCounts;
   /**
    * Mean progress of the members, terminal ones counting 100.
@@ -513,6 +514,40 @@ export interface EnsembleMember {
   status: SimulationStatus;
   progress?: number;
   cost?: CostSummary;
+}
+/**
+ * Ensembles of more than 200 members are created in batches after POST /ensembles answered 202 (docs/CAMPAIGNS.md, "Creation in batches"): how far that is. Absent for ensembles created within the request.
+ *
+ * This interface was referenced by `Ensemble`'s JSON-Schema
+ * via the `definition` "EnsembleCreation".
+ */
+export interface EnsembleCreation {
+  /**
+   * CREATING while batches are being written; COMPLETE once every member exists and was released (PENDING, or held WAITING when the ensemble was paused meanwhile); FAILED when a batch failed five times (its message is in the creation dead-letter queue: runbooks/ensemble-stuck-in-creation.md).
+   */
+  status: 'CREATING' | 'COMPLETE' | 'FAILED';
+  membersTotal: number;
+  /**
+   * Members written so far (whole batches).
+   */
+  membersCreated: number;
+  /**
+   * Members per creation batch.
+   */
+  batchSize: number;
+  startedAt: string;
+  /**
+   * When the last batch landed and the members were released.
+   */
+  finishedAt?: string;
+  /**
+   * FAILED: which batch failed and why.
+   */
+  reason?: string;
+  /**
+   * Paused during creation: the members stay WAITING once created, until POST /ensembles/{id}/resume.
+   */
+  heldWhenCreated?: boolean;
 }
 
 // ---- schemas/api/error-response.schema.json
@@ -2656,6 +2691,40 @@ export interface LocalTokenResponse {
    * The token's exp claim (UTC).
    */
   expiresAt: string;
+}
+
+// ---- schemas/queue/ensemble-creation-batch.schema.json
+/**
+ * A message of the submission service's ensemble creation queue: one batch of a large ensemble's members to write (their specs are in the results bucket at ensembles/<id>/creation/batch-<n>.json).
+ */
+export interface EnsembleCreationBatch {
+  ensembleId: string;
+  /**
+   * The batch's number: members batch * batchSize to (batch + 1) * batchSize - 1.
+   */
+  batch: number;
+}
+
+// ---- schemas/queue/ensemble-creation-members.schema.json
+/**
+ * ensembles/<id>/creation/batch-<n>.json in the results bucket: the members of one creation batch as POST /ensembles validated them (each spec resolved, ready to generate its run directory).
+ */
+export interface EnsembleCreationMembers {
+  ensembleId: string;
+  batch: number;
+  /**
+   * @minItems 1
+   */
+  members: {
+    memberIndex: number;
+    label?: string;
+    /**
+     * The member's resolved SimulationSpec (validated by POST /ensembles).
+     */
+    spec: {
+      [k: string]: unknown;
+    };
+  }[];
 }
 
 // ---- schemas/results/results-manifest.schema.json

@@ -11,10 +11,9 @@
  * bucket), the peak DescribeJobs rate, table writes, events, and the time
  * until every member is terminal.
  *
- * Through the local platform (npm start) the same poller runs; there each
- * child is a process of the demo model, so 1,000 of them measure this
- * machine's process starts rather than the platform: the 20-member acceptance
- * test (test/integration/local/ensemble-array.test.ts) is its measured run.
+ * `-- --create N` measures the creation of an N-member ensemble in batches
+ * (scripts/bench/ensemble-create.ts); `-- --platform local --members N` runs
+ * N members through the local platform end to end (scripts/bench/ensemble-local.ts).
  */
 import '#shared/kernel/quiet-sdk-warning.js';
 import { findDueSimulations } from '#services/execution-finder/src/domain/find-due.js';
@@ -40,6 +39,8 @@ import { isTerminal } from '#shared/kernel/status.js';
 import { isEntryPoint } from '#shared/kernel/entry-point.js';
 import { startLocalDynamo } from '#local/aws/standalone-dynamo.js';
 import { faultSuiteSpec } from '../fault/harness.js';
+import { printCreationRow, runCreationBench } from './ensemble-create.js';
+import { printLocalRow, runLocalPlatformBench } from './ensemble-local.js';
 import { putItems } from './put-items.js';
 import { SimulatedBatch } from './simulated-batch.js';
 
@@ -267,7 +268,22 @@ export async function runEnsembleBench(
   }
 }
 
+/** `--create N` (the batched creation), `--platform local --members N` (the local platform end to end), else the poller. */
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
 async function main(): Promise<void> {
+  const create = option('--create');
+  if (create !== undefined) {
+    printCreationRow(await runCreationBench(Number(create) || 10_000));
+    return;
+  }
+  if (option('--platform') === 'local') {
+    printLocalRow(await runLocalPlatformBench(Number(option('--members') ?? 200)));
+    return;
+  }
   const sizes = (process.env['BENCH_SIZES'] ?? '1000').split(',').map(Number);
   const rows: EnsembleBenchRow[] = [];
   for (const n of sizes) {

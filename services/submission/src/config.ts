@@ -22,6 +22,12 @@ export const config = {
   siteAgentRoleArn: env.string('SITE_AGENT_ROLE_ARN', ''),
   /** How often a site's agent reports (docs/SLURM.md); the execution poller's silence rule counts in these. */
   siteHeartbeatSeconds: env.int('SITE_HEARTBEAT_SECONDS', 60, { min: 5, max: 3600 }),
+  /** The ensemble creation queue (createEnsemble and its batches only): ensembles of more than 200 members are created through it. */
+  ensembleCreationQueueUrl: env.string('ENSEMBLE_CREATION_QUEUE_URL', ''),
+  /** Ensembles of more members are created in batches after a 202 (docs/CAMPAIGNS.md); lower for tests. */
+  ensembleSyncMemberLimit: env.int('ENSEMBLE_SYNC_MEMBER_LIMIT', 200, { min: 1, max: 10_000 }),
+  /** Members per creation batch. */
+  ensembleCreationBatchSize: env.int('ENSEMBLE_CREATION_BATCH_SIZE', 250, { min: 1, max: 1_000 }),
   /** The local platform's SQS endpoint, handed to agents in their session; unset on AWS. */
   sqsEndpoint: env.string('AWS_ENDPOINT_URL_SQS', ''),
 };

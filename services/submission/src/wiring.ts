@@ -30,6 +30,7 @@ import {
   createDynamoSimulationRepository,
   type SimulationRepository,
 } from '#shared/kernel/repository/simulations.js';
+import { createS3CreationBatches, createSqsCreationQueue } from './adapters/ensemble-creation-adapters.js';
 import { createS3ObjectStore, createS3RunDirectoryReader } from './adapters/s3-object-store.js';
 import { createS3PurgeBucket } from './adapters/s3-purge.js';
 import { createS3LatestRestart, createS3StageRestarts } from './adapters/s3-stage-restarts.js';
@@ -43,7 +44,7 @@ import type { CampaignPorts } from './domain/campaigns.js';
 import type { EnsemblePorts } from './domain/ensembles.js';
 import type { PurgePorts } from './domain/purge.js';
 import type { SimulationControlPorts } from './domain/simulation-control.js';
-import type { ObjectStore, RunDirectoryReader } from './domain/ports.js';
+import type { EnsembleCreationPorts, ObjectStore, RunDirectoryReader } from './domain/ports.js';
 import type { SiteAgentPorts } from './domain/site-agent-api.js';
 
 let simulations: SimulationRepository | undefined;
@@ -94,7 +95,18 @@ export function ensembles(): EnsembleStore {
   return (ensembleStore ??= createDynamoEnsembleStore(dynamoDocumentClient(), config.tableName));
 }
 
-/** Everything the ensemble routes write with. */
+let creation: EnsembleCreationPorts | undefined;
+/** A large ensemble's creation batches: their members in the results bucket, their messages on the creation queue. */
+export function ensembleCreation(): EnsembleCreationPorts {
+  if (!config.ensembleCreationQueueUrl)
+    throw new Error('ENSEMBLE_CREATION_QUEUE_URL is not set for this function');
+  return (creation ??= {
+    batches: createS3CreationBatches(s3Client(), config.resultsBucket),
+    queue: createSqsCreationQueue(sqsClient(), config.ensembleCreationQueueUrl),
+  });
+}
+
+/** Everything the ensemble routes write with (and, where the creation queue is configured, a batched creation). */
 export function ensemblePorts(onPublishFailure: EnsemblePorts['onPublishFailure']): EnsemblePorts {
   return {
     repository: repository(),
@@ -103,6 +115,7 @@ export function ensemblePorts(onPublishFailure: EnsemblePorts['onPublishFailure'
     budgets: budgets(),
     ensembles: ensembles(),
     now: () => new Date(),
+    ...(config.ensembleCreationQueueUrl ? { creation: ensembleCreation() } : {}),
     ...(onPublishFailure ? { onPublishFailure } : {}),
   };
 }

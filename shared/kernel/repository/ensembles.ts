@@ -14,6 +14,10 @@
  *   the members of an ensemble are found without an index (BatchGetItem by
  *   id), a repeated create lands on the same items, and a retry's new member
  *   has an id of its own while the failed one keeps its history.
+ * - `creation` (ensembles of more than 200 members, written in batches after
+ *   POST /ensembles answered 202): its state, and `creationBatches`, the
+ *   numbers of the batches written (a number set: adding one twice, as a
+ *   redelivered batch does, changes nothing).
  */
 import { createHash } from 'node:crypto';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -56,6 +60,23 @@ export type AggregationState =
   | { status: 'READY'; finishedAt: string; products: string[] }
   | { status: 'FAILED'; finishedAt: string; reason: string };
 
+/** A batched creation's state (docs/CAMPAIGNS.md, "Creation in batches"). */
+export interface EnsembleCreationState {
+  status: 'CREATING' | 'COMPLETE' | 'FAILED';
+  membersTotal: number;
+  batchSize: number;
+  startedAt: string;
+  finishedAt?: string;
+  reason?: string;
+  /** Paused while being created: the members stay WAITING once all exist. */
+  heldWhenCreated?: boolean;
+}
+
+/** How many batches of `state.batchSize` make `state.membersTotal` members. */
+export function creationBatchCount(state: Pick<EnsembleCreationState, 'membersTotal' | 'batchSize'>): number {
+  return Math.ceil(state.membersTotal / state.batchSize);
+}
+
 /** An ensemble as stored. */
 export interface EnsembleRecord extends Pick<
   Ensemble,
@@ -69,6 +90,9 @@ export interface EnsembleRecord extends Pick<
   estimateUsd?: number;
   requestFingerprint?: string;
   aggregation?: AggregationState;
+  creation?: EnsembleCreationState;
+  /** The creation batches written so far, ascending. */
+  createdBatches?: number[];
 }
 
 /** The current simulation id of every member, in member-index order. */
@@ -92,21 +116,38 @@ export interface EnsembleStore {
     ensembleId: string,
     state: Exclude<AggregationState, { status: 'PROCESSING' }>,
   ): Promise<void>;
+  /** Adds `batch` to the creation batches written (idempotent); the record after. */
+  recordCreatedBatch(ensembleId: string, batch: number): Promise<EnsembleRecord>;
+  /**
+   * Ends a creation: COMPLETE (from CREATING or FAILED: a re-driven batch
+   * completes a failed one), or FAILED with its reason (from CREATING only).
+   * False when it was already in that state or complete.
+   */
+  finishCreation(
+    ensembleId: string,
+    end:
+      { status: 'COMPLETE'; finishedAt: string } | { status: 'FAILED'; finishedAt: string; reason: string },
+  ): Promise<boolean>;
+  /** Sets or clears `creation.heldWhenCreated` while the creation is not COMPLETE; false once it is. */
+  holdWhenCreated(ensembleId: string, hold: boolean): Promise<boolean>;
 }
 
 function fromItem(item: Record<string, unknown>): EnsembleRecord {
-  const { id: _key, ensembleId, ensembleOwner, ...rest } = item;
+  const { id: _key, ensembleId, ensembleOwner, creationBatches, ...rest } = item;
   return {
     ...(rest as Omit<EnsembleRecord, 'id' | 'owner'>),
     id: ensembleId as string,
     owner: ensembleOwner as string,
+    ...(creationBatches instanceof Set
+      ? { createdBatches: [...(creationBatches as Set<number>)].map(Number).sort((a, b) => a - b) }
+      : {}),
   };
 }
 
 export function createDynamoEnsembleStore(client: DynamoDBDocumentClient, tableName: string): EnsembleStore {
   return {
     async create(record) {
-      const { id, owner, ...rest } = record;
+      const { id, owner, createdBatches: _written, ...rest } = record;
       try {
         await client.send(
           new PutCommand({
@@ -194,6 +235,66 @@ export function createDynamoEnsembleStore(client: DynamoDBDocumentClient, tableN
           ExpressionAttributeValues: { ':state': state },
         }),
       );
+    },
+
+    async recordCreatedBatch(ensembleId, batch) {
+      const out = await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { id: ensembleItemId(ensembleId) },
+          UpdateExpression: 'ADD creationBatches :batch',
+          ConditionExpression: 'attribute_exists(id)',
+          ExpressionAttributeValues: { ':batch': new Set([batch]) },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return fromItem(out.Attributes!);
+    },
+
+    async finishCreation(ensembleId, end) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { id: ensembleItemId(ensembleId) },
+            UpdateExpression:
+              end.status === 'COMPLETE'
+                ? 'SET creation.#status = :to, creation.finishedAt = :at REMOVE creation.reason'
+                : 'SET creation.#status = :to, creation.finishedAt = :at, creation.reason = :reason',
+            ConditionExpression:
+              end.status === 'COMPLETE' ? 'creation.#status <> :to' : 'creation.#status = :creating',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':to': end.status,
+              ':at': end.finishedAt,
+              ...(end.status === 'FAILED' ? { ':reason': end.reason, ':creating': 'CREATING' } : {}),
+            },
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (isConditionalCheckFailed(err)) return false;
+        throw err;
+      }
+    },
+
+    async holdWhenCreated(ensembleId, hold) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { id: ensembleItemId(ensembleId) },
+            UpdateExpression: 'SET creation.heldWhenCreated = :hold',
+            ConditionExpression: 'creation.#status <> :complete',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':hold': hold, ':complete': 'COMPLETE' },
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (isConditionalCheckFailed(err)) return false;
+        throw err;
+      }
     },
   };
 }

@@ -1,5 +1,6 @@
 import {
   BatchGetCommand,
+  BatchWriteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -111,6 +112,13 @@ export interface SimulationRepository {
       countsAsActive?: boolean;
     },
   ): Promise<'created' | 'exists'>;
+  /**
+   * Writes new simulations, 25 a BatchWriteItem call, unprocessed items
+   * retried. Unconditional (BatchWriteItem takes no condition): the caller
+   * writes only ids it read as missing, of items nobody else moves until all
+   * exist (an ensemble's members during a batched creation, WAITING).
+   */
+  createMany(simulations: Simulation[], options?: { countsAsActive?: boolean }): Promise<void>;
   get(id: string): Promise<Simulation | undefined>;
   /** Up to 100 simulations in one BatchGetItem (consistent reads); missing ids are left out. */
   getMany(ids: string[]): Promise<Simulation[]>;
@@ -508,20 +516,29 @@ export function createDynamoSimulationRepository(
     }
   }
 
+  /** A new simulation's item: its index attributes, and the poll schedule starting at its creation. */
+  function newItem(
+    simulation: Simulation,
+    options: { nextPollAt?: number; requestFingerprint?: string; countsAsActive?: boolean },
+  ): SimulationItem {
+    const shard = shardOf(simulation.id, statusIndexShards);
+    const item: SimulationItem = {
+      ...simulation,
+      createdKey: createdKey(simulation.createdAt, simulation.id),
+      shard,
+      requestFingerprint: options.requestFingerprint,
+    };
+    if (!isTerminal(simulation.status)) {
+      item.statusShard = statusShardKey(simulation.status, shard);
+      item.nextPollAt = options.nextPollAt ?? Date.parse(simulation.createdAt);
+      if (options.countsAsActive !== false) item.activeOwner = simulation.owner;
+    }
+    return item;
+  }
+
   const repository: SimulationRepository = {
     async create(simulation, options = {}) {
-      const shard = shardOf(simulation.id, statusIndexShards);
-      const item: SimulationItem = {
-        ...simulation,
-        createdKey: createdKey(simulation.createdAt, simulation.id),
-        shard,
-        requestFingerprint: options.requestFingerprint,
-      };
-      if (!isTerminal(simulation.status)) {
-        item.statusShard = statusShardKey(simulation.status, shard);
-        item.nextPollAt = options.nextPollAt ?? Date.parse(simulation.createdAt);
-        if (options.countsAsActive !== false) item.activeOwner = simulation.owner;
-      }
+      const item = newItem(simulation, options);
       try {
         await client.send(
           new PutCommand({
@@ -534,6 +551,22 @@ export function createDynamoSimulationRepository(
       } catch (err) {
         if (isConditionalCheckFailed(err)) return 'exists';
         throw err;
+      }
+    },
+
+    async createMany(simulations, options = {}) {
+      for (let i = 0; i < simulations.length; i += 25) {
+        let requests: Record<string, unknown>[] = simulations
+          .slice(i, i + 25)
+          .map((simulation) => ({ PutRequest: { Item: newItem(simulation, options) } }));
+        for (let attempt = 0; requests.length > 0; attempt++) {
+          if (attempt > 0)
+            await new Promise((r) => setTimeout(r, Math.random() * 50 * 2 ** Math.min(attempt, 6)));
+          const out = await client.send(
+            new BatchWriteCommand({ RequestItems: { [tableName]: requests as never } }),
+          );
+          requests = (out.UnprocessedItems?.[tableName] ?? []) as Record<string, unknown>[];
+        }
       }
     },
 

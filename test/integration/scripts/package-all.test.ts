@@ -877,6 +877,7 @@ describe('submission service (packaged services/submission/serverless.yml)', () 
         'GrantSiteTransfersLambdaFunction',
         'ApplySiteReportsLambdaFunction',
         'CreateEnsembleLambdaFunction',
+        'CreateEnsembleBatchLambdaFunction',
         'GetEnsembleLambdaFunction',
         'ControlEnsembleLambdaFunction',
         'RetrySimulationLambdaFunction',
@@ -941,12 +942,28 @@ describe('submission service (packaged services/submission/serverless.yml)', () 
       ApplySiteReports: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'events:PutEvents'],
       CreateSiteCredential: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
       RevokeSiteCredential: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      // More than 200 members: each batch's members to ensembles/*/creation/*, one message a batch.
       CreateEnsemble: [
         'dynamodb:BatchGetItem',
         'dynamodb:GetItem',
         'dynamodb:PutItem',
         'events:PutEvents',
         's3:PutObject',
+        'sqs:SendMessage',
+      ],
+      // A creation batch: its members' run directories and items, the release by the last one.
+      CreateEnsembleBatch: [
+        'dynamodb:BatchGetItem',
+        'dynamodb:BatchWriteItem',
+        'dynamodb:GetItem',
+        'dynamodb:UpdateItem',
+        'events:PutEvents',
+        's3:GetObject',
+        's3:ListBucket',
+        's3:PutObject',
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+        'sqs:ReceiveMessage',
       ],
       GetEnsemble: ['dynamodb:BatchGetItem', 'dynamodb:GetItem'],
       ControlEnsemble: [
@@ -1345,6 +1362,24 @@ describe('execution services (packaged services/execution-*/serverless.yml)', ()
     expect(String(props(submission, 'ReleaseDeadLetterAlarm')['AlarmDescription'])).toContain(
       'runbooks/campaign-stage-waiting.md',
     );
+  });
+
+  it("feeds a large ensemble's creation batches through their own queue, one batch an invocation, with a dead-letter queue and its alarm after 5 receives", () => {
+    expect(props(submission, 'EnsembleCreationQueue')['RedrivePolicy']).toMatchObject({ maxReceiveCount: 5 });
+    expect(props(submission, 'EnsembleCreationQueue')['VisibilityTimeout']).toBe(1800);
+    expect(String(props(submission, 'EnsembleCreationDeadLetterAlarm')['AlarmDescription'])).toContain(
+      'runbooks/ensemble-stuck-in-creation.md',
+    );
+    const mapping = resourcesOfType(submission, 'AWS::Lambda::EventSourceMapping')
+      .map(([, r]) => r.Properties as Record<string, unknown>)
+      .find((p) => JSON.stringify(p['EventSourceArn']).includes('EnsembleCreationQueue'));
+    expect(mapping).toMatchObject({
+      BatchSize: 1,
+      ScalingConfig: { MaximumConcurrency: 4 },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    const send = allowedNonLogActions(submission, roleOf(submission, 'CreateEnsembleLambdaFunction'));
+    expect(send).toContain('sqs:SendMessage');
   });
 
   it('alarms on the oldest overdue poll with a runbook in the description', () => {

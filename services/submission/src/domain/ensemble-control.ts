@@ -41,6 +41,17 @@ export async function pauseOrResumeEnsemble(
 ): Promise<Ensemble> {
   const record = await loadVisibleEnsemble(ports.ensembles, caller, id);
   const who = caller.username ?? caller.userId;
+  // Being created (in batches): its members wait for the last batch anyway. A
+  // pause is kept for then (they stay WAITING; those a completing release moved
+  // already are held below); a resume only clears it.
+  if (
+    record.creation &&
+    record.creation.status !== 'COMPLETE' &&
+    (await ports.ensembles.holdWhenCreated(id, action === 'pause')) &&
+    action === 'resume'
+  ) {
+    return getEnsemble(ports, caller, id, { limit: DEFAULT_MEMBER_PAGE });
+  }
   const members = (await loadMembers(ports.repository, record)).filter(
     (s): s is Simulation => s !== undefined,
   );

@@ -6,7 +6,10 @@
  *   `members[i].<field>`); then the ensemble item, then each member as an
  *   ordinary PENDING simulation with `ensembleId` and `memberIndex`, whose id
  *   is derived from the ensemble's (so a replay of the same Idempotency-Key
- *   finishes a creation a crash cut short, creating nothing twice).
+ *   finishes a creation a crash cut short, creating nothing twice). More
+ *   than SYNC_MEMBER_LIMIT members do not fit in one request (API Gateway's
+ *   29 s): the ensemble item is written CREATING and its members go in
+ *   batches through the creation queue (ensemble-creation.ts), 202.
  *   Members do not take the owner's active slots: an ensemble is one
  *   submission, bounded by its 10,000 members.
  * - Roll-up: the members' items read by id (BatchGetItem, 100 a call):
@@ -42,11 +45,30 @@ import { simulationStatusSchema } from '#schemas/generated/schemas.js';
 import type { Ensemble, EnsembleMember, Simulation, SimulationStatus } from '#schemas/generated/types.js';
 import { buildSimulation, checkBudgets, checkIdempotencyKey, takeActiveSlot } from './create-simulation.js';
 import { createOrReplay, requestFingerprint, retrySimulationId } from './ids.js';
-import type { CreateSimulationPorts, SubmissionPorts } from './ports.js';
+import type { CreateSimulationPorts, EnsembleCreationPorts, SubmissionPorts } from './ports.js';
 import { buildRunDirectory, inputPlanBody, storeRunDirectory } from './run-directory.js';
 
 export interface EnsemblePorts extends CreateSimulationPorts {
   ensembles: EnsembleStore;
+  /** Where a batched creation goes; without it (tests of small ensembles), more than SYNC_MEMBER_LIMIT members is an error. */
+  creation?: EnsembleCreationPorts;
+}
+
+/**
+ * Members created within POST /ensembles (201), by default. More are created
+ * in batches after a 202: about 1,000 members' run directories and items fit
+ * in API Gateway's 29 s, and 200 keeps the answer within a few seconds.
+ */
+export const SYNC_MEMBER_LIMIT = 200;
+/** Members per creation batch, by default: 2,000 run-directory objects, 10 BatchWriteItem calls, well within the function's timeout. */
+export const CREATION_BATCH_SIZE = 250;
+
+export interface EnsembleLimits {
+  localBackendEnabled: boolean;
+  /** SYNC_MEMBER_LIMIT unless set (ENSEMBLE_SYNC_MEMBER_LIMIT: tests make small batched ensembles). */
+  syncMemberLimit?: number;
+  /** CREATION_BATCH_SIZE unless set (ENSEMBLE_CREATION_BATCH_SIZE). */
+  creationBatchSize?: number;
 }
 
 /** Members written at once: enough to keep DynamoDB and S3 busy, few enough for one Lambda's sockets. */
@@ -57,7 +79,7 @@ export const MAX_MEMBER_PAGE = 1000;
 /** Statuses a retry runs again. */
 const RETRYABLE: ReadonlySet<SimulationStatus> = new Set(['FAILED', 'TIMED_OUT']);
 
-async function inBatches<T>(
+export async function inBatches<T>(
   items: readonly T[],
   concurrency: number,
   work: (item: T) => Promise<void>,
@@ -70,19 +92,19 @@ async function inBatches<T>(
   );
 }
 
-function chunks<T>(items: readonly T[], size: number): T[][] {
+export function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
 
 /** What decides a member's input plan (gcr-inputs.json): members differing only in emissions share one. */
-function inputPlanKey(spec: ResolvedSimulationSpec): string {
+export function inputPlanKey(spec: ResolvedSimulationSpec): string {
   const { name: _n, description: _d, emissions: _e, tags: _t, ...rest } = spec;
   return stableStringify(rest);
 }
 
-interface PreparedMember {
+export interface PreparedMember {
   memberIndex: number;
   label?: string;
   spec: ResolvedSimulationSpec;
@@ -90,7 +112,7 @@ interface PreparedMember {
   planKey: string;
 }
 
-function memberSimulation(
+export function memberSimulation(
   ensemble: Pick<EnsembleRecord, 'id'>,
   member: { memberIndex: number; label?: string; spec: ResolvedSimulationSpec },
   id: string,
@@ -167,9 +189,9 @@ export interface CreateEnsembleRequest {
 
 export async function createEnsemble(
   ports: EnsemblePorts,
-  limits: { localBackendEnabled: boolean },
+  limits: EnsembleLimits,
   request: CreateEnsembleRequest,
-): Promise<{ ensemble: Ensemble; replayed: boolean }> {
+): Promise<{ ensemble: Ensemble; replayed: boolean; batched: boolean }> {
   const { caller, body, idempotencyKey } = request;
   checkIdempotencyKey(idempotencyKey);
   const expanded = expandEnsemble(body, { now: ports.now() });
@@ -229,6 +251,10 @@ export async function createEnsemble(
     estimateUsd: ensembleEstimate(baseSpec, members.length),
     requestFingerprint: fingerprint,
   };
+  if (members.length > (limits.syncMemberLimit ?? SYNC_MEMBER_LIMIT)) {
+    const batchSize = limits.creationBatchSize ?? CREATION_BATCH_SIZE;
+    return { ...(await startBatchedCreation(ports, candidate, prepared, batchSize)), batched: true };
+  }
   const { record, replayed } = await createOrReplay(ports.ensembles, candidate, 'ensemble');
 
   // Members in index order, written a few at a time; a replay finds the ones
@@ -251,7 +277,78 @@ export async function createEnsemble(
       created.push(simulation);
   });
   await publishSubmitted(ports, created);
+  return { ensemble: await rollUp(ports, record, { limit: DEFAULT_MEMBER_PAGE }), replayed, batched: false };
+}
+
+/**
+ * The ensemble item, CREATING, then each batch's members (as validated) in
+ * the results bucket and one message a batch on the creation queue. A replay
+ * of an unfinished creation (a crash after the item, a client that retried)
+ * writes the batches not yet done again and sends them again: a batch is
+ * idempotent, so nothing is created twice.
+ */
+async function startBatchedCreation(
+  ports: EnsemblePorts,
+  candidate: EnsembleRecord,
+  prepared: readonly PreparedMember[],
+  batchSize: number,
+): Promise<{ ensemble: Ensemble; replayed: boolean }> {
+  const creation = ports.creation;
+  if (!creation) throw new Error('a batched ensemble creation needs the creation queue');
+  const { record, replayed } = await createOrReplay(
+    ports.ensembles,
+    {
+      ...candidate,
+      creation: {
+        status: 'CREATING',
+        membersTotal: prepared.length,
+        batchSize,
+        startedAt: candidate.createdAt,
+      },
+    },
+    'ensemble',
+  );
+  if (record.creation && record.creation.status !== 'COMPLETE') {
+    const done = new Set(record.createdBatches ?? []);
+    const batches = chunks(prepared, record.creation.batchSize)
+      .map((members, batch) => ({ members, batch }))
+      .filter(({ batch }) => !done.has(batch));
+    await inBatches(batches, 8, async ({ members, batch }) => {
+      await creation.batches.put({
+        ensembleId: record.id,
+        batch,
+        members: members.map((m) => ({
+          memberIndex: m.memberIndex,
+          ...(m.label !== undefined ? { label: m.label } : {}),
+          spec: m.spec as unknown as Record<string, unknown>,
+        })),
+      });
+    });
+    await creation.queue.send(batches.map(({ batch }) => ({ ensembleId: record.id, batch })));
+  }
+  if (!replayed) return { ensemble: summarize(record, [], { limit: DEFAULT_MEMBER_PAGE }), replayed };
   return { ensemble: await rollUp(ports, record, { limit: DEFAULT_MEMBER_PAGE }), replayed };
+}
+
+/** How far a batched creation is, as the API shows it. */
+function creationView(record: EnsembleRecord): Ensemble['creation'] {
+  const state = record.creation;
+  if (!state) return undefined;
+  const membersCreated = (record.createdBatches ?? []).reduce(
+    (sum, batch) =>
+      sum + Math.max(0, Math.min(state.batchSize, state.membersTotal - batch * state.batchSize)),
+    0,
+  );
+  return {
+    status: state.status,
+    membersTotal: state.membersTotal,
+    membersCreated: state.status === 'COMPLETE' ? state.membersTotal : membersCreated,
+    batchSize: state.batchSize,
+    startedAt: state.startedAt,
+    ...(state.finishedAt !== undefined ? { finishedAt: state.finishedAt } : {}),
+    ...(state.reason !== undefined ? { reason: state.reason } : {}),
+    ...(state.heldWhenCreated ? { heldWhenCreated: true } : {}),
+  };
 }
 
 /** The recommended option's expected cost of `members` runs of `spec`, in cents. */
@@ -313,7 +410,10 @@ export function summarize(
   let membersWithCost = 0;
   let billedUsd = 0;
   let membersReconciled = 0;
+  // While a batched creation runs, members not written yet are neither counted nor listed.
+  const creating = record.creation !== undefined && record.creation.status !== 'COMPLETE';
   members.forEach((simulation) => {
+    if (creating && simulation === undefined) return;
     const status = simulation?.status ?? 'PENDING';
     counts[status] = (counts[status] ?? 0) + 1;
     progress += simulation ? memberProgress(simulation) : 0;
@@ -327,10 +427,22 @@ export function summarize(
       }
     }
   });
-  const allTerminal = members.every((s) => s !== undefined && isTerminal(s.status));
-  const status = !allTerminal ? 'ACTIVE' : counts['SUCCEEDED'] === members.length ? 'SUCCEEDED' : 'FAILED';
+  const allTerminal =
+    members.length === record.memberCount && members.every((s) => s !== undefined && isTerminal(s.status));
+  const creation = creationView(record);
+  const status =
+    creation?.status === 'CREATING'
+      ? 'CREATING'
+      : creation?.status === 'FAILED'
+        ? 'CREATION_FAILED'
+        : !allTerminal
+          ? 'ACTIVE'
+          : counts['SUCCEEDED'] === members.length
+            ? 'SUCCEEDED'
+            : 'FAILED';
   const views = members
-    .map((simulation, index) => memberView(record, index, simulation))
+    .map((simulation, index) => (creating && !simulation ? undefined : memberView(record, index, simulation)))
+    .filter((view): view is EnsembleMember => view !== undefined)
     .filter((view) => page.status === undefined || view.status === page.status);
   const offset = page.offset ?? 0;
   const shown = views.slice(offset, offset + page.limit);
@@ -345,8 +457,9 @@ export function summarize(
     hasBaseMember: record.hasBaseMember,
     ...(record.perturbationFactor !== undefined ? { perturbationFactor: record.perturbationFactor } : {}),
     status,
+    ...(creation ? { creation } : {}),
     counts,
-    progress: Math.round((progress / members.length) * 10) / 10,
+    progress: Math.round((progress / record.memberCount) * 10) / 10,
     cost: {
       finalUsd: Math.round(finalUsd * 1e4) / 1e4,
       accruedUsd: Math.round(accruedUsd * 1e4) / 1e4,
@@ -426,6 +539,12 @@ export async function getEnsemble(
 /** POST /ensembles/{id}/cancel: every active member to CANCELLING (the platform's one cancel path). */
 export async function cancelEnsemble(ports: EnsemblePorts, caller: Caller, id: string): Promise<Ensemble> {
   const record = await loadVisibleEnsemble(ports.ensembles, caller, id);
+  if (record.creation?.status === 'CREATING') {
+    // A batch landing after the cancel would create members no one cancelled.
+    throw new ConflictError(
+      `ensemble ${id} is being created; pause it now (its members then stay WAITING once created) and cancel it once created`,
+    );
+  }
   const members = await loadMembers(ports.repository, record);
   const who = caller.username ?? caller.userId;
   const active = members.filter(

@@ -16,15 +16,20 @@ import type { Simulation } from '#schemas/generated/types.js';
 import { publishSubmitted } from './ensembles.js';
 import type { SubmissionPorts } from './ports.js';
 
-/** `simulation` (as read) to `to`; false when another writer moved it first (a poller's claim or write, a duplicate). */
+/**
+ * `simulation` (as read) to `to`: the simulation moved, or undefined when
+ * another writer moved it first (a poller's claim or write, a duplicate).
+ * `set`/`remove`: attributes changed in the same write (a pause's record).
+ * `announce: false` leaves a release's `Simulation Submitted` to the caller (who publishes
+ * many at once, 100 an event call).
+ */
 export async function moveUnsubmitted(
   ports: SubmissionPorts,
   simulation: Simulation,
   to: 'PENDING' | 'CANCELLED' | 'WAITING' | 'PAUSING',
   reason: string,
-  /** Attributes set and removed in the same write (a pause's record). */
-  change: { set?: Record<string, unknown>; remove?: string[] } = {},
-): Promise<boolean> {
+  options: { announce?: boolean; set?: Record<string, unknown>; remove?: string[] } = {},
+): Promise<Simulation | undefined> {
   const at = ports.now();
   const event = transitionEvent(Source.submission, simulation, { to, reason, at, terminal: isTerminal(to) });
   let moved: Simulation;
@@ -36,11 +41,12 @@ export async function moveUnsubmitted(
       to,
       reason,
       at,
-      ...change,
+      ...(options.set ? { set: options.set } : {}),
+      ...(options.remove ? { remove: options.remove } : {}),
       event,
     });
   } catch (err) {
-    if (err instanceof StaleVersionError) return false;
+    if (err instanceof StaleVersionError) return undefined;
     throw err;
   }
   try {
@@ -50,6 +56,6 @@ export async function moveUnsubmitted(
     ports.onPublishFailure?.(err, simulation.id);
   }
   // The fast path to the poller; without it the finder hands the PENDING simulation over at its first tick.
-  if (to === 'PENDING') await publishSubmitted(ports, [moved]);
-  return true;
+  if (to === 'PENDING' && options.announce !== false) await publishSubmitted(ports, [moved]);
+  return moved;
 }

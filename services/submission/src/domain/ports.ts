@@ -1,4 +1,5 @@
 import type { EventPublisher } from '#shared/kernel/events/publisher.js';
+import type { EnsembleCreationBatch, EnsembleCreationMembers } from '#schemas/generated/types.js';
 import type { BudgetStore } from '#shared/kernel/repository/budgets.js';
 import type { SiteStore } from '#shared/kernel/repository/sites.js';
 import type { SimulationRepository } from '#shared/kernel/repository/simulations.js';
@@ -54,4 +55,18 @@ export interface RunDirectoryReader {
   list(prefix: string): Promise<StoredRunDirectoryEntry[]>;
   /** At most `maxBytes` of the object at `key`, or undefined when there is none. */
   readHead(key: string, maxBytes: number): Promise<StoredObjectHead | undefined>;
+}
+
+/**
+ * Where a batched ensemble creation keeps its work (docs/CAMPAIGNS.md,
+ * "Creation in batches"): each batch's members in the results bucket, one
+ * message a batch on the creation queue.
+ */
+export interface EnsembleCreationPorts {
+  batches: {
+    put(members: EnsembleCreationMembers): Promise<void>;
+    /** Undefined when the file is missing (the ensemble purged meanwhile). */
+    get(ensembleId: string, batch: number): Promise<EnsembleCreationMembers | undefined>;
+  };
+  queue: { send(messages: EnsembleCreationBatch[]): Promise<void> };
 }

@@ -122,7 +122,7 @@ export async function pauseSimulation(
       }
     }
 
-    let moved: boolean;
+    let moved: Simulation | undefined;
     if (status === 'PENDING') {
       const fresh = await ports.repository.getWithInternals(id);
       if (fresh?.submitClaimedAt !== undefined && fresh.simulation.status === 'PENDING') {

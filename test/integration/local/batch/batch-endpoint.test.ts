@@ -296,6 +296,16 @@ describe('the local Batch endpoint, through the real @aws-sdk/client-batch', () 
     expect(noQueue).toBeInstanceOf(ClientException);
   });
 
+  it('counts the requests each operation answered (GET /v1/calls, for bench:ensemble)', async () => {
+    await client.send(
+      new SubmitJobCommand({ jobName: 'counted', jobQueue: 'gcr-local-spot', jobDefinition: 'quick' }),
+    );
+    await client.send(new DescribeJobsCommand({ jobs: ['nope'] }));
+    await client.send(new DescribeJobsCommand({ jobs: ['nope'] }));
+    const res = await fetch(`${server.url}/v1/calls`);
+    expect(await res.json()).toEqual({ calls: { submitjob: 1, describejobs: 2 } });
+  });
+
   it('answers with a raw AWS-shaped error body and header', async () => {
     const res = await fetch(`${server.url}/v1/submitjob`, {
       method: 'POST',
