@@ -2337,6 +2337,7 @@ export interface components {
             partitions: components["schemas"]["SitePartition"][];
             account?: string;
             qos?: string;
+            maxConcurrentJobs?: number;
             /** Format: date-time */
             updatedAt: string;
             updatedBy: string;
@@ -2470,6 +2471,8 @@ export interface components {
             account?: string;
             /** @description The Slurm QOS (sbatch --qos). Default: the partition's. */
             qos?: string;
+            /** @description At most this many members of one ensemble run at once on this site: the % throttle of the ensemble's Slurm job array (sbatch --array=0-(n-1)%N; docs/SLURM.md). Absent: no throttle but the cluster's own limits. */
+            maxConcurrentJobs?: number;
         };
         /**
          * SiteSession
