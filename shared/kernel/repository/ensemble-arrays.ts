@@ -11,7 +11,10 @@
  * submission finished with the parent's job id. A submission whose lease ran
  * out unfinished was cut short (a crash between SubmitJob and the members'
  * writes): the next poller looks its job up by name and records the members
- * it finds PENDING before it submits anything new.
+ * it finds PENDING before it submits anything new. A holder that is only slow
+ * (a large array recorded under load) renews its lease as it goes, and checks
+ * it still holds the submission right before SubmitJob, so a slow holder and
+ * a poller taking over never submit the same members twice.
  */
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ensembleItemId } from './ensembles.js';
@@ -49,6 +52,12 @@ export interface EnsembleArrayStore {
     nowMs: number,
     leaseMs: number,
   ): Promise<ArraySubmission | undefined>;
+  /**
+   * Extends the live lease of `sequence` to `nowMs + leaseMs` while its holder
+   * still works (files, SubmitJob, recording); false when the lease ran out and
+   * another poller took the submission over, or it is finished.
+   */
+  renew(ensembleId: string, sequence: number, nowMs: number, leaseMs: number): Promise<boolean>;
   /** Marks `sequence` finished: its members are recorded under `jobId`. */
   finish(ensembleId: string, sequence: number, jobId: string | undefined, size: number): Promise<void>;
 }
@@ -103,6 +112,26 @@ export function createDynamoEnsembleArrayStore(
         return next;
       } catch (err) {
         if (isConditionalCheckFailed(err)) return undefined;
+        throw err;
+      }
+    },
+
+    async renew(ensembleId, sequence, nowMs, leaseMs) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { id: ensembleItemId(ensembleId) },
+            UpdateExpression: 'SET arraySubmission.leaseUntil = :until',
+            ConditionExpression:
+              'arraySubmission.#sequence = :sequence AND arraySubmission.leaseUntil > :zero',
+            ExpressionAttributeNames: { '#sequence': 'sequence' },
+            ExpressionAttributeValues: { ':until': nowMs + leaseMs, ':sequence': sequence, ':zero': 0 },
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (isConditionalCheckFailed(err)) return false;
         throw err;
       }
     },

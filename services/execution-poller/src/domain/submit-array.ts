@@ -16,7 +16,10 @@
  * unfinished: once its lease runs out, the next poller finds the job by its
  * name (`gcr-<ensemble id>-a<n>`), reads the index the crashed one wrote and
  * records the members still PENDING, before submitting anything new. A member
- * cancelled meanwhile gets its child terminated (keepJobTracked).
+ * cancelled meanwhile gets its child terminated (keepJobTracked). A holder
+ * that is only slow renews its lease while it records, and makes sure it
+ * still holds the submission right before SubmitJob: a slow holder and a
+ * poller taking over never submit the same members twice.
  */
 import {
   arrayChildJobId,
@@ -42,6 +45,8 @@ import { submitSiteArray } from './submit-site-array.js';
 
 /** How long a poller holds an ensemble's array submission before another may take over (as a single job's claim). */
 export const ARRAY_SUBMIT_LEASE_MS = 2 * 60_000;
+/** A holder renews its lease once this much of it has passed (a large array recorded under load). */
+export const ARRAY_LEASE_RENEW_AFTER_MS = ARRAY_SUBMIT_LEASE_MS / 4;
 /** Members recorded at once after the SubmitJob. */
 export const RECORD_CONCURRENCY = 16;
 /** BatchGetItem's limit, which the repository's getMany keeps. */
@@ -208,6 +213,11 @@ export async function submitEnsembleArray(
       members.map((m) => ({ simulationId: m.id, environment: ports.jobEnvironment(m) })),
     ),
   );
+  // Writing the files may have outlasted the lease (10,000 members, a slow
+  // bucket): a poller that took over meanwhile submits these members itself.
+  let renewedAt = ports.now();
+  if (!(await arrays.store.renew(ensemble.id, claim.sequence, renewedAt, ARRAY_SUBMIT_LEASE_MS)))
+    return 'busy';
   const spec = storedSpec(trigger);
   let jobId: string;
   await ports.rateLimiter.acquire(1);
@@ -236,6 +246,12 @@ export async function submitEnsembleArray(
   }
 
   await forEachLimited([...members.entries()], RECORD_CONCURRENCY, async ([i, member]) => {
+    // Kept live while recording, so no other poller re-attaches (or resubmits) under a holder still at work.
+    const now = ports.now();
+    if (now - renewedAt >= ARRAY_LEASE_RENEW_AFTER_MS) {
+      renewedAt = now;
+      await arrays.store.renew(ensemble.id, claim.sequence, now, ARRAY_SUBMIT_LEASE_MS);
+    }
     await recordChild(
       ports,
       backend,

@@ -22,7 +22,10 @@ import {
 import { pollSimulations } from '#services/execution-poller/src/domain/observe.js';
 import type { PollerPorts } from '#services/execution-poller/src/domain/ports.js';
 import { POLLER_EVENTS, processEvent } from '#services/execution-poller/src/domain/process-event.js';
-import { ARRAY_SUBMIT_LEASE_MS } from '#services/execution-poller/src/domain/submit-array.js';
+import {
+  ARRAY_SUBMIT_LEASE_MS,
+  submitEnsembleArray,
+} from '#services/execution-poller/src/domain/submit-array.js';
 import { submitPending } from '#services/execution-poller/src/domain/submit-pending.js';
 import { parseArrayIndex } from '#shared/kernel/compute/array-members.js';
 import { delivered, submittedEvent } from '#test/helpers/events.js';
@@ -193,6 +196,79 @@ describe('ensemble members as one array job', () => {
     expect(backend.calls.submit).toBe(1);
     expect(backend.calls.findJobByName).toBe(1);
     const parent = [...backend.jobs.values()].find((j) => j.array?.size !== undefined)!;
+    for (const member of members) {
+      expect((await repository.get(member.id))!.job?.jobId).toBe(`${parent.jobId}:${member.memberIndex}`);
+    }
+  }, 60_000);
+
+  it('a holder still recording past its first lease keeps it: a poller arriving then leaves the members to it', async () => {
+    const { members } = await anEnsemble(30);
+    let interrupted = false;
+    let outcome: string | undefined;
+    // Each member's write takes ten seconds of the clock (a large array under load: 300 s in
+    // all, over twice the lease), and past the first lease another member's poll comes in on a
+    // second poller.
+    const slow: SimulationRepository = {
+      ...repository,
+      transition: async (request) => {
+        const moved = await repository.transition(request);
+        if (request.to !== 'SUBMITTED') return moved;
+        clock.now += 10_000;
+        if (!interrupted && clock.now - started > ARRAY_SUBMIT_LEASE_MS) {
+          interrupted = true;
+          const last = (await repository.get(members[members.length - 1]!.id))!;
+          outcome = await submitEnsembleArray(second, last, async () => {
+            throw new Error('nothing should go alone');
+          });
+        }
+        return moved;
+      },
+    };
+    const { backend, ports, clock } = setup({ repository: slow });
+    const second: PollerPorts = { ...ports, repository };
+    const started = clock.now;
+    await submitPending(ports, members[0]!.id);
+    expect(interrupted).toBe(true);
+    expect(outcome).toBe('busy');
+    expect(backend.calls.submit).toBe(1);
+    expect(backend.calls.findJobByName).toBe(0);
+    const parent = [...backend.jobs.values()].find((j) => j.array?.size !== undefined)!;
+    for (const member of members) {
+      expect((await repository.get(member.id))!.job?.jobId).toBe(`${parent.jobId}:${member.memberIndex}`);
+    }
+  }, 60_000);
+
+  it('a holder whose files outlasted its lease submits nothing once another poller took the members over', async () => {
+    const { members } = await anEnsemble(4);
+    const { backend, ports, clock } = setup();
+    const writeFiles = ports.arrays!.writeFiles;
+    let tookOver: string | undefined;
+    const slowFiles: PollerPorts = {
+      ...ports,
+      arrays: {
+        ...ports.arrays!,
+        writeFiles: async (files) => {
+          await writeFiles(files);
+          // The bucket was slow: the lease ran out and the next poll's poller took the submission.
+          clock.now += ARRAY_SUBMIT_LEASE_MS + 1;
+          tookOver = await submitEnsembleArray(ports, (await repository.get(members[1]!.id))!, async () => {
+            throw new Error('nothing should go alone');
+          });
+        },
+      },
+    };
+    const outcome = await submitEnsembleArray(
+      slowFiles,
+      (await repository.get(members[0]!.id))!,
+      async () => {
+        throw new Error('nothing should go alone');
+      },
+    );
+    expect(tookOver).toBe('submitted');
+    expect(outcome).toBe('busy');
+    expect(backend.calls.submit).toBe(1);
+    const parent = [...backend.jobs.values()].find((j) => j.array?.size !== undefined)!;
+    expect(parent.array?.size).toBe(4);
     for (const member of members) {
       expect((await repository.get(member.id))!.job?.jobId).toBe(`${parent.jobId}:${member.memberIndex}`);
     }
