@@ -130,7 +130,10 @@ async function main(): Promise<number> {
       }
       seen = last.history.length;
       if (TERMINAL.has(last.status)) break;
-      const progress = last.progress && `  ... ${last.progress.percent.toFixed(0)}% simulated\r`;
+      // Rewritten in place on a terminal; a line of its own in a log file.
+      const progress =
+        last.progress &&
+        `  ... ${last.progress.percent.toFixed(0)}% simulated${process.stdout.isTTY ? '\r' : '\n'}`;
       if (progress && progress !== shownProgress) process.stdout.write(progress);
       shownProgress = progress ?? shownProgress;
       await new Promise((r) => setTimeout(r, 500));
